@@ -1,0 +1,128 @@
+// Assembles the Koa application: request ids and logs, problem+json errors, security headers, body limits, auth, routes, docs and the console.
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import type { Client } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../platform/logger';
+import { ProblemError } from './http/problem';
+import { RouteTable } from './http/routes';
+import { serveWeb } from './http/static';
+import { buildOpenApi } from './openapi';
+import { toProblem } from './temporal-errors';
+import { authenticate } from './modules/auth/middleware';
+import { authRoutes } from './modules/auth/routes';
+import { AuthService } from './modules/auth/service';
+import { definitionRoutes } from './modules/definitions/routes';
+import { DefinitionRepository } from './modules/definitions/repository';
+import { DefinitionService } from './modules/definitions/service';
+import { healthRoutes } from './modules/health/routes';
+import { ticketRoutes } from './modules/tickets/routes';
+import { TicketRepository } from './modules/tickets/repository';
+import { TicketService } from './modules/tickets/service';
+import { docsPage } from './docs';
+
+export interface AppDeps {
+  em: EntityManager;
+  temporal: Client;
+  namespace: string;
+  taskQueue: string;
+  log: Logger;
+  webDist: string;
+  sessionTtlHours: number;
+  secureCookies: boolean;
+  version: string;
+}
+
+export interface App {
+  koa: Koa;
+  services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService };
+  routes: RouteTable;
+}
+
+const BODY_LIMIT = '1mb';
+
+function problemFromUnknown(err: unknown): ProblemError {
+  const mapped = toProblem(err);
+  if (mapped) return mapped;
+  const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
+  // Koa and the body parser throw plain HTTP errors for malformed JSON, oversized or unsupported bodies.
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    const code = e.status === 413 ? 'payload-too-large' : e.status === 415 ? 'unsupported-media-type' : 'bad-request';
+    const detail = e.status === 400 && e.type === 'entity.parse.failed' ? 'the body is not valid JSON' : e.expose ? (e.message ?? 'bad request') : 'bad request';
+    return new ProblemError(e.status, code, code === 'bad-request' ? 'Bad request' : code.replace(/-/g, ' '), detail, e.status === 400 ? [{ pointer: '/', message: detail }] : []);
+  }
+  return new ProblemError(500, 'internal-error', 'Internal server error', 'an unexpected error occurred; it has been logged');
+}
+
+export function createApp(deps: AppDeps): App {
+  const koa = new Koa({ proxy: false });
+  const routes = new RouteTable();
+  const auth = new AuthService(deps.em, deps.sessionTtlHours);
+  const definitions = new DefinitionService(new DefinitionRepository(deps.em));
+  const tickets = new TicketService(new TicketRepository(deps.em), definitions, deps.temporal, deps.taskQueue);
+
+  koa.use(async (ctx, next) => {
+    const id = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('X-Request-Id', id);
+    const started = performance.now();
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined && (ctx.path.startsWith('/api/') || ctx.path === '/api')) {
+        throw new ProblemError(404, 'not-found', 'Not found', `no route ${ctx.method} ${ctx.path}`);
+      }
+      if (ctx.status === 405 && ctx.path.startsWith('/api')) throw new ProblemError(405, 'method-not-allowed', 'Method not allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+    } catch (err) {
+      const problem = problemFromUnknown(err);
+      if (problem.status >= 500) deps.log.error({ err, requestId: id, path: ctx.path }, 'request failed');
+      ctx.status = problem.status;
+      for (const [k, v] of Object.entries(problem.headers)) ctx.set(k, v);
+      ctx.type = 'application/problem+json';
+      ctx.body = problem.toJSON(ctx.path);
+    } finally {
+      deps.log.info({ requestId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+    }
+  });
+
+  koa.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Referrer-Policy', 'same-origin');
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    ctx.set(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    );
+    await next();
+  });
+
+  koa.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
+      throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json');
+    }
+    await next();
+  });
+  koa.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
+  koa.use(authenticate(auth));
+
+  healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
+  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
+  ticketRoutes(routes, tickets);
+  definitionRoutes(routes, definitions);
+
+  const openapi = buildOpenApi(routes, deps.version);
+  routes.router.get('/api/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+  routes.router.get('/api/docs', (ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = docsPage(openapi);
+  });
+
+  koa.use(routes.router.routes());
+  koa.use(routes.router.allowedMethods());
+  koa.use(serveWeb(deps.webDist));
+
+  return { koa, services: { auth, definitions, tickets }, routes };
+}

@@ -1,0 +1,21 @@
+// A browsable, dependency-free page of the OpenAPI document: every operation with its schemas.
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function docsPage(openapi: { info: { title: string; version: string }; paths: Record<string, Record<string, any>> }): string {
+  const ops = Object.entries(openapi.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => {
+      const body = op.requestBody?.content?.['application/json']?.schema;
+      const responses = Object.entries(op.responses as Record<string, { description: string }>)
+        .map(([s, r]) => `<li><code>${esc(s)}</code> ${esc(r.description)}</li>`)
+        .join('');
+      return `<section><h2><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h2><p>${esc(op.summary ?? '')}</p>${
+        body ? `<details><summary>Request body schema</summary><pre>${esc(JSON.stringify(body, null, 2))}</pre></details>` : ''
+      }<ul>${responses}</ul></section>`;
+    }),
+  );
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(openapi.info.title)}</title>
+<style>body{font:15px system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1b1b1b}section{border-bottom:1px solid #ddd;padding:.5rem 0}
+.m{display:inline-block;min-width:4.5rem;font-size:.8rem;padding:.1rem .4rem;border-radius:4px;color:#fff;background:#555}.get{background:#1565c0}.post{background:#2e7d32}.delete{background:#c62828}.put,.patch{background:#ef6c00}
+pre{background:#f5f5f5;padding:.5rem;overflow:auto}</style></head><body><h1>${esc(openapi.info.title)} <small>${esc(openapi.info.version)}</small></h1>
+<p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1). Errors are <code>application/problem+json</code> (RFC 9457).</p>${ops.join('')}</body></html>`;
+}

@@ -1,0 +1,39 @@
+// One ajv instance validates every request body and query against the route's JSON Schema; failures name each field by JSON pointer.
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { badRequest, type FieldError } from './problem';
+
+export const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true });
+addFormats(ajv);
+
+const cache = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+
+function toFieldErrors(errors: ErrorObject[], root: string): FieldError[] {
+  return errors.map((e) => {
+    const base = `${root}${e.instancePath}`;
+    if (e.keyword === 'required') {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return { pointer: `${base}/${missing}`, message: `${missing} is required` };
+    }
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      return { pointer: `${base}/${extra}`, message: `unknown property '${extra}'` };
+    }
+    const field = e.instancePath.split('/').pop() || root.replace('/', '') || 'value';
+    return { pointer: base || '/', message: `${field} ${e.message ?? 'is invalid'}` };
+  });
+}
+
+/** Returns the value typed by its schema, or throws a 400 problem naming every bad field. */
+export function check<T>(schema: object, value: unknown, where: 'body' | 'query'): T {
+  let validate = cache.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    cache.set(schema, validate);
+  }
+  if (!validate(value)) {
+    const errors = toFieldErrors(validate.errors ?? [], where === 'query' ? '/query' : '');
+    throw badRequest(`invalid ${where}: ${errors.map((e) => e.message).join('; ')}`, errors, 'invalid-request');
+  }
+  return value as T;
+}

@@ -1,0 +1,76 @@
+// The API process: migrates and seeds the database (once across replicas), then serves HTTP until SIGTERM/SIGINT.
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { loadConfig, requireServers } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { migrate, openOrm } from '../platform/db/orm';
+import { createApp } from './app';
+import pkg from '../package.json' with { type: 'json' };
+
+const MIGRATION_LOCK = 727_001;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('api', config.logLevel);
+  const { databaseUrl, temporalAddress } = requireServers(config);
+  const orm = await openOrm(databaseUrl, { poolMax: 20 });
+  const em = orm.em;
+
+  // Replicas starting together must not migrate twice: an advisory lock, held on a connection of its own, serialises them.
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate(orm);
+  } finally {
+    await lock.end();
+  }
+
+  const connection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const app = createApp({
+    em,
+    temporal,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    log,
+    webDist: config.webDist,
+    sessionTtlHours: config.sessionTtlHours,
+    secureCookies: process.env.SECURE_COOKIES === 'true',
+    version: pkg.version,
+  });
+  const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
+  const seeded = await app.services.definitions.seedDefaults();
+  log.info({ admin: config.adminEmail, adminAccount: admin, seededDefinitions: seeded }, 'seeded');
+
+  const server = app.koa.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  log.info({ url: `http://${config.host}:${config.port}` }, 'api listening');
+  process.send?.({ ready: true, port: config.port });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'api stopping: finishing in-flight requests');
+    server.close();
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    clearTimeout(force);
+    await connection.close();
+    await orm.close();
+    log.info('api stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

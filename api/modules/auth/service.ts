@@ -1,0 +1,95 @@
+// Accounts and sessions: login, logout, the current user, and the seeded admin.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { hashPassword, verifyPassword } from './passwords';
+import type { AuthUser, UserRole } from './types';
+import { unauthorized } from '../../http/problem';
+
+export const SESSION_COOKIE = 'guichet_session';
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  locale: string;
+  organisation_id: string | null;
+  password_hash: string | null;
+  disabled: boolean;
+}
+
+const tokenId = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export function publicUser(u: AuthUser | UserRow) {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, locale: u.locale };
+}
+
+export class AuthService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly sessionTtlHours: number,
+  ) {}
+
+  async login(email: string, password: string): Promise<{ user: AuthUser; token: string }> {
+    const [row] = await this.em.fork().execute<UserRow[]>('select * from users where email = lower(?)', [email]);
+    const ok = await verifyPassword(row?.password_hash ?? null, password);
+    if (!row || !ok || row.disabled) throw unauthorized('wrong email or password');
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    await this.em.fork().execute('insert into sessions (id, user_id, csrf_token, expires_at) values (?, ?, ?, ?)', [
+      tokenId(token),
+      row.id,
+      csrfToken,
+      new Date(Date.now() + this.sessionTtlHours * 3600_000),
+    ]);
+    return { user: this.toAuthUser(row, csrfToken), token };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.em.fork().execute('delete from sessions where id = ?', [tokenId(token)]);
+  }
+
+  async userForSession(token: string): Promise<AuthUser | null> {
+    const rows = await this.em
+      .fork()
+      .execute<Array<UserRow & { csrf_token: string }>>(
+        `select u.*, s.csrf_token from sessions s join users u on u.id = s.user_id where s.id = ? and s.expires_at > now() and not u.disabled`,
+        [tokenId(token)],
+      );
+    return rows[0] ? this.toAuthUser(rows[0], rows[0].csrf_token) : null;
+  }
+
+  /** Creates the admin account once; an existing account keeps its password. */
+  async ensureAdmin(email: string, password: string): Promise<'created' | 'exists'> {
+    const em = this.em.fork();
+    const existing = await em.execute('select id from users where email = lower(?)', [email]);
+    if (existing.length) return 'exists';
+    await em.execute(`insert into users (id, email, name, role, password_hash) values (?, lower(?), ?, 'admin', ?) on conflict (email) do nothing`, [
+      randomUUID(),
+      email,
+      'Administrator',
+      await hashPassword(password),
+    ]);
+    return 'created';
+  }
+
+  async createUser(input: { email: string; name: string; role: UserRole; password: string; locale?: string; organisationId?: string | null }): Promise<string> {
+    const id = randomUUID();
+    await this.em
+      .fork()
+      .execute(`insert into users (id, email, name, role, password_hash, locale, organisation_id) values (?, lower(?), ?, ?, ?, ?, ?)`, [
+        id,
+        input.email,
+        input.name,
+        input.role,
+        await hashPassword(input.password),
+        input.locale ?? 'en',
+        input.organisationId ?? null,
+      ]);
+    return id;
+  }
+
+  private toAuthUser(row: UserRow, csrfToken: string): AuthUser {
+    return { id: row.id, email: row.email, name: row.name, role: row.role, locale: row.locale, organisationId: row.organisation_id, via: 'session', csrfToken };
+  }
+}

@@ -1,0 +1,65 @@
+// Reads and writes versioned definitions; a published version is never updated.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
+import type { WorkflowDefinition } from '../../../workflow-definitions/index';
+
+export interface StoredDefinition {
+  key: string;
+  version: number;
+  status: 'draft' | 'published';
+  body: WorkflowDefinition;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+interface Row {
+  key: string;
+  version: number;
+  status: 'draft' | 'published';
+  body: WorkflowDefinition;
+  created_at: DbTime;
+  published_at: DbTime | null;
+}
+
+const toStored = (r: Row): StoredDefinition => ({
+  key: r.key,
+  version: r.version,
+  status: r.status,
+  body: r.body,
+  createdAt: iso(r.created_at),
+  publishedAt: isoOrNull(r.published_at),
+});
+
+export class DefinitionRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async latestPublished(): Promise<StoredDefinition[]> {
+    const rows = await this.em
+      .fork()
+      .execute<Row[]>(`select distinct on (key) * from definitions where status = 'published' order by key, version desc`);
+    return rows.map(toStored);
+  }
+
+  async find(key: string, version: number): Promise<StoredDefinition | null> {
+    const rows = await this.em.fork().execute<Row[]>('select * from definitions where key = ? and version = ?', [key, version]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  async versions(key: string): Promise<StoredDefinition[]> {
+    const rows = await this.em.fork().execute<Row[]>('select * from definitions where key = ? order by version', [key]);
+    return rows.map(toStored);
+  }
+
+  /** Inserts version 1 as published when the key has no version yet; returns whether it did. */
+  async seed(def: WorkflowDefinition): Promise<boolean> {
+    const res = await this.em
+      .fork()
+      .execute<{ key: string }[]>(
+        `insert into definitions (key, version, status, body, published_at)
+         select ?, 1, 'published', ?::jsonb, now() where not exists (select 1 from definitions where key = ?)
+         returning key`,
+        [def.key, JSON.stringify(def), def.key],
+      );
+    return res.length > 0;
+  }
+}

@@ -1,0 +1,80 @@
+// Shapes a ticket for the API, from the read-model row or from the workflow's projection, with SLA clocks live at read time.
+import type { TicketProjection } from '../../../workflows/ticket-messages';
+import { ticketWorkflowId } from '../../../workflows/ticket-messages';
+import type { EventRow, TicketRow } from './repository';
+import { iso, isoOrNull } from '../../../platform/db/time';
+
+type Clock = TicketRow['sla'][number];
+
+/** Running clocks age between writes: recompute status and remaining time against now. */
+function liveClock(c: Clock, now: number): Clock {
+  if (!c.target || c.stopped || c.paused) return c;
+  const breachAt = Date.parse(c.target);
+  const warnAt = c.warningAt ? Date.parse(c.warningAt) : breachAt;
+  const status = now >= breachAt ? 'breached' : now >= warnAt ? 'warning' : c.status === 'breached' ? 'breached' : 'ok';
+  return { ...c, status, remainingMs: breachAt - now };
+}
+
+function worst(clocks: Clock[]): string {
+  if (clocks.some((c) => c.status === 'breached')) return 'breached';
+  if (clocks.some((c) => c.status === 'warning')) return 'warning';
+  return 'ok';
+}
+
+export function presentRow(r: TicketRow, now = Date.now()) {
+  const sla = r.sla.map((c) => liveClock(c, now));
+  return {
+    id: r.id,
+    number: r.number,
+    type: r.type,
+    title: r.title,
+    description: r.description,
+    priority: r.priority,
+    state: r.state,
+    stateCategory: r.state_category,
+    queue: r.queue,
+    assigneeId: r.assignee_id,
+    requesterId: r.requester_id,
+    definition: { key: r.definition_key, version: r.definition_version },
+    fields: r.fields,
+    sla,
+    slaStatus: worst(sla),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    resolvedAt: isoOrNull(r.resolved_at),
+    closedAt: isoOrNull(r.closed_at),
+    workflowId: ticketWorkflowId(r.id),
+  };
+}
+
+export function presentProjection(p: TicketProjection, now = Date.now()) {
+  const sla = p.sla.map((c) => liveClock(c as Clock, now));
+  return {
+    id: p.id,
+    number: p.number,
+    type: p.type,
+    title: p.title,
+    description: p.description,
+    priority: p.priority,
+    state: p.state,
+    stateCategory: p.stateCategory,
+    queue: p.queue,
+    assigneeId: p.assigneeId,
+    requesterId: p.requesterId,
+    definition: { key: p.definitionKey, version: p.definitionVersion },
+    fields: p.fields,
+    sla,
+    slaStatus: worst(sla),
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    resolvedAt: p.resolvedAt,
+    closedAt: p.closedAt,
+    workflowId: ticketWorkflowId(p.id),
+  };
+}
+
+export type TicketView = ReturnType<typeof presentRow>;
+
+export function presentEvent(e: EventRow) {
+  return { seq: e.seq, type: e.type, actor: { id: e.actor_id, role: e.actor_role }, visibility: e.visibility, at: iso(e.at), data: e.data };
+}

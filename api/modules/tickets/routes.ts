@@ -1,0 +1,105 @@
+// Ticket endpoints: validate, call one service method, respond.
+import type { RouteTable } from '../../http/routes';
+import { badRequest } from '../../http/problem';
+import {
+  commentBody,
+  createTicketBody,
+  listTicketsQuery,
+  ticketPageSchema,
+  ticketSchema,
+  timelineSchema,
+  transitionBody,
+  transitionsSchema,
+  type CommentBody,
+  type CreateTicketBody,
+  type ListTicketsQuery,
+  type TransitionBody,
+} from './schemas';
+import type { TicketService } from './service';
+
+const problems = {
+  401: { description: 'Not authenticated' },
+  404: { description: 'No such ticket visible to the caller' },
+};
+
+export function ticketRoutes(table: RouteTable, tickets: TicketService): void {
+  table.add<CreateTicketBody>({
+    method: 'post',
+    path: '/api/tickets',
+    summary: 'Open a ticket: starts its workflow on the latest published definition for the type. Idempotency-Key makes retries safe.',
+    tag: 'tickets',
+    auth: 'user',
+    body: createTicketBody,
+    responses: { 201: { description: 'Created (or the first result of a replayed Idempotency-Key)', schema: ticketSchema }, 400: { description: 'Invalid body' }, 422: { description: 'Invalid fields' }, 503: { description: 'Workflow engine unreachable' } },
+    handler: async ({ body, user, ctx }) => {
+      const key = ctx.get('idempotency-key') || undefined;
+      if (key !== undefined && (key.length > 200 || !/^[\x21-\x7e]+$/.test(key))) {
+        throw badRequest('Idempotency-Key must be 1-200 visible ASCII characters', [{ pointer: '/headers/idempotency-key', message: 'invalid' }]);
+      }
+      const { ticket, replayed } = await tickets.create(user, body, key);
+      return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
+    },
+  });
+  table.add<unknown, ListTicketsQuery>({
+    method: 'get',
+    path: '/api/tickets',
+    summary: 'List tickets visible to the caller, by priority then creation date, with keyset pagination',
+    tag: 'tickets',
+    auth: 'user',
+    query: listTicketsQuery,
+    responses: { 200: { description: 'One page', schema: ticketPageSchema }, 401: problems[401] },
+    handler: async ({ query, user }) => ({ body: await tickets.list(user, query) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id',
+    summary: 'One ticket with its state, definition version and live SLA clocks',
+    tag: 'tickets',
+    auth: 'user',
+    responses: { 200: { description: 'The ticket', schema: ticketSchema }, ...problems },
+    handler: async ({ params, user }) => ({ body: await tickets.get(user, params.id) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id/transitions',
+    summary: 'Transitions the caller may take now',
+    tag: 'tickets',
+    auth: 'user',
+    responses: { 200: { description: 'Transitions', schema: transitionsSchema }, ...problems },
+    handler: async ({ params, user }) => ({ body: { items: await tickets.transitions(user, params.id) } }),
+  });
+  table.add<TransitionBody>({
+    method: 'post',
+    path: '/api/tickets/:id/transitions',
+    summary: 'Take a transition; answers the ticket in its new state',
+    tag: 'tickets',
+    auth: 'user',
+    body: transitionBody,
+    responses: {
+      200: { description: 'The ticket after the transition', schema: ticketSchema },
+      409: { description: 'Not allowed now (state, role, guard, window)' },
+      422: { description: 'Required fields missing or invalid' },
+      ...problems,
+    },
+    handler: async ({ params, user, body }) => ({ body: await tickets.transition(user, params.id, body) }),
+  });
+  table.add<CommentBody>({
+    method: 'post',
+    path: '/api/tickets/:id/comments',
+    summary: 'Add a public comment or an internal note',
+    tag: 'tickets',
+    auth: 'user',
+    body: commentBody,
+    responses: { 201: { description: 'Recorded', schema: { type: 'object', properties: { seq: { type: 'integer' } } } }, 409: { description: 'Not allowed' }, ...problems },
+    handler: async ({ params, user, body }) => ({ status: 201, body: await tickets.comment(user, params.id, body) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id/timeline',
+    summary: 'Every event of the ticket in order (customers see public events only)',
+    tag: 'tickets',
+    auth: 'user',
+    responses: { 200: { description: 'Timeline', schema: timelineSchema }, ...problems },
+    handler: async ({ params, user }) => ({ body: { items: await tickets.timeline(user, params.id) } }),
+  });
+}

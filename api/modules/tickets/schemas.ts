@@ -1,0 +1,139 @@
+// JSON Schemas of the ticket API's bodies and queries; they give the TypeScript types and the OpenAPI document.
+import type { FromSchema } from 'json-schema-to-ts';
+
+const priority = { type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
+const fieldValues = {
+  type: 'object',
+  maxProperties: 100,
+  additionalProperties: { type: ['string', 'number', 'boolean'] },
+} as const;
+
+export const createTicketBody = {
+  type: 'object',
+  required: ['type', 'title', 'priority'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] },
+    title: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    description: { type: 'string', maxLength: 20000, default: '' },
+    priority,
+    fields: fieldValues,
+  },
+} as const;
+export type CreateTicketBody = FromSchema<typeof createTicketBody>;
+
+export const listTicketsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    cursor: { type: 'string', maxLength: 200 },
+    limit: { type: 'string', pattern: '^(?:[1-9]|[1-9][0-9]|100)$' },
+    state: { type: 'string', maxLength: 63 },
+    stateCategory: { type: 'string', enum: ['new', 'open', 'pending', 'resolved', 'closed'] },
+    type: { type: 'string', maxLength: 63 },
+    priority,
+    queue: { type: 'string', maxLength: 63 },
+    assigneeId: { type: 'string', format: 'uuid' },
+    requesterId: { type: 'string', format: 'uuid' },
+  },
+} as const;
+export type ListTicketsQuery = FromSchema<typeof listTicketsQuery>;
+
+export const transitionBody = {
+  type: 'object',
+  required: ['transition'],
+  additionalProperties: false,
+  properties: { transition: { type: 'string', minLength: 1, maxLength: 63 }, fields: fieldValues },
+} as const;
+export type TransitionBody = FromSchema<typeof transitionBody>;
+
+export const commentBody = {
+  type: 'object',
+  required: ['body'],
+  additionalProperties: false,
+  properties: {
+    body: { type: 'string', minLength: 1, maxLength: 50000, pattern: '\\S' },
+    visibility: { type: 'string', enum: ['public', 'internal'], default: 'public' },
+  },
+} as const;
+export type CommentBody = FromSchema<typeof commentBody>;
+
+export const slaClockSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    status: { type: 'string', enum: ['ok', 'warning', 'breached'] },
+    target: { type: ['string', 'null'] },
+    warningAt: { type: ['string', 'null'] },
+    remainingMs: { type: 'number' },
+    paused: { type: 'boolean' },
+    stopped: { type: 'boolean' },
+  },
+} as const;
+
+export const ticketSchema = {
+  type: 'object',
+  required: ['id', 'number', 'type', 'title', 'priority', 'state', 'definition', 'sla', 'createdAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    number: { type: 'string' },
+    type: { type: 'string' },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    priority,
+    state: { type: 'string' },
+    stateCategory: { type: 'string' },
+    queue: { type: ['string', 'null'] },
+    assigneeId: { type: ['string', 'null'] },
+    requesterId: { type: 'string' },
+    definition: { type: 'object', properties: { key: { type: 'string' }, version: { type: 'integer' } } },
+    fields: { type: 'object' },
+    sla: { type: 'array', items: slaClockSchema },
+    slaStatus: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    resolvedAt: { type: ['string', 'null'] },
+    closedAt: { type: ['string', 'null'] },
+    workflowId: { type: 'string' },
+  },
+} as const;
+
+export const ticketPageSchema = { type: 'object', properties: { items: { type: 'array', items: ticketSchema }, next: { type: ['string', 'null'] } } } as const;
+
+export const timelineSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          seq: { type: 'integer' },
+          type: { type: 'string' },
+          actor: { type: 'object', properties: { id: { type: ['string', 'null'] }, role: { type: 'string' } } },
+          visibility: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+          data: { type: 'object' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const transitionsSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          label: { type: 'object' },
+          to: { type: 'string' },
+          requiredFields: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,217 @@
+// Ticket rules that are not the workflow's: who may create and see what, numbering, idempotent creation, and sending updates to the ticket's workflow.
+import { createHash, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { fieldErrors, initialState, type Priority } from '../../../workflow-definitions/index';
+import {
+  commentUpdate,
+  recordedUpdate,
+  ticketWorkflowId,
+  transitionsQuery,
+  transitionUpdate,
+  TICKET_WORKFLOW,
+  type Actor,
+  type TicketWorkflowInput,
+} from '../../../workflows/ticket-messages';
+import type { ticketWorkflow } from '../../../workflows/ticket';
+import { forbidden, notFound, unprocessable } from '../../http/problem';
+import { toProblem } from '../../temporal-errors';
+import type { AuthUser } from '../auth/types';
+import { iso } from '../../../platform/db/time';
+import type { DefinitionService } from '../definitions/service';
+import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
+import { canSee, type Cursor, type TicketRepository } from './repository';
+import type { CommentBody, CreateTicketBody, ListTicketsQuery, TransitionBody } from './schemas';
+
+const TICKET_TYPE = defineSearchAttributeKey('GuichetTicketType', SearchAttributeType.KEYWORD);
+const DEFINITION = defineSearchAttributeKey('GuichetDefinition', SearchAttributeType.KEYWORD);
+const NUMBER = defineSearchAttributeKey('GuichetTicketNumber', SearchAttributeType.KEYWORD);
+
+/** Request types a customer may open from the portal. */
+const CUSTOMER_TYPES = new Set(['incident', 'service_request']);
+/** How long creation waits for the read model before answering from the workflow's own state. */
+const CREATE_WAIT_MS = 5000;
+
+/** The same caller and Idempotency-Key always name the same ticket id (a name-based UUID), so a retry finds the first ticket. */
+export function idempotentTicketId(userId: string, key: string): string {
+  const h = createHash('sha256').update(`guichet-ticket:${userId}:${key}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const actorOf = (user: AuthUser): Actor => ({ id: user.id, role: user.role });
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.r === 'number' && typeof c.c === 'string' && !Number.isNaN(Date.parse(c.c)) && /^[0-9a-f-]{36}$/.test(c.i)) return c;
+  } catch {
+    // fall through to the error below
+  }
+  throw unprocessable('cursor is not one this API returned', [{ pointer: '/query/cursor', message: 'invalid cursor' }], 'invalid-cursor');
+}
+
+export class TicketService {
+  constructor(
+    private readonly repo: TicketRepository,
+    private readonly defs: DefinitionService,
+    private readonly temporal: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string): Promise<{ ticket: TicketView; replayed: boolean }> {
+    if (user.role === 'customer' && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
+    const stored = await this.defs.forType(body.type);
+    if (!stored) throw unprocessable(`no published workflow definition serves '${body.type}'`, [{ pointer: '/type', message: 'no definition' }]);
+    const def = stored.body;
+    const fields = body.fields ?? {};
+    const errors = fieldErrors(def, fields).map((e) => ({ ...e, pointer: e.pointer }));
+    if (user.role === 'customer') {
+      for (const name of Object.keys(fields)) {
+        if (def.fields?.find((f) => f.name === name) && !def.fields.find((f) => f.name === name)?.customerEditable) {
+          errors.push({ pointer: `/fields/${name}`, message: `${name} is set by agents only` });
+        }
+      }
+    }
+    for (const f of def.fields ?? []) {
+      if (f.requiredOnCreate && (fields[f.name] === undefined || fields[f.name] === '')) errors.push({ pointer: `/fields/${f.name}`, message: `${f.name} is required` });
+    }
+    if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-fields');
+
+    const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
+    const number = `${def.numberPrefix}-${String(await this.repo.nextNumber()).padStart(6, '0')}`;
+    const input: TicketWorkflowInput = {
+      ticket: {
+        id,
+        number,
+        type: body.type,
+        title: body.title.trim(),
+        description: body.description ?? '',
+        priority: body.priority as Priority,
+        requesterId: user.id,
+        queue: def.defaultQueue ?? null,
+        fields,
+        createdAt: new Date().toISOString(),
+        createdBy: actorOf(user),
+      },
+      definition: def,
+      definitionVersion: stored.version,
+    };
+    const start = new WithStartWorkflowOperation<typeof ticketWorkflow>(TICKET_WORKFLOW, {
+      workflowId: ticketWorkflowId(id),
+      taskQueue: this.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: TICKET_TYPE, value: body.type },
+        { key: DEFINITION, value: `${def.key}@${stored.version}` },
+        { key: NUMBER, value: number },
+      ]),
+    });
+    try {
+      const projection = await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
+        this.temporal.workflow.executeUpdateWithStart(recordedUpdate, { startWorkflowOperation: start }),
+      );
+      return { ticket: presentProjection(projection), replayed: projection.number !== number };
+    } catch (err) {
+      // The start is durable once the operation handed back a handle: the worker will record the ticket when it can.
+      const started = await Promise.race([start.workflowHandle().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+      if (started) {
+        const existing = await this.repo.find(id);
+        if (existing) return { ticket: presentRow(existing), replayed: existing.number !== number };
+        const s0 = initialState(def);
+        return {
+          ticket: {
+            ...presentProjection({
+              ...input.ticket,
+              state: s0.name,
+              stateCategory: s0.category,
+              assigneeId: null,
+              definitionKey: def.key,
+              definitionVersion: stored.version,
+              sla: [],
+              slaStatus: 'ok',
+              slaDueAt: null,
+              lastSeq: 0,
+              updatedAt: input.ticket.createdAt,
+              resolvedAt: null,
+              closedAt: null,
+            }),
+          },
+          replayed: false,
+        };
+      }
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  async get(user: AuthUser, id: string): Promise<TicketView> {
+    return presentRow(await this.visibleRow(user, id));
+  }
+
+  async list(user: AuthUser, q: ListTicketsQuery): Promise<{ items: TicketView[]; next: string | null }> {
+    const limit = q.limit ? Number(q.limit) : 50;
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const { cursor: _c, limit: _l, ...filter } = q;
+    const rows = await this.repo.list(filter, user.role === 'customer' ? { requesterId: user.id } : {}, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => presentRow(r)),
+      next: rows.length > limit && last ? encodeCursor({ r: last.priority_order, c: iso(last.created_at), i: last.id }) : null,
+    };
+  }
+
+  async transitions(user: AuthUser, id: string) {
+    await this.visibleRow(user, id);
+    try {
+      return await this.temporal.workflow.getHandle(ticketWorkflowId(id)).query(transitionsQuery, user.role);
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  async transition(user: AuthUser, id: string, body: TransitionBody): Promise<TicketView> {
+    await this.visibleRow(user, id);
+    try {
+      const projection = await this.temporal.workflow
+        .getHandle(ticketWorkflowId(id))
+        .executeUpdate(transitionUpdate, { args: [{ transition: body.transition, fields: body.fields ?? {}, actor: actorOf(user) }] });
+      return presentProjection(projection);
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  async comment(user: AuthUser, id: string, body: CommentBody): Promise<{ seq: number }> {
+    await this.visibleRow(user, id);
+    if (user.role === 'customer' && body.visibility === 'internal') throw forbidden('customers can only write public comments');
+    try {
+      return await this.temporal.workflow
+        .getHandle(ticketWorkflowId(id))
+        .executeUpdate(commentUpdate, { args: [{ body: body.body, visibility: body.visibility ?? 'public', actor: actorOf(user) }] });
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  async timeline(user: AuthUser, id: string) {
+    await this.visibleRow(user, id);
+    const events = await this.repo.timeline(id, user.role !== 'customer');
+    return events.map(presentEvent);
+  }
+
+  /** Not found rather than forbidden, so a customer cannot probe which ticket ids exist. */
+  private async visibleRow(user: AuthUser, id: string) {
+    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await this.repo.find(id) : null;
+    if (!row || !canSee(user, row)) throw notFound(`no ticket ${id}`);
+    return row;
+  }
+}

@@ -1,0 +1,67 @@
+// Builds the OpenAPI 3.1 document from the route table, so the docs list exactly the routes the server serves.
+import type { RouteTable } from './http/routes';
+
+const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', properties: { pointer: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+
+const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');
+
+function queryParameters(schema: object | undefined) {
+  const props = (schema as { properties?: Record<string, object> } | undefined)?.properties ?? {};
+  return Object.entries(props).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+}
+
+export function buildOpenApi(table: RouteTable, version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of table.specs) {
+    const path = toOpenApiPath(r.path);
+    const pathParams = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const responses: Record<string, unknown> = {};
+    for (const [status, res] of Object.entries(r.responses)) {
+      const isProblem = Number(status) >= 400;
+      responses[status] = {
+        description: res.description,
+        ...(isProblem
+          ? { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+          : res.schema
+            ? { content: { 'application/json': { schema: res.schema } } }
+            : {}),
+      };
+    }
+    if (r.body && !responses['400']) responses['400'] = { description: 'Invalid body', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    paths[path] ??= {};
+    paths[path][r.method] = {
+      summary: r.summary,
+      tags: [r.tag],
+      operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+      ...(r.auth === 'public' ? { security: [] } : {}),
+      parameters: [...pathParams, ...queryParameters(r.query)],
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Guichet service desk API', version, description: 'Tickets are durable Temporal workflows; errors are RFC 9457 problem+json.' },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [{ url: '/' }],
+    security: [{ session: [] }],
+    paths,
+    components: {
+      schemas: { Problem: problemSchema },
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'guichet_session', description: 'From POST /api/auth/login; state-changing requests also send X-CSRF-Token' },
+      },
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Opens the MikroORM connection and applies the committed migrations (never schema sync).
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ENTITIES } from './entities';
+import { Migration20261124000001Initial } from './migrations/Migration20261124000001Initial';
+
+export const MIGRATIONS = [Migration20261124000001Initial];
+
+export type Orm = MikroORM;
+
+export async function openOrm(databaseUrl: string, options: { poolMax?: number; debug?: boolean } = {}): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl: databaseUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    debug: options.debug ?? false,
+    allowGlobalContext: false,
+  });
+}
+
+export async function migrate(orm: MikroORM): Promise<void> {
+  await orm.migrator.up();
+}

@@ -1,0 +1,42 @@
+// Spawns the desk's own processes (API, worker) under Node with the TypeScript loader, and stops them by pid.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  /** Resolves when the child reports ready over IPC; rejects if it exits first. */
+  ready: Promise<void>;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, opts: { stdio?: 'inherit' | 'pipe' | 'ignore'; onOutput?: (line: string) => void } = {}): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+    cwd: ROOT,
+    env,
+    stdio: [opts.stdio === 'inherit' ? 'inherit' : 'ignore', opts.stdio ?? 'inherit', opts.stdio ?? 'inherit', 'ipc'],
+  });
+  if (opts.onOutput) {
+    child.stdout?.on('data', (d) => opts.onOutput!(String(d)));
+    child.stderr?.on('data', (d) => opts.onOutput!(String(d)));
+  }
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { ready?: boolean }) => m?.ready && resolve());
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (code ${code}, signal ${signal}) before it was ready`)));
+  });
+  ready.catch(() => {});
+  return {
+    name,
+    process: child,
+    ready,
+    stop: (signal = 'SIGTERM', graceMs = 15_000) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+        setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
+      }),
+  };
+}

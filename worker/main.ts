@@ -1,0 +1,39 @@
+// The worker process: runs the workflows and activities on the "guichet" task queue until SIGTERM/SIGINT, then drains.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig, requireServers } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { openOrm } from '../platform/db/orm';
+import { createActivities } from '../activities/index';
+import { workerOptions } from './options';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('worker', config.logLevel);
+  const { databaseUrl, temporalAddress } = requireServers(config);
+  const orm = await openOrm(databaseUrl, { poolMax: 20 });
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await Worker.create({
+    ...workerOptions(),
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    activities: createActivities({ em: orm.em }),
+  });
+  const stop = (signal: string) => {
+    log.info({ signal }, 'worker draining');
+    worker.shutdown();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  log.info({ taskQueue: config.taskQueue }, 'worker running');
+  process.send?.({ ready: true });
+  await worker.run();
+  await connection.close();
+  await orm.close();
+  log.info('worker stopped');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

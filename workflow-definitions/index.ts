@@ -1,0 +1,7 @@
+// Public surface of workflow-definitions: schema, types, validation, lifecycle and SLA maths (pure, no I/O).
+export * from './schema';
+export * from './calendar';
+export * from './lifecycle';
+export * from './sla';
+export * from './validate';
+export { DEFAULT_DEFINITIONS } from './defaults/index';

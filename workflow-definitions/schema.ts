@@ -1,0 +1,241 @@
+// The JSON Schema (draft 2020-12) of a workflow definition: the single source for validation, TypeScript types and docs.
+import type { FromSchema } from 'json-schema-to-ts';
+
+const label = {
+  type: 'object',
+  required: ['en', 'fr'],
+  additionalProperties: false,
+  properties: {
+    en: { type: 'string', minLength: 1, maxLength: 200 },
+    fr: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
+const name = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;
+const role = { type: 'string', enum: ['admin', 'agent', 'customer', 'system'] } as const;
+const priority = { type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
+const minutes = { type: 'integer', minimum: 1, maximum: 525600 } as const;
+const hhmm = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' } as const;
+const dayHours = {
+  type: 'array',
+  maxItems: 4,
+  items: { type: 'array', items: hhmm, minItems: 2, maxItems: 2, description: '[from, to] local times' },
+} as const;
+
+const escalationAction = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['type'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'notify' },
+        role: role,
+        group: name,
+        user: { type: 'string', maxLength: 200 },
+      },
+    },
+    {
+      type: 'object',
+      required: ['type'],
+      additionalProperties: false,
+      properties: { type: { const: 'reassign' }, queue: name, group: name },
+    },
+    {
+      type: 'object',
+      required: ['type'],
+      additionalProperties: false,
+      properties: { type: { const: 'raisePriority' } },
+    },
+    {
+      type: 'object',
+      required: ['type', 'text'],
+      additionalProperties: false,
+      properties: { type: { const: 'addNote' }, text: label },
+    },
+    {
+      type: 'object',
+      required: ['type', 'event'],
+      additionalProperties: false,
+      properties: { type: { const: 'emit' }, event: { type: 'string', pattern: '^[a-z][a-z0-9_.]{0,62}$' } },
+    },
+  ],
+} as const;
+
+export const definitionSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://guichet.dev/schemas/workflow-definition.json',
+  title: 'Guichet workflow definition',
+  type: 'object',
+  required: ['key', 'name', 'types', 'numberPrefix', 'states', 'transitions'],
+  additionalProperties: false,
+  properties: {
+    key: name,
+    name: label,
+    description: { type: 'string', maxLength: 2000 },
+    types: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] } },
+    numberPrefix: { type: 'string', pattern: '^[A-Z]{2,5}$' },
+    defaultQueue: name,
+    fields: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        required: ['name', 'label', 'schema'],
+        additionalProperties: false,
+        properties: {
+          name: name,
+          label: label,
+          schema: {
+            description: 'JSON Schema constraining the value',
+            type: 'object',
+            required: ['type'],
+            properties: { type: { type: 'string', enum: ['string', 'number', 'integer', 'boolean'] } },
+          },
+          customerEditable: { type: 'boolean' },
+          requiredOnCreate: { type: 'boolean' },
+        },
+      },
+    },
+    states: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: {
+        type: 'object',
+        required: ['name', 'category', 'label'],
+        additionalProperties: false,
+        properties: {
+          name: name,
+          category: { type: 'string', enum: ['new', 'open', 'pending', 'resolved', 'closed'] },
+          label: label,
+          initial: { type: 'boolean' },
+          slaPaused: { type: 'boolean' },
+          requiredFields: { type: 'array', uniqueItems: true, items: name },
+        },
+      },
+    },
+    transitions: {
+      type: 'array',
+      maxItems: 500,
+      items: {
+        type: 'object',
+        required: ['name', 'label', 'from', 'to', 'roles'],
+        additionalProperties: false,
+        properties: {
+          name: name,
+          label: label,
+          from: { type: 'array', minItems: 1, uniqueItems: true, items: name },
+          to: name,
+          roles: { type: 'array', minItems: 1, uniqueItems: true, items: role },
+          requiredFields: { type: 'array', uniqueItems: true, items: name },
+          guard: {
+            type: 'object',
+            required: ['field'],
+            additionalProperties: false,
+            properties: {
+              field: name,
+              equals: { type: ['string', 'number', 'boolean'] },
+              notEquals: { type: ['string', 'number', 'boolean'] },
+            },
+          },
+          withinMinutes: { ...minutes, description: 'only allowed this long after entering the from state (e.g. reopen window)' },
+        },
+      },
+    },
+    calendars: {
+      type: 'object',
+      maxProperties: 20,
+      propertyNames: name,
+      additionalProperties: {
+        type: 'object',
+        required: ['timeZone', 'weekly'],
+        additionalProperties: false,
+        properties: {
+          timeZone: { type: 'string', minLength: 1, maxLength: 64 },
+          weekly: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { mon: dayHours, tue: dayHours, wed: dayHours, thu: dayHours, fri: dayHours, sat: dayHours, sun: dayHours },
+          },
+          holidays: { type: 'array', maxItems: 400, uniqueItems: true, items: { type: 'string', format: 'date' } },
+        },
+      },
+    },
+    sla: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        policies: {
+          type: 'object',
+          additionalProperties: false,
+          propertyNames: priority,
+          patternProperties: {
+            '^(low|medium|high|critical)$': {
+              type: 'object',
+              required: ['calendar'],
+              additionalProperties: false,
+              properties: {
+                calendar: { type: 'string', description: "a calendar name, or '24x7'" },
+                firstResponseMinutes: minutes,
+                resolutionMinutes: minutes,
+                warnAtPercent: { type: 'integer', minimum: 1, maximum: 99 },
+              },
+            },
+          },
+        },
+      },
+    },
+    escalations: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        required: ['name', 'on', 'actions'],
+        additionalProperties: false,
+        properties: {
+          name: name,
+          on: { type: 'string', enum: ['firstResponse.warning', 'firstResponse.breach', 'resolution.warning', 'resolution.breach', 'unassigned', 'noAgentUpdate'] },
+          afterMinutes: { ...minutes, description: 'for unassigned and noAgentUpdate: how long, or after warning/breach: extra delay' },
+          actions: { type: 'array', minItems: 1, maxItems: 10, items: escalationAction },
+        },
+      },
+    },
+    automations: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        required: ['name', 'inState', 'afterMinutes'],
+        additionalProperties: false,
+        properties: {
+          name: name,
+          inState: name,
+          afterMinutes: minutes,
+          calendar: { type: 'string', description: "business calendar the delay counts in, or '24x7' (default)" },
+          transition: name,
+          remind: label,
+        },
+      },
+    },
+  },
+} as const;
+
+export type WorkflowDefinition = FromSchema<typeof definitionSchema>;
+export type Label = WorkflowDefinition['name'];
+export type Role = 'admin' | 'agent' | 'customer' | 'system';
+export type Priority = 'low' | 'medium' | 'high' | 'critical';
+export const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high', 'critical'];
+export type StateDef = WorkflowDefinition['states'][number];
+export type TransitionDef = WorkflowDefinition['transitions'][number];
+export type FieldDef = NonNullable<WorkflowDefinition['fields']>[number];
+export type CalendarDef = NonNullable<WorkflowDefinition['calendars']>[string];
+export type EscalationDef = NonNullable<WorkflowDefinition['escalations']>[number];
+export type EscalationAction = EscalationDef['actions'][number];
+export type AutomationDef = NonNullable<WorkflowDefinition['automations']>[number];
+export interface SlaPolicy {
+  calendar: string;
+  firstResponseMinutes?: number;
+  resolutionMinutes?: number;
+  warnAtPercent?: number;
+}

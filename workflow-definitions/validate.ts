@@ -1,0 +1,153 @@
+// Validates a workflow definition: the JSON Schema first, then the semantic rules; every error carries a JSON pointer.
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { hasBusinessHours, isValidTimeZone, ROUND_THE_CLOCK } from './calendar';
+import { definitionSchema, type WorkflowDefinition } from './schema';
+
+export interface DefinitionError {
+  pointer: string;
+  message: string;
+}
+
+export type DefinitionValidation = { valid: true; definition: WorkflowDefinition; errors: [] } | { valid: false; errors: DefinitionError[] };
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const checkSchema = ajv.compile(definitionSchema);
+
+export function validateDefinition(input: unknown): DefinitionValidation {
+  if (!checkSchema(input)) {
+    const errors = (checkSchema.errors ?? []).map((e) => ({
+      pointer: e.instancePath || '/',
+      message: e.keyword === 'additionalProperties' ? `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'` : (e.message ?? 'is invalid'),
+    }));
+    return { valid: false, errors: dedupe(errors) };
+  }
+  const definition = input as WorkflowDefinition;
+  const errors = semanticErrors(definition);
+  return errors.length ? { valid: false, errors } : { valid: true, definition, errors: [] };
+}
+
+function dedupe(errors: DefinitionError[]): DefinitionError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.pointer}|${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function duplicates<T>(items: T[], keyOf: (t: T) => string, pointer: (i: number) => string, what: string): DefinitionError[] {
+  const seen = new Set<string>();
+  const out: DefinitionError[] = [];
+  items.forEach((item, i) => {
+    const k = keyOf(item);
+    if (seen.has(k)) out.push({ pointer: pointer(i), message: `duplicate ${what} '${k}'` });
+    seen.add(k);
+  });
+  return out;
+}
+
+/** Rules the schema cannot express: references resolve, one initial state, every state reachable, terminal states stay terminal. */
+export function semanticErrors(def: WorkflowDefinition): DefinitionError[] {
+  const errors: DefinitionError[] = [];
+  const states = new Map(def.states.map((s) => [s.name, s]));
+  const fields = new Set((def.fields ?? []).map((f) => f.name));
+  const calendars = new Set(Object.keys(def.calendars ?? {}));
+  const transitions = new Set(def.transitions.map((t) => t.name));
+
+  errors.push(...duplicates(def.states, (s) => s.name, (i) => `/states/${i}/name`, 'state'));
+  errors.push(...duplicates(def.transitions, (t) => t.name, (i) => `/transitions/${i}/name`, 'transition'));
+  errors.push(...duplicates(def.fields ?? [], (f) => f.name, (i) => `/fields/${i}/name`, 'field'));
+  errors.push(...duplicates(def.escalations ?? [], (e) => e.name, (i) => `/escalations/${i}/name`, 'escalation'));
+  errors.push(...duplicates(def.automations ?? [], (a) => a.name, (i) => `/automations/${i}/name`, 'automation'));
+
+  const initials = def.states.map((s, i) => [s, i] as const).filter(([s]) => s.initial);
+  if (initials.length !== 1) {
+    errors.push({ pointer: '/states', message: initials.length ? `exactly one initial state is allowed, found ${initials.length}` : 'one state must be marked initial' });
+  }
+
+  def.states.forEach((s, i) =>
+    (s.requiredFields ?? []).forEach((f, j) => {
+      if (!fields.has(f)) errors.push({ pointer: `/states/${i}/requiredFields/${j}`, message: `unknown field '${f}'` });
+    }),
+  );
+
+  def.transitions.forEach((t, i) => {
+    t.from.forEach((f, j) => {
+      if (!states.has(f)) errors.push({ pointer: `/transitions/${i}/from/${j}`, message: `unknown state '${f}'` });
+    });
+    if (!states.has(t.to)) errors.push({ pointer: `/transitions/${i}/to`, message: `unknown state '${t.to}'` });
+    (t.requiredFields ?? []).forEach((f, j) => {
+      if (!fields.has(f)) errors.push({ pointer: `/transitions/${i}/requiredFields/${j}`, message: `unknown field '${f}'` });
+    });
+    if (t.guard && !fields.has(t.guard.field)) errors.push({ pointer: `/transitions/${i}/guard/field`, message: `unknown field '${t.guard.field}'` });
+    // Terminal (closed) states accept only transitions that are explicit reopenings, i.e. bounded by a window.
+    t.from.forEach((f, j) => {
+      if (states.get(f)?.category === 'closed' && t.withinMinutes === undefined) {
+        errors.push({ pointer: `/transitions/${i}/from/${j}`, message: `'${f}' is a closed state: only a reopen transition with withinMinutes may leave it` });
+      }
+    });
+  });
+
+  const initial = initials[0]?.[0];
+  if (initial) {
+    const reached = new Set([initial.name]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const t of def.transitions) {
+        if (!reached.has(t.to) && t.from.some((f) => reached.has(f))) {
+          reached.add(t.to);
+          grew = true;
+        }
+      }
+    }
+    def.states.forEach((s, i) => {
+      if (!reached.has(s.name)) errors.push({ pointer: `/states/${i}`, message: `state '${s.name}' is unreachable from the initial state '${initial.name}'` });
+    });
+  }
+
+  for (const [name, cal] of Object.entries(def.calendars ?? {})) {
+    if (!isValidTimeZone(cal.timeZone)) errors.push({ pointer: `/calendars/${name}/timeZone`, message: `unknown time zone '${cal.timeZone}'` });
+    else if (!hasBusinessHours(cal)) errors.push({ pointer: `/calendars/${name}/weekly`, message: 'the calendar has no business hours' });
+    for (const [day, windows] of Object.entries(cal.weekly)) {
+      (windows ?? []).forEach(([from, to], k) => {
+        if (from >= to) errors.push({ pointer: `/calendars/${name}/weekly/${day}/${k}`, message: `window ${from}-${to} must end after it starts` });
+      });
+    }
+  }
+
+  for (const [priority, policy] of Object.entries(def.sla?.policies ?? {})) {
+    const p = policy as { calendar: string; firstResponseMinutes?: number; resolutionMinutes?: number };
+    if (p.calendar !== ROUND_THE_CLOCK && !calendars.has(p.calendar)) {
+      errors.push({ pointer: `/sla/policies/${priority}/calendar`, message: `unknown calendar '${p.calendar}' (define it under calendars or use '24x7')` });
+    }
+    if (p.firstResponseMinutes === undefined && p.resolutionMinutes === undefined) {
+      errors.push({ pointer: `/sla/policies/${priority}`, message: 'a policy needs firstResponseMinutes or resolutionMinutes' });
+    }
+  }
+
+  (def.escalations ?? []).forEach((e, i) => {
+    if ((e.on === 'unassigned' || e.on === 'noAgentUpdate') && e.afterMinutes === undefined) {
+      errors.push({ pointer: `/escalations/${i}/afterMinutes`, message: `'${e.on}' escalations need afterMinutes` });
+    }
+  });
+
+  (def.automations ?? []).forEach((a, i) => {
+    if (!states.has(a.inState)) errors.push({ pointer: `/automations/${i}/inState`, message: `unknown state '${a.inState}'` });
+    if (a.calendar && a.calendar !== ROUND_THE_CLOCK && !calendars.has(a.calendar)) {
+      errors.push({ pointer: `/automations/${i}/calendar`, message: `unknown calendar '${a.calendar}'` });
+    }
+    if (!a.transition && !a.remind) errors.push({ pointer: `/automations/${i}`, message: 'an automation needs a transition or a remind text' });
+    if (a.transition) {
+      const t = def.transitions.find((x) => x.name === a.transition);
+      if (!transitions.has(a.transition)) errors.push({ pointer: `/automations/${i}/transition`, message: `unknown transition '${a.transition}'` });
+      else if (t && !t.from.includes(a.inState)) errors.push({ pointer: `/automations/${i}/transition`, message: `'${a.transition}' cannot be taken from '${a.inState}'` });
+      else if (t && !(t.roles as readonly string[]).includes('system')) errors.push({ pointer: `/automations/${i}/transition`, message: `'${a.transition}' must allow the role 'system'` });
+    }
+  });
+
+  return errors;
+}

@@ -1,0 +1,139 @@
+// The ticket workflow's contract: its input, updates, queries and the events it records (shared with the API and activities).
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AvailableTransition, Priority, Role, SlaClockView, WorkflowDefinition, Fields, SlaClock } from '../workflow-definitions/index';
+
+export const TICKET_WORKFLOW = 'ticketWorkflow';
+export const ticketWorkflowId = (ticketId: string): string => `ticket-${ticketId}`;
+
+export interface Actor {
+  id: string | null;
+  role: Role;
+}
+
+export interface TicketIntake {
+  id: string;
+  number: string;
+  type: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  requesterId: string;
+  queue: string | null;
+  fields: Fields;
+  createdAt: string;
+  createdBy: Actor;
+}
+
+export interface TicketWorkflowInput {
+  ticket: TicketIntake;
+  definition: WorkflowDefinition;
+  definitionVersion: number;
+  /** State carried over a continue-as-new; absent on the first run. */
+  carried?: CarriedTicketState;
+}
+
+export interface CarriedTicketState {
+  state: string;
+  enteredStateAt: number;
+  priority: Priority;
+  assigneeId: string | null;
+  queue: string | null;
+  fields: Fields;
+  clocks: SlaClock[];
+  seq: number;
+  fired: string[];
+  unassignedSince: number | null;
+  lastAgentUpdateAt: number;
+  firstResponded: boolean;
+  title: string;
+  description: string;
+  resolvedAt: number | null;
+  closedAt: number | null;
+}
+
+export type TicketEventType =
+  | 'created'
+  | 'transitioned'
+  | 'commented'
+  | 'assigned'
+  | 'priority_changed'
+  | 'fields_changed'
+  | 'sla_warning'
+  | 'sla_breached'
+  | 'escalated'
+  | 'notification'
+  | 'reminder'
+  | 'event_emitted';
+
+export interface TicketEvent {
+  seq: number;
+  type: TicketEventType;
+  actor: Actor;
+  visibility: 'public' | 'internal';
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/** The read-model row as the workflow sees it after its latest event. */
+export interface TicketProjection {
+  id: string;
+  number: string;
+  type: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  state: string;
+  stateCategory: string;
+  queue: string | null;
+  assigneeId: string | null;
+  requesterId: string;
+  definitionKey: string;
+  definitionVersion: number;
+  fields: Fields;
+  sla: SlaClockView[];
+  slaStatus: 'ok' | 'warning' | 'breached';
+  slaDueAt: string | null;
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface TransitionRequest {
+  transition: string;
+  fields?: Record<string, unknown>;
+  actor: Actor;
+}
+export interface CommentRequest {
+  body: string;
+  visibility: 'public' | 'internal';
+  actor: Actor;
+}
+export interface AssignRequest {
+  assigneeId: string | null;
+  queue?: string | null;
+  actor: Actor;
+}
+export interface PriorityRequest {
+  priority: Priority;
+  actor: Actor;
+}
+export interface FieldsRequest {
+  fields: Record<string, unknown>;
+  actor: Actor;
+}
+
+export const transitionUpdate = defineUpdate<TicketProjection, [TransitionRequest]>('transition');
+export const commentUpdate = defineUpdate<{ seq: number }, [CommentRequest]>('comment');
+export const assignUpdate = defineUpdate<TicketProjection, [AssignRequest]>('assign');
+export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>('setPriority');
+export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');
+/** Resolves once the ticket's creation is in the read model: lets the API answer read-your-writes. */
+export const recordedUpdate = defineUpdate<TicketProjection, []>('recorded');
+
+export const snapshotQuery = defineQuery<TicketProjection>('snapshot');
+export const transitionsQuery = defineQuery<AvailableTransition[], [Role]>('transitions');
+
+/** Rejections carry a type the API maps to problem+json: conflict → 409, invalid → 422. */
+export const REJECTION_TYPES = { conflict: 'TicketConflict', invalid: 'TicketInvalid' } as const;

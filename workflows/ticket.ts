@@ -1,0 +1,427 @@
+// The ticket workflow: a deterministic interpreter of one pinned workflow definition (states, transitions, SLA clocks, escalations, automations).
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import {
+  availableTransitions,
+  calendarOf,
+  clockDeadlines,
+  clockStatus,
+  fieldErrors,
+  initialState,
+  pauseClock,
+  PRIORITIES,
+  refuseTransition,
+  restartClock,
+  resumeClock,
+  retargetClock,
+  startClocks,
+  stateOf,
+  stopClock,
+  viewClock,
+  addBusinessMinutes,
+  ROUND_THE_CLOCK,
+  type EscalationAction,
+  type Priority,
+  type SlaClock,
+  type TransitionRefusal,
+  type WorkflowDefinition,
+} from '../workflow-definitions/engine';
+import type { Activities } from '../activities/index';
+import {
+  assignUpdate,
+  commentUpdate,
+  fieldsUpdate,
+  priorityUpdate,
+  recordedUpdate,
+  REJECTION_TYPES,
+  snapshotQuery,
+  transitionsQuery,
+  transitionUpdate,
+  type Actor,
+  type CarriedTicketState,
+  type TicketEvent,
+  type TicketEventType,
+  type TicketProjection,
+  type TicketWorkflowInput,
+} from './ticket-messages';
+
+const { recordTicketEvents } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The read model must eventually follow: retry for as long as the database is away.
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+const SYSTEM: Actor = { id: null, role: 'system' };
+/** Continue-as-new well before Temporal's own warning so replays stay short. */
+const MAX_HISTORY_EVENTS = 4000;
+
+function reject(r: TransitionRefusal): never {
+  throw ApplicationFailure.create({
+    type: REJECTION_TYPES[r.kind],
+    message: r.message,
+    details: [{ code: r.code, errors: r.errors ?? [] }],
+    nonRetryable: true,
+  });
+}
+
+function isAgent(actor: Actor): boolean {
+  return actor.role === 'agent' || actor.role === 'admin';
+}
+
+export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketProjection> {
+  const def: WorkflowDefinition = input.definition;
+  const t = input.ticket;
+  const createdAtMs = Date.parse(t.createdAt);
+
+  // ---- state, in one object ----
+  const s: CarriedTicketState = input.carried ?? {
+    state: initialState(def).name,
+    enteredStateAt: createdAtMs,
+    priority: t.priority,
+    assigneeId: null,
+    queue: t.queue,
+    fields: { ...t.fields },
+    clocks: startClocks(def, t.priority, createdAtMs, !initialState(def).slaPaused),
+    seq: 0,
+    fired: [],
+    unassignedSince: createdAtMs,
+    lastAgentUpdateAt: createdAtMs,
+    firstResponded: false,
+    title: t.title,
+    description: t.description,
+    resolvedAt: null,
+    closedAt: null,
+  };
+  const fired = new Set(s.fired);
+  const pending: TicketEvent[] = [];
+  let persistedSeq = s.seq;
+  let updatedAt = input.carried ? Date.now() : createdAtMs;
+
+  const now = (): number => Date.now();
+  const cal = (name: string) => calendarOf(def, name);
+  const category = (): string => stateOf(def, s.state)?.category ?? 'open';
+  const isFinished = (): boolean => category() === 'resolved' || category() === 'closed';
+
+  function emit(type: TicketEventType, actor: Actor, data: Record<string, unknown>, visibility: 'public' | 'internal' = 'internal'): number {
+    s.seq += 1;
+    updatedAt = now();
+    pending.push({ seq: s.seq, type, actor, visibility, at: new Date(updatedAt).toISOString(), data });
+    return s.seq;
+  }
+
+  function projection(): TicketProjection {
+    const at = now();
+    const views = s.clocks.map((c) => viewClock(c, at, cal(c.calendar)));
+    const worst = views.some((v) => v.status === 'breached') ? 'breached' : views.some((v) => v.status === 'warning') ? 'warning' : 'ok';
+    const due = views.filter((v) => v.target && !v.stopped).map((v) => v.target as string).sort()[0] ?? null;
+    return {
+      id: t.id,
+      number: t.number,
+      type: t.type,
+      title: s.title,
+      description: s.description,
+      priority: s.priority,
+      state: s.state,
+      stateCategory: category(),
+      queue: s.queue,
+      assigneeId: s.assigneeId,
+      requesterId: t.requesterId,
+      definitionKey: def.key,
+      definitionVersion: input.definitionVersion,
+      fields: s.fields,
+      sla: views,
+      slaStatus: worst,
+      slaDueAt: due,
+      lastSeq: s.seq,
+      createdAt: t.createdAt,
+      updatedAt: new Date(updatedAt).toISOString(),
+      resolvedAt: s.resolvedAt === null ? null : new Date(s.resolvedAt).toISOString(),
+      closedAt: s.closedAt === null ? null : new Date(s.closedAt).toISOString(),
+    };
+  }
+
+  /** Waits until every event up to `seq` is in the read model, so an update's answer is readable at once. */
+  async function persisted(seq: number): Promise<void> {
+    await condition(() => persistedSeq >= seq);
+  }
+
+  function respondFirst(actor: Actor): void {
+    if (s.firstResponded || !isAgent(actor)) return;
+    s.firstResponded = true;
+    s.clocks = s.clocks.map((c) => (c.name === 'firstResponse' ? stopClock(c, now(), cal(c.calendar)) : c));
+  }
+
+  function enterState(to: string): void {
+    const from = stateOf(def, s.state);
+    const target = stateOf(def, to)!;
+    const at = now();
+    s.state = to;
+    s.enteredStateAt = at;
+    if (target.category === 'resolved' || target.category === 'closed') {
+      s.clocks = s.clocks.map((c) => stopClock(c, at, cal(c.calendar)));
+      if (target.category === 'resolved') s.resolvedAt = at;
+      if (target.category === 'closed') s.closedAt = at;
+      return;
+    }
+    const reopened = from && (from.category === 'resolved' || from.category === 'closed');
+    if (reopened) {
+      s.resolvedAt = null;
+      s.closedAt = null;
+      s.clocks = s.clocks.map((c) => (c.name === 'resolution' ? restartClock(c, at) : c));
+    }
+    s.clocks = s.clocks.map((c) => (target.slaPaused ? pauseClock(c, at, cal(c.calendar)) : resumeClock(c, at)));
+  }
+
+  function applyTransition(name: string, fields: Record<string, unknown>, actor: Actor): number {
+    const tr = def.transitions.find((x) => x.name === name)!;
+    const from = s.state;
+    Object.assign(s.fields, fields);
+    respondFirst(actor);
+    if (isAgent(actor)) s.lastAgentUpdateAt = now();
+    enterState(tr.to);
+    return emit('transitioned', actor, { transition: name, from, to: tr.to, fields }, 'public');
+  }
+
+  function setPriority(priority: Priority, actor: Actor, reason?: string): number {
+    const from = s.priority;
+    s.priority = priority;
+    s.clocks = s.clocks.map((c) => retargetClock(c, def, priority, now(), cal(c.calendar)));
+    return emit('priority_changed', actor, { from, to: priority, ...(reason ? { reason } : {}) });
+  }
+
+  // ---- messages ----
+  const ctx = (role: Actor['role']) => ({ state: s.state, role, fields: s.fields, enteredStateAt: s.enteredStateAt, now: now() });
+
+  setHandler(snapshotQuery, projection);
+  setHandler(transitionsQuery, (role) => availableTransitions(def, ctx(role)));
+
+  setHandler(
+    transitionUpdate,
+    async (req) => {
+      const seq = applyTransition(req.transition, req.fields ?? {}, req.actor);
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        const refusal = refuseTransition(def, ctx(req.actor.role), req.transition, req.fields ?? {});
+        if (refusal) reject(refusal);
+      },
+    },
+  );
+
+  setHandler(
+    commentUpdate,
+    async (req) => {
+      if (req.visibility === 'public') respondFirst(req.actor);
+      if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
+      const seq = emit('commented', req.actor, { body: req.body }, req.visibility);
+      await persisted(seq);
+      return { seq };
+    },
+    {
+      validator: (req) => {
+        if (req.actor.role === 'customer' && req.visibility !== 'public') {
+          reject({ kind: 'conflict', code: 'internal-note-forbidden', message: 'customers can only write public comments' });
+        }
+        if (category() === 'closed' && !def.transitions.some((x) => x.from.includes(s.state))) {
+          reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    assignUpdate,
+    async (req) => {
+      const from = { assigneeId: s.assigneeId, queue: s.queue };
+      s.assigneeId = req.assigneeId;
+      if (req.queue !== undefined) s.queue = req.queue;
+      s.unassignedSince = s.assigneeId === null ? now() : null;
+      if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
+      const seq = emit('assigned', req.actor, { from, to: { assigneeId: s.assigneeId, queue: s.queue } });
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        if (!isAgent(req.actor) && req.actor.role !== 'system') reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents assign tickets' });
+        if (category() === 'closed') reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
+      },
+    },
+  );
+
+  setHandler(
+    priorityUpdate,
+    async (req) => {
+      const seq = setPriority(req.priority, req.actor);
+      if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        if (!isAgent(req.actor)) reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents change the priority' });
+        if (!PRIORITIES.includes(req.priority)) reject({ kind: 'invalid', code: 'invalid-priority', message: `unknown priority '${req.priority}'` });
+        if (req.priority === s.priority) reject({ kind: 'conflict', code: 'unchanged', message: `the priority is already ${s.priority}` });
+        if (isFinished()) reject({ kind: 'conflict', code: 'ticket-finished', message: 'the ticket is resolved or closed' });
+      },
+    },
+  );
+
+  setHandler(
+    fieldsUpdate,
+    async (req) => {
+      Object.assign(s.fields, req.fields);
+      if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
+      const seq = emit('fields_changed', req.actor, { fields: req.fields });
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        const errors = fieldErrors(def, req.fields);
+        if (errors.length) reject({ kind: 'invalid', code: 'invalid-fields', message: errors.map((e) => e.message).join('; '), errors });
+        if (req.actor.role === 'customer') {
+          const locked = Object.keys(req.fields).filter((f) => !def.fields?.find((x) => x.name === f)?.customerEditable);
+          if (locked.length) reject({ kind: 'conflict', code: 'field-not-editable', message: `customers cannot change ${locked.join(', ')}` });
+        }
+        if (category() === 'closed') reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
+      },
+    },
+  );
+
+  setHandler(recordedUpdate, async () => {
+    await persisted(1);
+    return projection();
+  });
+
+  // ---- timers: SLA deadlines, escalations, automations ----
+  interface Due {
+    key: string;
+    at: number;
+    fire: () => void;
+  }
+
+  function runActions(escalation: string, actions: readonly EscalationAction[]): void {
+    emit('escalated', SYSTEM, { escalation });
+    for (const a of actions) {
+      if (a.type === 'notify') emit('notification', SYSTEM, { escalation, role: a.role ?? null, group: a.group ?? null, user: a.user ?? null });
+      else if (a.type === 'reassign') {
+        const from = { assigneeId: s.assigneeId, queue: s.queue };
+        if (a.queue) s.queue = a.queue;
+        s.assigneeId = null;
+        s.unassignedSince = now();
+        emit('assigned', SYSTEM, { from, to: { assigneeId: null, queue: s.queue }, escalation, group: a.group ?? null });
+      } else if (a.type === 'raisePriority') {
+        const i = PRIORITIES.indexOf(s.priority);
+        if (i < PRIORITIES.length - 1) setPriority(PRIORITIES[i + 1], SYSTEM, escalation);
+      } else if (a.type === 'addNote') emit('commented', SYSTEM, { body: a.text.en, bodyFr: a.text.fr, escalation }, 'internal');
+      else if (a.type === 'emit') emit('event_emitted', SYSTEM, { event: a.event, escalation });
+    }
+  }
+
+  function dueTimers(): Due[] {
+    const due: Due[] = [];
+    for (const clock of s.clocks) {
+      const d = clockDeadlines(clock, cal(clock.calendar));
+      if (!d) continue;
+      for (const level of ['warning', 'breach'] as const) {
+        const at = level === 'warning' ? d.warningAt : d.breachAt;
+        const key = `sla:${clock.name}.${level}`;
+        if (!fired.has(key)) {
+          due.push({ key, at, fire: () => emit(level === 'warning' ? 'sla_warning' : 'sla_breached', SYSTEM, { clock: clock.name, deadline: new Date(at).toISOString() }) });
+        }
+        for (const e of def.escalations ?? []) {
+          if (e.on !== `${clock.name}.${level}` || fired.has(`esc:${e.name}`)) continue;
+          due.push({ key: `esc:${e.name}`, at: at + (e.afterMinutes ?? 0) * 60_000, fire: () => runActions(e.name, e.actions) });
+        }
+      }
+    }
+    if (!isFinished()) {
+      for (const e of def.escalations ?? []) {
+        if (fired.has(`esc:${e.name}`)) continue;
+        if (e.on === 'unassigned' && s.unassignedSince !== null) {
+          due.push({ key: `esc:${e.name}`, at: s.unassignedSince + e.afterMinutes! * 60_000, fire: () => runActions(e.name, e.actions) });
+        }
+        if (e.on === 'noAgentUpdate') {
+          due.push({ key: `esc:${e.name}`, at: s.lastAgentUpdateAt + e.afterMinutes! * 60_000, fire: () => runActions(e.name, e.actions) });
+        }
+      }
+    }
+    for (const a of def.automations ?? []) {
+      if (a.inState !== s.state) continue;
+      const key = `auto:${a.name}:${s.enteredStateAt}`;
+      if (fired.has(key)) continue;
+      const calendar = a.calendar && a.calendar !== ROUND_THE_CLOCK ? cal(a.calendar) : null;
+      due.push({
+        key,
+        at: addBusinessMinutes(s.enteredStateAt, a.afterMinutes, calendar),
+        fire: () => {
+          if (a.remind) emit('reminder', SYSTEM, { automation: a.name, text: a.remind.en, textFr: a.remind.fr }, 'public');
+          if (a.transition && !refuseTransition(def, ctx('system'), a.transition, {})) applyTransition(a.transition, {}, SYSTEM);
+        },
+      });
+    }
+    return due;
+  }
+
+  /** A closed ticket whose reopen windows have all passed can never change again. */
+  function finalAfter(): number | null {
+    if (category() !== 'closed') return null;
+    const windows = def.transitions.filter((x) => x.from.includes(s.state)).map((x) => x.withinMinutes ?? 0);
+    return s.enteredStateAt + Math.max(0, ...windows) * 60_000;
+  }
+
+  // Record the creation.
+  if (!input.carried) {
+    emit('created', t.createdBy, { title: t.title, priority: t.priority, type: t.type, state: s.state, definition: { key: def.key, version: input.definitionVersion } }, 'public');
+  }
+
+  // ---- main loop: persist events in order, fire what is due, sleep until the next deadline or message ----
+  for (;;) {
+    if (pending.length) {
+      const batch = pending.splice(0, pending.length);
+      await recordTicketEvents({ ticketId: t.id, events: batch, row: projection() });
+      persistedSeq = batch[batch.length - 1].seq;
+      continue;
+    }
+    const current = now();
+    const timers = dueTimers().sort((a, b) => a.at - b.at);
+    const ready = timers.filter((d) => d.at <= current);
+    if (ready.length) {
+      for (const d of ready) {
+        fired.add(d.key);
+        d.fire();
+      }
+      continue;
+    }
+    const end = finalAfter();
+    // Handlers wait for their events to be persisted, so a pending event must wake this wait too.
+    if (end !== null && end <= current) {
+      await condition(() => allHandlersFinished() || pending.length > 0);
+      if (pending.length === 0) return projection();
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+      await condition(() => allHandlersFinished() || pending.length > 0);
+      if (pending.length) continue;
+      s.fired = [...fired];
+      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: s });
+    }
+    const wakeAt = Math.min(timers[0]?.at ?? Infinity, end ?? Infinity);
+    const seqBefore = s.seq;
+    const timeout = Number.isFinite(wakeAt) ? Math.max(1, wakeAt - current) : undefined;
+    if (timeout === undefined) await condition(() => s.seq !== seqBefore || pending.length > 0);
+    else await condition(() => s.seq !== seqBefore || pending.length > 0, timeout);
+  }
+}
+
+export type { SlaClock };
