@@ -21,6 +21,7 @@ import { ticketRoutes } from './modules/tickets/routes';
 import { TicketRepository } from './modules/tickets/repository';
 import { TicketService } from './modules/tickets/service';
 import { docsPage } from './docs';
+import { userRoutes } from './modules/users/routes';
 
 export interface AppDeps {
   em: EntityManager;
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): App {
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   ticketRoutes(routes, tickets);
   definitionRoutes(routes, definitions);
+  userRoutes(routes, auth);
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

@@ -89,6 +89,15 @@ export class AuthService {
     return id;
   }
 
+  async emailExists(email: string): Promise<boolean> {
+    return (await this.em.fork().execute('select 1 from users where email = lower(?)', [email])).length > 0;
+  }
+
+  async listUsers() {
+    const rows = await this.em.fork().execute<UserRow[]>('select * from users order by email limit 1000');
+    return rows.map(publicUser);
+  }
+
   private toAuthUser(row: UserRow, csrfToken: string): AuthUser {
     return { id: row.id, email: row.email, name: row.name, role: row.role, locale: row.locale, organisationId: row.organisation_id, via: 'session', csrfToken };
   }

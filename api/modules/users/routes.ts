@@ -1,0 +1,60 @@
+// User administration over HTTP (admins only): create accounts and list them.
+import type { FromSchema } from 'json-schema-to-ts';
+import type { RouteTable } from '../../http/routes';
+import { conflict, forbidden } from '../../http/problem';
+import type { AuthService } from '../auth/service';
+import type { AuthUser } from '../auth/types';
+
+const createUserBody = {
+  type: 'object',
+  required: ['email', 'name', 'role', 'password'],
+  additionalProperties: false,
+  properties: {
+    email: { type: 'string', format: 'email', maxLength: 254 },
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    role: { type: 'string', enum: ['admin', 'agent', 'customer'] },
+    password: { type: 'string', minLength: 12, maxLength: 1024 },
+    locale: { type: 'string', enum: ['en', 'fr'], default: 'en' },
+    organisationId: { type: ['string', 'null'], format: 'uuid' },
+  },
+} as const;
+type CreateUserBody = FromSchema<typeof createUserBody>;
+
+const userSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' } },
+} as const;
+
+function requireAdmin(user: AuthUser): void {
+  if (user.role !== 'admin') throw forbidden('only admins manage users');
+}
+
+export function userRoutes(table: RouteTable, auth: AuthService): void {
+  table.add<CreateUserBody>({
+    method: 'post',
+    path: '/api/users',
+    summary: 'Create a user account (admin)',
+    tag: 'users',
+    auth: 'user',
+    body: createUserBody,
+    responses: { 201: { description: 'Created', schema: userSchema }, 403: { description: 'Not an admin' }, 409: { description: 'Email already used' } },
+    handler: async ({ body, user }) => {
+      requireAdmin(user);
+      if (await auth.emailExists(body.email)) throw conflict(`an account already uses ${body.email}`, 'email-taken');
+      const id = await auth.createUser({ ...body, locale: body.locale ?? 'en' });
+      return { status: 201, body: { id, email: body.email.toLowerCase(), name: body.name, role: body.role, locale: body.locale ?? 'en' } };
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/api/users',
+    summary: 'List user accounts (admin)',
+    tag: 'users',
+    auth: 'user',
+    responses: { 200: { description: 'Users', schema: { type: 'object', properties: { items: { type: 'array', items: userSchema } } } }, 403: { description: 'Not an admin' } },
+    handler: async ({ user }) => {
+      requireAdmin(user);
+      return { body: { items: await auth.listUsers() } };
+    },
+  });
+}

@@ -1,0 +1,171 @@
+// The first slice through HTTP: auth, creating a ticket starts its workflow, the queue lists it by priority then creation date.
+import { Client, Connection } from '@temporalio/client';
+import { ADMIN, Session, eventually, unique } from '../support/http';
+
+let admin: Session;
+let temporal: Connection;
+
+beforeAll(async () => {
+  admin = await Session.login(ADMIN.email, ADMIN.password);
+  temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+});
+afterAll(async () => temporal?.close());
+
+async function newCustomer(): Promise<Session> {
+  const email = `${unique('customer')}@example.test`;
+  const created = await admin.post('/api/users', { email, name: 'Camille Client', role: 'customer', password: 'customer-password-1' });
+  expect(created.status).toBe(201);
+  return Session.login(email, 'customer-password-1');
+}
+
+describe('authentication', () => {
+  it('should answer 401 problem+json to an anonymous ticket list', async () => {
+    const res = await new Session().get('/api/tickets');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 401, type: expect.stringContaining('unauthorized') });
+  });
+
+  it('should refuse a wrong password without saying whether the email exists', async () => {
+    const wrong = await new Session().post('/api/auth/login', { email: ADMIN.email, password: 'nope' });
+    const unknown = await new Session().post('/api/auth/login', { email: 'nobody@example.test', password: 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body.detail).toBe(unknown.body.detail);
+  });
+
+  it('should refuse a state-changing request from a cookie session without the CSRF header', async () => {
+    const res = await admin.request('POST', '/api/tickets', { type: 'incident', title: 'x', priority: 'low' }, { 'x-csrf-token': 'forged' });
+    expect(res.status).toBe(403);
+    expect(res.body.type).toContain('csrf');
+  });
+});
+
+describe('POST /api/tickets', () => {
+  it('should create a ticket whose workflow runs under ticket-<id> and which the queue lists', async () => {
+    const title = unique('Printer on fire');
+    const res = await admin.post('/api/tickets', { type: 'incident', title, description: '3rd floor', priority: 'high' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ number: expect.stringMatching(/^INC-\d{6}$/), state: 'new', definition: { key: 'incident', version: 1 } });
+    expect(res.headers.get('location')).toBe(`/api/tickets/${res.body.id}`);
+
+    const wf = await new Client({ connection: temporal }).workflow.getHandle(`ticket-${res.body.id}`).describe();
+    expect(wf.status.name).toBe('RUNNING');
+    expect(wf.type).toBe('ticketWorkflow');
+
+    const one = await admin.get(`/api/tickets/${res.body.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.title).toBe(title);
+    expect(one.body.sla.map((c: { name: string }) => c.name)).toEqual(['firstResponse', 'resolution']);
+
+    const list = await admin.get('/api/tickets?limit=100&priority=high');
+    expect(list.body.items.map((t: { id: string }) => t.id)).toContain(res.body.id);
+  });
+
+  it('should order the queue by priority then creation date, across pages', async () => {
+    const made: Array<{ id: string; priority: string }> = [];
+    for (const priority of ['low', 'critical', 'medium', 'critical', 'high']) {
+      const r = await admin.post('/api/tickets', { type: 'service_request', title: unique('order'), priority });
+      expect(r.status).toBe(201);
+      made.push({ id: r.body.id, priority });
+    }
+    const seen: Array<{ id: string; priority: string; createdAt: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: typeof seen; next: string | null } } = await admin.get(`/api/tickets?type=service_request&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body.items);
+      cursor = page.body.next;
+    } while (cursor);
+    const rank = { critical: 0, high: 1, medium: 2, low: 3 } as Record<string, number>;
+    for (let i = 1; i < seen.length; i++) {
+      const a = seen[i - 1];
+      const b = seen[i];
+      expect(rank[a.priority] < rank[b.priority] || (rank[a.priority] === rank[b.priority] && a.createdAt <= b.createdAt)).toBe(true);
+    }
+    expect(new Set(seen.map((t) => t.id)).size).toBe(seen.length);
+    for (const m of made) expect(seen.map((t) => t.id)).toContain(m.id);
+  });
+
+  it('should return the first ticket again for a retried Idempotency-Key', async () => {
+    const key = unique('idem');
+    const body = { type: 'incident', title: unique('Idempotent'), priority: 'medium' };
+    const first = await admin.post('/api/tickets', body, { 'idempotency-key': key });
+    const second = await admin.post('/api/tickets', body, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.id).toBe(first.body.id);
+    expect(second.body.number).toBe(first.body.number);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const list = await admin.get('/api/tickets?limit=100&type=incident');
+    expect(list.body.items.filter((t: { title: string }) => t.title === body.title)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a missing title', { type: 'incident', priority: 'low' }, '/title'],
+    ['an unknown field', { type: 'incident', title: 't', priority: 'low', colour: 'red' }, '/colour'],
+    ['a wrong priority', { type: 'incident', title: 't', priority: 'urgent' }, '/priority'],
+    ['a wrong type', { type: 'incident', title: 42, priority: 'low' }, '/title'],
+    ['a blank title', { type: 'incident', title: '   ', priority: 'low' }, '/title'],
+  ])('should answer 400 naming the field for %s', async (_what, body, pointer) => {
+    const res = await admin.post('/api/tickets', body);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+  });
+
+  it('should answer 400 to malformed JSON and 413 to an oversized body', async () => {
+    const bad = await admin.request('POST', '/api/tickets', '{"type": "incident",', {});
+    expect(bad.status).toBe(400);
+    expect(bad.body.title).toBe('Bad request');
+    const huge = await admin.post('/api/tickets', { type: 'incident', title: 't', priority: 'low', description: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+  });
+
+  it('should answer 422 for definition fields that do not exist', async () => {
+    const res = await admin.post('/api/tickets', { type: 'incident', title: 't', priority: 'low', fields: { nope: 'x' } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].pointer).toBe('/fields/nope');
+  });
+});
+
+describe('customers', () => {
+  it('should see their own tickets and never another customer\'s', async () => {
+    const alice = await newCustomer();
+    const bob = await newCustomer();
+    const mine = await alice.post('/api/tickets', { type: 'incident', title: unique('Alice laptop'), priority: 'medium' });
+    expect(mine.status).toBe(201);
+    expect((await bob.get(`/api/tickets/${mine.body.id}`)).status).toBe(404);
+    expect((await bob.get(`/api/tickets/${mine.body.id}/timeline`)).status).toBe(404);
+    const bobList = await bob.get('/api/tickets?limit=100');
+    expect(bobList.body.items.map((t: { id: string }) => t.id)).not.toContain(mine.body.id);
+    const aliceList = await eventually(async () => {
+      const l = await alice.get('/api/tickets?limit=100');
+      return l.body.items.length ? l : undefined;
+    });
+    expect(aliceList.body.items.map((t: { id: string }) => t.id)).toEqual([mine.body.id]);
+  });
+
+  it('should not open problems nor write internal notes', async () => {
+    const carol = await newCustomer();
+    expect((await carol.post('/api/tickets', { type: 'problem', title: 'x', priority: 'low' })).status).toBe(403);
+    const t = await carol.post('/api/tickets', { type: 'incident', title: unique('Carol'), priority: 'low' });
+    expect((await carol.post(`/api/tickets/${t.body.id}/comments`, { body: 'sneaky', visibility: 'internal' })).status).toBe(403);
+    await admin.post(`/api/tickets/${t.body.id}/comments`, { body: 'agents only', visibility: 'internal' });
+    await admin.post(`/api/tickets/${t.body.id}/comments`, { body: 'hello Carol', visibility: 'public' });
+    const timeline = await carol.get(`/api/tickets/${t.body.id}/timeline`);
+    const bodies = timeline.body.items.map((e: { data: { body?: string } }) => e.data.body).filter(Boolean);
+    expect(bodies).toEqual(['hello Carol']);
+    const full = await admin.get(`/api/tickets/${t.body.id}/timeline`);
+    expect(full.body.items.map((e: { data: { body?: string } }) => e.data.body).filter(Boolean)).toEqual(['agents only', 'hello Carol']);
+  });
+});
+
+describe('health', () => {
+  it('should be live and ready against real PostgreSQL and Temporal', async () => {
+    const s = new Session();
+    expect((await s.get('/healthz')).status).toBe(200);
+    const ready = await s.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
+  });
+});

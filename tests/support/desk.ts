@@ -1,0 +1,47 @@
+// Starts an API and a worker as real child processes against the run's PostgreSQL and Temporal, on a free port and its own task queue.
+import { freePort, waitForPort } from '../../platform/servers/ports';
+import { spawnTs, type Child } from '../../platform/processes';
+
+export interface Desk {
+  url: string;
+  env: NodeJS.ProcessEnv;
+  api: Child;
+  worker: Child;
+  startWorker(): Promise<Child>;
+  stop(): Promise<void>;
+}
+
+export async function startDesk(opts: { taskQueue: string }): Promise<Desk> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TEMPORAL_TASK_QUEUE: opts.taskQueue,
+    LOG_LEVEL: process.env.TEST_SERVER_LOGS ? 'info' : 'warn',
+    ADMIN_EMAIL: 'admin@guichet.test',
+    ADMIN_PASSWORD: 'admin-password-for-tests',
+  };
+  const stdio = process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore';
+  const api = spawnTs('api', 'api/main.ts', env, { stdio });
+  let worker = spawnTs('worker', 'worker/main.ts', env, { stdio });
+  await Promise.all([api.ready, worker.ready]);
+  await waitForPort(port, 10_000);
+  const desk: Desk = {
+    url: `http://127.0.0.1:${port}`,
+    env,
+    api,
+    get worker() {
+      return worker;
+    },
+    async startWorker() {
+      worker = spawnTs('worker', 'worker/main.ts', env, { stdio });
+      await worker.ready;
+      return worker;
+    },
+    async stop() {
+      await Promise.all([api.stop(), worker.stop()]);
+    },
+  };
+  return desk;
+}

@@ -1,0 +1,68 @@
+// A small HTTP client for tests: logs in like the console does (cookie + CSRF header) and returns status, headers and JSON.
+export interface Res<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export const ADMIN = { email: 'admin@guichet.test', password: 'admin-password-for-tests' };
+
+export class Session {
+  private cookie = '';
+  csrf = '';
+  user: { id: string; role: string; email: string } | undefined;
+
+  constructor(readonly base: string = process.env.GUICHET_TEST_URL!) {}
+
+  static async login(email: string, password: string, base?: string): Promise<Session> {
+    const s = new Session(base);
+    const res = await s.request('POST', '/api/auth/login', { email, password });
+    if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    s.csrf = res.body.csrfToken;
+    s.user = res.body.user;
+    return s;
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0];
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (the console's HTML)
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  get = <T = any>(path: string) => this.request<T>('GET', path);
+  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body ?? {}, headers);
+}
+
+/** Polls until `probe` returns a value other than undefined, or fails with the last value after the deadline. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+let counter = 0;
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
