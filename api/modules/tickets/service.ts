@@ -121,8 +121,11 @@ export class TicketService {
       );
       return { ticket: presentProjection(projection), replayed: projection.number !== number };
     } catch (err) {
-      // The start is durable once the operation handed back a handle: the worker will record the ticket when it can.
-      const started = await Promise.race([start.workflowHandle().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+      // Without a worker the update never completes, yet the start itself is durable: ask the server whether the workflow exists.
+      const started = await this.temporal.workflow
+        .getHandle(ticketWorkflowId(id))
+        .describe()
+        .then(() => true, () => false);
       if (started) {
         const existing = await this.repo.find(id);
         if (existing) return { ticket: presentRow(existing), replayed: existing.number !== number };

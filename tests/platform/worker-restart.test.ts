@@ -1,0 +1,42 @@
+// Killing the worker loses no ticket: one created while it is down is recorded once it is back.
+import { startDesk, type Desk } from '../support/desk';
+import { ADMIN, Session, eventually, unique } from '../support/http';
+
+let desk: Desk;
+
+beforeAll(async () => {
+  desk = await startDesk({ taskQueue: unique('restart') });
+});
+afterAll(async () => desk?.stop());
+
+it('should record a ticket created while the worker was killed once the worker is back', async () => {
+  const admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  const before = await admin.post('/api/tickets', { type: 'incident', title: unique('before crash'), priority: 'low' });
+  expect(before.status).toBe(201);
+
+  await desk.worker.stop('SIGKILL');
+  const during = await admin.post('/api/tickets', { type: 'incident', title: unique('while down'), priority: 'critical' });
+  expect(during.status).toBe(201);
+  expect(during.body.state).toBe('new');
+  expect((await admin.get(`/api/tickets/${during.body.id}`)).status).toBe(404);
+
+  await desk.startWorker();
+  const recorded = await eventually(async () => {
+    const r = await admin.get(`/api/tickets/${during.body.id}`);
+    return r.status === 200 ? r.body : undefined;
+  }, 30_000);
+  expect(recorded).toMatchObject({ number: during.body.number, state: 'new', priority: 'critical' });
+
+  const moved = await admin.post(`/api/tickets/${during.body.id}/transitions`, { transition: 'start' });
+  expect(moved.status).toBe(200);
+  expect(moved.body.state).toBe('in_progress');
+  const timeline = await admin.get(`/api/tickets/${during.body.id}/timeline`);
+  expect(timeline.body.items.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([
+    [1, 'created'],
+    [2, 'transitioned'],
+  ]);
+  const list = await admin.get('/api/tickets?limit=100');
+  const ids = list.body.items.map((t: { id: string }) => t.id);
+  expect(ids.filter((id: string) => id === during.body.id)).toHaveLength(1);
+  expect(ids).toContain(before.body.id);
+});

@@ -1,0 +1,96 @@
+// Shapes of the Guichet API payloads the console reads and writes.
+export type Role = 'admin' | 'agent' | 'customer';
+export type Priority = 'low' | 'medium' | 'high' | 'critical';
+export type TicketType = 'incident' | 'service_request' | 'problem';
+export type Visibility = 'public' | 'internal';
+export type LocalizedText = { en?: string; fr?: string } & Record<string, string | undefined>;
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale: string;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface SlaClock {
+  name: string;
+  target: string;
+  remaining: number;
+  status: 'ok' | 'warning' | 'breached';
+}
+
+export interface Ticket {
+  id: string;
+  number: string;
+  type: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  state: string;
+  stateCategory: string;
+  queue: string | null;
+  assigneeId: string | null;
+  requesterId: string;
+  definition: { key: string; version: number };
+  sla: SlaClock[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface NewTicket {
+  type: TicketType;
+  title: string;
+  description: string;
+  priority: Priority;
+}
+
+export interface RequiredField {
+  name: string;
+  type: 'string' | 'number' | 'boolean';
+  label: LocalizedText;
+}
+
+export interface Transition {
+  name: string;
+  label: LocalizedText;
+  to: string;
+  requiredFields: RequiredField[];
+}
+
+export type FieldValue = string | number | boolean | null;
+
+export interface TimelineEvent {
+  seq: number;
+  type: string;
+  actor: unknown;
+  at: string;
+  data: unknown;
+}
+
+export interface DefinitionSummary {
+  key: string;
+  name: string;
+  version: number;
+  types: string[];
+}
+
+export interface FieldError {
+  pointer: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: FieldError[];
+}

@@ -1,0 +1,2 @@
+// Admin area entry: the pages the router loads together as the `admin` chunk.
+export { default as DefinitionsPage } from './DefinitionsPage.vue';

@@ -1,0 +1,102 @@
+// Tickets store: the ticket list with its cursor, the open ticket, its transitions and its timeline.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { api } from '../api/client';
+import type {
+  FieldValue, NewTicket, Page, Ticket, TimelineEvent, Transition, Visibility,
+} from '../api/types';
+import { placeOf } from './ticketOrder';
+
+export const useTicketsStore = defineStore('tickets', () => {
+  const items = ref<Ticket[]>([]);
+  const next = ref<string | null>(null);
+  const loaded = ref(false);
+  const current = ref<Ticket | null>(null);
+  const transitions = ref<Transition[]>([]);
+  const timeline = ref<TimelineEvent[]>([]);
+
+  async function fetchTickets(options: { more?: boolean } = {}): Promise<void> {
+    const cursor = options.more ? next.value : null;
+    if (options.more && !cursor) return;
+    const page = await api.get<Page<Ticket>>(
+      cursor ? `/tickets?cursor=${encodeURIComponent(cursor)}` : '/tickets',
+    );
+    if (cursor) {
+      // A ticket created locally may also arrive in a later page; keep one copy.
+      const known = new Set(items.value.map((t) => t.id));
+      items.value.push(...page.items.filter((t) => !known.has(t.id)));
+    } else {
+      items.value = page.items;
+    }
+    next.value = page.next;
+    loaded.value = true;
+  }
+
+  async function createTicket(input: NewTicket): Promise<Ticket> {
+    const ticket = await api.post<Ticket>('/tickets', input);
+    const at = placeOf(items.value, ticket);
+    // Past the loaded window the ticket belongs to a page not fetched yet; "Load more" will bring it.
+    if (at < items.value.length || next.value === null) items.value.splice(at, 0, ticket);
+    return ticket;
+  }
+
+  function remember(ticket: Ticket): void {
+    current.value = ticket;
+    const index = items.value.findIndex((t) => t.id === ticket.id);
+    if (index !== -1) items.value[index] = ticket;
+  }
+
+  async function fetchTicket(id: string): Promise<Ticket> {
+    if (current.value?.id !== id) {
+      current.value = null;
+      transitions.value = [];
+      timeline.value = [];
+    }
+    const ticket = await api.get<Ticket>(`/tickets/${encodeURIComponent(id)}`);
+    remember(ticket);
+    return ticket;
+  }
+
+  async function fetchTransitions(id: string): Promise<Transition[]> {
+    const page = await api.get<{ items: Transition[] }>(`/tickets/${encodeURIComponent(id)}/transitions`);
+    transitions.value = page.items;
+    return page.items;
+  }
+
+  async function applyTransition(
+    id: string,
+    transition: string,
+    fields: Record<string, FieldValue> = {},
+  ): Promise<Ticket> {
+    const ticket = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/transitions`, { transition, fields });
+    remember(ticket);
+    // The new state changes what may happen next and adds an event; refresh both together.
+    await Promise.all([fetchTransitions(id), fetchTimeline(id)]);
+    return ticket;
+  }
+
+  async function fetchTimeline(id: string): Promise<TimelineEvent[]> {
+    const page = await api.get<{ items: TimelineEvent[] }>(`/tickets/${encodeURIComponent(id)}/timeline`);
+    timeline.value = page.items;
+    return page.items;
+  }
+
+  async function addComment(id: string, body: string, visibility: Visibility): Promise<void> {
+    await api.post<unknown>(`/tickets/${encodeURIComponent(id)}/comments`, { body, visibility });
+    await fetchTimeline(id);
+  }
+
+  function reset(): void {
+    items.value = [];
+    next.value = null;
+    loaded.value = false;
+    current.value = null;
+    transitions.value = [];
+    timeline.value = [];
+  }
+
+  return {
+    items, next, loaded, current, transitions, timeline,
+    fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, reset,
+  };
+});
