@@ -5,7 +5,27 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { findTemporalTestServer } from '../../platform/servers/temporal';
 import { WORKFLOWS_PATH } from '../../worker/options';
 import type { RecordTicketEventsInput } from '../../activities/record-ticket-events';
-import type { TicketEvent, TicketProjection } from '../../workflows/ticket-messages';
+import { ticketWorkflowId, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from '../../workflows/ticket-messages';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { ticketWorkflow } from '../../workflows/ticket';
+
+const started: Array<WorkflowHandle<typeof ticketWorkflow>> = [];
+
+/** Starts a ticket workflow and remembers it, so `terminateStarted` can clear it away after the test. */
+export async function startTicket(env: TestWorkflowEnvironment, taskQueue: string, input: TicketWorkflowInput): Promise<WorkflowHandle<typeof ticketWorkflow>> {
+  const handle = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', { taskQueue, workflowId: ticketWorkflowId(input.ticket.id), args: [input] });
+  started.push(handle);
+  return handle;
+}
+
+/**
+ * The time-skipping server stops skipping while any workflow task is outstanding, and a ticket left running
+ * after its test's worker stopped would hold one forever: every test clears its tickets away.
+ */
+export async function terminateStarted(): Promise<void> {
+  const handles = started.splice(0, started.length);
+  await Promise.all(handles.map((h) => h.terminate('test finished').catch(() => undefined)));
+}
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

@@ -1,14 +1,14 @@
 // Recorded workflow histories for replay tests: written when RECORD_HISTORIES=1, committed, and replayed on every run.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { temporal } from '@temporalio/proto';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 
 export const HISTORIES_DIR = path.resolve(import.meta.dirname, 'histories');
 
-export async function saveHistory(name: string, history: temporal.api.history.v1.IHistory): Promise<void> {
+export async function saveHistory(name: string, history: History): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify(history));
+  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
 }
 
 export function loadHistories(): Array<{ name: string; history: unknown }> {

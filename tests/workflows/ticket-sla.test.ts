@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, zonedParts, zonedToUtc, type SlaPolicy, type WorkflowDefinition } from '../../workflow-definitions/index';
 import { transitionUpdate, ticketWorkflowId, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
-import { createWorker, RecordedEvents, timeSkippingEnv } from '../support/workflow-env';
+import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await timeSkippingEnv();
 });
+afterEach(terminateStarted);
 afterAll(async () => env?.teardown());
 
 const AGENT: Actor = { id: randomUUID(), role: 'agent' };
@@ -65,7 +66,7 @@ it('should breach a 1-hour business-hours target opened Friday 17:55 on Monday 0
     await env.sleep(friday - (await env.currentTimeMs()));
     const def = incidentWith({ calendar: 'business', resolutionMinutes: 60, warnAtPercent: 50 });
     const input = inputFor(def, await env.currentTimeMs());
-    const handle = await env.client.workflow.start('ticketWorkflow', { taskQueue: 'sla-friday', workflowId: ticketWorkflowId(input.ticket.id), args: [input] });
+    const handle = await startTicket(env, 'sla-friday', input);
     await env.sleep(4 * 24 * 60 * MINUTE);
     const id = input.ticket.id;
     const breach = recorded.ofType(id, 'sla_breached');
@@ -94,7 +95,7 @@ it('should pause the resolution clock while waiting on the customer', async () =
     const def = incidentWith({ calendar: '24x7', firstResponseMinutes: 15, resolutionMinutes: 240 });
     const start = await env.currentTimeMs();
     const input = inputFor(def, start);
-    const handle = await env.client.workflow.start('ticketWorkflow', { taskQueue: 'sla-pause', workflowId: ticketWorkflowId(input.ticket.id), args: [input] });
+    const handle = await startTicket(env, 'sla-pause', input);
     await env.sleep(60 * MINUTE);
     await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'wait_for_customer', fields: { pending_reason: 'logs needed' }, actor: AGENT }] });
     await env.sleep(10 * 60 * MINUTE);
@@ -118,7 +119,7 @@ it('should fire each escalation exactly once when the worker is replaced around 
   const input = inputFor(def, await env.currentTimeMs());
   const first = await createWorker(env, 'sla-restart', recorded, { cached: false });
   const handle = await first.runUntil(async () => {
-    const h = await env.client.workflow.start('ticketWorkflow', { taskQueue: 'sla-restart', workflowId: ticketWorkflowId(input.ticket.id), args: [input] });
+    const h = await startTicket(env, 'sla-restart', input);
     await env.sleep(100 * MINUTE);
     return h;
   });

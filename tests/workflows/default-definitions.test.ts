@@ -1,0 +1,155 @@
+// Every default definition walked through its main paths on a real (time-skipping) Temporal server; forbidden moves are refused with the reason.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
+import { commentUpdate, snapshotQuery, ticketWorkflowId, transitionsQuery, transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
+import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
+import { saveHistory } from './history-store';
+
+const AGENT: Actor = { id: randomUUID(), role: 'agent' };
+const CUSTOMER: Actor = { id: randomUUID(), role: 'customer' };
+const SYSTEM: Actor = { id: null, role: 'system' };
+const DAY = 24 * 3600_000;
+
+let env: TestWorkflowEnvironment;
+const recorded = new RecordedEvents();
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+});
+afterEach(terminateStarted);
+afterAll(async () => env?.teardown());
+
+const def = (key: string) => DEFAULT_DEFINITIONS.find((d) => d.key === key)! as WorkflowDefinition;
+
+function inputFor(definition: WorkflowDefinition, createdAt: number, priority: 'low' | 'medium' | 'high' | 'critical' = 'medium'): TicketWorkflowInput {
+  const id = randomUUID();
+  return {
+    ticket: {
+      id,
+      number: `${definition.numberPrefix}-${id.slice(0, 6)}`,
+      type: definition.types[0],
+      title: `${definition.key} walk`,
+      description: '',
+      priority,
+      requesterId: CUSTOMER.id!,
+      queue: definition.defaultQueue ?? null,
+      fields: {},
+      createdAt: new Date(createdAt).toISOString(),
+      createdBy: CUSTOMER,
+    },
+    definition,
+    definitionVersion: 1,
+  };
+}
+
+type Step = [transition: string, actor: Actor, fields: Record<string, unknown>, expectedState: string];
+
+const walks: Array<[string, string, Step[]]> = [
+  ['incident', 'incident-main', [
+    ['start', AGENT, {}, 'in_progress'],
+    ['wait_for_customer', AGENT, { pending_reason: 'need the error message' }, 'pending_customer'],
+    ['customer_replied', CUSTOMER, {}, 'in_progress'],
+    ['resolve', AGENT, { resolution: 'cleared the print spooler' }, 'resolved'],
+    ['close', CUSTOMER, {}, 'closed'],
+  ]],
+  ['service_request', 'service-request-approval', [
+    ['request_approval', AGENT, {}, 'awaiting_approval'],
+    ['approve', AGENT, { approval_note: 'budget ok' }, 'in_fulfilment'],
+    ['fulfil', AGENT, { fulfilment: 'laptop delivered' }, 'fulfilled'],
+    ['close', CUSTOMER, {}, 'closed'],
+  ]],
+  ['service_request', 'service-request-rejected', [
+    ['reject', AGENT, { rejection_reason: 'not in the catalogue' }, 'rejected'],
+  ]],
+  ['problem', 'problem-main', [
+    ['investigate', AGENT, {}, 'investigating'],
+    ['record_known_error', AGENT, { root_cause: 'firmware bug', workaround: 'power-cycle weekly' }, 'known_error'],
+    ['resolve', AGENT, { fix: 'firmware 2.1 deployed' }, 'resolved'],
+    ['close', AGENT, {}, 'closed'],
+  ]],
+  ['maintenance', 'maintenance-main', [
+    ['start', AGENT, {}, 'in_progress'],
+    ['hold', AGENT, { hold_reason: 'waiting for spare part' }, 'on_hold'],
+    ['resume', AGENT, {}, 'in_progress'],
+    ['complete', AGENT, { completion_note: 'filters replaced' }, 'completed'],
+    ['close', AGENT, {}, 'closed'],
+  ]],
+];
+
+describe.each(walks)('%s: %s', (key, name, steps) => {
+  it('should walk the main path, one timeline event per step', async () => {
+    const worker = await createWorker(env, `walk-${name}`, recorded);
+    await worker.runUntil(async () => {
+      const input = inputFor(def(key), await env.currentTimeMs());
+      const handle = await startTicket(env, `walk-${name}`, input);
+      for (const [transition, actor, fields, expected] of steps) {
+        const offered = (await handle.query(transitionsQuery, actor.role)).map((t) => t.name);
+        expect(offered).toContain(transition);
+        const after = await handle.executeUpdate(transitionUpdate, { args: [{ transition, fields, actor }] });
+        expect(after.state).toBe(expected);
+      }
+      const snap = await handle.query(snapshotQuery);
+      expect(snap.state).toBe(steps[steps.length - 1][3]);
+      const transitions = recorded.ofType(input.ticket.id, 'transitioned').map((e) => e.data.transition);
+      expect(transitions).toEqual(steps.map((s) => s[0]));
+      expect(recorded.rows.get(input.ticket.id)?.state).toBe(snap.state);
+      await saveHistory(name, await handle.fetchHistory());
+    });
+  });
+});
+
+describe('refusals', () => {
+  async function refusal(promise: Promise<unknown>): Promise<{ type?: string; message: string; code?: string }> {
+    try {
+      await promise;
+    } catch (err) {
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string; details?: Array<{ code: string }> };
+      return { type: cause.type, message: cause.message, code: cause.details?.[0]?.code };
+    }
+    throw new Error('the update was accepted');
+  }
+
+  it('should refuse a transition from the wrong state, by the wrong role, or without its required fields, with the reason', async () => {
+    const worker = await createWorker(env, 'refusals', recorded);
+    await worker.runUntil(async () => {
+      const input = inputFor(def('incident'), await env.currentTimeMs());
+      const handle = await startTicket(env, 'refusals', input);
+      expect(await refusal(handle.executeUpdate(transitionUpdate, { args: [{ transition: 'close', actor: AGENT }] }))).toMatchObject({
+        type: 'TicketConflict',
+        code: 'wrong-state',
+        message: "'close' is not allowed from state 'new'",
+      });
+      expect(await refusal(handle.executeUpdate(transitionUpdate, { args: [{ transition: 'start', actor: CUSTOMER }] }))).toMatchObject({ type: 'TicketConflict', code: 'role-not-allowed' });
+      expect(await refusal(handle.executeUpdate(transitionUpdate, { args: [{ transition: 'resolve', actor: AGENT }] }))).toMatchObject({
+        type: 'TicketInvalid',
+        code: 'missing-fields',
+        message: "'resolve' requires resolution",
+      });
+      expect(await refusal(handle.executeUpdate(transitionUpdate, { args: [{ transition: 'resolve', fields: { resolution: 42 }, actor: AGENT }] }))).toMatchObject({ code: 'invalid-fields' });
+      expect(await refusal(handle.executeUpdate(commentUpdate, { args: [{ body: 'psst', visibility: 'internal', actor: CUSTOMER }] }))).toMatchObject({ code: 'internal-note-forbidden' });
+      // Refused updates leave no trace: the ticket is still new with only its creation recorded.
+      expect((await handle.query(snapshotQuery)).state).toBe('new');
+      expect(recorded.events(input.ticket.id).map((e) => e.type)).toEqual(['created']);
+    });
+  });
+});
+
+describe('automations', () => {
+  it('should auto-close a resolved incident after three business days, then finish once the reopen window has passed', async () => {
+    const worker = await createWorker(env, 'auto-close', recorded);
+    await worker.runUntil(async () => {
+      const input = inputFor(def('incident'), await env.currentTimeMs(), 'low');
+      const handle = await startTicket(env, 'auto-close', input);
+      await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'resolve', fields: { resolution: 'driver reinstalled' }, actor: AGENT }] });
+      await env.sleep(6 * DAY);
+      const closing = recorded.ofType(input.ticket.id, 'transitioned').find((e) => e.data.transition === 'close');
+      expect(closing?.actor).toEqual(SYSTEM);
+      expect((await handle.query(snapshotQuery)).state).toBe('closed');
+      const result = await handle.result();
+      expect(result.state).toBe('closed');
+      await saveHistory('incident-auto-close', await handle.fetchHistory());
+    });
+  });
+});
