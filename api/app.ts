@@ -16,12 +16,15 @@ import { AuthService } from './modules/auth/service';
 import { definitionRoutes } from './modules/definitions/routes';
 import { DefinitionRepository } from './modules/definitions/repository';
 import { DefinitionService } from './modules/definitions/service';
+import { DefinitionMigrator } from './modules/definitions/migration';
 import { healthRoutes } from './modules/health/routes';
 import { ticketRoutes } from './modules/tickets/routes';
 import { TicketRepository } from './modules/tickets/repository';
 import { TicketService } from './modules/tickets/service';
 import { docsPage } from './docs';
 import { userRoutes } from './modules/users/routes';
+import { queueRoutes } from './modules/queues/routes';
+import { QueueService } from './modules/queues/service';
 
 export interface AppDeps {
   em: EntityManager;
@@ -61,7 +64,8 @@ export function createApp(deps: AppDeps): App {
   const routes = new RouteTable();
   const auth = new AuthService(deps.em, deps.sessionTtlHours);
   const definitions = new DefinitionService(new DefinitionRepository(deps.em));
-  const tickets = new TicketService(new TicketRepository(deps.em), definitions, deps.temporal, deps.taskQueue);
+  const queues = new QueueService(deps.em);
+  const tickets = new TicketService(new TicketRepository(deps.em), definitions, queues, deps.temporal, deps.taskQueue);
 
   koa.use(async (ctx, next) => {
     const id = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : randomUUID();
@@ -110,8 +114,9 @@ export function createApp(deps: AppDeps): App {
   healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   ticketRoutes(routes, tickets);
-  definitionRoutes(routes, definitions);
+  definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
   userRoutes(routes, auth);
+  queueRoutes(routes, queues);
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

@@ -4,4 +4,5 @@ export * from './calendar';
 export * from './lifecycle';
 export * from './sla';
 export * from './validate';
+export * from './diff';
 export { DEFAULT_DEFINITIONS } from './defaults/index';

@@ -201,6 +201,18 @@ export const definitionSchema = {
         },
       },
     },
+    onProblemResolved: {
+      description: 'what a ticket of this definition does when a problem it is linked to is resolved',
+      type: 'object',
+      required: ['comment'],
+      additionalProperties: false,
+      properties: {
+        comment: { ...label, description: 'public comment; {number} and {solution} are replaced' },
+        solutionFrom: { type: 'array', minItems: 1, uniqueItems: true, items: name, description: "the problem's fields to take the solution from, first present wins" },
+        transition: name,
+        setField: { ...name, description: 'field of this ticket that receives the solution before the transition' },
+      },
+    },
     automations: {
       type: 'array',
       maxItems: 50,

@@ -149,5 +149,13 @@ export function semanticErrors(def: WorkflowDefinition): DefinitionError[] {
     }
   });
 
+  const opr = def.onProblemResolved;
+  if (opr?.transition) {
+    const t = def.transitions.find((x) => x.name === opr.transition);
+    if (!t) errors.push({ pointer: '/onProblemResolved/transition', message: `unknown transition '${opr.transition}'` });
+    else if (!(t.roles as readonly string[]).includes('system')) errors.push({ pointer: '/onProblemResolved/transition', message: `'${opr.transition}' must allow the role 'system'` });
+  }
+  if (opr?.setField && !fields.has(opr.setField)) errors.push({ pointer: '/onProblemResolved/setField', message: `unknown field '${opr.setField}'` });
+
   return errors;
 }

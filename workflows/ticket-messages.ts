@@ -1,5 +1,5 @@
 // The ticket workflow's contract: its input, updates, queries and the events it records (shared with the API and activities).
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AvailableTransition, Priority, Role, SlaClockView, WorkflowDefinition, Fields, SlaClock } from '../workflow-definitions/index';
 
 export const TICKET_WORKFLOW = 'ticketWorkflow';
@@ -49,6 +49,15 @@ export interface CarriedTicketState {
   description: string;
   resolvedAt: number | null;
   closedAt: number | null;
+  /** Absent in state carried by versions that predate links. */
+  links?: TicketLink[];
+}
+
+export type LinkKind = 'problem' | 'incident';
+export interface TicketLink {
+  kind: LinkKind;
+  ticketId: string;
+  number: string;
 }
 
 export type TicketEventType =
@@ -63,7 +72,11 @@ export type TicketEventType =
   | 'escalated'
   | 'notification'
   | 'reminder'
-  | 'event_emitted';
+  | 'event_emitted'
+  | 'linked'
+  | 'unlinked'
+  | 'migrated'
+  | 'problem_resolved';
 
 export interface TicketEvent {
   seq: number;
@@ -90,6 +103,7 @@ export interface TicketProjection {
   definitionKey: string;
   definitionVersion: number;
   fields: Fields;
+  links: TicketLink[];
   sla: SlaClockView[];
   slaStatus: 'ok' | 'warning' | 'breached';
   slaDueAt: string | null;
@@ -129,6 +143,27 @@ export const commentUpdate = defineUpdate<{ seq: number }, [CommentRequest]>('co
 export const assignUpdate = defineUpdate<TicketProjection, [AssignRequest]>('assign');
 export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>('setPriority');
 export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');
+export interface LinkRequest {
+  link: TicketLink;
+  actor: Actor;
+}
+export interface MigrateRequest {
+  definition: WorkflowDefinition;
+  version: number;
+  /** Old state → new state; states absent here keep their name. */
+  stateMapping: Record<string, string>;
+  actor: Actor;
+}
+export interface ProblemResolvedSignal {
+  problemId: string;
+  number: string;
+  fields: Fields;
+}
+
+export const linkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('link');
+export const unlinkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('unlink');
+export const migrateUpdate = defineUpdate<TicketProjection, [MigrateRequest]>('migrate');
+export const problemResolvedSignal = defineSignal<[ProblemResolvedSignal]>('problemResolved');
 /** Resolves once the ticket's creation is in the read model: lets the API answer read-your-writes. */
 export const recordedUpdate = defineUpdate<TicketProjection, []>('recorded');
 

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -38,6 +39,11 @@ import {
   assignUpdate,
   commentUpdate,
   fieldsUpdate,
+  linkUpdate,
+  migrateUpdate,
+  problemResolvedSignal,
+  ticketWorkflowId,
+  unlinkUpdate,
   priorityUpdate,
   recordedUpdate,
   REJECTION_TYPES,
@@ -50,6 +56,7 @@ import {
   type TicketEventType,
   type TicketProjection,
   type TicketWorkflowInput,
+  type ProblemResolvedSignal,
 } from './ticket-messages';
 
 const { recordTicketEvents } = proxyActivities<Activities>({
@@ -76,7 +83,9 @@ function isAgent(actor: Actor): boolean {
 }
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketProjection> {
-  const def: WorkflowDefinition = input.definition;
+  // A migration swaps the definition at a safe point (between workflow tasks): everything reads these two.
+  let def: WorkflowDefinition = input.definition;
+  let defVersion = input.definitionVersion;
   const t = input.ticket;
   const createdAtMs = Date.parse(t.createdAt);
 
@@ -98,9 +107,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     description: t.description,
     resolvedAt: null,
     closedAt: null,
+    links: [],
   };
+  s.links ??= [];
+  const links = s.links;
   const fired = new Set(s.fired);
   const pending: TicketEvent[] = [];
+  /** Signals to other tickets, sent by the main loop (handlers stay synchronous where they can). */
+  const outbox: Array<{ ticketId: string; payload: ProblemResolvedSignal }> = [];
   let persistedSeq = s.seq;
   let updatedAt = input.carried ? Date.now() : createdAtMs;
 
@@ -134,8 +148,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       assigneeId: s.assigneeId,
       requesterId: t.requesterId,
       definitionKey: def.key,
-      definitionVersion: input.definitionVersion,
+      definitionVersion: defVersion,
       fields: s.fields,
+      links: [...links],
       sla: views,
       slaStatus: worst,
       slaDueAt: due,
@@ -166,7 +181,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     s.enteredStateAt = at;
     if (target.category === 'resolved' || target.category === 'closed') {
       s.clocks = s.clocks.map((c) => stopClock(c, at, cal(c.calendar)));
-      if (target.category === 'resolved') s.resolvedAt = at;
+      if (target.category === 'resolved') {
+        s.resolvedAt = at;
+        if (from?.category !== 'resolved') notifyLinkedIncidents();
+      }
       if (target.category === 'closed') s.closedAt = at;
       return;
     }
@@ -194,6 +212,28 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     s.priority = priority;
     s.clocks = s.clocks.map((c) => retargetClock(c, def, priority, now(), cal(c.calendar)));
     return emit('priority_changed', actor, { from, to: priority, ...(reason ? { reason } : {}) });
+  }
+
+  /** A resolved problem tells each linked incident, which then follows its own definition. */
+  function notifyLinkedIncidents(): void {
+    if (!(def.types as readonly string[]).includes('problem')) return;
+    for (const l of links.filter((x) => x.kind === 'incident')) {
+      outbox.push({ ticketId: l.ticketId, payload: { problemId: t.id, number: t.number, fields: { ...s.fields } } });
+    }
+    if (outbox.length) emit('problem_resolved', SYSTEM, { incidents: links.filter((x) => x.kind === 'incident').map((x) => x.number) });
+  }
+
+  function onProblemResolved(p: ProblemResolvedSignal): void {
+    const rule = def.onProblemResolved;
+    if (!rule || isFinished()) {
+      emit('notification', SYSTEM, { problem: p.number, reason: 'linked problem resolved' });
+      return;
+    }
+    const solution = String((rule.solutionFrom ?? []).map((f) => p.fields[f]).find((v) => v !== undefined && v !== '') ?? '');
+    const fill = (text: string) => text.replace('{number}', p.number).replace('{solution}', solution);
+    emit('commented', SYSTEM, { body: fill(rule.comment.en), bodyFr: fill(rule.comment.fr), problem: p.number }, 'public');
+    const fields = rule.setField && solution ? { [rule.setField]: solution } : {};
+    if (rule.transition && !refuseTransition(def, ctx('system'), rule.transition, fields)) applyTransition(rule.transition, fields, SYSTEM);
   }
 
   // ---- messages ----
@@ -298,6 +338,74 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     },
   );
 
+  setHandler(problemResolvedSignal, onProblemResolved);
+
+  setHandler(
+    linkUpdate,
+    async (req) => {
+      links.push(req.link);
+      const seq = emit('linked', req.actor, { ...req.link });
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        if (!isAgent(req.actor) && req.actor.role !== 'system') reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents link tickets' });
+        if (req.link.ticketId === t.id) reject({ kind: 'conflict', code: 'self-link', message: 'a ticket cannot be linked to itself' });
+        if (links.some((l) => l.ticketId === req.link.ticketId && l.kind === req.link.kind)) reject({ kind: 'conflict', code: 'already-linked', message: `already linked to ${req.link.number}` });
+        if (req.link.kind === 'problem' && links.some((l) => l.kind === 'problem')) reject({ kind: 'conflict', code: 'one-problem', message: 'an incident links to one problem at most' });
+        if (category() === 'closed') reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
+      },
+    },
+  );
+
+  setHandler(
+    unlinkUpdate,
+    async (req) => {
+      const i = links.findIndex((l) => l.ticketId === req.link.ticketId && l.kind === req.link.kind);
+      links.splice(i, 1);
+      const seq = emit('unlinked', req.actor, { ...req.link });
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        if (!isAgent(req.actor) && req.actor.role !== 'system') reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents unlink tickets' });
+        if (!links.some((l) => l.ticketId === req.link.ticketId && l.kind === req.link.kind)) reject({ kind: 'conflict', code: 'not-linked', message: `not linked to ${req.link.number}` });
+      },
+    },
+  );
+
+  setHandler(
+    migrateUpdate,
+    async (req) => {
+      const from = { version: defVersion, state: s.state };
+      const to = req.stateMapping[s.state] ?? s.state;
+      def = req.definition;
+      defVersion = req.version;
+      input.definition = def;
+      input.definitionVersion = defVersion;
+      s.state = to;
+      const at = now();
+      s.clocks = s.clocks.map((c) => retargetClock(c, def, s.priority, at, cal(c.calendar)));
+      if (stateOf(def, to)?.slaPaused) s.clocks = s.clocks.map((c) => pauseClock(c, at, cal(c.calendar)));
+      const seq = emit('migrated', req.actor, { from, to: { version: defVersion, state: to } });
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        if (req.actor.role !== 'admin') reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only admins migrate tickets' });
+        if (req.definition.key !== def.key) reject({ kind: 'conflict', code: 'other-definition', message: `the ticket runs ${def.key}, not ${req.definition.key}` });
+        if (req.version <= defVersion) reject({ kind: 'conflict', code: 'not-newer', message: `the ticket already runs version ${defVersion}` });
+        const to = req.stateMapping[s.state] ?? s.state;
+        if (!req.definition.states.some((x: { name: string }) => x.name === to)) {
+          reject({ kind: 'invalid', code: 'unmapped-state', message: `state '${s.state}' has no counterpart in version ${req.version}`, errors: [{ pointer: `/stateMapping/${s.state}`, message: 'map this state' }] });
+        }
+      },
+    },
+  );
+
   setHandler(recordedUpdate, async () => {
     await persisted(1);
     return projection();
@@ -387,6 +495,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   // ---- main loop: persist events in order, fire what is due, sleep until the next deadline or message ----
   for (;;) {
+    if (outbox.length) {
+      const batch = outbox.splice(0, outbox.length);
+      // A linked ticket that has meanwhile finished cannot hear us; that must not fail this ticket.
+      await Promise.all(batch.map((o) => getExternalWorkflowHandle(ticketWorkflowId(o.ticketId)).signal(problemResolvedSignal, o.payload).catch(() => undefined)));
+      continue;
+    }
     if (pending.length) {
       const batch = pending.splice(0, pending.length);
       await recordTicketEvents({ ticketId: t.id, events: batch, row: projection() });
@@ -419,8 +533,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const wakeAt = Math.min(timers[0]?.at ?? Infinity, end ?? Infinity);
     const seqBefore = s.seq;
     const timeout = Number.isFinite(wakeAt) ? Math.max(1, wakeAt - current) : undefined;
-    if (timeout === undefined) await condition(() => s.seq !== seqBefore || pending.length > 0);
-    else await condition(() => s.seq !== seqBefore || pending.length > 0, timeout);
+    if (timeout === undefined) await condition(() => s.seq !== seqBefore || pending.length > 0 || outbox.length > 0);
+    else await condition(() => s.seq !== seqBefore || pending.length > 0 || outbox.length > 0, timeout);
   }
 }
 

@@ -3,8 +3,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities';
 import { Migration20261124000001Initial } from './migrations/Migration20261124000001Initial';
+import { Migration20261124000002Definitions } from './migrations/Migration20261124000002Definitions';
 
-export const MIGRATIONS = [Migration20261124000001Initial];
+export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions];
 
 export type Orm = MikroORM;
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { commentUpdate, snapshotQuery, ticketWorkflowId, transitionsQuery, transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
+import { commentUpdate, linkUpdate, migrateUpdate, snapshotQuery, ticketWorkflowId, transitionsQuery, transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
 import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
@@ -150,6 +150,50 @@ describe('automations', () => {
       const result = await handle.result();
       expect(result.state).toBe('closed');
       await saveHistory('incident-auto-close', await handle.fetchHistory());
+    });
+  });
+});
+
+describe('problems and migrations', () => {
+  it('should signal linked incidents when a problem is resolved, and each follows its own definition', async () => {
+    const worker = await createWorker(env, 'problems', recorded);
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const incidentInput = inputFor(def('incident'), now, 'high');
+      const problemInput = inputFor(def('problem'), now, 'high');
+      const incident = await startTicket(env, 'problems', incidentInput);
+      const problem = await startTicket(env, 'problems', problemInput);
+      await problem.executeUpdate(linkUpdate, { args: [{ link: { kind: 'incident', ticketId: incidentInput.ticket.id, number: incidentInput.ticket.number }, actor: AGENT }] });
+      await incident.executeUpdate(linkUpdate, { args: [{ link: { kind: 'problem', ticketId: problemInput.ticket.id, number: problemInput.ticket.number }, actor: AGENT }] });
+      await problem.executeUpdate(transitionUpdate, { args: [{ transition: 'investigate', actor: AGENT }] });
+      await problem.executeUpdate(transitionUpdate, { args: [{ transition: 'resolve', fields: { root_cause: 'bad cable', workaround: 'use wifi' }, actor: AGENT }] });
+      await env.sleep(60_000);
+      const snap = await incident.query(snapshotQuery);
+      expect(snap.state).toBe('resolved');
+      expect(snap.fields.resolution).toBe('use wifi');
+      expect(recorded.ofType(problemInput.ticket.id, 'problem_resolved')[0].data).toEqual({ incidents: [incidentInput.ticket.number] });
+      await saveHistory('problem-resolves-incident', await problem.fetchHistory());
+      await saveHistory('incident-resolved-by-problem', await incident.fetchHistory());
+    });
+  });
+
+  it('should switch a running ticket to a new version with its state mapped, and record it', async () => {
+    const worker = await createWorker(env, 'migrate', recorded);
+    await worker.runUntil(async () => {
+      const v1 = def('maintenance');
+      const v2 = structuredClone(v1) as any;
+      v2.states = v2.states.map((s: { name: string }) => (s.name === 'on_hold' ? { ...s, name: 'paused' } : s));
+      v2.transitions = v2.transitions.map((t: { from: string[]; to: string }) => ({ ...t, from: t.from.map((f) => (f === 'on_hold' ? 'paused' : f)), to: t.to === 'on_hold' ? 'paused' : t.to }));
+      const input = inputFor(v1, await env.currentTimeMs());
+      const handle = await startTicket(env, 'migrate', input);
+      await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'start', actor: AGENT }] });
+      await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'hold', fields: { hold_reason: 'no spare part' }, actor: AGENT }] });
+      const ADMIN: Actor = { id: randomUUID(), role: 'admin' };
+      const after = await handle.executeUpdate(migrateUpdate, { args: [{ definition: v2, version: 2, stateMapping: { on_hold: 'paused' }, actor: ADMIN }] });
+      expect(after).toMatchObject({ state: 'paused', definitionVersion: 2 });
+      expect((await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'resume', actor: AGENT }] })).state).toBe('in_progress');
+      expect(recorded.ofType(input.ticket.id, 'migrated')[0].data).toEqual({ from: { version: 1, state: 'on_hold' }, to: { version: 2, state: 'paused' } });
+      await saveHistory('maintenance-migrated', await handle.fetchHistory());
     });
   });
 });

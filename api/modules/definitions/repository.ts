@@ -50,6 +50,40 @@ export class DefinitionRepository {
     return rows.map(toStored);
   }
 
+  async draft(key: string): Promise<StoredDefinition | null> {
+    const rows = await this.em.fork().execute<Row[]>(`select * from definitions where key = ? and status = 'draft'`, [key]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  /** Replaces the key's draft, or opens one as the next version. */
+  async saveDraft(def: WorkflowDefinition): Promise<StoredDefinition> {
+    const em = this.em.fork();
+    const updated = await em.execute<Row[]>(`update definitions set body = ?::jsonb, created_at = now() where key = ? and status = 'draft' returning *`, [
+      JSON.stringify(def),
+      def.key,
+    ]);
+    if (updated[0]) return toStored(updated[0]);
+    const inserted = await em.execute<Row[]>(
+      `insert into definitions (key, version, status, body)
+       select ?, coalesce(max(version), 0) + 1, 'draft', ?::jsonb from definitions where key = ?
+       returning *`,
+      [def.key, JSON.stringify(def), def.key],
+    );
+    return toStored(inserted[0]);
+  }
+
+  async publishDraft(key: string): Promise<StoredDefinition | null> {
+    const rows = await this.em
+      .fork()
+      .execute<Row[]>(`update definitions set status = 'published', published_at = now() where key = ? and status = 'draft' returning *`, [key]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  async discardDraft(key: string): Promise<boolean> {
+    const rows = await this.em.fork().execute<Row[]>(`delete from definitions where key = ? and status = 'draft' returning key`, [key]);
+    return rows.length > 0;
+  }
+
   /** Inserts version 1 as published when the key has no version yet; returns whether it did. */
   async seed(def: WorkflowDefinition): Promise<boolean> {
     const res = await this.em

@@ -3,9 +3,41 @@ import type { RouteTable } from '../../http/routes';
 import { forbidden, notFound } from '../../http/problem';
 import { definitionSchema } from '../../../workflow-definitions/index';
 import type { DefinitionService } from './service';
+import type { DefinitionMigrator, MigrationRequest } from './migration';
+import type { AuthUser } from '../auth/types';
+
+function requireAdmin(user: AuthUser): void {
+  if (user.role !== 'admin') throw forbidden('only admins change workflow definitions');
+}
+
+const versionSummary = (d: { key: string; version: number; status: string; createdAt: string; publishedAt: string | null }) => ({
+  key: d.key,
+  version: d.version,
+  status: d.status,
+  createdAt: d.createdAt,
+  publishedAt: d.publishedAt,
+});
+
+const diffQuery = {
+  type: 'object',
+  required: ['from', 'to'],
+  additionalProperties: false,
+  properties: { from: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' }, to: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' } },
+} as const;
+
+const migrationBody = {
+  type: 'object',
+  required: ['fromVersion', 'toVersion'],
+  additionalProperties: false,
+  properties: {
+    fromVersion: { type: 'integer', minimum: 1 },
+    toVersion: { type: 'integer', minimum: 1 },
+    stateMapping: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } },
+  },
+} as const;
 
 
-export function definitionRoutes(table: RouteTable, defs: DefinitionService): void {
+export function definitionRoutes(table: RouteTable, defs: DefinitionService, migrator: DefinitionMigrator): void {
   table.add({
     method: 'get',
     path: '/api/definitions',
@@ -28,9 +60,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService): vo
     responses: { 200: { description: 'The definition document', schema: definitionSchema }, 404: { description: 'No such version' } },
     handler: async ({ params, user }) => {
       if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
-      const version = Number(params.version);
-      const found = Number.isInteger(version) ? await defs.find(params.key, version) : null;
-      if (!found) throw notFound(`no version ${params.version} of definition '${params.key}'`);
+      const found = await defs.get(params.key, Number(params.version));
       return { body: { ...found.body, version: found.version, status: found.status } };
     },
   });
@@ -51,6 +81,84 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService): vo
       if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
       const result = defs.validate(body);
       return { body: { valid: result.valid, errors: result.errors } };
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/api/definitions/:key/versions',
+    summary: 'Every version of a definition (published and draft)',
+    tag: 'definitions',
+    auth: 'user',
+    responses: { 200: { description: 'Versions', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 404: { description: 'Unknown definition' } },
+    handler: async ({ params, user }) => {
+      if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
+      const versions = await defs.versions(params.key);
+      if (!versions.length) throw notFound(`no definition '${params.key}'`);
+      return { body: { items: versions.map(versionSummary) } };
+    },
+  });
+  table.add({
+    method: 'put',
+    path: '/api/definitions/:key/draft',
+    summary: 'Create or replace the draft (next version) of a definition; refused with JSON pointers when invalid',
+    tag: 'definitions',
+    auth: 'user',
+    body: { type: 'object' },
+    responses: { 200: { description: 'The saved draft' }, 403: { description: 'Not an admin' }, 422: { description: 'Invalid definition' } },
+    handler: async ({ params, body, user }) => {
+      requireAdmin(user);
+      return { body: versionSummary(await defs.saveDraft(params.key, body)) };
+    },
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/definitions/:key/draft',
+    summary: 'Discard the draft',
+    tag: 'definitions',
+    auth: 'user',
+    responses: { 204: { description: 'Discarded' }, 404: { description: 'No draft' } },
+    handler: async ({ params, user }) => {
+      requireAdmin(user);
+      await defs.discardDraft(params.key);
+      return { status: 204 };
+    },
+  });
+  table.add({
+    method: 'post',
+    path: '/api/definitions/:key/publish',
+    summary: 'Publish the draft: it becomes immutable and new tickets start on it',
+    tag: 'definitions',
+    auth: 'user',
+    responses: { 200: { description: 'The published version' }, 404: { description: 'No draft' }, 422: { description: 'Invalid draft' } },
+    handler: async ({ params, user }) => {
+      requireAdmin(user);
+      return { body: versionSummary(await defs.publish(params.key)) };
+    },
+  });
+  table.add<unknown, { from: string; to: string }>({
+    method: 'get',
+    path: '/api/definitions/:key/diff',
+    summary: 'Structural differences between two versions',
+    tag: 'definitions',
+    auth: 'user',
+    query: diffQuery,
+    responses: { 200: { description: 'Changes', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 404: { description: 'Unknown version' } },
+    handler: async ({ params, query, user }) => {
+      if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
+      return { body: { items: await defs.diff(params.key, Number(query.from), Number(query.to)) } };
+    },
+  });
+  table.add<MigrationRequest>({
+    method: 'post',
+    path: '/api/definitions/:key/migrations',
+    summary: 'Move running tickets of one version to a later published version, mapping their states; each ticket records it in its timeline',
+    tag: 'definitions',
+    auth: 'user',
+    body: migrationBody,
+    responses: { 200: { description: 'Per-ticket report', schema: { type: 'object', properties: { migrated: { type: 'array' }, failed: { type: 'array' } } } }, 422: { description: 'Bad mapping' } },
+    handler: async ({ params, body, user }) => {
+      requireAdmin(user);
+      return { body: await migrator.migrate(params.key, body, { id: user.id, role: user.role }) };
     },
   });
 }

@@ -1,5 +1,6 @@
 // Chooses the definition a new ticket runs on and seeds the defaults; a short cache keeps ticket creation off the database.
-import { DEFAULT_DEFINITIONS, validateDefinition, type DefinitionValidation } from '../../../workflow-definitions/index';
+import { DEFAULT_DEFINITIONS, diffDefinitions, validateDefinition, type DefinitionChange, type DefinitionValidation, type WorkflowDefinition } from '../../../workflow-definitions/index';
+import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { DefinitionRepository, StoredDefinition } from './repository';
 
 const CACHE_MS = 2000;
@@ -36,5 +37,52 @@ export class DefinitionService {
 
   validate(input: unknown): DefinitionValidation {
     return validateDefinition(input);
+  }
+
+  versions(key: string): Promise<StoredDefinition[]> {
+    return this.repo.versions(key);
+  }
+
+  async get(key: string, version: number): Promise<StoredDefinition> {
+    const found = Number.isInteger(version) ? await this.repo.find(key, version) : null;
+    if (!found) throw notFound(`no version ${version} of definition '${key}'`);
+    return found;
+  }
+
+  /** Saves the draft only when it is valid: a definition with an error never reaches a worker. */
+  async saveDraft(key: string, body: unknown): Promise<StoredDefinition> {
+    const result = validateDefinition(body);
+    if (!result.valid) throw unprocessable(`the definition has ${result.errors.length} error(s)`, result.errors, 'invalid-definition');
+    if (result.definition.key !== key) throw unprocessable(`the body's key '${result.definition.key}' differs from '${key}'`, [{ pointer: '/key', message: `must be ${key}` }], 'invalid-definition');
+    await this.assertTypesFree(result.definition);
+    return this.repo.saveDraft(result.definition);
+  }
+
+  async publish(key: string): Promise<StoredDefinition> {
+    const draft = await this.repo.draft(key);
+    if (!draft) throw notFound(`definition '${key}' has no draft to publish`);
+    const result = validateDefinition(draft.body);
+    if (!result.valid) throw unprocessable('the draft is invalid', result.errors, 'invalid-definition');
+    const published = await this.repo.publishDraft(key);
+    if (!published) throw conflict(`the draft of '${key}' was published or discarded meanwhile`);
+    this.cache = null;
+    return published;
+  }
+
+  async discardDraft(key: string): Promise<void> {
+    if (!(await this.repo.discardDraft(key))) throw notFound(`definition '${key}' has no draft`);
+  }
+
+  async diff(key: string, from: number, to: number): Promise<DefinitionChange[]> {
+    const [a, b] = await Promise.all([this.get(key, from), this.get(key, to)]);
+    return diffDefinitions(a.body, b.body);
+  }
+
+  /** Two definitions serving one ticket type would make creation ambiguous. */
+  private async assertTypesFree(def: WorkflowDefinition): Promise<void> {
+    const clash = (await this.published()).find((d) => d.key !== def.key && (d.body.types as readonly string[]).some((t) => (def.types as readonly string[]).includes(t)));
+    if (clash) {
+      throw unprocessable(`type(s) already served by definition '${clash.key}'`, [{ pointer: '/types', message: `overlaps with ${clash.key}` }], 'invalid-definition');
+    }
   }
 }

@@ -19,6 +19,7 @@ export interface TicketRow {
   definition_key: string;
   definition_version: number;
   fields: Record<string, unknown>;
+  links: Array<{ kind: string; ticketId: string; number: string }>;
   sla: Array<{ name: string; status: string; target: string | null; warningAt: string | null; remainingMs: number; paused: boolean; stopped: boolean; budgetMinutes: number }>;
   sla_status: string;
   sla_due_at: DbTime | null;

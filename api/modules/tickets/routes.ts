@@ -102,4 +102,23 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService): void {
     responses: { 200: { description: 'Timeline', schema: timelineSchema }, ...problems },
     handler: async ({ params, user }) => ({ body: { items: await tickets.timeline(user, params.id) } }),
   });
+  table.add<{ ticketId: string }>({
+    method: 'post',
+    path: '/api/tickets/:id/links',
+    summary: 'Link a problem and an incident (both ways)',
+    tag: 'tickets',
+    auth: 'user',
+    body: { type: 'object', required: ['ticketId'], additionalProperties: false, properties: { ticketId: { type: 'string', format: 'uuid' } } },
+    responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Already linked or closed' }, 422: { description: 'Not a problem/incident pair' }, ...problems },
+    handler: async ({ params, user, body }) => ({ body: await tickets.link(user, params.id, body.ticketId) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/tickets/:id/links/:otherId',
+    summary: 'Remove a problem/incident link',
+    tag: 'tickets',
+    auth: 'user',
+    responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Not linked' }, ...problems },
+    handler: async ({ params, user }) => ({ body: await tickets.link(user, params.id, params.otherId, true) }),
+  });
 }

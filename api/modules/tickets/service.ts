@@ -5,6 +5,8 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import { fieldErrors, initialState, type Priority } from '../../../workflow-definitions/index';
 import {
   commentUpdate,
+  linkUpdate,
+  unlinkUpdate,
   recordedUpdate,
   ticketWorkflowId,
   transitionsQuery,
@@ -19,6 +21,7 @@ import { toProblem } from '../../temporal-errors';
 import type { AuthUser } from '../auth/types';
 import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
+import type { QueueService } from '../queues/service';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
 import { canSee, type Cursor, type TicketRepository } from './repository';
 import type { CommentBody, CreateTicketBody, ListTicketsQuery, TransitionBody } from './schemas';
@@ -61,6 +64,7 @@ export class TicketService {
   constructor(
     private readonly repo: TicketRepository,
     private readonly defs: DefinitionService,
+    private readonly queues: QueueService,
     private readonly temporal: Client,
     private readonly taskQueue: string,
   ) {}
@@ -95,7 +99,7 @@ export class TicketService {
         description: body.description ?? '',
         priority: body.priority as Priority,
         requesterId: user.id,
-        queue: def.defaultQueue ?? null,
+        queue: await this.queues.route({ type: body.type, priority: body.priority, organisationId: user.organisationId, fields }, def.defaultQueue ?? null),
         fields,
         createdAt: new Date().toISOString(),
         createdBy: actorOf(user),
@@ -139,6 +143,7 @@ export class TicketService {
               assigneeId: null,
               definitionKey: def.key,
               definitionVersion: stored.version,
+              links: [],
               sla: [],
               slaStatus: 'ok',
               slaDueAt: null,
@@ -200,6 +205,37 @@ export class TicketService {
       return await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
         .executeUpdate(commentUpdate, { args: [{ body: body.body, visibility: body.visibility ?? 'public', actor: actorOf(user) }] });
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  /** Links a problem and an incident, both ways; the problem tells its incidents when it is resolved. */
+  async link(user: AuthUser, id: string, otherId: string, unlink = false): Promise<TicketView> {
+    if (user.role === 'customer') throw forbidden('only agents link tickets');
+    const [a, b] = await Promise.all([this.visibleRow(user, id), this.visibleRow(user, otherId)]);
+    const problem = a.type === 'problem' ? a : b.type === 'problem' ? b : null;
+    const incident = a.type === 'incident' ? a : b.type === 'incident' ? b : null;
+    if (!problem || !incident || problem === incident) {
+      throw unprocessable('links join a problem and an incident', [{ pointer: '/ticketId', message: `cannot link a ${a.type} to a ${b.type}` }], 'invalid-link');
+    }
+    const update = unlink ? unlinkUpdate : linkUpdate;
+    const actor = actorOf(user);
+    const onProblem = { link: { kind: 'incident' as const, ticketId: incident.id, number: incident.number }, actor };
+    const onIncident = { link: { kind: 'problem' as const, ticketId: problem.id, number: problem.number }, actor };
+    try {
+      const first = await this.temporal.workflow.getHandle(ticketWorkflowId(problem.id)).executeUpdate(update, { args: [onProblem] });
+      try {
+        const second = await this.temporal.workflow.getHandle(ticketWorkflowId(incident.id)).executeUpdate(update, { args: [onIncident] });
+        return presentProjection(a.id === problem.id ? first : second);
+      } catch (err) {
+        // Keep both sides consistent: undo the problem's half when the incident refuses.
+        await this.temporal.workflow
+          .getHandle(ticketWorkflowId(problem.id))
+          .executeUpdate(unlink ? linkUpdate : unlinkUpdate, { args: [onProblem] })
+          .catch(() => undefined);
+        throw err;
+      }
     } catch (err) {
       throw toProblem(err) ?? err;
     }

@@ -1,0 +1,66 @@
+// Moves running tickets from one published version of a definition to a later one, with an explicit state mapping, ticket by ticket.
+import type { Client } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { migrateUpdate, ticketWorkflowId, type Actor } from '../../../workflows/ticket-messages';
+import { toProblem } from '../../temporal-errors';
+import { unprocessable, type FieldError } from '../../http/problem';
+import type { DefinitionService } from './service';
+
+export interface MigrationRequest {
+  fromVersion: number;
+  toVersion: number;
+  stateMapping?: Record<string, string>;
+}
+
+export interface MigrationReport {
+  migrated: Array<{ ticketId: string; number: string; state: string }>;
+  failed: Array<{ ticketId: string; number: string; reason: string }>;
+}
+
+const CONCURRENCY = 8;
+
+export class DefinitionMigrator {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly defs: DefinitionService,
+    private readonly temporal: Client,
+  ) {}
+
+  async migrate(key: string, req: MigrationRequest, actor: Actor): Promise<MigrationReport> {
+    if (req.toVersion <= req.fromVersion) throw unprocessable('toVersion must be later than fromVersion', [{ pointer: '/toVersion', message: 'must be later' }]);
+    const [from, to] = await Promise.all([this.defs.get(key, req.fromVersion), this.defs.get(key, req.toVersion)]);
+    if (to.status !== 'published') throw unprocessable(`version ${req.toVersion} is not published`, [{ pointer: '/toVersion', message: 'publish it first' }]);
+    const mapping = req.stateMapping ?? {};
+    const targetStates = new Set(to.body.states.map((s) => s.name));
+    const errors: FieldError[] = [];
+    for (const [old, target] of Object.entries(mapping)) {
+      if (!from.body.states.some((s) => s.name === old)) errors.push({ pointer: `/stateMapping/${old}`, message: `'${old}' is not a state of version ${req.fromVersion}` });
+      if (!targetStates.has(target)) errors.push({ pointer: `/stateMapping/${old}`, message: `'${target}' is not a state of version ${req.toVersion}` });
+    }
+    for (const s of from.body.states) {
+      if (!mapping[s.name] && !targetStates.has(s.name)) errors.push({ pointer: `/stateMapping/${s.name}`, message: `state '${s.name}' no longer exists: map it` });
+    }
+    if (errors.length) throw unprocessable('the state mapping is incomplete or wrong', errors, 'invalid-mapping');
+
+    const tickets = await this.em
+      .fork()
+      .execute<Array<{ id: string; number: string }>>(`select id, number from tickets where definition_key = ? and definition_version = ? order by created_at`, [key, req.fromVersion]);
+    const report: MigrationReport = { migrated: [], failed: [] };
+    let next = 0;
+    const work = async () => {
+      while (next < tickets.length) {
+        const t = tickets[next++];
+        try {
+          const p = await this.temporal.workflow
+            .getHandle(ticketWorkflowId(t.id))
+            .executeUpdate(migrateUpdate, { args: [{ definition: to.body, version: to.version, stateMapping: mapping, actor }] });
+          report.migrated.push({ ticketId: t.id, number: t.number, state: p.state });
+        } catch (err) {
+          report.failed.push({ ticketId: t.id, number: t.number, reason: toProblem(err)?.message ?? (err as Error).message });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, work));
+    return report;
+  }
+}

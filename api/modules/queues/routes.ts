@@ -1,0 +1,66 @@
+// Queues and routing rules over HTTP: agents read them, admins change them.
+import type { RouteTable } from '../../http/routes';
+import { forbidden } from '../../http/problem';
+import type { AuthUser } from '../auth/types';
+import { queueBody, routingRulesBody, type QueueBody, type RoutingRulesBody } from './schemas';
+import type { QueueService } from './service';
+
+const staffOnly = (user: AuthUser) => {
+  if (user.role === 'customer') throw forbidden('queues are for agents and admins');
+};
+const adminOnly = (user: AuthUser) => {
+  if (user.role !== 'admin') throw forbidden('only admins change queues and routing');
+};
+
+export function queueRoutes(table: RouteTable, queues: QueueService): void {
+  table.add({
+    method: 'get',
+    path: '/api/queues',
+    summary: 'Queues with their open and breached ticket counts',
+    tag: 'queues',
+    auth: 'user',
+    responses: { 200: { description: 'Queues', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 403: { description: 'Customers' } },
+    handler: async ({ user }) => {
+      staffOnly(user);
+      return { body: { items: await queues.list() } };
+    },
+  });
+  table.add<QueueBody>({
+    method: 'post',
+    path: '/api/queues',
+    summary: 'Create a queue (admin)',
+    tag: 'queues',
+    auth: 'user',
+    body: queueBody,
+    responses: { 201: { description: 'Created' }, 409: { description: 'Key taken' } },
+    handler: async ({ user, body }) => {
+      adminOnly(user);
+      return { status: 201, body: await queues.create(body) };
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/api/routing-rules',
+    summary: 'The ordered routing rules (first match wins)',
+    tag: 'queues',
+    auth: 'user',
+    responses: { 200: { description: 'Rules', schema: routingRulesBody } },
+    handler: async ({ user }) => {
+      staffOnly(user);
+      return { body: { items: await queues.rules() } };
+    },
+  });
+  table.add<RoutingRulesBody>({
+    method: 'put',
+    path: '/api/routing-rules',
+    summary: 'Replace the routing rules (admin)',
+    tag: 'queues',
+    auth: 'user',
+    body: routingRulesBody,
+    responses: { 200: { description: 'The saved rules', schema: routingRulesBody }, 422: { description: 'Unknown queue' } },
+    handler: async ({ user, body }) => {
+      adminOnly(user);
+      return { body: { items: await queues.replaceRules(body) } };
+    },
+  });
+}

@@ -1,0 +1,49 @@
+// JSON Schemas of queues and routing rules.
+import type { FromSchema } from 'json-schema-to-ts';
+
+const key = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;
+
+export const queueBody = {
+  type: 'object',
+  required: ['key', 'name'],
+  additionalProperties: false,
+  properties: { key, name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' }, description: { type: 'string', maxLength: 2000 } },
+} as const;
+export type QueueBody = FromSchema<typeof queueBody>;
+
+export const routingConditions = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    type: { type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] },
+    priority: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
+    organisationId: { type: 'string', format: 'uuid' },
+    field: {
+      type: 'object',
+      required: ['name', 'equals'],
+      additionalProperties: false,
+      properties: { name: key, equals: { type: ['string', 'number', 'boolean'] } },
+    },
+  },
+} as const;
+export type RoutingConditions = FromSchema<typeof routingConditions>;
+
+export const routingRulesBody = {
+  type: 'object',
+  required: ['items'],
+  additionalProperties: false,
+  properties: {
+    items: {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['name', 'conditions', 'queue'],
+        additionalProperties: false,
+        properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, conditions: routingConditions, queue: key },
+      },
+    },
+  },
+} as const;
+export type RoutingRulesBody = FromSchema<typeof routingRulesBody>;

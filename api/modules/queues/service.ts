@@ -1,0 +1,84 @@
+// Queues and routing: admin-defined queues, ordered rules that pick the queue of a new ticket (first match wins), open counts per queue.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict, unprocessable } from '../../http/problem';
+import type { QueueBody, RoutingConditions, RoutingRulesBody } from './schemas';
+
+export interface RoutingRule {
+  name: string;
+  conditions: RoutingConditions;
+  queue: string;
+}
+
+export interface RoutingInput {
+  type: string;
+  priority: string;
+  organisationId: string | null;
+  fields: Record<string, unknown>;
+}
+
+const CACHE_MS = 2000;
+
+/** Whether a rule's every condition holds for the ticket (conditions are ANDed). */
+export function matches(c: RoutingConditions, t: RoutingInput): boolean {
+  if (c.type !== undefined && c.type !== t.type) return false;
+  if (c.priority !== undefined && c.priority !== t.priority) return false;
+  if (c.organisationId !== undefined && c.organisationId !== t.organisationId) return false;
+  if (c.field !== undefined && t.fields[c.field.name] !== c.field.equals) return false;
+  return true;
+}
+
+export class QueueService {
+  private cache: { at: number; rules: RoutingRule[] } | null = null;
+
+  constructor(private readonly em: EntityManager) {}
+
+  async list() {
+    return this.em.fork().execute<Array<{ key: string; name: string; description: string; open: number; breached: number }>>(
+      `select q.key, q.name, q.description,
+              count(t.id) filter (where t.state_category not in ('resolved', 'closed'))::int as open,
+              count(t.id) filter (where t.state_category not in ('resolved', 'closed') and t.sla_status = 'breached')::int as breached
+       from queues q left join tickets t on t.queue = q.key group by q.key order by q.name`,
+    );
+  }
+
+  async create(body: QueueBody) {
+    const rows = await this.em
+      .fork()
+      .execute<Array<{ key: string }>>(`insert into queues (key, name, description) values (?, ?, ?) on conflict (key) do nothing returning key`, [
+        body.key,
+        body.name,
+        body.description ?? '',
+      ]);
+    if (!rows.length) throw conflict(`queue '${body.key}' already exists`, 'queue-exists');
+    return { key: body.key, name: body.name, description: body.description ?? '', open: 0, breached: 0 };
+  }
+
+  async rules(): Promise<RoutingRule[]> {
+    if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
+      const rows = await this.em.fork().execute<RoutingRule[]>(`select name, conditions, queue from routing_rules order by position`);
+      this.cache = { at: Date.now(), rules: rows };
+    }
+    return this.cache.rules;
+  }
+
+  /** Replaces the whole ordered rule list in one transaction. */
+  async replaceRules(body: RoutingRulesBody): Promise<RoutingRule[]> {
+    const known = new Set((await this.em.fork().execute<Array<{ key: string }>>('select key from queues')).map((q) => q.key));
+    const errors = body.items.flatMap((r, i) => (known.has(r.queue) ? [] : [{ pointer: `/items/${i}/queue`, message: `unknown queue '${r.queue}'` }]));
+    if (errors.length) throw unprocessable('routing rules name unknown queues', errors, 'unknown-queue');
+    await this.em.fork().transactional(async (tx) => {
+      await tx.execute('delete from routing_rules');
+      for (const [i, r] of body.items.entries()) {
+        await tx.execute('insert into routing_rules (id, position, name, conditions, queue) values (?, ?, ?, ?::jsonb, ?)', [randomUUID(), i, r.name, JSON.stringify(r.conditions), r.queue]);
+      }
+    });
+    this.cache = null;
+    return this.rules();
+  }
+
+  /** The queue of a new ticket: the first matching rule, else the definition's default. */
+  async route(t: RoutingInput, fallback: string | null): Promise<string | null> {
+    return (await this.rules()).find((r) => matches(r.conditions, t))?.queue ?? fallback;
+  }
+}
