@@ -30,6 +30,8 @@ export interface TicketWorkflowInput {
   definitionVersion: number;
   /** State carried over a continue-as-new; absent on the first run. */
   carried?: CarriedTicketState;
+  /** History length after which the ticket continues as new (default 4000); lowered by tests. */
+  historyLimit?: number;
 }
 
 export interface CarriedTicketState {

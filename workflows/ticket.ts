@@ -524,7 +524,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (pending.length === 0) return projection();
       continue;
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS)) {
       await condition(() => allHandlersFinished() || pending.length > 0);
       if (pending.length) continue;
       s.fired = [...fired];

@@ -169,3 +169,42 @@ describe('health', () => {
     expect(ready.body).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
   });
 });
+
+describe('changing a ticket', () => {
+  it('should re-target the SLA clocks when the priority changes, and record it', async () => {
+    const t = await admin.post('/api/tickets', { type: 'incident', title: unique('Slow mail'), priority: 'low' });
+    const before = t.body.sla.find((c: { name: string }) => c.name === 'resolution');
+    const res = await admin.request('PATCH', `/api/tickets/${t.body.id}`, { priority: 'critical' });
+    expect(res.status).toBe(200);
+    const after = res.body.sla.find((c: { name: string }) => c.name === 'resolution');
+    expect(after.budgetMinutes).toBe(240);
+    expect(Date.parse(after.target)).toBeLessThan(Date.parse(before.target));
+    expect((await admin.request('PATCH', `/api/tickets/${t.body.id}`, { priority: 'critical' })).status).toBe(409);
+    const timeline = await admin.get(`/api/tickets/${t.body.id}/timeline`);
+    expect(timeline.body.items.find((e: { type: string }) => e.type === 'priority_changed').data).toMatchObject({ from: 'low', to: 'critical' });
+  });
+
+  it('should assign to an agent and refuse someone who is not one', async () => {
+    const t = await admin.post('/api/tickets', { type: 'incident', title: unique('Badge reader'), priority: 'medium' });
+    const assigned = await admin.post(`/api/tickets/${t.body.id}/assign`, { assigneeId: admin.user!.id });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.assigneeId).toBe(admin.user!.id);
+    const customer = await newCustomer();
+    const refused = await admin.post(`/api/tickets/${t.body.id}/assign`, { assigneeId: customer.user!.id });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].pointer).toBe('/assigneeId');
+    expect((await admin.get(`/api/tickets?assigneeId=${admin.user!.id}&limit=100`)).body.items.map((x: { id: string }) => x.id)).toContain(t.body.id);
+  });
+});
+
+describe('GET /api/openapi.json', () => {
+  it('should describe every route the server serves as OpenAPI 3.1', async () => {
+    const doc = (await new Session().get('/api/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`));
+    for (const op of ['POST /api/auth/login', 'GET /api/tickets', 'POST /api/tickets', 'GET /api/tickets/{id}', 'POST /api/tickets/{id}/transitions', 'GET /api/tickets/{id}/timeline', 'POST /api/definitions/validate', 'PUT /api/definitions/{key}/draft', 'GET /readyz']) {
+      expect(ops).toContain(op);
+    }
+    expect((await new Session().get('/api/docs')).status).toBe(200);
+  });
+});

@@ -197,3 +197,26 @@ describe('problems and migrations', () => {
     });
   });
 });
+
+describe('long-lived tickets', () => {
+  it('should continue as new before its history grows large, keeping state, clocks and sequence numbers', async () => {
+    const worker = await createWorker(env, 'long-lived', recorded);
+    await worker.runUntil(async () => {
+      const input = { ...inputFor(def('incident'), await env.currentTimeMs(), 'critical'), historyLimit: 60 };
+      const handle = await startTicket(env, 'long-lived', input);
+      const firstRun = (await handle.describe()).runId;
+      await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'start', actor: AGENT }] });
+      for (let i = 0; i < 25; i++) await handle.executeUpdate(commentUpdate, { args: [{ body: `update ${i}`, visibility: 'public', actor: AGENT }] });
+      const latest = await env.client.workflow.getHandle(handle.workflowId).describe();
+      expect(latest.runId).not.toBe(firstRun);
+      const snap = await env.client.workflow.getHandle(handle.workflowId).query(snapshotQuery);
+      expect(snap.state).toBe('in_progress');
+      expect(snap.lastSeq).toBe(27);
+      expect(snap.sla.find((c) => c.name === 'resolution')?.stopped).toBe(false);
+      const seqs = recorded.events(input.ticket.id).map((e) => e.seq);
+      expect(seqs).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
+      const after = await env.client.workflow.getHandle(handle.workflowId).executeUpdate(transitionUpdate, { args: [{ transition: 'resolve', fields: { resolution: 'done' }, actor: AGENT }] });
+      expect(after.lastSeq).toBe(28);
+    });
+  });
+});

@@ -54,6 +54,10 @@ export class QueueService {
     return { key: body.key, name: body.name, description: body.description ?? '', open: 0, breached: 0 };
   }
 
+  async exists(key: string): Promise<boolean> {
+    return (await this.em.fork().execute('select 1 from queues where key = ?', [key])).length > 0;
+  }
+
   async rules(): Promise<RoutingRule[]> {
     if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
       const rows = await this.em.fork().execute<RoutingRule[]>(`select name, conditions, queue from routing_rules order by position`);

@@ -101,6 +101,11 @@ export class TicketRepository {
       );
   }
 
+  async isStaff(userId: string): Promise<boolean> {
+    const rows = await this.em.fork().execute(`select 1 from users where id = ? and role in ('agent', 'admin') and not disabled`, [userId]);
+    return rows.length > 0;
+  }
+
   async timeline(ticketId: string, includeInternal: boolean): Promise<EventRow[]> {
     return this.em
       .fork()

@@ -10,6 +10,10 @@ import {
   timelineSchema,
   transitionBody,
   transitionsSchema,
+  patchTicketBody,
+  assignBody,
+  type AssignBody,
+  type PatchTicketBody,
   type CommentBody,
   type CreateTicketBody,
   type ListTicketsQuery,
@@ -120,5 +124,25 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService): void {
     auth: 'user',
     responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Not linked' }, ...problems },
     handler: async ({ params, user }) => ({ body: await tickets.link(user, params.id, params.otherId, true) }),
+  });
+  table.add<PatchTicketBody>({
+    method: 'patch',
+    path: '/api/tickets/:id',
+    summary: 'Change the priority (SLA targets follow) or custom fields',
+    tag: 'tickets',
+    auth: 'user',
+    body: patchTicketBody,
+    responses: { 200: { description: 'The updated ticket', schema: ticketSchema }, 409: { description: 'Not allowed now' }, 422: { description: 'Invalid fields' }, ...problems },
+    handler: async ({ params, user, body }) => ({ body: await tickets.patch(user, params.id, body) }),
+  });
+  table.add<AssignBody>({
+    method: 'post',
+    path: '/api/tickets/:id/assign',
+    summary: 'Assign to an agent (or unassign with null), optionally moving it to another queue',
+    tag: 'tickets',
+    auth: 'user',
+    body: assignBody,
+    responses: { 200: { description: 'The updated ticket', schema: ticketSchema }, 422: { description: 'Unknown assignee or queue' }, ...problems },
+    handler: async ({ params, user, body }) => ({ body: await tickets.assign(user, params.id, body) }),
   });
 }

@@ -137,3 +137,22 @@ export const transitionsSchema = {
     },
   },
 } as const;
+
+export const patchTicketBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { priority, fields: fieldValues },
+} as const;
+export type PatchTicketBody = FromSchema<typeof patchTicketBody>;
+
+export const assignBody = {
+  type: 'object',
+  required: ['assigneeId'],
+  additionalProperties: false,
+  properties: {
+    assigneeId: { type: ['string', 'null'], format: 'uuid' },
+    queue: { type: ['string', 'null'], pattern: '^[a-z][a-z0-9_]{0,62}$' },
+  },
+} as const;
+export type AssignBody = FromSchema<typeof assignBody>;

@@ -4,7 +4,10 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { fieldErrors, initialState, type Priority } from '../../../workflow-definitions/index';
 import {
+  assignUpdate,
   commentUpdate,
+  fieldsUpdate,
+  priorityUpdate,
   linkUpdate,
   unlinkUpdate,
   recordedUpdate,
@@ -24,7 +27,7 @@ import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
 import { canSee, type Cursor, type TicketRepository } from './repository';
-import type { CommentBody, CreateTicketBody, ListTicketsQuery, TransitionBody } from './schemas';
+import type { AssignBody, CommentBody, CreateTicketBody, ListTicketsQuery, PatchTicketBody, TransitionBody } from './schemas';
 
 const TICKET_TYPE = defineSearchAttributeKey('GuichetTicketType', SearchAttributeType.KEYWORD);
 const DEFINITION = defineSearchAttributeKey('GuichetDefinition', SearchAttributeType.KEYWORD);
@@ -193,6 +196,40 @@ export class TicketService {
         .getHandle(ticketWorkflowId(id))
         .executeUpdate(transitionUpdate, { args: [{ transition: body.transition, fields: body.fields ?? {}, actor: actorOf(user) }] });
       return presentProjection(projection);
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  /** Priority (which re-targets the SLA clocks) and custom fields, each through its Workflow Update. */
+  async patch(user: AuthUser, id: string, body: PatchTicketBody): Promise<TicketView> {
+    await this.visibleRow(user, id);
+    if (body.priority !== undefined && user.role === 'customer') throw forbidden('only agents change the priority');
+    const handle = this.temporal.workflow.getHandle(ticketWorkflowId(id));
+    try {
+      let latest = null;
+      if (body.fields !== undefined) latest = await handle.executeUpdate(fieldsUpdate, { args: [{ fields: body.fields, actor: actorOf(user) }] });
+      if (body.priority !== undefined) latest = await handle.executeUpdate(priorityUpdate, { args: [{ priority: body.priority as Priority, actor: actorOf(user) }] });
+      return presentProjection(latest!);
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  async assign(user: AuthUser, id: string, body: AssignBody): Promise<TicketView> {
+    if (user.role === 'customer') throw forbidden('only agents assign tickets');
+    await this.visibleRow(user, id);
+    if (body.assigneeId && !(await this.repo.isStaff(body.assigneeId))) {
+      throw unprocessable('the assignee must be an active agent or admin', [{ pointer: '/assigneeId', message: 'not an agent' }], 'invalid-assignee');
+    }
+    if (body.queue && !(await this.queues.exists(body.queue))) {
+      throw unprocessable(`unknown queue '${body.queue}'`, [{ pointer: '/queue', message: 'unknown queue' }], 'unknown-queue');
+    }
+    try {
+      const p = await this.temporal.workflow
+        .getHandle(ticketWorkflowId(id))
+        .executeUpdate(assignUpdate, { args: [{ assigneeId: body.assigneeId, ...(body.queue !== undefined ? { queue: body.queue } : {}), actor: actorOf(user) }] });
+      return presentProjection(p);
     } catch (err) {
       throw toProblem(err) ?? err;
     }
