@@ -213,6 +213,13 @@ export const definitionSchema = {
         setField: { ...name, description: 'field of this ticket that receives the solution before the transition' },
       },
     },
+    onChildrenDone: {
+      description: 'what a parent ticket does once all its child tickets are resolved or closed',
+      type: 'object',
+      required: ['transition'],
+      additionalProperties: false,
+      properties: { transition: name },
+    },
     automations: {
       type: 'array',
       maxItems: 50,

@@ -157,5 +157,12 @@ export function semanticErrors(def: WorkflowDefinition): DefinitionError[] {
   }
   if (opr?.setField && !fields.has(opr.setField)) errors.push({ pointer: '/onProblemResolved/setField', message: `unknown field '${opr.setField}'` });
 
+  const ocd = def.onChildrenDone;
+  if (ocd) {
+    const t = def.transitions.find((x) => x.name === ocd.transition);
+    if (!t) errors.push({ pointer: '/onChildrenDone/transition', message: `unknown transition '${ocd.transition}'` });
+    else if (!(t.roles as readonly string[]).includes('system')) errors.push({ pointer: '/onChildrenDone/transition', message: `'${ocd.transition}' must allow the role 'system'` });
+  }
+
   return errors;
 }

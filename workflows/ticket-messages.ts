@@ -53,9 +53,11 @@ export interface CarriedTicketState {
   closedAt: number | null;
   /** Absent in state carried by versions that predate links. */
   links?: TicketLink[];
+  /** Children not yet resolved or closed; a parent cannot finish before them. */
+  openChildren?: string[];
 }
 
-export type LinkKind = 'problem' | 'incident';
+export type LinkKind = 'problem' | 'incident' | 'parent' | 'child';
 export interface TicketLink {
   kind: LinkKind;
   ticketId: string;
@@ -78,7 +80,9 @@ export type TicketEventType =
   | 'linked'
   | 'unlinked'
   | 'migrated'
-  | 'problem_resolved';
+  | 'problem_resolved'
+  | 'child_finished'
+  | 'children_done';
 
 export interface TicketEvent {
   seq: number;
@@ -166,6 +170,12 @@ export const linkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('link');
 export const unlinkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('unlink');
 export const migrateUpdate = defineUpdate<TicketProjection, [MigrateRequest]>('migrate');
 export const problemResolvedSignal = defineSignal<[ProblemResolvedSignal]>('problemResolved');
+export interface ChildFinishedSignal {
+  childId: string;
+  number: string;
+  state: string;
+}
+export const childFinishedSignal = defineSignal<[ChildFinishedSignal]>('childFinished');
 /** Resolves once the ticket's creation is in the read model: lets the API answer read-your-writes. */
 export const recordedUpdate = defineUpdate<TicketProjection, []>('recorded');
 

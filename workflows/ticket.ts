@@ -42,6 +42,7 @@ import {
   linkUpdate,
   migrateUpdate,
   problemResolvedSignal,
+  childFinishedSignal,
   ticketWorkflowId,
   unlinkUpdate,
   priorityUpdate,
@@ -57,6 +58,7 @@ import {
   type TicketProjection,
   type TicketWorkflowInput,
   type ProblemResolvedSignal,
+  type ChildFinishedSignal,
 } from './ticket-messages';
 
 const { recordTicketEvents } = proxyActivities<Activities>({
@@ -110,11 +112,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     links: [],
   };
   s.links ??= [];
+  s.openChildren ??= [];
   const links = s.links;
+  const openChildren = s.openChildren;
   const fired = new Set(s.fired);
   const pending: TicketEvent[] = [];
   /** Signals to other tickets, sent by the main loop (handlers stay synchronous where they can). */
-  const outbox: Array<{ ticketId: string; payload: ProblemResolvedSignal }> = [];
+  const outbox: Array<{ ticketId: string; problem?: ProblemResolvedSignal; child?: ChildFinishedSignal }> = [];
   let persistedSeq = s.seq;
   let updatedAt = input.carried ? Date.now() : createdAtMs;
 
@@ -186,6 +190,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (from?.category !== 'resolved') notifyLinkedIncidents();
       }
       if (target.category === 'closed') s.closedAt = at;
+      if (from?.category !== 'resolved' && from?.category !== 'closed') notifyParent(to);
       return;
     }
     const reopened = from && (from.category === 'resolved' || from.category === 'closed');
@@ -217,10 +222,25 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   /** A resolved problem tells each linked incident, which then follows its own definition. */
   function notifyLinkedIncidents(): void {
     if (!(def.types as readonly string[]).includes('problem')) return;
-    for (const l of links.filter((x) => x.kind === 'incident')) {
-      outbox.push({ ticketId: l.ticketId, payload: { problemId: t.id, number: t.number, fields: { ...s.fields } } });
-    }
-    if (outbox.length) emit('problem_resolved', SYSTEM, { incidents: links.filter((x) => x.kind === 'incident').map((x) => x.number) });
+    const incidents = links.filter((x) => x.kind === 'incident');
+    for (const l of incidents) outbox.push({ ticketId: l.ticketId, problem: { problemId: t.id, number: t.number, fields: { ...s.fields } } });
+    if (incidents.length) emit('problem_resolved', SYSTEM, { incidents: incidents.map((x) => x.number) });
+  }
+
+  function notifyParent(state: string): void {
+    const parent = links.find((l) => l.kind === 'parent');
+    if (parent) outbox.push({ ticketId: parent.ticketId, child: { childId: t.id, number: t.number, state } });
+  }
+
+  function onChildFinished(c: ChildFinishedSignal): void {
+    const i = openChildren.indexOf(c.childId);
+    if (i < 0) return;
+    openChildren.splice(i, 1);
+    emit('child_finished', SYSTEM, { ...c });
+    if (openChildren.length) return;
+    emit('children_done', SYSTEM, {});
+    const rule = def.onChildrenDone;
+    if (rule && !refuseTransition(def, ctx('system'), rule.transition, {})) applyTransition(rule.transition, {}, SYSTEM);
   }
 
   function onProblemResolved(p: ProblemResolvedSignal): void {
@@ -253,6 +273,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       validator: (req) => {
         const refusal = refuseTransition(def, ctx(req.actor.role), req.transition, req.fields ?? {});
         if (refusal) reject(refusal);
+        const to = stateOf(def, def.transitions.find((x) => x.name === req.transition)!.to)!;
+        if (openChildren.length && (to.category === 'resolved' || to.category === 'closed')) {
+          reject({ kind: 'conflict', code: 'children-open', message: `${openChildren.length} child ticket(s) are still open` });
+        }
       },
     },
   );
@@ -339,11 +363,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   );
 
   setHandler(problemResolvedSignal, onProblemResolved);
+  setHandler(childFinishedSignal, onChildFinished);
 
   setHandler(
     linkUpdate,
     async (req) => {
       links.push(req.link);
+      if (req.link.kind === 'child') openChildren.push(req.link.ticketId);
       const seq = emit('linked', req.actor, { ...req.link });
       await persisted(seq);
       return projection();
@@ -354,6 +380,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (req.link.ticketId === t.id) reject({ kind: 'conflict', code: 'self-link', message: 'a ticket cannot be linked to itself' });
         if (links.some((l) => l.ticketId === req.link.ticketId && l.kind === req.link.kind)) reject({ kind: 'conflict', code: 'already-linked', message: `already linked to ${req.link.number}` });
         if (req.link.kind === 'problem' && links.some((l) => l.kind === 'problem')) reject({ kind: 'conflict', code: 'one-problem', message: 'an incident links to one problem at most' });
+        if (req.link.kind === 'parent' && links.some((l) => l.kind === 'parent')) reject({ kind: 'conflict', code: 'one-parent', message: 'a ticket has one parent at most' });
+        if (req.link.kind === 'parent' && isFinished()) reject({ kind: 'conflict', code: 'ticket-finished', message: 'a resolved ticket cannot become a child' });
         if (category() === 'closed') reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
       },
     },
@@ -364,6 +392,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     async (req) => {
       const i = links.findIndex((l) => l.ticketId === req.link.ticketId && l.kind === req.link.kind);
       links.splice(i, 1);
+      const c = openChildren.indexOf(req.link.ticketId);
+      if (req.link.kind === 'child' && c >= 0) openChildren.splice(c, 1);
       const seq = emit('unlinked', req.actor, { ...req.link });
       await persisted(seq);
       return projection();
@@ -498,7 +528,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (outbox.length) {
       const batch = outbox.splice(0, outbox.length);
       // A linked ticket that has meanwhile finished cannot hear us; that must not fail this ticket.
-      await Promise.all(batch.map((o) => getExternalWorkflowHandle(ticketWorkflowId(o.ticketId)).signal(problemResolvedSignal, o.payload).catch(() => undefined)));
+      await Promise.all(
+        batch.map((o) => {
+          const other = getExternalWorkflowHandle(ticketWorkflowId(o.ticketId));
+          return (o.problem ? other.signal(problemResolvedSignal, o.problem) : other.signal(childFinishedSignal, o.child!)).catch(() => undefined);
+        }),
+      );
       continue;
     }
     if (pending.length) {

@@ -148,6 +148,35 @@ describe('problems', () => {
   });
 });
 
+describe('parent and child requests', () => {
+  it('should keep a parent from finishing until its children are done, and record each child as it finishes', async () => {
+    const parent = await agent.post('/api/tickets', { type: 'service_request', title: unique('Onboard Dana'), priority: 'medium' });
+    const laptop = await agent.post('/api/tickets', { type: 'service_request', title: unique('Laptop for Dana'), priority: 'medium' });
+    const badge = await agent.post('/api/tickets', { type: 'incident', title: unique('Badge for Dana'), priority: 'medium' });
+    for (const child of [laptop, badge]) {
+      const res = await agent.post(`/api/tickets/${parent.body.id}/links`, { ticketId: child.body.id, relation: 'child' });
+      expect(res.status).toBe(200);
+    }
+    expect((await agent.get(`/api/tickets/${laptop.body.id}`)).body.links).toEqual([{ kind: 'parent', ticketId: parent.body.id, number: parent.body.number }]);
+    await agent.post(`/api/tickets/${parent.body.id}/transitions`, { transition: 'start' });
+    const early = await agent.post(`/api/tickets/${parent.body.id}/transitions`, { transition: 'fulfil', fields: { fulfilment: 'all set' } });
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toBe('2 child ticket(s) are still open');
+
+    await agent.post(`/api/tickets/${laptop.body.id}/transitions`, { transition: 'start' });
+    await agent.post(`/api/tickets/${laptop.body.id}/transitions`, { transition: 'fulfil', fields: { fulfilment: 'laptop handed over' } });
+    await agent.post(`/api/tickets/${badge.body.id}/transitions`, { transition: 'resolve', fields: { resolution: 'badge printed' } });
+    const done = await eventually(async () => {
+      const t = await agent.get(`/api/tickets/${parent.body.id}/timeline`);
+      return t.body.items.some((e: { type: string }) => e.type === 'children_done') ? t.body.items : undefined;
+    });
+    expect(done.filter((e: { type: string }) => e.type === 'child_finished').map((e: { data: { number: string } }) => e.data.number).sort()).toEqual([badge.body.number, laptop.body.number].sort());
+    const finished = await agent.post(`/api/tickets/${parent.body.id}/transitions`, { transition: 'fulfil', fields: { fulfilment: 'all set' } });
+    expect(finished.status).toBe(200);
+    expect(finished.body.state).toBe('fulfilled');
+  });
+});
+
 describe('queues and routing', () => {
   it('should route a new ticket by its fields and count it in its queue', async () => {
     const key = unique('network').replace(/-/g, '_').toLowerCase();

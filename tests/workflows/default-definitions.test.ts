@@ -220,3 +220,29 @@ describe('long-lived tickets', () => {
     });
   });
 });
+
+describe('parent and child tickets', () => {
+  it('should hold the parent until its child finishes, then run its onChildrenDone transition', async () => {
+    const worker = await createWorker(env, 'children', recorded);
+    await worker.runUntil(async () => {
+      const parentDef = structuredClone(def('maintenance')) as any;
+      parentDef.onChildrenDone = { transition: 'complete' };
+      parentDef.transitions.find((t: { name: string }) => t.name === 'complete').roles.push('system');
+      parentDef.states.find((s: { name: string }) => s.name === 'completed').requiredFields = [];
+      const now = await env.currentTimeMs();
+      const parentInput = inputFor(parentDef, now);
+      const childInput = inputFor(def('maintenance'), now);
+      const parent = await startTicket(env, 'children', parentInput);
+      const child = await startTicket(env, 'children', childInput);
+      await parent.executeUpdate(linkUpdate, { args: [{ link: { kind: 'child', ticketId: childInput.ticket.id, number: childInput.ticket.number }, actor: AGENT }] });
+      await child.executeUpdate(linkUpdate, { args: [{ link: { kind: 'parent', ticketId: parentInput.ticket.id, number: parentInput.ticket.number }, actor: AGENT }] });
+      await parent.executeUpdate(transitionUpdate, { args: [{ transition: 'start', actor: AGENT }] });
+      await child.executeUpdate(transitionUpdate, { args: [{ transition: 'start', actor: AGENT }] });
+      await child.executeUpdate(transitionUpdate, { args: [{ transition: 'complete', fields: { completion_note: 'pump serviced' }, actor: AGENT }] });
+      await env.sleep(60_000);
+      expect((await parent.query(snapshotQuery)).state).toBe('completed');
+      expect(recorded.ofType(parentInput.ticket.id, 'children_done')).toHaveLength(1);
+      await saveHistory('parent-waits-for-children', await parent.fetchHistory());
+    });
+  });
+});

@@ -106,24 +106,30 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService): void {
     responses: { 200: { description: 'Timeline', schema: timelineSchema }, ...problems },
     handler: async ({ params, user }) => ({ body: { items: await tickets.timeline(user, params.id) } }),
   });
-  table.add<{ ticketId: string }>({
+  table.add<{ ticketId: string; relation?: 'problem' | 'child' }>({
     method: 'post',
     path: '/api/tickets/:id/links',
-    summary: 'Link a problem and an incident (both ways)',
+    summary: "Link two tickets both ways: a problem and an incident (relation 'problem', the default) or this ticket as parent of ticketId (relation 'child')",
     tag: 'tickets',
     auth: 'user',
-    body: { type: 'object', required: ['ticketId'], additionalProperties: false, properties: { ticketId: { type: 'string', format: 'uuid' } } },
-    responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Already linked or closed' }, 422: { description: 'Not a problem/incident pair' }, ...problems },
-    handler: async ({ params, user, body }) => ({ body: await tickets.link(user, params.id, body.ticketId) }),
+    body: {
+      type: 'object',
+      required: ['ticketId'],
+      additionalProperties: false,
+      properties: { ticketId: { type: 'string', format: 'uuid' }, relation: { type: 'string', enum: ['problem', 'child'], default: 'problem' } },
+    },
+    responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Already linked or finished' }, 422: { description: 'Tickets that cannot be linked that way' }, ...problems },
+    handler: async ({ params, user, body }) => ({ body: await tickets.link(user, params.id, body.ticketId, body.relation ?? 'problem') }),
   });
-  table.add({
+  table.add<unknown, { relation?: 'problem' | 'child' }>({
     method: 'delete',
     path: '/api/tickets/:id/links/:otherId',
-    summary: 'Remove a problem/incident link',
+    summary: 'Remove a link',
     tag: 'tickets',
     auth: 'user',
+    query: { type: 'object', additionalProperties: false, properties: { relation: { type: 'string', enum: ['problem', 'child'] } } },
     responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Not linked' }, ...problems },
-    handler: async ({ params, user }) => ({ body: await tickets.link(user, params.id, params.otherId, true) }),
+    handler: async ({ params, user, query }) => ({ body: await tickets.link(user, params.id, params.otherId, query.relation ?? 'problem', true) }),
   });
   table.add<PatchTicketBody>({
     method: 'patch',

@@ -17,9 +17,10 @@ import {
   TICKET_WORKFLOW,
   type Actor,
   type TicketWorkflowInput,
+  type TicketLink,
 } from '../../../workflows/ticket-messages';
 import type { ticketWorkflow } from '../../../workflows/ticket';
-import { forbidden, notFound, unprocessable } from '../../http/problem';
+import { conflict, forbidden, notFound, unprocessable } from '../../http/problem';
 import { toProblem } from '../../temporal-errors';
 import type { AuthUser } from '../auth/types';
 import { iso } from '../../../platform/db/time';
@@ -247,29 +248,41 @@ export class TicketService {
     }
   }
 
-  /** Links a problem and an incident, both ways; the problem tells its incidents when it is resolved. */
-  async link(user: AuthUser, id: string, otherId: string, unlink = false): Promise<TicketView> {
+  /**
+   * Links two tickets both ways: a problem and an incident (the problem tells its incidents when it is resolved),
+   * or a parent and a child (the parent cannot finish before its children).
+   */
+  async link(user: AuthUser, id: string, otherId: string, relation: 'problem' | 'child', unlink = false): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents link tickets');
     const [a, b] = await Promise.all([this.visibleRow(user, id), this.visibleRow(user, otherId)]);
-    const problem = a.type === 'problem' ? a : b.type === 'problem' ? b : null;
-    const incident = a.type === 'incident' ? a : b.type === 'incident' ? b : null;
-    if (!problem || !incident || problem === incident) {
-      throw unprocessable('links join a problem and an incident', [{ pointer: '/ticketId', message: `cannot link a ${a.type} to a ${b.type}` }], 'invalid-link');
+    let first: { row: typeof a; link: TicketLink };
+    let second: { row: typeof a; link: TicketLink };
+    if (relation === 'child') {
+      if (a.id === b.id) throw unprocessable('a ticket cannot be its own child', [{ pointer: '/ticketId', message: 'same ticket' }], 'invalid-link');
+      if (!unlink && (b.state_category === 'resolved' || b.state_category === 'closed')) throw conflict(`${b.number} is already ${b.state}`, 'ticket-finished');
+      first = { row: a, link: { kind: 'child', ticketId: b.id, number: b.number } };
+      second = { row: b, link: { kind: 'parent', ticketId: a.id, number: a.number } };
+    } else {
+      const problem = a.type === 'problem' ? a : b.type === 'problem' ? b : null;
+      const incident = a.type === 'incident' ? a : b.type === 'incident' ? b : null;
+      if (!problem || !incident) {
+        throw unprocessable('problem links join a problem and an incident', [{ pointer: '/ticketId', message: `cannot link a ${a.type} to a ${b.type}` }], 'invalid-link');
+      }
+      first = { row: problem, link: { kind: 'incident', ticketId: incident.id, number: incident.number } };
+      second = { row: incident, link: { kind: 'problem', ticketId: problem.id, number: problem.number } };
     }
     const update = unlink ? unlinkUpdate : linkUpdate;
     const actor = actorOf(user);
-    const onProblem = { link: { kind: 'incident' as const, ticketId: incident.id, number: incident.number }, actor };
-    const onIncident = { link: { kind: 'problem' as const, ticketId: problem.id, number: problem.number }, actor };
+    const handle = (row: typeof a) => this.temporal.workflow.getHandle(ticketWorkflowId(row.id));
     try {
-      const first = await this.temporal.workflow.getHandle(ticketWorkflowId(problem.id)).executeUpdate(update, { args: [onProblem] });
+      const one = await handle(first.row).executeUpdate(update, { args: [{ link: first.link, actor }] });
       try {
-        const second = await this.temporal.workflow.getHandle(ticketWorkflowId(incident.id)).executeUpdate(update, { args: [onIncident] });
-        return presentProjection(a.id === problem.id ? first : second);
+        const two = await handle(second.row).executeUpdate(update, { args: [{ link: second.link, actor }] });
+        return presentProjection(first.row.id === a.id ? one : two);
       } catch (err) {
-        // Keep both sides consistent: undo the problem's half when the incident refuses.
-        await this.temporal.workflow
-          .getHandle(ticketWorkflowId(problem.id))
-          .executeUpdate(unlink ? linkUpdate : unlinkUpdate, { args: [onProblem] })
+        // Keep both sides consistent: undo the first half when the second ticket refuses.
+        await handle(first.row)
+          .executeUpdate(unlink ? linkUpdate : unlinkUpdate, { args: [{ link: first.link, actor }] })
           .catch(() => undefined);
         throw err;
       }
