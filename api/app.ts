@@ -24,6 +24,13 @@ import { TicketService } from './modules/tickets/service';
 import { docsPage } from './docs';
 import { userRoutes } from './modules/users/routes';
 import { queueRoutes } from './modules/queues/routes';
+import { iamRoutes } from './modules/iam/routes';
+import { IamService } from './modules/iam/service';
+import { tokenRoutes } from './modules/tokens/routes';
+import { TokenService } from './modules/tokens/service';
+import { auditRoutes } from './modules/audit/routes';
+import { AuditService } from './modules/audit/service';
+import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
 
 export interface AppDeps {
@@ -61,8 +68,12 @@ function problemFromUnknown(err: unknown): ProblemError {
 
 export function createApp(deps: AppDeps): App {
   const koa = new Koa({ proxy: false });
-  const routes = new RouteTable();
+  const audit = new AuditService(deps.em);
+  const routes = new RouteTable(({ user, action, target, ctx }) =>
+    audit.record({ user, action, target, outcome: 'allowed', status: ctx.status, ip: ctx.ip, requestId: ctx.state.requestId }),
+  );
   const auth = new AuthService(deps.em, deps.sessionTtlHours);
+  const tokens = new TokenService(deps.em);
   const definitions = new DefinitionService(new DefinitionRepository(deps.em));
   const queues = new QueueService(deps.em);
   const tickets = new TicketService(new TicketRepository(deps.em), definitions, queues, deps.temporal, deps.taskQueue);
@@ -81,6 +92,12 @@ export function createApp(deps: AppDeps): App {
     } catch (err) {
       const problem = problemFromUnknown(err);
       if (problem.status >= 500) deps.log.error({ err, requestId: id, path: ctx.path }, 'request failed');
+      // Every refused access is audited (an anonymous console probing its session is not a decision).
+      if ((problem.status === 401 || problem.status === 403) && !(problem.status === 401 && ctx.path === '/api/auth/me')) {
+        await audit
+          .record({ user: ctx.state.user as AuthUser | undefined, action: `${ctx.method} ${ctx.path}`, target: ctx.path, outcome: 'denied', status: problem.status, ip: ctx.ip, requestId: id, detail: { code: problem.code } })
+          .catch((e) => deps.log.error({ err: e }, 'audit write failed'));
+      }
       ctx.status = problem.status;
       for (const [k, v] of Object.entries(problem.headers)) ctx.set(k, v);
       ctx.type = 'application/problem+json';
@@ -109,7 +126,7 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
   koa.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
-  koa.use(authenticate(auth));
+  koa.use(authenticate(auth, tokens));
 
   healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
@@ -117,6 +134,9 @@ export function createApp(deps: AppDeps): App {
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
   userRoutes(routes, auth);
   queueRoutes(routes, queues);
+  iamRoutes(routes, new IamService(deps.em));
+  tokenRoutes(routes, tokens);
+  auditRoutes(routes, audit);
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

@@ -55,12 +55,13 @@ export function buildOpenApi(table: RouteTable, version: string) {
     info: { title: 'Guichet service desk API', version, description: 'Tickets are durable Temporal workflows; errors are RFC 9457 problem+json.' },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],
-    security: [{ session: [] }],
+    security: [{ session: [] }, { bearer: [] }],
     paths,
     components: {
       schemas: { Problem: problemSchema },
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'guichet_session', description: 'From POST /api/auth/login; state-changing requests also send X-CSRF-Token' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/tokens (scopes read, write, admin)' },
       },
     },
   };

@@ -22,6 +22,8 @@ export interface TicketIntake {
   fields: Fields;
   createdAt: string;
   createdBy: Actor;
+  /** The requester's organisation, for customer visibility and routing; absent in older inputs. */
+  organisationId?: string | null;
 }
 
 export interface TicketWorkflowInput {
@@ -106,6 +108,7 @@ export interface TicketProjection {
   queue: string | null;
   assigneeId: string | null;
   requesterId: string;
+  organisationId: string | null;
   definitionKey: string;
   definitionVersion: number;
   fields: Fields;

@@ -151,6 +151,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       queue: s.queue,
       assigneeId: s.assigneeId,
       requesterId: t.requesterId,
+      organisationId: t.organisationId ?? null,
       definitionKey: def.key,
       definitionVersion: defVersion,
       fields: s.fields,

@@ -2,8 +2,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { check } from './validation';
-import { unauthorized } from './problem';
-import type { AuthUser } from '../modules/auth/types';
+import { ProblemError, unauthorized } from './problem';
+import type { AuthUser, TokenScope } from '../modules/auth/types';
+
+const SCOPE_RANK: Record<TokenScope, number> = { read: 1, write: 2, admin: 3 };
+
+export interface AuditHook {
+  (entry: { user: AuthUser; action: string; target: string; ctx: Context }): Promise<void>;
+}
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -28,6 +34,8 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   tag: string;
   /** public: no login needed; user: any authenticated caller (finer rules live in each feature's policy). */
   auth: 'public' | 'user';
+  /** The API-token scope the route needs: read for GET, write otherwise, unless it says admin. */
+  scope?: TokenScope;
   body?: object;
   query?: object;
   responses: Record<number, { description: string; schema?: object }>;
@@ -38,17 +46,27 @@ export class RouteTable {
   readonly specs: RouteSpec<any, any>[] = [];
   readonly router = new Router();
 
+  /** Called after every successful admin-scope change, for the audit log. */
+  constructor(private readonly audit?: AuditHook) {}
+
   add<B = unknown, Q = unknown>(spec: RouteSpec<B, Q>): void {
     this.specs.push(spec);
     this.router[spec.method](spec.path, async (ctx) => {
       const user = ctx.state.user as AuthUser | undefined;
       if (spec.auth === 'user' && !user) throw unauthorized();
+      const needed = spec.scope ?? (spec.method === 'get' ? 'read' : 'write');
+      if (user?.via === 'token' && SCOPE_RANK[user.tokenScope!] < SCOPE_RANK[needed]) {
+        throw new ProblemError(403, 'insufficient-scope', 'Forbidden', `this API token has scope '${user.tokenScope}'; ${spec.method.toUpperCase()} ${spec.path} needs '${needed}'`);
+      }
       const body = spec.body ? check<B>(spec.body, ctx.request.body ?? {}, 'body') : (undefined as B);
       const query = spec.query ? check<Q>(spec.query, { ...ctx.query }, 'query') : (undefined as Q);
       const reply = await spec.handler({ body, query, params: ctx.params, user: user as AuthUser, ctx });
       for (const [k, v] of Object.entries(reply.headers ?? {})) ctx.set(k, v);
       ctx.status = reply.status ?? (reply.body === undefined ? 204 : 200);
       if (reply.body !== undefined) ctx.body = reply.body;
+      if (needed === 'admin' && spec.method !== 'get' && user && this.audit) {
+        await this.audit({ user, action: `${spec.method.toUpperCase()} ${spec.path}`, target: ctx.path, ctx });
+      }
     });
   }
 }

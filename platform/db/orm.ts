@@ -4,8 +4,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities';
 import { Migration20261124000001Initial } from './migrations/Migration20261124000001Initial';
 import { Migration20261124000002Definitions } from './migrations/Migration20261124000002Definitions';
+import { Migration20261124000003Access } from './migrations/Migration20261124000003Access';
 
-export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions];
+export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access];
 
 export type Orm = MikroORM;
 

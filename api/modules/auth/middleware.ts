@@ -2,12 +2,21 @@
 import type { Middleware } from 'koa';
 import { ProblemError } from '../../http/problem';
 import { SESSION_COOKIE, type AuthService } from './service';
+import type { TokenService } from '../tokens/service';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_HEADER = 'x-csrf-token';
 
-export function authenticate(auth: AuthService): Middleware {
+export function authenticate(auth: AuthService, tokens: TokenService): Middleware {
   return async (ctx, next) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+    if (bearer) {
+      const user = await tokens.authenticate(bearer);
+      // A bad token is an error, never a silent fall-back to anonymous or to a cookie.
+      if (!user) throw new ProblemError(401, 'invalid-token', 'Unauthorized', 'the API token is unknown, revoked, or its user is disabled');
+      ctx.state.user = user;
+      return next();
+    }
     const token = ctx.cookies.get(SESSION_COOKIE);
     if (token) {
       const user = await auth.userForSession(token);

@@ -1,5 +1,6 @@
 // Who is calling: the authenticated user as every route and policy sees it.
 export type UserRole = 'admin' | 'agent' | 'customer';
+export type TokenScope = 'read' | 'write' | 'admin';
 
 export interface AuthUser {
   id: string;
@@ -9,6 +10,9 @@ export interface AuthUser {
   locale: string;
   organisationId: string | null;
   /** How the caller proved who they are; CSRF applies only to cookie sessions. */
-  via: 'session';
+  via: 'session' | 'token';
+  /** Empty for API tokens, which need no CSRF protection. */
   csrfToken: string;
+  tokenScope?: TokenScope;
+  tokenId?: string;
 }

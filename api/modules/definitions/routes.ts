@@ -103,6 +103,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     summary: 'Create or replace the draft (next version) of a definition; refused with JSON pointers when invalid',
     tag: 'definitions',
     auth: 'user',
+    scope: 'admin',
     body: { type: 'object' },
     responses: { 200: { description: 'The saved draft' }, 403: { description: 'Not an admin' }, 422: { description: 'Invalid definition' } },
     handler: async ({ params, body, user }) => {
@@ -116,6 +117,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     summary: 'Discard the draft',
     tag: 'definitions',
     auth: 'user',
+    scope: 'admin',
     responses: { 204: { description: 'Discarded' }, 404: { description: 'No draft' } },
     handler: async ({ params, user }) => {
       requireAdmin(user);
@@ -129,6 +131,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     summary: 'Publish the draft: it becomes immutable and new tickets start on it',
     tag: 'definitions',
     auth: 'user',
+    scope: 'admin',
     responses: { 200: { description: 'The published version' }, 404: { description: 'No draft' }, 422: { description: 'Invalid draft' } },
     handler: async ({ params, user }) => {
       requireAdmin(user);
@@ -154,6 +157,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     summary: 'Move running tickets of one version to a later published version, mapping their states; each ticket records it in its timeline',
     tag: 'definitions',
     auth: 'user',
+    scope: 'admin',
     body: migrationBody,
     responses: { 200: { description: 'Per-ticket report', schema: { type: 'object', properties: { migrated: { type: 'array' }, failed: { type: 'array' } } } }, 422: { description: 'Bad mapping' } },
     handler: async ({ params, body, user }) => {

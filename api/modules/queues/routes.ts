@@ -31,6 +31,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     summary: 'Create a queue (admin)',
     tag: 'queues',
     auth: 'user',
+    scope: 'admin',
     body: queueBody,
     responses: { 201: { description: 'Created' }, 409: { description: 'Key taken' } },
     handler: async ({ user, body }) => {
@@ -56,6 +57,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     summary: 'Replace the routing rules (admin)',
     tag: 'queues',
     auth: 'user',
+    scope: 'admin',
     body: routingRulesBody,
     responses: { 200: { description: 'The saved rules', schema: routingRulesBody }, 422: { description: 'Unknown queue' } },
     handler: async ({ user, body }) => {

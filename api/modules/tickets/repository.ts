@@ -1,6 +1,6 @@
 // Ticket read-model queries: the queue ordered by priority then creation date (keyset), one ticket, its timeline.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AuthUser } from '../auth/types';
+import type { Scope } from './policy';
 import type { DbTime } from '../../../platform/db/time';
 
 export interface TicketRow {
@@ -16,6 +16,7 @@ export interface TicketRow {
   queue: string | null;
   assignee_id: string | null;
   requester_id: string;
+  organisation_id: string | null;
   definition_key: string;
   definition_version: number;
   fields: Record<string, unknown>;
@@ -41,6 +42,9 @@ export interface EventRow {
 }
 
 export interface ListFilter {
+  q?: string;
+  slaStatus?: string;
+  organisationId?: string;
   state?: string;
   stateCategory?: string;
   type?: string;
@@ -56,7 +60,13 @@ export interface Cursor {
   i: string;
 }
 
-const COLUMNS: Record<keyof ListFilter, string> = {
+/** Every column but the search vector, which only filters. */
+const COLUMNS_SQL = `t.id, t.number, t.type, t.title, t.description, t.priority, t.priority_order, t.state, t.state_category, t.queue,
+  t.assignee_id, t.requester_id, t.organisation_id, t.definition_key, t.definition_version, t.fields, t.links, t.sla, t.sla_status,
+  t.sla_due_at, t.last_seq, t.created_at, t.updated_at, t.resolved_at, t.closed_at`;
+
+const COLUMNS: Record<Exclude<keyof ListFilter, 'q' | 'slaStatus'>, string> = {
+  organisationId: 'organisation_id',
   state: 'state',
   stateCategory: 'state_category',
   type: 'type',
@@ -74,29 +84,38 @@ export class TicketRepository {
     return Number(row.n);
   }
 
-  async find(id: string): Promise<TicketRow | null> {
-    const rows = await this.em.fork().execute<TicketRow[]>('select * from tickets where id = ?', [id]);
+  async find(id: string, scope: Scope = { sql: 'true', params: [] }): Promise<TicketRow | null> {
+    const rows = await this.em.fork().execute<TicketRow[]>(`select ${COLUMNS_SQL} from tickets t where t.id = ? and ${scope.sql}`, [id, ...scope.params]);
     return rows[0] ?? null;
   }
 
   /** One page of the queue: priority (critical first), then oldest first, then id, resumed after `after`. */
-  async list(filter: ListFilter, scope: { requesterId?: string }, limit: number, after?: Cursor): Promise<TicketRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [k, v] of Object.entries({ ...filter, ...(scope.requesterId ? { requesterId: scope.requesterId } : {}) })) {
+  async list(filter: ListFilter, scope: Scope, limit: number, after?: Cursor): Promise<TicketRow[]> {
+    const where: string[] = [scope.sql];
+    const params: unknown[] = [...scope.params];
+    const { q, slaStatus, ...equals } = filter;
+    for (const [k, v] of Object.entries(equals)) {
       if (v === undefined) continue;
-      where.push(`${COLUMNS[k as keyof ListFilter]} = ?`);
+      where.push(`t.${COLUMNS[k as keyof typeof COLUMNS]} = ?`);
       params.push(v);
     }
+    if (slaStatus) {
+      where.push('t.sla_status = ?');
+      params.push(slaStatus);
+    }
+    if (q) {
+      where.push(`t.search @@ (websearch_to_tsquery('english', ?) || websearch_to_tsquery('french', ?))`);
+      params.push(q, q);
+    }
     if (after) {
-      where.push('(priority_order, created_at, id) > (?, ?, ?)');
+      where.push('(t.priority_order, t.created_at, t.id) > (?, ?, ?)');
       params.push(after.r, after.c, after.i);
     }
     params.push(limit);
     return this.em
       .fork()
       .execute<TicketRow[]>(
-        `select * from tickets ${where.length ? `where ${where.join(' and ')}` : ''} order by priority_order, created_at, id limit ?`,
+        `select ${COLUMNS_SQL} from tickets t where ${where.join(' and ')} order by t.priority_order, t.created_at, t.id limit ?`,
         params,
       );
   }
@@ -116,6 +135,3 @@ export class TicketRepository {
   }
 }
 
-export function canSee(user: AuthUser, row: Pick<TicketRow, 'requester_id'>): boolean {
-  return user.role !== 'customer' || row.requester_id === user.id;
-}

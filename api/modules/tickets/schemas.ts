@@ -35,6 +35,9 @@ export const listTicketsQuery = {
     queue: { type: 'string', maxLength: 63 },
     assigneeId: { type: 'string', format: 'uuid' },
     requesterId: { type: 'string', format: 'uuid' },
+    organisationId: { type: 'string', format: 'uuid' },
+    slaStatus: { type: 'string', enum: ['ok', 'warning', 'breached'] },
+    q: { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const;
 export type ListTicketsQuery = FromSchema<typeof listTicketsQuery>;
@@ -86,6 +89,7 @@ export const ticketSchema = {
     queue: { type: ['string', 'null'] },
     assigneeId: { type: ['string', 'null'] },
     requesterId: { type: 'string' },
+    organisationId: { type: ['string', 'null'] },
     definition: { type: 'object', properties: { key: { type: 'string' }, version: { type: 'integer' } } },
     fields: { type: 'object' },
     sla: { type: 'array', items: slaClockSchema },

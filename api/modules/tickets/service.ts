@@ -27,7 +27,8 @@ import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
-import { canSee, type Cursor, type TicketRepository } from './repository';
+import { type Cursor, type TicketRepository } from './repository';
+import { visibleTo } from './policy';
 import type { AssignBody, CommentBody, CreateTicketBody, ListTicketsQuery, PatchTicketBody, TransitionBody } from './schemas';
 
 const TICKET_TYPE = defineSearchAttributeKey('GuichetTicketType', SearchAttributeType.KEYWORD);
@@ -107,6 +108,7 @@ export class TicketService {
         fields,
         createdAt: new Date().toISOString(),
         createdBy: actorOf(user),
+        organisationId: user.role === 'customer' ? user.organisationId : null,
       },
       definition: def,
       definitionVersion: stored.version,
@@ -142,6 +144,7 @@ export class TicketService {
           ticket: {
             ...presentProjection({
               ...input.ticket,
+              organisationId: input.ticket.organisationId ?? null,
               state: s0.name,
               stateCategory: s0.category,
               assigneeId: null,
@@ -172,7 +175,7 @@ export class TicketService {
     const limit = q.limit ? Number(q.limit) : 50;
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const { cursor: _c, limit: _l, ...filter } = q;
-    const rows = await this.repo.list(filter, user.role === 'customer' ? { requesterId: user.id } : {}, limit + 1, after);
+    const rows = await this.repo.list(filter, visibleTo(user), limit + 1, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -299,8 +302,8 @@ export class TicketService {
 
   /** Not found rather than forbidden, so a customer cannot probe which ticket ids exist. */
   private async visibleRow(user: AuthUser, id: string) {
-    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await this.repo.find(id) : null;
-    if (!row || !canSee(user, row)) throw notFound(`no ticket ${id}`);
+    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await this.repo.find(id, visibleTo(user)) : null;
+    if (!row) throw notFound(`no ticket ${id}`);
     return row;
   }
 }

@@ -36,6 +36,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     summary: 'Create a user account (admin)',
     tag: 'users',
     auth: 'user',
+    scope: 'admin',
     body: createUserBody,
     responses: { 201: { description: 'Created', schema: userSchema }, 403: { description: 'Not an admin' }, 409: { description: 'Email already used' } },
     handler: async ({ body, user }) => {
@@ -51,6 +52,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     summary: 'List user accounts (admin)',
     tag: 'users',
     auth: 'user',
+    scope: 'admin',
     responses: { 200: { description: 'Users', schema: { type: 'object', properties: { items: { type: 'array', items: userSchema } } } }, 403: { description: 'Not an admin' } },
     handler: async ({ user }) => {
       requireAdmin(user);

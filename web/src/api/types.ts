@@ -20,8 +20,12 @@ export interface Session {
 
 export interface SlaClock {
   name: string;
-  target: string;
-  remaining: number;
+  target: string | null;
+  warningAt?: string | null;
+  /** Milliseconds until the target (negative once overdue), as the API sends it. */
+  remainingMs: number;
+  paused?: boolean;
+  stopped?: boolean;
   status: 'ok' | 'warning' | 'breached';
 }
 
@@ -74,6 +78,7 @@ export interface TimelineEvent {
   seq: number;
   type: string;
   actor: unknown;
+  visibility?: Visibility;
   at: string;
   data: unknown;
 }

@@ -1,0 +1,46 @@
+// JSON Schemas of organisations, groups and their memberships.
+import type { FromSchema } from 'json-schema-to-ts';
+
+const key = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;
+const text = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
+
+export const organisationBody = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: { name: text, shareTickets: { type: 'boolean', default: false } },
+} as const;
+export type OrganisationBody = FromSchema<typeof organisationBody>;
+
+export const groupBody = { type: 'object', required: ['key', 'name'], additionalProperties: false, properties: { key, name: text } } as const;
+export type GroupBody = FromSchema<typeof groupBody>;
+
+export const membersBody = {
+  type: 'object',
+  required: ['userIds'],
+  additionalProperties: false,
+  properties: { userIds: { type: 'array', maxItems: 1000, uniqueItems: true, items: { type: 'string', format: 'uuid' } } },
+} as const;
+export type MembersBody = FromSchema<typeof membersBody>;
+
+export const queueGroupsBody = {
+  type: 'object',
+  required: ['groups'],
+  additionalProperties: false,
+  properties: { groups: { type: 'array', maxItems: 100, uniqueItems: true, items: key } },
+} as const;
+export type QueueGroupsBody = FromSchema<typeof queueGroupsBody>;
+
+export const patchUserBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name: text,
+    role: { type: 'string', enum: ['admin', 'agent', 'customer'] },
+    locale: { type: 'string', enum: ['en', 'fr'] },
+    organisationId: { type: ['string', 'null'], format: 'uuid' },
+    disabled: { type: 'boolean' },
+  },
+} as const;
+export type PatchUserBody = FromSchema<typeof patchUserBody>;

@@ -1,0 +1,77 @@
+// Organisations (customers), groups (agents), which groups work which queues, and account changes; every change ends sessions that no longer fit.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict, notFound, unprocessable } from '../../http/problem';
+import type { GroupBody, MembersBody, OrganisationBody, PatchUserBody, QueueGroupsBody } from './schemas';
+
+export class IamService {
+  constructor(private readonly em: EntityManager) {}
+
+  listOrganisations() {
+    return this.em.fork().execute(`select id, name, share_tickets as "shareTickets" from organisations order by name`);
+  }
+
+  async createOrganisation(body: OrganisationBody) {
+    const id = randomUUID();
+    const rows = await this.em
+      .fork()
+      .execute(`insert into organisations (id, name, share_tickets) values (?, ?, ?) on conflict (name) do nothing returning id`, [id, body.name, body.shareTickets ?? false]);
+    if (!rows.length) throw conflict(`an organisation is already named ${body.name}`, 'organisation-exists');
+    return { id, name: body.name, shareTickets: body.shareTickets ?? false };
+  }
+
+  listGroups() {
+    return this.em.fork().execute(
+      `select g.key, g.name, coalesce(array_agg(gm.user_id) filter (where gm.user_id is not null), '{}') as "userIds"
+       from groups g left join group_members gm on gm.group_key = g.key group by g.key order by g.name`,
+    );
+  }
+
+  async createGroup(body: GroupBody) {
+    const rows = await this.em.fork().execute(`insert into groups (key, name) values (?, ?) on conflict (key) do nothing returning key`, [body.key, body.name]);
+    if (!rows.length) throw conflict(`group '${body.key}' already exists`, 'group-exists');
+    return { key: body.key, name: body.name, userIds: [] };
+  }
+
+  async setMembers(groupKey: string, body: MembersBody) {
+    await this.em.fork().transactional(async (tx) => {
+      if (!(await tx.execute('select 1 from groups where key = ? for update', [groupKey])).length) throw notFound(`no group '${groupKey}'`);
+      const staff = await tx.execute<Array<{ id: string }>>(`select id from users where id in (select jsonb_array_elements_text(?::jsonb)::uuid) and role in ('agent', 'admin')`, [JSON.stringify(body.userIds)]);
+      const known = new Set(staff.map((u) => u.id));
+      const errors = body.userIds.flatMap((id, i) => (known.has(id) ? [] : [{ pointer: `/userIds/${i}`, message: 'not an agent or admin' }]));
+      if (errors.length) throw unprocessable('groups hold agents and admins only', errors, 'invalid-members');
+      await tx.execute('delete from group_members where group_key = ?', [groupKey]);
+      for (const id of body.userIds) await tx.execute('insert into group_members (group_key, user_id) values (?, ?)', [groupKey, id]);
+    });
+    return { key: groupKey, userIds: body.userIds };
+  }
+
+  async setQueueGroups(queue: string, body: QueueGroupsBody) {
+    await this.em.fork().transactional(async (tx) => {
+      if (!(await tx.execute('select 1 from queues where key = ?', [queue])).length) throw notFound(`no queue '${queue}'`);
+      const found = new Set((await tx.execute<Array<{ key: string }>>('select key from groups where key in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(body.groups)])).map((g) => g.key));
+      const errors = body.groups.flatMap((g, i) => (found.has(g) ? [] : [{ pointer: `/groups/${i}`, message: `unknown group '${g}'` }]));
+      if (errors.length) throw unprocessable('unknown groups', errors, 'unknown-group');
+      await tx.execute('delete from queue_groups where queue = ?', [queue]);
+      for (const g of body.groups) await tx.execute('insert into queue_groups (queue, group_key) values (?, ?)', [queue, g]);
+    });
+    return { queue, groups: body.groups };
+  }
+
+  async patchUser(id: string, body: PatchUserBody) {
+    return this.em.fork().transactional(async (tx) => {
+      const [user] = await tx.execute<Array<{ id: string }>>('select id from users where id = ? for update', [id]);
+      if (!user) throw notFound(`no user ${id}`);
+      if (body.organisationId && !(await tx.execute('select 1 from organisations where id = ?', [body.organisationId])).length) {
+        throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
+      }
+      const columns: Record<string, string> = { name: 'name', role: 'role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled' };
+      const sets = Object.keys(body).map((k) => `${columns[k]} = ?`);
+      await tx.execute(`update users set ${sets.join(', ')} where id = ?`, [...Object.values(body), id]);
+      // A disabled account or a changed role must not keep acting through old sessions.
+      if (body.disabled || body.role) await tx.execute('delete from sessions where user_id = ?', [id]);
+      const [row] = await tx.execute(`select id, email, name, role, locale, organisation_id as "organisationId", disabled from users where id = ?`, [id]);
+      return row;
+    });
+  }
+}

@@ -1,0 +1,61 @@
+// API tokens over HTTP (admins): create (the secret is shown once), list, revoke.
+import type { RouteTable } from '../../http/routes';
+import { forbidden } from '../../http/problem';
+import type { AuthUser, TokenScope } from '../auth/types';
+import type { TokenService } from './service';
+
+const adminOnly = (user: AuthUser) => {
+  if (user.role !== 'admin') throw forbidden('only admins manage API tokens');
+};
+
+const createTokenBody = {
+  type: 'object',
+  required: ['name', 'scope'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    scope: { type: 'string', enum: ['read', 'write', 'admin'] },
+    userId: { type: 'string', format: 'uuid' },
+  },
+} as const;
+
+export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
+  table.add<{ name: string; scope: TokenScope; userId?: string }>({
+    method: 'post',
+    path: '/api/tokens',
+    summary: 'Create an API token; the secret is in this response only. Send it as Authorization: Bearer <token>.',
+    tag: 'tokens',
+    auth: 'user',
+    scope: 'admin',
+    body: createTokenBody,
+    responses: {
+      201: { description: 'Created', schema: { type: 'object', properties: { id: { type: 'string' }, token: { type: 'string' }, scope: { type: 'string' } } } },
+      403: { description: 'Not an admin' },
+    },
+    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await tokens.create(user, body) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/tokens',
+    summary: 'API tokens (never their secrets) with last use',
+    tag: 'tokens',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Tokens', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
+    handler: async ({ user }) => (adminOnly(user), { body: { items: await tokens.list() } }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/tokens/:id',
+    summary: 'Revoke a token; it stops working at once',
+    tag: 'tokens',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 204: { description: 'Revoked' }, 404: { description: 'No active token' } },
+    handler: async ({ user, params }) => {
+      adminOnly(user);
+      await tokens.revoke(params.id);
+      return { status: 204 };
+    },
+  });
+}

@@ -1,0 +1,86 @@
+// API tokens for integrators: created by admins, shown once, stored as a hash, scoped, revocable at once, last use recorded.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { notFound, unprocessable } from '../../http/problem';
+import type { AuthUser, TokenScope, UserRole } from '../auth/types';
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+const PREFIX = 'gch_';
+
+interface TokenUserRow {
+  token_id: string;
+  scope: TokenScope;
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  locale: string;
+  organisation_id: string | null;
+}
+
+export class TokenService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Returns the secret once; only its hash is kept. The token acts as `userId` (default: its creator), limited by its scope. */
+  async create(creator: AuthUser, body: { name: string; scope: TokenScope; userId?: string }) {
+    const userId = body.userId ?? creator.id;
+    const [owner] = await this.em.fork().execute<Array<{ role: UserRole }>>('select role from users where id = ? and not disabled', [userId]);
+    if (!owner) throw unprocessable('unknown or disabled user', [{ pointer: '/userId', message: 'unknown user' }], 'unknown-user');
+    if (body.scope === 'admin' && owner.role !== 'admin') {
+      throw unprocessable('an admin-scope token must act as an admin', [{ pointer: '/scope', message: 'the user is not an admin' }], 'invalid-scope');
+    }
+    const secret = randomBytes(32).toString('base64url');
+    const token = `${PREFIX}${secret}`;
+    const id = randomUUID();
+    await this.em
+      .fork()
+      .execute('insert into api_tokens (id, name, token_hash, prefix, scope, user_id, created_by) values (?, ?, ?, ?, ?, ?, ?)', [
+        id,
+        body.name,
+        hashOf(token),
+        token.slice(0, 10),
+        body.scope,
+        userId,
+        creator.id,
+      ]);
+    return { id, name: body.name, scope: body.scope, userId, token };
+  }
+
+  list() {
+    return this.em
+      .fork()
+      .execute(
+        `select id, name, prefix, scope, user_id as "userId", created_by as "createdBy", created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
+         from api_tokens order by created_at desc`,
+      );
+  }
+
+  async revoke(id: string): Promise<void> {
+    const rows = await this.em.fork().execute('update api_tokens set revoked_at = now() where id = ? and revoked_at is null returning id', [id]);
+    if (!rows.length) throw notFound(`no active token ${id}`);
+  }
+
+  /** Checked on every request, so a revoked token stops working at once. */
+  async authenticate(token: string): Promise<AuthUser | null> {
+    if (!token.startsWith(PREFIX)) return null;
+    const [row] = await this.em.fork().execute<TokenUserRow[]>(
+      `update api_tokens t set last_used_at = now() from users u
+       where t.token_hash = ? and t.revoked_at is null and u.id = t.user_id and not u.disabled
+       returning t.id as token_id, t.scope, u.id, u.email, u.name, u.role, u.locale, u.organisation_id`,
+      [hashOf(token)],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      locale: row.locale,
+      organisationId: row.organisation_id,
+      via: 'token',
+      csrfToken: '',
+      tokenScope: row.scope,
+      tokenId: row.token_id,
+    };
+  }
+}

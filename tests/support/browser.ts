@@ -1,0 +1,71 @@
+// Real-browser helpers: one Debian Chromium per test file, a fresh context per test, UI login and screenshots.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ADMIN, Session, unique } from './http';
+
+export type Locale = 'en' | 'fr';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const SCREENSHOT_DIR = path.join(ROOT, 'tests', '.artifacts', 'screenshots');
+
+/** Default timeout for every wait and action, well under jest's per-test budget. */
+export const UI_TIMEOUT_MS = 15_000;
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    timeout: 30_000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh, isolated context (no cookies, no localStorage) whose navigator.language is `locale`. */
+export async function newContext(browser: Browser, locale: Locale): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: process.env.GUICHET_TEST_URL,
+    locale: locale === 'fr' ? 'fr-FR' : 'en-US',
+    timezoneId: 'Europe/Paris',
+    viewport: { width: 1280, height: 900 },
+  });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
+  return context;
+}
+
+/** Collects uncaught page errors and failed API responses (>= 500) so a test can assert none happened. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.url().includes('/api/') && r.status() >= 500) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  return errors;
+}
+
+/** Signs in through the login form and waits until the app has left /login. */
+export async function loginUi(page: Page, email: string, password: string): Promise<void> {
+  if (!page.url().includes('/login')) await page.goto('/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Creates a user through the admin API and returns its credentials. */
+export async function createUser(role: 'agent' | 'customer' | 'admin', locale: Locale, name: string): Promise<{ email: string; password: string; name: string }> {
+  const admin = await Session.login(ADMIN.email, ADMIN.password);
+  const email = `${unique(role)}@example.test`;
+  const password = `${role}-password-for-browser`;
+  const res = await admin.post('/api/users', { email, name, role, password, locale });
+  if (res.status !== 201) throw new Error(`creating ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { email, password, name };
+}
