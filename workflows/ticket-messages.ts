@@ -57,6 +57,8 @@ export interface CarriedTicketState {
   links?: TicketLink[];
   /** Children not yet resolved or closed; a parent cannot finish before them. */
   openChildren?: string[];
+  /** Author and visibility of each comment by seq, so only its author (or an admin) edits it. */
+  comments?: Record<number, { authorId: string | null; visibility: 'public' | 'internal' }>;
 }
 
 export type LinkKind = 'problem' | 'incident' | 'parent' | 'child';
@@ -84,7 +86,8 @@ export type TicketEventType =
   | 'migrated'
   | 'problem_resolved'
   | 'child_finished'
-  | 'children_done';
+  | 'children_done'
+  | 'comment_edited';
 
 export interface TicketEvent {
   seq: number;
@@ -133,6 +136,11 @@ export interface CommentRequest {
   visibility: 'public' | 'internal';
   actor: Actor;
 }
+export interface EditCommentRequest {
+  seq: number;
+  body: string;
+  actor: Actor;
+}
 export interface AssignRequest {
   assigneeId: string | null;
   queue?: string | null;
@@ -149,6 +157,7 @@ export interface FieldsRequest {
 
 export const transitionUpdate = defineUpdate<TicketProjection, [TransitionRequest]>('transition');
 export const commentUpdate = defineUpdate<{ seq: number }, [CommentRequest]>('comment');
+export const editCommentUpdate = defineUpdate<{ seq: number }, [EditCommentRequest]>('editComment');
 export const assignUpdate = defineUpdate<TicketProjection, [AssignRequest]>('assign');
 export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>('setPriority');
 export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');

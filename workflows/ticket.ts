@@ -38,6 +38,7 @@ import type { Activities } from '../activities/index';
 import {
   assignUpdate,
   commentUpdate,
+  editCommentUpdate,
   fieldsUpdate,
   linkUpdate,
   migrateUpdate,
@@ -113,6 +114,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   };
   s.links ??= [];
   s.openChildren ??= [];
+  s.comments ??= {};
+  const comments = s.comments;
   const links = s.links;
   const openChildren = s.openChildren;
   const fired = new Set(s.fired);
@@ -288,6 +291,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (req.visibility === 'public') respondFirst(req.actor);
       if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
       const seq = emit('commented', req.actor, { body: req.body }, req.visibility);
+      comments[seq] = { authorId: req.actor.id, visibility: req.visibility };
       await persisted(seq);
       return { seq };
     },
@@ -299,6 +303,23 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (category() === 'closed' && !def.transitions.some((x) => x.from.includes(s.state))) {
           reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
         }
+      },
+    },
+  );
+
+  setHandler(
+    editCommentUpdate,
+    async (req) => {
+      const seq = emit('comment_edited', req.actor, { seq: req.seq, body: req.body }, comments[req.seq].visibility);
+      await persisted(seq);
+      return { seq };
+    },
+    {
+      validator: (req) => {
+        const c = comments[req.seq];
+        if (!c) reject({ kind: 'conflict', code: 'no-such-comment', message: `event ${req.seq} is not a comment that can be edited` });
+        if (c.authorId !== req.actor.id && req.actor.role !== 'admin') reject({ kind: 'conflict', code: 'not-author', message: 'only its author or an admin edits a comment' });
+        if (req.actor.role === 'customer' && c.visibility !== 'public') reject({ kind: 'conflict', code: 'no-such-comment', message: `event ${req.seq} is not a comment that can be edited` });
       },
     },
   );

@@ -208,3 +208,35 @@ describe('GET /api/openapi.json', () => {
     expect((await new Session().get('/api/docs')).status).toBe(200);
   });
 });
+
+describe('comments', () => {
+  it('should render markdown safely: raw HTML escaped, script links dropped', async () => {
+    const t = await admin.post('/api/tickets', { type: 'incident', title: unique('XSS probe'), priority: 'low' });
+    const body = '<script>alert(1)</script> **bold** [bad](javascript:alert(1)) [good](https://example.org) <img src=x onerror=alert(1)>';
+    expect((await admin.post(`/api/tickets/${t.body.id}/comments`, { body, visibility: 'public' })).status).toBe(201);
+    const comment = (await admin.get(`/api/tickets/${t.body.id}/timeline`)).body.items.find((e: { type: string }) => e.type === 'commented');
+    expect(comment.data.body).toBe(body);
+    const html: string = comment.data.html;
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toMatch(/<script|<img|href="javascript/i);
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('href="https://example.org"');
+  });
+
+  it('should keep edits in the comment history and let only the author or an admin edit', async () => {
+    const customer = await newCustomer();
+    const t = await customer.post('/api/tickets', { type: 'incident', title: unique('Typo'), priority: 'low' });
+    const { seq } = (await customer.post(`/api/tickets/${t.body.id}/comments`, { body: 'teh printer', visibility: 'public' })).body;
+    const edited = await customer.request('PATCH', `/api/tickets/${t.body.id}/comments/${seq}`, { body: 'the printer' });
+    expect(edited.status).toBe(200);
+    const email = `${unique('agent')}@example.test`;
+    await admin.post('/api/users', { email, name: 'Agent', role: 'agent', password: 'agent-password-12' });
+    const agent = await Session.login(email, 'agent-password-12');
+    expect((await agent.request('PATCH', `/api/tickets/${t.body.id}/comments/${seq}`, { body: 'hijack' })).status).toBe(409);
+    expect((await customer.request('PATCH', `/api/tickets/${t.body.id}/comments/1`, { body: 'not a comment' })).status).toBe(409);
+    const timeline = (await customer.get(`/api/tickets/${t.body.id}/timeline`)).body.items;
+    const comment = timeline.find((e: { seq: number }) => e.seq === seq);
+    expect(comment.data).toMatchObject({ body: 'the printer', edited: true, revisions: [{ body: 'teh printer' }] });
+    expect(timeline.some((e: { type: string; data: { seq?: number } }) => e.type === 'comment_edited' && e.data.seq === seq)).toBe(true);
+  });
+});

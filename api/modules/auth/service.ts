@@ -34,15 +34,28 @@ export class AuthService {
     const [row] = await this.em.fork().execute<UserRow[]>('select * from users where email = lower(?)', [email]);
     const ok = await verifyPassword(row?.password_hash ?? null, password);
     if (!row || !ok || row.disabled) throw unauthorized('wrong email or password');
+    const { token, csrfToken } = await this.insertSession(row.id);
+    return { user: this.toAuthUser(row, csrfToken), token };
+  }
+
+  /** Opens a session for an account that proved who it is another way (single sign-on); refuses unknown or disabled accounts. */
+  async createSession(userId: string): Promise<{ user: AuthUser; token: string }> {
+    const [row] = await this.em.fork().execute<UserRow[]>('select * from users where id = ?', [userId]);
+    if (!row || row.disabled) throw unauthorized('this account is disabled');
+    const { token, csrfToken } = await this.insertSession(row.id);
+    return { user: this.toAuthUser(row, csrfToken), token };
+  }
+
+  private async insertSession(userId: string): Promise<{ token: string; csrfToken: string }> {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     await this.em.fork().execute('insert into sessions (id, user_id, csrf_token, expires_at) values (?, ?, ?, ?)', [
       tokenId(token),
-      row.id,
+      userId,
       csrfToken,
       new Date(Date.now() + this.sessionTtlHours * 3600_000),
     ]);
-    return { user: this.toAuthUser(row, csrfToken), token };
+    return { token, csrfToken };
   }
 
   async logout(token: string): Promise<void> {

@@ -151,4 +151,18 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService): void {
     responses: { 200: { description: 'The updated ticket', schema: ticketSchema }, 422: { description: 'Unknown assignee or queue' }, ...problems },
     handler: async ({ params, user, body }) => ({ body: await tickets.assign(user, params.id, body) }),
   });
+  table.add<{ body: string }>({
+    method: 'patch',
+    path: '/api/tickets/:id/comments/:seq',
+    summary: "Edit a comment (its author or an admin); the previous text stays in the comment's revisions and the timeline",
+    tag: 'tickets',
+    auth: 'user',
+    body: { type: 'object', required: ['body'], additionalProperties: false, properties: { body: commentBody.properties.body } },
+    responses: { 200: { description: 'The edit event', schema: { type: 'object', properties: { seq: { type: 'integer' } } } }, 409: { description: 'Not yours or not a comment' }, ...problems },
+    handler: async ({ params, user, body }) => {
+      const seq = Number(params.seq);
+      if (!Number.isInteger(seq) || seq < 1) throw badRequest('seq must be a positive integer', [{ pointer: '/path/seq', message: 'not a sequence number' }]);
+      return { body: await tickets.editComment(user, params.id, seq, body.body) };
+    },
+  });
 }

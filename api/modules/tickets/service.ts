@@ -6,6 +6,7 @@ import { fieldErrors, initialState, type Priority } from '../../../workflow-defi
 import {
   assignUpdate,
   commentUpdate,
+  editCommentUpdate,
   fieldsUpdate,
   priorityUpdate,
   linkUpdate,
@@ -29,6 +30,7 @@ import type { QueueService } from '../queues/service';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
 import { type Cursor, type TicketRepository } from './repository';
 import { visibleTo } from './policy';
+import { renderMarkdown } from './markdown';
 import type { AssignBody, CommentBody, CreateTicketBody, ListTicketsQuery, PatchTicketBody, TransitionBody } from './schemas';
 
 const TICKET_TYPE = defineSearchAttributeKey('GuichetTicketType', SearchAttributeType.KEYWORD);
@@ -294,10 +296,31 @@ export class TicketService {
     }
   }
 
+  /** Comments carry their rendered HTML and their latest text; earlier texts stay as revisions, and every edit stays an event. */
   async timeline(user: AuthUser, id: string) {
     await this.visibleRow(user, id);
-    const events = await this.repo.timeline(id, user.role !== 'customer');
-    return events.map(presentEvent);
+    const events = (await this.repo.timeline(id, user.role !== 'customer')).map(presentEvent);
+    const bySeq = new Map(events.map((e) => [e.seq, e]));
+    for (const e of events) {
+      if (e.type !== 'comment_edited') continue;
+      const original = bySeq.get(e.data.seq as number);
+      if (!original) continue;
+      const revisions = (original.data.revisions as unknown[] | undefined) ?? [];
+      original.data = { ...original.data, revisions: [...revisions, { body: original.data.body, replacedAt: e.at }], body: e.data.body, edited: true };
+    }
+    for (const e of events) {
+      if (e.type === 'commented' && typeof e.data.body === 'string') e.data = { ...e.data, html: renderMarkdown(e.data.body) };
+    }
+    return events;
+  }
+
+  async editComment(user: AuthUser, id: string, seq: number, body: string): Promise<{ seq: number }> {
+    await this.visibleRow(user, id);
+    try {
+      return await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(editCommentUpdate, { args: [{ seq, body, actor: actorOf(user) }] });
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
   }
 
   /** Not found rather than forbidden, so a customer cannot probe which ticket ids exist. */
