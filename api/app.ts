@@ -32,6 +32,7 @@ import { auditRoutes } from './modules/audit/routes';
 import { AuditService } from './modules/audit/service';
 import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
+import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
 
 export interface AppDeps {
   em: EntityManager;
@@ -43,6 +44,8 @@ export interface AppDeps {
   sessionTtlHours: number;
   secureCookies: boolean;
   version: string;
+  /** OpenID Connect single sign-on; off when absent. */
+  oidc?: OidcRouteOptions['oidc'];
 }
 
 export interface App {
@@ -130,6 +133,7 @@ export function createApp(deps: AppDeps): App {
 
   healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
+  oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   ticketRoutes(routes, tickets);
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
   userRoutes(routes, auth);

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     sessionTtlHours: config.sessionTtlHours,
     secureCookies: process.env.SECURE_COOKIES === 'true',
     version: pkg.version,
+    oidc: config.oidc,
   });
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();

@@ -20,6 +20,25 @@ export interface Config {
   sessionTtlHours: number;
   /** Public URL of the Temporal Web UI, for links from the console. */
   temporalUiUrl: string | undefined;
+  /** OpenID Connect single sign-on; undefined when OIDC_ISSUER is unset. */
+  oidc?: OidcConfig;
+}
+
+export type OidcRole = 'admin' | 'agent' | 'customer';
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  redirectUri: string;
+  scopes: string;
+  /** Claim holding role names (a string or an array), mapped through roleMap; unmapped users are customers. */
+  roleClaim: string;
+  roleMap: Record<string, OidcRole>;
+  /** Claim whose value is an organisation name (created when missing); unset: organisations are left alone. */
+  organisationClaim: string | undefined;
+  /** Allow http:// to the issuer (tests against a loopback provider only). */
+  allowInsecure: boolean;
 }
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@guichet.local';
@@ -49,6 +68,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: path.resolve(env.WEB_DIST || path.join(root, 'web', 'dist')),
     sessionTtlHours: int(env.SESSION_TTL_HOURS, 12, 'SESSION_TTL_HOURS'),
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
+    oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
+  };
+}
+
+const ROLES = new Set<string>(['admin', 'agent', 'customer']);
+
+function loadOidc(env: NodeJS.ProcessEnv, host: string, port: number): OidcConfig | undefined {
+  const issuer = env.OIDC_ISSUER?.trim();
+  if (!issuer) return undefined;
+  let issuerUrl: URL;
+  try {
+    issuerUrl = new URL(issuer);
+  } catch {
+    throw new Error(`OIDC_ISSUER must be a URL, got '${issuer}'`);
+  }
+  if (!env.OIDC_CLIENT_ID) throw new Error('OIDC_CLIENT_ID must be set when OIDC_ISSUER is set');
+  const allowInsecure = env.OIDC_ALLOW_INSECURE === 'true';
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(issuerUrl.hostname);
+  if (issuerUrl.protocol !== 'https:' && !(allowInsecure && loopback)) {
+    throw new Error(`OIDC_ISSUER must be https (OIDC_ALLOW_INSECURE=true allows http on a loopback issuer, for tests), got '${issuer}'`);
+  }
+  let roleMap: Record<string, OidcRole> = {};
+  if (env.OIDC_ROLE_MAP) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.OIDC_ROLE_MAP);
+    } catch {
+      throw new Error(`OIDC_ROLE_MAP must be a JSON object, got '${env.OIDC_ROLE_MAP}'`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('OIDC_ROLE_MAP must be a JSON object of claim value to role');
+    for (const [k, v] of Object.entries(parsed)) {
+      if (typeof v !== 'string' || !ROLES.has(v)) throw new Error(`OIDC_ROLE_MAP maps '${k}' to '${String(v)}'; roles are admin, agent, customer`);
+    }
+    roleMap = parsed as Record<string, OidcRole>;
+  }
+  return {
+    issuer,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET || undefined,
+    redirectUri: env.OIDC_REDIRECT_URI || `http://${host}:${port}/api/auth/oidc/callback`,
+    scopes: env.OIDC_SCOPES || 'openid email profile',
+    roleClaim: env.OIDC_ROLE_CLAIM || 'roles',
+    roleMap,
+    organisationClaim: env.OIDC_ORGANISATION_CLAIM || undefined,
+    allowInsecure,
   };
 }
 

@@ -5,8 +5,9 @@ import { ENTITIES } from './entities';
 import { Migration20261124000001Initial } from './migrations/Migration20261124000001Initial';
 import { Migration20261124000002Definitions } from './migrations/Migration20261124000002Definitions';
 import { Migration20261124000003Access } from './migrations/Migration20261124000003Access';
+import { Migration20261124000004Passwords } from './migrations/Migration20261124000004Passwords';
 
-export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access];
+export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords];
 
 export type Orm = MikroORM;
 

@@ -1,39 +1,47 @@
-// Slows down password guessing: failures per email and per client address within a window lead to a 429 with Retry-After.
-const WINDOW_MS = 15 * 60_000;
-const MAX_FAILURES = 10;
+// Slows down password guessing: an account locks with exponential back-off after repeated failures, and one client address is capped per window.
+const ACCOUNT_FREE_FAILURES = 5;
+const ACCOUNT_BASE_LOCK_MS = 30_000;
+const ACCOUNT_MAX_LOCK_MS = 30 * 60_000;
+const ADDRESS_WINDOW_MS = 15 * 60_000;
+const ADDRESS_MAX_FAILURES = 50;
 
 interface Entry {
   failures: number;
   firstAt: number;
+  lockedUntil: number;
 }
 
 export class LoginThrottle {
-  private readonly entries = new Map<string, Entry>();
+  private readonly accounts = new Map<string, Entry>();
+  private readonly addresses = new Map<string, Entry>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Seconds to wait before another attempt, or 0. */
-  retryAfter(keys: string[]): number {
-    let wait = 0;
-    for (const k of keys) {
-      const e = this.entries.get(k);
-      if (!e) continue;
-      const age = this.now() - e.firstAt;
-      if (age > WINDOW_MS) this.entries.delete(k);
-      else if (e.failures >= MAX_FAILURES) wait = Math.max(wait, Math.ceil((WINDOW_MS - age) / 1000));
-    }
-    return wait;
+  /** Seconds to wait before another attempt for this account from this address, or 0. */
+  retryAfter(account: string, address: string): number {
+    const t = this.now();
+    const a = this.accounts.get(account);
+    const accountWait = a && a.lockedUntil > t ? a.lockedUntil - t : 0;
+    const ip = this.addresses.get(address);
+    if (ip && t - ip.firstAt > ADDRESS_WINDOW_MS) this.addresses.delete(address);
+    const addressWait = ip && t - ip.firstAt <= ADDRESS_WINDOW_MS && ip.failures >= ADDRESS_MAX_FAILURES ? ip.firstAt + ADDRESS_WINDOW_MS - t : 0;
+    return Math.ceil(Math.max(accountWait, addressWait) / 1000);
   }
 
-  fail(keys: string[]): void {
-    for (const k of keys) {
-      const e = this.entries.get(k);
-      if (!e || this.now() - e.firstAt > WINDOW_MS) this.entries.set(k, { failures: 1, firstAt: this.now() });
-      else e.failures += 1;
+  fail(account: string, address: string): void {
+    const t = this.now();
+    const a = this.accounts.get(account) ?? { failures: 0, firstAt: t, lockedUntil: 0 };
+    a.failures += 1;
+    if (a.failures >= ACCOUNT_FREE_FAILURES) {
+      a.lockedUntil = t + Math.min(ACCOUNT_MAX_LOCK_MS, ACCOUNT_BASE_LOCK_MS * 2 ** (a.failures - ACCOUNT_FREE_FAILURES));
     }
+    this.accounts.set(account, a);
+    const ip = this.addresses.get(address);
+    if (!ip || t - ip.firstAt > ADDRESS_WINDOW_MS) this.addresses.set(address, { failures: 1, firstAt: t, lockedUntil: 0 });
+    else ip.failures += 1;
   }
 
-  succeed(keys: string[]): void {
-    for (const k of keys) this.entries.delete(k);
+  succeed(account: string): void {
+    this.accounts.delete(account);
   }
 }

@@ -1,6 +1,6 @@
 // Login, logout and "who am I" over HTTP.
 import type { RouteTable } from '../../http/routes';
-import { tooMany } from '../../http/problem';
+import { forbidden, tooMany } from '../../http/problem';
 import { LoginThrottle } from './login-throttle';
 import { publicUser, SESSION_COOKIE, type AuthService } from './service';
 
@@ -28,12 +28,12 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
     body: loginBody,
     responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Wrong credentials' }, 429: { description: 'Too many failures' } },
     handler: async ({ body, ctx }) => {
-      const keys = [`email:${body.email.toLowerCase()}`, `ip:${ctx.ip}`];
-      const wait = throttle.retryAfter(keys);
+      const account = body.email.toLowerCase();
+      const wait = throttle.retryAfter(account, ctx.ip);
       if (wait) throw tooMany('too many failed logins, try again later', wait);
       try {
         const { user, token } = await auth.login(body.email, body.password);
-        throttle.succeed(keys);
+        throttle.succeed(account);
         ctx.cookies.set(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'lax',
@@ -43,7 +43,7 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
         });
         return { body: { user: publicUser(user), csrfToken: user.csrfToken } };
       } catch (err) {
-        throttle.fail(keys);
+        throttle.fail(account, ctx.ip);
         throw err;
       }
     },
@@ -56,6 +56,46 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
     auth: 'user',
     responses: { 200: { description: 'The session', schema: sessionSchema }, 401: { description: 'Not logged in' } },
     handler: ({ user }) => ({ body: { user: publicUser(user), csrfToken: user.csrfToken } }),
+  });
+  const newPassword = { type: 'string', minLength: 12, maxLength: 1024 } as const;
+  table.add<{ currentPassword: string; newPassword: string }>({
+    method: 'post',
+    path: '/api/auth/password',
+    summary: 'Change your password (ends your other sessions)',
+    tag: 'auth',
+    auth: 'user',
+    body: { type: 'object', required: ['currentPassword', 'newPassword'], additionalProperties: false, properties: { currentPassword: { type: 'string', maxLength: 1024 }, newPassword } },
+    responses: { 204: { description: 'Changed' }, 403: { description: 'Wrong current password' } },
+    handler: async ({ user, body, ctx }) => {
+      await auth.changePassword(user, body.currentPassword, body.newPassword, ctx.cookies.get(SESSION_COOKIE) ?? undefined);
+      return { status: 204 };
+    },
+  });
+  table.add<{ token: string; newPassword: string }>({
+    method: 'post',
+    path: '/api/auth/password-reset',
+    summary: 'Set a new password with a one-time reset token (ends every session of the account)',
+    tag: 'auth',
+    auth: 'public',
+    body: { type: 'object', required: ['token', 'newPassword'], additionalProperties: false, properties: { token: { type: 'string', minLength: 20, maxLength: 200 }, newPassword } },
+    responses: { 204: { description: 'Password set' }, 400: { description: 'Invalid, used or expired token' } },
+    handler: async ({ body }) => {
+      await auth.resetPassword(body.token, body.newPassword);
+      return { status: 204 };
+    },
+  });
+  table.add({
+    method: 'post',
+    path: '/api/users/:id/password-reset',
+    summary: 'Issue a one-time password reset token for a user, valid one hour (admin)',
+    tag: 'users',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 201: { description: 'The token', schema: { type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } } }, 404: { description: 'No such user' } },
+    handler: async ({ user, params }) => {
+      if (user.role !== 'admin') throw forbidden('only admins issue reset tokens');
+      return { status: 201, body: await auth.createResetToken(params.id, user.id) };
+    },
   });
   table.add({
     method: 'post',

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword, verifyPassword } from './passwords';
 import type { AuthUser, UserRole } from './types';
-import { unauthorized } from '../../http/problem';
+import { notFound, ProblemError, unauthorized } from '../../http/problem';
 
 export const SESSION_COOKIE = 'guichet_session';
 
@@ -100,6 +100,44 @@ export class AuthService {
         input.organisationId ?? null,
       ]);
     return id;
+  }
+
+  /** Changes a password after checking the current one; every other session of the user ends. */
+  async changePassword(user: AuthUser, current: string, next: string, keepSessionToken?: string): Promise<void> {
+    const [row] = await this.em.fork().execute<UserRow[]>('select * from users where id = ?', [user.id]);
+    if (!row || !(await verifyPassword(row.password_hash, current))) {
+      throw new ProblemError(403, 'wrong-password', 'Forbidden', 'the current password is wrong');
+    }
+    await this.em.fork().transactional(async (tx) => {
+      await tx.execute('update users set password_hash = ? where id = ?', [await hashPassword(next), user.id]);
+      await tx.execute('delete from sessions where user_id = ? and id <> ?', [user.id, keepSessionToken ? tokenId(keepSessionToken) : '']);
+    });
+  }
+
+  /** A one-time reset token valid for an hour, for an admin to hand over (or a mailer to send). */
+  async createResetToken(userId: string, createdBy: string): Promise<{ token: string; expiresAt: string }> {
+    const [row] = await this.em.fork().execute('select 1 from users where id = ?', [userId]);
+    if (!row) throw notFound(`no user ${userId}`);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + 3600_000);
+    await this.em
+      .fork()
+      .execute('insert into password_resets (token_hash, user_id, expires_at, created_by) values (?, ?, ?, ?)', [tokenId(token), userId, expiresAt, createdBy]);
+    return { token, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** Sets a new password with a reset token, once; all sessions of the user end. */
+  async resetPassword(token: string, next: string): Promise<void> {
+    const hash = await hashPassword(next);
+    await this.em.fork().transactional(async (tx) => {
+      const [reset] = await tx.execute<Array<{ user_id: string }>>(
+        'update password_resets set used_at = now() where token_hash = ? and used_at is null and expires_at > now() returning user_id',
+        [tokenId(token)],
+      );
+      if (!reset) throw new ProblemError(400, 'invalid-reset-token', 'Bad request', 'the reset token is unknown, used or expired', [{ pointer: '/token', message: 'invalid token' }]);
+      await tx.execute('update users set password_hash = ? where id = ?', [hash, reset.user_id]);
+      await tx.execute('delete from sessions where user_id = ?', [reset.user_id]);
+    });
   }
 
   async emailExists(email: string): Promise<boolean> {
