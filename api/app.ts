@@ -21,6 +21,7 @@ import { healthRoutes } from './modules/health/routes';
 import { ticketRoutes } from './modules/tickets/routes';
 import { TicketRepository } from './modules/tickets/repository';
 import { TicketService } from './modules/tickets/service';
+import { CollaborationService } from './modules/tickets/collaboration';
 import { docsPage } from './docs';
 import { userRoutes } from './modules/users/routes';
 import { queueRoutes } from './modules/queues/routes';
@@ -134,7 +135,7 @@ export function createApp(deps: AppDeps): App {
   healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
-  ticketRoutes(routes, tickets);
+  ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets));
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
   userRoutes(routes, auth);
   queueRoutes(routes, queues);

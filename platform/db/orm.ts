@@ -6,8 +6,9 @@ import { Migration20261124000001Initial } from './migrations/Migration2026112400
 import { Migration20261124000002Definitions } from './migrations/Migration20261124000002Definitions';
 import { Migration20261124000003Access } from './migrations/Migration20261124000003Access';
 import { Migration20261124000004Passwords } from './migrations/Migration20261124000004Passwords';
+import { Migration20261124000005Collaboration } from './migrations/Migration20261124000005Collaboration';
 
-export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords];
+export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords, Migration20261124000005Collaboration];
 
 export type Orm = MikroORM;
 

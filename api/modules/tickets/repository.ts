@@ -1,6 +1,7 @@
 // Ticket read-model queries: the queue ordered by priority then creation date (keyset), one ticket, its timeline.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from './policy';
+import type { AuthUser } from '../auth/types';
 import type { DbTime } from '../../../platform/db/time';
 
 export interface TicketRow {
@@ -118,6 +119,17 @@ export class TicketRepository {
         `select ${COLUMNS_SQL} from tickets t where ${where.join(' and ')} order by t.priority_order, t.created_at, t.id limit ?`,
         params,
       );
+  }
+
+  /** A user as the visibility rules see them (for checking what someone else may see). */
+  async userById(id: string): Promise<AuthUser | null> {
+    const [u] = await this.em
+      .fork()
+      .execute<Array<{ id: string; email: string; name: string; role: AuthUser['role']; locale: string; organisation_id: string | null }>>(
+        'select id, email, name, role, locale, organisation_id from users where id = ? and not disabled',
+        [id],
+      );
+    return u ? { id: u.id, email: u.email, name: u.name, role: u.role, locale: u.locale, organisationId: u.organisation_id, via: 'session', csrfToken: '' } : null;
   }
 
   async isStaff(userId: string): Promise<boolean> {

@@ -20,13 +20,15 @@ import {
   type TransitionBody,
 } from './schemas';
 import type { TicketService } from './service';
+import type { CollaborationService } from './collaboration';
+import { bulkBody, savedViewBody, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
 
 const problems = {
   401: { description: 'Not authenticated' },
   404: { description: 'No such ticket visible to the caller' },
 };
 
-export function ticketRoutes(table: RouteTable, tickets: TicketService): void {
+export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: CollaborationService): void {
   table.add<CreateTicketBody>({
     method: 'post',
     path: '/api/tickets',
@@ -163,6 +165,81 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService): void {
       const seq = Number(params.seq);
       if (!Number.isInteger(seq) || seq < 1) throw badRequest('seq must be a positive integer', [{ pointer: '/path/seq', message: 'not a sequence number' }]);
       return { body: await tickets.editComment(user, params.id, seq, body.body) };
+    },
+  });
+  table.add<BulkBody>({
+    method: 'post',
+    path: '/api/tickets/bulk',
+    summary: 'Apply one transition, assignment or priority to up to 100 tickets; each ticket reports its own outcome',
+    tag: 'tickets',
+    auth: 'user',
+    body: bulkBody,
+    responses: { 200: { description: 'Per-ticket results', schema: { type: 'object', properties: { results: { type: 'array' }, succeeded: { type: 'integer' }, failed: { type: 'integer' } } } }, 403: { description: 'Customers' } },
+    handler: async ({ user, body }) => ({ body: await collab.bulk(user, body) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/views',
+    summary: 'Your saved ticket views',
+    tag: 'views',
+    auth: 'user',
+    responses: { 200: { description: 'Views', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
+    handler: async ({ user }) => ({ body: { items: await collab.listViews(user) } }),
+  });
+  table.add<{ name: string; query: Omit<ViewQuery, 'cursor'> }>({
+    method: 'post',
+    path: '/api/views',
+    summary: 'Save a ticket view (the filters of GET /api/tickets) under a name',
+    tag: 'views',
+    auth: 'user',
+    body: savedViewBody,
+    responses: { 201: { description: 'Saved' }, 409: { description: 'Name taken' } },
+    handler: async ({ user, body }) => ({ status: 201, body: await collab.saveView(user, body.name, body.query) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/views/:id',
+    summary: 'Delete one of your saved views',
+    tag: 'views',
+    auth: 'user',
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such view of yours' } },
+    handler: async ({ user, params }) => {
+      await collab.deleteView(user, params.id);
+      return { status: 204 };
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id/watchers',
+    summary: 'Who watches the ticket (is notified of its changes)',
+    tag: 'tickets',
+    auth: 'user',
+    responses: { 200: { description: 'Watchers', schema: { type: 'object', properties: { items: { type: 'array' } } } }, ...problems },
+    handler: async ({ user, params }) => ({ body: { items: await collab.watchers(user, params.id) } }),
+  });
+  table.add<{ userId?: string }>({
+    method: 'post',
+    path: '/api/tickets/:id/watchers',
+    summary: 'Watch a ticket (yourself by default; agents may add someone who can see it)',
+    tag: 'tickets',
+    auth: 'user',
+    body: { type: 'object', additionalProperties: false, properties: { userId: { type: 'string', format: 'uuid' } } },
+    responses: { 204: { description: 'Watching' }, 422: { description: 'That user cannot see the ticket' }, ...problems },
+    handler: async ({ user, params, body }) => {
+      await collab.setWatching(user, params.id, body.userId ?? user.id, true);
+      return { status: 204 };
+    },
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/tickets/:id/watchers/:userId',
+    summary: 'Stop watching (yourself, or someone else for agents)',
+    tag: 'tickets',
+    auth: 'user',
+    responses: { 204: { description: 'Not watching' }, ...problems },
+    handler: async ({ user, params }) => {
+      await collab.setWatching(user, params.id, params.userId, false);
+      return { status: 204 };
     },
   });
 }

@@ -160,3 +160,30 @@ export const assignBody = {
   },
 } as const;
 export type AssignBody = FromSchema<typeof assignBody>;
+
+export const savedViewBody = {
+  type: 'object',
+  required: ['name', 'query'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+    query: { ...listTicketsQuery, properties: (({ cursor: _c, ...rest }) => rest)(listTicketsQuery.properties) },
+  },
+} as const;
+
+export const bulkBody = {
+  type: 'object',
+  required: ['ids', 'action'],
+  additionalProperties: false,
+  properties: {
+    ids: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: { type: 'string', format: 'uuid' } },
+    action: {
+      oneOf: [
+        { type: 'object', required: ['type', 'transition'], additionalProperties: false, properties: { type: { const: 'transition' }, transition: transitionBody.properties.transition, fields: fieldValues } },
+        { type: 'object', required: ['type', 'assigneeId'], additionalProperties: false, properties: { type: { const: 'assign' }, assigneeId: assignBody.properties.assigneeId, queue: assignBody.properties.queue } },
+        { type: 'object', required: ['type', 'priority'], additionalProperties: false, properties: { type: { const: 'priority' }, priority } },
+      ],
+    },
+  },
+} as const;
+export type BulkBody = FromSchema<typeof bulkBody>;

@@ -323,6 +323,10 @@ export class TicketService {
     }
   }
 
+  async userById(id: string): Promise<AuthUser | null> {
+    return this.repo.userById(id);
+  }
+
   /** Not found rather than forbidden, so a customer cannot probe which ticket ids exist. */
   private async visibleRow(user: AuthUser, id: string) {
     const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await this.repo.find(id, visibleTo(user)) : null;

@@ -1,0 +1,64 @@
+// Mass actions report per ticket; saved views replay their filters; watchers only among those who may see the ticket.
+import { ADMIN, Session, unique } from '../support/http';
+
+let admin: Session;
+let agent: Session;
+let customer: Session;
+beforeAll(async () => {
+  admin = await Session.login(ADMIN.email, ADMIN.password);
+  const mk = async (role: string) => {
+    const email = `${unique(role)}@example.test`;
+    await admin.post('/api/users', { email, name: role, role, password: 'a-long-password-1' });
+    return Session.login(email, 'a-long-password-1');
+  };
+  agent = await mk('agent');
+  customer = await mk('customer');
+});
+
+it('should apply a mass transition and report each ticket\'s own success or failure', async () => {
+  const a = await agent.post('/api/tickets', { type: 'incident', title: unique('bulk a'), priority: 'low' });
+  const b = await agent.post('/api/tickets', { type: 'incident', title: unique('bulk b'), priority: 'low' });
+  await agent.post(`/api/tickets/${b.body.id}/transitions`, { transition: 'start' });
+  const missing = '00000000-0000-4000-8000-000000000000';
+  const res = await agent.post('/api/tickets/bulk', { ids: [a.body.id, b.body.id, missing], action: { type: 'transition', transition: 'start' } });
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ succeeded: 1, failed: 2 });
+  expect(res.body.results[0]).toMatchObject({ id: a.body.id, ok: true, state: 'in_progress' });
+  expect(res.body.results[1]).toMatchObject({ id: b.body.id, ok: false, status: 409 });
+  expect(res.body.results[2]).toMatchObject({ id: missing, ok: false, status: 404 });
+  const prio = await agent.post('/api/tickets/bulk', { ids: [a.body.id, b.body.id], action: { type: 'priority', priority: 'high' } });
+  expect(prio.body.succeeded).toBe(2);
+  expect((await customer.post('/api/tickets/bulk', { ids: [a.body.id], action: { type: 'priority', priority: 'low' } })).status).toBe(403);
+  expect((await agent.post('/api/tickets/bulk', { ids: [a.body.id], action: { type: 'explode' } })).status).toBe(400);
+});
+
+it('should save a view and list the same tickets with it', async () => {
+  const tag = unique('needle');
+  const t = await agent.post('/api/tickets', { type: 'incident', title: `${tag} in haystack`, priority: 'critical' });
+  const saved = await agent.post('/api/views', { name: unique('critical needles'), query: { priority: 'critical', q: tag } });
+  expect(saved.status).toBe(201);
+  expect((await agent.post('/api/views', { name: saved.body.name, query: {} })).status).toBe(409);
+  expect((await agent.post('/api/views', { name: 'bad', query: { colour: 'red' } })).status).toBe(400);
+  const views = await agent.get('/api/views');
+  const view = views.body.items.find((v: { id: string }) => v.id === saved.body.id);
+  const qs = new URLSearchParams(view.query).toString();
+  const list = await agent.get(`/api/tickets?${qs}`);
+  expect(list.body.items.map((x: { id: string }) => x.id)).toEqual([t.body.id]);
+  expect((await admin.request('DELETE', `/api/views/${saved.body.id}`)).status).toBe(404);
+  expect((await agent.request('DELETE', `/api/views/${saved.body.id}`)).status).toBe(204);
+});
+
+it('should let people watch tickets they can see, and only those', async () => {
+  const t = await customer.post('/api/tickets', { type: 'incident', title: unique('watch me'), priority: 'low' });
+  expect((await customer.post(`/api/tickets/${t.body.id}/watchers`, {})).status).toBe(204);
+  expect((await agent.post(`/api/tickets/${t.body.id}/watchers`, {})).status).toBe(204);
+  const stranger = `${unique('stranger')}@example.test`;
+  const created = await admin.post('/api/users', { email: stranger, name: 'Stranger', role: 'customer', password: 'a-long-password-1' });
+  const refused = await agent.post(`/api/tickets/${t.body.id}/watchers`, { userId: created.body.id });
+  expect(refused.status).toBe(422);
+  const watchers = await agent.get(`/api/tickets/${t.body.id}/watchers`);
+  expect(watchers.body.items).toHaveLength(2);
+  expect((await customer.request('DELETE', `/api/tickets/${t.body.id}/watchers/${agent.user!.id}`)).status).toBe(403);
+  expect((await customer.request('DELETE', `/api/tickets/${t.body.id}/watchers/${customer.user!.id}`)).status).toBe(204);
+  expect((await agent.get(`/api/tickets/${t.body.id}/watchers`)).body.items).toHaveLength(1);
+});
