@@ -1,5 +1,6 @@
 // The first slice through HTTP: auth, creating a ticket starts its workflow, the queue lists it by priority then creation date.
 import { Client, Connection } from '@temporalio/client';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { ADMIN, Session, eventually, unique } from '../support/http';
 
 let admin: Session;
@@ -206,6 +207,15 @@ describe('GET /api/openapi.json', () => {
       expect(ops).toContain(op);
     }
     expect((await new Session().get('/api/docs')).status).toBe(200);
+  });
+
+  it('should validate against the OpenAPI 3.1 schema', async () => {
+    const doc = (await new Session().get('/api/openapi.json')).body;
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
   });
 });
 
