@@ -206,6 +206,8 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     await expectText(start, text.startLabel);
     await start.click();
     await page.locator('[data-testid="ticket-state"][data-state="in_progress"]').waitFor();
+    // The state shows the definition's own label in the user's language, not its key.
+    await expectText(state, locale === 'fr' ? 'En cours' : 'In progress');
     await page.getByTestId('timeline-item').filter({ hasText: 'new → in_progress' }).waitFor();
 
     const resolve = page.getByTestId('transition-resolve');

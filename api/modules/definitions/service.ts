@@ -7,6 +7,7 @@ const CACHE_MS = 2000;
 
 export class DefinitionService {
   private cache: { at: number; defs: StoredDefinition[] } | null = null;
+  private readonly labels = new Map<string, Map<string, { en: string; fr: string }>>();
 
   constructor(private readonly repo: DefinitionRepository) {}
 
@@ -37,6 +38,18 @@ export class DefinitionService {
 
   validate(input: unknown): DefinitionValidation {
     return validateDefinition(input);
+  }
+
+  /** State labels of one version; published versions never change, so they are cached for good. */
+  async stateLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
+    const cacheKey = `${key}@${version}`;
+    let labels = this.labels.get(cacheKey);
+    if (!labels) {
+      const def = await this.repo.find(key, version);
+      labels = new Map((def?.body.states ?? []).map((s) => [s.name, s.label]));
+      if (def?.status === 'published') this.labels.set(cacheKey, labels);
+    }
+    return labels;
   }
 
   versions(key: string): Promise<StoredDefinition[]> {

@@ -77,8 +77,8 @@ export function presentProjection(p: TicketProjection, now = Date.now()) {
   };
 }
 
-export type TicketView = ReturnType<typeof presentRow>;
+export type TicketView = ReturnType<typeof presentRow> & { stateLabel?: { en: string; fr: string } };
 
 export function presentEvent(e: EventRow) {
-  return { seq: e.seq, type: e.type, actor: { id: e.actor_id, role: e.actor_role }, visibility: e.visibility, at: iso(e.at), data: e.data };
+  return { seq: e.seq, type: e.type, actor: { id: e.actor_id, name: e.actor_name, role: e.actor_role }, visibility: e.visibility, at: iso(e.at), data: e.data };
 }

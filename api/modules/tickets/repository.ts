@@ -36,6 +36,7 @@ export interface EventRow {
   seq: number;
   type: string;
   actor_id: string | null;
+  actor_name: string | null;
   actor_role: string;
   visibility: 'public' | 'internal';
   at: DbTime;
@@ -141,7 +142,9 @@ export class TicketRepository {
     return this.em
       .fork()
       .execute<EventRow[]>(
-        `select seq, type, actor_id, actor_role, visibility, at, data from ticket_events where ticket_id = ? ${includeInternal ? '' : `and visibility = 'public'`} order by seq`,
+        `select e.seq, e.type, e.actor_id, u.name as actor_name, e.actor_role, e.visibility, e.at, e.data
+         from ticket_events e left join users u on u.id = e.actor_id
+         where e.ticket_id = ? ${includeInternal ? '' : `and e.visibility = 'public'`} order by e.seq`,
         [ticketId],
       );
   }

@@ -85,6 +85,7 @@ export const ticketSchema = {
     description: { type: 'string' },
     priority,
     state: { type: 'string' },
+    stateLabel: { type: 'object', properties: { en: { type: 'string' }, fr: { type: 'string' } } },
     stateCategory: { type: 'string' },
     queue: { type: ['string', 'null'] },
     assigneeId: { type: ['string', 'null'] },
@@ -114,7 +115,7 @@ export const timelineSchema = {
         properties: {
           seq: { type: 'integer' },
           type: { type: 'string' },
-          actor: { type: 'object', properties: { id: { type: ['string', 'null'] }, role: { type: 'string' } } },
+          actor: { type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, role: { type: 'string' } } },
           visibility: { type: 'string' },
           at: { type: 'string', format: 'date-time' },
           data: { type: 'object' },

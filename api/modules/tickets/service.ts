@@ -131,7 +131,7 @@ export class TicketService {
       const projection = await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
         this.temporal.workflow.executeUpdateWithStart(recordedUpdate, { startWorkflowOperation: start }),
       );
-      return { ticket: presentProjection(projection), replayed: projection.number !== number };
+      return { ticket: await this.labelled(presentProjection(projection)), replayed: projection.number !== number };
     } catch (err) {
       // Without a worker the update never completes, yet the start itself is durable: ask the server whether the workflow exists.
       const started = await this.temporal.workflow
@@ -140,10 +140,10 @@ export class TicketService {
         .then(() => true, () => false);
       if (started) {
         const existing = await this.repo.find(id);
-        if (existing) return { ticket: presentRow(existing), replayed: existing.number !== number };
+        if (existing) return { ticket: await this.labelled(presentRow(existing)), replayed: existing.number !== number };
         const s0 = initialState(def);
         return {
-          ticket: {
+          ticket: await this.labelled({
             ...presentProjection({
               ...input.ticket,
               organisationId: input.ticket.organisationId ?? null,
@@ -161,7 +161,7 @@ export class TicketService {
               resolvedAt: null,
               closedAt: null,
             }),
-          },
+          }),
           replayed: false,
         };
       }
@@ -170,7 +170,7 @@ export class TicketService {
   }
 
   async get(user: AuthUser, id: string): Promise<TicketView> {
-    return presentRow(await this.visibleRow(user, id));
+    return this.labelled(presentRow(await this.visibleRow(user, id)));
   }
 
   async list(user: AuthUser, q: ListTicketsQuery): Promise<{ items: TicketView[]; next: string | null }> {
@@ -181,7 +181,7 @@ export class TicketService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => presentRow(r)),
+      items: await Promise.all(page.map((r) => this.labelled(presentRow(r)))),
       next: rows.length > limit && last ? encodeCursor({ r: last.priority_order, c: iso(last.created_at), i: last.id }) : null,
     };
   }
@@ -201,7 +201,7 @@ export class TicketService {
       const projection = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
         .executeUpdate(transitionUpdate, { args: [{ transition: body.transition, fields: body.fields ?? {}, actor: actorOf(user) }] });
-      return presentProjection(projection);
+      return this.labelled(presentProjection(projection));
     } catch (err) {
       throw toProblem(err) ?? err;
     }
@@ -216,7 +216,7 @@ export class TicketService {
       let latest = null;
       if (body.fields !== undefined) latest = await handle.executeUpdate(fieldsUpdate, { args: [{ fields: body.fields, actor: actorOf(user) }] });
       if (body.priority !== undefined) latest = await handle.executeUpdate(priorityUpdate, { args: [{ priority: body.priority as Priority, actor: actorOf(user) }] });
-      return presentProjection(latest!);
+      return this.labelled(presentProjection(latest!));
     } catch (err) {
       throw toProblem(err) ?? err;
     }
@@ -235,7 +235,7 @@ export class TicketService {
       const p = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
         .executeUpdate(assignUpdate, { args: [{ assigneeId: body.assigneeId, ...(body.queue !== undefined ? { queue: body.queue } : {}), actor: actorOf(user) }] });
-      return presentProjection(p);
+      return this.labelled(presentProjection(p));
     } catch (err) {
       throw toProblem(err) ?? err;
     }
@@ -283,7 +283,7 @@ export class TicketService {
       const one = await handle(first.row).executeUpdate(update, { args: [{ link: first.link, actor }] });
       try {
         const two = await handle(second.row).executeUpdate(update, { args: [{ link: second.link, actor }] });
-        return presentProjection(first.row.id === a.id ? one : two);
+        return this.labelled(presentProjection(first.row.id === a.id ? one : two));
       } catch (err) {
         // Keep both sides consistent: undo the first half when the second ticket refuses.
         await handle(first.row)
@@ -321,6 +321,12 @@ export class TicketService {
     } catch (err) {
       throw toProblem(err) ?? err;
     }
+  }
+
+  /** Adds the state's label in both languages, from the ticket's own definition version. */
+  private async labelled<T extends { state: string; definition: { key: string; version: number } }>(view: T): Promise<T & { stateLabel: { en: string; fr: string } }> {
+    const labels = await this.defs.stateLabels(view.definition.key, view.definition.version);
+    return { ...view, stateLabel: labels.get(view.state) ?? { en: view.state, fr: view.state } };
   }
 
   async userById(id: string): Promise<AuthUser | null> {

@@ -37,6 +37,8 @@ export interface Ticket {
   description: string;
   priority: Priority;
   state: string;
+  /** The state's label in both languages, from the ticket's definition version. */
+  stateLabel?: { en: string; fr: string };
   stateCategory: string;
   queue: string | null;
   assigneeId: string | null;
