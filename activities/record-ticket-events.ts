@@ -16,17 +16,17 @@ export function recordTicketEventsWith(em: EntityManager) {
     await em.fork().transactional(async (tx) => {
       // The row only moves forward: a late retry carrying an older projection cannot overwrite a newer one.
       await tx.execute(
-        `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id,
+        `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, assigned_group,
            requester_id, organisation_id, definition_key, definition_version, fields, links, sla, sla_status, sla_due_at, last_seq, created_at, updated_at, resolved_at, closed_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set title = excluded.title, description = excluded.description, priority = excluded.priority,
            priority_order = excluded.priority_order, state = excluded.state, state_category = excluded.state_category, queue = excluded.queue,
-           assignee_id = excluded.assignee_id, definition_version = excluded.definition_version, fields = excluded.fields, links = excluded.links, sla = excluded.sla,
+           assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, definition_version = excluded.definition_version, fields = excluded.fields, links = excluded.links, sla = excluded.sla,
            sla_status = excluded.sla_status, sla_due_at = excluded.sla_due_at, last_seq = excluded.last_seq, updated_at = excluded.updated_at,
            resolved_at = excluded.resolved_at, closed_at = excluded.closed_at
          where tickets.last_seq < excluded.last_seq`,
         [
-          r.id, r.number, r.type, r.title, r.description, r.priority, PRIORITY_ORDER[r.priority], r.state, r.stateCategory, r.queue, r.assigneeId,
+          r.id, r.number, r.type, r.title, r.description, r.priority, PRIORITY_ORDER[r.priority], r.state, r.stateCategory, r.queue, r.assigneeId, r.assignedGroup ?? null,
           r.requesterId, r.organisationId ?? null, r.definitionKey, r.definitionVersion, JSON.stringify(r.fields), JSON.stringify(r.links ?? []), JSON.stringify(r.sla), r.slaStatus, r.slaDueAt, r.lastSeq,
           r.createdAt, r.updatedAt, r.resolvedAt, r.closedAt,
         ],

@@ -59,9 +59,10 @@ export interface CarriedTicketState {
   openChildren?: string[];
   /** Author and visibility of each comment by seq, so only its author (or an admin) edits it. */
   comments?: Record<number, { authorId: string | null; visibility: 'public' | 'internal' }>;
+  group?: string | null;
 }
 
-export type LinkKind = 'problem' | 'incident' | 'parent' | 'child';
+export type LinkKind = 'problem' | 'incident' | 'parent' | 'child' | 'related' | 'duplicate_of' | 'duplicated_by';
 export interface TicketLink {
   kind: LinkKind;
   ticketId: string;
@@ -110,6 +111,7 @@ export interface TicketProjection {
   stateCategory: string;
   queue: string | null;
   assigneeId: string | null;
+  assignedGroup: string | null;
   requesterId: string;
   organisationId: string | null;
   definitionKey: string;
@@ -144,6 +146,8 @@ export interface EditCommentRequest {
 export interface AssignRequest {
   assigneeId: string | null;
   queue?: string | null;
+  /** The agent group that owns the ticket; absent leaves it unchanged. */
+  group?: string | null;
   actor: Actor;
 }
 export interface PriorityRequest {

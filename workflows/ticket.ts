@@ -153,6 +153,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       stateCategory: category(),
       queue: s.queue,
       assigneeId: s.assigneeId,
+      assignedGroup: s.group ?? null,
       requesterId: t.requesterId,
       organisationId: t.organisationId ?? null,
       definitionKey: def.key,
@@ -229,6 +230,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const incidents = links.filter((x) => x.kind === 'incident');
     for (const l of incidents) outbox.push({ ticketId: l.ticketId, problem: { problemId: t.id, number: t.number, fields: { ...s.fields } } });
     if (incidents.length) emit('problem_resolved', SYSTEM, { incidents: incidents.map((x) => x.number) });
+  }
+
+  /** A duplicate is closed by merging into its original, whatever transitions its definition offers. */
+  function mergeInto(number: string, actor: Actor): number {
+    const closed = def.states.find((x) => x.category === 'closed' && x.name === 'closed') ?? def.states.find((x) => x.category === 'closed')!;
+    const from = s.state;
+    enterState(closed.name);
+    return emit('transitioned', actor, { transition: 'merge', from, to: closed.name, into: number }, 'public');
   }
 
   function notifyParent(state: string): void {
@@ -327,12 +336,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     assignUpdate,
     async (req) => {
-      const from = { assigneeId: s.assigneeId, queue: s.queue };
+      const from = { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null };
       s.assigneeId = req.assigneeId;
       if (req.queue !== undefined) s.queue = req.queue;
+      if (req.group !== undefined) s.group = req.group;
       s.unassignedSince = s.assigneeId === null ? now() : null;
       if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
-      const seq = emit('assigned', req.actor, { from, to: { assigneeId: s.assigneeId, queue: s.queue } });
+      const seq = emit('assigned', req.actor, { from, to: { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null } });
       await persisted(seq);
       return projection();
     },
@@ -392,7 +402,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     async (req) => {
       links.push(req.link);
       if (req.link.kind === 'child') openChildren.push(req.link.ticketId);
-      const seq = emit('linked', req.actor, { ...req.link });
+      let seq = emit('linked', req.actor, { ...req.link });
+      if (req.link.kind === 'duplicate_of') seq = mergeInto(req.link.number, req.actor);
       await persisted(seq);
       return projection();
     },
@@ -404,6 +415,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (req.link.kind === 'problem' && links.some((l) => l.kind === 'problem')) reject({ kind: 'conflict', code: 'one-problem', message: 'an incident links to one problem at most' });
         if (req.link.kind === 'parent' && links.some((l) => l.kind === 'parent')) reject({ kind: 'conflict', code: 'one-parent', message: 'a ticket has one parent at most' });
         if (req.link.kind === 'parent' && isFinished()) reject({ kind: 'conflict', code: 'ticket-finished', message: 'a resolved ticket cannot become a child' });
+        if (req.link.kind === 'duplicate_of' && links.some((l) => l.kind === 'duplicate_of')) reject({ kind: 'conflict', code: 'already-merged', message: 'the ticket is already merged' });
+        if (req.link.kind === 'duplicate_of' && !def.states.some((x) => x.category === 'closed')) reject({ kind: 'conflict', code: 'no-closed-state', message: `${def.key} has no closed state to merge into` });
         if (category() === 'closed') reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
       },
     },
@@ -477,6 +490,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       else if (a.type === 'reassign') {
         const from = { assigneeId: s.assigneeId, queue: s.queue };
         if (a.queue) s.queue = a.queue;
+        if (a.group) s.group = a.group;
         s.assigneeId = null;
         s.unassignedSince = now();
         emit('assigned', SYSTEM, { from, to: { assigneeId: null, queue: s.queue }, escalation, group: a.group ?? null });

@@ -62,3 +62,32 @@ it('should let people watch tickets they can see, and only those', async () => {
   expect((await customer.request('DELETE', `/api/tickets/${t.body.id}/watchers/${customer.user!.id}`)).status).toBe(204);
   expect((await agent.get(`/api/tickets/${t.body.id}/watchers`)).body.items).toHaveLength(1);
 });
+
+it('should relate tickets both ways and merge a duplicate into its original', async () => {
+  const original = await agent.post('/api/tickets', { type: 'incident', title: unique('Wifi down 3rd floor'), priority: 'high' });
+  const dup = await customer.post('/api/tickets', { type: 'incident', title: unique('no wifi'), priority: 'medium' });
+  const other = await agent.post('/api/tickets', { type: 'service_request', title: unique('new access point'), priority: 'low' });
+  expect((await agent.post(`/api/tickets/${original.body.id}/links`, { ticketId: other.body.id, relation: 'related' })).status).toBe(200);
+  expect((await agent.get(`/api/tickets/${other.body.id}`)).body.links).toEqual([{ kind: 'related', ticketId: original.body.id, number: original.body.number }]);
+
+  const merged = await agent.post(`/api/tickets/${dup.body.id}/links`, { ticketId: original.body.id, relation: 'duplicate' });
+  expect(merged.status).toBe(200);
+  expect(merged.body).toMatchObject({ state: 'closed', stateCategory: 'closed' });
+  expect((await agent.get(`/api/tickets/${original.body.id}`)).body.links).toEqual(
+    expect.arrayContaining([{ kind: 'duplicated_by', ticketId: dup.body.id, number: dup.body.number }]),
+  );
+  const seen = await customer.get(`/api/tickets/${dup.body.id}/timeline`);
+  expect(seen.body.items.find((e: { data: { transition?: string } }) => e.data.transition === 'merge').data).toMatchObject({ into: original.body.number, to: 'closed' });
+  expect((await agent.post(`/api/tickets/${dup.body.id}/links`, { ticketId: other.body.id, relation: 'duplicate' })).status).toBe(409);
+});
+
+it('should assign a ticket to a group and filter by it', async () => {
+  const key = unique('desk').replace(/-/g, '_');
+  expect((await admin.post('/api/groups', { key, name: 'Desk' })).status).toBe(201);
+  const t = await agent.post('/api/tickets', { type: 'incident', title: unique('group me'), priority: 'low' });
+  const res = await agent.post(`/api/tickets/${t.body.id}/assign`, { assigneeId: null, group: key });
+  expect(res.status).toBe(200);
+  expect(res.body.assignedGroup).toBe(key);
+  expect((await agent.post(`/api/tickets/${t.body.id}/assign`, { assigneeId: null, group: 'no_such_group' })).status).toBe(422);
+  expect((await agent.get(`/api/tickets?assignedGroup=${key}`)).body.items.map((x: { id: string }) => x.id)).toEqual([t.body.id]);
+});

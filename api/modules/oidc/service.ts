@@ -128,7 +128,8 @@ export class OidcService {
       claims = { ...idClaims };
       if (configuration.serverMetadata().userinfo_endpoint) {
         const info = await client.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
-        claims = { ...info, ...Object.fromEntries(Object.entries(idClaims).filter(([k]) => ['sub', 'iss', 'aud', 'nonce'].includes(k))) };
+        // fetchUserInfo checks the subject matches the ID token; the provider's fresher userinfo wins otherwise.
+        claims = { ...idClaims, ...info, sub: idClaims.sub };
       }
     } catch (err) {
       if (err instanceof ProblemError) throw err;

@@ -16,6 +16,7 @@ export interface TicketRow {
   state_category: string;
   queue: string | null;
   assignee_id: string | null;
+  assigned_group: string | null;
   requester_id: string;
   organisation_id: string | null;
   definition_key: string;
@@ -53,6 +54,7 @@ export interface ListFilter {
   priority?: string;
   queue?: string;
   assigneeId?: string;
+  assignedGroup?: string;
   requesterId?: string;
 }
 
@@ -64,7 +66,7 @@ export interface Cursor {
 
 /** Every column but the search vector, which only filters. */
 const COLUMNS_SQL = `t.id, t.number, t.type, t.title, t.description, t.priority, t.priority_order, t.state, t.state_category, t.queue,
-  t.assignee_id, t.requester_id, t.organisation_id, t.definition_key, t.definition_version, t.fields, t.links, t.sla, t.sla_status,
+  t.assignee_id, t.assigned_group, t.requester_id, t.organisation_id, t.definition_key, t.definition_version, t.fields, t.links, t.sla, t.sla_status,
   t.sla_due_at, t.last_seq, t.created_at, t.updated_at, t.resolved_at, t.closed_at`;
 
 const COLUMNS: Record<Exclude<keyof ListFilter, 'q' | 'slaStatus'>, string> = {
@@ -75,6 +77,7 @@ const COLUMNS: Record<Exclude<keyof ListFilter, 'q' | 'slaStatus'>, string> = {
   priority: 'priority',
   queue: 'queue',
   assigneeId: 'assignee_id',
+  assignedGroup: 'assigned_group',
   requesterId: 'requester_id',
 };
 
@@ -131,6 +134,10 @@ export class TicketRepository {
         [id],
       );
     return u ? { id: u.id, email: u.email, name: u.name, role: u.role, locale: u.locale, organisationId: u.organisation_id, via: 'session', csrfToken: '' } : null;
+  }
+
+  async groupExists(key: string): Promise<boolean> {
+    return (await this.em.fork().execute('select 1 from groups where key = ?', [key])).length > 0;
   }
 
   async isStaff(userId: string): Promise<boolean> {

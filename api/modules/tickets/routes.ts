@@ -19,7 +19,7 @@ import {
   type ListTicketsQuery,
   type TransitionBody,
 } from './schemas';
-import type { TicketService } from './service';
+import type { LinkRelation, TicketService } from './service';
 import type { CollaborationService } from './collaboration';
 import { bulkBody, savedViewBody, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
 
@@ -108,28 +108,29 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
     responses: { 200: { description: 'Timeline', schema: timelineSchema }, ...problems },
     handler: async ({ params, user }) => ({ body: { items: await tickets.timeline(user, params.id) } }),
   });
-  table.add<{ ticketId: string; relation?: 'problem' | 'child' }>({
+  table.add<{ ticketId: string; relation?: LinkRelation }>({
     method: 'post',
     path: '/api/tickets/:id/links',
-    summary: "Link two tickets both ways: a problem and an incident (relation 'problem', the default) or this ticket as parent of ticketId (relation 'child')",
+    summary:
+      "Link two tickets both ways: a problem and an incident ('problem', the default), this ticket as parent of ticketId ('child'), 'related', or 'duplicate' (this ticket merges into ticketId and closes)",
     tag: 'tickets',
     auth: 'user',
     body: {
       type: 'object',
       required: ['ticketId'],
       additionalProperties: false,
-      properties: { ticketId: { type: 'string', format: 'uuid' }, relation: { type: 'string', enum: ['problem', 'child'], default: 'problem' } },
+      properties: { ticketId: { type: 'string', format: 'uuid' }, relation: { type: 'string', enum: ['problem', 'child', 'related', 'duplicate'], default: 'problem' } },
     },
     responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Already linked or finished' }, 422: { description: 'Tickets that cannot be linked that way' }, ...problems },
     handler: async ({ params, user, body }) => ({ body: await tickets.link(user, params.id, body.ticketId, body.relation ?? 'problem') }),
   });
-  table.add<unknown, { relation?: 'problem' | 'child' }>({
+  table.add<unknown, { relation?: LinkRelation }>({
     method: 'delete',
     path: '/api/tickets/:id/links/:otherId',
     summary: 'Remove a link',
     tag: 'tickets',
     auth: 'user',
-    query: { type: 'object', additionalProperties: false, properties: { relation: { type: 'string', enum: ['problem', 'child'] } } },
+    query: { type: 'object', additionalProperties: false, properties: { relation: { type: 'string', enum: ['problem', 'child', 'related'] } } },
     responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Not linked' }, ...problems },
     handler: async ({ params, user, query }) => ({ body: await tickets.link(user, params.id, params.otherId, query.relation ?? 'problem', true) }),
   });

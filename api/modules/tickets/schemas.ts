@@ -34,6 +34,7 @@ export const listTicketsQuery = {
     priority,
     queue: { type: 'string', maxLength: 63 },
     assigneeId: { type: 'string', format: 'uuid' },
+    assignedGroup: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
     requesterId: { type: 'string', format: 'uuid' },
     organisationId: { type: 'string', format: 'uuid' },
     slaStatus: { type: 'string', enum: ['ok', 'warning', 'breached'] },
@@ -89,6 +90,7 @@ export const ticketSchema = {
     stateCategory: { type: 'string' },
     queue: { type: ['string', 'null'] },
     assigneeId: { type: ['string', 'null'] },
+    assignedGroup: { type: ['string', 'null'] },
     requesterId: { type: 'string' },
     organisationId: { type: ['string', 'null'] },
     definition: { type: 'object', properties: { key: { type: 'string' }, version: { type: 'integer' } } },
@@ -158,6 +160,7 @@ export const assignBody = {
   properties: {
     assigneeId: { type: ['string', 'null'], format: 'uuid' },
     queue: { type: ['string', 'null'], pattern: '^[a-z][a-z0-9_]{0,62}$' },
+    group: { type: ['string', 'null'], pattern: '^[a-z][a-z0-9_]{0,62}$' },
   },
 } as const;
 export type AssignBody = FromSchema<typeof assignBody>;

@@ -67,6 +67,9 @@ function decodeCursor(s: string): Cursor {
   throw unprocessable('cursor is not one this API returned', [{ pointer: '/query/cursor', message: 'invalid cursor' }], 'invalid-cursor');
 }
 
+/** problem: a problem and an incident; child: ticketId becomes a child of this ticket; related: both ways; duplicate: this ticket merges into ticketId. */
+export type LinkRelation = 'problem' | 'child' | 'related' | 'duplicate';
+
 export class TicketService {
   constructor(
     private readonly repo: TicketRepository,
@@ -150,6 +153,7 @@ export class TicketService {
               state: s0.name,
               stateCategory: s0.category,
               assigneeId: null,
+              assignedGroup: null,
               definitionKey: def.key,
               definitionVersion: stored.version,
               links: [],
@@ -231,10 +235,15 @@ export class TicketService {
     if (body.queue && !(await this.queues.exists(body.queue))) {
       throw unprocessable(`unknown queue '${body.queue}'`, [{ pointer: '/queue', message: 'unknown queue' }], 'unknown-queue');
     }
+    if (body.group && !(await this.repo.groupExists(body.group))) {
+      throw unprocessable(`unknown group '${body.group}'`, [{ pointer: '/group', message: 'unknown group' }], 'unknown-group');
+    }
     try {
       const p = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
-        .executeUpdate(assignUpdate, { args: [{ assigneeId: body.assigneeId, ...(body.queue !== undefined ? { queue: body.queue } : {}), actor: actorOf(user) }] });
+        .executeUpdate(assignUpdate, {
+          args: [{ assigneeId: body.assigneeId, ...(body.queue !== undefined ? { queue: body.queue } : {}), ...(body.group !== undefined ? { group: body.group } : {}), actor: actorOf(user) }],
+        });
       return this.labelled(presentProjection(p));
     } catch (err) {
       throw toProblem(err) ?? err;
@@ -257,13 +266,21 @@ export class TicketService {
    * Links two tickets both ways: a problem and an incident (the problem tells its incidents when it is resolved),
    * or a parent and a child (the parent cannot finish before its children).
    */
-  async link(user: AuthUser, id: string, otherId: string, relation: 'problem' | 'child', unlink = false): Promise<TicketView> {
+  async link(user: AuthUser, id: string, otherId: string, relation: LinkRelation, unlink = false): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents link tickets');
     const [a, b] = await Promise.all([this.visibleRow(user, id), this.visibleRow(user, otherId)]);
     let first: { row: typeof a; link: TicketLink };
     let second: { row: typeof a; link: TicketLink };
-    if (relation === 'child') {
-      if (a.id === b.id) throw unprocessable('a ticket cannot be its own child', [{ pointer: '/ticketId', message: 'same ticket' }], 'invalid-link');
+    if (a.id === b.id) throw unprocessable('a ticket cannot be linked to itself', [{ pointer: '/ticketId', message: 'same ticket' }], 'invalid-link');
+    if (relation === 'related') {
+      first = { row: a, link: { kind: 'related', ticketId: b.id, number: b.number } };
+      second = { row: b, link: { kind: 'related', ticketId: a.id, number: a.number } };
+    } else if (relation === 'duplicate') {
+      // The original records the duplicate first; the duplicate then merges (closes) itself into it.
+      if (unlink) throw conflict('a merge cannot be undone; reopen the duplicate instead', 'merge-final');
+      first = { row: b, link: { kind: 'duplicated_by', ticketId: a.id, number: a.number } };
+      second = { row: a, link: { kind: 'duplicate_of', ticketId: b.id, number: b.number } };
+    } else if (relation === 'child') {
       if (!unlink && (b.state_category === 'resolved' || b.state_category === 'closed')) throw conflict(`${b.number} is already ${b.state}`, 'ticket-finished');
       first = { row: a, link: { kind: 'child', ticketId: b.id, number: b.number } };
       second = { row: b, link: { kind: 'parent', ticketId: a.id, number: a.number } };
