@@ -22,6 +22,8 @@ import { ticketRoutes } from './modules/tickets/routes';
 import { TicketRepository } from './modules/tickets/repository';
 import { TicketService } from './modules/tickets/service';
 import { CollaborationService } from './modules/tickets/collaboration';
+import { attachmentRoutes } from './modules/attachments/routes';
+import { AttachmentService } from './modules/attachments/service';
 import { docsPage } from './docs';
 import { userRoutes } from './modules/users/routes';
 import { queueRoutes } from './modules/queues/routes';
@@ -45,6 +47,10 @@ export interface AppDeps {
   sessionTtlHours: number;
   secureCookies: boolean;
   version: string;
+  /** Requests per minute and client address on public routes (login, password reset, SSO). */
+  publicRateLimit: number;
+  /** Where attachment files are stored (content-addressed). */
+  attachmentsDir: string;
   /** OpenID Connect single sign-on; off when absent. */
   oidc?: OidcRouteOptions['oidc'];
 }
@@ -75,6 +81,7 @@ export function createApp(deps: AppDeps): App {
   const audit = new AuditService(deps.em);
   const routes = new RouteTable(({ user, action, target, ctx }) =>
     audit.record({ user, action, target, outcome: 'allowed', status: ctx.status, ip: ctx.ip, requestId: ctx.state.requestId }),
+    deps.publicRateLimit,
   );
   const auth = new AuthService(deps.em, deps.sessionTtlHours);
   const tokens = new TokenService(deps.em);
@@ -124,7 +131,9 @@ export function createApp(deps: AppDeps): App {
   });
 
   koa.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
+    // Attachment uploads carry the file's own type; every other write is JSON.
+    const upload = ctx.method === 'POST' && /^\/api\/tickets\/[^/]+\/attachments$/.test(ctx.path);
+    if (!upload && ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
       throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json');
     }
     await next();
@@ -136,6 +145,7 @@ export function createApp(deps: AppDeps): App {
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets));
+  attachmentRoutes(routes, new AttachmentService(deps.em, tickets, deps.attachmentsDir));
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
   userRoutes(routes, auth);
   queueRoutes(routes, queues);

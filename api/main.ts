@@ -1,5 +1,6 @@
 // The API process: migrates and seeds the database (once across replicas), then serves HTTP until SIGTERM/SIGINT.
 import { Client, Connection } from '@temporalio/client';
+import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     log,
     webDist: config.webDist,
+    attachmentsDir: path.join(config.dataDir, 'attachments'),
+    publicRateLimit: config.publicRateLimitPerMinute,
     sessionTtlHours: config.sessionTtlHours,
     secureCookies: process.env.SECURE_COOKIES === 'true',
     version: pkg.version,

@@ -18,6 +18,8 @@ export interface Config {
   toolsDir: string;
   webDist: string;
   sessionTtlHours: number;
+  /** Requests per minute and client address on the public routes. */
+  publicRateLimitPerMinute: number;
   /** Public URL of the Temporal Web UI, for links from the console. */
   temporalUiUrl: string | undefined;
   /** OpenID Connect single sign-on; undefined when OIDC_ISSUER is unset. */
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     toolsDir: path.resolve(env.GUICHET_TOOLS_DIR || path.join(root, '.tools')),
     webDist: path.resolve(env.WEB_DIST || path.join(root, 'web', 'dist')),
     sessionTtlHours: int(env.SESSION_TTL_HOURS, 12, 'SESSION_TTL_HOURS'),
+    publicRateLimitPerMinute: int(env.PUBLIC_RATE_LIMIT_PER_MINUTE, 120, 'PUBLIC_RATE_LIMIT_PER_MINUTE'),
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
   };

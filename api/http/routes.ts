@@ -2,7 +2,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { check } from './validation';
-import { ProblemError, unauthorized } from './problem';
+import { ProblemError, tooMany, unauthorized } from './problem';
+import { RateLimiter } from './rate-limit';
 import type { AuthUser, TokenScope } from '../modules/auth/types';
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 1, write: 2, admin: 3 };
@@ -46,13 +47,24 @@ export class RouteTable {
   readonly specs: RouteSpec<any, any>[] = [];
   readonly router = new Router();
 
-  /** Called after every successful admin-scope change, for the audit log. */
-  constructor(private readonly audit?: AuditHook) {}
+  private readonly publicLimiter: RateLimiter;
+
+  /** `audit` is called after every successful admin-scope change; public routes (but health) are limited per address and minute. */
+  constructor(
+    private readonly audit?: AuditHook,
+    publicPerMinute = 120,
+  ) {
+    this.publicLimiter = new RateLimiter(publicPerMinute, 60_000);
+  }
 
   add<B = unknown, Q = unknown>(spec: RouteSpec<B, Q>): void {
     this.specs.push(spec);
     this.router[spec.method](spec.path, async (ctx) => {
       const user = ctx.state.user as AuthUser | undefined;
+      if (spec.auth === 'public' && spec.tag !== 'health') {
+        const wait = this.publicLimiter.hit(ctx.ip);
+        if (wait) throw tooMany('too many requests from this address, slow down', wait);
+      }
       if (spec.auth === 'user' && !user) throw unauthorized();
       const needed = spec.scope ?? (spec.method === 'get' ? 'read' : 'write');
       if (user?.via === 'token' && SCOPE_RANK[user.tokenScope!] < SCOPE_RANK[needed]) {
@@ -62,8 +74,10 @@ export class RouteTable {
       const query = spec.query ? check<Q>(spec.query, { ...ctx.query }, 'query') : (undefined as Q);
       const reply = await spec.handler({ body, query, params: ctx.params, user: user as AuthUser, ctx });
       for (const [k, v] of Object.entries(reply.headers ?? {})) ctx.set(k, v);
-      ctx.status = reply.status ?? (reply.body === undefined ? 204 : 200);
-      if (reply.body !== undefined) ctx.body = reply.body;
+      if (reply.body !== undefined || reply.status !== undefined || ctx.body === undefined) {
+        ctx.status = reply.status ?? (reply.body === undefined ? 204 : 200);
+        if (reply.body !== undefined) ctx.body = reply.body;
+      }
       if (needed === 'admin' && spec.method !== 'get' && user && this.audit) {
         await this.audit({ user, action: `${spec.method.toUpperCase()} ${spec.path}`, target: ctx.path, ctx });
       }

@@ -1,6 +1,6 @@
 // Single sign-on end to end: a real OpenID Connect provider, a desk configured for it, and real Chromium walking the login, consent and callback.
 import pg from 'pg';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response as PageResponse } from 'playwright-core';
 import { freePort } from '../../platform/servers/ports';
 import { launchBrowser, UI_TIMEOUT_MS } from '../support/browser';
 import { startDesk, type Desk } from '../support/desk';
@@ -66,11 +66,9 @@ async function freshContext(): Promise<BrowserContext> {
 /** Walks desk → provider login form → consent → desk callback; returns the page and the callback's response. */
 async function ssoLogin(context: BrowserContext, login: string, redirect?: string): Promise<{ page: Page; callback: { status: number; type: string; body: string } }> {
   const page = await context.newPage();
-  let callback: { status: number; type: string; body: string } | undefined;
-  page.on('response', async (r) => {
-    if (r.url().startsWith(`${desk.url}/api/auth/oidc/callback`)) {
-      callback = { status: r.status(), type: r.headers()['content-type'] ?? '', body: r.status() >= 300 && r.status() < 400 ? '' : await r.text().catch(() => '') };
-    }
+  let response: PageResponse | undefined;
+  page.on('response', (r) => {
+    if (r.url().startsWith(`${desk.url}/api/auth/oidc/callback`)) response = r;
   });
   await page.goto(`${desk.url}/api/auth/oidc/login${redirect ? `?redirect=${encodeURIComponent(redirect)}` : ''}`);
   for (let step = 0; step < 5 && page.url().startsWith(provider.issuer); step += 1) {
@@ -87,7 +85,9 @@ async function ssoLogin(context: BrowserContext, login: string, redirect?: strin
   }
   await page.waitForURL((url) => url.href.startsWith(desk.url));
   await page.waitForLoadState();
-  if (!callback) throw new Error(`never reached the desk callback; at ${page.url()}`);
+  if (!response) throw new Error(`never reached the desk callback; at ${page.url()}`);
+  const status = response.status();
+  const callback = { status, type: response.headers()['content-type'] ?? '', body: status >= 300 && status < 400 ? '' : await response.text() };
   return { page, callback };
 }
 

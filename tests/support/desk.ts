@@ -11,8 +11,9 @@ export interface Desk {
   stop(): Promise<void>;
 }
 
-export async function startDesk(opts: { taskQueue: string }): Promise<Desk> {
-  const port = await freePort();
+/** `env` adds to or overrides the desk's environment (e.g. single sign-on settings). */
+export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessEnv }): Promise<Desk> {
+  const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -21,6 +22,9 @@ export async function startDesk(opts: { taskQueue: string }): Promise<Desk> {
     LOG_LEVEL: process.env.TEST_SERVER_LOGS ? 'info' : 'warn',
     ADMIN_EMAIL: 'admin@guichet.test',
     ADMIN_PASSWORD: 'admin-password-for-tests',
+    // Every test logs in from 127.0.0.1; the limiter itself is unit-tested.
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+    ...opts.env,
   };
   const stdio = process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore';
   const api = spawnTs('api', 'api/main.ts', env, { stdio });

@@ -1,0 +1,74 @@
+// Attachments over HTTP: upload the raw file (Content-Type is its type, ?filename= its name), list a ticket's files, download one.
+import type { RouteTable } from '../../http/routes';
+import type { AttachmentService } from './service';
+
+const attachmentSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    filename: { type: 'string' },
+    contentType: { type: 'string' },
+    size: { type: 'integer' },
+    visibility: { type: 'string' },
+    url: { type: 'string' },
+  },
+} as const;
+
+export function attachmentRoutes(table: RouteTable, attachments: AttachmentService): void {
+  table.add<unknown, { filename: string; visibility?: 'public' | 'internal' }>({
+    method: 'post',
+    path: '/api/tickets/:id/attachments',
+    summary: 'Attach a file: send its bytes as the body with its Content-Type, its name in ?filename= (10 MiB at most)',
+    tag: 'attachments',
+    auth: 'user',
+    query: {
+      type: 'object',
+      required: ['filename'],
+      additionalProperties: false,
+      properties: { filename: { type: 'string', minLength: 1, maxLength: 255 }, visibility: { type: 'string', enum: ['public', 'internal'], default: 'public' } },
+    },
+    responses: {
+      201: { description: 'Stored', schema: attachmentSchema },
+      413: { description: 'Too large' },
+      415: { description: 'Type not accepted' },
+      404: { description: 'No such ticket visible to the caller' },
+    },
+    handler: async ({ user, params, query, ctx }) => {
+      const length = ctx.get('content-length');
+      const stored = await attachments.upload(user, params.id, {
+        filename: query.filename,
+        contentType: ctx.get('content-type') || 'application/octet-stream',
+        visibility: query.visibility ?? 'public',
+        body: ctx.req,
+        declaredLength: length ? Number(length) : undefined,
+      });
+      return { status: 201, body: stored };
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id/attachments',
+    summary: "A ticket's attachments (customers see public files only)",
+    tag: 'attachments',
+    auth: 'user',
+    responses: { 200: { description: 'Attachments', schema: { type: 'object', properties: { items: { type: 'array', items: attachmentSchema } } } } },
+    handler: async ({ user, params }) => ({ body: { items: await attachments.list(user, params.id) } }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/attachments/:id',
+    summary: 'Download an attachment',
+    tag: 'attachments',
+    auth: 'user',
+    responses: { 200: { description: 'The file' }, 404: { description: 'No such attachment visible to the caller' } },
+    handler: async ({ user, params, ctx }) => {
+      const { meta, stream } = await attachments.open(user, params.id);
+      ctx.type = meta.contentType;
+      ctx.set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.filename)}`);
+      ctx.set('Content-Length', String(meta.size));
+      ctx.set('Cache-Control', 'private, no-store');
+      ctx.body = stream;
+      return {};
+    },
+  });
+}

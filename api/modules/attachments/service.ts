@@ -1,0 +1,153 @@
+// Ticket attachments: bytes on disk, content-addressed by SHA-256 outside the database rows; type and size limits; visible only to who may see the ticket (and, for internal files, to agents).
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badRequest, forbidden, notFound, ProblemError } from '../../http/problem';
+import type { AuthUser } from '../auth/types';
+import type { TicketService } from '../tickets/service';
+
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+export const ALLOWED_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/zip',
+  'application/json',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+]);
+
+/** A file name safe to store and to send back: no directories, no control or reserved characters, bounded length. */
+export function safeFilename(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^\.+/, '').trim();
+  return cleaned.slice(0, 200);
+}
+
+interface AttachmentRow {
+  id: string;
+  ticket_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  visibility: 'public' | 'internal';
+  uploaded_by: string;
+  created_at: Date | string;
+}
+
+const present = (r: AttachmentRow) => ({
+  id: r.id,
+  ticketId: r.ticket_id,
+  filename: r.filename,
+  contentType: r.content_type,
+  size: r.size,
+  visibility: r.visibility,
+  uploadedBy: r.uploaded_by,
+  createdAt: new Date(r.created_at).toISOString(),
+  url: `/api/attachments/${r.id}`,
+});
+
+export class AttachmentService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tickets: TicketService,
+    private readonly dir: string,
+  ) {
+    fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
+  }
+
+  private blobPath(sha256: string): string {
+    return path.join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  async upload(user: AuthUser, ticketId: string, input: { filename: string; contentType: string; visibility: 'public' | 'internal'; body: Readable; declaredLength?: number }) {
+    await this.tickets.get(user, ticketId);
+    if (user.role === 'customer' && input.visibility === 'internal') throw forbidden('customers attach public files only');
+    const filename = safeFilename(input.filename);
+    if (!filename) throw badRequest('a file name is required', [{ pointer: '/query/filename', message: 'empty or invalid file name' }]);
+    const type = input.contentType.split(';')[0].trim().toLowerCase();
+    if (!ALLOWED_TYPES.has(type)) {
+      throw new ProblemError(415, 'attachment-type-refused', 'Unsupported media type', `files of type '${type}' are not accepted`, [{ pointer: '/headers/content-type', message: 'type not allowed' }]);
+    }
+    if (input.declaredLength !== undefined && input.declaredLength > MAX_ATTACHMENT_BYTES) throw tooLarge();
+
+    const tmp = path.join(this.dir, 'tmp', randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const out = fs.createWriteStream(tmp, { flags: 'wx' });
+        input.body.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ATTACHMENT_BYTES) {
+            input.body.destroy();
+            out.destroy();
+            reject(tooLarge());
+            return;
+          }
+          hash.update(chunk);
+          out.write(chunk);
+        });
+        input.body.on('end', () => out.end());
+        input.body.on('error', reject);
+        out.on('finish', resolve);
+        out.on('error', reject);
+      });
+      if (size === 0) throw badRequest('the file is empty', [{ pointer: '/', message: 'empty body' }]);
+      const sha256 = hash.digest('hex');
+      const target = this.blobPath(sha256);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      if (fs.existsSync(target)) fs.rmSync(tmp);
+      else fs.renameSync(tmp, target);
+      const id = randomUUID();
+      const [row] = await this.em
+        .fork()
+        .execute<AttachmentRow[]>(
+          `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by) values (?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+          [id, ticketId, filename, type, size, sha256, input.visibility, user.id],
+        );
+      return present(row);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  async list(user: AuthUser, ticketId: string) {
+    await this.tickets.get(user, ticketId);
+    const rows = await this.em
+      .fork()
+      .execute<AttachmentRow[]>(
+        `select * from attachments where ticket_id = ? ${user.role === 'customer' ? `and visibility = 'public'` : ''} order by created_at`,
+        [ticketId],
+      );
+    return rows.map(present);
+  }
+
+  /** Not found rather than forbidden, so the URL of a file one may not see reveals nothing. */
+  async open(user: AuthUser, id: string) {
+    const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const [row] = valid ? await this.em.fork().execute<AttachmentRow[]>('select * from attachments where id = ?', [id]) : [];
+    if (!row || (user.role === 'customer' && row.visibility !== 'public')) throw notFound(`no attachment ${id}`);
+    await this.tickets.get(user, row.ticket_id).catch(() => {
+      throw notFound(`no attachment ${id}`);
+    });
+    return { meta: present(row), stream: fs.createReadStream(this.blobPath(row.sha256)) };
+  }
+}
+
+function tooLarge(): ProblemError {
+  return new ProblemError(413, 'attachment-too-large', 'Payload too large', `attachments are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
+}
