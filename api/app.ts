@@ -5,7 +5,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
-import { ProblemError } from './http/problem';
+import { ProblemError, unavailable } from './http/problem';
 import { RouteTable } from './http/routes';
 import { serveWeb } from './http/static';
 import { buildOpenApi } from './openapi';
@@ -63,9 +63,20 @@ export interface App {
 
 const BODY_LIMIT = '1mb';
 
+/** The database is away (refused, reset, shutting down): a retryable 503, not a 500. */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string; cause?: unknown };
+  if (!e) return false;
+  if (e.name === 'ConnectionException') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(e.code ?? '')) return true;
+  if (/ECONNREFUSED|Connection terminated|terminating connection|the database system is (starting up|shutting down)|timeout exceeded when trying to connect/i.test(e.message ?? '')) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
+}
+
 function problemFromUnknown(err: unknown): ProblemError {
   const mapped = toProblem(err);
   if (mapped) return mapped;
+  if (isDatabaseUnavailable(err)) return unavailable('the database is unreachable, retry shortly');
   const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
   // Koa and the body parser throw plain HTTP errors for malformed JSON, oversized or unsupported bodies.
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {

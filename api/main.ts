@@ -1,5 +1,5 @@
 // The API process: migrates and seeds the database (once across replicas), then serves HTTP until SIGTERM/SIGINT.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, requireServers } from '../platform/config';
@@ -27,7 +27,11 @@ async function main(): Promise<void> {
     await lock.end();
   }
 
-  const connection = await Connection.connect({ address: temporalAddress });
+  // Few quick retries: while Temporal is down the API must answer 503 promptly rather than hold requests for tens of seconds.
+  const connection = await Connection.connect({
+    address: temporalAddress,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
+  });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = createApp({
     em,
