@@ -77,6 +77,14 @@ function problemFromUnknown(err: unknown): ProblemError {
   const mapped = toProblem(err);
   if (mapped) return mapped;
   if (isDatabaseUnavailable(err)) return unavailable('the database is unreachable, retry shortly');
+  // A value PostgreSQL cannot read (a malformed id, date or number) is the client's mistake, never a 500.
+  const code = (err as { code?: string })?.code;
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {
+    return new ProblemError(400, 'invalid-value', 'Bad request', 'a value in the request is malformed', [{ pointer: '/', message: 'malformed value' }]);
+  }
+  // Races past a service's own checks (two creations of one key) end as conflicts, not 500s.
+  if (code === '23505') return new ProblemError(409, 'conflict', 'Conflict', 'this conflicts with an existing record');
+  if (code === '23503') return new ProblemError(422, 'unknown-reference', 'Unprocessable content', 'the request refers to something that does not exist');
   const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
   // Koa and the body parser throw plain HTTP errors for malformed JSON, oversized or unsupported bodies.
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {

@@ -1,5 +1,5 @@
 // Builds the OpenAPI 3.1 document from the route table, so the docs list exactly the routes the server serves.
-import type { RouteTable } from './http/routes';
+import { isUuidParam, type RouteTable } from './http/routes';
 
 const problemSchema = {
   type: 'object',
@@ -25,7 +25,12 @@ export function buildOpenApi(table: RouteTable, version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of table.specs) {
     const path = toOpenApiPath(r.path);
-    const pathParams = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const pathParams = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: isUuidParam(m[1]) ? { type: 'string', format: 'uuid' } : m[1] === 'seq' || m[1] === 'version' ? { type: 'integer', minimum: 1 } : { type: 'string' },
+    }));
     const responses: Record<string, unknown> = {};
     for (const [status, res] of Object.entries(r.responses)) {
       const isProblem = Number(status) >= 400;
@@ -38,7 +43,16 @@ export function buildOpenApi(table: RouteTable, version: string) {
             : {}),
       };
     }
-    if (r.body && !responses['400']) responses['400'] = { description: 'Invalid body', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    // The errors every route can give, from the shared middleware, documented once here so no status goes undocumented.
+    const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    const common: Record<string, string> = { '400': 'Invalid request', '503': 'PostgreSQL or Temporal unreachable; retry after Retry-After' };
+    if (r.auth === 'user') Object.assign(common, { '401': 'Not authenticated', '403': 'Not allowed (role, API-token scope or CSRF token)' });
+    else Object.assign(common, { '429': 'Too many requests from this address' });
+    if (pathParams.length) common['404'] = 'No such resource visible to the caller';
+    if (r.body || r.method === 'post') Object.assign(common, { '413': 'Body too large', '415': 'Unsupported media type' });
+    if (r.method !== 'get') common['409'] = 'Conflicts with the current state';
+    if (r.method !== 'get' || r.query) common['422'] = 'Semantically invalid';
+    for (const [status, description] of Object.entries(common)) responses[status] ??= problem(description);
     paths[path] ??= {};
     paths[path][r.method] = {
       summary: r.summary,

@@ -8,6 +8,10 @@ import type { AuthUser, TokenScope } from '../modules/auth/types';
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 1, write: 2, admin: 3 };
 
+/** By convention a path parameter named id or ending in Id is a UUID; anything else cannot name a resource. */
+export const isUuidParam = (name: string) => name === 'id' || name.endsWith('Id');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AuditHook {
   (entry: { user: AuthUser; action: string; target: string; ctx: Context }): Promise<void>;
 }
@@ -66,6 +70,11 @@ export class RouteTable {
         if (wait) throw tooMany('too many requests from this address, slow down', wait);
       }
       if (spec.auth === 'user' && !user) throw unauthorized();
+      for (const [name, value] of Object.entries(ctx.params as Record<string, string>)) {
+        if ((isUuidParam(name) && !UUID.test(value)) || value.includes('\u0000')) {
+          throw new ProblemError(404, 'not-found', 'Not found', `no resource with ${name} '${value.replace(/\u0000/g, '\\0')}'`);
+        }
+      }
       const needed = spec.scope ?? (spec.method === 'get' ? 'read' : 'write');
       if (user?.via === 'token' && SCOPE_RANK[user.tokenScope!] < SCOPE_RANK[needed]) {
         throw new ProblemError(403, 'insufficient-scope', 'Forbidden', `this API token has scope '${user.tokenScope}'; ${spec.method.toUpperCase()} ${spec.path} needs '${needed}'`);

@@ -24,8 +24,26 @@ function toFieldErrors(errors: ErrorObject[], root: string): FieldError[] {
   });
 }
 
+/** PostgreSQL text cannot hold NUL characters: find them anywhere in the input so they are refused up front. */
+function nulPointers(value: unknown, pointer: string, out: string[]): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out.push(pointer || '/');
+  } else if (Array.isArray(value)) value.forEach((v, i) => nulPointers(v, `${pointer}/${i}`, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) out.push(pointer || '/');
+      nulPointers(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
+    }
+  }
+  return out;
+}
+
 /** Returns the value typed by its schema, or throws a 400 problem naming every bad field. */
 export function check<T>(schema: object, value: unknown, where: 'body' | 'query'): T {
+  const nul = nulPointers(value, where === 'query' ? '/query' : '', []);
+  if (nul.length) {
+    throw badRequest(`invalid ${where}: NUL characters are not allowed`, nul.map((pointer) => ({ pointer, message: 'contains a NUL character' })), 'invalid-request');
+  }
   let validate = cache.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);

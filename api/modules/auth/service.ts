@@ -140,6 +140,10 @@ export class AuthService {
     });
   }
 
+  async organisationExists(id: string): Promise<boolean> {
+    return (await this.em.fork().execute('select 1 from organisations where id = ?', [id])).length > 0;
+  }
+
   async emailExists(email: string): Promise<boolean> {
     return (await this.em.fork().execute('select 1 from users where email = lower(?)', [email])).length > 0;
   }

@@ -57,7 +57,13 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     summary: 'One version of a definition',
     tag: 'definitions',
     auth: 'user',
-    responses: { 200: { description: 'The definition document', schema: definitionSchema }, 404: { description: 'No such version' } },
+    responses: {
+      200: {
+        description: 'The definition document with its version and status',
+        schema: { type: 'object', required: ['key', 'version', 'status'], properties: { ...definitionSchema.properties, version: { type: 'integer' }, status: { type: 'string', enum: ['draft', 'published'] } } },
+      },
+      404: { description: 'No such version' },
+    },
     handler: async ({ params, user }) => {
       if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
       const found = await defs.get(params.key, Number(params.version));

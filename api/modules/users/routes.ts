@@ -1,7 +1,7 @@
 // User administration over HTTP (admins only): create accounts and list them.
 import type { FromSchema } from 'json-schema-to-ts';
 import type { RouteTable } from '../../http/routes';
-import { conflict, forbidden } from '../../http/problem';
+import { conflict, forbidden, unprocessable } from '../../http/problem';
 import type { AuthService } from '../auth/service';
 import type { AuthUser } from '../auth/types';
 
@@ -38,10 +38,13 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     auth: 'user',
     scope: 'admin',
     body: createUserBody,
-    responses: { 201: { description: 'Created', schema: userSchema }, 403: { description: 'Not an admin' }, 409: { description: 'Email already used' } },
+    responses: { 201: { description: 'Created', schema: userSchema }, 403: { description: 'Not an admin' }, 409: { description: 'Email already used' }, 422: { description: 'Unknown organisation' } },
     handler: async ({ body, user }) => {
       requireAdmin(user);
       if (await auth.emailExists(body.email)) throw conflict(`an account already uses ${body.email}`, 'email-taken');
+      if (body.organisationId && !(await auth.organisationExists(body.organisationId))) {
+        throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
+      }
       const id = await auth.createUser({ ...body, locale: body.locale ?? 'en' });
       return { status: 201, body: { id, email: body.email.toLowerCase(), name: body.name, role: body.role, locale: body.locale ?? 'en' } };
     },

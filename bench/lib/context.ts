@@ -1,0 +1,126 @@
+// What every benchmark shares: embedded PostgreSQL and the Temporal dev server in a temp dir (or DATABASE_URL / TEMPORAL_ADDRESS),
+// a desk (real API + worker child processes), an admin session, a pg pool, a Temporal client and an in-process worker for the baseline workflows.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/servers/postgres';
+import { startTemporalDevServer, type TemporalDevServer } from '../../platform/servers/temporal';
+import { ROOT } from '../../platform/processes';
+import { startDesk, type Desk } from '../../tests/support/desk';
+import { ADMIN, Session } from '../../tests/support/http';
+import { log } from './load';
+
+export type Scale = 'default' | 'full';
+
+export interface BenchContext {
+  scale: Scale;
+  full: boolean;
+  startedAt: Date;
+  desk: Desk;
+  admin: Session;
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  /** Started by the bench (false when DATABASE_URL / TEMPORAL_ADDRESS pointed elsewhere). */
+  ownServers: { postgres: boolean; temporal: boolean };
+  pool: pg.Pool;
+  temporal: Client;
+  /** Task queue of the in-process worker that runs bench/empty-workflow.ts. */
+  baselineTaskQueue: string;
+  machine: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+export const DESK_TASK_QUEUE = 'guichet-bench';
+
+export async function startContext(scale: Scale): Promise<BenchContext> {
+  const startedAt = new Date();
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log(`teardown step failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  try {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-bench-'));
+    // As root, embedded PostgreSQL runs as the postgres user, which must traverse the data dir.
+    fs.chmodSync(dataDir, 0o755);
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const serverLog = process.env.BENCH_SERVER_LOGS ? (l: string) => process.stderr.write(l + '\n') : () => {};
+
+    const ownServers = { postgres: !process.env.DATABASE_URL, temporal: !process.env.TEMPORAL_ADDRESS };
+    if (ownServers.postgres) {
+      log(`starting embedded PostgreSQL in ${dataDir}`);
+      const pgServer: EmbeddedPostgresHandle = await startEmbeddedPostgres(dataDir, undefined, serverLog);
+      cleanups.push(() => pgServer.stop());
+      process.env.DATABASE_URL = pgServer.url;
+    }
+    if (ownServers.temporal) {
+      log('starting the Temporal dev server');
+      const temporalServer: TemporalDevServer = await startTemporalDevServer({
+        toolsDir: process.env.GUICHET_TOOLS_DIR || path.join(ROOT, '.tools'),
+        dataDir,
+        namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+        log: serverLog,
+      });
+      cleanups.push(() => temporalServer.stop());
+      process.env.TEMPORAL_ADDRESS = temporalServer.address;
+    }
+    const databaseUrl = process.env.DATABASE_URL!;
+    const temporalAddress = process.env.TEMPORAL_ADDRESS!;
+    const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+
+    log('starting the desk (API + worker child processes)');
+    const desk = await startDesk({ taskQueue: DESK_TASK_QUEUE });
+    cleanups.push(() => desk.stop());
+    const admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 40 });
+    cleanups.push(() => pool.end());
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    cleanups.push(() => connection.close());
+    const temporal = new Client({ connection, namespace });
+
+    const baselineTaskQueue = `bench-baseline-${process.pid}`;
+    log('bundling the baseline workflows and starting their in-process worker');
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    cleanups.push(() => nativeConnection.close());
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace,
+      taskQueue: baselineTaskQueue,
+      workflowsPath: path.resolve(import.meta.dirname, '..', 'empty-workflow.ts'),
+      maxConcurrentWorkflowTaskExecutions: 200,
+      maxCachedWorkflows: 10_000,
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+
+    const cpus = os.cpus();
+    const machine = {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model,
+      totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      postgres: ownServers.postgres ? 'embedded' : 'external (DATABASE_URL)',
+      temporal: ownServers.temporal ? 'temporal CLI dev server (SQLite)' : 'external (TEMPORAL_ADDRESS)',
+    };
+    return { scale, full: scale === 'full', startedAt, desk, admin, databaseUrl, temporalAddress, namespace, ownServers, pool, temporal, baselineTaskQueue, machine, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
