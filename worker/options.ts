@@ -10,6 +10,8 @@ export function workerOptions(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerO
     // Workflow sources import JSON defaults only through types; node: modules must never enter the sandbox.
     bundlerOptions: { ignoreModules: [] },
     maxConcurrentWorkflowTaskExecutions: 200,
-    maxCachedWorkflows: 10_000,
+    // An open ticket held in cache costs about 350 KiB of RSS (bench/worker-memory.ts); 3000 bounds the worker near
+    // 1.5 GiB however many tickets are open, the rest replaying from history when their next task comes.
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) || 3000,
   };
 }

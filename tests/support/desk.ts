@@ -7,7 +7,12 @@ export interface Desk {
   env: NodeJS.ProcessEnv;
   api: Child;
   worker: Child;
+  /** Replaces the worker handle with a new worker process. */
   startWorker(): Promise<Child>;
+  /** Another worker on the same task queue, stopped with the desk unless stopped before. */
+  addWorker(): Promise<Child>;
+  /** Replaces the API process (same port) with a new one. */
+  startApi(): Promise<Child>;
   stop(): Promise<void>;
 }
 
@@ -29,14 +34,30 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
   const stdio = process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore';
   const api = spawnTs('api', 'api/main.ts', env, { stdio });
   let worker = spawnTs('worker', 'worker/main.ts', env, { stdio });
+  let api_ = api;
+  const extra: Child[] = [];
   await Promise.all([api.ready, worker.ready]);
   await waitForPort(port, 10_000);
   const desk: Desk = {
     url: `http://127.0.0.1:${port}`,
     env,
-    api,
+    get api() {
+      return api_;
+    },
     get worker() {
       return worker;
+    },
+    async addWorker() {
+      const w = spawnTs('worker', 'worker/main.ts', env, { stdio });
+      extra.push(w);
+      await w.ready;
+      return w;
+    },
+    async startApi() {
+      api_ = spawnTs('api', 'api/main.ts', env, { stdio });
+      await api_.ready;
+      await waitForPort(port, 10_000);
+      return api_;
     },
     async startWorker() {
       worker = spawnTs('worker', 'worker/main.ts', env, { stdio });
@@ -44,7 +65,7 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
       return worker;
     },
     async stop() {
-      await Promise.all([api.stop(), worker.stop()]);
+      await Promise.all([api_.stop(), worker.stop(), ...extra.map((w) => w.stop())]);
     },
   };
   return desk;
