@@ -1,5 +1,5 @@
 // Baseline workflows for the benchmarks: they do nothing of their own, so their cost is Temporal's floor (no activity, no read model).
-import { allHandlersFinished, condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineSignal, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 
 /** Answers at once with the number of updates the workflow has taken so far. */
 export const touchUpdate = defineUpdate<number, [string]>('touch');
@@ -23,4 +23,10 @@ export async function echoWorkflow(opts: { exitAfterUpdates?: number } = {}): Pr
   await condition(() => done || (opts.exitAfterUpdates !== undefined && touched >= opts.exitAfterUpdates));
   await condition(allHandlersFinished);
   return touched;
+}
+
+/** Sleeps until an absolute instant and reports how late its timer task ran, as the ticket workflow's SLA timers do. */
+export async function timerWorkflow(deadlineMs: number): Promise<number> {
+  await sleep(Math.max(1, deadlineMs - Date.now()));
+  return Date.now() - deadlineMs;
 }
