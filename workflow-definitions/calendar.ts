@@ -83,12 +83,43 @@ function toMinutes(hhmm: string): number {
   return h * 60 + m;
 }
 
+/**
+ * Windows per calendar and local date. A pure function's results, so caching them is deterministic; keyed by the calendar
+ * object, the cache lives as long as the definition that holds it.
+ */
+const windowCache = new WeakMap<CalendarDef, Map<string, Array<[number, number]>>>();
+const WINDOW_CACHE_DAYS = 4096;
+
+const dayStartCache = new WeakMap<CalendarDef, Map<string, number>>();
+
+function dayStart(date: LocalDate, cal: CalendarDef): number {
+  const key = isoDate(date);
+  let days = dayStartCache.get(cal);
+  if (!days) dayStartCache.set(cal, (days = new Map()));
+  let at = days.get(key);
+  if (at === undefined) {
+    if (days.size >= WINDOW_CACHE_DAYS) days.clear();
+    days.set(key, (at = zonedToUtc(date, 0, cal.timeZone)));
+  }
+  return at;
+}
+
 /** The business windows [start, end) of one local date, as UTC instants. */
 function windowsOf(date: LocalDate, cal: CalendarDef): Array<[number, number]> {
-  if (cal.holidays?.includes(isoDate(date))) return [];
-  const weekday = DAY_KEYS[new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay()];
-  const hours = cal.weekly[weekday] ?? [];
-  return hours.map(([from, to]) => [zonedToUtc(date, toMinutes(from), cal.timeZone), zonedToUtc(date, toMinutes(to), cal.timeZone)]);
+  const key = isoDate(date);
+  let days = windowCache.get(cal);
+  if (!days) windowCache.set(cal, (days = new Map()));
+  const cached = days.get(key);
+  if (cached) return cached;
+  let windows: Array<[number, number]> = [];
+  if (!cal.holidays?.includes(key)) {
+    const weekday = DAY_KEYS[new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay()];
+    const hours = cal.weekly[weekday] ?? [];
+    windows = hours.map(([from, to]) => [zonedToUtc(date, toMinutes(from), cal.timeZone), zonedToUtc(date, toMinutes(to), cal.timeZone)]);
+  }
+  if (days.size >= WINDOW_CACHE_DAYS) days.clear();
+  days.set(key, windows);
+  return windows;
 }
 
 export function hasBusinessHours(cal: CalendarDef): boolean {
@@ -131,7 +162,7 @@ export function businessMsBetween(fromMs: number, toMs: number, cal: CalendarDef
       const b = Math.min(close, toMs);
       if (b > a) total += b - a;
     }
-    if (zonedToUtc(date, 0, cal.timeZone) > toMs) break;
+    if (dayStart(date, cal) > toMs) break;
     date = nextDate(date);
   }
   return total;
