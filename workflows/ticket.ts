@@ -4,7 +4,9 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
   allHandlersFinished,
@@ -67,6 +69,15 @@ const { recordTicketEvents } = proxyActivities<Activities>({
   // The read model must eventually follow: retry for as long as the database is away.
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+// The same write as a local activity: it runs inside the worker without a round trip through the Temporal server,
+// which halves the latency of every event. Tickets started before this change keep the remote activity (see `patched`).
+const { recordTicketEvents: recordTicketEventsLocally } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+const LOCAL_READ_MODEL_WRITES = 'read-model-local-activity';
 
 const SYSTEM: Actor = { id: null, role: 'system' };
 /** Continue-as-new well before Temporal's own warning so replays stay short. */
@@ -574,7 +585,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
     if (pending.length) {
       const batch = pending.splice(0, pending.length);
-      await recordTicketEvents({ ticketId: t.id, events: batch, row: projection() });
+      const record = patched(LOCAL_READ_MODEL_WRITES) ? recordTicketEventsLocally : recordTicketEvents;
+      await record({ ticketId: t.id, events: batch, row: projection() });
       persistedSeq = batch[batch.length - 1].seq;
       continue;
     }
