@@ -1,6 +1,6 @@
 // The audit log over HTTP (admins).
 import type { RouteTable } from '../../http/routes';
-import { forbidden } from '../../http/problem';
+import { requireAdmin } from '../auth/policy';
 import type { AuditService } from './service';
 
 export function auditRoutes(table: RouteTable, audit: AuditService): void {
@@ -18,7 +18,7 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
     },
     responses: { 200: { description: 'Entries, newest first', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
     handler: async ({ user, query }) => {
-      if (user.role !== 'admin') throw forbidden('only admins read the audit log');
+      requireAdmin(user, 'read the audit log');
       return { body: { items: await audit.list(Number(query.limit ?? 100), query.outcome) } };
     },
   });

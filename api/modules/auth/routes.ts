@@ -1,7 +1,8 @@
 // Login, logout and "who am I" over HTTP.
 import type { RouteTable } from '../../http/routes';
-import { forbidden, tooMany } from '../../http/problem';
+import { tooMany } from '../../http/problem';
 import { LoginThrottle } from './login-throttle';
+import { requireAdmin, setSessionCookie } from './policy';
 import { publicUser, SESSION_COOKIE, type AuthService } from './service';
 
 const userSchema = {
@@ -34,13 +35,7 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
       try {
         const { user, token } = await auth.login(body.email, body.password);
         throttle.succeed(account);
-        ctx.cookies.set(SESSION_COOKIE, token, {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: opts.secureCookies,
-          maxAge: opts.sessionTtlHours * 3600_000,
-          overwrite: true,
-        });
+        setSessionCookie(ctx, token, opts);
         return { body: { user: publicUser(user), csrfToken: user.csrfToken } };
       } catch (err) {
         throttle.fail(account, ctx.ip);
@@ -93,7 +88,7 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
     scope: 'admin',
     responses: { 201: { description: 'The token', schema: { type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } } }, 404: { description: 'No such user' } },
     handler: async ({ user, params }) => {
-      if (user.role !== 'admin') throw forbidden('only admins issue reset tokens');
+      requireAdmin(user, 'issue reset tokens');
       return { status: 201, body: await auth.createResetToken(params.id, user.id) };
     },
   });

@@ -1,14 +1,11 @@
 // Workflow definitions over HTTP: list the published ones, read one version, validate a candidate.
 import type { RouteTable } from '../../http/routes';
-import { forbidden, notFound } from '../../http/problem';
+import { notFound } from '../../http/problem';
 import { definitionSchema } from '../../../workflow-definitions/index';
 import type { DefinitionService } from './service';
 import type { DefinitionMigrator, MigrationRequest } from './migration';
-import type { AuthUser } from '../auth/types';
+import { requireAdmin, requireStaff } from '../auth/policy';
 
-function requireAdmin(user: AuthUser): void {
-  if (user.role !== 'admin') throw forbidden('only admins change workflow definitions');
-}
 
 const versionSummary = (d: { key: string; version: number; status: string; createdAt: string; publishedAt: string | null }) => ({
   key: d.key,
@@ -65,7 +62,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
       404: { description: 'No such version' },
     },
     handler: async ({ params, user }) => {
-      if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
+      requireStaff(user, 'definitions are for agents and admins');
       const found = await defs.get(params.key, Number(params.version));
       return { body: { ...found.body, version: found.version, status: found.status } };
     },
@@ -84,7 +81,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
       },
     },
     handler: ({ body, user }) => {
-      if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
+      requireStaff(user, 'definitions are for agents and admins');
       const result = defs.validate(body);
       return { body: { valid: result.valid, errors: result.errors } };
     },
@@ -97,7 +94,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     auth: 'user',
     responses: { 200: { description: 'Versions', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 404: { description: 'Unknown definition' } },
     handler: async ({ params, user }) => {
-      if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
+      requireStaff(user, 'definitions are for agents and admins');
       const versions = await defs.versions(params.key);
       if (!versions.length) throw notFound(`no definition '${params.key}'`);
       return { body: { items: versions.map(versionSummary) } };
@@ -113,7 +110,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     body: { type: 'object' },
     responses: { 200: { description: 'The saved draft' }, 403: { description: 'Not an admin' }, 422: { description: 'Invalid definition' } },
     handler: async ({ params, body, user }) => {
-      requireAdmin(user);
+      requireAdmin(user, 'change workflow definitions');
       return { body: versionSummary(await defs.saveDraft(params.key, body)) };
     },
   });
@@ -126,7 +123,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     scope: 'admin',
     responses: { 204: { description: 'Discarded' }, 404: { description: 'No draft' } },
     handler: async ({ params, user }) => {
-      requireAdmin(user);
+      requireAdmin(user, 'change workflow definitions');
       await defs.discardDraft(params.key);
       return { status: 204 };
     },
@@ -140,7 +137,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     scope: 'admin',
     responses: { 200: { description: 'The published version' }, 404: { description: 'No draft' }, 422: { description: 'Invalid draft' } },
     handler: async ({ params, user }) => {
-      requireAdmin(user);
+      requireAdmin(user, 'change workflow definitions');
       return { body: versionSummary(await defs.publish(params.key)) };
     },
   });
@@ -153,7 +150,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     query: diffQuery,
     responses: { 200: { description: 'Changes', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 404: { description: 'Unknown version' } },
     handler: async ({ params, query, user }) => {
-      if (user.role === 'customer') throw forbidden('definitions are for agents and admins');
+      requireStaff(user, 'definitions are for agents and admins');
       return { body: { items: await defs.diff(params.key, Number(query.from), Number(query.to)) } };
     },
   });
@@ -167,7 +164,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     body: migrationBody,
     responses: { 200: { description: 'Per-ticket report', schema: { type: 'object', properties: { migrated: { type: 'array' }, failed: { type: 'array' } } } }, 422: { description: 'Bad mapping' } },
     handler: async ({ params, body, user }) => {
-      requireAdmin(user);
+      requireAdmin(user, 'change workflow definitions');
       return { body: await migrator.migrate(params.key, body, { id: user.id, role: user.role }) };
     },
   });

@@ -1,6 +1,6 @@
 // Identity administration over HTTP (admins): organisations, groups and members, queue access, account changes.
 import type { RouteTable } from '../../http/routes';
-import { forbidden } from '../../http/problem';
+import { requireAdmin } from '../auth/policy';
 import type { AuthUser } from '../auth/types';
 import {
   groupBody,
@@ -16,9 +16,7 @@ import {
 } from './schemas';
 import type { IamService } from './service';
 
-const adminOnly = (user: AuthUser) => {
-  if (user.role !== 'admin') throw forbidden('only admins manage identities and access');
-};
+const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage identities and access');
 const list = { 200: { description: 'Items', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 403: { description: 'Not an admin' } };
 
 export function iamRoutes(table: RouteTable, iam: IamService): void {

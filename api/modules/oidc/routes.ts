@@ -3,8 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OidcConfig } from '../../../platform/config';
 import type { Logger } from '../../../platform/logger';
 import type { RouteTable } from '../../http/routes';
+import { setSessionCookie } from '../auth/policy';
 import { badRequest, notFound } from '../../http/problem';
-import { SESSION_COOKIE, type AuthService } from '../auth/service';
+import type { AuthService } from '../auth/service';
 import { OidcService, PENDING_TTL_MS, safeRedirect } from './service';
 
 /** The sealed pending login (state, nonce, PKCE verifier, redirect), readable only by the callback path. */
@@ -89,13 +90,7 @@ export function oidcRoutes(table: RouteTable, auth: AuthService, opts: OidcRoute
       // One attempt per started login, whatever its outcome.
       if (sealed) ctx.cookies.set(OIDC_COOKIE, null, { path: COOKIE_PATH });
       const { token, redirect } = await oidc.finish(ctx.querystring, sealed);
-      ctx.cookies.set(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: opts.secureCookies,
-        maxAge: opts.sessionTtlHours * 3600_000,
-        overwrite: true,
-      });
+      setSessionCookie(ctx, token, opts);
       return { status: 302, headers: { Location: redirect, ...noStore } };
     },
   });

@@ -1,16 +1,9 @@
 // Queues and routing rules over HTTP: agents read them, admins change them.
 import type { RouteTable } from '../../http/routes';
-import { forbidden } from '../../http/problem';
-import type { AuthUser } from '../auth/types';
+import { requireAdmin, requireStaff } from '../auth/policy';
 import { queueBody, routingRulesBody, type QueueBody, type RoutingRulesBody } from './schemas';
 import type { QueueService } from './service';
 
-const staffOnly = (user: AuthUser) => {
-  if (user.role === 'customer') throw forbidden('queues are for agents and admins');
-};
-const adminOnly = (user: AuthUser) => {
-  if (user.role !== 'admin') throw forbidden('only admins change queues and routing');
-};
 
 export function queueRoutes(table: RouteTable, queues: QueueService): void {
   table.add({
@@ -21,7 +14,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     auth: 'user',
     responses: { 200: { description: 'Queues', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 403: { description: 'Customers' } },
     handler: async ({ user }) => {
-      staffOnly(user);
+      requireStaff(user, 'queues are for agents and admins');
       return { body: { items: await queues.list() } };
     },
   });
@@ -35,7 +28,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     body: queueBody,
     responses: { 201: { description: 'Created' }, 409: { description: 'Key taken' } },
     handler: async ({ user, body }) => {
-      adminOnly(user);
+      requireAdmin(user, 'change queues and routing');
       return { status: 201, body: await queues.create(body) };
     },
   });
@@ -47,7 +40,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     auth: 'user',
     responses: { 200: { description: 'Rules', schema: routingRulesBody } },
     handler: async ({ user }) => {
-      staffOnly(user);
+      requireStaff(user, 'queues are for agents and admins');
       return { body: { items: await queues.rules() } };
     },
   });
@@ -61,7 +54,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     body: routingRulesBody,
     responses: { 200: { description: 'The saved rules', schema: routingRulesBody }, 422: { description: 'Unknown queue' } },
     handler: async ({ user, body }) => {
-      adminOnly(user);
+      requireAdmin(user, 'change queues and routing');
       return { body: { items: await queues.replaceRules(body) } };
     },
   });

@@ -1,12 +1,10 @@
 // API tokens over HTTP (admins): create (the secret is shown once), list, revoke.
 import type { RouteTable } from '../../http/routes';
-import { forbidden } from '../../http/problem';
+import { requireAdmin } from '../auth/policy';
 import type { AuthUser, TokenScope } from '../auth/types';
 import type { TokenService } from './service';
 
-const adminOnly = (user: AuthUser) => {
-  if (user.role !== 'admin') throw forbidden('only admins manage API tokens');
-};
+const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage API tokens');
 
 const createTokenBody = {
   type: 'object',

@@ -1,9 +1,9 @@
 // User administration over HTTP (admins only): create accounts and list them.
 import type { FromSchema } from 'json-schema-to-ts';
 import type { RouteTable } from '../../http/routes';
-import { conflict, forbidden, unprocessable } from '../../http/problem';
+import { conflict, unprocessable } from '../../http/problem';
 import type { AuthService } from '../auth/service';
-import type { AuthUser } from '../auth/types';
+import { requireAdmin } from '../auth/policy';
 
 const createUserBody = {
   type: 'object',
@@ -25,9 +25,6 @@ const userSchema = {
   properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' } },
 } as const;
 
-function requireAdmin(user: AuthUser): void {
-  if (user.role !== 'admin') throw forbidden('only admins manage users');
-}
 
 export function userRoutes(table: RouteTable, auth: AuthService): void {
   table.add<CreateUserBody>({
@@ -40,7 +37,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     body: createUserBody,
     responses: { 201: { description: 'Created', schema: userSchema }, 403: { description: 'Not an admin' }, 409: { description: 'Email already used' }, 422: { description: 'Unknown organisation' } },
     handler: async ({ body, user }) => {
-      requireAdmin(user);
+      requireAdmin(user, 'manage users');
       if (await auth.emailExists(body.email)) throw conflict(`an account already uses ${body.email}`, 'email-taken');
       if (body.organisationId && !(await auth.organisationExists(body.organisationId))) {
         throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
@@ -58,7 +55,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     scope: 'admin',
     responses: { 200: { description: 'Users', schema: { type: 'object', properties: { items: { type: 'array', items: userSchema } } } }, 403: { description: 'Not an admin' } },
     handler: async ({ user }) => {
-      requireAdmin(user);
+      requireAdmin(user, 'manage users');
       return { body: { items: await auth.listUsers() } };
     },
   });
