@@ -29,8 +29,8 @@ async function seed(ctx: BenchContext, n: number): Promise<number> {
        coalesce((select sla from tickets where number not like $1::text || '%' and sla <> '[]'::jsonb limit 1), '[]'::jsonb),
        'ok', null, 1, t.at, t.at
      from generate_series(1, $3::int) g
-     cross join lateral (select case when (g * 7919) % 100 < 5 then 'critical' when (g * 7919) % 100 < 20 then 'high'
-                                     when (g * 7919) % 100 < 60 then 'medium' else 'low' end as priority) q
+     cross join lateral (select case when (g::bigint * 7919) % 100 < 5 then 'critical' when (g::bigint * 7919) % 100 < 20 then 'high'
+                                     when (g::bigint * 7919) % 100 < 60 then 'medium' else 'low' end as priority) q
      cross join lateral (select q.priority, case q.priority when 'critical' then 1 when 'high' then 2 when 'medium' then 3 else 4 end::smallint as priority_order) p
      cross join lateral (select timestamptz '2025-01-01 00:00:00+00' + ((g::bigint * 104729) % 31536000000) * interval '1 millisecond' as at) t`,
     [PREFIX, REQUESTER, n],

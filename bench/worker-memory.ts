@@ -19,6 +19,13 @@ export function rssKiB(pid: number): { rss: number; hwm: number } {
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat (clock ticks of 10 ms on Linux). */
+export function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export const GC_HOOK_OPTIONS = `--expose-gc --import=${pathToFileURL(path.resolve(import.meta.dirname, 'gc-hook.mjs')).href}`;
 
 let gcRequests = 0;
@@ -75,6 +82,8 @@ interface Sample {
   perTicketHeapKiB: number;
   /** RSS added per ticket since the previous checkpoint (the slope, without start-up effects). */
   marginalKiB: number;
+  /** Worker CPU time spent per ticket opened since the previous checkpoint. */
+  cpuMsPerTicket: number;
 }
 
 /** Opens workflows in steps up to each checkpoint, sampling the process's RSS before and at every checkpoint. */
@@ -85,7 +94,9 @@ async function measure(child: () => ChildProcess, checkpoints: number[], open: (
   let opened = 0;
   let prevRss = before;
   for (const target of checkpoints) {
+    const cpuBefore = cpuMs(child().pid!);
     await open(opened, target - opened);
+    const cpuSpent = cpuMs(child().pid!) - cpuBefore;
     const { rss, heapUsedKiB, workflowHeapKiB } = await settledRss(child());
     samples.push({
       open: target,
@@ -96,10 +107,11 @@ async function measure(child: () => ChildProcess, checkpoints: number[], open: (
       perTicketKiB: round((rss - before) / target),
       perTicketHeapKiB: round((workflowHeapKiB - first.workflowHeapKiB) / target),
       marginalKiB: round((rss - prevRss) / (target - opened)),
+      cpuMsPerTicket: round(cpuSpent / (target - opened)),
     });
     opened = target;
     prevRss = rss;
-    log(`    ${target} open: RSS ${(rss / 1024).toFixed(1)} MiB (${((rss - before) / 1024).toFixed(1)} MiB since before, ${round((rss - before) / target)} KiB each); workflow heap ${(workflowHeapKiB / 1024).toFixed(1)} MiB`);
+    log(`    ${target} open: RSS ${(rss / 1024).toFixed(1)} MiB (${((rss - before) / 1024).toFixed(1)} MiB since before, ${round((rss - before) / target)} KiB each); workflow heap ${(workflowHeapKiB / 1024).toFixed(1)} MiB; CPU ${round(cpuSpent / (target - opened))} ms per ticket opened`);
   }
   return { beforeKiB: before, beforeHeapUsedKiB: first.heapUsedKiB, beforeWorkflowHeapKiB: first.workflowHeapKiB, samples, hwmKiB: rssKiB(child().pid!).hwm };
 }
@@ -172,12 +184,12 @@ export async function workerMemory(ctx: BenchContext) {
   process.stdout.write(
     `\n== worker-memory (RSS of the worker process; worker cache ${cache} workflows) ==\n` +
       table(
-        ['process', 'open', 'RSS MiB', 'since before MiB', 'RSS KiB/ticket', 'marginal KiB/ticket', 'wf heap MiB', 'wf heap KiB/ticket', 'main heap MiB'],
+        ['process', 'open', 'RSS MiB', 'since before MiB', 'RSS KiB/ticket', 'marginal KiB/ticket', 'wf heap MiB', 'wf heap KiB/ticket', 'main heap MiB', 'CPU ms/ticket'],
         [
-          ['desk worker (before)', 0, desk.beforeKiB / 1024, 0, NaN, NaN, desk.beforeWorkflowHeapKiB / 1024, NaN, desk.beforeHeapUsedKiB / 1024],
-          ...desk.samples.map((s) => ['desk worker', s.open, s.rssKiB / 1024, s.deltaKiB / 1024, s.perTicketKiB, s.marginalKiB, s.workflowHeapKiB / 1024, s.perTicketHeapKiB, s.heapUsedKiB / 1024]),
-          ['echo worker (before)', 0, bare.beforeKiB / 1024, 0, NaN, NaN, bare.beforeWorkflowHeapKiB / 1024, NaN, bare.beforeHeapUsedKiB / 1024],
-          ...bare.samples.map((s) => ['echo worker', s.open, s.rssKiB / 1024, s.deltaKiB / 1024, s.perTicketKiB, s.marginalKiB, s.workflowHeapKiB / 1024, s.perTicketHeapKiB, s.heapUsedKiB / 1024]),
+          ['desk worker (before)', 0, desk.beforeKiB / 1024, 0, NaN, NaN, desk.beforeWorkflowHeapKiB / 1024, NaN, desk.beforeHeapUsedKiB / 1024, NaN],
+          ...desk.samples.map((s) => ['desk worker', s.open, s.rssKiB / 1024, s.deltaKiB / 1024, s.perTicketKiB, s.marginalKiB, s.workflowHeapKiB / 1024, s.perTicketHeapKiB, s.heapUsedKiB / 1024, s.cpuMsPerTicket]),
+          ['echo worker (before)', 0, bare.beforeKiB / 1024, 0, NaN, NaN, bare.beforeWorkflowHeapKiB / 1024, NaN, bare.beforeHeapUsedKiB / 1024, NaN],
+          ...bare.samples.map((s) => ['echo worker', s.open, s.rssKiB / 1024, s.deltaKiB / 1024, s.perTicketKiB, s.marginalKiB, s.workflowHeapKiB / 1024, s.perTicketHeapKiB, s.heapUsedKiB / 1024, s.cpuMsPerTicket]),
         ],
       ) +
       `\n\nRSS slope ${checkpoints[0]}→${checkpoints[checkpoints.length - 1]} open: desk ${slopes.deskKiBPerTicket} KiB/ticket, echo ${slopes.echoKiBPerWorkflow} KiB/workflow, desk/echo ${slopes.ratio}\n` +
