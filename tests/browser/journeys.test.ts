@@ -223,6 +223,8 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     await page.getByTestId('transition-confirm').click();
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('[data-testid="ticket-state"][data-state="resolved"]').waitFor();
+    // Resolving stops the clocks: they show a result, not a countdown.
+    await expectText(page.getByTestId('sla-resolution'), locale === 'fr' ? 'Résolution : respecté' : 'Resolution: met');
     await page.getByTestId('timeline-item').filter({ hasText: 'in_progress → resolved' }).waitFor();
 
     const reply = unique('Mail flows again, sorry for the trouble');
