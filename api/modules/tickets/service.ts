@@ -85,10 +85,11 @@ export class TicketService {
     if (!stored) throw unprocessable(`no published workflow definition serves '${body.type}'`, [{ pointer: '/type', message: 'no definition' }]);
     const def = stored.body;
     const fields = body.fields ?? {};
-    const errors = fieldErrors(def, fields).map((e) => ({ ...e, pointer: e.pointer }));
+    const errors = fieldErrors(def, fields);
     if (user.role === 'customer') {
       for (const name of Object.keys(fields)) {
-        if (def.fields?.find((f) => f.name === name) && !def.fields.find((f) => f.name === name)?.customerEditable) {
+        const field = def.fields?.find((f) => f.name === name);
+        if (field && !field.customerEditable) {
           errors.push({ pointer: `/fields/${name}`, message: `${name} is set by agents only` });
         }
       }
@@ -350,9 +351,9 @@ export class TicketService {
     return this.repo.userById(id);
   }
 
-  /** Not found rather than forbidden, so a customer cannot probe which ticket ids exist. */
+  /** Not found rather than forbidden, so a customer cannot probe which ticket ids exist. Ids arrive checked as UUIDs (path convention or body schema). */
   private async visibleRow(user: AuthUser, id: string) {
-    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await this.repo.find(id, visibleTo(user)) : null;
+    const row = await this.repo.find(id, visibleTo(user));
     if (!row) throw notFound(`no ticket ${id}`);
     return row;
   }
