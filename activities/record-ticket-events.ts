@@ -10,7 +10,14 @@ export interface RecordTicketEventsInput {
 
 const PRIORITY_ORDER: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4 };
 
-export function recordTicketEventsWith(em: EntityManager) {
+/**
+ * Hears every batch once it is committed (webhooks, mail). A listener that throws fails the activity, which Temporal
+ * retries: the write is then a no-op and every listener hears the batch again, so listeners must be idempotent by
+ * (ticketId, seq). That is what makes delivery at-least-once even when the worker dies between commit and listener.
+ */
+export type TicketEventListener = (batch: RecordTicketEventsInput) => Promise<void>;
+
+export function recordTicketEventsWith(em: EntityManager, listeners: readonly TicketEventListener[] = []) {
   return async function recordTicketEvents(input: RecordTicketEventsInput): Promise<void> {
     const r = input.row;
     await em.fork().transactional(async (tx) => {
@@ -38,5 +45,6 @@ export function recordTicketEventsWith(em: EntityManager) {
         params,
       );
     });
+    for (const listener of listeners) await listener(input);
   };
 }
