@@ -21,15 +21,15 @@ function worst(clocks: Clock[]): string {
   return 'ok';
 }
 
-export function presentRow(r: TicketRow, now = Date.now()) {
-  const sla = r.sla.map((c) => liveClock(c, now));
+/** The read-model row in the workflow's projection shape, so one mapping serves both sources. */
+function rowToProjection(r: TicketRow): TicketProjection {
   return {
     id: r.id,
     number: r.number,
     type: r.type,
     title: r.title,
     description: r.description,
-    priority: r.priority,
+    priority: r.priority as TicketProjection['priority'],
     state: r.state,
     stateCategory: r.state_category,
     queue: r.queue,
@@ -37,17 +37,23 @@ export function presentRow(r: TicketRow, now = Date.now()) {
     assignedGroup: r.assigned_group,
     requesterId: r.requester_id,
     organisationId: r.organisation_id,
-    definition: { key: r.definition_key, version: r.definition_version },
-    fields: r.fields,
-    links: r.links,
-    sla,
-    slaStatus: worst(sla),
+    definitionKey: r.definition_key,
+    definitionVersion: r.definition_version,
+    fields: r.fields as TicketProjection['fields'],
+    links: r.links as TicketProjection['links'],
+    sla: r.sla as TicketProjection['sla'],
+    slaStatus: r.sla_status as TicketProjection['slaStatus'],
+    slaDueAt: isoOrNull(r.sla_due_at),
+    lastSeq: r.last_seq,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     resolvedAt: isoOrNull(r.resolved_at),
     closedAt: isoOrNull(r.closed_at),
-    workflowId: ticketWorkflowId(r.id),
   };
+}
+
+export function presentRow(r: TicketRow, now = Date.now()) {
+  return presentProjection(rowToProjection(r), now);
 }
 
 export function presentProjection(p: TicketProjection, now = Date.now()) {
@@ -79,7 +85,7 @@ export function presentProjection(p: TicketProjection, now = Date.now()) {
   };
 }
 
-export type TicketView = ReturnType<typeof presentRow> & { stateLabel?: { en: string; fr: string } };
+export type TicketView = ReturnType<typeof presentProjection> & { stateLabel?: { en: string; fr: string } };
 
 export function presentEvent(e: EventRow) {
   return { seq: e.seq, type: e.type, actor: { id: e.actor_id, name: e.actor_name, role: e.actor_role }, visibility: e.visibility, at: iso(e.at), data: e.data };
