@@ -1,10 +1,14 @@
 // The worker process: runs the workflows and activities on the "guichet" task queue until SIGTERM/SIGINT, then drains.
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
 import { workerOptions } from './options';
+import { webhookEventListener } from '../activities/webhook-delivery';
+import { SecretBox } from '../api/modules/webhooks/secrets';
+import { deliveryEnqueuer, retryOf } from '../api/modules/webhooks/enqueue';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,12 +16,21 @@ async function main(): Promise<void> {
   const { databaseUrl, temporalAddress } = requireServers(config);
   const orm = await openOrm(databaseUrl, { poolMax: 20 });
   const connection = await NativeConnection.connect({ address: temporalAddress });
+  // Activities that start workflows (webhook deliveries) need a client beside the worker's own connection.
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const hooks = config.webhooks;
+  const enqueue = deliveryEnqueuer(client, config.taskQueue, retryOf(hooks));
   const worker = await Worker.create({
     ...workerOptions(),
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ em: orm.em }),
+    activities: createActivities({
+      em: orm.em,
+      ticketEventListeners: [webhookEventListener(orm.em, enqueue)],
+      webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
+    }),
   });
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
@@ -29,6 +42,7 @@ async function main(): Promise<void> {
   process.send?.({ ready: true });
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   await orm.close();
   log.info('worker stopped');
 }
