@@ -37,7 +37,7 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   const { deliverWebhook } = proxyActivities<WebhookActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: `${input.retry.retryWindowSeconds} seconds`,
-    retry: { initialInterval: input.retry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: input.retry.maxIntervalMs, maximumAttempts: 0 },
+    retry: { initialInterval: input.retry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: input.retry.maxIntervalMs },
   });
   const { giveUpWebhook } = proxyActivities<WebhookActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '1 minute' } });
 

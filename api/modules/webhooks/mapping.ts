@@ -30,10 +30,11 @@ export class MappingError extends Error {
 }
 
 /** Fills {{/pointer}} placeholders; a template that is only a placeholder keeps the value's own type (numbers, booleans). */
-export function render(template: string, doc: unknown, where: string): unknown {
+export function render(template: string, doc: unknown, where: string, required = true): unknown {
   const whole = WHOLE.exec(template);
   if (whole) {
     const v = resolvePointer(doc, whole[1]);
+    if (v === undefined && !required) return undefined;
     if (v === undefined) throw new MappingError(`${where}: nothing at ${whole[1]}`, [{ pointer: whole[1] || '/', message: `${where} needs a value here` }]);
     return v;
   }
@@ -44,9 +45,11 @@ export function render(template: string, doc: unknown, where: string): unknown {
   });
 }
 
-function renderText(template: string | undefined, doc: unknown, where: string): string | undefined {
+/** Title, priority and references are required: a missing value fails the mapping; descriptions and fields may be absent. */
+function renderText(template: string | undefined, doc: unknown, where: string, required = true): string | undefined {
   if (template === undefined) return undefined;
-  const v = render(template, doc, where);
+  const v = render(template, doc, where, required);
+  if (v === undefined) return undefined;
   return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '');
 }
 
@@ -71,8 +74,8 @@ const PRIORITIES = new Set(['low', 'medium', 'high', 'critical']);
 function renderFields(spec: Record<string, string> | undefined, doc: unknown): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [k, t] of Object.entries(spec ?? {})) {
-    const v = render(t, doc, `field ${k}`);
-    if (v === null || v === '') continue;
+    const v = render(t, doc, `field ${k}`, false);
+    if (v === undefined || v === null || v === '') continue;
     out[k] = typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean);
   }
   return out;
@@ -97,9 +100,9 @@ function plan(action: MappingAction, doc: unknown): PlannedAction {
       type: 'create',
       ticketType: action.ticketType,
       title,
-      description: (renderText(action.description, doc, 'description') ?? '').slice(0, 20000),
+      description: (renderText(action.description, doc, 'description', false) ?? '').slice(0, 20000),
       priority: priority as 'low',
-      requester: renderText(action.requester, doc, 'requester')?.trim() || undefined,
+      requester: renderText(action.requester, doc, 'requester', false)?.trim() || undefined,
       fields: renderFields(action.fields as Record<string, string> | undefined, doc),
       ...(externalRef ? { externalRef } : {}),
     };
