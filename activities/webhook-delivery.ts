@@ -54,7 +54,14 @@ export function webhookEventListener(em: EntityManager, enqueue: EnqueueDelivery
        values ${rows.map(() => '(?, ?, ?, ?, ?, ?::jsonb)').join(', ')} on conflict (subscription_id, ticket_id, seq) do nothing`,
       rows.flat(),
     );
-    for (const [subscriptionId, , seq] of rows) await enqueue({ subscriptionId: subscriptionId as string, ticketId, seq: seq as number });
+    // Subscriptions in parallel, each one's seqs in order (the workflow orders them anyway; this keeps signals cheap).
+    const bySub = new Map<string, number[]>();
+    for (const [subscriptionId, , seq] of rows) bySub.set(subscriptionId as string, [...(bySub.get(subscriptionId as string) ?? []), seq as number]);
+    await Promise.all(
+      [...bySub].map(async ([subscriptionId, seqs]) => {
+        for (const seq of seqs) await enqueue({ subscriptionId, ticketId, seq });
+      }),
+    );
   };
 }
 

@@ -26,6 +26,11 @@ export interface WebhookDeliveryInput {
   idleSeconds?: number;
   /** Deliveries per run before continuing as new (default 200). */
   maxPerRun?: number;
+  /**
+   * Task queue of the delivery activities: slow receivers then fill their own worker's slots, never those that
+   * record ticket events. Absent: the workflow's own queue.
+   */
+  activityTaskQueue?: string;
 }
 
 /**
@@ -35,6 +40,7 @@ export interface WebhookDeliveryInput {
  */
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<{ delivered: number; givenUp: number }> {
   const { deliverWebhook } = proxyActivities<WebhookActivities>({
+    ...(input.activityTaskQueue ? { taskQueue: input.activityTaskQueue } : {}),
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: `${input.retry.retryWindowSeconds} seconds`,
     retry: { initialInterval: input.retry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: input.retry.maxIntervalMs },

@@ -8,12 +8,15 @@ export interface DeliveryTarget {
   seq: number;
 }
 
+/** Where delivery activities run: a queue of their own beside the desk's, served by the same worker processes. */
+export const webhookActivityQueue = (taskQueue: string) => `${taskQueue}-webhooks`;
+
 export function deliveryEnqueuer(client: Client, taskQueue: string, retry: WebhookRetry) {
   return async (ref: DeliveryTarget): Promise<void> => {
     await client.workflow.signalWithStart<typeof webhookDeliveryWorkflow, [{ seq: number }]>(WEBHOOK_DELIVERY_WORKFLOW, {
       workflowId: webhookDeliveryWorkflowId(ref.subscriptionId, ref.ticketId),
       taskQueue,
-      args: [{ subscriptionId: ref.subscriptionId, ticketId: ref.ticketId, retry }],
+      args: [{ subscriptionId: ref.subscriptionId, ticketId: ref.ticketId, retry, activityTaskQueue: webhookActivityQueue(taskQueue) }],
       signal: enqueueDeliverySignal,
       signalArgs: [{ seq: ref.seq }],
     });
