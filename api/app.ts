@@ -36,6 +36,12 @@ import { AuditService } from './modules/audit/service';
 import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
 import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
+import { webhookRoutes } from './modules/webhooks/routes';
+import { SubscriptionService } from './modules/webhooks/subscriptions';
+import { InboundService } from './modules/webhooks/inbound';
+import { SecretBox } from './modules/webhooks/secrets';
+import { deliveryEnqueuer } from './modules/webhooks/enqueue';
+import type { WebhookRetry } from '../workflows/webhook-delivery';
 
 export interface AppDeps {
   em: EntityManager;
@@ -53,7 +59,11 @@ export interface AppDeps {
   attachmentsDir: string;
   /** OpenID Connect single sign-on; off when absent. */
   oidc?: OidcRouteOptions['oidc'];
+  /** Webhook secrets' key at rest and the retry policy redeliveries start with (the worker's settings). */
+  webhooks?: { secretsKey: Buffer | undefined; retry: WebhookRetry };
 }
+
+const DEFAULT_WEBHOOK_RETRY: WebhookRetry = { initialIntervalMs: 10_000, maxIntervalMs: 3_600_000, retryWindowSeconds: 25 * 3600 };
 
 export interface App {
   koa: Koa;
@@ -158,7 +168,9 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
   koa.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
-  koa.use(authenticate(auth, tokens));
+  const authenticated = authenticate(auth, tokens);
+  // Inbound webhooks authenticate with their endpoint's own secret (a bearer token there is not an API token).
+  koa.use((ctx, next) => (ctx.path.startsWith('/api/hooks/') ? next() : authenticated(ctx, next)));
 
   healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
@@ -171,6 +183,12 @@ export function createApp(deps: AppDeps): App {
   iamRoutes(routes, new IamService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
+  const box = new SecretBox(deps.webhooks?.secretsKey);
+  webhookRoutes(
+    routes,
+    new SubscriptionService(deps.em, box, deliveryEnqueuer(deps.temporal, deps.taskQueue, deps.webhooks?.retry ?? DEFAULT_WEBHOOK_RETRY)),
+    new InboundService(deps.em, box, tickets),
+  );
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

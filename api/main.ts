@@ -6,6 +6,7 @@ import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { createApp } from './app';
+import { retryOf } from './modules/webhooks/enqueue';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     secureCookies: process.env.SECURE_COOKIES === 'true',
     version: pkg.version,
     oidc: config.oidc,
+    webhooks: { secretsKey: config.webhooks.secretsKey, retry: retryOf(config.webhooks) },
   });
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();

@@ -24,6 +24,21 @@ export interface Config {
   temporalUiUrl: string | undefined;
   /** OpenID Connect single sign-on; undefined when OIDC_ISSUER is unset. */
   oidc?: OidcConfig;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** AES-256-GCM key (32 bytes, base64) encrypting signing secrets at rest; unset stores them plainly (see README). */
+  secretsKey: Buffer | undefined;
+  /** First retry delay of a failed delivery; doubles up to maxIntervalMs. */
+  initialIntervalMs: number;
+  maxIntervalMs: number;
+  /** How long one delivery keeps being retried before it is given up (at least 24 h in production). */
+  retryWindowSeconds: number;
+  /** A subscription is disabled after this many deliveries given up in a row... */
+  disableAfterFailures: number;
+  /** ...or when it has failed without a success for this long. */
+  disableAfterHours: number;
 }
 
 export type OidcRole = 'admin' | 'agent' | 'customer';
@@ -72,7 +87,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimitPerMinute: int(env.PUBLIC_RATE_LIMIT_PER_MINUTE, 120, 'PUBLIC_RATE_LIMIT_PER_MINUTE'),
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
+    webhooks: {
+      secretsKey: secretsKey(env.WEBHOOK_SECRETS_KEY),
+      initialIntervalMs: int(env.WEBHOOK_RETRY_INITIAL_MS, 10_000, 'WEBHOOK_RETRY_INITIAL_MS'),
+      maxIntervalMs: int(env.WEBHOOK_RETRY_MAX_MS, 3_600_000, 'WEBHOOK_RETRY_MAX_MS'),
+      retryWindowSeconds: int(env.WEBHOOK_RETRY_WINDOW_SECONDS, 25 * 3600, 'WEBHOOK_RETRY_WINDOW_SECONDS'),
+      disableAfterFailures: int(env.WEBHOOK_DISABLE_AFTER_FAILURES, 20, 'WEBHOOK_DISABLE_AFTER_FAILURES'),
+      disableAfterHours: int(env.WEBHOOK_DISABLE_AFTER_HOURS, 72, 'WEBHOOK_DISABLE_AFTER_HOURS'),
+    },
   };
+}
+
+function secretsKey(value: string | undefined): Buffer | undefined {
+  if (!value) return undefined;
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new Error('WEBHOOK_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  return key;
 }
 
 const ROLES = new Set<string>(['admin', 'agent', 'customer']);

@@ -1,10 +1,14 @@
 // The worker process: runs the workflows and activities on the "guichet" task queue until SIGTERM/SIGINT, then drains.
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
 import { workerOptions } from './options';
+import { webhookEventListener } from '../activities/webhook-delivery';
+import { SecretBox } from '../api/modules/webhooks/secrets';
+import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../api/modules/webhooks/enqueue';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,23 +16,44 @@ async function main(): Promise<void> {
   const { databaseUrl, temporalAddress } = requireServers(config);
   const orm = await openOrm(databaseUrl, { poolMax: 20 });
   const connection = await NativeConnection.connect({ address: temporalAddress });
+  // Activities that start workflows (webhook deliveries) need a client beside the worker's own connection.
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const hooks = config.webhooks;
+  const enqueue = deliveryEnqueuer(client, config.taskQueue, retryOf(hooks));
+  const activities = createActivities({
+    em: orm.em,
+    ticketEventListeners: [webhookEventListener(orm.em, enqueue)],
+    webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
+  });
   const worker = await Worker.create({
     ...workerOptions(),
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ em: orm.em }),
+    activities,
+  });
+  // Webhook deliveries wait on receivers (up to 10 s each): they get their own queue and slots so a slow or dead
+  // receiver can never hold up the activities that record ticket events.
+  const hookWorker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: webhookActivityQueue(config.taskQueue),
+    activities: { deliverWebhook: activities.deliverWebhook },
+    maxConcurrentActivityTaskExecutions: 100,
   });
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
     worker.shutdown();
+    hookWorker.shutdown();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   log.info({ taskQueue: config.taskQueue }, 'worker running');
   process.send?.({ ready: true });
-  await worker.run();
+  await Promise.all([worker.run(), hookWorker.run()]);
   await connection.close();
+  await clientConnection.close();
   await orm.close();
   log.info('worker stopped');
 }

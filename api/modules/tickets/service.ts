@@ -79,7 +79,9 @@ export class TicketService {
     private readonly taskQueue: string,
   ) {}
 
-  async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string): Promise<{ ticket: TicketView; replayed: boolean }> {
+  /** `onBehalfOf` (staff callers only, e.g. an inbound webhook's service account) makes another user the requester. */
+  async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser): Promise<{ ticket: TicketView; replayed: boolean }> {
+    const requester = onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
     if (user.role === 'customer' && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
     const stored = await this.defs.forType(body.type);
     if (!stored) throw unprocessable(`no published workflow definition serves '${body.type}'`, [{ pointer: '/type', message: 'no definition' }]);
@@ -109,12 +111,12 @@ export class TicketService {
         title: body.title.trim(),
         description: body.description ?? '',
         priority: body.priority as Priority,
-        requesterId: user.id,
-        queue: await this.queues.route({ type: body.type, priority: body.priority, organisationId: user.organisationId, fields }, def.defaultQueue ?? null),
+        requesterId: requester.id,
+        queue: await this.queues.route({ type: body.type, priority: body.priority, organisationId: requester.organisationId, fields }, def.defaultQueue ?? null),
         fields,
         createdAt: new Date().toISOString(),
         createdBy: actorOf(user),
-        organisationId: user.role === 'customer' ? user.organisationId : null,
+        organisationId: requester.role === 'customer' ? requester.organisationId : null,
       },
       definition: def,
       definitionVersion: stored.version,

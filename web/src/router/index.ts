@@ -46,6 +46,12 @@ export const router = createRouter({
       component: () => admin().then((m) => m.DefinitionsPage),
       meta: { roles: ['admin'] },
     },
+    {
+      path: '/admin/webhooks',
+      name: 'admin-webhooks',
+      component: () => admin().then((m) => m.WebhooksPage),
+      meta: { roles: ['admin'] },
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

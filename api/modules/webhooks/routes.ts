@@ -1,0 +1,252 @@
+// Webhook routes: outbound subscriptions and their delivery log, inbound endpoints and their request log (admins), and the public receiving route.
+import type { RouteTable } from '../../http/routes';
+import { requireAdmin } from '../auth/policy';
+import type { AuthUser } from '../auth/types';
+import type { InboundService } from './inbound';
+import type { SubscriptionService } from './subscriptions';
+import {
+  createEndpointBody,
+  createSubscriptionBody,
+  deliveriesQuery,
+  deliverySchema,
+  endpointSchema,
+  hookResultSchema,
+  inboundRequestSchema,
+  patchEndpointBody,
+  patchSubscriptionBody,
+  redeliverBody,
+  requestsQuery,
+  rotateBody,
+  subscriptionSchema,
+  type CreateEndpointBody,
+  type CreateSubscriptionBody,
+  type DeliveriesQuery,
+  type PatchEndpointBody,
+  type PatchSubscriptionBody,
+  type RedeliverBody,
+  type RequestsQuery,
+  type RotateBody,
+} from './schemas';
+
+const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage webhooks');
+const problem = (description: string) => ({ description });
+const list = (items: object) => ({ type: 'object', properties: { items: { type: 'array', items } } });
+const withSecret = (item: object, key: string) => ({ type: 'object', properties: { [key]: item, secret: { type: 'string' } } });
+const ADMIN_ERRORS = { 401: problem('Not logged in'), 403: problem('Not an admin') };
+
+export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbound: InboundService): void {
+  const tag = 'webhooks';
+  // ---- outbound ----
+  table.add<CreateSubscriptionBody>({
+    method: 'post',
+    path: '/api/webhooks/subscriptions',
+    summary: 'Subscribe a URL to ticket events; the signing secret (whsec_…) is in this response only',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    body: createSubscriptionBody,
+    responses: { 201: { description: 'Created', schema: withSecret(subscriptionSchema, 'subscription') }, 400: problem('Invalid body'), ...ADMIN_ERRORS, 422: problem('The URL is refused (private address without allowPrivateNetwork)') },
+    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await subs.create(user, body) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/webhooks/subscriptions',
+    summary: 'Outbound webhook subscriptions (never their secrets)',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Subscriptions', schema: list(subscriptionSchema) }, ...ADMIN_ERRORS },
+    handler: async ({ user }) => (adminOnly(user), { body: { items: await subs.list() } }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/webhooks/subscriptions/:id',
+    summary: 'One subscription',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Subscription', schema: subscriptionSchema }, ...ADMIN_ERRORS, 404: problem('No such subscription') },
+    handler: async ({ user, params }) => (adminOnly(user), { body: await subs.get(params.id) }),
+  });
+  table.add<PatchSubscriptionBody>({
+    method: 'patch',
+    path: '/api/webhooks/subscriptions/:id',
+    summary: 'Change a subscription; enabled: true re-enables one disabled after failures',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    body: patchSubscriptionBody,
+    responses: { 200: { description: 'Subscription', schema: subscriptionSchema }, 400: problem('Invalid body'), ...ADMIN_ERRORS, 404: problem('No such subscription'), 422: problem('The URL is refused') },
+    handler: async ({ user, params, body }) => (adminOnly(user), { body: await subs.patch(params.id, body) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/webhooks/subscriptions/:id',
+    summary: 'Delete a subscription and its delivery log',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: { 204: { description: 'Deleted' }, ...ADMIN_ERRORS, 404: problem('No such subscription') },
+    handler: async ({ user, params }) => {
+      adminOnly(user);
+      await subs.remove(params.id);
+      return { status: 204 };
+    },
+  });
+  table.add<RotateBody>({
+    method: 'post',
+    path: '/api/webhooks/subscriptions/:id/rotate',
+    summary: 'New signing secret (in this response only); the old one also signs for graceHours (default 24)',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    body: rotateBody,
+    responses: { 200: { description: 'Rotated', schema: withSecret(subscriptionSchema, 'subscription') }, 400: problem('Invalid body'), ...ADMIN_ERRORS, 404: problem('No such subscription') },
+    handler: async ({ user, params, body }) => (adminOnly(user), { body: await subs.rotate(params.id, body) }),
+  });
+  table.add<unknown, DeliveriesQuery>({
+    method: 'get',
+    path: '/api/webhooks/subscriptions/:id/deliveries',
+    summary: 'Delivery log: status, response code, latency, attempts, last error (newest first)',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    query: deliveriesQuery,
+    responses: { 200: { description: 'Deliveries', schema: list(deliverySchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such subscription') },
+    handler: async ({ user, params, query }) => (adminOnly(user), { body: { items: await subs.deliveries(params.id, query) } }),
+  });
+  table.add<RedeliverBody>({
+    method: 'post',
+    path: '/api/webhooks/subscriptions/:id/redeliver',
+    summary: 'Send one delivery again ({deliveryId}) or every delivery since a time ({since}), with the same event ids',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    body: redeliverBody,
+    responses: {
+      202: { description: 'Queued', schema: { type: 'object', properties: { queued: { type: 'integer' } } } },
+      400: problem('Invalid body'),
+      ...ADMIN_ERRORS,
+      404: problem('No such subscription or delivery'),
+      422: problem('The subscription is disabled'),
+    },
+    handler: async ({ user, params, body }) => (adminOnly(user), { status: 202, body: await subs.redeliver(params.id, body) }),
+  });
+
+  // ---- inbound ----
+  table.add<CreateEndpointBody>({
+    method: 'post',
+    path: '/api/webhooks/endpoints',
+    summary: 'Create an inbound endpoint (POST /api/hooks/<slug>) with its mapping; the secret is in this response only',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    body: createEndpointBody,
+    responses: { 201: { description: 'Created', schema: withSecret(endpointSchema, 'endpoint') }, 400: problem('Invalid body or mapping'), ...ADMIN_ERRORS, 409: problem('Slug taken') },
+    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await inbound.create(user, body) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/webhooks/endpoints',
+    summary: 'Inbound endpoints (never their secrets)',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Endpoints', schema: list(endpointSchema) }, ...ADMIN_ERRORS },
+    handler: async ({ user }) => (adminOnly(user), { body: { items: await inbound.list() } }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/webhooks/endpoints/:id',
+    summary: 'One inbound endpoint',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Endpoint', schema: endpointSchema }, ...ADMIN_ERRORS, 404: problem('No such endpoint') },
+    handler: async ({ user, params }) => (adminOnly(user), { body: await inbound.get(params.id) }),
+  });
+  table.add<PatchEndpointBody>({
+    method: 'patch',
+    path: '/api/webhooks/endpoints/:id',
+    summary: 'Change an endpoint: name, mapping, enabled',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    body: patchEndpointBody,
+    responses: { 200: { description: 'Endpoint', schema: endpointSchema }, 400: problem('Invalid body or mapping'), ...ADMIN_ERRORS, 404: problem('No such endpoint') },
+    handler: async ({ user, params, body }) => (adminOnly(user), { body: await inbound.patch(params.id, body) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/webhooks/endpoints/:id',
+    summary: 'Delete an endpoint, its log and references; its service account is disabled',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: { 204: { description: 'Deleted' }, ...ADMIN_ERRORS, 404: problem('No such endpoint') },
+    handler: async ({ user, params }) => {
+      adminOnly(user);
+      await inbound.remove(params.id);
+      return { status: 204 };
+    },
+  });
+  table.add({
+    method: 'post',
+    path: '/api/webhooks/endpoints/:id/rotate',
+    summary: 'New endpoint secret (in this response only); the old one stops working at once',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Rotated', schema: withSecret(endpointSchema, 'endpoint') }, ...ADMIN_ERRORS, 404: problem('No such endpoint') },
+    handler: async ({ user, params }) => (adminOnly(user), { body: await inbound.rotate(params.id) }),
+  });
+  table.add<unknown, RequestsQuery>({
+    method: 'get',
+    path: '/api/webhooks/endpoints/:id/requests',
+    summary: 'Request log of an endpoint, rejected ones with their problem and body (truncated at 64 KiB)',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    query: requestsQuery,
+    responses: { 200: { description: 'Requests', schema: list(inboundRequestSchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such endpoint') },
+    handler: async ({ user, params, query }) => (adminOnly(user), { body: { items: await inbound.requests(params.id, query) } }),
+  });
+  table.add({
+    method: 'post',
+    path: '/api/webhooks/endpoints/:id/requests/:request/replay',
+    summary: 'Process a logged request again (e.g. after fixing the mapping); a processed event id answers as a duplicate',
+    tag,
+    auth: 'user',
+    scope: 'admin',
+    responses: {
+      200: { description: 'Processed', schema: hookResultSchema },
+      ...ADMIN_ERRORS,
+      404: problem('No such endpoint or request'),
+      409: problem('The ticket refused the action'),
+      422: problem('Mapping failed, unknown reference, or truncated body'),
+    },
+    handler: async ({ user, params }) => (adminOnly(user), { body: await inbound.replay(params.id, params.request) }),
+  });
+
+  table.add({
+    method: 'post',
+    path: '/api/hooks/:endpoint',
+    summary: 'Inbound webhook: authenticated by the endpoint secret (Standard Webhooks signature or bearer token); the mapping turns the JSON into a ticket action',
+    tag,
+    auth: 'public',
+    responses: {
+      200: { description: 'Processed (or a duplicate of an event id already processed)', schema: hookResultSchema },
+      400: problem('Not a JSON document'),
+      401: problem('Bad or missing signature or token'),
+      403: problem('Endpoint disabled'),
+      404: problem('No such endpoint, or the referenced ticket is not visible'),
+      409: problem('The ticket refused the action (e.g. a transition not allowed from its state)'),
+      422: problem('The mapping failed (no rule matched, missing value) or the ticket data is invalid'),
+    },
+    handler: async ({ ctx, params }) => {
+      const raw = typeof ctx.request.rawBody === 'string' ? ctx.request.rawBody : '';
+      const headers = Object.fromEntries(Object.entries(ctx.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+      return { body: await inbound.receive(params.endpoint, { raw, body: raw ? ctx.request.body : undefined, headers }) };
+    },
+  });
+}
