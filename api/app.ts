@@ -36,6 +36,11 @@ import { AuditService } from './modules/audit/service';
 import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
 import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
+import { mailRoutes } from './modules/mail/routes';
+import { MailService } from './modules/mail/service';
+import { MailIntake } from './modules/mail/intake';
+import type { MailConfig } from '../platform/config';
+import type { MailTransport } from '../mail/transport';
 
 export interface AppDeps {
   em: EntityManager;
@@ -53,11 +58,16 @@ export interface AppDeps {
   attachmentsDir: string;
   /** OpenID Connect single sign-on; off when absent. */
   oidc?: OidcRouteOptions['oidc'];
+  /** Email settings and the outgoing transport (a disabled one when SMTP is not configured). */
+  mail: MailConfig;
+  mailTransport: MailTransport;
+  /** Port of the inbound SMTP endpoint when it runs (shown in the admin's settings). */
+  mailInboundPort?: number;
 }
 
 export interface App {
   koa: Koa;
-  services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService };
+  services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService; mailIntake: MailIntake };
   routes: RouteTable;
 }
 
@@ -164,7 +174,10 @@ export function createApp(deps: AppDeps): App {
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets));
-  attachmentRoutes(routes, new AttachmentService(deps.em, tickets, deps.attachmentsDir));
+  const attachments = new AttachmentService(deps.em, tickets, deps.attachmentsDir);
+  attachmentRoutes(routes, attachments);
+  mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);
+  const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
   userRoutes(routes, auth);
   queueRoutes(routes, queues);
@@ -185,5 +198,5 @@ export function createApp(deps: AppDeps): App {
   koa.use(routes.router.allowedMethods());
   koa.use(serveWeb(deps.webDist));
 
-  return { koa, services: { auth, definitions, tickets }, routes };
+  return { koa, services: { auth, definitions, tickets, mailIntake }, routes };
 }

@@ -6,6 +6,8 @@ import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { createApp } from './app';
+import { createMailTransport } from '../mail/transport';
+import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
   });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const mailTransport = createMailTransport(config.mail, log);
   const app = createApp({
     em,
     temporal,
@@ -46,6 +49,9 @@ async function main(): Promise<void> {
     secureCookies: process.env.SECURE_COOKIES === 'true',
     version: pkg.version,
     oidc: config.oidc,
+    mail: config.mail,
+    mailTransport,
+    mailInboundPort: config.mail.inboundPort,
   });
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();
@@ -57,6 +63,9 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   log.info({ url: `http://${config.host}:${config.port}` }, 'api listening');
+  const smtp = config.mail.inboundPort
+    ? await startSmtpEndpoint(app.services.mailIntake, { host: config.mail.inboundHost, port: config.mail.inboundPort, log })
+    : undefined;
   process.send?.({ ready: true, port: config.port });
 
   let stopping = false;
@@ -69,6 +78,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     clearTimeout(force);
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    mailTransport.close();
     await connection.close();
     await orm.close();
     log.info('api stopped');

@@ -5,6 +5,8 @@ import { spawnTs, type Child } from '../../platform/processes';
 export interface Desk {
   url: string;
   env: NodeJS.ProcessEnv;
+  /** The API's inbound SMTP endpoint on 127.0.0.1. */
+  mailPort: number;
   api: Child;
   worker: Child;
   /** Replaces the worker handle with a new worker process. */
@@ -19,6 +21,7 @@ export interface Desk {
 /** `env` adds to or overrides the desk's environment (e.g. single sign-on settings). */
 export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessEnv }): Promise<Desk> {
   const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
+  const mailPort = opts.env?.MAIL_INBOUND_PORT ? Number(opts.env.MAIL_INBOUND_PORT) : await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -29,6 +32,7 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
     ADMIN_PASSWORD: 'admin-password-for-tests',
     // Every test logs in from 127.0.0.1; the limiter itself is unit-tested.
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+    MAIL_INBOUND_PORT: String(mailPort),
     ...opts.env,
   };
   const stdio = process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore';
@@ -41,6 +45,7 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
   const desk: Desk = {
     url: `http://127.0.0.1:${port}`,
     env,
+    mailPort,
     get api() {
       return api_;
     },
