@@ -1,5 +1,6 @@
 // Email end to end on real SMTP servers: mail in opens and feeds tickets, notifications go out per language, preference and template, loops die out.
 import nodemailer, { type SendMailOptions } from 'nodemailer';
+import pg from 'pg';
 import { ADMIN, eventually, Session, unique } from '../support/http';
 import { startDesk, type Desk } from '../support/desk';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
@@ -113,6 +114,23 @@ it('should ignore mail from unknown senders when the desk does not create accoun
   await settle(1500);
   expect((await admin.get(`/api/tickets?q=${tag}`)).body.items).toHaveLength(0);
   expect(smtp.messages.some((m) => m.to.includes(`${tag}@nowhere.test`))).toBe(false);
+});
+
+it('should drop a sender\'s mail beyond the hourly cap, automatic messages included', async () => {
+  const c = await customer('en');
+  const tag = unique('flood');
+  for (let i = 0; i < 20; i++) await sendToDesk({ from: c.email, subject: `bulk ${i}`, headers: { Precedence: 'bulk' }, text: 'news' });
+  await sendToDesk({ from: c.email, subject: `Real question ${tag}`, text: 'Does this get through?' });
+  // sendMail returns once the desk has handled the message, so its log row is already there.
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ outcome: string; n: string }>('select outcome, count(*) as n from mail_inbound where sender = $1 group by outcome order by outcome', [c.email]);
+    expect(rows.map((r) => [r.outcome, Number(r.n)])).toEqual([['automatic', 20], ['rate_limited', 1]]);
+  } finally {
+    await db.end();
+  }
+  expect((await c.session.get(`/api/tickets?q=${tag}`)).body.items).toHaveLength(0);
 });
 
 it('should mail the requester a public comment but never an internal note', async () => {

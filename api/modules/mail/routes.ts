@@ -98,11 +98,11 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     tag: 'auth',
     auth: 'public',
     body: forgotBody,
-    responses: { 202: { description: 'If the address has an account, a link is on its way' } },
+    responses: { 202: { description: 'If the address has an account, a link is on its way', schema: { type: 'object', required: ['accepted'], properties: { accepted: { const: true } } } } },
     handler: ({ body }) => {
       // Not awaited: the answer and its timing must not depend on whether the account exists.
       void mail.forgotPassword(body.email).catch((err) => log.error({ err }, 'password reset mail failed'));
-      return { status: 202 };
+      return { status: 202, body: { accepted: true } };
     },
   });
 }
