@@ -19,7 +19,7 @@ interface Notice {
   seq: number;
   kind: NotificationKind;
   recipients: Recipient[];
-  vars: (locale: MailLocale) => Vars;
+  vars: (locale: MailLocale, to: Recipient) => Vars;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,8 +47,9 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
       return names.get(id)!;
     };
     const states = await stateLabels(db, t.definitionKey, t.definitionVersion);
-    const base = (locale: MailLocale): Vars => ({
-      ticket: { number: t.number, title: t.title, description: t.description, priority: t.priority, url: `${config.publicUrl}/${requester?.role === 'customer' ? 'portal/' : ''}tickets/${t.id}` },
+    // Customers follow their tickets in the portal, staff in the agent console.
+    const base = (_locale: MailLocale, to: Recipient): Vars => ({
+      ticket: { number: t.number, title: t.title, description: t.description, priority: t.priority, url: `${config.publicUrl}/${to.role === 'customer' ? 'portal/' : ''}tickets/${t.id}` },
     });
     const people = (...lists: Array<Recipient | undefined | Recipient[]>): Recipient[] => {
       const seen = new Map<string, Recipient>();
@@ -69,7 +70,7 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
           seq: e.seq,
           kind: 'comment',
           recipients: audience,
-          vars: (l) => ({ ...base(l), comment: { author, body: commentBody(e, l) } }),
+          vars: (l, to) => ({ ...base(l, to), comment: { author, body: commentBody(e, l) } }),
         });
       } else if (e.type === 'transitioned' && e.visibility === 'public') {
         const to = String(e.data.to ?? '');
@@ -78,11 +79,11 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
           seq: e.seq,
           kind: 'state_change',
           recipients: people(requester, watchers, assignee).filter(notAuthor),
-          vars: (l) => ({ ...base(l), state: { label: states.get(to)?.[l] ?? to }, actor: { name: actor } }),
+          vars: (l, r) => ({ ...base(l, r), state: { label: states.get(to)?.[l] ?? to }, actor: { name: actor } }),
         });
       } else if (e.type === 'notification') {
         const staff = (await escalationRecipients(db, e)).filter((r) => r.role !== 'customer');
-        notices.push({ seq: e.seq, kind: 'escalation', recipients: staff, vars: (l) => ({ ...base(l), escalation: { name: String(e.data.escalation ?? '') } }) });
+        notices.push({ seq: e.seq, kind: 'escalation', recipients: staff, vars: (l, r) => ({ ...base(l, r), escalation: { name: String(e.data.escalation ?? '') } }) });
       }
     }
     const recipientIds = [...new Set(notices.flatMap((n) => n.recipients.map((r) => r.id)))];
@@ -102,7 +103,7 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
         const mode = prefs.get(`${r.id}:${n.kind}`) ?? 'immediate';
         if (mode === 'off') continue;
         const locale = mailLocale(r.locale);
-        const vars = { ...n.vars(locale), recipient: { name: r.name } };
+        const vars = { ...n.vars(locale, r), recipient: { name: r.name } };
         const tpl = template(n.kind, locale);
         const key = `${batch.ticketId}:${n.seq}:${r.id}:${n.kind}`;
         const token = await replyToken(db, batch.ticketId, r.id);

@@ -25,7 +25,10 @@ export function createMailTransport(config: MailConfig, log: Logger): MailTransp
     log.info('SMTP_URL is not set: outgoing mail is off');
     return { enabled: false, send: async () => {}, close: () => {} };
   }
-  const transporter = nodemailer.createTransport(config.smtpUrl, { from: config.from });
+  // Short timeouts: the outbox holds its claimed rows while sending, and a stalled server must release them soon.
+  const url = new URL(config.smtpUrl);
+  for (const [k, v] of Object.entries({ connectionTimeout: '10000', greetingTimeout: '10000', socketTimeout: '30000' })) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
+  const transporter = nodemailer.createTransport(url.toString(), { from: config.from });
   return {
     enabled: true,
     async send(mail) {
