@@ -63,10 +63,12 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   log.info({ url: `http://${config.host}:${config.port}` }, 'api listening');
-  const smtp = config.mail.inboundPort
-    ? await startSmtpEndpoint(app.services.mailIntake, { host: config.mail.inboundHost, port: config.mail.inboundPort, log })
-    : undefined;
-  process.send?.({ ready: true, port: config.port });
+  const smtp =
+    config.mail.inboundPort !== undefined
+      ? await startSmtpEndpoint(app.services.mailIntake, { host: config.mail.inboundHost, port: config.mail.inboundPort, log })
+      : undefined;
+  const mailPort = smtp ? (smtp.server.address() as { port: number }).port : undefined;
+  process.send?.({ ready: true, port: config.port, mailPort });
 
   let stopping = false;
   const stop = async (signal: string) => {

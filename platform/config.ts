@@ -36,7 +36,7 @@ export interface MailConfig {
   replyAddress: string;
   /** Base of the links in mails (the console's public URL). */
   publicUrl: string;
-  /** Port of the inbound SMTP endpoint on 127.0.0.1 (started with the API); undefined: no inbound mail. */
+  /** Port of the inbound SMTP endpoint on 127.0.0.1 (started with the API; 0: any free port); undefined: no inbound mail. */
   inboundPort: number | undefined;
   inboundHost: string;
   /** Unknown senders get a customer account (true) or are ignored and logged (false). */
@@ -114,7 +114,8 @@ function loadMail(env: NodeJS.ProcessEnv, host: string, port: number): MailConfi
     from,
     replyAddress,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/+$/, ''),
-    inboundPort: env.MAIL_INBOUND_PORT ? int(env.MAIL_INBOUND_PORT, 0, 'MAIL_INBOUND_PORT') : undefined,
+    // 0 binds any free port (tests learn it from the API's ready message, so no other process can take it in between).
+    inboundPort: env.MAIL_INBOUND_PORT === '0' ? 0 : env.MAIL_INBOUND_PORT ? int(env.MAIL_INBOUND_PORT, 0, 'MAIL_INBOUND_PORT') : undefined,
     inboundHost: env.MAIL_INBOUND_HOST || '127.0.0.1',
     inboundCreateCustomers: env.MAIL_INBOUND_CREATE_CUSTOMERS === 'true',
     inboundTicketType: env.MAIL_INBOUND_TICKET_TYPE || 'incident',
