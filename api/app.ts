@@ -42,6 +42,11 @@ import { InboundService } from './modules/webhooks/inbound';
 import { SecretBox } from './modules/webhooks/secrets';
 import { deliveryEnqueuer } from './modules/webhooks/enqueue';
 import type { WebhookRetry } from '../workflows/webhook-delivery';
+import { mailRoutes } from './modules/mail/routes';
+import { MailService } from './modules/mail/service';
+import { MailIntake } from './modules/mail/intake';
+import type { MailConfig } from '../platform/config';
+import type { MailTransport } from '../mail/transport';
 
 export interface AppDeps {
   em: EntityManager;
@@ -61,13 +66,18 @@ export interface AppDeps {
   oidc?: OidcRouteOptions['oidc'];
   /** Webhook secrets' key at rest and the retry policy redeliveries start with (the worker's settings). */
   webhooks?: { secretsKey: Buffer | undefined; retry: WebhookRetry };
+  /** Email settings and the outgoing transport (a disabled one when SMTP is not configured). */
+  mail: MailConfig;
+  mailTransport: MailTransport;
+  /** Port of the inbound SMTP endpoint when it runs (shown in the admin's settings). */
+  mailInboundPort?: number;
 }
 
 const DEFAULT_WEBHOOK_RETRY: WebhookRetry = { initialIntervalMs: 10_000, maxIntervalMs: 3_600_000, retryWindowSeconds: 25 * 3600 };
 
 export interface App {
   koa: Koa;
-  services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService };
+  services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService; mailIntake: MailIntake };
   routes: RouteTable;
 }
 
@@ -176,7 +186,10 @@ export function createApp(deps: AppDeps): App {
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets));
-  attachmentRoutes(routes, new AttachmentService(deps.em, tickets, deps.attachmentsDir));
+  const attachments = new AttachmentService(deps.em, tickets, deps.attachmentsDir);
+  attachmentRoutes(routes, attachments);
+  mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);
+  const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
   userRoutes(routes, auth);
   queueRoutes(routes, queues);
@@ -203,5 +216,5 @@ export function createApp(deps: AppDeps): App {
   koa.use(routes.router.allowedMethods());
   koa.use(serveWeb(deps.webDist));
 
-  return { koa, services: { auth, definitions, tickets }, routes };
+  return { koa, services: { auth, definitions, tickets, mailIntake }, routes };
 }

@@ -7,6 +7,8 @@ import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { createApp } from './app';
 import { retryOf } from './modules/webhooks/enqueue';
+import { createMailTransport } from '../mail/transport';
+import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
   });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const mailTransport = createMailTransport(config.mail, log);
   const app = createApp({
     em,
     temporal,
@@ -48,6 +51,9 @@ async function main(): Promise<void> {
     version: pkg.version,
     oidc: config.oidc,
     webhooks: { secretsKey: config.webhooks.secretsKey, retry: retryOf(config.webhooks) },
+    mail: config.mail,
+    mailTransport,
+    mailInboundPort: config.mail.inboundPort,
   });
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();
@@ -59,7 +65,12 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   log.info({ url: `http://${config.host}:${config.port}` }, 'api listening');
-  process.send?.({ ready: true, port: config.port });
+  const smtp =
+    config.mail.inboundPort !== undefined
+      ? await startSmtpEndpoint(app.services.mailIntake, { host: config.mail.inboundHost, port: config.mail.inboundPort, log })
+      : undefined;
+  const mailPort = smtp ? (smtp.server.address() as { port: number }).port : undefined;
+  process.send?.({ ready: true, port: config.port, mailPort });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -71,6 +82,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     clearTimeout(force);
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    mailTransport.close();
     await connection.close();
     await orm.close();
     log.info('api stopped');

@@ -25,6 +25,7 @@ export interface Config {
   /** OpenID Connect single sign-on; undefined when OIDC_ISSUER is unset. */
   oidc?: OidcConfig;
   webhooks: WebhookConfig;
+  mail: MailConfig;
 }
 
 export interface WebhookConfig {
@@ -39,6 +40,30 @@ export interface WebhookConfig {
   disableAfterFailures: number;
   /** ...or when it has failed without a success for this long. */
   disableAfterHours: number;
+}
+
+export interface MailConfig {
+  /** Outbound SMTP (smtp:// or smtps://, credentials in the URL); undefined: mail is off and the desk still runs. */
+  smtpUrl: string | undefined;
+  /** Sender of every message, e.g. `Guichet <support@desk.example>`. */
+  from: string;
+  /** Address replies go to; `local+<token>@domain` names the ticket (defaults to the From address). */
+  replyAddress: string;
+  /** Base of the links in mails (the console's public URL). */
+  publicUrl: string;
+  /** Port of the inbound SMTP endpoint on 127.0.0.1 (started with the API; 0: any free port); undefined: no inbound mail. */
+  inboundPort: number | undefined;
+  inboundHost: string;
+  /** Unknown senders get a customer account (true) or are ignored and logged (false). */
+  inboundCreateCustomers: boolean;
+  /** Ticket type and priority of tickets opened by mail. */
+  inboundTicketType: string;
+  inboundPriority: string;
+  /** Messages per sender and hour beyond which inbound mail is dropped (loop brake). */
+  inboundPerSenderPerHour: number;
+  /** How often agents' digests go out, and how often the outbox is polled for retries. */
+  digestIntervalSeconds: number;
+  pollIntervalMs: number;
 }
 
 export type OidcRole = 'admin' | 'agent' | 'customer';
@@ -95,6 +120,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       disableAfterFailures: int(env.WEBHOOK_DISABLE_AFTER_FAILURES, 20, 'WEBHOOK_DISABLE_AFTER_FAILURES'),
       disableAfterHours: int(env.WEBHOOK_DISABLE_AFTER_HOURS, 72, 'WEBHOOK_DISABLE_AFTER_HOURS'),
     },
+    mail: loadMail(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
+  };
+}
+
+function loadMail(env: NodeJS.ProcessEnv, host: string, port: number): MailConfig {
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new Error(`SMTP_URL must start with smtp:// or smtps://, got '${smtpUrl.replace(/\/\/[^@]*@/, '//…@')}'`);
+  const from = env.MAIL_FROM?.trim() || 'Guichet <support@guichet.local>';
+  const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  if (!/^[^@\s<>]+@[^@\s<>]+$/.test(fromAddress)) throw new Error(`MAIL_FROM must hold an email address, got '${from}'`);
+  const replyAddress = env.MAIL_REPLY_ADDRESS?.trim() || fromAddress;
+  if (!/^[^@\s+<>]+@[^@\s<>]+$/.test(replyAddress)) throw new Error(`MAIL_REPLY_ADDRESS must be a plain address without '+', got '${replyAddress}'`);
+  return {
+    smtpUrl,
+    from,
+    replyAddress,
+    publicUrl: (env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/+$/, ''),
+    // 0 binds any free port (tests learn it from the API's ready message, so no other process can take it in between).
+    inboundPort: env.MAIL_INBOUND_PORT === '0' ? 0 : env.MAIL_INBOUND_PORT ? int(env.MAIL_INBOUND_PORT, 0, 'MAIL_INBOUND_PORT') : undefined,
+    inboundHost: env.MAIL_INBOUND_HOST || '127.0.0.1',
+    inboundCreateCustomers: env.MAIL_INBOUND_CREATE_CUSTOMERS === 'true',
+    inboundTicketType: env.MAIL_INBOUND_TICKET_TYPE || 'incident',
+    inboundPriority: env.MAIL_INBOUND_PRIORITY || 'medium',
+    inboundPerSenderPerHour: int(env.MAIL_INBOUND_PER_SENDER_PER_HOUR, 30, 'MAIL_INBOUND_PER_SENDER_PER_HOUR'),
+    digestIntervalSeconds: int(env.MAIL_DIGEST_INTERVAL_SECONDS, 3600, 'MAIL_DIGEST_INTERVAL_SECONDS'),
+    pollIntervalMs: int(env.MAIL_POLL_INTERVAL_MS, 5000, 'MAIL_POLL_INTERVAL_MS'),
   };
 }
 

@@ -6,6 +6,7 @@ import { createLogger } from '../platform/logger';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/servers/postgres';
 import { startTemporalDevServer, type TemporalDevServer } from '../platform/servers/temporal';
 import { spawnTs, type Child } from '../platform/processes';
+import { freePort } from '../platform/servers/ports';
 
 const config = loadConfig();
 const log = createLogger('launcher', config.logLevel);
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
     log.info({ address: temporalAddress }, 'Temporal dev server started');
   }
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_URL: temporalUi ?? '' };
+  // The inbound SMTP endpoint runs inside the API (so a crashed API restarts it too), on PORT+4 unless set.
+  const mailPort = config.mail.inboundPort ?? (await freePort(config.port + 4));
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_URL: temporalUi ?? '', MAIL_INBOUND_PORT: String(mailPort) };
   const api = supervise('api', 'api/main.ts', env);
   const worker = supervise('worker', 'worker/main.ts', env);
   await Promise.all([api.ready, worker.ready]);
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
       `  Health       ${base}/healthz  ${base}/readyz`,
       `  Temporal     ${temporalAddress}${temporalUi ? `   (Web UI: ${temporalUi})` : ''}`,
       `  PostgreSQL   ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+      `  Mail in      smtp://${config.mail.inboundHost}:${mailPort}  (replies to ${config.mail.replyAddress.replace('@', '+<token>@')}); mail out: ${config.mail.smtpUrl ? 'SMTP_URL' : 'off (set SMTP_URL)'}`,
       `  Admin        ${config.adminEmail}${usingDefaultPassword ? ` / ${config.adminPassword}  (default: set ADMIN_PASSWORD)` : ' (password from ADMIN_PASSWORD)'}`,
       `  Data         ${config.dataDir}`,
       'Ctrl-C stops everything.',

@@ -9,6 +9,9 @@ import { workerOptions } from './options';
 import { webhookEventListener } from '../activities/webhook-delivery';
 import { SecretBox } from '../api/modules/webhooks/secrets';
 import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../api/modules/webhooks/enqueue';
+import { createMailTransport } from '../mail/transport';
+import { MailOutbox } from '../mail/outbox';
+import { mailNotifier } from '../activities/mail-notifications';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,9 +24,12 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   const hooks = config.webhooks;
   const enqueue = deliveryEnqueuer(client, config.taskQueue, retryOf(hooks));
+  // Without SMTP nothing is queued at all: mail switched on later starts with the events that follow.
+  const transport = createMailTransport(config.mail, log);
+  const outbox = transport.enabled ? new MailOutbox(orm.em, transport, config.mail, log) : undefined;
   const activities = createActivities({
     em: orm.em,
-    ticketEventListeners: [webhookEventListener(orm.em, enqueue)],
+    ticketEventListeners: [webhookEventListener(orm.em, enqueue), ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : [])],
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
   const worker = await Worker.create({
@@ -49,9 +55,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  outbox?.start();
   log.info({ taskQueue: config.taskQueue }, 'worker running');
   process.send?.({ ready: true });
   await Promise.all([worker.run(), hookWorker.run()]);
+  await outbox?.stop();
+  transport.close();
   await connection.close();
   await clientConnection.close();
   await orm.close();

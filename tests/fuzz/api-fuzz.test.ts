@@ -52,5 +52,5 @@ it('should survive thousands of generated requests without a server error or an 
   expect(summary).not.toBeNull();
   expect(Number(summary![1])).toBeGreaterThanOrEqual(1000);
   expect(summary![2]).toBe(summary![1]);
-  // The fuzzer's own pace (about 10 requests a second here) sets the length: every route adds ~25 examples.
+  // As long as the fuzzer itself may take: every route adds ~25 examples at about 10 requests a second here.
 }, 600_000);

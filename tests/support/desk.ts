@@ -5,6 +5,8 @@ import { spawnTs, type Child } from '../../platform/processes';
 export interface Desk {
   url: string;
   env: NodeJS.ProcessEnv;
+  /** The API's inbound SMTP endpoint on 127.0.0.1. */
+  mailPort: number;
   api: Child;
   worker: Child;
   /** Replaces the worker handle with a new worker process. */
@@ -19,6 +21,9 @@ export interface Desk {
 /** `env` adds to or overrides the desk's environment (e.g. single sign-on settings). */
 export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessEnv }): Promise<Desk> {
   const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
+  // The API binds its SMTP endpoint to any free port and says which in its ready message (no race for a chosen port).
+  let mailPort = opts.env?.MAIL_INBOUND_PORT ? Number(opts.env.MAIL_INBOUND_PORT) : 0;
+  const hearMailPort = (child: Child) => child.process.on('message', (m: { mailPort?: number }) => m?.mailPort && (mailPort = m.mailPort));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -29,10 +34,12 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
     ADMIN_PASSWORD: 'admin-password-for-tests',
     // Every test logs in from 127.0.0.1; the limiter itself is unit-tested.
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+    MAIL_INBOUND_PORT: String(mailPort),
     ...opts.env,
   };
   const stdio = process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore';
   const api = spawnTs('api', 'api/main.ts', env, { stdio });
+  hearMailPort(api);
   let worker = spawnTs('worker', 'worker/main.ts', env, { stdio });
   let api_ = api;
   const extra: Child[] = [];
@@ -41,6 +48,9 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
   const desk: Desk = {
     url: `http://127.0.0.1:${port}`,
     env,
+    get mailPort() {
+      return mailPort;
+    },
     get api() {
       return api_;
     },
@@ -55,6 +65,7 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
     },
     async startApi() {
       api_ = spawnTs('api', 'api/main.ts', env, { stdio });
+      hearMailPort(api_);
       await api_.ready;
       await waitForPort(port, 10_000);
       return api_;

@@ -114,8 +114,8 @@ export class AuthService {
     });
   }
 
-  /** A one-time reset token valid for an hour, for an admin to hand over (or a mailer to send). */
-  async createResetToken(userId: string, createdBy: string): Promise<{ token: string; expiresAt: string }> {
+  /** A one-time reset token valid for an hour, for an admin to hand over or mailed on request (createdBy null). */
+  async createResetToken(userId: string, createdBy: string | null): Promise<{ token: string; expiresAt: string }> {
     const [row] = await this.em.fork().execute('select 1 from users where id = ?', [userId]);
     if (!row) throw notFound(`no user ${userId}`);
     const token = randomBytes(32).toString('base64url');

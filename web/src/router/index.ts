@@ -8,11 +8,13 @@ import { allows } from './access';
 const agent = () => import('../areas/agent/agent');
 const portal = () => import('../areas/portal/portal');
 const admin = () => import('../areas/admin/admin');
+const account = () => import('../areas/account/account');
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('../areas/login/LoginPage.vue'), meta: { public: true } },
+    { path: '/reset-password', name: 'reset-password', component: () => import('../areas/login/ResetPasswordPage.vue'), meta: { public: true } },
     { path: '/', name: 'home', redirect: () => useAuthStore().homePath },
     {
       path: '/tickets',
@@ -51,6 +53,18 @@ export const router = createRouter({
       name: 'admin-webhooks',
       component: () => admin().then((m) => m.WebhooksPage),
       meta: { roles: ['admin'] },
+    },
+    {
+      path: '/admin/email',
+      name: 'admin-email',
+      component: () => admin().then((m) => m.MailPage),
+      meta: { roles: ['admin'] },
+    },
+    {
+      path: '/account/notifications',
+      name: 'account-notifications',
+      component: () => account().then((m) => m.NotificationsPage),
+      meta: { roles: ['customer', 'agent', 'admin'] },
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -1,0 +1,159 @@
+// Turns each committed batch of ticket events into outbox rows: who hears what, in their language, as they asked.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MailConfig } from '../platform/config';
+import type { TicketEvent } from '../workflows/ticket-messages';
+import type { RecordTicketEventsInput, TicketEventListener } from './record-ticket-events';
+import { loadTemplates, mailLocale, type MailLocale, type NotificationKind, renderText, type Vars } from '../mail/templates';
+import { domainOf, messageIdFor, newReplyToken, replyAddress, REPLY_MARKER } from '../mail/addresses';
+
+interface Recipient {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  locale: string;
+}
+
+interface Notice {
+  seq: number;
+  kind: NotificationKind;
+  recipients: Recipient[];
+  vars: (locale: MailLocale, to: Recipient) => Vars;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.locale';
+
+/**
+ * The listener enqueues idempotently (unique per ticket, seq, recipient and kind) and only then wakes the sender:
+ * a slow or absent SMTP server never holds up the ticket's workflow, and a replayed batch enqueues nothing twice.
+ */
+export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => void): TicketEventListener {
+  const domain = domainOf(config.replyAddress);
+  return async function notifyByMail(batch: RecordTicketEventsInput): Promise<void> {
+    const interesting = batch.events.filter((e) => ['created', 'commented', 'transitioned', 'notification'].includes(e.type));
+    if (!interesting.length) return;
+    const db = em.fork();
+    const t = batch.row;
+    const one = async (sql: string, params: unknown[]) => db.execute<Recipient[]>(sql, params);
+    const [requester] = await one(`select ${USER_COLUMNS} from users u where u.id = ? and not u.disabled`, [t.requesterId]);
+    const watchers = await one(`select ${USER_COLUMNS} from ticket_watchers w join users u on u.id = w.user_id where w.ticket_id = ? and not u.disabled`, [batch.ticketId]);
+    const assignee = t.assigneeId ? (await one(`select ${USER_COLUMNS} from users u where u.id = ? and not u.disabled`, [t.assigneeId]))[0] : undefined;
+    const names = new Map<string, string>();
+    const nameOf = async (id: string | null): Promise<string> => {
+      if (!id) return 'Guichet';
+      if (!names.has(id)) names.set(id, (await db.execute<Array<{ name: string }>>('select name from users where id = ?', [id]))[0]?.name ?? '');
+      return names.get(id)!;
+    };
+    const states = await stateLabels(db, t.definitionKey, t.definitionVersion);
+    // Customers follow their tickets in the portal, staff in the agent console.
+    const base = (_locale: MailLocale, to: Recipient): Vars => ({
+      ticket: { number: t.number, title: t.title, description: t.description, priority: t.priority, url: `${config.publicUrl}/${to.role === 'customer' ? 'portal/' : ''}tickets/${t.id}` },
+    });
+    const people = (...lists: Array<Recipient | undefined | Recipient[]>): Recipient[] => {
+      const seen = new Map<string, Recipient>();
+      for (const r of lists.flat()) if (r) seen.set(r.id, r);
+      return [...seen.values()];
+    };
+
+    const notices: Notice[] = [];
+    for (const e of interesting) {
+      const notAuthor = (r: Recipient) => r.id !== e.actor.id;
+      if (e.type === 'created' && requester) {
+        notices.push({ seq: e.seq, kind: 'ticket_created', recipients: [requester], vars: base });
+      } else if (e.type === 'commented') {
+        // Internal notes go to staff only: a customer never receives one, whatever list they are on.
+        const audience = people(requester, watchers, assignee).filter(notAuthor).filter((r) => e.visibility === 'public' || r.role !== 'customer');
+        const author = await nameOf(e.actor.id);
+        notices.push({
+          seq: e.seq,
+          kind: 'comment',
+          recipients: audience,
+          vars: (l, to) => ({ ...base(l, to), comment: { author, body: commentBody(e, l) } }),
+        });
+      } else if (e.type === 'transitioned' && e.visibility === 'public') {
+        const to = String(e.data.to ?? '');
+        const actor = await nameOf(e.actor.id);
+        notices.push({
+          seq: e.seq,
+          kind: 'state_change',
+          recipients: people(requester, watchers, assignee).filter(notAuthor),
+          vars: (l, r) => ({ ...base(l, r), state: { label: states.get(to)?.[l] ?? to }, actor: { name: actor } }),
+        });
+      } else if (e.type === 'notification') {
+        const staff = (await escalationRecipients(db, e)).filter((r) => r.role !== 'customer');
+        notices.push({ seq: e.seq, kind: 'escalation', recipients: staff, vars: (l, r) => ({ ...base(l, r), escalation: { name: String(e.data.escalation ?? '') } }) });
+      }
+    }
+    const recipientIds = [...new Set(notices.flatMap((n) => n.recipients.map((r) => r.id)))];
+    if (!recipientIds.length) return;
+    const prefs = new Map(
+      (
+        await db.execute<Array<{ user_id: string; kind: string; mode: string }>>(
+          'select user_id, kind, mode from notification_preferences where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))',
+          [JSON.stringify(recipientIds)],
+        )
+      ).map((p) => [`${p.user_id}:${p.kind}`, p.mode]),
+    );
+    const template = await loadTemplates(db);
+    let queued = 0;
+    for (const n of notices) {
+      for (const r of n.recipients) {
+        const mode = prefs.get(`${r.id}:${n.kind}`) ?? 'immediate';
+        if (mode === 'off') continue;
+        const locale = mailLocale(r.locale);
+        const vars = { ...n.vars(locale, r), recipient: { name: r.name } };
+        const tpl = template(n.kind, locale);
+        const key = `${batch.ticketId}:${n.seq}:${r.id}:${n.kind}`;
+        const token = await replyToken(db, batch.ticketId, r.id);
+        const res = await db.execute(
+          `insert into mail_outbox (id, dedupe_key, message_id, ticket_id, seq, recipient_id, to_address, kind, locale, mode, subject, body, reply_to)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dedupe_key) do nothing`,
+          [
+            randomUUID(), key, messageIdFor(key, domain), batch.ticketId, n.seq, r.id, r.email, n.kind, locale, mode,
+            renderText(tpl.subject, vars).replace(/[\r\n]+/g, ' ').slice(0, 400),
+            `${REPLY_MARKER}\n\n${renderText(tpl.body, vars)}`,
+            replyAddress(config.replyAddress, token),
+          ],
+          'run',
+        );
+        queued += (res as { affectedRows?: number }).affectedRows ?? 0;
+      }
+    }
+    if (queued) wake();
+  };
+}
+
+function commentBody(e: TicketEvent, locale: MailLocale): string {
+  const fr = e.data.bodyFr;
+  return String(locale === 'fr' && typeof fr === 'string' ? fr : (e.data.body ?? ''));
+}
+
+/** One token per (ticket, recipient), reused for every mail of that thread. */
+async function replyToken(db: EntityManager, ticketId: string, userId: string): Promise<string> {
+  await db.execute('insert into mail_reply_tokens (token, ticket_id, user_id) values (?, ?, ?) on conflict (ticket_id, user_id) do nothing', [newReplyToken(), ticketId, userId]);
+  const [row] = await db.execute<Array<{ token: string }>>('select token from mail_reply_tokens where ticket_id = ? and user_id = ?', [ticketId, userId]);
+  return row.token;
+}
+
+/** An escalation's notify action names a user (id or email), an agent group or a role. */
+async function escalationRecipients(db: EntityManager, e: TicketEvent): Promise<Recipient[]> {
+  const { user, group, role } = e.data as { user?: string | null; group?: string | null; role?: string | null };
+  const out: Recipient[] = [];
+  if (user) {
+    const byId = UUID.test(user);
+    out.push(...(await db.execute<Recipient[]>(`select ${USER_COLUMNS} from users u where ${byId ? 'u.id = ?::uuid' : 'u.email = lower(?)'} and not u.disabled`, [user])));
+  }
+  if (group) out.push(...(await db.execute<Recipient[]>(`select ${USER_COLUMNS} from group_members g join users u on u.id = g.user_id where g.group_key = ? and not u.disabled`, [group])));
+  if (role) out.push(...(await db.execute<Recipient[]>(`select ${USER_COLUMNS} from users u where u.role = ? and not u.disabled`, [role])));
+  return [...new Map(out.map((r) => [r.id, r])).values()];
+}
+
+async function stateLabels(db: EntityManager, key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
+  const [row] = await db.execute<Array<{ states: Array<{ name: string; label: { en: string; fr: string } }> | null }>>(
+    `select body->'states' as states from definitions where key = ? and version = ?`,
+    [key, version],
+  );
+  return new Map((row?.states ?? []).map((s) => [s.name, s.label]));
+}

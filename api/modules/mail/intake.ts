@@ -1,0 +1,158 @@
+// Turns one received message into a ticket or a public comment, as its sender, through the ticket service.
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MailConfig } from '../../../platform/config';
+import type { Logger } from '../../../platform/logger';
+import { ProblemError } from '../../http/problem';
+import type { TicketService } from '../tickets/service';
+import type { AttachmentService } from '../attachments/service';
+import type { AuthUser } from '../auth/types';
+import { domainOf, replyTokenOf, ticketOfThreadId } from '../../../mail/addresses';
+import { automaticReason, trimQuotedReply } from './inbound-rules';
+
+export type IntakeOutcome = 'ticket_created' | 'commented' | 'duplicate' | 'automatic' | 'rate_limited' | 'unknown_sender' | 'no_sender' | 'refused';
+
+export interface IntakeResult {
+  outcome: IntakeOutcome;
+  ticketId?: string;
+  detail?: string;
+}
+
+const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address?.toLowerCase() ?? '')).filter(Boolean);
+
+export class MailIntake {
+  private readonly own: string[];
+  private readonly domain: string;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tickets: TicketService,
+    private readonly attachments: AttachmentService,
+    private readonly config: MailConfig,
+    private readonly log: Logger,
+  ) {
+    const fromAddress = (/<([^>]+)>/.exec(config.from)?.[1] ?? config.from).toLowerCase();
+    this.own = [...new Set([fromAddress, config.replyAddress.toLowerCase()])];
+    this.domain = domainOf(config.replyAddress);
+  }
+
+  /** `envelope` carries the SMTP MAIL FROM (empty for bounces) and RCPT TO addresses. */
+  async receive(raw: Buffer, envelope: { from: string | false; to: string[] }): Promise<IntakeResult> {
+    const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
+    const messageId = mail.messageId?.trim() || `<sha256-${createHash('sha256').update(raw).digest('hex')}@${this.domain}>`;
+    const sender = mail.from?.value[0]?.address?.toLowerCase() ?? '';
+    const done = async (result: IntakeResult): Promise<IntakeResult> => {
+      await this.em
+        .fork()
+        .execute(
+          `insert into mail_inbound (message_id, sender, outcome, ticket_id, detail) values (?, ?, ?, ?, ?) on conflict (message_id) do update set outcome = excluded.outcome, ticket_id = excluded.ticket_id, detail = excluded.detail`,
+          [messageId.slice(0, 998), sender || '(none)', result.outcome, result.ticketId ?? null, result.detail?.slice(0, 500) ?? null],
+        );
+      this.log.info({ messageId, sender, ...result }, 'inbound mail');
+      return result;
+    };
+
+    const [seen] = await this.em.fork().execute<Array<{ outcome: string; ticket_id: string | null }>>('select outcome, ticket_id from mail_inbound where message_id = ?', [messageId.slice(0, 998)]);
+    if (seen && (seen.outcome === 'ticket_created' || seen.outcome === 'commented')) return { outcome: 'duplicate', ticketId: seen.ticket_id ?? undefined };
+    if (!sender) return done({ outcome: 'no_sender' });
+
+    // From the raw header lines: mailparser folds some headers (List-*) into structured values under other names.
+    const lines = new Map<string, string>();
+    for (const h of mail.headerLines) if (!lines.has(h.key)) lines.set(h.key, h.line.slice(h.line.indexOf(':') + 1).trim());
+    const header = (name: string): string | undefined => lines.get(name);
+    const automatic = automaticReason(header, sender, envelope.from, this.own, this.domain);
+    if (automatic) return done({ outcome: 'automatic', detail: automatic });
+
+    const [{ n }] = await this.em
+      .fork()
+      .execute<Array<{ n: string }>>(`select count(*) as n from mail_inbound where sender = ? and received_at > now() - interval '1 hour'`, [sender]);
+    if (Number(n) >= this.config.inboundPerSenderPerHour) return done({ outcome: 'rate_limited', detail: `more than ${this.config.inboundPerSenderPerHour} messages in an hour` });
+
+    const user = await this.senderAccount(sender, mail);
+    if (!user) return done({ outcome: 'unknown_sender' });
+
+    const ticketId = await this.threadOf(mail, envelope.to);
+    const text = mail.text?.trim() || '';
+    if (ticketId) {
+      try {
+        await this.tickets.comment(user, ticketId, { body: trimQuotedReply(text) || '(no text)', visibility: 'public' });
+        const detail = await this.attach(user, ticketId, mail);
+        return done({ outcome: 'commented', ticketId, detail });
+      } catch (err) {
+        // Not theirs, or the ticket no longer takes comments: the message opens a ticket of its own rather than being lost.
+        if (!(err instanceof ProblemError) || ![403, 404, 409, 422].includes(err.status)) throw err;
+        this.log.info({ ticketId, status: err.status }, 'reply cannot be threaded; opening a new ticket');
+      }
+    }
+    const title = (mail.subject?.replace(/\s+/g, ' ').trim() || text.split('\n')[0] || '(no subject)').slice(0, 200);
+    try {
+      const { ticket } = await this.tickets.create(
+        user,
+        { type: this.config.inboundTicketType, title: /\S/.test(title) ? title : '(no subject)', description: text.slice(0, 20000), priority: this.config.inboundPriority } as never,
+        `mail:${messageId}`,
+      );
+      const detail = await this.attach(user, ticket.id, mail);
+      return done({ outcome: 'ticket_created', ticketId: ticket.id, detail });
+    } catch (err) {
+      if (err instanceof ProblemError && err.status < 500) return done({ outcome: 'refused', detail: err.message });
+      throw err;
+    }
+  }
+
+  /** The sender's account; unknown senders get a customer account only when the desk allows it. */
+  private async senderAccount(sender: string, mail: ParsedMail): Promise<AuthUser | null> {
+    const db = this.em.fork();
+    const [row] = await db.execute<Array<{ id: string }>>('select id from users where email = ? and not disabled', [sender]);
+    if (row) return this.tickets.userById(row.id);
+    const [disabled] = await db.execute<Array<{ id: string }>>('select id from users where email = ?', [sender]);
+    if (disabled || !this.config.inboundCreateCustomers) return null;
+    const name = (mail.from?.value[0]?.name?.trim() || sender.slice(0, sender.indexOf('@'))).slice(0, 200);
+    const locale = /^fr\b/i.test(String(mail.headers.get('content-language') ?? '')) ? 'fr' : 'en';
+    await db.execute(`insert into users (id, email, name, role, locale) values (?, ?, ?, 'customer', ?) on conflict (email) do nothing`, [randomUUID(), sender, name, locale]);
+    const [created] = await db.execute<Array<{ id: string }>>('select id from users where email = ?', [sender]);
+    return this.tickets.userById(created.id);
+  }
+
+  /** The ticket a reply belongs to: a reply token in a recipient address, else a Message-ID we sent in In-Reply-To/References. */
+  private async threadOf(mail: ParsedMail, envelopeTo: string[]): Promise<string | undefined> {
+    const db = this.em.fork();
+    const recipients = [...envelopeTo.map((a) => a.toLowerCase()), ...addresses(mail.to), ...addresses(mail.cc)];
+    for (const address of recipients) {
+      const token = replyTokenOf(this.config.replyAddress, address);
+      if (!token) continue;
+      const [row] = await db.execute<Array<{ ticket_id: string }>>('select ticket_id from mail_reply_tokens where token = ?', [token]);
+      if (row) return row.ticket_id;
+    }
+    const refs = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].flatMap((r) => r.split(/\s+/)).filter(Boolean);
+    for (const ref of refs) {
+      const direct = ticketOfThreadId(ref, this.domain);
+      if (direct) return direct;
+    }
+    if (refs.length) {
+      const [row] = await db.execute<Array<{ ticket_id: string }>>(
+        'select ticket_id from mail_outbox where ticket_id is not null and message_id in (select value from jsonb_array_elements_text(?::jsonb)) limit 1',
+        [JSON.stringify(refs.map((r) => (r.startsWith('<') ? r : `<${r}>`)))],
+      );
+      if (row) return row.ticket_id;
+    }
+    return undefined;
+  }
+
+  /** Keeps the attachments the desk accepts (same types and size limit as uploads); refused ones are named in the log. */
+  private async attach(user: AuthUser, ticketId: string, mail: ParsedMail): Promise<string | undefined> {
+    const refused: string[] = [];
+    for (const a of mail.attachments) {
+      if (a.related) continue; // inline images of an HTML signature
+      try {
+        await this.attachments.upload(user, ticketId, { filename: a.filename || 'attachment', contentType: a.contentType, visibility: 'public', body: Readable.from(a.content), declaredLength: a.size });
+      } catch (err) {
+        if (!(err instanceof ProblemError)) throw err;
+        refused.push(`${a.filename ?? 'attachment'}: ${err.message}`);
+      }
+    }
+    return refused.length ? `attachments refused: ${refused.join('; ')}` : undefined;
+  }
+}

@@ -1,0 +1,108 @@
+// Email over HTTP: settings and templates (admins), notification preferences (everyone), forgot password (public).
+import type { RouteTable } from '../../http/routes';
+import type { Logger } from '../../../platform/logger';
+import { requireAdmin } from '../auth/policy';
+import type { AuthUser } from '../auth/types';
+import type { MailService, NotificationMode } from './service';
+import type { MailLocale, Template } from '../../../mail/templates';
+import { forgotBody, preferencesBody, preferencesView, previewView, settingsView, templateBody, templateView } from './schemas';
+
+const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage email');
+
+export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): void {
+  table.add({
+    method: 'get',
+    path: '/api/mail/settings',
+    summary: 'What email is configured: outbound SMTP (never its credentials), inbound endpoint and reply address format (admin)',
+    tag: 'mail',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Settings (from the environment)', schema: settingsView }, 403: { description: 'Not an admin' } },
+    handler: ({ user }) => (adminOnly(user), { body: mail.settings() }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/mail/templates',
+    summary: 'Every mail template per kind and language: the admin override or the shipped default (admin)',
+    tag: 'mail',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Templates', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: templateView } } } }, 403: { description: 'Not an admin' } },
+    handler: async ({ user }) => (adminOnly(user), { body: { items: await mail.templates() } }),
+  });
+  table.add<Template>({
+    method: 'put',
+    path: '/api/mail/templates/:kind/:locale',
+    summary: 'Replace a template; placeholders are {{name}} from the kind\'s list, values are HTML-escaped in the HTML part (admin)',
+    tag: 'mail',
+    auth: 'user',
+    scope: 'admin',
+    body: templateBody,
+    responses: {
+      200: { description: 'Saved', schema: templateView },
+      403: { description: 'Not an admin' },
+      404: { description: 'No such kind or language' },
+      422: { description: 'Unknown placeholder' },
+    },
+    handler: async ({ user, params, body }) => (adminOnly(user), { body: await mail.saveTemplate(user, params.kind, params.locale, body) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/mail/templates/:kind/:locale',
+    summary: 'Go back to the shipped default template (admin)',
+    tag: 'mail',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'The default now in force', schema: templateView }, 403: { description: 'Not an admin' }, 404: { description: 'No such kind or language' } },
+    handler: async ({ user, params }) => (adminOnly(user), { body: await mail.resetTemplate(params.kind, params.locale) }),
+  });
+  table.add<Template>({
+    method: 'post',
+    path: '/api/mail/templates/:kind/:locale/preview',
+    summary: 'Render a template with sample values, without saving it (admin)',
+    tag: 'mail',
+    auth: 'user',
+    scope: 'admin',
+    body: templateBody,
+    responses: {
+      200: { description: 'Rendered', schema: previewView },
+      403: { description: 'Not an admin' },
+      404: { description: 'No such kind or language' },
+      422: { description: 'Unknown placeholder' },
+    },
+    handler: ({ user, params, body }) => (adminOnly(user), { body: mail.preview(params.kind, params.locale, body) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/me/notifications',
+    summary: 'Your notification preferences: language and, per kind, immediate, digest (agents) or off',
+    tag: 'mail',
+    auth: 'user',
+    responses: { 200: { description: 'Preferences', schema: preferencesView } },
+    handler: async ({ user }) => ({ body: await mail.preferences(user) }),
+  });
+  table.add<{ locale?: MailLocale; kinds?: Record<string, NotificationMode> }>({
+    method: 'put',
+    path: '/api/me/notifications',
+    summary: 'Change your notification preferences (kinds not named keep their mode)',
+    tag: 'mail',
+    auth: 'user',
+    body: preferencesBody,
+    responses: { 200: { description: 'Preferences', schema: preferencesView }, 422: { description: 'Digest asked by a customer' } },
+    handler: async ({ user, body }) => ({ body: await mail.savePreferences(user, body) }),
+  });
+  table.add<{ email: string }>({
+    method: 'post',
+    path: '/api/auth/forgot-password',
+    summary: 'Mail a password reset link to this address if it has an account; the answer is the same whether it does or not',
+    tag: 'auth',
+    auth: 'public',
+    body: forgotBody,
+    responses: { 202: { description: 'If the address has an account, a link is on its way', schema: { type: 'object', required: ['accepted'], properties: { accepted: { const: true } } } } },
+    handler: ({ body }) => {
+      // Not awaited: the answer and its timing must not depend on whether the account exists.
+      void mail.forgotPassword(body.email).catch((err) => log.error({ err }, 'password reset mail failed'));
+      return { status: 202, body: { accepted: true } };
+    },
+  });
+}

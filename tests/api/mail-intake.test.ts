@@ -1,0 +1,73 @@
+// The mail intake in-process on the shared desk's Temporal and database: unknown senders get an account when allowed, references thread replies, disabled accounts are refused.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { openOrm, type Orm } from '../../platform/db/orm';
+import { loadConfig } from '../../platform/config';
+import { createLogger } from '../../platform/logger';
+import { DefinitionRepository } from '../../api/modules/definitions/repository';
+import { DefinitionService } from '../../api/modules/definitions/service';
+import { QueueService } from '../../api/modules/queues/service';
+import { TicketRepository } from '../../api/modules/tickets/repository';
+import { TicketService } from '../../api/modules/tickets/service';
+import { AttachmentService } from '../../api/modules/attachments/service';
+import { MailIntake } from '../../api/modules/mail/intake';
+import { ADMIN, eventually, Session, unique } from '../support/http';
+
+let orm: Orm;
+let connection: Connection;
+let intake: MailIntake;
+let dir: string;
+
+beforeAll(async () => {
+  orm = await openOrm(process.env.DATABASE_URL!);
+  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  const temporal = new Client({ connection });
+  const defs = new DefinitionService(new DefinitionRepository(orm.em));
+  const tickets = new TicketService(new TicketRepository(orm.em), defs, new QueueService(orm.em), temporal, process.env.GUICHET_TEST_TASK_QUEUE!);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-mail-intake-'));
+  const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true' }).mail;
+  intake = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets, dir), config, createLogger('test', 'warn'));
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await orm?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const raw = (headers: Record<string, string>, body: string) =>
+  Buffer.from(`${Object.entries({ 'Message-ID': `<${unique('m')}@mua.test>`, Date: new Date().toUTCString(), 'Content-Type': 'text/plain; charset=utf-8', ...headers }).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`);
+
+it('should give an unknown sender a customer account and open their ticket, then thread a reply found by References only', async () => {
+  const sender = `${unique('newcomer')}@example.test`;
+  const opened = await intake.receive(raw({ From: `Noé Nouveau <${sender}>`, To: 'support@desk.test', Subject: 'Accès VPN', 'Content-Language': 'fr' }, 'Bonjour, le VPN refuse mon mot de passe.'), { from: sender, to: ['support@desk.test'] });
+  expect(opened.outcome).toBe('ticket_created');
+  const [user] = await orm.em.fork().execute<Array<{ role: string; name: string; locale: string; password_hash: string | null }>>('select role, name, locale, password_hash from users where email = ?', [sender]);
+  expect(user).toEqual({ role: 'customer', name: 'Noé Nouveau', locale: 'fr', password_hash: null });
+
+  const reply = await intake.receive(
+    raw({ From: sender, To: 'support@desk.test', Subject: 'Re: Accès VPN', 'In-Reply-To': `<unknown@elsewhere.test>`, References: `<ticket-${opened.ticketId}@desk.test>` }, 'Ça remarche.\n\n> Bonjour'),
+    { from: sender, to: ['support@desk.test'] },
+  );
+  expect(reply).toMatchObject({ outcome: 'commented', ticketId: opened.ticketId });
+  const admin = await Session.login(ADMIN.email, ADMIN.password);
+  const comment = await eventually(async () => (await admin.get(`/api/tickets/${opened.ticketId}/timeline`)).body.items.find((e: { type: string }) => e.type === 'commented'));
+  expect(comment.data.body).toBe('Ça remarche.');
+});
+
+it('should refuse mail from a disabled account and a bounce, and ignore a redelivered message', async () => {
+  const admin = await Session.login(ADMIN.email, ADMIN.password);
+  const email = `${unique('gone')}@example.test`;
+  const created = await admin.post('/api/users', { email, name: 'Gone', role: 'customer', password: 'a-long-password-1' });
+  await admin.request('PATCH', `/api/users/${created.body.id}`, { disabled: true });
+  expect((await intake.receive(raw({ From: email, Subject: 'Hello' }, 'Hi'), { from: email, to: ['support@desk.test'] })).outcome).toBe('unknown_sender');
+  expect((await intake.receive(raw({ From: 'someone@example.test', Subject: 'Undelivered' }, 'x'), { from: '', to: ['support@desk.test'] })).outcome).toBe('automatic');
+
+  const sender = `${unique('twice')}@example.test`;
+  const message = raw({ From: sender, Subject: 'Once only' }, 'Same message delivered twice');
+  const first = await intake.receive(message, { from: sender, to: ['support@desk.test'] });
+  expect(first.outcome).toBe('ticket_created');
+  expect(await intake.receive(message, { from: sender, to: ['support@desk.test'] })).toEqual({ outcome: 'duplicate', ticketId: first.ticketId });
+});

@@ -1,0 +1,87 @@
+// Email screens in a real Chromium, in English and French: the admin's settings and template editor, everyone's notification preferences, forgot password.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createUser, launchBrowser, loginUi, newContext, watchErrors, type Locale } from '../support/browser';
+import { ADMIN, Session } from '../support/http';
+
+const TEXT = {
+  en: { email: 'Email', settings: 'Settings', saved: 'Template saved.', preview: 'Preview with sample values', prefs: 'Notifications', off: 'Off', prefsSaved: 'Preferences saved.', forgot: 'Forgot your password?', sent: 'If this address has an account, a link is on its way.' },
+  fr: { email: 'E-mail', settings: 'Réglages', saved: 'Modèle enregistré.', preview: "Aperçu avec des valeurs d'exemple", prefs: 'Notifications', off: 'Désactivé', prefsSaved: 'Préférences enregistrées.', forgot: 'Mot de passe oublié ?', sent: 'Si cette adresse a un compte, un lien est en route.' },
+} as const;
+
+let browser: Browser;
+let context: BrowserContext | undefined;
+let admin: Session;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  admin = await Session.login(ADMIN.email, ADMIN.password);
+}, 60_000);
+
+afterEach(async () => {
+  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
+  context = undefined;
+});
+
+afterAll(async () => {
+  await admin?.request('DELETE', '/api/mail/templates/escalation/en');
+  await admin?.request('DELETE', '/api/mail/templates/escalation/fr');
+  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
+});
+
+async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
+  context = await newContext(browser, locale);
+  const page = await context.newPage();
+  return { page, errors: watchErrors(page) };
+}
+
+describe.each(['en', 'fr'] as const)('email screens (%s)', (locale) => {
+  const text = TEXT[locale];
+
+  it('should let an admin see the email settings, preview and save a template', async () => {
+    const { page, errors } = await openPage(locale);
+    await page.goto('/login');
+    await loginUi(page, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: text.email, exact: true }).click();
+    await page.waitForURL(/\/admin\/email$/);
+    await page.getByRole('heading', { name: text.settings }).waitFor();
+    await page.getByTestId('mail-settings').getByText('support+<token>@guichet.local').waitFor();
+    await page.getByTestId('mail-kind').click();
+    await page.getByRole('option').nth(3).click(); // escalation
+    const subject = `Escalade ${locale} {{ticket.number}}`;
+    await page.getByTestId('mail-subject').fill(subject);
+    await page.getByTestId('mail-preview').click();
+    await page.getByRole('heading', { name: text.preview }).waitFor();
+    await page.getByTestId('mail-preview-result').getByText(`Escalade ${locale} INC-000042`).waitFor();
+    await page.getByTestId('mail-save').click();
+    await page.getByTestId('mail-saved').getByText(text.saved).waitFor();
+    const stored = (await admin.get('/api/mail/templates')).body.items.find((t: { kind: string; locale: string }) => t.kind === 'escalation' && t.locale === 'en');
+    expect(stored).toMatchObject({ subject, customised: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('should let a customer turn a notification off and keep it', async () => {
+    const customer = await createUser('customer', locale, 'Camille Client');
+    const { page, errors } = await openPage(locale);
+    await page.goto('/login');
+    await loginUi(page, customer.email, customer.password);
+    await page.getByRole('link', { name: text.prefs, exact: true }).click();
+    await page.waitForURL(/\/account\/notifications$/);
+    await page.getByTestId('pref-comment').getByText(text.off, { exact: true }).click();
+    await page.getByTestId('prefs-save').click();
+    await page.getByTestId('prefs-saved').getByText(text.prefsSaved).waitFor();
+    const me = await Session.login(customer.email, customer.password);
+    expect((await me.get('/api/me/notifications')).body.kinds).toMatchObject({ comment: 'off', ticket_created: 'immediate' });
+    expect(errors).toEqual([]);
+  });
+
+  it('should offer a forgot-password form from the sign-in page that never says whether the address exists', async () => {
+    const { page, errors } = await openPage(locale);
+    await page.goto('/login');
+    await page.getByRole('link', { name: text.forgot }).click();
+    await page.waitForURL(/\/reset-password$/);
+    await page.getByTestId('reset-email').fill('nobody-at-all@example.test');
+    await page.getByTestId('reset-submit').click();
+    await page.getByTestId('reset-done').getByText(text.sent).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
