@@ -169,7 +169,7 @@ export function simulate(input: SimulationInput): SimulationResult {
         s.unassignedSince = s.now;
       } else if (a.type === 'raisePriority') {
         const i = PRIORITIES.indexOf(s.priority);
-        if (i < PRIORITIES.length - 1) setPriority(PRIORITIES[i + 1], escalation);
+        if (i < PRIORITIES.length - 1) setPriority(PRIORITIES[i + 1]!, escalation);
       }
     }
   }

@@ -113,7 +113,7 @@ export function semanticErrors(def: WorkflowDefinition): DefinitionError[] {
     if (!isValidTimeZone(cal.timeZone)) errors.push({ pointer: `/calendars/${name}/timeZone`, message: `unknown time zone '${cal.timeZone}'` });
     else if (!hasBusinessHours(cal)) errors.push({ pointer: `/calendars/${name}/weekly`, message: 'the calendar has no business hours' });
     for (const [day, windows] of Object.entries(cal.weekly)) {
-      (windows ?? []).forEach(([from, to], k) => {
+      ((windows ?? []) as Array<[string, string]>).forEach(([from, to], k) => {
         if (from >= to) errors.push({ pointer: `/calendars/${name}/weekly/${day}/${k}`, message: `window ${from}-${to} must end after it starts` });
       });
     }
