@@ -46,6 +46,13 @@ export const router = createRouter({
       component: () => admin().then((m) => m.DefinitionsPage),
       meta: { roles: ['admin'] },
     },
+    {
+      path: '/admin/definitions/:definitionKey',
+      name: 'admin-designer',
+      component: () => admin().then((m) => m.DesignerPage),
+      props: true,
+      meta: { roles: ['admin'] },
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

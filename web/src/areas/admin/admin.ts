@@ -1,2 +1,3 @@
 // Admin area entry: the pages the router loads together as the `admin` chunk.
 export { default as DefinitionsPage } from './DefinitionsPage.vue';
+export { default as DesignerPage } from './designer/DesignerPage.vue';
