@@ -1,6 +1,7 @@
 // The definition being designed: one editable document, its live validation (the server's own validator) and the edits the graph and forms make.
 import { computed, inject, provide, ref, type InjectionKey, type Ref } from 'vue';
-import { validateDefinition, type DefinitionError, type WorkflowDefinition } from '../../../../../workflow-definitions/index';
+import checkSchema from 'virtual:definition-schema-check';
+import { validateDefinitionWith, type DefinitionError, type WorkflowDefinition } from '../../../../../workflow-definitions/index';
 
 export type Label = { en: string; fr: string };
 export interface StateDoc {
@@ -49,7 +50,7 @@ export function createDesigner() {
   const doc = ref<DesignDoc | null>(null) as Ref<DesignDoc | null>;
   const selection = ref<Selection>(null);
 
-  const validation = computed(() => (doc.value ? validateDefinition(doc.value) : { valid: false as const, errors: [] as DefinitionError[] }));
+  const validation = computed(() => (doc.value ? validateDefinitionWith(checkSchema, doc.value) : { valid: false as const, errors: [] as DefinitionError[] }));
   const errors = computed<DefinitionError[]>(() => validation.value.errors);
 
   /** Errors for one element: `/states/3` covers `/states/3/label/fr`. */
