@@ -46,6 +46,23 @@ async function connect(page: Page, from: string, to: string): Promise<void> {
   await page.mouse.up();
 }
 
+it('should load the designer only in the admin chunk, which an agent never downloads', async () => {
+  const agentUser = await createUser('agent', 'en', 'Alex Agent');
+  context = await newContext(browser, 'en');
+  const page = await context.newPage();
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
+  await page.goto('/login');
+  await loginUi(page, agentUser.email, agentUser.password);
+  await page.goto('/admin/definitions/problem');
+  await page.waitForURL(/\/tickets$/);
+  await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+  expect(scripts.some((s) => /\/admin-[\w-]+\.js$/.test(s))).toBe(false);
+  expect(scripts.some((s) => /\/agent-[\w-]+\.js$/.test(s))).toBe(true);
+});
+
 describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) => {
   const text = TEXT[locale];
 
@@ -96,11 +113,27 @@ describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) 
     await page.getByTestId('transition-label-en').fill('Put on hold');
     await page.getByTestId('transition-label-fr').fill('Suspendre');
 
-    // The JSON view follows the graph.
+    // The JSON view follows the graph, and the graph follows JSON typed into it.
     await page.getByTestId('tab-json').click();
     const json = JSON.parse(await page.getByTestId('designer-json').inputValue());
     expect(json.transitions.find((t: { name: string }) => t.name === `to_${state}`)).toMatchObject({ from: ['investigating'], to: state, label: { en: 'Put on hold', fr: 'Suspendre' } });
     expect(json.layout.states[state]).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+    json.states.find((x: { name: string }) => x.name === state).label = { en: 'On hold (JSON)', fr: 'Suspendu (JSON)' };
+    // As a paste would: the whole text replaced, then one input event.
+    await page.getByTestId('designer-json').evaluate((el, value) => {
+      (el as HTMLTextAreaElement).value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, JSON.stringify(json, null, 2));
+    await page.getByTestId('tab-graph').click();
+    await page.getByTestId(`state-node-${state}`).filter({ hasText: '(JSON)' }).waitFor();
+
+    // A state added by mistake goes with the Delete key.
+    await page.getByTestId('designer-add-state').click();
+    await page.getByTestId('state-node-new_state').waitFor();
+    await page.getByTestId('designer-invalid').waitFor();
+    await page.keyboard.press('Delete');
+    await page.getByTestId('state-node-new_state').waitFor({ state: 'detached' });
+    await page.getByTestId('designer-valid').waitFor();
 
     // A 4-hour resolution target for high priority, then the simulator: Friday 17:00 Paris on 9–18 → breach Monday 12:00.
     await page.getByTestId('tab-sla').click();
@@ -144,6 +177,16 @@ describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) 
     const held = await admin.post(`/api/tickets/${newer.body.id}/transitions`, { transition: `to_${state}` });
     expect(held.status).toBe(200);
     expect(held.body.state).toBe(state);
+
+    // The versions tab shows what changed, then moves the older version's running tickets to the new one.
+    await page.getByTestId('tab-versions').click();
+    await page.getByTestId('diff-run').click();
+    await page.getByTestId('diff-row').filter({ hasText: `/states/${state}` }).first().waitFor();
+    await page.getByTestId('diff-row').filter({ hasText: `/transitions/to_${state}` }).first().waitFor();
+    await shot(page, `designer-versions-${locale}`);
+    await page.getByTestId('migrate-run').click();
+    await page.getByTestId('migrate-report').waitFor({ timeout: 60_000 });
+    expect((await admin.get(`/api/tickets/${older.body.id}`)).body.definition).toEqual({ key: 'problem', version: after });
     expect(errors).toEqual([]);
   });
 });
