@@ -151,6 +151,11 @@ describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) 
     expect(await breach.getAttribute('data-at')).toBe('2026-11-30T11:00:00.000Z');
     expect(await breach.textContent()).toContain('12:00');
     expect(await breach.textContent()).toContain(text.breach);
+    // A scripted step: the agent starts the investigation at once; the resolution clock keeps running.
+    await page.getByTestId('sim-add-transition').click();
+    await page.getByTestId('sim-run').click();
+    await page.locator('[data-testid="sim-entry"][data-kind="transitioned"]').filter({ hasText: 'investigate' }).waitFor();
+    expect(await breach.getAttribute('data-at')).toBe('2026-11-30T11:00:00.000Z');
     await shot(page, `designer-simulator-${locale}`);
 
     await page.getByTestId('tab-graph').click();
