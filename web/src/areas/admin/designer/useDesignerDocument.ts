@@ -123,12 +123,12 @@ export function createDesigner() {
     selection.value = null;
   }
 
-  /** A connection drawn from one state to another: a new transition, or one more source of the existing one to that state. */
+  /** A connection drawn from one state to another becomes a new transition, selected so the admin can name it. */
   function connect(source: string, target: string): number {
     const d = doc.value!;
-    const sourceLabel = d.states.find((s) => s.name === target)?.label ?? { en: target, fr: target };
+    const targetLabel = d.states.find((s) => s.name === target)?.label ?? { en: target, fr: target };
     const name = uniqueName(`to_${target}`.slice(0, 63), new Set(d.transitions.map((t) => t.name)));
-    d.transitions.push({ name, label: { en: `To ${sourceLabel.en}`, fr: `Vers ${sourceLabel.fr}` }, from: [source], to: target, roles: ['agent', 'admin'] });
+    d.transitions.push({ name, label: { en: `To ${targetLabel.en}`, fr: `Vers ${targetLabel.fr}` }, from: [source], to: target, roles: ['agent', 'admin'] });
     const index = d.transitions.length - 1;
     selection.value = { kind: 'transition', index };
     return index;
@@ -148,7 +148,7 @@ export function createDesigner() {
     selection.value = null;
   }
 
-  /** The document to send: the designer's own working state stripped of nothing, since layout is part of the schema. */
+  /** The document as a definition, for the simulator (layout included: the schema allows it and the workflow ignores it). */
   const definition = computed(() => doc.value as unknown as WorkflowDefinition | null);
 
   return {
