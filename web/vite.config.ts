@@ -3,14 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import type { Plugin } from 'vite';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import standaloneCode from 'ajv/dist/standalone';
-import { definitionSchema } from '../workflow-definitions/schema';
-import { DEFINITION_AJV_OPTIONS } from '../workflow-definitions/validate';
+import { definitionSchemaCheckModule } from '../workflow-definitions/standalone-check';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-
 const SCHEMA_CHECK = 'virtual:definition-schema-check';
 
 /**
@@ -23,14 +18,7 @@ function definitionSchemaCheck(): Plugin {
     resolveId: (source) => (source === SCHEMA_CHECK ? `\0${SCHEMA_CHECK}` : null),
     load(id) {
       if (id !== `\0${SCHEMA_CHECK}`) return null;
-      const ajv = new Ajv2020({ ...DEFINITION_AJV_OPTIONS, code: { source: true, esm: true } });
-      addFormats(ajv);
-      const code = standaloneCode(ajv, ajv.compile(definitionSchema));
-      // The generated code still calls require() for ajv's runtime helpers and formats: hand it ES imports instead.
-      const modules = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!))];
-      const imports = modules.map((m, i) => `import * as __dep${i} from ${JSON.stringify(m)};`).join('\n');
-      const table = `const require = (m) => ({ ${modules.map((m, i) => `${JSON.stringify(m)}: __dep${i}`).join(', ')} })[m];`;
-      return `${imports}\n${table}\n${code.replace(/^"use strict";/, '')}`;
+      return definitionSchemaCheckModule();
     },
   };
 }
