@@ -2,12 +2,30 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
+import { definitionSchemaCheckModule } from '../workflow-definitions/standalone-check';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const SCHEMA_CHECK = 'virtual:definition-schema-check';
+
+/**
+ * The workflow definition JSON Schema compiled at build time into plain code (ajv standalone): the designer validates
+ * with the server's schema without `new Function`, which the console's Content-Security-Policy forbids.
+ */
+function definitionSchemaCheck(): Plugin {
+  return {
+    name: 'definition-schema-check',
+    resolveId: (source) => (source === SCHEMA_CHECK ? `\0${SCHEMA_CHECK}` : null),
+    load(id) {
+      if (id !== `\0${SCHEMA_CHECK}`) return null;
+      return definitionSchemaCheckModule();
+    },
+  };
+}
 
 export default defineConfig({
   root,
-  plugins: [vue()],
+  plugins: [vue(), definitionSchemaCheck()],
   define: {
     // Composition API only, no devtools in production: lets the bundler drop vue-i18n's legacy layer.
     __VUE_I18N_FULL_INSTALL__: 'true',

@@ -35,9 +35,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** Wall-clock parts of an instant in a time zone. */
 export function zonedParts(ms: number, timeZone: string): LocalDate & { hh: number; mm: number; ss: number } {
-  const parts: Record<string, number> = {};
+  const parts = {} as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
   for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    if (p.type !== 'literal') (parts as Record<string, number>)[p.type] = Number(p.value);
   }
   return { y: parts.year, m: parts.month, d: parts.day, hh: parts.hour % 24, mm: parts.minute, ss: parts.second };
 }
@@ -79,7 +79,7 @@ function isoDate(date: LocalDate): string {
 }
 
 function toMinutes(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
 }
 
@@ -113,8 +113,8 @@ function windowsOf(date: LocalDate, cal: CalendarDef): Array<[number, number]> {
   if (cached) return cached;
   let windows: Array<[number, number]> = [];
   if (!cal.holidays?.includes(key)) {
-    const weekday = DAY_KEYS[new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay()];
-    const hours = cal.weekly[weekday] ?? [];
+    const weekday = DAY_KEYS[new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay()]!;
+    const hours = (cal.weekly[weekday] ?? []) as Array<[string, string]>;
     windows = hours.map(([from, to]) => [zonedToUtc(date, toMinutes(from), cal.timeZone), zonedToUtc(date, toMinutes(to), cal.timeZone)]);
   }
   if (days.size >= WINDOW_CACHE_DAYS) days.clear();
@@ -123,7 +123,7 @@ function windowsOf(date: LocalDate, cal: CalendarDef): Array<[number, number]> {
 }
 
 export function hasBusinessHours(cal: CalendarDef): boolean {
-  return Object.values(cal.weekly).some((day) => (day ?? []).some(([from, to]) => toMinutes(to) > toMinutes(from)));
+  return Object.values(cal.weekly).some((day) => ((day ?? []) as Array<[string, string]>).some(([from, to]) => toMinutes(to) > toMinutes(from)));
 }
 
 /** The instant reached after `minutes` of business time counted from `startMs`; null calendar means 24/7. */

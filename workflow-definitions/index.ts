@@ -5,4 +5,5 @@ export * from './lifecycle';
 export * from './sla';
 export * from './validate';
 export * from './diff';
+export * from './simulate';
 export { DEFAULT_DEFINITIONS } from './defaults/index';

@@ -13,7 +13,7 @@ export interface TransitionRefusal {
 }
 
 export function initialState(def: WorkflowDefinition): StateDef {
-  return def.states.find((s) => s.initial) ?? def.states[0];
+  return def.states.find((s) => s.initial) ?? def.states[0]!;
 }
 
 export function stateOf(def: WorkflowDefinition, name: string): StateDef | undefined {

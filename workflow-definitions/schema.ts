@@ -220,6 +220,24 @@ export const definitionSchema = {
       additionalProperties: false,
       properties: { transition: name },
     },
+    layout: {
+      description: 'where the console designer draws each state; ignored by the workflow',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        states: {
+          type: 'object',
+          maxProperties: 100,
+          propertyNames: name,
+          additionalProperties: {
+            type: 'object',
+            required: ['x', 'y'],
+            additionalProperties: false,
+            properties: { x: { type: 'number', minimum: -100000, maximum: 100000 }, y: { type: 'number', minimum: -100000, maximum: 100000 } },
+          },
+        },
+      },
+    },
     automations: {
       type: 'array',
       maxItems: 50,

@@ -1,5 +1,5 @@
 // Validates a workflow definition: the JSON Schema first, then the semantic rules; every error carries a JSON pointer.
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { hasBusinessHours, isValidTimeZone, ROUND_THE_CLOCK } from './calendar';
 import { definitionSchema, type WorkflowDefinition } from './schema';
@@ -11,11 +11,30 @@ export interface DefinitionError {
 
 export type DefinitionValidation = { valid: true; definition: WorkflowDefinition; errors: [] } | { valid: false; errors: DefinitionError[] };
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const checkSchema = ajv.compile(definitionSchema);
+/** A compiled JSON Schema check in ajv's shape: true when valid, else the errors on the function. */
+export type SchemaCheck = ((input: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** The ajv options the definition schema is compiled with, here and in the console's build-time (standalone) compile. */
+export const DEFINITION_AJV_OPTIONS = { allErrors: true, strict: false } as const;
+
+// Compiled on first use: ajv compiles to code run through `new Function`, which the console's Content-Security-Policy
+// refuses, so importing this module must not compile. The console validates with the same schema compiled at build time.
+let compiled: SchemaCheck | undefined;
+function schemaCheck(): SchemaCheck {
+  if (!compiled) {
+    const ajv = new Ajv2020(DEFINITION_AJV_OPTIONS);
+    addFormats(ajv);
+    compiled = ajv.compile(definitionSchema);
+  }
+  return compiled;
+}
 
 export function validateDefinition(input: unknown): DefinitionValidation {
+  return validateDefinitionWith(schemaCheck(), input);
+}
+
+/** The JSON Schema through `checkSchema`, then the semantic rules. */
+export function validateDefinitionWith(checkSchema: SchemaCheck, input: unknown): DefinitionValidation {
   if (!checkSchema(input)) {
     const errors = (checkSchema.errors ?? []).map((e) => ({
       pointer: e.instancePath || '/',
@@ -113,7 +132,7 @@ export function semanticErrors(def: WorkflowDefinition): DefinitionError[] {
     if (!isValidTimeZone(cal.timeZone)) errors.push({ pointer: `/calendars/${name}/timeZone`, message: `unknown time zone '${cal.timeZone}'` });
     else if (!hasBusinessHours(cal)) errors.push({ pointer: `/calendars/${name}/weekly`, message: 'the calendar has no business hours' });
     for (const [day, windows] of Object.entries(cal.weekly)) {
-      (windows ?? []).forEach(([from, to], k) => {
+      ((windows ?? []) as Array<[string, string]>).forEach(([from, to], k) => {
         if (from >= to) errors.push({ pointer: `/calendars/${name}/weekly/${day}/${k}`, message: `window ${from}-${to} must end after it starts` });
       });
     }

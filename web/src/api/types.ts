@@ -101,3 +101,23 @@ export interface ValidationResult {
   valid: boolean;
   errors: FieldError[];
 }
+
+export interface DefinitionVersion {
+  key: string;
+  version: number;
+  status: 'draft' | 'published';
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+export interface DefinitionChange {
+  path: string;
+  op: 'added' | 'removed' | 'changed';
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface MigrationReport {
+  migrated: Array<{ ticketId: string; number: string; state: string }>;
+  failed: Array<{ ticketId: string; number: string; reason: string }>;
+}

@@ -66,6 +66,13 @@ export const router = createRouter({
       component: () => account().then((m) => m.NotificationsPage),
       meta: { roles: ['customer', 'agent', 'admin'] },
     },
+    {
+      path: '/admin/definitions/:definitionKey',
+      name: 'admin-designer',
+      component: () => admin().then((m) => m.DesignerPage),
+      props: true,
+      meta: { roles: ['admin'] },
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

@@ -1,8 +1,9 @@
-// Definitions store: the workflow definitions catalogue, one version's JSON, and server-side validation.
+// Definitions store: the workflow definitions catalogue, one version's JSON, server-side validation, and the designer's
+// versioning actions (draft, publish, diff, migrate running tickets).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../api/client';
-import type { DefinitionSummary, ValidationResult } from '../api/types';
+import type { DefinitionChange, DefinitionSummary, DefinitionVersion, MigrationReport, ValidationResult } from '../api/types';
 
 export const useDefinitionsStore = defineStore('definitions', () => {
   const items = ref<DefinitionSummary[]>([]);
@@ -27,10 +28,56 @@ export const useDefinitionsStore = defineStore('definitions', () => {
     return { valid: result.valid, errors: result.errors ?? [] };
   }
 
+  const path = (key: string) => `/definitions/${encodeURIComponent(key)}`;
+
+  async function fetchVersions(key: string): Promise<DefinitionVersion[]> {
+    return (await api.get<{ items: DefinitionVersion[] }>(`${path(key)}/versions`)).items;
+  }
+
+  /** One version's document without its version/status envelope, ready to edit. */
+  async function fetchDocument(key: string, version: number): Promise<Record<string, unknown>> {
+    const { version: _v, status: _s, ...document } = await api.get<Record<string, unknown>>(`${path(key)}/versions/${version}`);
+    return document;
+  }
+
+  function saveDraft(key: string, document: unknown): Promise<DefinitionVersion> {
+    return api.put<DefinitionVersion>(`${path(key)}/draft`, document);
+  }
+
+  function discardDraft(key: string): Promise<void> {
+    return api.delete<void>(`${path(key)}/draft`);
+  }
+
+  function publishDraft(key: string): Promise<DefinitionVersion> {
+    return api.post<DefinitionVersion>(`${path(key)}/publish`);
+  }
+
+  async function diffVersions(key: string, from: number, to: number): Promise<DefinitionChange[]> {
+    return (await api.get<{ items: DefinitionChange[] }>(`${path(key)}/diff?from=${from}&to=${to}`)).items;
+  }
+
+  function migrateTickets(key: string, fromVersion: number, toVersion: number, stateMapping: Record<string, string>): Promise<MigrationReport> {
+    return api.post<MigrationReport>(`${path(key)}/migrations`, { fromVersion, toVersion, stateMapping });
+  }
+
   function reset(): void {
     items.value = [];
     selected.value = null;
   }
 
-  return { items, selected, fetchDefinitions, fetchDefinition, validateDefinition, reset };
+  return {
+    items,
+    selected,
+    fetchDefinitions,
+    fetchDefinition,
+    validateDefinition,
+    fetchVersions,
+    fetchDocument,
+    saveDraft,
+    discardDraft,
+    publishDraft,
+    diffVersions,
+    migrateTickets,
+    reset,
+  };
 });

@@ -2,3 +2,4 @@
 export { default as DefinitionsPage } from './DefinitionsPage.vue';
 export { default as WebhooksPage } from './WebhooksPage.vue';
 export { default as MailPage } from './MailPage.vue';
+export { default as DesignerPage } from './designer/DesignerPage.vue';
