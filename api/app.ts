@@ -36,6 +36,8 @@ import { AuditService } from './modules/audit/service';
 import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
 import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
+import { TicketEventHub } from './modules/events/hub';
+import { eventRoutes } from './modules/events/routes';
 
 export interface AppDeps {
   em: EntityManager;
@@ -53,12 +55,16 @@ export interface AppDeps {
   attachmentsDir: string;
   /** OpenID Connect single sign-on; off when absent. */
   oidc?: OidcRouteOptions['oidc'];
+  /** Where the live event stream LISTENs for ticket changes; without it the stream is off (404). */
+  databaseUrl?: string;
 }
 
 export interface App {
   koa: Koa;
   services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService };
   routes: RouteTable;
+  /** Ends the long-lived event streams so the HTTP server can close promptly. */
+  stop(): Promise<void>;
 }
 
 const BODY_LIMIT = '1mb';
@@ -171,6 +177,11 @@ export function createApp(deps: AppDeps): App {
   iamRoutes(routes, new IamService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
+  const hub = deps.databaseUrl ? new TicketEventHub({ databaseUrl: deps.databaseUrl, em: deps.em, tickets, log: deps.log }) : null;
+  if (hub) {
+    eventRoutes(routes.router, hub, auth);
+    hub.start();
+  }
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {
@@ -185,5 +196,5 @@ export function createApp(deps: AppDeps): App {
   koa.use(routes.router.allowedMethods());
   koa.use(serveWeb(deps.webDist));
 
-  return { koa, services: { auth, definitions, tickets }, routes };
+  return { koa, services: { auth, definitions, tickets }, routes, stop: async () => hub?.close() };
 }

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     secureCookies: process.env.SECURE_COOKIES === 'true',
     version: pkg.version,
     oidc: config.oidc,
+    databaseUrl,
   });
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'api stopping: finishing in-flight requests');
+    // Event streams never finish on their own: end them first, or close() would wait for the forced cut.
+    await app.stop();
     server.close();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 10_000);

@@ -4,6 +4,7 @@ import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
+import { notifyTicketChanges } from '../activities/notify-ticket-changes';
 import { workerOptions } from './options';
 
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ em: orm.em }),
+    activities: createActivities({ em: orm.em, ticketEventListeners: [notifyTicketChanges(orm.em)] }),
   });
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
