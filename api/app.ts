@@ -38,6 +38,7 @@ import { QueueService } from './modules/queues/service';
 import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
 import { TicketEventHub } from './modules/events/hub';
 import { eventRoutes } from './modules/events/routes';
+import { directoryRoutes } from './modules/directory/routes';
 
 export interface AppDeps {
   em: EntityManager;
@@ -177,6 +178,7 @@ export function createApp(deps: AppDeps): App {
   iamRoutes(routes, new IamService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
+  directoryRoutes(routes, deps.em);
   const hub = deps.databaseUrl ? new TicketEventHub({ databaseUrl: deps.databaseUrl, em: deps.em, tickets, log: deps.log }) : null;
   if (hub) {
     eventRoutes(routes.router, hub, auth);

@@ -1,5 +1,7 @@
 // English messages; their shape is the contract every other locale must fill completely.
+import { queueEn } from './workspace.en';
 const en = {
+  queue: queueEn,
   app: { name: 'Guichet', skip: 'Skip to content' },
   nav: {
     main: 'Main navigation',

@@ -1,7 +1,9 @@
 // French messages, typed against the English ones so a missing key fails the type check.
+import { queueFr } from './workspace.fr';
 import type { Messages } from './en';
 
 const fr: Messages = {
+  queue: queueFr,
   app: { name: 'Guichet', skip: 'Aller au contenu' },
   nav: {
     main: 'Navigation principale',
