@@ -1,7 +1,8 @@
 // English messages; their shape is the contract every other locale must fill completely.
-import { queueEn } from './workspace.en';
+import { iamEn, queueEn } from './workspace.en';
 const en = {
   queue: queueEn,
+  iam: iamEn,
   app: { name: 'Guichet', skip: 'Skip to content' },
   nav: {
     main: 'Main navigation',

@@ -1,9 +1,10 @@
 // French messages, typed against the English ones so a missing key fails the type check.
-import { queueFr } from './workspace.fr';
+import { iamFr, queueFr } from './workspace.fr';
 import type { Messages } from './en';
 
 const fr: Messages = {
   queue: queueFr,
+  iam: iamFr,
   app: { name: 'Guichet', skip: 'Aller au contenu' },
   nav: {
     main: 'Navigation principale',

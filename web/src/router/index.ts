@@ -42,9 +42,18 @@ export const router = createRouter({
     },
     {
       path: '/admin',
-      name: 'admin',
-      component: () => admin().then((m) => m.DefinitionsPage),
+      component: () => admin().then((m) => m.AdminLayout),
       meta: { roles: ['admin'] },
+      // Each screen also needs an entry in areas/admin/nav.ts to appear in the admin navigation.
+      children: [
+        { path: '', name: 'admin', component: () => admin().then((m) => m.DefinitionsPage) },
+        { path: 'users', name: 'admin-users', component: () => admin().then((m) => m.UsersPage) },
+        { path: 'groups', name: 'admin-groups', component: () => admin().then((m) => m.GroupsPage) },
+        { path: 'organisations', name: 'admin-organisations', component: () => admin().then((m) => m.OrganisationsPage) },
+        { path: 'queues', name: 'admin-queues', component: () => admin().then((m) => m.QueuesPage) },
+        { path: 'tokens', name: 'admin-tokens', component: () => admin().then((m) => m.TokensPage) },
+        { path: 'audit', name: 'admin-audit', component: () => admin().then((m) => m.AuditPage) },
+      ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

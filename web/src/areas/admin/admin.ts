@@ -1,2 +1,10 @@
 // Admin area entry: the pages the router loads together as the `admin` chunk.
+import './admin.css';
+export { default as AdminLayout } from './AdminLayout.vue';
 export { default as DefinitionsPage } from './DefinitionsPage.vue';
+export { default as UsersPage } from './UsersPage.vue';
+export { default as GroupsPage } from './GroupsPage.vue';
+export { default as OrganisationsPage } from './OrganisationsPage.vue';
+export { default as QueuesPage } from './QueuesPage.vue';
+export { default as TokensPage } from './TokensPage.vue';
+export { default as AuditPage } from './AuditPage.vue';
