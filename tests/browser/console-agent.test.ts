@@ -49,7 +49,7 @@ async function waitForTitles(page: Page, expected: string[]): Promise<void> {
   await page
     .waitForFunction(
     (want) => {
-      const got = [...document.querySelectorAll('[data-testid="ticket-row-title"]')].map((e) => e.textContent!.trim());
+      const got = Array.from(document.querySelectorAll('[data-testid="ticket-row-title"]')).map((e) => e.textContent!.trim());
       return got.length === want.length && want.every((w, i) => got[i] === w);
     },
       expected,
