@@ -1,8 +1,5 @@
 // English messages; their shape is the contract every other locale must fill completely.
-import { iamEn, queueEn } from './workspace.en';
 const en = {
-  queue: queueEn,
-  iam: iamEn,
   app: { name: 'Guichet', skip: 'Skip to content' },
   nav: {
     main: 'Main navigation',

@@ -1,10 +1,7 @@
 // French messages, typed against the English ones so a missing key fails the type check.
-import { iamFr, queueFr } from './workspace.fr';
 import type { Messages } from './en';
 
 const fr: Messages = {
-  queue: queueFr,
-  iam: iamFr,
   app: { name: 'Guichet', skip: 'Aller au contenu' },
   nav: {
     main: 'Navigation principale',

@@ -9,6 +9,10 @@ const agent = () => import('../areas/agent/agent');
 const portal = () => import('../areas/portal/portal');
 const admin = () => import('../areas/admin/admin');
 
+// The area of the first URL starts downloading now, beside the session check, instead of after it.
+const firstArea = ([['/tickets', agent], ['/portal', portal], ['/admin', admin]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+if (firstArea) void firstArea[1]().catch(() => undefined);
+
 export const router = createRouter({
   history: createWebHistory(),
   routes: [

@@ -1,4 +1,7 @@
 // Admin area entry: the pages the router loads together as the `admin` chunk.
+// Before any page of the area mounts: the tokens of every PrimeVue component it may render.
+import '../../theme/full';
+import '../../i18n/workspace';
 import './admin.css';
 export { default as AdminLayout } from './AdminLayout.vue';
 export { default as DefinitionsPage } from './DefinitionsPage.vue';
