@@ -47,6 +47,9 @@ import { MailService } from './modules/mail/service';
 import { MailIntake } from './modules/mail/intake';
 import type { MailConfig } from '../platform/config';
 import type { MailTransport } from '../mail/transport';
+import { TicketEventHub } from './modules/events/hub';
+import { eventRoutes } from './modules/events/routes';
+import { directoryRoutes } from './modules/directory/routes';
 
 export interface AppDeps {
   em: EntityManager;
@@ -71,6 +74,8 @@ export interface AppDeps {
   mailTransport: MailTransport;
   /** Port of the inbound SMTP endpoint when it runs (shown in the admin's settings). */
   mailInboundPort?: number;
+  /** Where the live event stream LISTENs for ticket changes; without it the stream is off (404). */
+  databaseUrl?: string;
 }
 
 const DEFAULT_WEBHOOK_RETRY: WebhookRetry = { initialIntervalMs: 10_000, maxIntervalMs: 3_600_000, retryWindowSeconds: 25 * 3600 };
@@ -79,6 +84,8 @@ export interface App {
   koa: Koa;
   services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService; mailIntake: MailIntake };
   routes: RouteTable;
+  /** Ends the long-lived event streams so the HTTP server can close promptly. */
+  stop(): Promise<void>;
 }
 
 const BODY_LIMIT = '1mb';
@@ -202,6 +209,12 @@ export function createApp(deps: AppDeps): App {
     new SubscriptionService(deps.em, box, deliveryEnqueuer(deps.temporal, deps.taskQueue, deps.webhooks?.retry ?? DEFAULT_WEBHOOK_RETRY)),
     new InboundService(deps.em, box, tickets),
   );
+  directoryRoutes(routes, deps.em);
+  const hub = deps.databaseUrl ? new TicketEventHub({ databaseUrl: deps.databaseUrl, em: deps.em, tickets, log: deps.log }) : null;
+  if (hub) {
+    eventRoutes(routes.router, hub, auth);
+    hub.start();
+  }
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {
@@ -216,5 +229,5 @@ export function createApp(deps: AppDeps): App {
   koa.use(routes.router.allowedMethods());
   koa.use(serveWeb(deps.webDist));
 
-  return { koa, services: { auth, definitions, tickets, mailIntake }, routes };
+  return { koa, services: { auth, definitions, tickets, mailIntake }, routes, stop: async () => hub?.close() };
 }

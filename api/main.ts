@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     mail: config.mail,
     mailTransport,
     mailInboundPort: config.mail.inboundPort,
+    databaseUrl,
   });
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'api stopping: finishing in-flight requests');
+    // Event streams never finish on their own: end them first, or close() would wait for the forced cut.
+    await app.stop();
     server.close();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 10_000);

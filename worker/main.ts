@@ -5,6 +5,7 @@ import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
+import { notifyTicketChanges } from '../activities/notify-ticket-changes';
 import { workerOptions } from './options';
 import { webhookEventListener } from '../activities/webhook-delivery';
 import { SecretBox } from '../api/modules/webhooks/secrets';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const outbox = transport.enabled ? new MailOutbox(orm.em, transport, config.mail, log) : undefined;
   const activities = createActivities({
     em: orm.em,
-    ticketEventListeners: [webhookEventListener(orm.em, enqueue), ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : [])],
+    ticketEventListeners: [notifyTicketChanges(orm.em), webhookEventListener(orm.em, enqueue), ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : [])],
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
   const worker = await Worker.create({

@@ -2,12 +2,12 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import PrimeVue from 'primevue/config';
-import Aura from '@primeuix/themes/aura';
 import 'primeicons/primeicons.css';
 import './styles.css';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
+import { shellPreset } from './theme';
 
 const app = createApp(App);
 app.use(createPinia());
@@ -15,6 +15,6 @@ app.use(i18n);
 app.use(router);
 app.use(PrimeVue, {
   unstyled: false,
-  theme: { preset: Aura, options: { darkModeSelector: '.guichet-dark' } },
+  theme: { preset: shellPreset, options: { darkModeSelector: '.guichet-dark' } },
 });
 app.mount('#app');

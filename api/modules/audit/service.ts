@@ -25,13 +25,35 @@ export class AuditService {
       );
   }
 
-  list(limit: number, outcome?: 'allowed' | 'denied') {
-    return this.em
-      .fork()
-      .execute(
-        `select id::text, at, actor_id as "actorId", actor_role as "actorRole", via, action, target, outcome, status, ip, request_id as "requestId", detail
-         from audit_log ${outcome ? 'where outcome = ?' : ''} order by id desc limit ?`,
-        outcome ? [outcome, limit] : [limit],
-      );
+  /** One page, newest first; `before` is the id the previous page ended at (ids only grow). */
+  async page(limit: number, f: AuditFilter = {}) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (f.outcome) add('a.outcome = ?', f.outcome);
+    if (f.action) add('(a.action ilike ? or a.target ilike ?)', `%${escapeLike(f.action)}%`, `%${escapeLike(f.action)}%`);
+    if (f.actorId) add('a.actor_id = ?', f.actorId);
+    if (f.before) add('a.id < ?', f.before);
+    const rows = await this.em.fork().execute<Array<{ id: string }>>(
+      `select a.id::text, a.at, a.actor_id as "actorId", u.name as "actorName", a.actor_role as "actorRole", a.via, a.action, a.target, a.outcome, a.status, a.ip,
+              a.request_id as "requestId", a.detail
+       from audit_log a left join users u on u.id = a.actor_id
+       ${where.length ? `where ${where.join(' and ')}` : ''} order by a.id desc limit ?`,
+      [...params, limit + 1],
+    );
+    const items = rows.slice(0, limit);
+    return { items, next: rows.length > limit ? items[items.length - 1]!.id : null };
   }
 }
+
+export interface AuditFilter {
+  outcome?: 'allowed' | 'denied';
+  action?: string;
+  actorId?: string;
+  before?: string;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

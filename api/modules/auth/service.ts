@@ -150,7 +150,8 @@ export class AuthService {
 
   async listUsers() {
     const rows = await this.em.fork().execute<UserRow[]>('select * from users order by email limit 1000');
-    return rows.map(publicUser);
+    // Admins edit organisation and access from this list, so it carries them too.
+    return rows.map((r) => ({ ...publicUser(r), organisationId: r.organisation_id, disabled: r.disabled }));
   }
 
   private toAuthUser(row: UserRow, csrfToken: string): AuthUser {

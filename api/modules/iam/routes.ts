@@ -6,11 +6,13 @@ import {
   groupBody,
   membersBody,
   organisationBody,
+  patchOrganisationBody,
   patchUserBody,
   queueGroupsBody,
   type GroupBody,
   type MembersBody,
   type OrganisationBody,
+  type PatchOrganisationBody,
   type PatchUserBody,
   type QueueGroupsBody,
 } from './schemas';
@@ -28,6 +30,11 @@ export function iamRoutes(table: RouteTable, iam: IamService): void {
     method: 'post', path: '/api/organisations', summary: 'Create an organisation; shareTickets lets its customers see each other\'s tickets', tag: 'iam', auth: 'user', scope: 'admin',
     body: organisationBody, responses: { 201: { description: 'Created' }, 409: { description: 'Name taken' } },
     handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await iam.createOrganisation(body) }),
+  });
+  table.add<PatchOrganisationBody>({
+    method: 'patch', path: '/api/organisations/:id', summary: 'Rename an organisation or change whether its customers share tickets', tag: 'iam', auth: 'user', scope: 'admin',
+    body: patchOrganisationBody, responses: { 200: { description: 'The organisation' }, 404: { description: 'No such organisation' }, 409: { description: 'Name taken' } },
+    handler: async ({ user, params, body }) => (adminOnly(user), { body: await iam.patchOrganisation(params.id, body) }),
   });
   table.add({
     method: 'get', path: '/api/groups', summary: 'Agent groups with their members', tag: 'iam', auth: 'user', scope: 'admin', responses: list,

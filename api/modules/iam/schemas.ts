@@ -12,6 +12,14 @@ export const organisationBody = {
 } as const;
 export type OrganisationBody = FromSchema<typeof organisationBody>;
 
+export const patchOrganisationBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { name: text, shareTickets: { type: 'boolean' } },
+} as const;
+export type PatchOrganisationBody = FromSchema<typeof patchOrganisationBody>;
+
 export const groupBody = { type: 'object', required: ['key', 'name'], additionalProperties: false, properties: { key, name: text } } as const;
 export type GroupBody = FromSchema<typeof groupBody>;
 

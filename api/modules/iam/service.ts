@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, notFound, unprocessable } from '../../http/problem';
-import type { GroupBody, MembersBody, OrganisationBody, PatchUserBody, QueueGroupsBody } from './schemas';
+import type { GroupBody, MembersBody, OrganisationBody, PatchOrganisationBody, PatchUserBody, QueueGroupsBody } from './schemas';
 
 export class IamService {
   constructor(private readonly em: EntityManager) {}
@@ -18,6 +18,17 @@ export class IamService {
       .execute(`insert into organisations (id, name, share_tickets) values (?, ?, ?) on conflict (name) do nothing returning id`, [id, body.name, body.shareTickets ?? false]);
     if (!rows.length) throw conflict(`an organisation is already named ${body.name}`, 'organisation-exists');
     return { id, name: body.name, shareTickets: body.shareTickets ?? false };
+  }
+
+  /** Turning sharing off takes effect at the next read: visibility is checked on every request. */
+  async patchOrganisation(id: string, body: PatchOrganisationBody) {
+    const rows = await this.em.fork().execute<Array<{ id: string; name: string; shareTickets: boolean }>>(
+      `update organisations set name = coalesce(?, name), share_tickets = coalesce(?, share_tickets) where id = ?
+       returning id, name, share_tickets as "shareTickets"`,
+      [body.name ?? null, body.shareTickets ?? null, id],
+    );
+    if (!rows.length) throw notFound(`no organisation ${id}`);
+    return rows[0];
   }
 
   listGroups() {

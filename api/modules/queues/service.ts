@@ -34,8 +34,9 @@ export class QueueService {
   constructor(private readonly em: EntityManager) {}
 
   async list() {
-    return this.em.fork().execute<Array<{ key: string; name: string; description: string; open: number; breached: number }>>(
+    return this.em.fork().execute<Array<{ key: string; name: string; description: string; groups: string[]; open: number; breached: number }>>(
       `select q.key, q.name, q.description,
+              coalesce((select array_agg(qg.group_key order by qg.group_key) from queue_groups qg where qg.queue = q.key), '{}') as groups,
               count(t.id) filter (where t.state_category not in ('resolved', 'closed'))::int as open,
               count(t.id) filter (where t.state_category not in ('resolved', 'closed') and t.sla_status = 'breached')::int as breached
        from queues q left join tickets t on t.queue = q.key group by q.key order by q.name`,
@@ -51,7 +52,7 @@ export class QueueService {
         body.description ?? '',
       ]);
     if (!rows.length) throw conflict(`queue '${body.key}' already exists`, 'queue-exists');
-    return { key: body.key, name: body.name, description: body.description ?? '', open: 0, breached: 0 };
+    return { key: body.key, name: body.name, description: body.description ?? '', groups: [], open: 0, breached: 0 };
   }
 
   async exists(key: string): Promise<boolean> {

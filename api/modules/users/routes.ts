@@ -22,7 +22,7 @@ type CreateUserBody = FromSchema<typeof createUserBody>;
 
 const userSchema = {
   type: 'object',
-  properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' } },
+  properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' }, organisationId: { type: ['string', 'null'] }, disabled: { type: 'boolean' } },
 } as const;
 
 

@@ -42,9 +42,11 @@ export interface Ticket {
   stateCategory: string;
   queue: string | null;
   assigneeId: string | null;
+  assignedGroup?: string | null;
   requesterId: string;
   definition: { key: string; version: number };
   sla: SlaClock[];
+  slaStatus?: SlaStatus;
   createdAt: string;
   updatedAt: string;
 }
@@ -120,4 +122,91 @@ export interface DefinitionChange {
 export interface MigrationReport {
   migrated: Array<{ ticketId: string; number: string; state: string }>;
   failed: Array<{ ticketId: string; number: string; reason: string }>;
+}
+
+export type SlaStatus = 'ok' | 'warning' | 'breached';
+
+/** The filters of GET /api/tickets, as saved views store them. */
+export interface TicketQuery {
+  q?: string;
+  stateCategory?: string;
+  type?: string;
+  priority?: string;
+  queue?: string;
+  assigneeId?: string;
+  assignedGroup?: string;
+  slaStatus?: SlaStatus;
+}
+
+export interface Queue {
+  key: string;
+  name: string;
+  description: string;
+  open: number;
+  breached: number;
+}
+
+export interface SavedView {
+  id: string;
+  name: string;
+  query: TicketQuery;
+}
+
+export interface BulkResult {
+  id: string;
+  ok: boolean;
+  status: number;
+  problem?: { title?: string; detail?: string };
+}
+
+export type BulkAction =
+  | { type: 'assign'; assigneeId: string | null }
+  | { type: 'priority'; priority: Priority }
+  | { type: 'transition'; transition: string };
+
+export interface AdminUser extends User {
+  organisationId: string | null;
+  disabled: boolean;
+}
+
+export interface Group {
+  key: string;
+  name: string;
+  userIds: string[];
+}
+
+export interface Organisation {
+  id: string;
+  name: string;
+  shareTickets: boolean;
+}
+
+export interface RoutingRule {
+  name: string;
+  conditions: { type?: string; priority?: string; organisationId?: string };
+  queue: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: 'read' | 'write' | 'admin';
+  userId: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorRole: string | null;
+  via: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'allowed' | 'denied';
+  status: number | null;
+  ip: string | null;
 }

@@ -10,6 +10,10 @@ const portal = () => import('../areas/portal/portal');
 const admin = () => import('../areas/admin/admin');
 const account = () => import('../areas/account/account');
 
+// The area of the first URL starts downloading now, beside the session check, instead of after it.
+const firstArea = ([['/tickets', agent], ['/portal', portal], ['/admin', admin]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+if (firstArea) void firstArea[1]().catch(() => undefined);
+
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
@@ -44,34 +48,27 @@ export const router = createRouter({
     },
     {
       path: '/admin',
-      name: 'admin',
-      component: () => admin().then((m) => m.DefinitionsPage),
+      component: () => admin().then((m) => m.AdminLayout),
       meta: { roles: ['admin'] },
-    },
-    {
-      path: '/admin/webhooks',
-      name: 'admin-webhooks',
-      component: () => admin().then((m) => m.WebhooksPage),
-      meta: { roles: ['admin'] },
-    },
-    {
-      path: '/admin/email',
-      name: 'admin-email',
-      component: () => admin().then((m) => m.MailPage),
-      meta: { roles: ['admin'] },
+      // Each screen also needs an entry in areas/admin/nav.ts to appear in the admin navigation.
+      children: [
+        { path: '', name: 'admin', component: () => admin().then((m) => m.DefinitionsPage) },
+        { path: 'users', name: 'admin-users', component: () => admin().then((m) => m.UsersPage) },
+        { path: 'groups', name: 'admin-groups', component: () => admin().then((m) => m.GroupsPage) },
+        { path: 'organisations', name: 'admin-organisations', component: () => admin().then((m) => m.OrganisationsPage) },
+        { path: 'queues', name: 'admin-queues', component: () => admin().then((m) => m.QueuesPage) },
+        { path: 'tokens', name: 'admin-tokens', component: () => admin().then((m) => m.TokensPage) },
+        { path: 'audit', name: 'admin-audit', component: () => admin().then((m) => m.AuditPage) },
+        { path: 'definitions/:definitionKey', name: 'admin-designer', component: () => admin().then((m) => m.DesignerPage), props: true },
+        { path: 'email', name: 'admin-email', component: () => admin().then((m) => m.MailPage) },
+        { path: 'webhooks', name: 'admin-webhooks', component: () => admin().then((m) => m.WebhooksPage) },
+      ],
     },
     {
       path: '/account/notifications',
       name: 'account-notifications',
       component: () => account().then((m) => m.NotificationsPage),
       meta: { roles: ['customer', 'agent', 'admin'] },
-    },
-    {
-      path: '/admin/definitions/:definitionKey',
-      name: 'admin-designer',
-      component: () => admin().then((m) => m.DesignerPage),
-      props: true,
-      meta: { roles: ['admin'] },
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../api/client';
 import type {
-  FieldValue, NewTicket, Page, Ticket, TimelineEvent, Transition, Visibility,
+  FieldValue, NewTicket, Page, Ticket, TicketQuery, TimelineEvent, Transition, Visibility,
 } from '../api/types';
 import { placeOf } from './ticketOrder';
 
@@ -14,13 +14,25 @@ export const useTicketsStore = defineStore('tickets', () => {
   const current = ref<Ticket | null>(null);
   const transitions = ref<Transition[]>([]);
   const timeline = ref<TimelineEvent[]>([]);
+  /** The filters the loaded list answers; live updates are matched against them. */
+  const query = ref<TicketQuery>({});
 
-  async function fetchTickets(options: { more?: boolean } = {}): Promise<void> {
+  function queryString(cursor: string | null): string {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query.value)) if (v) params.set(k, String(v));
+    if (cursor) params.set('cursor', cursor);
+    const text = params.toString();
+    return text ? `/tickets?${text}` : '/tickets';
+  }
+
+  async function fetchTickets(options: { more?: boolean; query?: TicketQuery } = {}): Promise<void> {
+    if (options.query) query.value = options.query;
     const cursor = options.more ? next.value : null;
     if (options.more && !cursor) return;
-    const page = await api.get<Page<Ticket>>(
-      cursor ? `/tickets?cursor=${encodeURIComponent(cursor)}` : '/tickets',
-    );
+    const asked = query.value;
+    const page = await api.get<Page<Ticket>>(queryString(cursor));
+    // A newer filter change overtook this answer; its own fetch will fill the list.
+    if (asked !== query.value) return;
     if (cursor) {
       // A ticket created locally may also arrive in a later page; keep one copy.
       const known = new Set(items.value.map((t) => t.id));
@@ -38,6 +50,17 @@ export const useTicketsStore = defineStore('tickets', () => {
     // Past the loaded window the ticket belongs to a page not fetched yet; "Load more" will bring it.
     if (at < items.value.length || next.value === null) items.value.splice(at, 0, ticket);
     return ticket;
+  }
+
+  /** A ticket changed elsewhere (live event): update it in place, insert it where it sorts, or drop it when it left the filter. */
+  function upsert(ticket: Ticket, belongs: boolean): void {
+    const index = items.value.findIndex((t) => t.id === ticket.id);
+    if (index !== -1 && items.value[index]!.updatedAt > ticket.updatedAt) return;
+    if (current.value?.id === ticket.id) current.value = ticket;
+    if (index !== -1) items.value.splice(index, 1);
+    if (!belongs) return;
+    const at = placeOf(items.value, ticket);
+    if (at < items.value.length || next.value === null || index !== -1) items.value.splice(at, 0, ticket);
   }
 
   function remember(ticket: Ticket): void {
@@ -93,10 +116,11 @@ export const useTicketsStore = defineStore('tickets', () => {
     current.value = null;
     transitions.value = [];
     timeline.value = [];
+    query.value = {};
   }
 
   return {
-    items, next, loaded, current, transitions, timeline,
+    items, next, loaded, current, transitions, timeline, query, upsert,
     fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, reset,
   };
 });

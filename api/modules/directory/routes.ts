@@ -1,0 +1,32 @@
+// The staff directory agents need to work a queue (pick an assignee, filter by group) without the admin-only user list.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RouteTable } from '../../http/routes';
+import { requireStaff } from '../auth/policy';
+
+const entry = (props: Record<string, object>) => ({ type: 'object', properties: props });
+const directorySchema = {
+  type: 'object',
+  properties: {
+    agents: { type: 'array', items: entry({ id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }) },
+    groups: { type: 'array', items: entry({ key: { type: 'string' }, name: { type: 'string' } }) },
+  },
+} as const;
+
+export function directoryRoutes(table: RouteTable, em: EntityManager): void {
+  table.add({
+    method: 'get',
+    path: '/api/directory',
+    summary: 'Active agents and admins (names only) and agent groups, for assignment and filters (staff)',
+    tag: 'users',
+    auth: 'user',
+    responses: { 200: { description: 'Directory', schema: directorySchema }, 403: { description: 'Customers' } },
+    handler: async ({ user }) => {
+      requireStaff(user, 'the directory is for agents and admins');
+      const [agents, groups] = await Promise.all([
+        em.fork().execute(`select id, name, role from users where role in ('agent', 'admin') and not disabled order by name limit 2000`),
+        em.fork().execute('select key, name from groups order by name'),
+      ]);
+      return { body: { agents, groups } };
+    },
+  });
+}

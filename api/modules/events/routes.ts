@@ -1,0 +1,32 @@
+// GET /api/events/stream: server-sent events of ticket changes for the signed-in console.
+// Mounted on the router beside the route table on purpose: a stream never ends, which the OpenAPI request/response
+// model (and the fuzzer driven by it) cannot describe; it takes no input besides the session and Last-Event-ID.
+import type Router from '@koa/router';
+import { unauthorized } from '../../http/problem';
+import type { AuthService } from '../auth/service';
+import { SESSION_COOKIE } from '../auth/service';
+import type { AuthUser } from '../auth/types';
+import type { TicketEventHub } from './hub';
+
+export const EVENTS_PATH = '/api/events/stream';
+
+export function eventRoutes(router: Router, hub: TicketEventHub, auth: AuthService): void {
+  router.get(EVENTS_PATH, (ctx) => {
+    const user = ctx.state.user as AuthUser | undefined;
+    if (!user) throw unauthorized();
+    const cookie = ctx.cookies.get(SESSION_COOKIE);
+    // A token caller has no session to lose; a cookie session is re-checked on each heartbeat (logout, disable, expiry).
+    const stillValid = user.via === 'session' && cookie ? async () => (await auth.userForSession(cookie)) !== null : async () => true;
+    const lastEventId = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : undefined);
+    ctx.req.socket.setTimeout(0);
+    ctx.req.socket.setNoDelay(true);
+    ctx.set('Cache-Control', 'no-cache, no-transform');
+    ctx.set('X-Accel-Buffering', 'no');
+    ctx.type = 'text/event-stream';
+    ctx.status = 200;
+    const stream = hub.subscribe(user, stillValid, lastEventId);
+    // The browser leaving ends the stream, which unsubscribes it.
+    ctx.req.on('close', () => stream.end());
+    ctx.body = stream;
+  });
+}

@@ -1,0 +1,129 @@
+// The admin screens in a real Chromium, in English and French: create a user, a group holding them, grant a queue to
+// the group, create an API token (shown once, and working), then find each action in the audit log.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
+import { ADMIN, unique } from '../support/http';
+
+const TEXT = {
+  en: { agent: 'Agent', write: 'Read and write', users: 'Users', audit: 'Audit log', allowed: 'Allowed' },
+  fr: { agent: 'Agent', write: 'Lecture et écriture', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé' },
+} as const;
+
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+}, 60_000);
+
+afterEach(async () => {
+  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
+  context = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
+});
+
+async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
+  context = await newContext(browser, locale);
+  const page = await context.newPage();
+  return { page, errors: watchErrors(page) };
+}
+
+async function choose(page: Page, testId: string, label: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name: label, exact: true }).click();
+}
+
+/** Ticks `label` in a PrimeVue MultiSelect, then closes its panel. */
+async function tick(page: Page, select: ReturnType<Page['getByTestId']>, label: string): Promise<void> {
+  await select.click();
+  await page.getByRole('option', { name: label }).click();
+  await page.keyboard.press('Escape');
+}
+
+describe.each(['en', 'fr'] as const)('admin screens (%s)', (locale) => {
+  const text = TEXT[locale];
+
+  it('should create a user, a group, grant a queue, create a token shown once, and find it all in the audit log', async () => {
+    const { page, errors } = await openPage(locale);
+    await page.goto('/login');
+    await loginUi(page, ADMIN.email, ADMIN.password);
+    await page.goto('/admin/users');
+    await page.getByRole('heading', { name: text.users, level: 1 }).waitFor();
+
+    // A user, found again by searching.
+    const name = unique(`Dominique ${locale}`);
+    const email = `${unique('dominique')}@example.test`;
+    await page.getByTestId('user-new').click();
+    await page.getByTestId('user-email').fill(email);
+    await page.getByTestId('user-name').fill(name);
+    await choose(page, 'user-role', text.agent);
+    await page.getByTestId('user-password').fill('a-long-password-for-dominique');
+    await page.getByTestId('user-submit').click();
+    await page.getByTestId('admin-notice').filter({ hasText: name }).waitFor();
+    await page.getByTestId('user-search').fill(name);
+    await page.getByTestId('user-row').filter({ hasText: email }).waitFor();
+    await shot(page, `console-admin-users-${locale}`);
+
+    // A group holding that user.
+    await page.getByTestId('admin-nav-admin-groups').click();
+    const group = unique(`ops_${locale}`).replace(/-/g, '_');
+    await page.getByTestId('group-key').fill(group);
+    await page.getByTestId('group-name').fill(`Ops ${group}`);
+    await page.getByTestId('group-submit').click();
+    const groupRow = page.getByTestId('group-row').filter({ hasText: group });
+    await groupRow.waitFor();
+    await groupRow.getByTestId('group-members').click();
+    await tick(page, page.getByTestId('group-members-select'), `${name} <${email}>`);
+    await page.getByTestId('group-members-save').click();
+    await groupRow.filter({ hasText: name }).waitFor();
+
+    // A queue granted to that group.
+    await page.getByTestId('admin-nav-admin-queues').click();
+    const queue = unique(`desk_${locale}`).replace(/-/g, '_');
+    await page.getByTestId('queue-key').fill(queue);
+    await page.getByTestId('queue-name').fill(`Desk ${queue}`);
+    await page.getByTestId('queue-submit').click();
+    const queueRow = page.getByTestId('queue-row').filter({ hasText: queue });
+    await queueRow.waitFor();
+    await tick(page, queueRow.getByTestId('queue-groups'), `Ops ${group}`);
+    await queueRow.getByTestId('queue-groups-save').click();
+    await page.getByTestId('admin-notice').filter({ hasText: `Desk ${queue}` }).waitFor();
+    await shot(page, `console-admin-queues-${locale}`);
+
+    // A token: its secret is shown once, works, and is gone from the page once dismissed.
+    await page.getByTestId('admin-nav-admin-tokens').click();
+    const tokenName = unique(`ci ${locale}`);
+    await page.getByTestId('token-name').fill(tokenName);
+    await choose(page, 'token-scope', text.write);
+    await page.getByTestId('token-submit').click();
+    const secret = (await page.getByTestId('token-value').textContent())!.trim();
+    expect(secret).toMatch(/^gch_/);
+    await page.getByTestId('token-row').filter({ hasText: tokenName }).waitFor();
+    await shot(page, `console-admin-token-${locale}`);
+    const me = await fetch(`${process.env.GUICHET_TEST_URL}/api/tickets?limit=1`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(me.status).toBe(200);
+    await page.getByTestId('token-dismiss').click();
+    expect(await page.content()).not.toContain(secret);
+    await page.reload();
+    await page.getByTestId('token-row').filter({ hasText: tokenName }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+
+    // Every change is in the audit log, found with the filter.
+    await page.getByTestId('admin-nav-admin-audit').click();
+    await page.getByRole('heading', { name: text.audit, level: 1 }).waitFor();
+    const rows = page.getByTestId('audit-row');
+    await page.getByTestId('audit-action').fill('POST /api/users');
+    await rows.filter({ hasText: 'POST /api/users' }).first().waitFor();
+    await page.getByTestId('audit-action').fill(`/api/groups/${group}/members`);
+    await rows.filter({ hasText: `/api/groups/${group}/members` }).filter({ hasText: text.allowed }).waitFor();
+    await page.getByTestId('audit-action').fill(`/api/queues/${queue}/groups`);
+    await rows.filter({ hasText: `/api/queues/${queue}/groups` }).waitFor();
+    await page.getByTestId('audit-action').fill('POST /api/tokens');
+    await rows.filter({ hasText: 'POST /api/tokens' }).first().waitFor();
+    await shot(page, `console-admin-audit-${locale}`);
+    expect(errors).toEqual([]);
+  });
+});

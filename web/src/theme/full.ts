@@ -1,0 +1,6 @@
+// Every Aura component's tokens, added when a staff area (agent, admin) loads, before its pages mount; those areas may
+// use any PrimeVue component without listing it. Imported for its effect only.
+import { updatePreset } from '@primeuix/themes';
+import Aura from '@primeuix/themes/aura';
+
+updatePreset({ components: Aura.components });
