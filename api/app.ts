@@ -36,6 +36,8 @@ import { AuditService } from './modules/audit/service';
 import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
 import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
+import { kbRoutes } from './modules/kb/routes';
+import { KbService } from './modules/kb/service';
 
 export interface AppDeps {
   em: EntityManager;
@@ -171,6 +173,7 @@ export function createApp(deps: AppDeps): App {
   iamRoutes(routes, new IamService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
+  kbRoutes(routes, new KbService(deps.em, tickets));
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {
