@@ -1,4 +1,5 @@
 // English messages; their shape is the contract every other locale must fill completely.
+import kbEn from './kb.en';
 const en = {
   app: { name: 'Guichet', skip: 'Skip to content' },
   nav: {
@@ -145,6 +146,7 @@ const en = {
     message: 'Problem',
     root: '(document root)',
   },
+  kb: kbEn,
 };
 
 export type Messages = typeof en;

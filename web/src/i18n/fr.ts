@@ -1,5 +1,6 @@
 // French messages, typed against the English ones so a missing key fails the type check.
 import type { Messages } from './en';
+import kbFr from './kb.fr';
 
 const fr: Messages = {
   app: { name: 'Guichet', skip: 'Aller au contenu' },
@@ -147,6 +148,7 @@ const fr: Messages = {
     message: 'Problème',
     root: '(racine du document)',
   },
+  kb: kbFr,
 };
 
 export default fr;

@@ -8,6 +8,8 @@ import { allows } from './access';
 const agent = () => import('../areas/agent/agent');
 const portal = () => import('../areas/portal/portal');
 const admin = () => import('../areas/admin/admin');
+const kbStaff = () => import('../areas/agent/kb/kb');
+const help = () => import('../areas/portal/help/help');
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -40,6 +42,11 @@ export const router = createRouter({
       props: true,
       meta: { roles: ['customer'] },
     },
+    { path: '/kb', name: 'kb', component: () => kbStaff().then((m) => m.KbListPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/kb/new', name: 'kb-new', component: () => kbStaff().then((m) => m.KbEditorPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/kb/:id', name: 'kb-article', component: () => kbStaff().then((m) => m.KbEditorPage), props: true, meta: { roles: ['agent', 'admin'] } },
+    { path: '/portal/help', name: 'help', component: () => help().then((m) => m.HelpPage), meta: { roles: ['customer'] } },
+    { path: '/portal/help/:id', name: 'help-article', component: () => help().then((m) => m.HelpArticlePage), props: true, meta: { roles: ['customer'] } },
     {
       path: '/admin',
       name: 'admin',
