@@ -91,8 +91,8 @@ export interface KbArticleInput {
   status: KbStatus;
 }
 
-function queryString(params: Record<string, string | undefined>): string {
-  const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
+function queryString(params: Record<string, string | null | undefined>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
