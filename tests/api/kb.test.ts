@@ -118,6 +118,11 @@ describe('search', () => {
     expect(res.body.items[0].snippet).toContain(`<mark>${mark}</mark>`);
     expect(res.body.items[0]).not.toHaveProperty('visibility');
 
+    // Words found only in a body still match (ranked after title and tag matches).
+    const bodyOnly = await customer.get(`/api/kb/articles?q=${encodeURIComponent(`badge ${mark}`)}`);
+    expect(ids(bodyOnly)).toEqual([articles.vpn]);
+    expect(bodyOnly.body.items[0].snippet).toContain('<mark>badge</mark>');
+
     const byTag = await customer.get(`/api/kb/articles?tag=${mark}&limit=50`);
     expect(new Set(ids(byTag))).toEqual(new Set([articles.printer, articles.vpn, articles.mail]));
     expect(ids(await customer.get(`/api/kb/articles?tag=${mark}&category=${category}`))).toEqual([articles.printer]);

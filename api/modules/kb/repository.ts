@@ -61,33 +61,62 @@ function filterSql(f: Filters): { sql: string; params: unknown[] } {
   return { sql: where.length ? where.join(' and ') : 'true', params };
 }
 
-export class KbRepository {
-  constructor(private readonly em: EntityManager) {}
+/** Body-only matches ranked at most: the most recently updated ones when a common word matches thousands of bodies. */
+export const BODY_CANDIDATES = 500;
+/** Totals are exact up to this many matching translations, then reported as this cap. */
+export const TOTAL_CAP = 1000;
 
-  /**
-   * Ranked search: each translation matches the query parsed with its own configuration; an article appears once, by its
-   * best translation (ties go to `prefer`). Ranking and paging happen before the snippets, so ts_headline runs on one page only.
-   * `tsquery` is 'websearch' (typed search: AND, quotes, -word) or 'or' (suggestions: any word, last one a prefix).
-   */
-  async search(text: string, mode: 'websearch' | 'or', scope: string, f: Filters, prefer: string, limit: number, offset: number): Promise<HitRow[]> {
-    const parse = mode === 'websearch' ? 'websearch_to_tsquery' : 'to_tsquery';
-    const filter = filterSql(f);
-    return this.em.fork().execute<HitRow[]>(
-      `with q as (select ${parse}('kb_french', ?) as qf, ${parse}('kb_english', ?) as qe),
-       hits as (
-         select t.article_id, t.locale, ts_rank_cd(t.search, ${QUERY_OF_ROW}) as rank
-         from kb_translations t join kb_articles a on a.id = t.article_id cross join q
-         where t.search @@ (q.qf || q.qe) and ${scope} and ${filter.sql}
+/**
+ * Ranked search in two tiers. Title and tag matches come first, ranked exactly on the small title+tags vector (1 + rank);
+ * only when they do not fill the requested page are body-only matches ranked too (rank < 1), on the full vector and among
+ * the BODY_CANDIDATES most recently updated, so a word found in half the articles never means detoasting and ranking them
+ * all. Each translation matches the query parsed with its own configuration; an article appears once, by its best
+ * translation (ties go to the preferred locale); snippets (ts_headline) are computed for the page only.
+ * 'websearch' is typed search (AND, quotes, -word); 'or' is for suggestions (any word, last one a prefix).
+ * Parameters: see searchParams. Exported for the benchmark's bare-SQL baseline.
+ */
+export function searchSql(mode: 'websearch' | 'or', scope: string, filter: string): string {
+  const parse = mode === 'websearch' ? 'websearch_to_tsquery' : 'to_tsquery';
+  const from = `kb_translations t join kb_articles a on a.id = t.article_id cross join q`;
+  return `with q as (select ${parse}('kb_french', ?) as qf, ${parse}('kb_english', ?) as qe),
+       head as (
+         select t.article_id, t.locale, 1 + ts_rank_cd(t.search_head, ${QUERY_OF_ROW}, 32) as rank
+         from ${from} where t.search_head @@ (q.qf || q.qe) and ${scope} and ${filter}
        ),
+       body_ids as (
+         select t.article_id, t.locale from ${from}
+         where t.search @@ (q.qf || q.qe) and not (t.search_head @@ (q.qf || q.qe)) and ${scope} and ${filter}
+           and (select count(distinct article_id) from head) < ?
+         order by a.updated_at desc, t.article_id limit ${BODY_CANDIDATES}
+       ),
+       body as (
+         select b.article_id, b.locale, ts_rank_cd(t.search, ${QUERY_OF_ROW}, 32) as rank
+         from body_ids b join kb_translations t on t.article_id = b.article_id and t.locale = b.locale cross join q
+       ),
+       matched as (select t.article_id from ${from} where t.search @@ (q.qf || q.qe) and ${scope} and ${filter} limit ${TOTAL_CAP}),
+       hits as (select * from head union all select * from body),
        best as (select distinct on (article_id) article_id, locale, rank from hits order by article_id, rank desc, (locale = ?) desc),
-       page as (select article_id, locale, rank, count(*) over () as total from best order by rank desc, article_id limit ? offset ?)
-       select ${ARTICLE_COLUMNS}, t.locale, t.title, t.summary, p.rank, p.total,
+       page as (select article_id, locale, rank from best order by rank desc, article_id limit ? offset ?)
+       select ${ARTICLE_COLUMNS}, t.locale, t.title, t.summary, p.rank, (select count(distinct article_id) from matched) as total,
          ts_headline(${CONFIG_OF_ROW}, t.body_text, ${QUERY_OF_ROW}, ?) as snippet
        from page p join kb_translations t on t.article_id = p.article_id and t.locale = p.locale
          join kb_articles a on a.id = p.article_id cross join q
-       order by p.rank desc, p.article_id`,
-      [text, text, ...filter.params, prefer, limit, offset, HEADLINE_OPTIONS],
-    );
+       order by p.rank desc, p.article_id`;
+}
+
+/** The parameters of searchSql, in order. */
+export function searchParams(text: string, filterParams: unknown[], prefer: string, limit: number, offset: number): unknown[] {
+  return [text, text, ...filterParams, ...filterParams, limit + offset, ...filterParams, prefer, limit, offset, HEADLINE_OPTIONS];
+}
+
+export { HEADLINE_OPTIONS };
+
+export class KbRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async search(text: string, mode: 'websearch' | 'or', scope: string, f: Filters, prefer: string, limit: number, offset: number): Promise<HitRow[]> {
+    const filter = filterSql(f);
+    return this.em.fork().execute<HitRow[]>(searchSql(mode, scope, filter.sql), searchParams(text, filter.params, prefer, limit, offset));
   }
 
   /** Newest first, one row per article in the preferred locale when it has one. */

@@ -58,9 +58,12 @@ export class Migration20261125000004KnowledgeBase extends Migration {
       updated_by uuid references users(id) on delete set null,
       updated_at timestamptz not null default now(),
       search tsvector not null default ''::tsvector,
+      search_head tsvector not null default ''::tsvector,
       primary key (article_id, locale)
     )`);
     this.addSql(`create index kb_translations_search_idx on kb_translations using gin (search)`);
+    // Title and tags alone: a small vector that stays in the row (not TOASTed), so ranking thousands of title matches stays cheap.
+    this.addSql(`create index kb_translations_search_head_idx on kb_translations using gin (search_head)`);
     // Tags live on the article but weigh in every translation's vector, so a trigger (not a generated column) builds it,
     // and a change of tags refreshes the article's translations.
     this.addSql(`create function kb_translation_search() returns trigger language plpgsql as $$
@@ -68,7 +71,8 @@ export class Migration20261125000004KnowledgeBase extends Migration {
         cfg regconfig := case new.locale when 'fr' then 'kb_french'::regconfig else 'kb_english'::regconfig end;
         tag_text text := coalesce((select array_to_string(tags, ' ') from kb_articles where id = new.article_id), '');
       begin
-        new.search := setweight(to_tsvector(cfg, new.title), 'A') || setweight(to_tsvector(cfg, tag_text), 'B') || setweight(to_tsvector(cfg, new.body_text), 'C');
+        new.search_head := setweight(to_tsvector(cfg, new.title), 'A') || setweight(to_tsvector(cfg, tag_text), 'B');
+        new.search := new.search_head || setweight(to_tsvector(cfg, new.body_text), 'C');
         return new;
       end $$`);
     this.addSql(`create trigger kb_translations_search before insert or update of title, body_text, locale, search on kb_translations
