@@ -15,7 +15,10 @@ export function plainText(markdown: string): string {
     .replace(/<br\s*\/?>/g, '\n')
     .replace(/<[^>]*>/g, '')
     .replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m])
-    .replace(/[ \t]+\n/g, '\n')
+    // Line by line rather than /[ \t]+\n/: that regex backtracks quadratically over a long run of spaces.
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
