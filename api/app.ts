@@ -50,6 +50,8 @@ import type { MailTransport } from '../mail/transport';
 import { TicketEventHub } from './modules/events/hub';
 import { eventRoutes } from './modules/events/routes';
 import { directoryRoutes } from './modules/directory/routes';
+import { kbRoutes } from './modules/kb/routes';
+import { KbService } from './modules/kb/service';
 
 export interface AppDeps {
   em: EntityManager;
@@ -215,6 +217,7 @@ export function createApp(deps: AppDeps): App {
     eventRoutes(routes.router, hub, auth);
     hub.start();
   }
+  kbRoutes(routes, new KbService(deps.em, tickets));
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

@@ -1,5 +1,5 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,listing,sla,web,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,listing,sla,web,kb,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
@@ -9,6 +9,7 @@ import { queueListing } from './queue-listing';
 import { workerMemory } from './worker-memory';
 import { slaAccuracy } from './sla-accuracy';
 import { webBundle } from './web-bundle';
+import { kbSearch } from './kb-search';
 import type { BenchContext } from './lib/context';
 
 const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
@@ -17,6 +18,7 @@ const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['listing', queueListing],
   ['sla', slaAccuracy],
   ['web', webBundle],
+  ['kb', kbSearch],
   // Last: it restarts the desk worker.
   ['memory', workerMemory],
 ];

@@ -52,5 +52,5 @@ it('should survive thousands of generated requests without a server error or an 
   expect(summary).not.toBeNull();
   expect(Number(summary![1])).toBeGreaterThanOrEqual(1000);
   expect(summary![2]).toBe(summary![1]);
-  // As long as the fuzzer itself may take: every route adds ~25 examples at about 10 requests a second here.
+  // As long as schemathesis itself may take (its execFile timeout): every feature adds operations to fuzz, and the desk must outlive the run.
 }, 600_000);

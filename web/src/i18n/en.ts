@@ -1,4 +1,5 @@
 // English messages; their shape is the contract every other locale must fill completely.
+import kbEn from './kb.en';
 const en = {
   app: { name: 'Guichet', skip: 'Skip to content' },
   nav: {
@@ -392,6 +393,7 @@ const en = {
       reminder: 'Reminder',
     },
   },
+  kb: kbEn,
 };
 
 export type Messages = typeof en;

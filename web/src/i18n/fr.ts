@@ -1,5 +1,6 @@
 // French messages, typed against the English ones so a missing key fails the type check.
 import type { Messages } from './en';
+import kbFr from './kb.fr';
 
 const fr: Messages = {
   app: { name: 'Guichet', skip: 'Aller au contenu' },
@@ -394,6 +395,7 @@ const fr: Messages = {
       reminder: 'Rappel',
     },
   },
+  kb: kbFr,
 };
 
 export default fr;

@@ -9,9 +9,11 @@ const agent = () => import('../areas/agent/agent');
 const portal = () => import('../areas/portal/portal');
 const admin = () => import('../areas/admin/admin');
 const account = () => import('../areas/account/account');
+const kbStaff = () => import('../areas/agent/kb/kb');
+const help = () => import('../areas/portal/help/help');
 
 // The area of the first URL starts downloading now, beside the session check, instead of after it.
-const firstArea = ([['/tickets', agent], ['/portal', portal], ['/admin', admin]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+const firstArea = ([['/tickets', agent], ['/kb', kbStaff], ['/portal/help', help], ['/portal', portal], ['/admin', admin]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
 if (firstArea) void firstArea[1]().catch(() => undefined);
 
 export const router = createRouter({
@@ -46,6 +48,11 @@ export const router = createRouter({
       props: true,
       meta: { roles: ['customer'] },
     },
+    { path: '/kb', name: 'kb', component: () => kbStaff().then((m) => m.KbListPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/kb/new', name: 'kb-new', component: () => kbStaff().then((m) => m.KbEditorPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/kb/:id', name: 'kb-article', component: () => kbStaff().then((m) => m.KbEditorPage), props: true, meta: { roles: ['agent', 'admin'] } },
+    { path: '/portal/help', name: 'help', component: () => help().then((m) => m.HelpPage), meta: { roles: ['customer'] } },
+    { path: '/portal/help/:id', name: 'help-article', component: () => help().then((m) => m.HelpArticlePage), props: true, meta: { roles: ['customer'] } },
     {
       path: '/admin',
       component: () => admin().then((m) => m.AdminLayout),
