@@ -36,6 +36,10 @@ import { AuditService } from './modules/audit/service';
 import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
 import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
+import { assetRoutes } from './modules/assets/routes';
+import { AssetService } from './modules/assets/service';
+import { maintenanceRoutes } from './modules/maintenance/routes';
+import { MaintenanceService } from './modules/maintenance/service';
 
 export interface AppDeps {
   em: EntityManager;
@@ -171,6 +175,9 @@ export function createApp(deps: AppDeps): App {
   iamRoutes(routes, new IamService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
+  const assets = new AssetService(deps.em);
+  assetRoutes(routes, assets);
+  maintenanceRoutes(routes, new MaintenanceService(deps.em, assets, tickets, definitions, deps.temporal, deps.taskQueue));
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

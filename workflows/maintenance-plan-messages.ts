@@ -82,6 +82,10 @@ export interface PlanView {
   created: number;
   recent: PlanState['recent'];
   outstanding: PlanState['outstanding'];
+  skipped: string[];
+  postponed: Record<string, string>;
+  /** The last occurrence handled (opened or skipped): upcoming dates come after it. */
+  cursorAt: string | null;
 }
 
 export const pauseUpdate = defineUpdate<PlanView, []>('pause');

@@ -109,7 +109,7 @@ export async function maintenancePlanWorkflow(input: PlanWorkflowInput): Promise
   const view = (): PlanView => {
     const n = s.paused || s.ended ? null : nextOccurrence(s);
     const due = n ? (s.postponed[n.key] ?? n.key) : null;
-    return { planId: s.config.planId, paused: s.paused, ended: s.ended, nextDueAt: due, created: s.created, recent: s.recent, outstanding: s.outstanding };
+    return { planId: s.config.planId, paused: s.paused, ended: s.ended, nextDueAt: due, created: s.created, recent: s.recent, outstanding: s.outstanding, skipped: s.skipped, postponed: s.postponed, cursorAt: s.cursorMs === null ? null : new Date(s.cursorMs).toISOString() };
   };
   const changed = (): PlanView => {
     version++;
