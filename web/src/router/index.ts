@@ -8,6 +8,7 @@ import { allows } from './access';
 const agent = () => import('../areas/agent/agent');
 const portal = () => import('../areas/portal/portal');
 const admin = () => import('../areas/admin/admin');
+const maintenance = () => import('../areas/maintenance/maintenance');
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -46,6 +47,12 @@ export const router = createRouter({
       component: () => admin().then((m) => m.DefinitionsPage),
       meta: { roles: ['admin'] },
     },
+    { path: '/maintenance', name: 'maintenance-calendar', component: () => maintenance().then((m) => m.CalendarPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/maintenance/plans', name: 'maintenance-plans', component: () => maintenance().then((m) => m.PlansPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/maintenance/plans/new', name: 'maintenance-plan-new', component: () => maintenance().then((m) => m.PlanEditor), meta: { roles: ['agent', 'admin'] } },
+    { path: '/maintenance/plans/:id', name: 'maintenance-plan', component: () => maintenance().then((m) => m.PlanEditor), props: true, meta: { roles: ['agent', 'admin'] } },
+    { path: '/assets', name: 'assets', component: () => maintenance().then((m) => m.AssetsPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/assets/:id', name: 'asset', component: () => maintenance().then((m) => m.AssetPage), props: true, meta: { roles: ['agent', 'admin'] } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
