@@ -50,7 +50,7 @@ export class Migration20261125000003Maintenance extends Migration {
     )`);
     this.addSql(`create index maintenance_work_orders_due_idx on maintenance_work_orders (due_at)`);
     // Incidents and requests name their asset in the "asset" custom field: find an asset's tickets by it.
-    this.addSql(`create index tickets_asset_idx on tickets ((fields->>'asset')) where fields ? 'asset'`);
+    this.addSql(`create index tickets_asset_idx on tickets ((fields->>'asset')) where (fields->>'asset') is not null`);
   }
 
   override down(): void {
