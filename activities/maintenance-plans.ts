@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Priority, WorkflowDefinition } from '../workflow-definitions/index';
 import type { PlanConfig, WorkOrderRequest } from '../workflows/maintenance-plan-messages';
 import type { TicketWorkflowInput } from '../workflows/ticket-messages';
+import type { TicketEventListener } from './record-ticket-events';
 
 export interface ChecklistEntry {
   id: string;
@@ -94,5 +95,24 @@ export function planActivitiesWith(em: EntityManager): PlanActivities {
         .fork()
         .execute(`update maintenance_plans set next_due_at = ?, status = ? where id = ?`, [nextDueAt, ended ? 'ended' : paused ? 'paused' : 'active', planId]);
     },
+  };
+}
+
+/**
+ * Tells a plan at once when one of its work orders is done, so an interval plan counts from the completion without
+ * waiting for its next check. Idempotent: the plan ignores a ticket that is not its outstanding work order, and a
+ * plan that has ended is simply not there.
+ */
+export function planCompletionListener(signal: (planId: string, ticketId: string, at: string) => Promise<void>): TicketEventListener {
+  return async ({ row, events }) => {
+    if (row.type !== 'maintenance' || typeof row.fields?.plan !== 'string') return;
+    if (row.stateCategory !== 'resolved' && row.stateCategory !== 'closed') return;
+    if (!events.some((e) => e.type === 'transitioned')) return;
+    const at = row.resolvedAt ?? row.closedAt ?? row.updatedAt;
+    try {
+      await signal(row.fields.plan, row.id, at);
+    } catch (err) {
+      if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+    }
   };
 }

@@ -1,6 +1,6 @@
 // Assets and maintenance plans over HTTP: who may see them, RRULE previews, a plan opening its work order, checklists gating completion, failed checks opening incidents.
 import { ADMIN, eventually, Session, unique } from '../support/http';
-import { occurrencesAfter, zonedParts } from '../../workflow-definitions/index';
+import { dueAfterCompletion, occurrencesAfter, zonedParts } from '../../workflow-definitions/index';
 
 let admin: Session;
 let agentIn: Session;
@@ -173,6 +173,29 @@ describe('a plan and its work order', () => {
     for (const by of ['plan', 'asset', 'group']) expect((await agentIn.get(`/api/maintenance/compliance?by=${by}`)).status).toBe(200);
     const bad = await agentIn.post(`/api/maintenance/plans/${planId}/resume`, { backfill: 'yes' });
     expect(bad.status).toBe(400);
+    expect((await agentIn.post(`/api/maintenance/plans/${planId}/stop`)).status).toBe(200);
+  });
+});
+
+describe('an interval plan', () => {
+  it('should hear at once that its work order was completed and count the next due date from that completion', async () => {
+    const assetId = (await agentIn.post('/api/assets', { name: unique('Pump'), kind: 'equipment', criticality: 'low', ownerGroup: group })).body.id;
+    const start = `${localDateIn(1)}T07:30`;
+    const created = await agentIn.post('/api/maintenance/plans', planBody(assetId, { schedule: { kind: 'interval', intervalDays: 14 }, start, leadDays: 3, checklist: [] }));
+    expect(created.status).toBe(201);
+    const planId = created.body.id;
+    const workOrderId = await eventually(async () => (await agentIn.get(`/api/maintenance/plans/${planId}`)).body.workOrders?.[0]?.ticketId as string | undefined, 30_000);
+    await eventually(async () => ((await agentIn.get(`/api/tickets/${workOrderId}`)).status === 200 ? true : undefined));
+    expect((await agentIn.post(`/api/tickets/${workOrderId}/transitions`, { transition: 'start' })).status).toBe(200);
+    const done = await agentIn.post(`/api/tickets/${workOrderId}/transitions`, { transition: 'complete', fields: { completion_note: 'replaced the seal' } });
+    expect(done.status).toBe(200);
+    // The ticket-event listener signals the plan: no wait for its daily check.
+    const expected = new Date(dueAfterCompletion(Date.parse(done.body.resolvedAt), 14, { start, timeZone: TZ })).toISOString();
+    const plan = await eventually(async () => {
+      const r = await agentIn.get(`/api/maintenance/plans/${planId}`);
+      return r.body.nextDueAt === expected ? r.body : undefined;
+    }, 30_000);
+    expect(plan.upcoming).toEqual([{ occurrence: expected, dueAt: expected }]);
     expect((await agentIn.post(`/api/maintenance/plans/${planId}/stop`)).status).toBe(200);
   });
 });
