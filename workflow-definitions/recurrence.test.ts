@@ -176,3 +176,22 @@ describe('properties', () => {
     );
   });
 });
+
+describe('bounded work', () => {
+  it.each([
+    'FREQ=YEARLY;INTERVAL=1000;BYMONTH=2;BYMONTHDAY=29',
+    'FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU,1MO,2MO,3MO,4MO,5MO,-1MO,-2MO,-3MO;BYMONTHDAY=-31',
+    'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO',
+    'FREQ=MONTHLY;INTERVAL=1000;BYMONTH=7',
+    'FREQ=WEEKLY;INTERVAL=1000;BYMONTH=2',
+  ])('should answer %s quickly, never past year 9999', (rule) => {
+    const started = performance.now();
+    const got = occurrencesAfter(rule, paris('2026-01-01T09:00'), null, 100);
+    expect(performance.now() - started).toBeLessThan(2000);
+    for (const t of got) expect(new Date(t).getUTCFullYear()).toBeLessThanOrEqual(9999);
+  });
+
+  it('should refuse overlong lists', () => {
+    expect(rruleError(`FREQ=MONTHLY;BYMONTHDAY=${Array.from({ length: 61 }, () => '1').join(',')}`)).toContain('more than 60');
+  });
+});

@@ -5,8 +5,15 @@ const DAY = 86_400_000;
 const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const;
 type Weekday = (typeof WEEKDAYS)[number];
 export type Freq = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
-/** Periods scanned without a match before giving up (e.g. BYMONTH=2;BYMONTHDAY=31 never matches). */
-const MAX_EMPTY_PERIODS = 5000;
+/**
+ * Periods scanned without a match before giving up (a rule like BYMONTH=2;BYMONTHDAY=29;BYDAY=MO matches once in 28
+ * years; one that never matches must not spin): about 14 years of days, 20 of weeks or months, 400 years. Dates stop at
+ * year 9999. Together they bound the work of any rule, so an API preview stays fast whatever the text.
+ */
+const MAX_EMPTY_PERIODS: Record<Freq, number> = { DAILY: 5000, WEEKLY: 1000, MONTHLY: 240, YEARLY: 400 };
+const LAST_YEAR = 9999;
+/** List parts longer than this are refused (BYDAY=MO,MO,… would only multiply work). */
+const MAX_LIST = 60;
 
 export interface ByDay {
   weekday: number; // 0 = Sunday
@@ -66,6 +73,7 @@ export function parseRRule(text: string): RRule {
     if (seen.has(name)) throw new RecurrenceError(`${name} appears twice`);
     seen.add(name);
     if (!value) throw new RecurrenceError(`${name} has no value`);
+    if (value.split(',').length > MAX_LIST) throw new RecurrenceError(`${name} lists more than ${MAX_LIST} values`);
     switch (name) {
       case 'FREQ':
         if (!['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(value)) throw new RecurrenceError(`FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY, not ${value}`);
@@ -157,7 +165,8 @@ function daysIn(y: number, m: number): number {
 }
 
 function weekdayOf(date: LocalDate): number {
-  return new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay();
+  // 1970-01-01 was a Thursday (4).
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
 }
 
 function addDays(date: LocalDate, n: number): LocalDate {
@@ -295,11 +304,13 @@ export function walkOccurrences(ruleText: string | RRule, series: SeriesStart, v
   let index = 0;
   let empty = 0;
   for (let k = 0; ; k++) {
+    const periodStart = periodStartOf(rule, first, k);
+    if (periodStart.y > LAST_YEAR) return;
     const days = periodDates(rule, first, k);
     if (!days.length) {
-      if (++empty > MAX_EMPTY_PERIODS) return;
+      if (++empty > MAX_EMPTY_PERIODS[rule.freq]) return;
       // Periods start after the end: stop once the period's first day is past every bound.
-      if (periodPastBounds(rule, first, k, Math.min(endDay, untilDay), untilMs, series.timeZone)) return;
+      if (dayNumber(periodStart) > Math.min(endDay, untilDay) || zonedToUtc(periodStart, 0, series.timeZone) > untilMs) return;
       continue;
     }
     empty = 0;
@@ -307,6 +318,7 @@ export function walkOccurrences(ruleText: string | RRule, series: SeriesStart, v
       const n = dayNumber(d);
       if (n < dayNumber(first)) continue;
       if (n > endDay || n > untilDay) return;
+      if (d.y > LAST_YEAR) return;
       const at = zonedToUtc(d, minuteOfDay, series.timeZone);
       if (at < startMs) continue;
       if (at > untilMs) return;
@@ -317,16 +329,15 @@ export function walkOccurrences(ruleText: string | RRule, series: SeriesStart, v
   }
 }
 
-function periodPastBounds(rule: RRule, first: LocalDate, k: number, lastDay: number, untilMs: number, timeZone: string): boolean {
+function periodStartOf(rule: RRule, first: LocalDate, k: number): LocalDate {
   const step = k * rule.interval;
-  let periodStart: LocalDate;
-  if (rule.freq === 'DAILY') periodStart = addDays(first, step);
-  else if (rule.freq === 'WEEKLY') periodStart = addDays(first, -((weekdayOf(first) + 6) % 7) + 7 * step);
-  else if (rule.freq === 'MONTHLY') {
+  if (rule.freq === 'DAILY') return addDays(first, step);
+  if (rule.freq === 'WEEKLY') return addDays(first, -((weekdayOf(first) + 6) % 7) + 7 * step);
+  if (rule.freq === 'MONTHLY') {
     const index = first.y * 12 + (first.m - 1) + step;
-    periodStart = { y: Math.floor(index / 12), m: (index % 12) + 1, d: 1 };
-  } else periodStart = { y: first.y + step, m: 1, d: 1 };
-  return dayNumber(periodStart) > lastDay || zonedToUtc(periodStart, 0, timeZone) > untilMs;
+    return { y: Math.floor(index / 12), m: (index % 12) + 1, d: 1 };
+  }
+  return { y: first.y + step, m: 1, d: 1 };
 }
 
 /** The first `limit` occurrences strictly after `afterMs` (all of them from the start when afterMs is null). */
