@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordTicketEventsWith, type TicketEventListener } from './record-ticket-events';
 import { createWebhookActivities, type WebhookActivityDeps } from './webhook-delivery';
 import { SecretBox } from '../api/modules/webhooks/secrets';
+import { planActivitiesWith } from './maintenance-plans';
 
 export interface ActivityDeps {
   em: EntityManager;
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     recordTicketEvents: recordTicketEventsWith(deps.em, deps.ticketEventListeners),
     ...createWebhookActivities({ em: deps.em, box: new SecretBox(undefined), disableAfterFailures: 20, disableAfterHours: 72, ...deps.webhooks }),
+    ...planActivitiesWith(deps.em),
   };
 }
 

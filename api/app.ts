@@ -52,6 +52,10 @@ import { eventRoutes } from './modules/events/routes';
 import { directoryRoutes } from './modules/directory/routes';
 import { kbRoutes } from './modules/kb/routes';
 import { KbService } from './modules/kb/service';
+import { assetRoutes } from './modules/assets/routes';
+import { AssetService } from './modules/assets/service';
+import { maintenanceRoutes } from './modules/maintenance/routes';
+import { MaintenanceService } from './modules/maintenance/service';
 
 export interface AppDeps {
   em: EntityManager;
@@ -218,6 +222,9 @@ export function createApp(deps: AppDeps): App {
     hub.start();
   }
   kbRoutes(routes, new KbService(deps.em, tickets));
+  const assets = new AssetService(deps.em);
+  assetRoutes(routes, assets);
+  maintenanceRoutes(routes, new MaintenanceService(deps.em, assets, tickets, definitions, deps.temporal, deps.taskQueue));
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

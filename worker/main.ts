@@ -6,6 +6,8 @@ import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
 import { notifyTicketChanges } from '../activities/notify-ticket-changes';
+import { planCompletionListener } from '../activities/maintenance-plans';
+import { planWorkflowId, workOrderFinishedSignal } from '../workflows/maintenance-plan-messages';
 import { workerOptions } from './options';
 import { webhookEventListener } from '../activities/webhook-delivery';
 import { SecretBox } from '../api/modules/webhooks/secrets';
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
   const { databaseUrl, temporalAddress } = requireServers(config);
   const orm = await openOrm(databaseUrl, { poolMax: 20 });
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  // Activities that start workflows (webhook deliveries) need a client beside the worker's own connection.
+  // Activities and listeners that message other workflows (webhook deliveries; a finished work order tells its plan).
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   const hooks = config.webhooks;
@@ -30,7 +32,12 @@ async function main(): Promise<void> {
   const outbox = transport.enabled ? new MailOutbox(orm.em, transport, config.mail, log) : undefined;
   const activities = createActivities({
     em: orm.em,
-    ticketEventListeners: [notifyTicketChanges(orm.em), webhookEventListener(orm.em, enqueue), ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : [])],
+    ticketEventListeners: [
+      notifyTicketChanges(orm.em),
+      webhookEventListener(orm.em, enqueue),
+      ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : []),
+      planCompletionListener((planId, ticketId, at) => client.workflow.getHandle(planWorkflowId(planId)).signal(workOrderFinishedSignal, { ticketId, at })),
+    ],
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
   const worker = await Worker.create({

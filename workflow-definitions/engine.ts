@@ -3,3 +3,4 @@ export * from './schema';
 export * from './calendar';
 export * from './lifecycle';
 export * from './sla';
+export * from './recurrence';

@@ -3,6 +3,7 @@ export * from './schema';
 export * from './calendar';
 export * from './lifecycle';
 export * from './sla';
+export * from './recurrence';
 export * from './validate';
 export * from './diff';
 export * from './simulate';

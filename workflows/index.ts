@@ -1,3 +1,4 @@
 // Every workflow the worker registers.
 export { ticketWorkflow } from './ticket';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
+export { maintenancePlanWorkflow } from './maintenance-plan';

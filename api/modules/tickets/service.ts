@@ -28,7 +28,7 @@ import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
-import { type Cursor, type TicketRepository } from './repository';
+import { type Cursor, type TicketRepository, type TicketRow } from './repository';
 import { visibleTo } from './policy';
 import { renderMarkdown } from './markdown';
 import type { AssignBody, CommentBody, CreateTicketBody, ListTicketsQuery, PatchTicketBody, TransitionBody } from './schemas';
@@ -70,7 +70,16 @@ function decodeCursor(s: string): Cursor {
 /** problem: a problem and an incident; child: ticketId becomes a child of this ticket; related: both ways; duplicate: this ticket merges into ticketId. */
 export type LinkRelation = 'problem' | 'child' | 'related' | 'duplicate';
 
+/** A rule another feature adds before a transition reaches the workflow (maintenance: a complete checklist); it throws a problem to refuse. */
+export type TransitionCheck = (row: TicketRow, transition: string) => Promise<void>;
+
 export class TicketService {
+  private readonly transitionChecks: TransitionCheck[] = [];
+
+  addTransitionCheck(check: TransitionCheck): void {
+    this.transitionChecks.push(check);
+  }
+
   constructor(
     private readonly repo: TicketRepository,
     private readonly defs: DefinitionService,
@@ -203,7 +212,8 @@ export class TicketService {
   }
 
   async transition(user: AuthUser, id: string, body: TransitionBody): Promise<TicketView> {
-    await this.visibleRow(user, id);
+    const row = await this.visibleRow(user, id);
+    for (const check of this.transitionChecks) await check(row, body.transition);
     try {
       const projection = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))

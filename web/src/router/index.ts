@@ -11,9 +11,10 @@ const admin = () => import('../areas/admin/admin');
 const account = () => import('../areas/account/account');
 const kbStaff = () => import('../areas/agent/kb/kb');
 const help = () => import('../areas/portal/help/help');
+const maintenance = () => import('../areas/maintenance/maintenance');
 
 // The area of the first URL starts downloading now, beside the session check, instead of after it.
-const firstArea = ([['/tickets', agent], ['/kb', kbStaff], ['/portal/help', help], ['/portal', portal], ['/admin', admin]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+const firstArea = ([['/tickets', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/portal/help', help], ['/portal', portal], ['/admin', admin]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
 if (firstArea) void firstArea[1]().catch(() => undefined);
 
 export const router = createRouter({
@@ -77,6 +78,12 @@ export const router = createRouter({
       component: () => account().then((m) => m.NotificationsPage),
       meta: { roles: ['customer', 'agent', 'admin'] },
     },
+    { path: '/maintenance', name: 'maintenance-calendar', component: () => maintenance().then((m) => m.CalendarPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/maintenance/plans', name: 'maintenance-plans', component: () => maintenance().then((m) => m.PlansPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/maintenance/plans/new', name: 'maintenance-plan-new', component: () => maintenance().then((m) => m.PlanEditor), meta: { roles: ['agent', 'admin'] } },
+    { path: '/maintenance/plans/:id', name: 'maintenance-plan', component: () => maintenance().then((m) => m.PlanEditor), props: true, meta: { roles: ['agent', 'admin'] } },
+    { path: '/assets', name: 'assets', component: () => maintenance().then((m) => m.AssetsPage), meta: { roles: ['agent', 'admin'] } },
+    { path: '/assets/:id', name: 'asset', component: () => maintenance().then((m) => m.AssetPage), props: true, meta: { roles: ['agent', 'admin'] } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
