@@ -280,6 +280,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (rule.transition && !refuseTransition(def, ctx('system'), rule.transition, fields)) applyTransition(rule.transition, fields, SYSTEM);
   }
 
+  // Record the creation before any handler is registered: a message delivered with the start (update-with-start, or
+  // the first task retried after a worker died) runs as soon as its handler is set, and must come after `created`.
+  if (!input.carried) {
+    emit('created', t.createdBy, { title: t.title, priority: t.priority, type: t.type, state: s.state, definition: { key: def.key, version: input.definitionVersion } }, 'public');
+  }
+
   // ---- messages ----
   const ctx = (role: Actor['role']) => ({ state: s.state, role, fields: s.fields, enteredStateAt: s.enteredStateAt, now: now() });
 
@@ -563,11 +569,6 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (category() !== 'closed') return null;
     const windows = def.transitions.filter((x) => x.from.includes(s.state)).map((x) => x.withinMinutes ?? 0);
     return s.enteredStateAt + Math.max(0, ...windows) * 60_000;
-  }
-
-  // Record the creation.
-  if (!input.carried) {
-    emit('created', t.createdBy, { title: t.title, priority: t.priority, type: t.type, state: s.state, definition: { key: def.key, version: input.definitionVersion } }, 'public');
   }
 
   // ---- main loop: persist events in order, fire what is due, sleep until the next deadline or message ----
