@@ -41,7 +41,8 @@ describe.each(['en', 'fr'] as const)('email screens (%s)', (locale) => {
     const { page, errors } = await openPage(locale);
     await page.goto('/login');
     await loginUi(page, ADMIN.email, ADMIN.password);
-    await page.getByRole('link', { name: text.email, exact: true }).click();
+    await page.locator('header a[href="/admin"]').first().click();
+    await page.getByTestId('admin-nav-admin-email').click();
     await page.waitForURL(/\/admin\/email$/);
     await page.getByRole('heading', { name: text.settings }).waitFor();
     await page.getByTestId('mail-settings').getByText('support+<token>@guichet.local').waitFor();

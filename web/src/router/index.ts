@@ -13,8 +13,9 @@ const kbStaff = () => import('../areas/agent/kb/kb');
 const help = () => import('../areas/portal/help/help');
 const maintenance = () => import('../areas/maintenance/maintenance');
 
-// The area of the first URL starts downloading now, beside the session check, instead of after it.
-const firstArea = ([['/tickets', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/portal/help', help], ['/portal', portal], ['/admin', admin]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+// The area of the first URL starts downloading now, beside the session check, instead of after it (not the admin
+// area: only admins may download it, and the role is known only after the check).
+const firstArea = ([['/tickets', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/portal/help', help], ['/portal', portal]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
 if (firstArea) void firstArea[1]().catch(() => undefined);
 
 export const router = createRouter({
