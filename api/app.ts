@@ -36,6 +36,9 @@ import { AuditService } from './modules/audit/service';
 import type { AuthUser } from './modules/auth/types';
 import { QueueService } from './modules/queues/service';
 import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
+import { reportRoutes } from './modules/reports/routes';
+import { ReportService } from './modules/reports/service';
+import { RatingService } from './modules/reports/ratings';
 
 export interface AppDeps {
   em: EntityManager;
@@ -171,6 +174,7 @@ export function createApp(deps: AppDeps): App {
   iamRoutes(routes, new IamService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
+  reportRoutes(routes, new ReportService(deps.em), new RatingService(deps.em));
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

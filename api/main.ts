@@ -6,6 +6,7 @@ import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { createApp } from './app';
+import { backfillTicketFacts } from './modules/reports/facts';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(orm);
+    // Report facts for tickets recorded before the reports existed (a no-op once every ticket has its row).
+    const backfilled = await backfillTicketFacts(em);
+    if (backfilled) log.info({ tickets: backfilled }, 'report facts backfilled');
   } finally {
     await lock.end();
   }

@@ -5,6 +5,7 @@ import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
 import { workerOptions } from './options';
+import { reportFactsListener } from '../api/modules/reports/facts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ em: orm.em }),
+    activities: createActivities({ em: orm.em, ticketEventListeners: [reportFactsListener(orm.em)] }),
   });
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');

@@ -8,8 +8,9 @@ import { Migration20261124000003Access } from './migrations/Migration20261124000
 import { Migration20261124000004Passwords } from './migrations/Migration20261124000004Passwords';
 import { Migration20261124000005Collaboration } from './migrations/Migration20261124000005Collaboration';
 import { Migration20261124000006AssignedGroup } from './migrations/Migration20261124000006AssignedGroup';
+import { Migration20261125000005Reports } from './migrations/Migration20261125000005Reports';
 
-export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords, Migration20261124000005Collaboration, Migration20261124000006AssignedGroup];
+export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords, Migration20261124000005Collaboration, Migration20261124000006AssignedGroup, Migration20261125000005Reports];
 
 export type Orm = MikroORM;
 
