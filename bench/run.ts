@@ -1,5 +1,5 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,listing,sla,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,listing,sla,reports,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
@@ -8,6 +8,7 @@ import { transition } from './transition';
 import { queueListing } from './queue-listing';
 import { workerMemory } from './worker-memory';
 import { slaAccuracy } from './sla-accuracy';
+import { reportsBench } from './reports';
 import type { BenchContext } from './lib/context';
 
 const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
@@ -15,6 +16,7 @@ const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['transition', transition],
   ['listing', queueListing],
   ['sla', slaAccuracy],
+  ['reports', reportsBench],
   // Last: it restarts the desk worker.
   ['memory', workerMemory],
 ];

@@ -23,6 +23,7 @@ import type { TicketEventListener } from '../../../activities/record-ticket-even
  * - reopen_count: transitions from a resolved/closed state to any other category, per the ticket's definition version;
  * - escalations: the names of the escalations fired (escalated events).
  */
+// No literal question mark in this SQL: the driver takes every one for a parameter.
 const REFRESH_SQL = (where: string) => `
 insert into ticket_facts (ticket_id, type, queue, priority, state_category, assignee_id, assigned_group, organisation_id, requester_id,
   created_at, first_response_at, resolved_at, closed_at, fr_status, res_status, fr_business_ms, res_business_ms, reopen_count, escalations, last_seq)
@@ -36,8 +37,8 @@ select t.id, t.type, t.queue, t.priority, t.state_category, t.assignee_id, t.ass
   case when (c.res->>'stopped')::boolean then round((c.res->>'budgetMinutes')::numeric * 60000 - (c.res->>'remainingMs')::numeric) end,
   ev.reopens, ev.escalations, t.last_seq
 from tickets t
-cross join lateral (select jsonb_path_query_first(t.sla, '$[*] ? (@.name == "firstResponse")') as fr,
-                           jsonb_path_query_first(t.sla, '$[*] ? (@.name == "resolution")') as res) c
+cross join lateral (select (select x from jsonb_array_elements(t.sla) x where x->>'name' = 'firstResponse' limit 1) as fr,
+                           (select x from jsonb_array_elements(t.sla) x where x->>'name' = 'resolution' limit 1) as res) c
 cross join lateral (select coalesce(array_agg(st->>'name'), '{}') as names
                     from definitions d cross join jsonb_array_elements(d.body->'states') st
                     where d.key = t.definition_key and d.version = t.definition_version and st->>'category' in ('resolved', 'closed')) fin

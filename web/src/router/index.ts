@@ -8,6 +8,7 @@ import { allows } from './access';
 const agent = () => import('../areas/agent/agent');
 const portal = () => import('../areas/portal/portal');
 const admin = () => import('../areas/admin/admin');
+const reports = () => import('../areas/reports/reports');
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -25,6 +26,12 @@ export const router = createRouter({
       name: 'ticket',
       component: () => agent().then((m) => m.TicketPage),
       props: true,
+      meta: { roles: ['agent', 'admin'] },
+    },
+    {
+      path: '/reports',
+      name: 'reports',
+      component: () => reports().then((m) => m.ReportsPage),
       meta: { roles: ['agent', 'admin'] },
     },
     {
