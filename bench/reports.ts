@@ -69,9 +69,9 @@ async function backfillRate(ctx: BenchContext): Promise<{ tickets: number; ms: n
   const sample = `select id, created_at, resolved_at from tickets where number like '${PREFIX}%' order by number limit ${BACKFILL_SAMPLE}`;
   await ctx.pool.query(
     `insert into ticket_events (ticket_id, seq, type, actor_id, actor_role, visibility, at, data)
-     select s.id, 1, 'created', null, 'customer', 'public', s.created_at, '{}' from (${sample}) s
-     union all select s.id, 2, 'commented', null, 'agent', 'public', s.created_at + interval '10 minutes', '{"body":"on it"}' from (${sample}) s
-     union all select s.id, 3, 'transitioned', null, 'agent', 'public', coalesce(s.resolved_at, s.created_at + interval '1 hour'), '{"transition":"start","from":"new","to":"in_progress"}' from (${sample}) s
+     select s.id, 1, 'created', null::uuid, 'customer', 'public', s.created_at, '{}'::jsonb from (${sample}) s
+     union all select s.id, 2, 'commented', null::uuid, 'agent', 'public', s.created_at + interval '10 minutes', '{"body":"on it"}'::jsonb from (${sample}) s
+     union all select s.id, 3, 'transitioned', null::uuid, 'agent', 'public', coalesce(s.resolved_at, s.created_at + interval '1 hour'), '{"transition":"start","from":"new","to":"in_progress"}'::jsonb from (${sample}) s
      on conflict do nothing`,
   );
   await ctx.pool.query(`delete from ticket_facts where ticket_id in (select id from (${sample}) s)`);

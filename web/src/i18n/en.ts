@@ -143,7 +143,7 @@ const en = {
     any: 'Any',
     apply: 'Apply',
     exportCsv: 'Export CSV',
-    tickets: 'Tickets',
+    drillColumn: 'Details',
     empty: 'No data for these filters.',
     noValue: '(none)',
     noTickets: 'No tickets.',

@@ -145,7 +145,7 @@ const fr: Messages = {
     any: 'Tous',
     apply: 'Appliquer',
     exportCsv: 'Exporter en CSV',
-    tickets: 'Tickets',
+    drillColumn: 'Détail',
     empty: 'Aucune donnée pour ces filtres.',
     noValue: '(aucun)',
     noTickets: 'Aucun ticket.',
