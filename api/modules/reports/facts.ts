@@ -26,9 +26,9 @@ import type { TicketEventListener } from '../../../activities/record-ticket-even
 // No literal question mark in this SQL: the driver takes every one for a parameter.
 const REFRESH_SQL = (where: string) => `
 insert into ticket_facts (ticket_id, type, queue, priority, state_category, assignee_id, assigned_group, organisation_id, requester_id,
-  created_at, first_response_at, resolved_at, closed_at, fr_status, res_status, fr_business_ms, res_business_ms, reopen_count, escalations, last_seq)
+  created_at, created_day, resolved_day, first_response_at, resolved_at, closed_at, fr_status, res_status, fr_business_ms, res_business_ms, reopen_count, escalations, last_seq)
 select t.id, t.type, t.queue, t.priority, t.state_category, t.assignee_id, t.assigned_group, t.organisation_id, t.requester_id,
-  t.created_at, ev.first_response_at, t.resolved_at, t.closed_at,
+  t.created_at, (t.created_at at time zone 'UTC')::date, (t.resolved_at at time zone 'UTC')::date, ev.first_response_at, t.resolved_at, t.closed_at,
   case when c.fr is null then 'none' when ev.fr_breached or c.fr->>'status' = 'breached' then 'breached'
        when (c.fr->>'stopped')::boolean then case when ev.first_response_at is null then 'none' else 'met' end else 'pending' end,
   case when c.res is null then 'none' when ev.res_breached or c.res->>'status' = 'breached' then 'breached'
@@ -52,7 +52,7 @@ cross join lateral (
 ${where}
 on conflict (ticket_id) do update set type = excluded.type, queue = excluded.queue, priority = excluded.priority, state_category = excluded.state_category,
   assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, organisation_id = excluded.organisation_id,
-  first_response_at = excluded.first_response_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
+  first_response_at = excluded.first_response_at, resolved_at = excluded.resolved_at, resolved_day = excluded.resolved_day, closed_at = excluded.closed_at,
   fr_status = excluded.fr_status, res_status = excluded.res_status, fr_business_ms = excluded.fr_business_ms, res_business_ms = excluded.res_business_ms,
   reopen_count = excluded.reopen_count, escalations = excluded.escalations, last_seq = excluded.last_seq
 where ticket_facts.last_seq <= excluded.last_seq`;

@@ -49,26 +49,35 @@ function instant(v: string, end: boolean): string {
   return d.toISOString();
 }
 
-function dimensionSql(by: Dimension, granularity: string): string {
+/** A grouping: the expression rows are grouped by, and the label computed once per group from it. */
+interface Dim {
+  group: string;
+  label: string;
+}
+
+function dimension(by: Dimension, granularity: string): Dim {
+  const plain = (e: string): Dim => ({ group: e, label: e });
   switch (by) {
     case 'queue':
-      return `coalesce(t.queue, '')`;
+      return plain(`coalesce(t.queue, '')`);
     case 'priority':
-      return 't.priority';
+      return plain('t.priority');
     case 'type':
-      return 't.type';
+      return plain('t.type');
     case 'group':
-      return `coalesce(t.assigned_group, '')`;
+      return plain(`coalesce(t.assigned_group, '')`);
     case 'organisation':
-      return `coalesce(t.organisation_id::text, '')`;
-    case 'period':
-      return bucketSql('t.created_at', granularity);
+      return plain(`coalesce(t.organisation_id::text, '')`);
+    case 'period': {
+      const b = dayBucket('t.created_day', granularity);
+      return { group: b, label: `to_char(${b}, 'YYYY-MM-DD')` };
+    }
   }
 }
 
-function bucketSql(col: string, granularity: string): string {
-  // granularity is 'day' or 'week' (the schema's enum): safe to inline. Buckets are UTC days and ISO weeks (Monday).
-  return `to_char(date_trunc('${granularity === 'week' ? 'week' : 'day'}', ${col} at time zone 'UTC'), 'YYYY-MM-DD')`;
+/** UTC day, or the Monday of its ISO week; granularity is the schema's enum, so it is safe to inline. */
+function dayBucket(dayCol: string, granularity: string): string {
+  return granularity === 'week' ? `date_trunc('week', ${dayCol}::timestamp)::date` : dayCol;
 }
 
 const DEFAULT_BY: Partial<Record<ReportName, Dimension>> = { sla: 'queue', reopens: 'queue', satisfaction: 'queue' };
@@ -137,22 +146,38 @@ export class ReportService {
   }
 
   private async compute(name: ReportName, q: ReportQuery, user: AuthUser, by: Dimension | undefined, granularity: string) {
-    const dim = by ? dimensionSql(by, granularity) : `''`;
+    const dim: Dim = by ? dimension(by, granularity) : { group: '', label: `''` };
+    const groupBy = (...more: string[]) => {
+      const keys = [...more, ...(dim.group ? [dim.group] : [])];
+      return keys.length ? `group by ${keys.join(', ')}` : '';
+    };
     const keyed = (r: Row) => ({ key: String(r.key ?? '') });
     switch (name) {
       case 'sla': {
         const w = this.base(q, user, 't.created_at');
-        const raw = await this.rows(
-          `select ${dim} as key, count(*)::int as tickets,
-             count(*) filter (where t.fr_status = 'met')::int as fr_met, count(*) filter (where t.fr_status = 'breached')::int as fr_breached,
-             count(*) filter (where t.fr_status = 'pending')::int as fr_pending,
-             count(*) filter (where t.res_status = 'met')::int as res_met, count(*) filter (where t.res_status = 'breached')::int as res_breached,
-             count(*) filter (where t.res_status = 'pending')::int as res_pending,
-             avg(t.fr_business_ms)::float8 as fr_mean, percentile_cont(0.5) within group (order by t.fr_business_ms) as fr_median,
-             avg(t.res_business_ms)::float8 as res_mean, percentile_cont(0.5) within group (order by t.res_business_ms) as res_median
-           from ticket_facts t where ${w.sql} group by 1 order by 1`,
-          w.params,
-        );
+        // Medians need a sort per group: they get their own query over the rows that have a duration, the counts a hash aggregate.
+        const [counts, medians] = await Promise.all([
+          this.rows(
+            `select ${dim.label} as key, count(*)::int as tickets,
+               count(*) filter (where t.fr_status = 'met')::int as fr_met, count(*) filter (where t.fr_status = 'breached')::int as fr_breached,
+               count(*) filter (where t.fr_status = 'pending')::int as fr_pending,
+               count(*) filter (where t.res_status = 'met')::int as res_met, count(*) filter (where t.res_status = 'breached')::int as res_breached,
+               count(*) filter (where t.res_status = 'pending')::int as res_pending,
+               avg(t.fr_business_ms)::float8 as fr_mean, avg(t.res_business_ms)::float8 as res_mean
+             from ticket_facts t where ${w.sql} ${groupBy()}`,
+            w.params,
+          ),
+          this.rows(
+            `select ${dim.label} as key, percentile_cont(0.5) within group (order by t.fr_business_ms) as fr_median,
+               percentile_cont(0.5) within group (order by t.res_business_ms) as res_median
+             from ticket_facts t where ${w.sql} and (t.fr_business_ms is not null or t.res_business_ms is not null) ${groupBy()}`,
+            w.params,
+          ),
+        ]);
+        const medianOf = new Map(medians.map((m) => [String(m.key), m]));
+        const raw: Record<string, unknown>[] = counts
+          .map((c): Record<string, unknown> => ({ ...c, fr_median: medianOf.get(String(c.key))?.fr_median ?? null, res_median: medianOf.get(String(c.key))?.res_median ?? null }))
+          .sort((a, b) => (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0));
         const rows: Row[] = raw.map((r) => {
           const [fm, fb, rm, rb] = [Number(r.fr_met), Number(r.fr_breached), Number(r.res_met), Number(r.res_breached)];
           return {
@@ -189,10 +214,10 @@ export class ReportService {
         const created = this.base(q, user, 't.created_at');
         const resolved = this.base(q, user, 't.resolved_at').add('t.resolved_at is not null');
         const raw = await this.rows(
-          `with c as (select ${bucketSql('t.created_at', granularity)} as bucket, count(*)::int as n from ticket_facts t where ${created.sql} group by 1),
-                r as (select ${bucketSql('t.resolved_at', granularity)} as bucket, count(*)::int as n from ticket_facts t where ${resolved.sql} group by 1)
-           select coalesce(c.bucket, r.bucket) as bucket, coalesce(c.n, 0) as created, coalesce(r.n, 0) as resolved
-           from c full join r on r.bucket = c.bucket order by 1`,
+          `with c as (select ${dayBucket('t.created_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${created.sql} group by 1),
+                r as (select ${dayBucket('t.resolved_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${resolved.sql} group by 1)
+           select to_char(coalesce(c.b, r.b), 'YYYY-MM-DD') as bucket, coalesce(c.n, 0) as created, coalesce(r.n, 0) as resolved
+           from c full join r on r.b = c.b order by coalesce(c.b, r.b)`,
           [...created.params, ...resolved.params],
         );
         const rows: Row[] = raw.map((r) => ({ bucket: String(r.bucket), created: Number(r.created), resolved: Number(r.resolved) }));
@@ -216,8 +241,8 @@ export class ReportService {
       case 'reopens': {
         const w = this.base(q, user, 't.created_at').add('t.resolved_at is not null or t.closed_at is not null or t.reopen_count > 0');
         const raw = await this.rows(
-          `select ${dim} as key, count(*)::int as resolved, count(*) filter (where t.reopen_count > 0)::int as reopened, coalesce(sum(t.reopen_count), 0)::int as reopens
-           from ticket_facts t where ${w.sql} group by 1 order by 1`,
+          `select ${dim.label} as key, count(*)::int as resolved, count(*) filter (where t.reopen_count > 0)::int as reopened, coalesce(sum(t.reopen_count), 0)::int as reopens
+           from ticket_facts t where ${w.sql} ${groupBy()} order by 1`,
           w.params,
         );
         const rows: Row[] = raw.map((r) => ({ key: String(r.key), resolved: Number(r.resolved), reopened: Number(r.reopened), reopens: Number(r.reopens), reopenRatePct: percent(Number(r.reopened), Number(r.resolved)) }));
@@ -226,7 +251,7 @@ export class ReportService {
       case 'escalations': {
         const w = this.base(q, user, 't.created_at').add(`t.escalations <> '{}'`);
         const raw = await this.rows(
-          `select lvl as level, ${dim} as key, count(*)::int as tickets from ticket_facts t cross join unnest(t.escalations) lvl where ${w.sql} group by 1, 2 order by 1, 2`,
+          `select lvl as level, ${dim.label} as key, count(*)::int as tickets from ticket_facts t cross join unnest(t.escalations) lvl where ${w.sql} ${groupBy('lvl')} order by 1, 2`,
           w.params,
         );
         const rows: Row[] = raw.map((r) => ({ level: String(r.level), key: String(r.key), tickets: Number(r.tickets) }));
@@ -235,9 +260,9 @@ export class ReportService {
       case 'satisfaction': {
         const w = this.base(q, user, 't.created_at');
         const raw = await this.rows(
-          `select ${dim} as key, count(*)::int as ratings, avg(r.score)::float8 as average,
+          `select ${dim.label} as key, count(*)::int as ratings, avg(r.score)::float8 as average,
              ${[1, 2, 3, 4, 5].map((s) => `count(*) filter (where r.score = ${s})::int as s${s}`).join(', ')}
-           from ticket_facts t join ticket_ratings r on r.ticket_id = t.ticket_id where ${w.sql} group by 1 order by 1`,
+           from ticket_facts t join ticket_ratings r on r.ticket_id = t.ticket_id where ${w.sql} ${groupBy()} order by 1`,
           w.params,
         );
         const rows: Row[] = raw.map((r) => ({
@@ -262,7 +287,7 @@ export class ReportService {
     let w: Where;
     let join = '';
     const key = (): void => {
-      if (by && q.key !== undefined) w.add(`${dimensionSql(by, granularity)} = ?`, q.key);
+      if (by && q.key !== undefined) w.add(`${dimension(by, granularity).label} = ?`, q.key);
     };
     const measure = (allowed: Record<string, string>): void => {
       if (q.measure === undefined) return;
@@ -293,7 +318,7 @@ export class ReportService {
         const col = onResolved ? 't.resolved_at' : 't.created_at';
         w = this.base(q, user, col);
         if (onResolved) w.add('t.resolved_at is not null');
-        if (q.bucket) w.add(`${bucketSql(col, granularity)} = ?`, q.bucket);
+        if (q.bucket) w.add(`to_char(${dayBucket(onResolved ? 't.resolved_day' : 't.created_day', granularity)}, 'YYYY-MM-DD') = ?`, q.bucket);
         break;
       }
       case 'agents': {

@@ -17,6 +17,9 @@ export class Migration20261125000005Reports extends Migration {
       organisation_id uuid,
       requester_id uuid not null,
       created_at timestamptz not null,
+      -- UTC days of creation and resolution: reports group by these (a date groups far faster than a formatted timestamp).
+      created_day date not null,
+      resolved_day date,
       first_response_at timestamptz,
       resolved_at timestamptz,
       closed_at timestamptz,
@@ -30,6 +33,7 @@ export class Migration20261125000005Reports extends Migration {
     )`);
     this.addSql(`create index ticket_facts_created_idx on ticket_facts (created_at)`);
     this.addSql(`create index ticket_facts_resolved_idx on ticket_facts (resolved_at) where resolved_at is not null`);
+    this.addSql(`create index ticket_facts_assignee_idx on ticket_facts (assignee_id) where assignee_id is not null`);
     this.addSql(`create index ticket_facts_open_idx on ticket_facts (created_at, priority) where state_category not in ('resolved', 'closed')`);
     this.addSql(`create index ticket_facts_queue_idx on ticket_facts (queue, created_at)`);
     this.addSql(`create table ticket_ratings (
