@@ -21,16 +21,16 @@ async function seed(ctx: BenchContext, n: number): Promise<number> {
     `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id,
        requester_id, definition_key, definition_version, fields, links, sla, sla_status, sla_due_at, last_seq, created_at, updated_at, resolved_at, closed_at)
      select md5($1 || g)::uuid, $1::text || g, 'incident', 'Seeded report ticket ' || g, '', p.priority, p.o, st.state, st.cat,
-       ($4::text[])[1 + (g * 31) % 5], case when g % 10 < 8 then ('00000000-0000-4000-8000-' || lpad(((g * 13) % $5)::text, 12, '0'))::uuid end,
+       ($4::text[])[(1 + (g * 31) % 5)::int], case when g % 10 < 8 then ('00000000-0000-4000-8000-' || lpad(((g * 13) % $5)::text, 12, '0'))::uuid end,
        $2::uuid, 'incident', 1, '{}', '[]', '[]', 'ok', null, 3, t.at, t.at,
        case when st.cat in ('resolved', 'closed') then t.at + ((g * 7) % 400000) * interval '1 second' end,
        case when st.cat = 'closed' then t.at + ((g * 7) % 400000 + 86400) * interval '1 second' end
-     from generate_series(1, $3::int) g
+     from generate_series(1::bigint, $3::bigint) g
      cross join lateral (select case when (g * 7919) % 100 < 5 then 'critical' when (g * 7919) % 100 < 20 then 'high' when (g * 7919) % 100 < 60 then 'medium' else 'low' end as priority) q
      cross join lateral (select q.priority, (case q.priority when 'critical' then 1 when 'high' then 2 when 'medium' then 3 else 4 end)::smallint as o) p
      cross join lateral (select case when g % 10 < 4 then 'resolved' when g % 10 < 6 then 'closed' when g % 10 < 8 then 'in_progress' else 'new' end as state) s0
      cross join lateral (select s0.state, case s0.state when 'in_progress' then 'open' else s0.state end as cat) st
-     cross join lateral (select timestamptz '2025-06-01 00:00:00+00' + ((g::bigint * 104729) % 31536000000) * interval '1 millisecond' as at) t`,
+     cross join lateral (select timestamptz '2025-06-01 00:00:00+00' + ((g * 104729) % 31536000000) * interval '1 millisecond' as at) t`,
     [PREFIX, REQUESTER, n, QUEUES, AGENTS],
   );
   await ctx.pool.query(

@@ -184,6 +184,14 @@ describe('report figures on a seeded set of tickets', () => {
   it('should give each agent their open workload and throughput', async () => {
     const body = await ok(report(admin, 'agents'));
     expect(body.rows).toEqual([expect.objectContaining({ assigneeId: agentInId, open: 1, resolved: 2 })]);
+    // Throughput per period: A and C, on the days they were resolved.
+    const resolvedDays = await Promise.all([t.A, t.C].map(async (x) => (await ok(admin.get(`/api/tickets/${x.id}`))).resolvedAt.slice(0, 10) as string));
+    const perDay = [...new Set(resolvedDays)].sort().map((d) => ({ assigneeId: agentInId, bucket: d, resolved: resolvedDays.filter((x) => x === d).length }));
+    const series = await ok(report(admin, 'agents', { by: 'period', granularity: 'day' }));
+    expect(series.columns).toEqual(['assigneeId', 'agent', 'bucket', 'resolved']);
+    expect(series.rows.map((r: any) => ({ assigneeId: r.assigneeId, bucket: r.bucket, resolved: r.resolved }))).toEqual(perDay);
+    const drilled = await ok(admin.get(series.rows[0].drill));
+    expect(drilled.items.length).toBe(perDay[0].resolved);
   });
 
   it('should compute the reopen rate', async () => {

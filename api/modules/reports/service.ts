@@ -227,6 +227,18 @@ export class ReportService {
         const w = this.base(q, user, null).add('t.assignee_id is not null');
         const inPeriod = new Where();
         this.period(inPeriod, q, 't.resolved_at');
+        if (by === 'period') {
+          // Throughput as a series: tickets each agent resolved per day or week of the period.
+          const bucket = dayBucket('t.resolved_day', granularity);
+          const series = await this.rows(
+            `select t.assignee_id, coalesce(min(u.name), '') as name, to_char(${bucket}, 'YYYY-MM-DD') as bucket, count(*)::int as resolved
+             from ticket_facts t left join users u on u.id = t.assignee_id
+             where ${w.sql} and t.resolved_at is not null and ${inPeriod.sql} group by t.assignee_id, ${bucket} order by ${bucket}, 2`,
+            [...w.params, ...inPeriod.params],
+          );
+          const rows: Row[] = series.map((r) => ({ assigneeId: String(r.assignee_id), agent: String(r.name), bucket: String(r.bucket), resolved: Number(r.resolved) }));
+          return { columns: ['assigneeId', 'agent', 'bucket', 'resolved'], rows, drill: (r: Row) => ({ assignee: String(r.assigneeId), bucket: String(r.bucket), measure: 'resolved' }) };
+        }
         const raw = await this.rows(
           `select a.assignee_id, coalesce(u.name, '') as name, a.open, a.resolved from (
              select t.assignee_id, count(*) filter (where not ${FINISHED})::int as open,
@@ -328,6 +340,7 @@ export class ReportService {
         this.period(inPeriod, q, 't.resolved_at');
         const open = `not ${FINISHED}`;
         const resolved = `t.resolved_at is not null and ${inPeriod.sql}`;
+        if (q.bucket) w.add(`to_char(${dayBucket('t.resolved_day', granularity)}, 'YYYY-MM-DD') = ?`, q.bucket);
         if (q.measure === 'open') w.add(open);
         else if (q.measure === 'resolved') w.add(resolved, ...inPeriod.params);
         else if (q.measure === undefined) w.add(`${open} or (${resolved})`, ...inPeriod.params);
