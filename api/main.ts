@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(orm);
-    // Report facts for tickets recorded before the reports existed (a no-op once every ticket has its row).
+    // Report facts for tickets recorded before the reports existed, or left stale by a crashed worker.
     const backfilled = await backfillTicketFacts(em);
     if (backfilled) log.info({ tickets: backfilled }, 'report facts backfilled');
   } finally {

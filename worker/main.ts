@@ -5,7 +5,7 @@ import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
 import { workerOptions } from './options';
-import { reportFactsListener } from '../api/modules/reports/facts';
+import { backfillTicketFacts, reportFactsListener } from '../api/modules/reports/facts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,8 +18,13 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ em: orm.em, ticketEventListeners: [reportFactsListener(orm.em)] }),
+    activities: createActivities({ em: orm.em, ticketEventListeners: [reportFactsListener(orm.em, (err, ticketId) => log.error({ err, ticketId }, 'report facts refresh failed'))] }),
   });
+  // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.
+  void backfillTicketFacts(orm.em).then(
+    (n) => n && log.info({ tickets: n }, 'report facts refreshed'),
+    (err: unknown) => log.error({ err }, 'report facts sweep failed'),
+  );
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
     worker.shutdown();

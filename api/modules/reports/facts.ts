@@ -63,17 +63,25 @@ export async function refreshTicketFacts(em: EntityManager, ticketIds: readonly 
   await em.fork().execute(REFRESH_SQL(`where t.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`), [JSON.stringify(ticketIds)]);
 }
 
-/** Facts for every ticket that has none yet (tickets recorded before this table, or while no listener ran); returns how many. */
+/** Facts for every ticket that has none yet or an older one (recorded before this table, or whose refresh was lost in a crash); returns how many. */
 export async function backfillTicketFacts(em: EntityManager): Promise<number> {
   const res = await em.fork().getConnection().execute(
-    REFRESH_SQL(`where not exists (select 1 from ticket_facts f where f.ticket_id = t.id)`),
+    REFRESH_SQL(`where not exists (select 1 from ticket_facts f where f.ticket_id = t.id and f.last_seq >= t.last_seq)`),
     [],
     'run',
   );
   return (res as { affectedRows?: number }).affectedRows ?? 0;
 }
 
-/** The listener the worker registers: each committed batch recomputes its ticket's facts (idempotent: a replay recomputes the same row). */
-export function reportFactsListener(em: EntityManager): TicketEventListener {
-  return async (batch) => refreshTicketFacts(em, [batch.ticketId]);
+/**
+ * The listener the worker registers: each committed batch recomputes its ticket's facts, off the activity's path.
+ * Awaiting it inside the read-model activity widened the window in which a worker killed after the commit makes
+ * Temporal re-run the ticket's workflow task (tests/platform/faults.test.ts caught it), so the refresh runs detached;
+ * one lost to a crash leaves the row stale, and the sweep each worker and API runs at start (backfillTicketFacts)
+ * recomputes every stale row.
+ */
+export function reportFactsListener(em: EntityManager, onError: (err: unknown, ticketId: string) => void): TicketEventListener {
+  return async (batch) => {
+    refreshTicketFacts(em, [batch.ticketId]).catch((err: unknown) => onError(err, batch.ticketId));
+  };
 }
