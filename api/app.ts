@@ -56,6 +56,9 @@ import { assetRoutes } from './modules/assets/routes';
 import { AssetService } from './modules/assets/service';
 import { maintenanceRoutes } from './modules/maintenance/routes';
 import { MaintenanceService } from './modules/maintenance/service';
+import { reportRoutes } from './modules/reports/routes';
+import { ReportService } from './modules/reports/service';
+import { RatingService } from './modules/reports/ratings';
 
 export interface AppDeps {
   em: EntityManager;
@@ -225,6 +228,7 @@ export function createApp(deps: AppDeps): App {
   const assets = new AssetService(deps.em);
   assetRoutes(routes, assets);
   maintenanceRoutes(routes, new MaintenanceService(deps.em, assets, tickets, definitions, deps.temporal, deps.taskQueue));
+  reportRoutes(routes, new ReportService(deps.em), new RatingService(deps.em));
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { retryOf } from './modules/webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
 import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
+import { backfillTicketFacts } from './modules/reports/facts';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(orm);
+    // Report facts for tickets recorded before the reports existed, or left stale by a crashed worker.
+    const backfilled = await backfillTicketFacts(em);
+    if (backfilled) log.info({ tickets: backfilled }, 'report facts backfilled');
   } finally {
     await lock.end();
   }

@@ -39,7 +39,7 @@ export function buildOpenApi(table: RouteTable, version: string) {
         ...(isProblem
           ? { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
           : res.schema
-            ? { content: { 'application/json': { schema: res.schema } } }
+            ? { content: { 'application/json': { schema: res.schema }, ...(res.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) } }
             : {}),
       };
     }

@@ -1,5 +1,5 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,listing,sla,web,kb,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,listing,sla,web,kb,reports,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
@@ -10,6 +10,7 @@ import { workerMemory } from './worker-memory';
 import { slaAccuracy } from './sla-accuracy';
 import { webBundle } from './web-bundle';
 import { kbSearch } from './kb-search';
+import { reportsBench } from './reports';
 import type { BenchContext } from './lib/context';
 
 const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
@@ -19,6 +20,7 @@ const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['sla', slaAccuracy],
   ['web', webBundle],
   ['kb', kbSearch],
+  ['reports', reportsBench],
   // Last: it restarts the desk worker.
   ['memory', workerMemory],
 ];

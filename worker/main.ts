@@ -15,6 +15,7 @@ import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../api/modules/
 import { createMailTransport } from '../mail/transport';
 import { MailOutbox } from '../mail/outbox';
 import { mailNotifier } from '../activities/mail-notifications';
+import { backfillTicketFacts, reportFactsListener } from '../api/modules/reports/facts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -34,12 +35,18 @@ async function main(): Promise<void> {
     em: orm.em,
     ticketEventListeners: [
       notifyTicketChanges(orm.em),
+      reportFactsListener(orm.em),
       webhookEventListener(orm.em, enqueue),
       ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : []),
       planCompletionListener((planId, ticketId, at) => client.workflow.getHandle(planWorkflowId(planId)).signal(workOrderFinishedSignal, { ticketId, at })),
     ],
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
+  // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.
+  void backfillTicketFacts(orm.em).then(
+    (n) => n && log.info({ tickets: n }, 'report facts refreshed'),
+    (err: unknown) => log.error({ err }, 'report facts sweep failed'),
+  );
   const worker = await Worker.create({
     ...workerOptions(),
     connection,
@@ -56,6 +63,11 @@ async function main(): Promise<void> {
     activities: { deliverWebhook: activities.deliverWebhook },
     maxConcurrentActivityTaskExecutions: 100,
   });
+  // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.
+  void backfillTicketFacts(orm.em).then(
+    (n) => n && log.info({ tickets: n }, 'report facts refreshed'),
+    (err: unknown) => log.error({ err }, 'report facts sweep failed'),
+  );
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
     worker.shutdown();

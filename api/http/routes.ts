@@ -43,7 +43,8 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   scope?: TokenScope;
   body?: object;
   query?: object;
-  responses: Record<number, { description: string; schema?: object }>;
+  /** `csv`: the answer may also be text/csv (?format=csv or Accept: text/csv). */
+  responses: Record<number, { description: string; schema?: object; csv?: boolean }>;
   handler: (input: RouteInput<B, Q>) => Promise<Reply> | Reply;
 }
 

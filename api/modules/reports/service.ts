@@ -1,0 +1,400 @@
+// Computes each report as one grouped query over ticket_facts (see facts.ts), limited to the tickets the caller may see, and lists the tickets behind a figure.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badRequest } from '../../http/problem';
+import { visibleTo } from '../tickets/policy';
+import type { AuthUser } from '../auth/types';
+import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
+import type { Dimension, DrillQuery, ReportName, ReportQuery } from './schemas';
+
+export type Row = Record<string, string | number | null>;
+export interface Report {
+  report: ReportName;
+  generatedAt: string;
+  filters: Record<string, string>;
+  columns: string[];
+  rows: Array<Row & { drill: string }>;
+}
+
+const DRILL_LIMIT = 500;
+const FINISHED = `t.state_category in ('resolved', 'closed')`;
+export const AGE_BANDS = [
+  ['0-1d', null, '1 day'],
+  ['1-3d', '1 day', '3 days'],
+  ['3-7d', '3 days', '7 days'],
+  ['7-30d', '7 days', '30 days'],
+  ['30d+', '30 days', null],
+] as const;
+const PRIORITY_RANK: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4 };
+
+/** SQL conditions and their `?` parameters, in order. */
+class Where {
+  readonly conds: string[] = [];
+  readonly params: unknown[] = [];
+  add(sql: string, ...params: unknown[]): this {
+    this.conds.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+  get sql(): string {
+    return this.conds.length ? this.conds.map((c) => `(${c})`).join(' and ') : 'true';
+  }
+}
+
+function instant(v: string, end: boolean): string {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const d = new Date(day ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) throw badRequest(`'${v}' is not a valid date`, [{ pointer: end ? '/to' : '/from', message: 'not a valid date' }]);
+  // A day given as the end of a period includes that whole day.
+  if (day && end) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString();
+}
+
+/** A grouping: the expression rows are grouped by, and the label computed once per group from it. */
+interface Dim {
+  group: string;
+  label: string;
+}
+
+function dimension(by: Dimension, granularity: string): Dim {
+  const plain = (e: string): Dim => ({ group: e, label: e });
+  switch (by) {
+    case 'queue':
+      return plain(`coalesce(t.queue, '')`);
+    case 'priority':
+      return plain('t.priority');
+    case 'type':
+      return plain('t.type');
+    case 'group':
+      return plain(`coalesce(t.assigned_group, '')`);
+    case 'organisation':
+      return plain(`coalesce(t.organisation_id::text, '')`);
+    case 'period': {
+      const b = dayBucket('t.created_day', granularity);
+      return { group: b, label: `to_char(${b}, 'YYYY-MM-DD')` };
+    }
+  }
+}
+
+/** UTC day, or the Monday of its ISO week; granularity is the schema's enum, so it is safe to inline. */
+function dayBucket(dayCol: string, granularity: string): string {
+  return granularity === 'week' ? `date_trunc('week', ${dayCol}::timestamp)::date` : dayCol;
+}
+
+const DEFAULT_BY: Partial<Record<ReportName, Dimension>> = { sla: 'queue', reopens: 'queue', satisfaction: 'queue' };
+
+function percent(part: number, whole: number): number | null {
+  return whole ? Math.round((part / whole) * 1000) / 10 : null;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
+
+export class ReportService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Dimension filters, the caller's visibility and, when `dateCol` is given, the period on that column. */
+  private base(q: ReportQuery, user: AuthUser, dateCol: string | null): Where {
+    const w = new Where();
+    const scope = visibleTo(user);
+    w.add(scope.sql, ...scope.params);
+    if (q.queue) w.add('t.queue = ?', q.queue);
+    if (q.type) w.add('t.type = ?', q.type);
+    if (q.priority) w.add('t.priority = ?', q.priority);
+    if (q.group) w.add('t.assigned_group = ?', q.group);
+    if (q.organisation) w.add('t.organisation_id = ?', q.organisation);
+    if (dateCol) this.period(w, q, dateCol);
+    return w;
+  }
+
+  private period(w: Where, q: ReportQuery, col: string): void {
+    if (q.from) w.add(`${col} >= ?`, instant(q.from, false));
+    if (q.to) w.add(`${col} < ?`, instant(q.to, true));
+  }
+
+  private async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    return this.em.fork().execute(sql, params);
+  }
+
+  private filtersOf(q: ReportQuery): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const k of ['from', 'to', 'queue', 'type', 'priority', 'group', 'organisation', 'granularity', 'by'] as const) {
+      const v = q[k];
+      if (v !== undefined) out[k] = String(v);
+    }
+    return out;
+  }
+
+  private drillLink(name: ReportName, filters: Record<string, string>, extra: Record<string, string | null | undefined>): string {
+    const p = new URLSearchParams(filters);
+    for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) p.set(k, v);
+    return `/api/reports/${name}/tickets?${p.toString()}`;
+  }
+
+  async run(name: ReportName, q: ReportQuery, user: AuthUser): Promise<Report> {
+    const granularity = q.granularity ?? 'day';
+    const by = q.by ?? DEFAULT_BY[name];
+    const query: ReportQuery = { ...q, granularity, ...(by ? { by } : {}) };
+    const filters = this.filtersOf(query);
+    const link = (extra: Record<string, string | null | undefined>) => this.drillLink(name, filters, extra);
+    const built = await this.compute(name, query, user, by, granularity);
+    return {
+      report: name,
+      generatedAt: new Date().toISOString(),
+      filters,
+      columns: built.columns,
+      rows: built.rows.map((r) => ({ ...r, drill: link(built.drill(r)) })),
+    };
+  }
+
+  private async compute(name: ReportName, q: ReportQuery, user: AuthUser, by: Dimension | undefined, granularity: string) {
+    const dim: Dim = by ? dimension(by, granularity) : { group: '', label: `''` };
+    const groupBy = (...more: string[]) => {
+      const keys = [...more, ...(dim.group ? [dim.group] : [])];
+      return keys.length ? `group by ${keys.join(', ')}` : '';
+    };
+    const keyed = (r: Row) => ({ key: String(r.key ?? '') });
+    switch (name) {
+      case 'sla': {
+        const w = this.base(q, user, 't.created_at');
+        // Medians need a sort per group: they get their own query over the rows that have a duration, the counts a hash aggregate.
+        const [counts, medians] = await Promise.all([
+          this.rows(
+            `select ${dim.label} as key, count(*)::int as tickets,
+               count(*) filter (where t.fr_status = 'met')::int as fr_met, count(*) filter (where t.fr_status = 'breached')::int as fr_breached,
+               count(*) filter (where t.fr_status = 'pending')::int as fr_pending,
+               count(*) filter (where t.res_status = 'met')::int as res_met, count(*) filter (where t.res_status = 'breached')::int as res_breached,
+               count(*) filter (where t.res_status = 'pending')::int as res_pending,
+               avg(t.fr_business_ms)::float8 as fr_mean, avg(t.res_business_ms)::float8 as res_mean
+             from ticket_facts t where ${w.sql} ${groupBy()}`,
+            w.params,
+          ),
+          this.rows(
+            `select ${dim.label} as key, percentile_cont(0.5) within group (order by t.fr_business_ms) as fr_median,
+               percentile_cont(0.5) within group (order by t.res_business_ms) as res_median
+             from ticket_facts t where ${w.sql} and (t.fr_business_ms is not null or t.res_business_ms is not null) ${groupBy()}`,
+            w.params,
+          ),
+        ]);
+        const medianOf = new Map(medians.map((m) => [String(m.key), m]));
+        const raw: Record<string, unknown>[] = counts
+          .map((c): Record<string, unknown> => ({ ...c, fr_median: medianOf.get(String(c.key))?.fr_median ?? null, res_median: medianOf.get(String(c.key))?.res_median ?? null }))
+          .sort((a, b) => (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0));
+        const rows: Row[] = raw.map((r) => {
+          const [fm, fb, rm, rb] = [Number(r.fr_met), Number(r.fr_breached), Number(r.res_met), Number(r.res_breached)];
+          return {
+            key: String(r.key),
+            tickets: Number(r.tickets),
+            frMet: fm,
+            frBreached: fb,
+            frPending: Number(r.fr_pending),
+            frCompliancePct: percent(fm, fm + fb),
+            resMet: rm,
+            resBreached: rb,
+            resPending: Number(r.res_pending),
+            resCompliancePct: percent(rm, rm + rb),
+            frMeanMs: num(r.fr_mean),
+            frMedianMs: num(r.fr_median),
+            resMeanMs: num(r.res_mean),
+            resMedianMs: num(r.res_median),
+          };
+        });
+        const columns = ['key', 'tickets', 'frMet', 'frBreached', 'frPending', 'frCompliancePct', 'resMet', 'resBreached', 'resPending', 'resCompliancePct', 'frMeanMs', 'frMedianMs', 'resMeanMs', 'resMedianMs'];
+        return { columns, rows, drill: keyed };
+      }
+      case 'backlog': {
+        const w = this.base(q, user, 't.created_at').add(`not ${FINISHED}`);
+        const band = `case ${AGE_BANDS.filter((b) => b[2]).map((b) => `when t.created_at > now() - interval '${b[2]}' then '${b[0]}'`).join(' ')} else '30d+' end`;
+        const raw = await this.rows(`select ${band} as age_band, t.priority, count(*)::int as tickets from ticket_facts t where ${w.sql} group by 1, 2`, w.params);
+        const order = AGE_BANDS.map((b) => b[0] as string);
+        const rows: Row[] = raw
+          .map((r) => ({ ageBand: String(r.age_band), priority: String(r.priority), tickets: Number(r.tickets) }))
+          .sort((a, b) => order.indexOf(a.ageBand) - order.indexOf(b.ageBand) || (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9));
+        return { columns: ['ageBand', 'priority', 'tickets'], rows, drill: (r: Row) => ({ ageBand: String(r.ageBand), priority: String(r.priority) }) };
+      }
+      case 'volume': {
+        const created = this.base(q, user, 't.created_at');
+        const resolved = this.base(q, user, 't.resolved_at').add('t.resolved_at is not null');
+        const raw = await this.rows(
+          `with c as (select ${dayBucket('t.created_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${created.sql} group by 1),
+                r as (select ${dayBucket('t.resolved_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${resolved.sql} group by 1)
+           select to_char(coalesce(c.b, r.b), 'YYYY-MM-DD') as bucket, coalesce(c.n, 0) as created, coalesce(r.n, 0) as resolved
+           from c full join r on r.b = c.b order by coalesce(c.b, r.b)`,
+          [...created.params, ...resolved.params],
+        );
+        const rows: Row[] = raw.map((r) => ({ bucket: String(r.bucket), created: Number(r.created), resolved: Number(r.resolved) }));
+        return { columns: ['bucket', 'created', 'resolved'], rows, drill: (r: Row) => ({ bucket: String(r.bucket) }) };
+      }
+      case 'agents': {
+        const w = this.base(q, user, null).add('t.assignee_id is not null');
+        const inPeriod = new Where();
+        this.period(inPeriod, q, 't.resolved_at');
+        if (by === 'period') {
+          // Throughput as a series: tickets each agent resolved per day or week of the period.
+          const bucket = dayBucket('t.resolved_day', granularity);
+          const series = await this.rows(
+            `select t.assignee_id, coalesce(min(u.name), '') as name, to_char(${bucket}, 'YYYY-MM-DD') as bucket, count(*)::int as resolved
+             from ticket_facts t left join users u on u.id = t.assignee_id
+             where ${w.sql} and t.resolved_at is not null and ${inPeriod.sql} group by t.assignee_id, ${bucket} order by ${bucket}, 2`,
+            [...w.params, ...inPeriod.params],
+          );
+          const rows: Row[] = series.map((r) => ({ assigneeId: String(r.assignee_id), agent: String(r.name), bucket: String(r.bucket), resolved: Number(r.resolved) }));
+          return { columns: ['assigneeId', 'agent', 'bucket', 'resolved'], rows, drill: (r: Row) => ({ assignee: String(r.assigneeId), bucket: String(r.bucket), measure: 'resolved' }) };
+        }
+        const raw = await this.rows(
+          `select a.assignee_id, coalesce(u.name, '') as name, a.open, a.resolved from (
+             select t.assignee_id, count(*) filter (where not ${FINISHED})::int as open,
+                    count(*) filter (where t.resolved_at is not null and ${inPeriod.sql})::int as resolved
+             from ticket_facts t where ${w.sql} and (not ${FINISHED} or (t.resolved_at is not null and ${inPeriod.sql})) group by 1) a
+           left join users u on u.id = a.assignee_id order by a.open desc, a.resolved desc, 2`,
+          [...inPeriod.params, ...w.params, ...inPeriod.params],
+        );
+        const rows: Row[] = raw.map((r) => ({ assigneeId: String(r.assignee_id), agent: String(r.name), open: Number(r.open), resolved: Number(r.resolved) }));
+        return { columns: ['assigneeId', 'agent', 'open', 'resolved'], rows, drill: (r: Row) => ({ assignee: String(r.assigneeId) }) };
+      }
+      case 'reopens': {
+        const w = this.base(q, user, 't.created_at').add('t.resolved_at is not null or t.closed_at is not null or t.reopen_count > 0');
+        const raw = await this.rows(
+          `select ${dim.label} as key, count(*)::int as resolved, count(*) filter (where t.reopen_count > 0)::int as reopened, coalesce(sum(t.reopen_count), 0)::int as reopens
+           from ticket_facts t where ${w.sql} ${groupBy()} order by 1`,
+          w.params,
+        );
+        const rows: Row[] = raw.map((r) => ({ key: String(r.key), resolved: Number(r.resolved), reopened: Number(r.reopened), reopens: Number(r.reopens), reopenRatePct: percent(Number(r.reopened), Number(r.resolved)) }));
+        return { columns: ['key', 'resolved', 'reopened', 'reopens', 'reopenRatePct'], rows, drill: keyed };
+      }
+      case 'escalations': {
+        const w = this.base(q, user, 't.created_at').add(`t.escalations <> '{}'`);
+        const raw = await this.rows(
+          `select lvl as level, ${dim.label} as key, count(*)::int as tickets from ticket_facts t cross join unnest(t.escalations) lvl where ${w.sql} ${groupBy('lvl')} order by 1, 2`,
+          w.params,
+        );
+        const rows: Row[] = raw.map((r) => ({ level: String(r.level), key: String(r.key), tickets: Number(r.tickets) }));
+        return { columns: ['level', 'key', 'tickets'], rows, drill: (r: Row) => ({ level: String(r.level), ...(by ? { key: String(r.key) } : {}) }) };
+      }
+      case 'satisfaction': {
+        const w = this.base(q, user, 't.created_at');
+        const raw = await this.rows(
+          `select ${dim.label} as key, count(*)::int as ratings, avg(r.score)::float8 as average,
+             ${[1, 2, 3, 4, 5].map((s) => `count(*) filter (where r.score = ${s})::int as s${s}`).join(', ')}
+           from ticket_facts t join ticket_ratings r on r.ticket_id = t.ticket_id where ${w.sql} ${groupBy()} order by 1`,
+          w.params,
+        );
+        const rows: Row[] = raw.map((r) => ({
+          key: String(r.key),
+          ratings: Number(r.ratings),
+          average: Math.round(Number(r.average) * 100) / 100,
+          score1: Number(r.s1),
+          score2: Number(r.s2),
+          score3: Number(r.s3),
+          score4: Number(r.s4),
+          score5: Number(r.s5),
+        }));
+        return { columns: ['key', 'ratings', 'average', 'score1', 'score2', 'score3', 'score4', 'score5'], rows, drill: keyed };
+      }
+    }
+  }
+
+  /** The tickets behind one row (and optionally one figure) of a report: the same filters, plus the row's key. */
+  async tickets(name: ReportName, q: DrillQuery, user: AuthUser) {
+    const granularity = q.granularity ?? 'day';
+    const by = q.by ?? DEFAULT_BY[name];
+    let w: Where;
+    let join = '';
+    const key = (): void => {
+      if (by && q.key !== undefined) w.add(`${dimension(by, granularity).label} = ?`, q.key);
+    };
+    const measure = (allowed: Record<string, string>): void => {
+      if (q.measure === undefined) return;
+      const cond = allowed[q.measure];
+      if (!cond) throw badRequest(`unknown measure '${q.measure}' for report ${name}`, [{ pointer: '/measure', message: `one of ${Object.keys(allowed).join(', ')}` }]);
+      w.add(cond);
+    };
+    switch (name) {
+      case 'sla':
+        w = this.base(q, user, 't.created_at');
+        key();
+        measure(
+          Object.fromEntries(
+            (['fr', 'res'] as const).flatMap((c) => (['met', 'breached', 'pending'] as const).map((s) => [`${c}${s[0].toUpperCase()}${s.slice(1)}`, `t.${c}_status = '${s}'`])),
+          ),
+        );
+        break;
+      case 'backlog': {
+        w = this.base(q, user, 't.created_at').add(`not ${FINISHED}`);
+        const band = AGE_BANDS.find((b) => b[0] === q.ageBand);
+        if (band?.[1]) w.add(`t.created_at <= now() - interval '${band[1]}'`);
+        if (band?.[2]) w.add(`t.created_at > now() - interval '${band[2]}'`);
+        break;
+      }
+      case 'volume': {
+        const onResolved = q.measure === 'resolved';
+        if (q.measure !== undefined && q.measure !== 'created' && !onResolved) throw badRequest(`unknown measure '${q.measure}' for report volume`, [{ pointer: '/measure', message: 'one of created, resolved' }]);
+        const col = onResolved ? 't.resolved_at' : 't.created_at';
+        w = this.base(q, user, col);
+        if (onResolved) w.add('t.resolved_at is not null');
+        if (q.bucket) w.add(`to_char(${dayBucket(onResolved ? 't.resolved_day' : 't.created_day', granularity)}, 'YYYY-MM-DD') = ?`, q.bucket);
+        break;
+      }
+      case 'agents': {
+        w = this.base(q, user, null).add('t.assignee_id is not null');
+        if (q.assignee) w.add('t.assignee_id = ?', q.assignee);
+        const inPeriod = new Where();
+        this.period(inPeriod, q, 't.resolved_at');
+        const open = `not ${FINISHED}`;
+        const resolved = `t.resolved_at is not null and ${inPeriod.sql}`;
+        if (q.bucket) w.add(`to_char(${dayBucket('t.resolved_day', granularity)}, 'YYYY-MM-DD') = ?`, q.bucket);
+        if (q.measure === 'open') w.add(open);
+        else if (q.measure === 'resolved') w.add(resolved, ...inPeriod.params);
+        else if (q.measure === undefined) w.add(`${open} or (${resolved})`, ...inPeriod.params);
+        else throw badRequest(`unknown measure '${q.measure}' for report agents`, [{ pointer: '/measure', message: 'one of open, resolved' }]);
+        break;
+      }
+      case 'reopens':
+        w = this.base(q, user, 't.created_at').add('t.resolved_at is not null or t.closed_at is not null or t.reopen_count > 0');
+        key();
+        measure({ reopened: 't.reopen_count > 0' });
+        break;
+      case 'escalations':
+        w = this.base(q, user, 't.created_at').add(`t.escalations <> '{}'`);
+        if (q.level) w.add('? = any(t.escalations)', q.level);
+        key();
+        break;
+      case 'satisfaction':
+        w = this.base(q, user, 't.created_at');
+        join = 'join ticket_ratings r on r.ticket_id = t.ticket_id';
+        if (q.score) w.add('r.score = ?', Number(q.score));
+        key();
+        break;
+    }
+    const raw = await this.rows(
+      `select tk.id, tk.number, tk.title, tk.type, tk.priority, tk.state, tk.queue, tk.created_at, tk.resolved_at, t.fr_status, t.res_status
+       from ticket_facts t join tickets tk on tk.id = t.ticket_id ${join} where ${w!.sql} order by t.created_at desc, t.ticket_id limit ${DRILL_LIMIT + 1}`,
+      w!.params,
+    );
+    const items = raw.slice(0, DRILL_LIMIT).map((r) => ({
+      id: String(r.id),
+      number: String(r.number),
+      title: String(r.title),
+      type: String(r.type),
+      priority: String(r.priority),
+      state: String(r.state),
+      queue: (r.queue as string | null) ?? null,
+      createdAt: iso(r.created_at as DbTime),
+      resolvedAt: isoOrNull(r.resolved_at as DbTime | null),
+      frStatus: String(r.fr_status),
+      resStatus: String(r.res_status),
+    }));
+    return { items, truncated: raw.length > DRILL_LIMIT };
+  }
+}
+
+/** RFC 4180 CSV of the report's columns (the JSON rows without their drill links): a header row, CRLF, quoted where needed. */
+export function toCsv(report: Pick<Report, 'columns' | 'rows'>): string {
+  const cell = (v: unknown): string => {
+    if (v === null || v === undefined) return '';
+    let s = String(v);
+    // A text cell a spreadsheet would run as a formula is neutralised (numbers, including negative ones, stay as they are).
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [report.columns.map(cell).join(','), ...report.rows.map((r) => report.columns.map((c) => cell(r[c])).join(','))];
+  return lines.join('\r\n') + '\r\n';
+}
