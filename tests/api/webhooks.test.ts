@@ -2,6 +2,7 @@
 import http from 'node:http';
 import { createHmac, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
 import { startDesk, type Desk } from '../support/desk';
 import { ADMIN, Session, eventually, unique } from '../support/http';
 import { freePort } from '../../platform/servers/ports';
@@ -10,10 +11,11 @@ const RETRY_WINDOW_SECONDS = 20;
 let desk: Desk;
 let admin: Session;
 let db: pg.Client;
+const taskQueue = `webhooks-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
   desk = await startDesk({
-    taskQueue: `webhooks-${randomUUID().slice(0, 8)}`,
+    taskQueue,
     env: {
       WEBHOOK_RETRY_INITIAL_MS: '200',
       WEBHOOK_RETRY_MAX_MS: '1000',
@@ -29,6 +31,16 @@ afterAll(async () => {
   // Subscriptions are global: leave none behind to deliver other suites' tickets.
   await db?.query('delete from webhook_subscriptions');
   await db?.end();
+  // Tickets whose worker is gone would hang later suites that update every running ticket (definition migrations).
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection });
+  let terminated = 0;
+  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('webhooks suite finished').then(() => (terminated += 1), () => undefined);
+  }
+  await connection.close();
+  // The suite leaves open incidents behind: finding none means the query went wrong, not that there was nothing to do.
+  if (!terminated) throw new Error(`no running workflow found on ${taskQueue}`);
   await desk?.stop();
 });
 
