@@ -180,9 +180,12 @@ describe('outbound webhooks', () => {
     expect(receiver.forTicket(a.id, '/public').some((g) => g.body.data.event.seq === internalNote.seq)).toBe(false);
     expect(receiver.forTicket(a.id, '/internal').some((g) => g.body.data.event.seq === internalNote.seq)).toBe(true);
 
-    const log = await admin.get(`/api/webhooks/subscriptions/${pub.id}/deliveries`);
-    const ofB = log.body.items.filter((d: { ticketId: string }) => d.ticketId === b.id);
-    expect(ofB.every((d: { status: string }) => d.status === 'succeeded')).toBe(true);
+    // The log is written just after the receiver answers: wait for the last write.
+    const ofB = await eventually(async () => {
+      const log = await admin.get(`/api/webhooks/subscriptions/${pub.id}/deliveries`);
+      const mine = log.body.items.filter((d: { ticketId: string }) => d.ticketId === b.id);
+      return mine.every((d: { status: string }) => d.status === 'succeeded') ? mine : undefined;
+    });
     expect(Math.max(...ofB.map((d: { attempts: number }) => d.attempts))).toBeGreaterThan(1);
     expect(ofB[0]).toMatchObject({ responseStatus: 204, latencyMs: expect.any(Number), eventType: expect.stringMatching(/^ticket\./) });
 
