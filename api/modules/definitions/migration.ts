@@ -18,6 +18,8 @@ export interface MigrationReport {
 }
 
 const CONCURRENCY = 8;
+/** A ticket whose worker is away must not hold the whole migration: it is reported failed and can be migrated again later. */
+const PER_TICKET_MS = 15_000;
 
 export class DefinitionMigrator {
   constructor(
@@ -51,12 +53,16 @@ export class DefinitionMigrator {
       while (next < tickets.length) {
         const t = tickets[next++];
         try {
-          const p = await this.temporal.workflow
-            .getHandle(ticketWorkflowId(t.id))
-            .executeUpdate(migrateUpdate, { args: [{ definition: to.body, version: to.version, stateMapping: mapping, actor }] });
+          const p = await this.temporal.connection.withDeadline(Date.now() + PER_TICKET_MS, () =>
+            this.temporal.workflow
+              .getHandle(ticketWorkflowId(t.id))
+              .executeUpdate(migrateUpdate, { args: [{ definition: to.body, version: to.version, stateMapping: mapping, actor }] }),
+          );
           report.migrated.push({ ticketId: t.id, number: t.number, state: p.state });
         } catch (err) {
-          report.failed.push({ ticketId: t.id, number: t.number, reason: toProblem(err)?.message ?? (err as Error).message });
+          const timedOut = /deadline/i.test(String((err as Error)?.message ?? '')) || (err as { code?: number })?.code === 4;
+          const reason = timedOut ? `no answer within ${PER_TICKET_MS / 1000} s (is a worker running?)` : (toProblem(err)?.message ?? (err as Error).message);
+          report.failed.push({ ticketId: t.id, number: t.number, reason });
         }
       }
     };
