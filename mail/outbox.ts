@@ -1,4 +1,5 @@
 // Drains the mail outbox from the worker: immediate mails as soon as they are queued, digests on a timer, retries with back-off.
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MailConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -52,6 +53,9 @@ export class MailOutbox {
     // nothing waits longer than the interval, quiet periods send nothing, and replicas claim rows under lock. No
     // Temporal schedule or extra workflow is needed: the rows are the durable state, and a restart loses nothing.
     this.timer = setInterval(() => {
+      void this.queueWebhookNotices()
+        .then((n) => n && this.wake())
+        .catch((err) => this.log.error({ err }, 'webhook notices not queued'));
       this.wake();
       if (this.digesting) return;
       this.digesting = this.sendDigests()
@@ -117,6 +121,35 @@ export class MailOutbox {
       });
       if (sent < BATCH) return;
     }
+  }
+
+  /**
+   * Subscriptions the worker disabled for failing (webhook_disabled_notices) are told to their owner: one outbox row per
+   * notice, keyed by it, so a notice is mailed once however many workers poll.
+   */
+  async queueWebhookNotices(): Promise<number> {
+    return this.em.fork().transactional(async (tx) => {
+      const notices = await tx.execute<Array<{ id: string; reason: string; name: string; url: string; owner_id: string; email: string; user_name: string; locale: string }>>(
+        `select n.id, n.reason, s.name, s.url, n.owner_id, u.email, u.name as user_name, u.locale
+           from webhook_disabled_notices n join webhook_subscriptions s on s.id = n.subscription_id join users u on u.id = n.owner_id
+          where n.notified_at is null and not u.disabled order by n.id limit ${BATCH} for update of n skip locked`,
+      );
+      if (!notices.length) return 0;
+      const template = await loadTemplates(tx);
+      for (const n of notices) {
+        const locale = mailLocale(n.locale);
+        const tpl = template('webhook_disabled', locale);
+        const vars = { recipient: { name: n.user_name }, webhook: { name: n.name, url: n.url, reason: n.reason, consoleUrl: `${this.config.publicUrl}/admin/webhooks` } };
+        const key = `webhook-disabled:${n.id}`;
+        await tx.execute(
+          `insert into mail_outbox (id, dedupe_key, message_id, recipient_id, to_address, kind, locale, mode, subject, body)
+           values (?, ?, ?, ?, ?, 'webhook_disabled', ?, 'immediate', ?, ?) on conflict (dedupe_key) do nothing`,
+          [randomUUID(), key, messageIdFor(key, this.domain), n.owner_id, n.email, locale, renderText(tpl.subject, vars).replace(/[\r\n]+/g, ' ').slice(0, 400), renderText(tpl.body, vars)],
+        );
+      }
+      await tx.execute(`update webhook_disabled_notices set notified_at = now() where id in (select value::bigint from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(notices.map((n) => n.id))]);
+      return notices.length;
+    });
   }
 
   /** One mail per recipient gathering every digest row queued since their last digest, once the oldest is an interval old. */

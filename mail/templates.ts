@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /** Kinds a user can turn off or receive as a digest. */
 export const NOTIFICATION_KINDS = ['ticket_created', 'comment', 'state_change', 'escalation'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export const MAIL_KINDS = [...NOTIFICATION_KINDS, 'password_reset', 'digest'] as const;
+export const MAIL_KINDS = [...NOTIFICATION_KINDS, 'password_reset', 'digest', 'webhook_disabled'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const MAIL_LOCALES = ['en', 'fr'] as const;
 export type MailLocale = (typeof MAIL_LOCALES)[number];
@@ -24,6 +24,7 @@ export const PLACEHOLDERS: Record<MailKind, string[]> = {
   escalation: ['recipient.name', 'ticket.number', 'ticket.title', 'ticket.url', 'ticket.priority', 'escalation.name'],
   password_reset: ['recipient.name', 'reset.url', 'reset.expiresAt'],
   digest: ['recipient.name', 'digest.count', 'digest.items'],
+  webhook_disabled: ['recipient.name', 'webhook.name', 'webhook.url', 'webhook.reason', 'webhook.consoleUrl'],
 };
 
 export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, Template>> = {
@@ -80,6 +81,16 @@ export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, Template>> =
   digest: {
     en: { subject: 'Guichet digest: {{digest.count}} updates', body: 'Hello {{recipient.name}},\n\n{{digest.count}} updates since the last digest:\n\n{{digest.items}}' },
     fr: { subject: 'Résumé Guichet : {{digest.count}} mises à jour', body: 'Bonjour {{recipient.name}},\n\n{{digest.count}} mises à jour depuis le dernier résumé :\n\n{{digest.items}}' },
+  },
+  webhook_disabled: {
+    en: {
+      subject: 'Webhook {{webhook.name}} was disabled',
+      body: 'Hello {{recipient.name}},\n\nThe webhook subscription {{webhook.name}} ({{webhook.url}}) kept failing and was disabled: {{webhook.reason}}.\n\nEvents are no longer sent to it. Fix the receiver, then enable the subscription and redeliver what it missed at {{webhook.consoleUrl}}.',
+    },
+    fr: {
+      subject: 'Le webhook {{webhook.name}} a été désactivé',
+      body: "Bonjour {{recipient.name}},\n\nL'abonnement webhook {{webhook.name}} ({{webhook.url}}) échouait sans cesse et a été désactivé : {{webhook.reason}}.\n\nAucun événement ne lui est plus envoyé. Réparez le destinataire, puis réactivez l'abonnement et renvoyez ce qu'il a manqué sur {{webhook.consoleUrl}}.",
+    },
   },
 };
 

@@ -228,3 +228,26 @@ it('should keep email settings and templates to admins', async () => {
 });
 
 
+
+it("should mail a webhook subscription's owner, once, when the worker disables it for failing", async () => {
+  const name = unique('crm-hook');
+  const sub = await admin.post('/api/webhooks/subscriptions', { name, url: 'http://127.0.0.1:9/never', allowPrivateNetwork: true, eventTypes: ['ticket.created'] });
+  expect(sub.status).toBe(201);
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    // What the delivery activity writes when it disables a subscription (tests/api/webhooks.test.ts drives that part).
+    const [{ id: adminId }] = (await db.query('select id from users where email = $1', [ADMIN.email])).rows;
+    await db.query('insert into webhook_disabled_notices (subscription_id, owner_id, reason) values ($1, $2, $3)', [sub.body.subscription.id, adminId, '20 deliveries in a row failed']);
+    const mail = await smtp.waitFor((m) => m.to.includes(ADMIN.email) && m.subject.includes(name));
+    expect(mail.subject).toBe(`Webhook ${name} was disabled`);
+    expect(mail.text).toContain('20 deliveries in a row failed');
+    expect(mail.text).toContain('/admin/webhooks');
+    await eventually(async () => (await db.query('select notified_at from webhook_disabled_notices where subscription_id = $1', [sub.body.subscription.id])).rows[0]?.notified_at ?? undefined);
+    await settle(1500);
+    expect(smtp.messages.filter((m) => m.subject.includes(name))).toHaveLength(1);
+  } finally {
+    await db.end();
+    await admin.request('DELETE', `/api/webhooks/subscriptions/${sub.body.subscription.id}`);
+  }
+});

@@ -361,6 +361,7 @@ const en = {
       escalation: 'Escalation (agents)',
       password_reset: 'Password reset',
       digest: 'Digest',
+      webhook_disabled: 'Webhook disabled (owner)',
     },
   },
   account: {

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../api/client';
 
-export type MailKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation' | 'password_reset' | 'digest';
+export type MailKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation' | 'password_reset' | 'digest' | 'webhook_disabled';
 export type NotificationKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation';
 export type NotificationMode = 'immediate' | 'digest' | 'off';
 export type MailLocale = 'en' | 'fr';
