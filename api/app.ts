@@ -221,7 +221,7 @@ export function createApp(deps: AppDeps): App {
   directoryRoutes(routes, deps.em);
   const hub = deps.databaseUrl ? new TicketEventHub({ databaseUrl: deps.databaseUrl, em: deps.em, tickets, log: deps.log }) : null;
   if (hub) {
-    eventRoutes(routes.router, hub, auth);
+    eventRoutes(routes.router, hub, auth, tokens);
     hub.start();
   }
   kbRoutes(routes, new KbService(deps.em, tickets));

@@ -63,11 +63,6 @@ async function main(): Promise<void> {
     activities: { deliverWebhook: activities.deliverWebhook },
     maxConcurrentActivityTaskExecutions: 100,
   });
-  // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.
-  void backfillTicketFacts(orm.em).then(
-    (n) => n && log.info({ tickets: n }, 'report facts refreshed'),
-    (err: unknown) => log.error({ err }, 'report facts sweep failed'),
-  );
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
     worker.shutdown();

@@ -71,3 +71,32 @@ it('should refuse mail from a disabled account and a bounce, and ignore a redeli
   expect(first.outcome).toBe('ticket_created');
   expect(await intake.receive(message, { from: sender, to: ['support@desk.test'] })).toEqual({ outcome: 'duplicate', ticketId: first.ticketId });
 });
+
+it('should never let a forged From speak as staff, nor use a reply token issued to someone else', async () => {
+  const customer = `${unique('victim')}@example.test`;
+  const opened = await intake.receive(raw({ From: customer, To: 'support@desk.test', Subject: 'Mon écran' }, 'Il clignote.'), { from: customer, to: ['support@desk.test'] });
+  expect(opened.outcome).toBe('ticket_created');
+
+  // Posing as the admin: neither a reply by References nor a new ticket is accepted without a token mailed to the admin.
+  const asAdminReply = await intake.receive(raw({ From: ADMIN.email, To: 'support@desk.test', Subject: 'Re: Mon écran', References: `<ticket-${opened.ticketId}@desk.test>` }, 'Fermez tout.'), { from: ADMIN.email, to: ['support@desk.test'] });
+  expect(asAdminReply.outcome).toBe('staff_unverified');
+  const asAdminNew = await intake.receive(raw({ From: ADMIN.email, To: 'support@desk.test', Subject: 'Nouveau' }, 'x'), { from: ADMIN.email, to: ['support@desk.test'] });
+  expect(asAdminNew.outcome).toBe('staff_unverified');
+
+  // A reply token works only for the user it was issued to.
+  const token = Array.from({ length: 20 }, () => 'abcdefghijklmnopqrstuvwxyz234567'[Math.floor(Math.random() * 32)]).join('');
+  const db = orm.em.fork();
+  const [owner] = await db.execute<Array<{ id: string }>>('select id from users where email = ?', [customer]);
+  await db.execute(`insert into mail_reply_tokens (token, ticket_id, user_id) values (?, ?, ?)`, [token, opened.ticketId, owner.id]);
+  const stolen = await intake.receive(raw({ From: ADMIN.email, To: `support+${token}@desk.test`, Subject: 'Re: Mon écran' }, 'Je suis le support.'), { from: ADMIN.email, to: [`support+${token}@desk.test`] });
+  expect(stolen.outcome).toBe('staff_unverified');
+  const own = await intake.receive(raw({ From: customer, To: `support+${token}@desk.test`, Subject: 'Re: Mon écran' }, 'Toujours pareil.'), { from: customer, to: [`support+${token}@desk.test`] });
+  expect(own).toMatchObject({ outcome: 'commented', ticketId: opened.ticketId });
+
+  const admin = await Session.login(ADMIN.email, ADMIN.password);
+  const comments = await eventually(async () => {
+    const items = (await admin.get(`/api/tickets/${opened.ticketId}/timeline`)).body.items.filter((e: { type: string }) => e.type === 'commented');
+    return items.length ? items : undefined;
+  });
+  expect(comments.map((c: { data: { body: string } }) => c.data.body)).toEqual(['Toujours pareil.']);
+});

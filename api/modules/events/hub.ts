@@ -163,7 +163,8 @@ export class TicketEventHub {
 
   private async beat(): Promise<void> {
     for (const sub of this.subscribers) {
-      const valid = await sub.stillValid().catch(() => true);
+      // Fails closed: a stream whose rights cannot be confirmed ends, and the console reconnects and is checked afresh.
+      const valid = await sub.stillValid().catch(() => false);
       if (valid) sub.stream.write(': heartbeat\n\n');
       else sub.stream.end('event: expired\ndata: {}\n\n');
     }

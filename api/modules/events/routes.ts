@@ -3,6 +3,7 @@
 // model (and the fuzzer driven by it) cannot describe; it takes no input besides the session and Last-Event-ID.
 import type Router from '@koa/router';
 import { unauthorized } from '../../http/problem';
+import type { TokenService } from '../tokens/service';
 import type { AuthService } from '../auth/service';
 import { SESSION_COOKIE } from '../auth/service';
 import type { AuthUser } from '../auth/types';
@@ -10,13 +11,19 @@ import type { TicketEventHub } from './hub';
 
 export const EVENTS_PATH = '/api/events/stream';
 
-export function eventRoutes(router: Router, hub: TicketEventHub, auth: AuthService): void {
+export function eventRoutes(router: Router, hub: TicketEventHub, auth: AuthService, tokens: TokenService): void {
   router.get(EVENTS_PATH, (ctx) => {
     const user = ctx.state.user as AuthUser | undefined;
     if (!user) throw unauthorized();
     const cookie = ctx.cookies.get(SESSION_COOKIE);
-    // A token caller has no session to lose; a cookie session is re-checked on each heartbeat (logout, disable, expiry).
-    const stillValid = user.via === 'session' && cookie ? async () => (await auth.userForSession(cookie)) !== null : async () => true;
+    // Re-checked on each heartbeat: a logout, a revoked token, a disabled account or a changed role ends the stream, since
+    // what it may carry was decided with the rights the caller had when it opened.
+    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+    const current = async () => (bearer ? tokens.authenticate(bearer) : cookie ? auth.userForSession(cookie) : null);
+    const stillValid = async () => {
+      const now = await current();
+      return now !== null && now.id === user.id && now.role === user.role;
+    };
     const lastEventId = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : undefined);
     ctx.req.socket.setTimeout(0);
     ctx.req.socket.setNoDelay(true);

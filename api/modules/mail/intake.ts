@@ -12,7 +12,7 @@ import type { AuthUser } from '../auth/types';
 import { domainOf, replyTokenOf, ticketOfThreadId } from '../../../mail/addresses';
 import { automaticReason, trimQuotedReply } from './inbound-rules';
 
-export type IntakeOutcome = 'ticket_created' | 'commented' | 'duplicate' | 'automatic' | 'rate_limited' | 'unknown_sender' | 'no_sender' | 'refused';
+export type IntakeOutcome = 'ticket_created' | 'commented' | 'duplicate' | 'automatic' | 'rate_limited' | 'unknown_sender' | 'no_sender' | 'refused' | 'staff_unverified';
 
 export interface IntakeResult {
   outcome: IntakeOutcome;
@@ -74,7 +74,11 @@ export class MailIntake {
     const user = await this.senderAccount(sender, mail);
     if (!user) return done({ outcome: 'unknown_sender' });
 
-    const ticketId = await this.threadOf(mail, envelope.to);
+    // A From header is easy to forge: staff act by mail only through a reply token the desk mailed to them (a secret in
+    // their own inbox), never by References alone nor by opening tickets, so a forged From cannot speak as an agent.
+    const staff = user.role !== 'customer';
+    const ticketId = await this.threadOf(mail, envelope.to, user.id, !staff);
+    if (staff && !ticketId) return done({ outcome: 'staff_unverified', detail: 'staff mail must answer a reply address the desk sent them' });
     const text = mail.text?.trim() || '';
     if (ticketId) {
       try {
@@ -116,16 +120,20 @@ export class MailIntake {
     return this.tickets.userById(created.id);
   }
 
-  /** The ticket a reply belongs to: a reply token in a recipient address, else a Message-ID we sent in In-Reply-To/References. */
-  private async threadOf(mail: ParsedMail, envelopeTo: string[]): Promise<string | undefined> {
+  /**
+   * The ticket a reply belongs to: a reply token in a recipient address that was issued to this sender, else (customers
+   * only, whose comments the ticket's visibility rules still check) a Message-ID we sent in In-Reply-To/References.
+   */
+  private async threadOf(mail: ParsedMail, envelopeTo: string[], senderId: string, byReferences: boolean): Promise<string | undefined> {
     const db = this.em.fork();
     const recipients = [...envelopeTo.map((a) => a.toLowerCase()), ...addresses(mail.to), ...addresses(mail.cc)];
     for (const address of recipients) {
       const token = replyTokenOf(this.config.replyAddress, address);
       if (!token) continue;
-      const [row] = await db.execute<Array<{ ticket_id: string }>>('select ticket_id from mail_reply_tokens where token = ?', [token]);
+      const [row] = await db.execute<Array<{ ticket_id: string }>>('select ticket_id from mail_reply_tokens where token = ? and user_id = ?', [token, senderId]);
       if (row) return row.ticket_id;
     }
+    if (!byReferences) return undefined;
     const refs = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].flatMap((r) => r.split(/\s+/)).filter(Boolean);
     for (const ref of refs) {
       const direct = ticketOfThreadId(ref, this.domain);
