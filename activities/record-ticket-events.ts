@@ -1,14 +1,13 @@
 // Writes a batch of ticket events and the ticket's row in one transaction; replays of the same (ticket, seq) change nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TicketEvent, TicketProjection } from '../workflows/ticket-messages';
+import { PRIORITY_ORDER } from '../workflow-definitions/index';
 
 export interface RecordTicketEventsInput {
   ticketId: string;
   events: TicketEvent[];
   row: TicketProjection;
 }
-
-const PRIORITY_ORDER: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4 };
 
 /**
  * Hears every batch once it is committed (webhooks, mail). A listener that throws fails the activity, which Temporal

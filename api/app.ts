@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps): App {
   const tokens = new TokenService(deps.em);
   const definitions = new DefinitionService(new DefinitionRepository(deps.em));
   const queues = new QueueService(deps.em);
-  const tickets = new TicketService(new TicketRepository(deps.em), definitions, queues, deps.temporal, deps.taskQueue);
+  const tickets = new TicketService(new TicketRepository(deps.em), definitions, queues, deps.temporal, deps.taskQueue, deps.log);
 
   koa.use(async (ctx, next) => {
     const id = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : randomUUID();

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './lib/context';
 import { closedLoop, expectStatus, log, ratio, round, table, writeResult } from './lib/load';
+import { cpuRows, measureCpu } from './lib/cpu';
 import { doneSignal, echoWorkflow, touchUpdate } from './empty-workflow';
 import { ticketBody } from './ticket-creation';
 
@@ -34,20 +35,20 @@ export async function transition(ctx: BenchContext) {
   log(`  seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
 
   // Each ticket takes 'start' once (new → in_progress): warm-up on the first ones, measure the rest.
-  const start = await closedLoop({
+  const { result: start, cpu: startCpu } = await measureCpu(ctx.cpuRoots, n, () => closedLoop({
     count: n - warmup,
     concurrency,
     warmup,
     op: async (i) => expectStatus(await ctx.admin.post(`/api/tickets/${seeded.ids[i]}/transitions`, { transition: 'start' }), 200, "transition 'start'"),
-  });
+  }));
   log(`  start transition: ${start.throughput}/s p50 ${start.p50} ms`);
-  const comment = await closedLoop({
+  const { result: comment, cpu: commentCpu } = await measureCpu(ctx.cpuRoots, comments + 20, () => closedLoop({
     count: comments,
     concurrency,
     warmup: 20,
     op: async (i) =>
       expectStatus(await ctx.admin.post(`/api/tickets/${seeded.ids[i % n]}/comments`, { body: `Bench comment ${i}`, visibility: 'public' }), 201, 'public comment'),
-  });
+  }));
   log(`  public comment: ${comment.throughput}/s p50 ${comment.p50} ms`);
 
   // Baseline: the same number of updates on open echo workflows, spread over as many workflows as the API run used tickets (capped).
@@ -56,14 +57,14 @@ export async function transition(ctx: BenchContext) {
   const handles = await Promise.all(
     Array.from({ length: echoes }, (_, i) => ctx.temporal.workflow.start(echoWorkflow, { taskQueue: ctx.baselineTaskQueue, workflowId: `bench-echo-${run}-${i}`, args: [{}] })),
   );
-  const bare = await closedLoop({
+  const { result: bare, cpu: bareCpu } = await measureCpu(ctx.cpuRoots, n, () => closedLoop({
     count: n - warmup,
     concurrency,
     warmup,
     op: async (i) => {
       await handles[i % echoes].executeUpdate(touchUpdate, { args: ['start'] });
     },
-  });
+  }));
   log(`  bare update: ${bare.throughput}/s p50 ${bare.p50} ms`);
   await closedLoop({ count: echoes, concurrency: 16, op: (i) => handles[i].signal(doneSignal) });
 
@@ -80,6 +81,7 @@ export async function transition(ctx: BenchContext) {
     p50CommentOverBare: ratio(comment.p50, bare.p50),
     p99CommentOverBare: ratio(comment.p99, bare.p99),
   };
+  const cpu = cpuRows([["transition 'start'", startCpu], ['public comment', commentCpu], ['bare executeUpdate (echo)', bareCpu]]);
   process.stdout.write(
     `\n== transition (${n} open tickets, concurrency ${concurrency}; latencies in ms) ==\n` +
       table(['operation', 'n', 'ops/s', 'p50', 'p95', 'p99', 'errors'], rows.map(([l, r]) => [l, r.count, r.throughput, r.p50, r.p95, r.p99, r.errors])) +
@@ -91,11 +93,13 @@ export async function transition(ctx: BenchContext) {
           ['public comment', ratios.p50CommentOverBare, ratio(comment.p95, bare.p95), ratios.p99CommentOverBare, ratio(comment.throughput, bare.throughput)],
         ],
       ) +
+      '\n\nWhere the CPU goes (user+system ms per operation in each process tree; "cores busy" = CPU time ÷ wall time, 2 = both cores):\n' +
+      table(cpu.headers, cpu.rows) +
       `\nseeding ${n} tickets through the API took ${(seeded.ms / 1000).toFixed(1)} s (${round((n / seeded.ms) * 1000)} tickets/s at concurrency 32, not part of the figures)\n`,
   );
   const file = writeResult(
     'transition',
-    { benchmark: 'transition', scale: ctx.scale, machine: ctx.machine, openTickets: n, concurrency, seedingMs: round(seeded.ms), transition: start, comment, bareUpdate: bare, ratios },
+    { benchmark: 'transition', scale: ctx.scale, machine: ctx.machine, openTickets: n, concurrency, seedingMs: round(seeded.ms), transition: start, comment, bareUpdate: bare, ratios, cpu: { transition: startCpu, comment: commentCpu, bareUpdate: bareCpu } },
     ctx.startedAt,
   );
   log(`transition written to ${file}`);

@@ -13,7 +13,9 @@ export interface Child {
 }
 
 export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, opts: { stdio?: 'inherit' | 'pipe' | 'ignore'; onOutput?: (line: string) => void } = {}): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+  // GUICHET_CPU_PROFILE_DIR makes each child write a V8 CPU profile there when it exits (Node refuses --cpu-prof in NODE_OPTIONS).
+  const profile = process.env.GUICHET_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.GUICHET_CPU_PROFILE_DIR] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env,
     stdio: [opts.stdio === 'inherit' ? 'inherit' : 'ignore', opts.stdio ?? 'inherit', opts.stdio ?? 'inherit', 'ipc'],

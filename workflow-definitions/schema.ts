@@ -263,6 +263,8 @@ export type Label = WorkflowDefinition['name'];
 export type Role = 'admin' | 'agent' | 'customer' | 'system';
 export type Priority = 'low' | 'medium' | 'high' | 'critical';
 export const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high', 'critical'];
+/** The queue's first sort key (tickets.priority_order): critical first. */
+export const PRIORITY_ORDER: Readonly<Record<Priority, number>> = { critical: 1, high: 2, medium: 3, low: 4 };
 export type StateDef = WorkflowDefinition['states'][number];
 export type TransitionDef = WorkflowDefinition['transitions'][number];
 export type FieldDef = NonNullable<WorkflowDefinition['fields']>[number];

@@ -63,6 +63,7 @@ import {
   type ProblemResolvedSignal,
   type ChildFinishedSignal,
 } from './ticket-messages';
+import { slaSummary } from './ticket-initial';
 
 const { recordTicketEvents } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -151,8 +152,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   function projection(): TicketProjection {
     const at = now();
     const views = s.clocks.map((c) => viewClock(c, at, cal(c.calendar)));
-    const worst = views.some((v) => v.status === 'breached') ? 'breached' : views.some((v) => v.status === 'warning') ? 'warning' : 'ok';
-    const due = views.filter((v) => v.target && !v.stopped).map((v) => v.target as string).sort()[0] ?? null;
+    const { slaStatus, slaDueAt } = slaSummary(views);
     return {
       id: t.id,
       number: t.number,
@@ -172,8 +172,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       fields: s.fields,
       links: [...links],
       sla: views,
-      slaStatus: worst,
-      slaDueAt: due,
+      slaStatus,
+      slaDueAt,
       lastSeq: s.seq,
       createdAt: t.createdAt,
       updatedAt: new Date(updatedAt).toISOString(),

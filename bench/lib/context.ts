@@ -12,6 +12,7 @@ import { ROOT } from '../../platform/processes';
 import { startDesk, type Desk } from '../../tests/support/desk';
 import { ADMIN, Session } from '../../tests/support/http';
 import { log } from './load';
+import type { CpuRoots } from './cpu';
 
 export type Scale = 'default' | 'full';
 
@@ -31,6 +32,8 @@ export interface BenchContext {
   /** Task queue of the in-process worker that runs bench/empty-workflow.ts. */
   baselineTaskQueue: string;
   machine: Record<string, unknown>;
+  /** Root pids of the API, worker, Temporal and PostgreSQL process trees and of the bench itself, for the CPU split (lib/cpu.ts). */
+  cpuRoots(): CpuRoots;
   stop(): Promise<void>;
 }
 
@@ -63,6 +66,12 @@ export async function startContext(scale: Scale): Promise<BenchContext> {
       cleanups.push(() => pgServer.stop());
       process.env.DATABASE_URL = pgServer.url;
     }
+    let temporalPid: number | undefined;
+    let postmasterPid: number | undefined;
+    if (ownServers.postgres) {
+      const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+      if (fs.existsSync(pidFile)) postmasterPid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    }
     if (ownServers.temporal) {
       log('starting the Temporal dev server');
       const temporalServer: TemporalDevServer = await startTemporalDevServer({
@@ -72,6 +81,7 @@ export async function startContext(scale: Scale): Promise<BenchContext> {
         log: serverLog,
       });
       cleanups.push(() => temporalServer.stop());
+      temporalPid = temporalServer.process.pid;
       process.env.TEMPORAL_ADDRESS = temporalServer.address;
     }
     const databaseUrl = process.env.DATABASE_URL!;
@@ -118,7 +128,9 @@ export async function startContext(scale: Scale): Promise<BenchContext> {
       postgres: ownServers.postgres ? 'embedded' : 'external (DATABASE_URL)',
       temporal: ownServers.temporal ? 'temporal CLI dev server (SQLite)' : 'external (TEMPORAL_ADDRESS)',
     };
-    return { scale, full: scale === 'full', startedAt, desk, admin, databaseUrl, temporalAddress, namespace, ownServers, pool, temporal, baselineTaskQueue, machine, stop };
+    return { scale, full: scale === 'full', startedAt, desk, admin, databaseUrl, temporalAddress, namespace, ownServers, pool, temporal, baselineTaskQueue, machine, stop,
+      cpuRoots: () => ({ api: desk.api.process.pid, worker: desk.worker.process.pid, temporal: temporalPid, postgres: postmasterPid, bench: process.pid }),
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -63,6 +63,24 @@ describe('POST /api/tickets', () => {
     expect(list.body.items.map((t: { id: string }) => t.id)).toContain(res.body.id);
   });
 
+  it('should answer with the ticket exactly as its workflow then records it (state, queue, SLA targets)', async () => {
+    const res = await admin.post('/api/tickets', { type: 'incident', title: unique('Answered before recorded'), priority: 'critical' });
+    expect(res.status).toBe(201);
+    const events = await eventually(async () => {
+      const r = await admin.get(`/api/tickets/${res.body.id}/timeline`);
+      return r.body.items?.length ? r.body.items : undefined;
+    }, 20_000);
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['created']);
+    const recorded = (await admin.get(`/api/tickets/${res.body.id}`)).body;
+    const stable = (t: Record<string, unknown>) => {
+      const { updatedAt: _u, sla, ...rest } = t as { updatedAt: string; sla: Array<Record<string, unknown>> };
+      // remainingMs and status move with the clock; the targets and budgets do not.
+      return { ...rest, sla: sla.map(({ remainingMs: _r, status: _st, ...c }) => c) };
+    };
+    expect(stable(res.body)).toEqual(stable(recorded));
+    expect(res.body.sla.length).toBeGreaterThan(0);
+  });
+
   it('should order the queue by priority then creation date, across pages', async () => {
     const made: Array<{ id: string; priority: string }> = [];
     for (const priority of ['low', 'critical', 'medium', 'critical', 'high']) {

@@ -3,6 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from './policy';
 import type { AuthUser } from '../auth/types';
 import type { DbTime } from '../../../platform/db/time';
+import type { TicketProjection } from '../../../workflows/ticket-messages';
+import { PRIORITY_ORDER } from '../../../workflow-definitions/index';
+
 
 export interface TicketRow {
   id: string;
@@ -87,6 +90,26 @@ export class TicketRepository {
   async nextNumber(): Promise<number> {
     const [row] = await this.em.fork().execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n`);
     return Number(row.n);
+  }
+
+  /**
+   * Writes a just-opened ticket (lastSeq 0) unless its workflow already wrote it; true when this call wrote it. The
+   * workflow's own writes (lastSeq ≥ 1) replace every field that can change, so whichever lands first, the row ends
+   * as the workflow has it.
+   */
+  async insertOpened(p: TicketProjection): Promise<boolean> {
+    const rows = await this.em.fork().execute<{ id: string }[]>(
+      `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, assigned_group,
+         requester_id, organisation_id, definition_key, definition_version, fields, links, sla, sla_status, sla_due_at, last_seq, created_at, updated_at, resolved_at, closed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (id) do nothing returning id`,
+      [
+        p.id, p.number, p.type, p.title, p.description, p.priority, PRIORITY_ORDER[p.priority], p.state, p.stateCategory, p.queue, p.assigneeId, p.assignedGroup,
+        p.requesterId, p.organisationId, p.definitionKey, p.definitionVersion, JSON.stringify(p.fields), JSON.stringify(p.links), JSON.stringify(p.sla), p.slaStatus, p.slaDueAt, p.lastSeq,
+        p.createdAt, p.updatedAt, p.resolvedAt, p.closedAt,
+      ],
+    );
+    return rows.length > 0;
   }
 
   async find(id: string, scope: Scope = { sql: 'true', params: [] }): Promise<TicketRow | null> {

@@ -1,8 +1,8 @@
 // Ticket rules that are not the workflow's: who may create and see what, numbering, idempotent creation, and sending updates to the ticket's workflow.
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { fieldErrors, initialState, type Priority } from '../../../workflow-definitions/index';
+import { fieldErrors, type Priority } from '../../../workflow-definitions/index';
 import {
   assignUpdate,
   commentUpdate,
@@ -11,19 +11,21 @@ import {
   priorityUpdate,
   linkUpdate,
   unlinkUpdate,
-  recordedUpdate,
   ticketWorkflowId,
   transitionsQuery,
   transitionUpdate,
   TICKET_WORKFLOW,
   type Actor,
+  type TicketProjection,
   type TicketWorkflowInput,
   type TicketLink,
 } from '../../../workflows/ticket-messages';
 import type { ticketWorkflow } from '../../../workflows/ticket';
+import { initialProjection } from '../../../workflows/ticket-initial';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/problem';
 import { toProblem } from '../../temporal-errors';
 import type { AuthUser } from '../auth/types';
+import type { Logger } from '../../../platform/logger';
 import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
@@ -39,7 +41,7 @@ const NUMBER = defineSearchAttributeKey('GuichetTicketNumber', SearchAttributeTy
 
 /** Request types a customer may open from the portal. */
 const CUSTOMER_TYPES = new Set(['incident', 'service_request']);
-/** How long creation waits for the read model before answering from the workflow's own state. */
+/** How long creation waits for Temporal to accept the start before answering 503. */
 const CREATE_WAIT_MS = 5000;
 
 /** The same caller and Idempotency-Key always name the same ticket id (a name-based UUID), so a retry finds the first ticket. */
@@ -86,6 +88,7 @@ export class TicketService {
     private readonly queues: QueueService,
     private readonly temporal: Client,
     private readonly taskQueue: string,
+    private readonly log?: Logger,
   ) {}
 
   /** `onBehalfOf` (staff callers only, e.g. an inbound webhook's service account) makes another user the requester. */
@@ -130,57 +133,58 @@ export class TicketService {
       definition: def,
       definitionVersion: stored.version,
     };
-    const start = new WithStartWorkflowOperation<typeof ticketWorkflow>(TICKET_WORKFLOW, {
-      workflowId: ticketWorkflowId(id),
-      taskQueue: this.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: TICKET_TYPE, value: body.type },
-        { key: DEFINITION, value: `${def.key}@${stored.version}` },
-        { key: NUMBER, value: number },
-      ]),
-    });
+    // Creation answers once the start is durable in Temporal and the row is in the read model, without waiting for a
+    // worker to run the workflow's first task (the longest part of an update-with-start on a busy machine). The answer
+    // is the ticket as the workflow starts it (ticket-initial.ts); the workflow's own first write follows within
+    // milliseconds and carries the `created` event.
     try {
-      const projection = await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
-        this.temporal.workflow.executeUpdateWithStart(recordedUpdate, { startWorkflowOperation: start }),
+      await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
+        this.temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW, {
+          workflowId: ticketWorkflowId(id),
+          taskQueue: this.taskQueue,
+          args: [input],
+          // The id is the caller's idempotency key (or random): a ticket already there is this request's earlier attempt.
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: TICKET_TYPE, value: body.type },
+            { key: DEFINITION, value: `${def.key}@${stored.version}` },
+            { key: NUMBER, value: number },
+          ]),
+        }),
       );
-      return { ticket: await this.labelled(presentProjection(projection)), replayed: projection.number !== number };
     } catch (err) {
-      // Without a worker the update never completes, yet the start itself is durable: ask the server whether the workflow exists.
-      const started = await this.temporal.workflow
-        .getHandle(ticketWorkflowId(id))
-        .describe()
-        .then(() => true, () => false);
-      if (started) {
-        const existing = await this.repo.find(id);
-        if (existing) return { ticket: await this.labelled(presentRow(existing)), replayed: existing.number !== number };
-        const s0 = initialState(def);
-        return {
-          ticket: await this.labelled({
-            ...presentProjection({
-              ...input.ticket,
-              organisationId: input.ticket.organisationId ?? null,
-              state: s0.name,
-              stateCategory: s0.category,
-              assigneeId: null,
-              assignedGroup: null,
-              definitionKey: def.key,
-              definitionVersion: stored.version,
-              links: [],
-              sla: [],
-              slaStatus: 'ok',
-              slaDueAt: null,
-              lastSeq: 0,
-              updatedAt: input.ticket.createdAt,
-              resolvedAt: null,
-              closedAt: null,
-            }),
-          }),
-          replayed: false,
-        };
-      }
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { ticket: await this.labelled(await this.alreadyOpened(id)), replayed: true };
+      throw toProblem(err) ?? err;
+    }
+    return { ticket: await this.labelled(await this.recordOpened(initialProjection(input, Date.now()))), replayed: false };
+  }
+
+  /** Writes the just-started ticket's row; if the workflow wrote first, its row is the answer. */
+  private async recordOpened(opened: TicketProjection): Promise<TicketView> {
+    try {
+      if (await this.repo.insertOpened(opened)) return presentProjection(opened);
+      const row = await this.repo.find(opened.id);
+      if (row) return presentRow(row);
+    } catch (err) {
+      // The ticket is durable in Temporal and its workflow keeps retrying its own write until the database is back.
+      this.log?.warn({ err, ticketId: opened.id }, 'ticket opened; its read-model row waits for the database');
+    }
+    return presentProjection(opened);
+  }
+
+  /** A retried creation: the ticket from the read model, or else from the input its workflow was started with. */
+  private async alreadyOpened(id: string): Promise<TicketView> {
+    const row = await this.repo.find(id);
+    if (row) return presentRow(row);
+    const handle = this.temporal.workflow.getHandle(ticketWorkflowId(id));
+    try {
+      const history = await handle.fetchHistory();
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+      if (!started) throw new Error(`ticket ${id}: no start event in its history`);
+      const input = this.temporal.options.loadedDataConverter.payloadConverter.fromPayload<TicketWorkflowInput>(started);
+      return await this.recordOpened(initialProjection(input, Date.now()));
+    } catch (err) {
       throw toProblem(err) ?? err;
     }
   }
