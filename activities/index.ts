@@ -1,21 +1,21 @@
 // Builds every activity the workflows call, with their dependencies injected (a factory, so tests can pass their own).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordTicketEventsWith, type TicketEventListener } from './record-ticket-events';
+import { recordTicketEventsWith, type FanoutQueue } from './record-ticket-events';
 import { createWebhookActivities, type WebhookActivityDeps } from './webhook-delivery';
 import { SecretBox } from '../api/modules/webhooks/secrets';
 import { planActivitiesWith } from './maintenance-plans';
 
 export interface ActivityDeps {
   em: EntityManager;
-  /** Run after each committed batch of ticket events, in order (see TicketEventListener). */
-  ticketEventListeners?: TicketEventListener[];
+  /** Queues each committed batch of ticket events for the listeners (see TicketEventFanout); without it, none are queued. */
+  fanout?: FanoutQueue;
   /** Outbound webhook delivery settings; defaults: secrets stored plainly, disable after 20 give-ups or 72 h failing. */
   webhooks?: Omit<WebhookActivityDeps, 'em'>;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    recordTicketEvents: recordTicketEventsWith(deps.em, deps.ticketEventListeners),
+    recordTicketEvents: recordTicketEventsWith(deps.em, deps.fanout),
     ...createWebhookActivities({ em: deps.em, box: new SecretBox(undefined), disableAfterFailures: 20, disableAfterHours: 72, ...deps.webhooks }),
     ...planActivitiesWith(deps.em),
   };

@@ -10,13 +10,21 @@ export interface RecordTicketEventsInput {
 }
 
 /**
- * Hears every batch once it is committed (webhooks, mail). A listener that throws fails the activity, which Temporal
- * retries: the write is then a no-op and every listener hears the batch again, so listeners must be idempotent by
- * (ticketId, seq). That is what makes delivery at-least-once even when the worker dies between commit and listener.
+ * Hears every batch once it is committed (report facts, live consoles, webhooks, mail). The batch is queued in
+ * ticket_event_fanout in the same transaction as the events, and TicketEventFanout (ticket-event-fanout.ts) hands it to
+ * each listener after the commit, retrying until all of them succeed: delivery is at-least-once, in order per ticket,
+ * so listeners must be idempotent by (ticketId, seq). The ticket's workflow never waits on a listener.
  */
 export type TicketEventListener = (batch: RecordTicketEventsInput) => Promise<void>;
 
-export function recordTicketEventsWith(em: EntityManager, listeners: readonly TicketEventListener[] = []) {
+/** Where recorded batches go to be heard: `kick` says a new one was committed. Without it, batches are not queued. */
+export interface FanoutQueue {
+  /** The worker's task queue: its dispatchers hear the batches its activities recorded. */
+  readonly taskQueue: string;
+  kick(): void;
+}
+
+export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) {
   return async function recordTicketEvents(input: RecordTicketEventsInput): Promise<void> {
     const r = input.row;
     await em.fork().transactional(async (tx) => {
@@ -39,11 +47,14 @@ export function recordTicketEventsWith(em: EntityManager, listeners: readonly Ti
       );
       const values = input.events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ');
       const params = input.events.flatMap((e) => [input.ticketId, e.seq, e.type, e.actor.id, e.actor.role, e.visibility, e.at, JSON.stringify(e.data)]);
+      // A retried write whose events are all there already queues nothing: that batch was queued by the first attempt.
+      const queue = fanout ? `insert into ticket_event_fanout (ticket_id, task_queue, batch) select ?, ?, ?::jsonb where exists (select 1 from ins)` : 'select 1';
       await tx.execute(
-        `insert into ticket_events (ticket_id, seq, type, actor_id, actor_role, visibility, at, data) values ${values} on conflict (ticket_id, seq) do nothing`,
-        params,
+        `with ins as (insert into ticket_events (ticket_id, seq, type, actor_id, actor_role, visibility, at, data) values ${values}
+           on conflict (ticket_id, seq) do nothing returning seq) ${queue}`,
+        fanout ? [...params, input.ticketId, fanout.taskQueue, JSON.stringify(input)] : params,
       );
     });
-    for (const listener of listeners) await listener(input);
+    fanout?.kick();
   };
 }

@@ -4,6 +4,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { BenchContext } from './lib/context';
 import { closedLoop, expectStatus, log, ratio, table, writeResult, type LoadResult } from './lib/load';
 import { cpuRows, measureCpu, type CpuSplit } from './lib/cpu';
+import { waitRecorded } from './lib/recorded';
 import { echoWorkflow, emptyWorkflow, touchUpdate } from './empty-workflow';
 
 export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -31,16 +32,6 @@ export async function ticketCreation(ctx: BenchContext) {
     const res = await ctx.admin.post('/api/tickets', ticketBody(i, 'create'));
     expectStatus(res, 201, 'POST /api/tickets');
     opened.push((res.body as { id: string }).id);
-  };
-  /** The API answers before the worker has run each new workflow's first task: wait until every ticket's `created` event is recorded. */
-  const drained = async (): Promise<number> => {
-    const t0 = performance.now();
-    for (;;) {
-      const { rows } = await ctx.pool.query<{ n: number }>(`select count(*)::int as n from tickets where id = any($1::uuid[]) and last_seq >= 1`, [opened]);
-      if (rows[0].n >= opened.length) return performance.now() - t0;
-      if (performance.now() - t0 > 120_000) throw new Error(`${opened.length - rows[0].n} tickets still unrecorded after 120 s`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
   };
   const op = {
     api: async (i: number) => api(i)(),
@@ -92,7 +83,7 @@ export async function ticketCreation(ctx: BenchContext) {
       // The CPU of the API side includes the worker catching up, so it is the whole cost of a recorded ticket.
       const { result, cpu } = await measureCpu(ctx.cpuRoots, count + warmup, async () => {
         const r = await closedLoop({ count, concurrency, warmup, op: (i) => op[variant](base + i) });
-        if (variant === 'api') drainMs = await drained();
+        if (variant === 'api') drainMs = await waitRecorded(ctx.pool, opened, 120_000);
         return r;
       });
       // Sustained rate: tickets answered ÷ (time to answer them + time until the last one's workflow recorded it).

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './lib/context';
 import { closedLoop, expectStatus, log, ratio, round, table, writeResult } from './lib/load';
 import { cpuRows, measureCpu } from './lib/cpu';
+import { waitRecorded } from './lib/recorded';
 import { doneSignal, echoWorkflow, touchUpdate } from './empty-workflow';
 import { ticketBody } from './ticket-creation';
 
@@ -22,6 +23,7 @@ export async function seedTickets(ctx: BenchContext, n: number, tag: string, con
     },
   });
   if (r.errors) throw new Error(`seeding ${tag} tickets: ${r.errors} failures, first: ${r.firstError}`);
+  await waitRecorded(ctx.pool, ids);
   return { ids, ms: performance.now() - t0 };
 }
 

@@ -15,6 +15,7 @@ import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../api/modules/
 import { createMailTransport } from '../mail/transport';
 import { MailOutbox } from '../mail/outbox';
 import { mailNotifier } from '../activities/mail-notifications';
+import { TicketEventFanout } from '../activities/ticket-event-fanout';
 import { backfillTicketFacts, reportFactsListener } from '../api/modules/reports/facts';
 
 async function main(): Promise<void> {
@@ -31,15 +32,21 @@ async function main(): Promise<void> {
   // Without SMTP nothing is queued at all: mail switched on later starts with the events that follow.
   const transport = createMailTransport(config.mail, log);
   const outbox = transport.enabled ? new MailOutbox(orm.em, transport, config.mail, log) : undefined;
-  const activities = createActivities({
-    em: orm.em,
-    ticketEventListeners: [
+  const fanout = new TicketEventFanout(
+    config.taskQueue,
+    orm.em,
+    [
       notifyTicketChanges(orm.em),
       reportFactsListener(orm.em),
       webhookEventListener(orm.em, enqueue),
       ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : []),
       planCompletionListener((planId, ticketId, at) => client.workflow.getHandle(planWorkflowId(planId)).signal(workOrderFinishedSignal, { ticketId, at })),
     ],
+    log,
+  );
+  const activities = createActivities({
+    em: orm.em,
+    fanout,
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
   // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.
@@ -71,9 +78,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   outbox?.start();
+  fanout.start();
   log.info({ taskQueue: config.taskQueue }, 'worker running');
   process.send?.({ ready: true });
   await Promise.all([worker.run(), hookWorker.run()]);
+  await fanout.stop();
   await outbox?.stop();
   transport.close();
   await connection.close();

@@ -1,0 +1,125 @@
+// Hands each committed batch of ticket events to the listeners (report facts, live consoles, webhooks, mail), off the path of the ticket's workflow.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../platform/logger';
+import type { FanoutQueue, RecordTicketEventsInput, TicketEventListener } from './record-ticket-events';
+
+export interface FanoutOptions {
+  /** How often the queue is looked at without a kick: batches another worker left, and retries. */
+  pollMs?: number;
+  /** Rows claimed at once; each is a different ticket, heard concurrently. */
+  claim?: number;
+  /** Retry backoff after a listener failed: doubles from the first to the cap. */
+  retryFirstMs?: number;
+  retryMaxMs?: number;
+}
+
+interface Claimed {
+  id: string;
+  batch: RecordTicketEventsInput;
+  attempts: number;
+}
+
+/**
+ * Why an outbox rather than calling listeners inside the read-model activity: every update a user makes waited for
+ * the listeners (the facts refresh alone is a grouped query over the timeline), and a failing listener held the
+ * ticket's workflow in activity retries. Queued in the writing transaction, a batch is never lost; heard after the
+ * commit, it costs the user nothing. Each worker runs one dispatcher for its task queue: kicked in-process after its
+ * own commits, and polling for the rest, so batches left by a worker that died are heard by the next.
+ *
+ * Ordering: a row is claimed only when no earlier row of its ticket remains (claimed rows stay until heard, under
+ * `for update skip locked`), so one ticket's batches are heard in the order they were recorded even across workers.
+ */
+export class TicketEventFanout implements FanoutQueue {
+  private readonly pollMs: number;
+  private readonly claim: number;
+  private readonly retryFirstMs: number;
+  private readonly retryMaxMs: number;
+  private wake: (() => void) | null = null;
+  private kicked = false;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+
+  constructor(
+    readonly taskQueue: string,
+    private readonly em: EntityManager,
+    private readonly listeners: readonly TicketEventListener[],
+    private readonly log: Logger,
+    opts: FanoutOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.claim = opts.claim ?? 50;
+    this.retryFirstMs = opts.retryFirstMs ?? 500;
+    this.retryMaxMs = opts.retryMaxMs ?? 60_000;
+  }
+
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Stops after the round in progress; what is left is heard by the next dispatcher. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      this.kicked = false;
+      let heard = 0;
+      try {
+        heard = await this.round();
+      } catch (err) {
+        this.log.error({ err }, 'ticket event fan-out round failed');
+      }
+      // A full round may have left more; otherwise sleep until kicked or the next poll.
+      if (heard > 0 || this.kicked) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Claims the next batches, hears them, and removes those every listener took; returns how many were heard. */
+  async round(): Promise<number> {
+    return this.em.fork().transactional(async (tx) => {
+      const rows = await tx.execute<Claimed[]>(
+        `select f.id, f.batch, f.attempts from ticket_event_fanout f
+         where f.task_queue = ? and f.next_attempt_at <= now()
+           and not exists (select 1 from ticket_event_fanout e where e.ticket_id = f.ticket_id and e.id < f.id)
+         order by f.id limit ? for update skip locked`,
+        [this.taskQueue, this.claim],
+      );
+      if (!rows.length) return 0;
+      const outcomes = await Promise.all(rows.map((r) => this.hear(r.batch).then(() => null, (err: unknown) => err)));
+      const done = rows.filter((_, i) => outcomes[i] === null).map((r) => r.id);
+      if (done.length) await tx.execute(`delete from ticket_event_fanout where id in (select value::bigint from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(done)]);
+      for (const [i, err] of outcomes.entries()) {
+        if (err === null) continue;
+        const row = rows[i];
+        const delay = Math.min(this.retryFirstMs * 2 ** row.attempts, this.retryMaxMs);
+        this.log.warn({ err, ticketId: row.batch.ticketId, attempts: row.attempts + 1, retryInMs: delay }, 'a ticket event listener failed; the batch will be heard again');
+        await tx.execute(`update ticket_event_fanout set attempts = attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond', last_error = ? where id = ?`, [
+          delay,
+          String(err instanceof Error ? err.message : err).slice(0, 2000),
+          row.id,
+        ]);
+      }
+      return done.length;
+    });
+  }
+
+  private async hear(batch: RecordTicketEventsInput): Promise<void> {
+    for (const listener of this.listeners) await listener(batch);
+  }
+}
