@@ -1,7 +1,7 @@
 // The admin screens in a real Chromium, in English and French: create a user, a group holding them, grant a queue to
 // the group, create an API token (shown once, and working), then find each action in the audit log.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { loginUi, useBrowser, shot } from '../support/browser';
 import { ADMIN, unique } from '../support/http';
 
 const TEXT = {
@@ -9,27 +9,7 @@ const TEXT = {
   fr: { agent: 'Agent', write: 'Lecture et écriture', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé' },
 } as const;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterEach(async () => {
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
-});
-
-async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
-  context = await newContext(browser, locale);
-  const page = await context.newPage();
-  return { page, errors: watchErrors(page) };
-}
+const { openPage } = useBrowser();
 
 async function choose(page: Page, testId: string, label: string): Promise<void> {
   await page.getByTestId(testId).click();
