@@ -1,5 +1,5 @@
 // Which webhook event types a ticket event raises, and the payload receivers get (stable per (ticket, seq), so retries sign the same bytes).
-import type { TicketEvent, TicketProjection } from '../../../workflows/ticket-messages';
+import type { TicketEvent, TicketProjection } from '../workflows/ticket-messages';
 
 export const WEBHOOK_EVENT_TYPES = [
   'ticket.created',

@@ -1,6 +1,6 @@
 // Keeps ticket_facts (one row per ticket: SLA outcomes, response and resolution times, reopens, escalations) in step with the recorded timelines.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { TicketEventListener } from '../../../activities/record-ticket-events';
+import type { TicketEventListener } from './record-ticket-events';
 
 /*
  * Why a facts table rather than SQL over ticket_events at query time: every report needs per-ticket figures that are
