@@ -53,6 +53,8 @@ COPY --chown=root:root worker ./worker
 COPY --chown=root:root activities ./activities
 COPY --chown=root:root workflows ./workflows
 COPY --chown=root:root workflow-definitions ./workflow-definitions
+COPY --chown=root:root mail ./mail
+COPY --chown=root:root webhooks ./webhooks
 COPY --from=build --chown=root:root /app/web/dist ./web/dist
 # Sources stay root-owned and read-only for the process; it writes nothing but logs to stdout.
 USER 10001:10001

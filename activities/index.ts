@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordTicketEventsWith, type FanoutQueue } from './record-ticket-events';
 import { createWebhookActivities, type WebhookActivityDeps } from './webhook-delivery';
-import { SecretBox } from '../api/modules/webhooks/secrets';
+import { SecretBox } from '../webhooks/secrets';
 import { planActivitiesWith } from './maintenance-plans';
 
 export interface ActivityDeps {

@@ -5,10 +5,10 @@ import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TicketEventListener } from './record-ticket-events';
-import { eventIdOf, payloadOf, webhookTypesOf, type WebhookEventType } from '../api/modules/webhooks/events';
-import { signedHeaders } from '../api/modules/webhooks/signing';
-import { guardedLookup, isBlockedAddress } from '../api/modules/webhooks/ssrf';
-import type { SecretBox } from '../api/modules/webhooks/secrets';
+import { eventIdOf, payloadOf, webhookTypesOf, type WebhookEventType } from '../webhooks/events';
+import { signedHeaders } from '../webhooks/signing';
+import { guardedLookup, isBlockedAddress } from '../webhooks/ssrf';
+import type { SecretBox } from '../webhooks/secrets';
 
 export interface DeliveryRef {
   subscriptionId: string;

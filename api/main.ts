@@ -6,10 +6,10 @@ import { loadConfig, requireServers } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { createApp } from './app';
-import { retryOf } from './modules/webhooks/enqueue';
+import { retryOf } from '../webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
 import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
-import { backfillTicketFacts } from './modules/reports/facts';
+import { backfillTicketFacts } from '../activities/report-facts';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;

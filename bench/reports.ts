@@ -77,7 +77,7 @@ async function backfillRate(ctx: BenchContext): Promise<{ tickets: number; ms: n
      on conflict do nothing`,
   );
   await ctx.pool.query(`delete from ticket_facts where ticket_id in (select id from (${sample}) s)`);
-  const { backfillTicketFacts } = await import('../api/modules/reports/facts');
+  const { backfillTicketFacts } = await import('../activities/report-facts');
   const { openOrm } = await import('../platform/db/orm');
   const orm = await openOrm(ctx.databaseUrl, { poolMax: 2 });
   try {

@@ -98,6 +98,9 @@ async function measure(child: () => ChildProcess, checkpoints: number[], open: (
     await open(opened, target - opened);
     const cpuSpent = cpuMs(child().pid!) - cpuBefore;
     const { rss, heapUsedKiB, workflowHeapKiB } = await settledRss(child());
+    // Per ticket opened in this step: computed once, before `opened` moves on to `target` (the log used to divide by zero).
+    const step = target - opened;
+    const cpuMsPerTicket = round(cpuSpent / step);
     samples.push({
       open: target,
       rssKiB: rss,
@@ -106,18 +109,19 @@ async function measure(child: () => ChildProcess, checkpoints: number[], open: (
       deltaKiB: rss - before,
       perTicketKiB: round((rss - before) / target),
       perTicketHeapKiB: round((workflowHeapKiB - first.workflowHeapKiB) / target),
-      marginalKiB: round((rss - prevRss) / (target - opened)),
-      cpuMsPerTicket: round(cpuSpent / (target - opened)),
+      marginalKiB: round((rss - prevRss) / step),
+      cpuMsPerTicket,
     });
     opened = target;
     prevRss = rss;
-    log(`    ${target} open: RSS ${(rss / 1024).toFixed(1)} MiB (${((rss - before) / 1024).toFixed(1)} MiB since before, ${round((rss - before) / target)} KiB each); workflow heap ${(workflowHeapKiB / 1024).toFixed(1)} MiB; CPU ${round(cpuSpent / (target - opened))} ms per ticket opened`);
+    log(`    ${target} open: RSS ${(rss / 1024).toFixed(1)} MiB (${((rss - before) / 1024).toFixed(1)} MiB since before, ${round((rss - before) / target)} KiB each); workflow heap ${(workflowHeapKiB / 1024).toFixed(1)} MiB; CPU ${cpuMsPerTicket} ms per ticket opened`);
   }
   return { beforeKiB: before, beforeHeapUsedKiB: first.heapUsedKiB, beforeWorkflowHeapKiB: first.workflowHeapKiB, samples, hwmKiB: rssKiB(child().pid!).hwm };
 }
 
 export async function workerMemory(ctx: BenchContext) {
   const checkpoints = (process.env.BENCH_MEMORY_CHECKPOINTS ?? (ctx.full ? '1000,10000,50000' : '250,500,1000')).split(',').map(Number);
+  if (!checkpoints.every((c, i) => Number.isInteger(c) && c > (checkpoints[i - 1] ?? 0))) throw new Error(`BENCH_MEMORY_CHECKPOINTS must be increasing whole numbers, got ${checkpoints.join(',')}`);
   const cache = workerOptions().maxCachedWorkflows ?? 0;
   log(`worker-memory: checkpoints ${checkpoints.join(', ')} open tickets (worker cache holds ${cache} workflows)`);
 

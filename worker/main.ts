@@ -10,13 +10,13 @@ import { planCompletionListener } from '../activities/maintenance-plans';
 import { planWorkflowId, workOrderFinishedSignal } from '../workflows/maintenance-plan-messages';
 import { workerOptions } from './options';
 import { webhookEventListener } from '../activities/webhook-delivery';
-import { SecretBox } from '../api/modules/webhooks/secrets';
-import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../api/modules/webhooks/enqueue';
+import { SecretBox } from '../webhooks/secrets';
+import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
 import { MailOutbox } from '../mail/outbox';
 import { mailNotifier } from '../activities/mail-notifications';
 import { TicketEventFanout } from '../activities/ticket-event-fanout';
-import { backfillTicketFacts, reportFactsListener } from '../api/modules/reports/facts';
+import { backfillTicketFacts, reportFactsListener } from '../activities/report-facts';
 
 async function main(): Promise<void> {
   const config = loadConfig();

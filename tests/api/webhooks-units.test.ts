@@ -1,10 +1,10 @@
 // Webhook building blocks without servers: Standard Webhooks signatures, secret sealing, the SSRF address rules and inbound mappings.
 import { createHmac, randomBytes } from 'node:crypto';
-import { newSecret, signedHeaders, verify } from '../../api/modules/webhooks/signing';
-import { SecretBox } from '../../api/modules/webhooks/secrets';
-import { guardedLookup, isBlockedAddress, urlRefusal } from '../../api/modules/webhooks/ssrf';
+import { newSecret, signedHeaders, verify } from '../../webhooks/signing';
+import { SecretBox } from '../../webhooks/secrets';
+import { guardedLookup, isBlockedAddress, urlRefusal } from '../../webhooks/ssrf';
 import { planAction, render } from '../../api/modules/webhooks/mapping';
-import { webhookTypesOf } from '../../api/modules/webhooks/events';
+import { webhookTypesOf } from '../../webhooks/events';
 import type { TicketEvent, TicketProjection } from '../../workflows/ticket-messages';
 
 describe('signatures', () => {

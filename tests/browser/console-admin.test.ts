@@ -1,35 +1,15 @@
 // The admin screens in a real Chromium, in English and French: create a user, a group holding them, grant a queue to
 // the group, create an API token (shown once, and working), then find each action in the audit log.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
-import { ADMIN, unique } from '../support/http';
+import type { Page } from 'playwright-core';
+import { loginUi, useBrowser, shot } from '../support/browser';
+import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
-  en: { agent: 'Agent', write: 'Read and write', users: 'Users', audit: 'Audit log', allowed: 'Allowed' },
-  fr: { agent: 'Agent', write: 'Lecture et écriture', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé' },
+  en: { agent: 'Agent', write: 'Read and write', users: 'Users', audit: 'Audit log', allowed: 'Allowed', rotate: 'Rotate secret', once: 'Copy this secret now: it will not be shown again.', done: 'Done' },
+  fr: { agent: 'Agent', write: 'Lecture et écriture', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé', rotate: 'Renouveler le secret', once: 'Copiez ce secret maintenant : il ne sera plus affiché.', done: 'Terminé' },
 } as const;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-
-afterEach(async () => {
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
-});
-
-async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
-  context = await newContext(browser, locale);
-  const page = await context.newPage();
-  return { page, errors: watchErrors(page) };
-}
+const { openPage } = useBrowser();
 
 async function choose(page: Page, testId: string, label: string): Promise<void> {
   await page.getByTestId(testId).click();
@@ -125,5 +105,31 @@ describe.each(['en', 'fr'] as const)('admin screens (%s)', (locale) => {
     await rows.filter({ hasText: 'POST /api/tokens' }).first().waitFor();
     await shot(page, `console-admin-audit-${locale}`);
     expect(errors).toEqual([]);
+  });
+  it('should show a rotated webhook signing secret once, until dismissed', async () => {
+    const admin = await Session.login(ADMIN.email, ADMIN.password);
+    const name = unique(`hook ${locale}`);
+    // A port nothing listens on, and an event type the other suites do not raise: no delivery is ever attempted.
+    const created = await admin.post('/api/webhooks/subscriptions', { name, url: 'http://127.0.0.1:9/hook', allowPrivateNetwork: true, eventTypes: ['maintenance.work_order_overdue'] });
+    expect(created.status).toBe(201);
+    try {
+      const { page, errors } = await openPage(locale);
+      await loginUi(page, ADMIN.email, ADMIN.password);
+      await page.goto('/admin/webhooks');
+      const panel = page.getByTestId('webhook-subscriptions');
+      await panel.getByRole('row').filter({ hasText: name }).getByRole('button', { name: text.rotate }).click();
+      const box = panel.getByTestId('secret-once');
+      await box.getByText(text.once).waitFor();
+      const secret = (await box.getByTestId('secret-value').textContent())!.trim();
+      expect(secret).toMatch(/^whsec_/);
+      expect(secret).not.toBe(created.body.secret);
+      await shot(page, `console-admin-webhook-secret-${locale}`);
+      await box.getByRole('button', { name: text.done }).click();
+      await box.waitFor({ state: 'detached' });
+      expect(await page.content()).not.toContain(secret);
+      expect(errors).toEqual([]);
+    } finally {
+      await admin.request('DELETE', `/api/webhooks/subscriptions/${created.body.subscription.id}`);
+    }
   });
 });

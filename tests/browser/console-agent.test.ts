@@ -1,7 +1,7 @@
 // The agent workspace in a real Chromium, in English and French: a queue worked with the keyboard, filters, a mass
 // assignment with per-ticket results, and a ticket created by someone else appearing live (server-sent events).
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { createUser, loginUi, useBrowser, shot, type Locale } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
@@ -9,33 +9,18 @@ const TEXT = {
   fr: { tickets: 'Tickets', high: 'Haute', me: 'Moi', selected: '2 tickets sélectionnés', keys: 'Clavier', live: 'En direct', bulkDone: '2 effectué(s), 0 refusé(s).' },
 } as const;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
+const { openPage } = useBrowser();
 let admin: Session;
 let savedRules: unknown[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   admin = await Session.login(ADMIN.email, ADMIN.password);
   savedRules = (await admin.get('/api/routing-rules')).body.items;
 }, 60_000);
 
-afterEach(async () => {
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
-});
-
 afterAll(async () => {
   await admin.request('PUT', '/api/routing-rules', { items: savedRules });
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
 });
-
-async function openPage(locale: Locale, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-  context = await newContext(browser, locale);
-  const page = await context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  return { page, errors: watchErrors(page) };
-}
 
 /** Picks `label` in a PrimeVue Select identified by its data-testid. */
 async function choose(page: Page, testId: string, label: string): Promise<void> {
@@ -176,7 +161,7 @@ describe.each(['en', 'fr'] as const)('agent workspace (%s)', (locale) => {
     const customer = await createUser('customer', locale, 'Pat Phone');
     const session = await Session.login(customer.email, customer.password);
     expect((await session.post('/api/tickets', { type: 'service_request', title: unique(`Phone request ${locale}`), priority: 'medium' })).status).toBe(201);
-    const { page, errors } = await openPage(locale, { width: 375, height: 812 });
+    const { page, errors } = await openPage(locale, { viewport: { width: 375, height: 812 } });
     await page.goto('/login');
     await loginUi(page, customer.email, customer.password);
     await page.waitForURL(/\/portal$/);

@@ -1,7 +1,7 @@
 // The admin workflow designer in a real Chromium, in English and French: edit the graph, see and fix a validation error,
 // simulate an SLA breach, publish, and check through the API that new tickets follow the new version while older ones keep theirs.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { createUser, loginUi, useBrowser, shot, type Locale } from '../support/browser';
 import { ADMIN, eventually, Session, unique } from '../support/http';
 
 const TEXT = {
@@ -9,24 +9,16 @@ const TEXT = {
   fr: { pending: 'En attente', unreachable: 'unreachable', valid: 'Cette définition est valide.', breach: 'Dépassement SLA', published: 'publiée', designer: 'Éditeur de workflow — problem' },
 } as const;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
+const { openPage } = useBrowser();
 let admin: Session;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   admin = await Session.login(ADMIN.email, ADMIN.password);
 }, 60_000);
 
 afterEach(async () => {
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
   // A test that failed half-way must not leave a draft for the next suite to trip over.
   await admin.request('DELETE', '/api/definitions/problem/draft');
-});
-
-afterAll(async () => {
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
 });
 
 async function latestPublished(key: string): Promise<number> {
@@ -48,8 +40,7 @@ async function connect(page: Page, from: string, to: string): Promise<void> {
 
 it('should load the designer only in the admin chunk, which an agent never downloads', async () => {
   const agentUser = await createUser('agent', 'en', 'Alex Agent');
-  context = await newContext(browser, 'en');
-  const page = await context.newPage();
+  const { page } = await openPage('en');
   const scripts: string[] = [];
   page.on('request', (r) => {
     if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
@@ -73,9 +64,7 @@ describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) 
     expect(older.body.definition).toMatchObject({ key: 'problem', version: before });
 
     const adminUser = await createUser('admin', locale, 'Ada Admin');
-    context = await newContext(browser, locale);
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+    const { page, errors } = await openPage(locale);
     await page.goto('/login');
     await loginUi(page, adminUser.email, adminUser.password);
     await page.goto('/admin');

@@ -1,6 +1,6 @@
 // End-to-end journeys in a real Chromium against the shared desk, each in English and in French.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { createUser, loginUi, useBrowser, shot } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 // The words each journey expects on screen, per locale (mirrors web/src/i18n).
@@ -57,30 +57,12 @@ const TEXT = {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
+const { openPage } = useBrowser();
 let admin: Session;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   admin = await Session.login(ADMIN.email, ADMIN.password);
 }, 60_000);
-
-afterEach(async () => {
-  // A failed close must not hide the test's own result; the browser is closed in afterAll anyway.
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
-});
-
-async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
-  context = await newContext(browser, locale);
-  const page = await context.newPage();
-  return { page, errors: watchErrors(page) };
-}
 
 /** Picks `label` in a PrimeVue Select identified by its data-testid. */
 async function choose(page: Page, testId: string, label: string): Promise<void> {

@@ -1,6 +1,5 @@
 // Knowledge-base journeys in a real Chromium, in English and French: suggestions while a customer writes a request, the help centre, and the agent's ticket panel and editor.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
+import { createUser, loginUi, useBrowser, shot } from '../support/browser';
 import { ADMIN, Session, eventually, unique } from '../support/http';
 
 const TEXT = {
@@ -8,29 +7,12 @@ const TEXT = {
   fr: { suggestions: 'Ces articles répondent peut-être à votre demande', helpful: 'Cet article vous a-t-il aidé ?', thanks: 'Merci pour votre avis.', help: "Centre d'aide", kb: 'Base de connaissances', revision2: 'Révision 2', restored: 'Révision 1 restaurée comme nouvelle révision.' },
 } as const;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
+const { openPage } = useBrowser();
 let admin: Session;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   admin = await Session.login(ADMIN.email, ADMIN.password);
 }, 60_000);
-
-afterEach(async () => {
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
-});
-
-async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
-  context = await newContext(browser, locale);
-  const page = await context.newPage();
-  return { page, errors: watchErrors(page) };
-}
 
 describe.each(['en', 'fr'] as const)('knowledge base journeys (%s)', (locale) => {
   const text = TEXT[locale];

@@ -1,6 +1,5 @@
 // Email screens in a real Chromium, in English and French: the admin's settings and template editor, everyone's notification preferences, forgot password.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, launchBrowser, loginUi, newContext, watchErrors, type Locale } from '../support/browser';
+import { createUser, loginUi, useBrowser } from '../support/browser';
 import { ADMIN, Session } from '../support/http';
 
 const TEXT = {
@@ -8,31 +7,17 @@ const TEXT = {
   fr: { email: 'E-mail', settings: 'Réglages', saved: 'Modèle enregistré.', preview: "Aperçu avec des valeurs d'exemple", prefs: 'Notifications', off: 'Désactivé', prefsSaved: 'Préférences enregistrées.', forgot: 'Mot de passe oublié ?', sent: 'Si cette adresse a un compte, un lien est en route.' },
 } as const;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
+const { openPage } = useBrowser();
 let admin: Session;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   admin = await Session.login(ADMIN.email, ADMIN.password);
 }, 60_000);
-
-afterEach(async () => {
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
-});
 
 afterAll(async () => {
   await admin?.request('DELETE', '/api/mail/templates/escalation/en');
   await admin?.request('DELETE', '/api/mail/templates/escalation/fr');
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
 });
-
-async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
-  context = await newContext(browser, locale);
-  const page = await context.newPage();
-  return { page, errors: watchErrors(page) };
-}
 
 describe.each(['en', 'fr'] as const)('email screens (%s)', (locale) => {
   const text = TEXT[locale];

@@ -1,7 +1,6 @@
 // Reports and ratings in a real Chromium, in English and French: a customer rates a resolved request on the portal; an admin reads the reports, exports a table as CSV and drills into a figure.
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, launchBrowser, loginUi, newContext, shot, watchErrors, type Locale } from '../support/browser';
+import { createUser, loginUi, useBrowser, shot } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
@@ -9,27 +8,14 @@ const TEXT = {
   fr: { rateTitle: 'Votre avis sur notre réponse', yours: 'Votre note : 4 sur 5', saved: 'Merci, votre note est enregistrée.', reports: 'Rapports', satisfaction: 'Satisfaction des clients', ratings: 'Notes', average: 'Moyenne', queue: 'File', drill: 'Tickets :' },
 } as const;
 
-let browser: Browser;
-let context: BrowserContext | undefined;
+const { openPage } = useBrowser();
 let admin: Session;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   admin = await Session.login(ADMIN.email, ADMIN.password);
 }, 60_000);
-afterEach(async () => {
-  await context?.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
-  context = undefined;
-});
 afterAll(async () => {
-  await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
 });
-
-async function openPage(locale: Locale): Promise<{ page: Page; errors: string[] }> {
-  context = await newContext(browser, locale);
-  const page = await context.newPage();
-  return { page, errors: watchErrors(page) };
-}
 
 describe.each(['en', 'fr'] as const)('reports and ratings (%s)', (locale) => {
   const text = TEXT[locale];
@@ -41,7 +27,7 @@ describe.each(['en', 'fr'] as const)('reports and ratings (%s)', (locale) => {
     expect(created.status).toBe(201);
     expect((await admin.post(`/api/tickets/${created.body.id}/transitions`, { transition: 'resolve', fields: { resolution: 'done' } })).status).toBe(200);
 
-    const { page, errors } = await openPage(locale);
+    const { page, errors, context } = await openPage(locale);
     await loginUi(page, customer.email, customer.password);
     await page.goto(`/portal/tickets/${created.body.id}`);
     await page.getByTestId('ticket-title').waitFor();
@@ -54,7 +40,7 @@ describe.each(['en', 'fr'] as const)('reports and ratings (%s)', (locale) => {
     await page.getByTestId('rating-current').filter({ hasText: text.yours }).waitFor();
     await shot(page, `rating-${locale}`);
     expect(errors).toEqual([]);
-    await context!.close();
+    await context.close();
 
     const staff = await createUser('admin', locale, 'Ada Admin');
     const { page: p2, errors: errors2 } = await openPage(locale);

@@ -1,4 +1,4 @@
-// Real-browser helpers: one Debian Chromium per test file, a fresh context per test, UI login and screenshots.
+// Real-browser helpers: one Debian Chromium per test file (useBrowser), a fresh context per test, UI login and screenshots.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -32,6 +32,53 @@ export async function newContext(browser: Browser, locale: Locale): Promise<Brow
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
   return context;
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Uncaught page errors and failed API responses seen so far (see watchErrors). */
+  errors: string[];
+  context: BrowserContext;
+}
+
+export interface BrowserHarness {
+  /** The test file's Chromium, launched in beforeAll. */
+  readonly browser: Browser;
+  /** A page in a fresh context for `locale`, watched for errors; every context opened in a test is closed after it. */
+  openPage(locale: Locale, options?: { viewport?: { width: number; height: number } }): Promise<OpenedPage>;
+}
+
+/**
+ * Registers the browser hooks of a test file (call it once, at the top level): Chromium launched before all tests,
+ * each test's contexts closed after it, Chromium closed after all. A failed close is only a warning, so it never
+ * hides the test's own result.
+ */
+export function useBrowser(): BrowserHarness {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  }, 60_000);
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch((e: unknown) => console.warn('closing the browser context failed', e));
+  });
+  afterAll(async () => {
+    await browser?.close().catch((e: unknown) => console.warn('closing the browser failed', e));
+  });
+  const harness: BrowserHarness = {
+    get browser(): Browser {
+      if (!browser) throw new Error('the browser is not launched yet: use it inside a test or hook');
+      return browser;
+    },
+    async openPage(locale, options = {}) {
+      const context = await newContext(harness.browser, locale);
+      contexts.push(context);
+      const page = await context.newPage();
+      if (options.viewport) await page.setViewportSize(options.viewport);
+      return { page, errors: watchErrors(page), context };
+    },
+  };
+  return harness;
 }
 
 /** Collects uncaught page errors and failed API responses (>= 500) so a test can assert none happened. */

@@ -5,8 +5,8 @@ import { conflict, notFound, ProblemError, unprocessable } from '../../http/prob
 import { iso } from '../../../platform/db/time';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
-import { newSecret, verify } from './signing';
-import type { SecretBox } from './secrets';
+import { newSecret, verify } from '../../../webhooks/signing';
+import type { SecretBox } from '../../../webhooks/secrets';
 import { MappingError, mappedEventId, planAction, type PlannedAction } from './mapping';
 import type { CreateEndpointBody, Mapping, PatchEndpointBody, RequestsQuery } from './schemas';
 

@@ -1,6 +1,6 @@
 // JSON Schemas of the webhook API: outbound subscriptions and their deliveries, inbound endpoints, their mapping and request log.
 import type { FromSchema } from 'json-schema-to-ts';
-import { WEBHOOK_EVENT_TYPES } from './events';
+import { WEBHOOK_EVENT_TYPES } from '../../../webhooks/events';
 
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
 const url = { type: 'string', minLength: 1, maxLength: 2000, pattern: '^https?://' } as const;

@@ -4,10 +4,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound, unprocessable } from '../../http/problem';
 import { iso } from '../../../platform/db/time';
 import type { AuthUser } from '../auth/types';
-import { newSecret } from './signing';
-import type { SecretBox } from './secrets';
-import { urlRefusal } from './ssrf';
-import type { DeliveryTarget } from './enqueue';
+import { newSecret } from '../../../webhooks/signing';
+import type { SecretBox } from '../../../webhooks/secrets';
+import { urlRefusal } from '../../../webhooks/ssrf';
+import type { DeliveryTarget } from '../../../webhooks/enqueue';
 import type { CreateSubscriptionBody, DeliveriesQuery, PatchSubscriptionBody, RedeliverBody, RotateBody } from './schemas';
 
 interface SubscriptionRow {

@@ -5,7 +5,7 @@ export class Migration20261125000005Reports extends Migration {
   override name = 'Migration20261125000005Reports';
 
   override up(): void {
-    // Rebuilt from tickets + ticket_events by api/modules/reports/facts.ts (a ticket-event listener and a backfill): never edited by hand.
+    // Rebuilt from tickets + ticket_events by activities/report-facts.ts (a ticket-event listener and a backfill): never edited by hand.
     this.addSql(`create table ticket_facts (
       ticket_id uuid primary key references tickets(id) on delete cascade,
       type text not null,

@@ -32,6 +32,8 @@ const en = {
     none: '—',
     yes: 'Yes',
     no: 'No',
+    copy: 'Copy',
+    copied: 'Copied',
   },
   errors: {
     network: 'The server cannot be reached. Check your connection and try again.',
@@ -275,8 +277,6 @@ const en = {
     noEndpoints: 'No endpoints yet.',
     noRequests: 'No requests yet.',
     secretOnce: 'Copy this secret now: it will not be shown again.',
-    copy: 'Copy',
-    copied: 'Copied',
     dismiss: 'Done',
     confirmDelete: 'Delete {name}? Its log goes with it.',
     deliveriesOf: 'Deliveries of {name}',

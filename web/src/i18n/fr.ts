@@ -34,6 +34,8 @@ const fr: Messages = {
     none: '—',
     yes: 'Oui',
     no: 'Non',
+    copy: 'Copier',
+    copied: 'Copié',
   },
   errors: {
     network: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
@@ -277,8 +279,6 @@ const fr: Messages = {
     noEndpoints: 'Aucun point d’entrée pour l’instant.',
     noRequests: 'Aucune requête pour l’instant.',
     secretOnce: 'Copiez ce secret maintenant : il ne sera plus affiché.',
-    copy: 'Copier',
-    copied: 'Copié',
     dismiss: 'Terminé',
     confirmDelete: 'Supprimer {name} ? Son journal sera supprimé aussi.',
     deliveriesOf: 'Envois de {name}',

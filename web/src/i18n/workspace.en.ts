@@ -135,8 +135,6 @@ export const iamEn = {
     actsAs: 'Acts as',
     me: 'Me ({name})',
     once: 'Token "{name}" — copy it now: it is shown only this once.',
-    copy: 'Copy',
-    copied: 'Copied',
     stored: 'I have stored it',
     prefix: 'Starts with',
     createdAt: 'Created',

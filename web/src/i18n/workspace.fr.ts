@@ -137,8 +137,6 @@ export const iamFr: typeof iamEn = {
     actsAs: 'Agit en tant que',
     me: 'Moi ({name})',
     once: 'Jeton « {name} » — copiez-le maintenant : il n\'est affiché que cette fois.',
-    copy: 'Copier',
-    copied: 'Copié',
     stored: 'Je l\'ai conservé',
     prefix: 'Commence par',
     createdAt: 'Créé le',

@@ -3,18 +3,8 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../api/client';
 
-export const WEBHOOK_EVENT_TYPES = [
-  'ticket.created',
-  'ticket.transitioned',
-  'ticket.assigned',
-  'ticket.commented',
-  'ticket.sla_warning',
-  'ticket.sla_breached',
-  'ticket.escalated',
-  'problem.resolved',
-  'maintenance.work_order_created',
-  'maintenance.work_order_overdue',
-] as const;
+// The API's own list, so the form always offers exactly what the API accepts.
+export { WEBHOOK_EVENT_TYPES } from '../../../webhooks/event-types';
 
 export interface Subscription {
   id: string;

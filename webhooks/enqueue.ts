@@ -1,6 +1,6 @@
 // Wakes (or starts) the delivery workflow of one (subscription, ticket) with a seq to send; used by the worker's listener and by redeliveries.
 import type { Client } from '@temporalio/client';
-import { enqueueDeliverySignal, webhookDeliveryWorkflowId, WEBHOOK_DELIVERY_WORKFLOW, type WebhookRetry, type webhookDeliveryWorkflow } from '../../../workflows/webhook-delivery';
+import { enqueueDeliverySignal, webhookDeliveryWorkflowId, WEBHOOK_DELIVERY_WORKFLOW, type WebhookRetry, type webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
 
 export interface DeliveryTarget {
   subscriptionId: string;

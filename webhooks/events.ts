@@ -1,19 +1,8 @@
 // Which webhook event types a ticket event raises, and the payload receivers get (stable per (ticket, seq), so retries sign the same bytes).
-import type { TicketEvent, TicketProjection } from '../../../workflows/ticket-messages';
+import type { TicketEvent, TicketProjection } from '../workflows/ticket-messages';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './event-types';
 
-export const WEBHOOK_EVENT_TYPES = [
-  'ticket.created',
-  'ticket.transitioned',
-  'ticket.assigned',
-  'ticket.commented',
-  'ticket.sla_warning',
-  'ticket.sla_breached',
-  'ticket.escalated',
-  'problem.resolved',
-  'maintenance.work_order_created',
-  'maintenance.work_order_overdue',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType };
 
 const DIRECT: Partial<Record<TicketEvent['type'], WebhookEventType>> = {
   created: 'ticket.created',
