@@ -13,8 +13,9 @@ import { Migration20261125000002Email } from './migrations/Migration202611250000
 import { Migration20261125000004KnowledgeBase } from './migrations/Migration20261125000004KnowledgeBase';
 import { Migration20261125000003Maintenance } from './migrations/Migration20261125000003Maintenance';
 import { Migration20261125000005Reports } from './migrations/Migration20261125000005Reports';
+import { Migration20261125000006ReportRollups } from './migrations/Migration20261125000006ReportRollups';
 
-export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords, Migration20261124000005Collaboration, Migration20261124000006AssignedGroup, Migration20261125000001Webhooks, Migration20261125000002Email, Migration20261125000003Maintenance, Migration20261125000004KnowledgeBase, Migration20261125000005Reports];
+export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords, Migration20261124000005Collaboration, Migration20261124000006AssignedGroup, Migration20261125000001Webhooks, Migration20261125000002Email, Migration20261125000003Maintenance, Migration20261125000004KnowledgeBase, Migration20261125000005Reports, Migration20261125000006ReportRollups];
 
 export type Orm = MikroORM;
 
