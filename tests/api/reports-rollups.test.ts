@@ -179,6 +179,18 @@ describe('report roll-ups', () => {
     await db.query('delete from tickets where id = $1', [id]);
     for (const sql of rebuildRollupsSql()) await db.query(sql);
   });
+
+  it('are dropped by the migration down and filled from the existing facts on the way up', async () => {
+    const id = await write(null, { created: 10 * DAY, queue: 'network', type: 'incident', priority: 'high', state: 'resolved', assignee: AGENTS[0], group: null, org: ORGS[0], resolvedAfter: DAY, fr: 'met', res: 'met', frMs: 5000, resMs: 90_000, reopens: 1, escalations: ['resolution_warning'], rating: 5 });
+    const before = await snapshot();
+    await orm.migrator.down({ to: 'Migration20261125000005Reports' });
+    const { rows } = await db.query(`select count(*)::int as n from information_schema.tables where table_name like 'report\_%'`);
+    expect(rows[0].n).toBe(0);
+    await orm.migrator.up();
+    expect(await snapshot()).toEqual(before);
+    await compareAll([{ granularity: 'week' }, { granularity: 'day', by: 'period', from: dayOf(5) }]);
+    await db.query('delete from tickets where id = $1', [id]);
+  });
 });
 
 async function snapshot(): Promise<Record<string, unknown[]>> {
