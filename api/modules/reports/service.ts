@@ -1,10 +1,12 @@
-// Computes each report as one grouped query over ticket_facts (see facts.ts), limited to the tickets the caller may see, and lists the tickets behind a figure.
+// Computes each report as one grouped query over ticket_facts (see activities/report-facts.ts), limited to the tickets the caller may see, and lists the tickets behind a figure.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest } from '../../http/problem';
 import { visibleTo } from '../tickets/policy';
 import type { AuthUser } from '../auth/types';
 import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
 import type { Dimension, DrillQuery, ReportName, ReportQuery } from './schemas';
+import { AGE_BANDS, AGE_BANDS_SQL_BAND, dayBucket } from './sql-parts';
+import { rollupMedians, rollupQueries, wholeDays } from './rollups';
 
 export type Row = Record<string, string | number | null>;
 export interface Report {
@@ -17,13 +19,7 @@ export interface Report {
 
 const DRILL_LIMIT = 500;
 const FINISHED = `t.state_category in ('resolved', 'closed')`;
-export const AGE_BANDS = [
-  ['0-1d', null, '1 day'],
-  ['1-3d', '1 day', '3 days'],
-  ['3-7d', '3 days', '7 days'],
-  ['7-30d', '7 days', '30 days'],
-  ['30d+', '30 days', null],
-] as const;
+export { AGE_BANDS };
 const PRIORITY_RANK: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4 };
 
 /** SQL conditions and their `?` parameters, in order. */
@@ -75,11 +71,6 @@ function dimension(by: Dimension, granularity: string): Dim {
   }
 }
 
-/** UTC day, or the Monday of its ISO week; granularity is the schema's enum, so it is safe to inline. */
-function dayBucket(dayCol: string, granularity: string): string {
-  return granularity === 'week' ? `date_trunc('week', ${dayCol}::timestamp)::date` : dayCol;
-}
-
 const DEFAULT_BY: Partial<Record<ReportName, Dimension>> = { sla: 'queue', reopens: 'queue', satisfaction: 'queue' };
 
 function percent(part: number, whole: number): number | null {
@@ -88,8 +79,25 @@ function percent(part: number, whole: number): number | null {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
 
+export interface ReportOptions {
+  /** false: always the raw group-by over ticket_facts (the tests compare both paths). */
+  rollups?: boolean;
+}
+
 export class ReportService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly options: ReportOptions = {},
+  ) {}
+
+  /**
+   * The period as whole UTC days when the roll-ups answer exactly: an admin's report (every ticket visible) whose ends
+   * are absent or at midnight UTC. Anything else (agents' visibility, instants inside a day) takes the raw query.
+   */
+  private rollupDays(q: ReportQuery, user: AuthUser): { from: string | null; to: string | null } | null {
+    if (this.options.rollups === false || user.role !== 'admin') return null;
+    return wholeDays(q.from ? instant(q.from, false) : null, q.to ? instant(q.to, true) : null);
+  }
 
   /** Dimension filters, the caller's visibility and, when `dateCol` is given, the period on that column. */
   private base(q: ReportQuery, user: AuthUser, dateCol: string | null): Where {
@@ -152,29 +160,38 @@ export class ReportService {
       return keys.length ? `group by ${keys.join(', ')}` : '';
     };
     const keyed = (r: Row) => ({ key: String(r.key ?? '') });
+    const days = this.rollupDays(q, user);
+    const rollup = days ? rollupQueries(q, days, by, granularity) : null;
+    const exec = (x: { sql: string; params: unknown[] }) => this.rows(x.sql, x.params);
     switch (name) {
       case 'sla': {
         const w = this.base(q, user, 't.created_at');
-        // Medians need a sort per group: they get their own query over the rows that have a duration, the counts a hash aggregate.
-        const [counts, medians] = await Promise.all([
-          this.rows(
-            `select ${dim.label} as key, count(*)::int as tickets,
+        const countsSql = {
+          sql: `select ${dim.label} as key, count(*)::int as tickets,
                count(*) filter (where t.fr_status = 'met')::int as fr_met, count(*) filter (where t.fr_status = 'breached')::int as fr_breached,
                count(*) filter (where t.fr_status = 'pending')::int as fr_pending,
                count(*) filter (where t.res_status = 'met')::int as res_met, count(*) filter (where t.res_status = 'breached')::int as res_breached,
                count(*) filter (where t.res_status = 'pending')::int as res_pending,
                avg(t.fr_business_ms)::float8 as fr_mean, avg(t.res_business_ms)::float8 as res_mean
              from ticket_facts t where ${w.sql} ${groupBy()}`,
-            w.params,
-          ),
-          this.rows(
-            `select ${dim.label} as key, percentile_cont(0.5) within group (order by t.fr_business_ms) as fr_median,
-               percentile_cont(0.5) within group (order by t.res_business_ms) as res_median
-             from ticket_facts t where ${w.sql} and (t.fr_business_ms is not null or t.res_business_ms is not null) ${groupBy()}`,
-            w.params,
-          ),
+          params: w.params,
+        };
+        const rawMedians = async () =>
+          new Map(
+            (
+              await this.rows(
+                `select ${dim.label} as key, percentile_cont(0.5) within group (order by t.fr_business_ms) as fr_median,
+                   percentile_cont(0.5) within group (order by t.res_business_ms) as res_median
+                 from ticket_facts t where ${w.sql} and (t.fr_business_ms is not null or t.res_business_ms is not null) ${groupBy()}`,
+                w.params,
+              )
+            ).map((m) => [String(m.key), m as { fr_median?: unknown; res_median?: unknown }]),
+          );
+        // Medians need a sort per group (or, from the roll-ups, a histogram and the facts of a few buckets): they get their own query.
+        const [counts, medianOf] = await Promise.all([
+          exec(rollup ? rollup.sla() : countsSql),
+          days ? rollupMedians((sql, params) => this.rows(sql, params), q, days, by, granularity, { factsWhere: w.sql, factsParams: w.params, factsLabel: dim.label }) : rawMedians(),
         ]);
-        const medianOf = new Map(medians.map((m) => [String(m.key), m]));
         const raw: Record<string, unknown>[] = counts
           .map((c): Record<string, unknown> => ({ ...c, fr_median: medianOf.get(String(c.key))?.fr_median ?? null, res_median: medianOf.get(String(c.key))?.res_median ?? null }))
           .sort((a, b) => (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0));
@@ -202,8 +219,10 @@ export class ReportService {
       }
       case 'backlog': {
         const w = this.base(q, user, 't.created_at').add(`not ${FINISHED}`);
-        const band = `case ${AGE_BANDS.filter((b) => b[2]).map((b) => `when t.created_at > now() - interval '${b[2]}' then '${b[0]}'`).join(' ')} else '30d+' end`;
-        const raw = await this.rows(`select ${band} as age_band, t.priority, count(*)::int as tickets from ticket_facts t where ${w.sql} group by 1, 2`, w.params);
+        const band = AGE_BANDS_SQL_BAND.band('t.created_at');
+        const raw = await exec(
+          rollup ? rollup.backlog({ where: w.sql, params: w.params }) : { sql: `select ${band} as age_band, t.priority, count(*)::int as tickets from ticket_facts t where ${w.sql} group by 1, 2`, params: w.params },
+        );
         const order = AGE_BANDS.map((b) => b[0] as string);
         const rows: Row[] = raw
           .map((r) => ({ ageBand: String(r.age_band), priority: String(r.priority), tickets: Number(r.tickets) }))
@@ -213,7 +232,7 @@ export class ReportService {
       case 'volume': {
         const created = this.base(q, user, 't.created_at');
         const resolved = this.base(q, user, 't.resolved_at').add('t.resolved_at is not null');
-        const raw = await this.rows(
+        const raw = rollup ? await exec(rollup.volume()) : await this.rows(
           `with c as (select ${dayBucket('t.created_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${created.sql} group by 1),
                 r as (select ${dayBucket('t.resolved_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${resolved.sql} group by 1)
            select to_char(coalesce(c.b, r.b), 'YYYY-MM-DD') as bucket, coalesce(c.n, 0) as created, coalesce(r.n, 0) as resolved
@@ -230,7 +249,7 @@ export class ReportService {
         if (by === 'period') {
           // Throughput as a series: tickets each agent resolved per day or week of the period.
           const bucket = dayBucket('t.resolved_day', granularity);
-          const series = await this.rows(
+          const series = rollup ? await exec(rollup.agentSeries()) : await this.rows(
             `select t.assignee_id, coalesce(min(u.name), '') as name, to_char(${bucket}, 'YYYY-MM-DD') as bucket, count(*)::int as resolved
              from ticket_facts t left join users u on u.id = t.assignee_id
              where ${w.sql} and t.resolved_at is not null and ${inPeriod.sql} group by t.assignee_id, ${bucket} order by ${bucket}, 2`,
@@ -239,7 +258,7 @@ export class ReportService {
           const rows: Row[] = series.map((r) => ({ assigneeId: String(r.assignee_id), agent: String(r.name), bucket: String(r.bucket), resolved: Number(r.resolved) }));
           return { columns: ['assigneeId', 'agent', 'bucket', 'resolved'], rows, drill: (r: Row) => ({ assignee: String(r.assigneeId), bucket: String(r.bucket), measure: 'resolved' }) };
         }
-        const raw = await this.rows(
+        const raw = rollup ? await exec(rollup.agents()) : await this.rows(
           `select a.assignee_id, coalesce(u.name, '') as name, a.open, a.resolved from (
              select t.assignee_id, count(*) filter (where not ${FINISHED})::int as open,
                     count(*) filter (where t.resolved_at is not null and ${inPeriod.sql})::int as resolved
@@ -252,7 +271,7 @@ export class ReportService {
       }
       case 'reopens': {
         const w = this.base(q, user, 't.created_at').add('t.resolved_at is not null or t.closed_at is not null or t.reopen_count > 0');
-        const raw = await this.rows(
+        const raw = rollup ? await exec(rollup.reopens()) : await this.rows(
           `select ${dim.label} as key, count(*)::int as resolved, count(*) filter (where t.reopen_count > 0)::int as reopened, coalesce(sum(t.reopen_count), 0)::int as reopens
            from ticket_facts t where ${w.sql} ${groupBy()} order by 1`,
           w.params,
@@ -262,7 +281,7 @@ export class ReportService {
       }
       case 'escalations': {
         const w = this.base(q, user, 't.created_at').add(`t.escalations <> '{}'`);
-        const raw = await this.rows(
+        const raw = rollup ? await exec(rollup.escalations()) : await this.rows(
           `select lvl as level, ${dim.label} as key, count(*)::int as tickets from ticket_facts t cross join unnest(t.escalations) lvl where ${w.sql} ${groupBy('lvl')} order by 1, 2`,
           w.params,
         );
@@ -271,7 +290,7 @@ export class ReportService {
       }
       case 'satisfaction': {
         const w = this.base(q, user, 't.created_at');
-        const raw = await this.rows(
+        const raw = rollup ? await exec(rollup.satisfaction()) : await this.rows(
           `select ${dim.label} as key, count(*)::int as ratings, avg(r.score)::float8 as average,
              ${[1, 2, 3, 4, 5].map((s) => `count(*) filter (where r.score = ${s})::int as s${s}`).join(', ')}
            from ticket_facts t join ticket_ratings r on r.ticket_id = t.ticket_id where ${w.sql} ${groupBy()} order by 1`,
