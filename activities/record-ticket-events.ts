@@ -1,4 +1,4 @@
-// Writes a batch of ticket events and the ticket's row in one transaction; replays of the same (ticket, seq) change nothing.
+// Writes a batch of ticket events and the ticket's row in one statement; replays of the same (ticket, seq) change nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TicketEvent, TicketProjection } from '../workflows/ticket-messages';
 import { PRIORITY_ORDER } from '../workflow-definitions/index';
@@ -27,10 +27,15 @@ export interface FanoutQueue {
 export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) {
   return async function recordTicketEvents(input: RecordTicketEventsInput): Promise<void> {
     const r = input.row;
-    await em.fork().transactional(async (tx) => {
-      // The row only moves forward: a late retry carrying an older projection cannot overwrite a newer one.
-      await tx.execute(
-        `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, assigned_group,
+    const values = input.events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ');
+    const eventParams = input.events.flatMap((e) => [input.ticketId, e.seq, e.type, e.actor.id, e.actor.role, e.visibility, e.at, JSON.stringify(e.data)]);
+    // A retried write whose events are all there already queues nothing: that batch was queued by the first attempt.
+    const queue = fanout ? `insert into ticket_event_fanout (ticket_id, task_queue, batch) select ?, ?, ?::jsonb where exists (select 1 from ins)` : 'select count(*) from ins';
+    // One statement, so one round trip and atomic without an explicit transaction: the row, the events and the fan-out
+    // entry all land or none does. The row only moves forward: a late retry carrying an older projection changes nothing.
+    await em.fork().execute(
+      `with row as (
+         insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, assigned_group,
            requester_id, organisation_id, definition_key, definition_version, fields, links, sla, sla_status, sla_due_at, last_seq, created_at, updated_at, resolved_at, closed_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set title = excluded.title, description = excluded.description, priority = excluded.priority,
@@ -38,23 +43,19 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) 
            assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, definition_version = excluded.definition_version, fields = excluded.fields, links = excluded.links, sla = excluded.sla,
            sla_status = excluded.sla_status, sla_due_at = excluded.sla_due_at, last_seq = excluded.last_seq, updated_at = excluded.updated_at,
            resolved_at = excluded.resolved_at, closed_at = excluded.closed_at
-         where tickets.last_seq < excluded.last_seq`,
-        [
-          r.id, r.number, r.type, r.title, r.description, r.priority, PRIORITY_ORDER[r.priority], r.state, r.stateCategory, r.queue, r.assigneeId, r.assignedGroup ?? null,
-          r.requesterId, r.organisationId ?? null, r.definitionKey, r.definitionVersion, JSON.stringify(r.fields), JSON.stringify(r.links ?? []), JSON.stringify(r.sla), r.slaStatus, r.slaDueAt, r.lastSeq,
-          r.createdAt, r.updatedAt, r.resolvedAt, r.closedAt,
-        ],
-      );
-      const values = input.events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ');
-      const params = input.events.flatMap((e) => [input.ticketId, e.seq, e.type, e.actor.id, e.actor.role, e.visibility, e.at, JSON.stringify(e.data)]);
-      // A retried write whose events are all there already queues nothing: that batch was queued by the first attempt.
-      const queue = fanout ? `insert into ticket_event_fanout (ticket_id, task_queue, batch) select ?, ?, ?::jsonb where exists (select 1 from ins)` : 'select 1';
-      await tx.execute(
-        `with ins as (insert into ticket_events (ticket_id, seq, type, actor_id, actor_role, visibility, at, data) values ${values}
-           on conflict (ticket_id, seq) do nothing returning seq) ${queue}`,
-        fanout ? [...params, input.ticketId, fanout.taskQueue, JSON.stringify(input)] : params,
-      );
-    });
+         where tickets.last_seq < excluded.last_seq
+         returning 1),
+       ins as (insert into ticket_events (ticket_id, seq, type, actor_id, actor_role, visibility, at, data) values ${values}
+         on conflict (ticket_id, seq) do nothing returning seq)
+       ${queue}`,
+      [
+        r.id, r.number, r.type, r.title, r.description, r.priority, PRIORITY_ORDER[r.priority], r.state, r.stateCategory, r.queue, r.assigneeId, r.assignedGroup ?? null,
+        r.requesterId, r.organisationId ?? null, r.definitionKey, r.definitionVersion, JSON.stringify(r.fields), JSON.stringify(r.links ?? []), JSON.stringify(r.sla), r.slaStatus, r.slaDueAt, r.lastSeq,
+        r.createdAt, r.updatedAt, r.resolvedAt, r.closedAt,
+        ...eventParams,
+        ...(fanout ? [input.ticketId, fanout.taskQueue, JSON.stringify(input)] : []),
+      ],
+    );
     fanout?.kick();
   };
 }
