@@ -37,7 +37,9 @@ RUN --mount=type=cache,target=/root/.npm \
 
 # --- runtime: non-root, sources + pruned node_modules + built console.
 FROM ${NODE_IMAGE} AS runtime
+# MALLOC_ARENA_MAX: see platform/processes.ts (the worker's RSS stays bounded once its workflow cache is full).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     HOST=0.0.0.0 \
     PORT=8080 \
     WEB_DIST=/app/web/dist \

@@ -10,8 +10,9 @@ export function workerOptions(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerO
     // Workflow sources import JSON defaults only through types; node: modules must never enter the sandbox.
     bundlerOptions: { ignoreModules: [] },
     maxConcurrentWorkflowTaskExecutions: 200,
-    // An open ticket held in cache costs about 350 KiB of RSS (bench/worker-memory.ts); 3000 bounds the worker near
-    // 1.5 GiB however many tickets are open, the rest replaying from history when their next task comes.
-    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) || 3000,
+    // A cached ticket keeps about 115 KiB of workflow heap and, with the SDK's native state, 250–300 KiB of RSS
+    // (bench/worker-memory.ts). 2000 keeps the worker under 1.5 GiB however many tickets are open; the others replay
+    // from history when their next task comes, which for a ticket touched a few times a day costs little.
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) || 2000,
   };
 }
