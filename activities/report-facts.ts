@@ -1,6 +1,6 @@
 // Keeps ticket_facts (one row per ticket: SLA outcomes, response and resolution times, reopens, escalations) in step with the recorded timelines.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { TicketEventListener } from './record-ticket-events';
+import type { TicketEventBatchListener } from './ticket-event-fanout';
 
 /*
  * Why a facts table rather than SQL over ticket_events at query time: every report needs per-ticket figures that are
@@ -74,12 +74,12 @@ export async function backfillTicketFacts(em: EntityManager): Promise<number> {
 }
 
 /**
- * The listener the worker registers: each committed batch recomputes its ticket's facts. A failed refresh is heard
- * again by the fan-out (ticket-event-fanout.ts); the recomputation is idempotent, and the sweep each worker and API
- * runs at start (backfillTicketFacts) repairs any row left stale all the same.
+ * The listener the worker registers: each round of committed batches recomputes their tickets' facts in one
+ * statement. A failed refresh is heard again by the fan-out (ticket-event-fanout.ts); the recomputation is idempotent,
+ * and the sweep each worker and API runs at start (backfillTicketFacts) repairs any row left stale all the same.
  */
-export function reportFactsListener(em: EntityManager): TicketEventListener {
-  return async (batch) => {
-    await refreshTicketFacts(em, [batch.ticketId]);
+export function reportFactsListener(em: EntityManager): TicketEventBatchListener {
+  return async (batches) => {
+    await refreshTicketFacts(em, [...new Set(batches.map((b) => b.ticketId))]);
   };
 }

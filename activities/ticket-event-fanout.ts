@@ -3,6 +3,20 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
 import type { FanoutQueue, RecordTicketEventsInput, TicketEventListener } from './record-ticket-events';
 
+/**
+ * Hears the batches of one dispatcher round together (one per ticket, several tickets): for listeners that do the
+ * same work for each ticket, one statement over all of them costs far less than one per ticket when events come in
+ * bursts (a minute's SLA breaches, a mass assignment). At least once and idempotent, like TicketEventListener.
+ */
+export type TicketEventBatchListener = (batches: readonly RecordTicketEventsInput[]) => Promise<void>;
+
+export interface FanoutListeners {
+  /** Each hears one batch at a time, in order. */
+  each?: readonly TicketEventListener[];
+  /** Each hears every batch its round claimed, once the `each` listeners took them. */
+  all?: readonly TicketEventBatchListener[];
+}
+
 export interface FanoutOptions {
   /** How often the queue is looked at without a kick: batches another worker left, and retries. */
   pollMs?: number;
@@ -39,13 +53,18 @@ export class TicketEventFanout implements FanoutQueue {
   private running: Promise<void> | null = null;
   private stopping = false;
 
+  private readonly each: readonly TicketEventListener[];
+  private readonly all: readonly TicketEventBatchListener[];
+
   constructor(
     readonly taskQueue: string,
     private readonly em: EntityManager,
-    private readonly listeners: readonly TicketEventListener[],
+    listeners: FanoutListeners,
     private readonly log: Logger,
     opts: FanoutOptions = {},
   ) {
+    this.each = listeners.each ?? [];
+    this.all = listeners.all ?? [];
     this.pollMs = opts.pollMs ?? 1000;
     this.claim = opts.claim ?? 50;
     this.retryFirstMs = opts.retryFirstMs ?? 500;
@@ -101,7 +120,15 @@ export class TicketEventFanout implements FanoutQueue {
         [this.taskQueue, this.claim],
       );
       if (!rows.length) return 0;
-      const outcomes = await Promise.all(rows.map((r) => this.hear(r.batch).then(() => null, (err: unknown) => err)));
+      const outcomes: unknown[] = await Promise.all(rows.map((r) => this.hear(r.batch).then(() => null, (err: unknown) => err)));
+      const heard = rows.filter((_, i) => outcomes[i] === null);
+      if (heard.length) {
+        try {
+          for (const listener of this.all) await listener(heard.map((r) => r.batch));
+        } catch (err) {
+          for (const [i, o] of outcomes.entries()) if (o === null) outcomes[i] = err;
+        }
+      }
       const done = rows.filter((_, i) => outcomes[i] === null).map((r) => r.id);
       if (done.length) await tx.execute(`delete from ticket_event_fanout where id in (select value::bigint from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(done)]);
       for (const [i, err] of outcomes.entries()) {
@@ -120,6 +147,6 @@ export class TicketEventFanout implements FanoutQueue {
   }
 
   private async hear(batch: RecordTicketEventsInput): Promise<void> {
-    for (const listener of this.listeners) await listener(batch);
+    for (const listener of this.each) await listener(batch);
   }
 }

@@ -23,7 +23,8 @@ export async function seedTickets(ctx: BenchContext, n: number, tag: string, con
     },
   });
   if (r.errors) throw new Error(`seeding ${tag} tickets: ${r.errors} failures, first: ${r.firstError}`);
-  await waitRecorded(ctx.pool, ids);
+  // The worker records more slowly than the API answers: allow 50 ms per ticket of catching up.
+  await waitRecorded(ctx.pool, ids, Math.max(300_000, n * 50));
   return { ids, ms: performance.now() - t0 };
 }
 

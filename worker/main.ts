@@ -35,13 +35,14 @@ async function main(): Promise<void> {
   const fanout = new TicketEventFanout(
     config.taskQueue,
     orm.em,
-    [
-      notifyTicketChanges(orm.em),
-      reportFactsListener(orm.em),
-      webhookEventListener(orm.em, enqueue),
-      ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : []),
-      planCompletionListener((planId, ticketId, at) => client.workflow.getHandle(planWorkflowId(planId)).signal(workOrderFinishedSignal, { ticketId, at })),
-    ],
+    {
+      each: [
+        webhookEventListener(orm.em, enqueue),
+        ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : []),
+        planCompletionListener((planId, ticketId, at) => client.workflow.getHandle(planWorkflowId(planId)).signal(workOrderFinishedSignal, { ticketId, at })),
+      ],
+      all: [reportFactsListener(orm.em), notifyTicketChanges(orm.em)],
+    },
     log,
   );
   const activities = createActivities({

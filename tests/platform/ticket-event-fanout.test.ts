@@ -34,7 +34,7 @@ it('should hear a failed batch again before any later batch of its ticket, and o
   for (const seq of [1, 2]) await queue(tq, b, seq);
   const heard: string[] = [];
   let failedOnce = false;
-  const fanout = new TicketEventFanout(tq, orm.em, [
+  const fanout = new TicketEventFanout(tq, orm.em, { each: [
     async (batch) => {
       if (batch.ticketId === a && seqOf(batch) === 2 && !failedOnce) {
         failedOnce = true;
@@ -42,7 +42,7 @@ it('should hear a failed batch again before any later batch of its ticket, and o
       }
       heard.push(`${batch.ticketId === a ? 'A' : 'B'}${seqOf(batch)}`);
     },
-  ], log, { retryFirstMs: 50 });
+  ] }, log, { retryFirstMs: 50 });
 
   for (let round = 0; round < 50 && (await left(tq)) > 0; round++) {
     await fanout.round();
@@ -70,8 +70,8 @@ it('should keep each ticket in order and hear every batch exactly once when two 
     heard.set(batch.ticketId, [...(heard.get(batch.ticketId) ?? []), seqOf(batch)]);
     busy.delete(batch.ticketId);
   };
-  const one = new TicketEventFanout(tq, orm.em, [listener], log, { claim: 5, pollMs: 20 });
-  const two = new TicketEventFanout(tq, orm.em, [listener], log, { claim: 5, pollMs: 20 });
+  const one = new TicketEventFanout(tq, orm.em, { each: [listener] }, log, { claim: 5, pollMs: 20 });
+  const two = new TicketEventFanout(tq, orm.em, { each: [listener] }, log, { claim: 5, pollMs: 20 });
   one.start();
   two.start();
   const deadline = Date.now() + 30_000;
@@ -87,9 +87,34 @@ it('should hear nothing queued for another task queue', async () => {
   const theirs = unique('fanout');
   await queue(theirs, randomUUID(), 1);
   const heard: string[] = [];
-  const fanout = new TicketEventFanout(mine, orm.em, [async (b) => void heard.push(b.ticketId)], log);
+  const fanout = new TicketEventFanout(mine, orm.em, { each: [async (b) => void heard.push(b.ticketId)] }, log);
   expect(await fanout.round()).toBe(0);
   expect(heard).toEqual([]);
   expect(await left(theirs)).toBe(1);
   await orm.em.fork().execute(`delete from ticket_event_fanout where task_queue = ?`, [theirs]);
+});
+
+it('should hand the batches of a round to batch listeners at once, and hear them all again when one fails', async () => {
+  const tq = unique('fanout');
+  const tickets = Array.from({ length: 4 }, () => randomUUID());
+  for (const t of tickets) await queue(tq, t, 1);
+  const rounds: string[][] = [];
+  let failOnce = true;
+  const fanout = new TicketEventFanout(tq, orm.em, {
+    all: [
+      async (batches) => {
+        rounds.push(batches.map((b) => b.ticketId).sort());
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('database busy');
+        }
+      },
+    ],
+  }, log, { retryFirstMs: 20 });
+  expect(await fanout.round()).toBe(0);
+  expect(await left(tq)).toBe(4);
+  await new Promise((r) => setTimeout(r, 60));
+  expect(await fanout.round()).toBe(4);
+  expect(await left(tq)).toBe(0);
+  expect(rounds).toEqual([[...tickets].sort(), [...tickets].sort()]);
 });
