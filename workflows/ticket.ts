@@ -488,6 +488,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     },
   );
 
+  // The API created tickets with this update until it began answering from the start alone; tickets opened that way
+  // replay it, and integrators may still ask for a ticket as recorded.
   setHandler(recordedUpdate, async () => {
     await persisted(1);
     return projection();
