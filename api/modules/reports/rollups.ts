@@ -1,6 +1,6 @@
 // Answers the reports from the daily roll-ups (rollup-sql.ts) when that is exact: an admin's report over whole UTC days. Same figures as the raw group-by, in a fraction of the rows.
 import type { ReportQuery, Dimension } from './schemas';
-import { AGE_BANDS_SQL_BAND, dayBucket } from './sql-parts';
+import { AGE_BANDS_SQL_BAND, dayBucket, Where } from './sql-parts';
 import { MS_BUCKET_BOUNDS } from './rollup-sql';
 
 type Exec = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -13,22 +13,9 @@ export function wholeDays(fromInstant: string | null, toInstant: string | null):
   return from === undefined || to === undefined ? null : { from, to };
 }
 
-/** Roll-up conditions on alias r (whose keys hold '' for a missing queue or group, like the raw grouping's coalesce). */
-class RollupWhere {
-  readonly conds: string[] = [];
-  readonly params: unknown[] = [];
-  add(sql: string, ...params: unknown[]): this {
-    this.conds.push(sql);
-    this.params.push(...params);
-    return this;
-  }
-  get sql(): string {
-    return this.conds.length ? this.conds.map((c) => `(${c})`).join(' and ') : 'true';
-  }
-}
-
-function dims(q: ReportQuery): RollupWhere {
-  const w = new RollupWhere();
+/** Roll-up conditions on alias r, whose keys hold '' for a missing queue or group (like the raw grouping's coalesce). */
+function dims(q: ReportQuery): Where {
+  const w = new Where();
   if (q.queue) w.add('r.queue = ?', q.queue);
   if (q.type) w.add('r.type = ?', q.type);
   if (q.priority) w.add('r.priority = ?', q.priority);
@@ -37,7 +24,7 @@ function dims(q: ReportQuery): RollupWhere {
   return w;
 }
 
-function inDays(w: RollupWhere, col: string, days: { from: string | null; to: string | null }): RollupWhere {
+function inDays(w: Where, col: string, days: { from: string | null; to: string | null }): Where {
   if (days.from) w.add(`${col} >= ?::date`, days.from);
   if (days.to) w.add(`${col} < ?::date`, days.to);
   return w;
@@ -97,10 +84,10 @@ export async function rollupMedians(exec: Exec, q: ReportQuery, days: { from: st
     // Whole weeks [A, B) from the weekly rows, every other day of the period from the daily rows.
     const a = days.from ? mondayOnOrAfter(days.from) : null;
     const b = days.to ? mondayOnOrBefore(days.to) : null;
-    const weeks = new RollupWhere().add(`r.span = 'w'`);
+    const weeks = new Where().add(`r.span = 'w'`);
     if (a) weeks.add('r.start >= ?::date', a);
     if (b) weeks.add('r.start < ?::date', b);
-    const daily = inDays(new RollupWhere().add(`r.span = 'd'`), 'r.start', days);
+    const daily = inDays(new Where().add(`r.span = 'd'`), 'r.start', days);
     const outside = [a ? 'r.start < ?::date' : null, b ? 'r.start >= ?::date' : null].filter((c): c is string => c !== null);
     if (outside.length) daily.add(outside.join(' or '), ...(a ? [a] : []), ...(b ? [b] : []));
     else daily.add('false');
@@ -243,7 +230,7 @@ export function rollupQueries(q: ReportQuery, days: { from: string | null; to: s
     },
     agents() {
       const w = dims(q).add('r.assignee_id is not null');
-      const period = inDays(new RollupWhere().add('r.day is not null'), 'r.day', days);
+      const period = inDays(new Where().add('r.day is not null'), 'r.day', days);
       return {
         sql: `select a.assignee_id, coalesce(u.name, '') as name, a.open, a.resolved from (
             select r.assignee_id, sum(r.open_n)::int as open, coalesce(sum(r.resolved) filter (where ${period.sql}), 0)::int as resolved

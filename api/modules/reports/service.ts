@@ -5,7 +5,7 @@ import { visibleTo } from '../tickets/policy';
 import type { AuthUser } from '../auth/types';
 import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
 import type { Dimension, DrillQuery, ReportName, ReportQuery } from './schemas';
-import { AGE_BANDS, AGE_BANDS_SQL_BAND, dayBucket } from './sql-parts';
+import { AGE_BANDS, AGE_BANDS_SQL_BAND, dayBucket, Where } from './sql-parts';
 import { rollupMedians, rollupQueries, wholeDays } from './rollups';
 
 export type Row = Record<string, string | number | null>;
@@ -22,19 +22,6 @@ const FINISHED = `t.state_category in ('resolved', 'closed')`;
 export { AGE_BANDS };
 const PRIORITY_RANK: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4 };
 
-/** SQL conditions and their `?` parameters, in order. */
-class Where {
-  readonly conds: string[] = [];
-  readonly params: unknown[] = [];
-  add(sql: string, ...params: unknown[]): this {
-    this.conds.push(sql);
-    this.params.push(...params);
-    return this;
-  }
-  get sql(): string {
-    return this.conds.length ? this.conds.map((c) => `(${c})`).join(' and ') : 'true';
-  }
-}
 
 function instant(v: string, end: boolean): string {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(v);

@@ -18,3 +18,17 @@ export const AGE_BANDS_SQL_BAND = {
 export function dayBucket(dayCol: string, granularity: string): string {
   return granularity === 'week' ? `date_trunc('week', ${dayCol}::timestamp)::date` : dayCol;
 }
+
+/** SQL conditions and their `?` parameters, in order, joined with `and`. */
+export class Where {
+  readonly conds: string[] = [];
+  readonly params: unknown[] = [];
+  add(sql: string, ...params: unknown[]): this {
+    this.conds.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+  get sql(): string {
+    return this.conds.length ? this.conds.map((c) => `(${c})`).join(' and ') : 'true';
+  }
+}
