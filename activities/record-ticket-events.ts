@@ -11,7 +11,7 @@ export interface RecordTicketEventsInput {
 
 /**
  * Hears every batch once it is committed (report facts, live consoles, webhooks, mail). The batch is queued in
- * ticket_event_fanout in the same transaction as the events, and TicketEventFanout (ticket-event-fanout.ts) hands it to
+ * ticket_event_fanout by the same statement that writes the events, and TicketEventFanout (ticket-event-fanout.ts) hands it to
  * each listener after the commit, retrying until all of them succeed: delivery is at-least-once, in order per ticket,
  * so listeners must be idempotent by (ticketId, seq). The ticket's workflow never waits on a listener.
  */

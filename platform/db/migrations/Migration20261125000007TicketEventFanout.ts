@@ -1,4 +1,4 @@
-// The fan-out outbox: each committed batch of ticket events waits here, written in the same transaction, until every listener has heard it.
+// The fan-out outbox: each committed batch of ticket events waits here, written by the statement that records it, until every listener has heard it.
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261125000007TicketEventFanout extends Migration {
