@@ -36,7 +36,7 @@ interface Claimed {
 /**
  * Why an outbox rather than calling listeners inside the read-model activity: every update a user makes waited for
  * the listeners (the facts refresh alone is a grouped query over the timeline), and a failing listener held the
- * ticket's workflow in activity retries. Queued in the writing transaction, a batch is never lost; heard after the
+ * ticket's workflow in activity retries. Queued by the recording statement, a batch is never lost; heard after the
  * commit, it costs the user nothing. Each worker runs one dispatcher for its task queue: kicked in-process after its
  * own commits, and polling for the rest, so batches left by a worker that died are heard by the next.
  *
