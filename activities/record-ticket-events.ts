@@ -1,7 +1,7 @@
 // Writes a batch of ticket events and the ticket's row in one statement; replays of the same (ticket, seq) change nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TicketEvent, TicketProjection } from '../workflows/ticket-messages';
-import { PRIORITY_ORDER } from '../workflow-definitions/index';
+import { INSERT_TICKET_ROW, ticketRowParams } from './ticket-row';
 
 export interface RecordTicketEventsInput {
   ticketId: string;
@@ -26,7 +26,6 @@ export interface FanoutQueue {
 
 export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) {
   return async function recordTicketEvents(input: RecordTicketEventsInput): Promise<void> {
-    const r = input.row;
     const values = input.events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ');
     const eventParams = input.events.flatMap((e) => [input.ticketId, e.seq, e.type, e.actor.id, e.actor.role, e.visibility, e.at, JSON.stringify(e.data)]);
     // A retried write whose events are all there already queues nothing: that batch was queued by the first attempt.
@@ -35,9 +34,7 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) 
     // entry all land or none does. The row only moves forward: a late retry carrying an older projection changes nothing.
     await em.fork().execute(
       `with row as (
-         insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, assigned_group,
-           requester_id, organisation_id, definition_key, definition_version, fields, links, sla, sla_status, sla_due_at, last_seq, created_at, updated_at, resolved_at, closed_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+         ${INSERT_TICKET_ROW}
          on conflict (id) do update set title = excluded.title, description = excluded.description, priority = excluded.priority,
            priority_order = excluded.priority_order, state = excluded.state, state_category = excluded.state_category, queue = excluded.queue,
            assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, definition_version = excluded.definition_version, fields = excluded.fields, links = excluded.links, sla = excluded.sla,
@@ -49,9 +46,7 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) 
          on conflict (ticket_id, seq) do nothing returning seq)
        ${queue}`,
       [
-        r.id, r.number, r.type, r.title, r.description, r.priority, PRIORITY_ORDER[r.priority], r.state, r.stateCategory, r.queue, r.assigneeId, r.assignedGroup ?? null,
-        r.requesterId, r.organisationId ?? null, r.definitionKey, r.definitionVersion, JSON.stringify(r.fields), JSON.stringify(r.links ?? []), JSON.stringify(r.sla), r.slaStatus, r.slaDueAt, r.lastSeq,
-        r.createdAt, r.updatedAt, r.resolvedAt, r.closedAt,
+        ...ticketRowParams(input.row),
         ...eventParams,
         ...(fanout ? [input.ticketId, fanout.taskQueue, JSON.stringify(input)] : []),
       ],

@@ -4,7 +4,7 @@ import type { Scope } from './policy';
 import type { AuthUser } from '../auth/types';
 import type { DbTime } from '../../../platform/db/time';
 import type { TicketProjection } from '../../../workflows/ticket-messages';
-import { PRIORITY_ORDER } from '../../../workflow-definitions/index';
+import { INSERT_TICKET_ROW, ticketRowParams } from '../../../activities/ticket-row';
 
 
 export interface TicketRow {
@@ -99,15 +99,8 @@ export class TicketRepository {
    */
   async insertOpened(p: TicketProjection): Promise<boolean> {
     const rows = await this.em.fork().execute<{ id: string }[]>(
-      `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, assigned_group,
-         requester_id, organisation_id, definition_key, definition_version, fields, links, sla, sla_status, sla_due_at, last_seq, created_at, updated_at, resolved_at, closed_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (id) do nothing returning id`,
-      [
-        p.id, p.number, p.type, p.title, p.description, p.priority, PRIORITY_ORDER[p.priority], p.state, p.stateCategory, p.queue, p.assigneeId, p.assignedGroup,
-        p.requesterId, p.organisationId, p.definitionKey, p.definitionVersion, JSON.stringify(p.fields), JSON.stringify(p.links), JSON.stringify(p.sla), p.slaStatus, p.slaDueAt, p.lastSeq,
-        p.createdAt, p.updatedAt, p.resolvedAt, p.closedAt,
-      ],
+      `${INSERT_TICKET_ROW} on conflict (id) do nothing returning id`,
+      ticketRowParams(p),
     );
     return rows.length > 0;
   }
