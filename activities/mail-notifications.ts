@@ -6,6 +6,7 @@ import type { TicketEvent } from '../workflows/ticket-messages';
 import type { RecordTicketEventsInput, TicketEventListener } from './record-ticket-events';
 import { loadTemplates, mailLocale, type MailLocale, type NotificationKind, renderText, type Vars } from '../mail/templates';
 import { domainOf, messageIdFor, newReplyToken, replyAddress, REPLY_MARKER } from '../mail/addresses';
+import { USER_SEES_TICKET_SQL } from '../platform/access/ticket-visibility';
 
 interface Recipient {
   id: string;
@@ -32,7 +33,7 @@ const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.locale';
 export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => void): TicketEventListener {
   const domain = domainOf(config.replyAddress);
   return async function notifyByMail(batch: RecordTicketEventsInput): Promise<void> {
-    const interesting = batch.events.filter((e) => ['created', 'commented', 'transitioned', 'notification'].includes(e.type));
+    const interesting = batch.events.filter((e) => ['created', 'commented', 'transitioned', 'notification', 'reminder'].includes(e.type));
     if (!interesting.length) return;
     const db = em.fork();
     const t = batch.row;
@@ -84,9 +85,20 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
       } else if (e.type === 'notification') {
         const staff = (await escalationRecipients(db, e)).filter((r) => r.role !== 'customer');
         notices.push({ seq: e.seq, kind: 'escalation', recipients: staff, vars: (l, r) => ({ ...base(l, r), escalation: { name: String(e.data.escalation ?? '') } }) });
+      } else if (e.type === 'reminder' && e.visibility === 'public') {
+        // A definition's reminder speaks to the people the ticket waits on: its requester and watchers.
+        notices.push({
+          seq: e.seq,
+          kind: 'reminder',
+          recipients: people(requester, watchers),
+          vars: (l, r) => ({ ...base(l, r), reminder: { text: String((l === 'fr' ? e.data.textFr : undefined) ?? e.data.text ?? '') } }),
+        });
       }
     }
-    const recipientIds = [...new Set(notices.flatMap((n) => n.recipients.map((r) => r.id)))];
+    // Lists, roles and groups name candidates; only those who may see the ticket now hear about it.
+    const allowed = await mayHear(db, batch.ticketId, [...new Set(notices.flatMap((n) => n.recipients.map((r) => r.id)))]);
+    for (const n of notices) n.recipients = n.recipients.filter((r) => allowed.has(r.id));
+    const recipientIds = [...allowed];
     if (!recipientIds.length) return;
     const prefs = new Map(
       (
@@ -123,6 +135,17 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
     }
     if (queued) wake();
   };
+}
+
+/** The candidates who may see the ticket: the API's visibility rule, minus disabled users and service accounts. */
+async function mayHear(db: EntityManager, ticketId: string, candidates: string[]): Promise<Set<string>> {
+  if (!candidates.length) return new Set();
+  const rows = await db.execute<Array<{ id: string }>>(
+    `select u.id from users u join tickets t on t.id = ?
+      where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and ${USER_SEES_TICKET_SQL}`,
+    [ticketId, JSON.stringify(candidates)],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 function commentBody(e: TicketEvent, locale: MailLocale): string {

@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** Kinds a user can turn off or receive as a digest. */
-export const NOTIFICATION_KINDS = ['ticket_created', 'comment', 'state_change', 'escalation'] as const;
+export const NOTIFICATION_KINDS = ['ticket_created', 'comment', 'state_change', 'escalation', 'reminder'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const MAIL_KINDS = [...NOTIFICATION_KINDS, 'password_reset', 'digest', 'webhook_disabled'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
@@ -22,6 +22,7 @@ export const PLACEHOLDERS: Record<MailKind, string[]> = {
   comment: ['recipient.name', 'ticket.number', 'ticket.title', 'ticket.url', 'comment.author', 'comment.body'],
   state_change: ['recipient.name', 'ticket.number', 'ticket.title', 'ticket.url', 'state.label', 'actor.name'],
   escalation: ['recipient.name', 'ticket.number', 'ticket.title', 'ticket.url', 'ticket.priority', 'escalation.name'],
+  reminder: ['recipient.name', 'ticket.number', 'ticket.title', 'ticket.url', 'reminder.text'],
   password_reset: ['recipient.name', 'reset.url', 'reset.expiresAt'],
   digest: ['recipient.name', 'digest.count', 'digest.items'],
   webhook_disabled: ['recipient.name', 'webhook.name', 'webhook.url', 'webhook.reason', 'webhook.consoleUrl'],
@@ -66,6 +67,16 @@ export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, Template>> =
     fr: {
       subject: '[{{ticket.number}}] Escalade {{escalation.name}} : {{ticket.title}}',
       body: 'Bonjour {{recipient.name}},\n\nLe ticket {{ticket.number}} ({{ticket.title}}, priorité {{ticket.priority}}) a été escaladé ({{escalation.name}}) et demande votre attention.\n\n{{ticket.url}}',
+    },
+  },
+  reminder: {
+    en: {
+      subject: '[{{ticket.number}}] Reminder: {{ticket.title}}',
+      body: 'Hello {{recipient.name}},\n\n{{reminder.text}}\n\nTicket {{ticket.number}} ({{ticket.title}}): {{ticket.url}}',
+    },
+    fr: {
+      subject: '[{{ticket.number}}] Rappel : {{ticket.title}}',
+      body: 'Bonjour {{recipient.name}},\n\n{{reminder.text}}\n\nTicket {{ticket.number}} ({{ticket.title}}) : {{ticket.url}}',
     },
   },
   password_reset: {

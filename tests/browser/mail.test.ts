@@ -60,6 +60,39 @@ describe.each(['en', 'fr'] as const)('email screens (%s)', (locale) => {
     expect(errors).toEqual([]);
   });
 
+  it('should keep the preferences form read-only until the saved choices have arrived, so none overwrites a click', async () => {
+    const customer = await createUser('customer', locale, 'Claude Lent');
+    const { page, errors } = await openPage(locale);
+    await page.goto('/login');
+    await loginUi(page, customer.email, customer.password);
+    // The saved preferences are read now but handed to the page only when released: the CI failure was a choice made
+    // before they landed, overwritten by them, then saved back as "immediate" under a "saved" message.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldOne = false;
+    await page.route('**/api/me/notifications', async (route) => {
+      if (route.request().method() !== 'GET' || heldOne) return route.continue();
+      heldOne = true;
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
+    await page.getByRole('link', { name: text.prefs, exact: true }).click();
+    await page.waitForURL(/\/account\/notifications$/);
+    const comment = page.getByTestId('pref-comment');
+    await comment.getByText(text.off, { exact: true }).waitFor();
+    expect(await comment.locator('button:not([disabled])').count()).toBe(0);
+    expect(await page.getByTestId('prefs-save').isDisabled()).toBe(true);
+    release();
+    await comment.locator('button:not([disabled])').first().waitFor();
+    await comment.getByText(text.off, { exact: true }).click();
+    await page.getByTestId('prefs-save').click();
+    await page.getByTestId('prefs-saved').getByText(text.prefsSaved).waitFor();
+    const me = await Session.login(customer.email, customer.password);
+    expect((await me.get('/api/me/notifications')).body.kinds).toMatchObject({ comment: 'off', ticket_created: 'immediate' });
+    expect(errors).toEqual([]);
+  });
+
   it('should offer a forgot-password form from the sign-in page that never says whether the address exists', async () => {
     const { page, errors } = await openPage(locale);
     await page.goto('/login');

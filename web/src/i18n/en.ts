@@ -359,6 +359,7 @@ const en = {
       comment: 'Public reply',
       state_change: 'State change',
       escalation: 'Escalation (agents)',
+      reminder: 'Reminder (waiting on you)',
       password_reset: 'Password reset',
       digest: 'Digest',
       webhook_disabled: 'Webhook disabled (owner)',

@@ -361,6 +361,7 @@ const fr: Messages = {
       comment: 'Réponse publique',
       state_change: "Changement d'état",
       escalation: 'Escalade (agents)',
+      reminder: 'Rappel (en attente de vous)',
       webhook_disabled: 'Webhook désactivé (propriétaire)',
       password_reset: 'Réinitialisation du mot de passe',
       digest: 'Résumé',

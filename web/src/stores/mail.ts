@@ -3,8 +3,8 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../api/client';
 
-export type MailKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation' | 'password_reset' | 'digest' | 'webhook_disabled';
-export type NotificationKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation';
+export type MailKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation' | 'reminder' | 'password_reset' | 'digest' | 'webhook_disabled';
+export type NotificationKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation' | 'reminder';
 export type NotificationMode = 'immediate' | 'digest' | 'off';
 export type MailLocale = 'en' | 'fr';
 
