@@ -58,6 +58,11 @@ it('should let people watch tickets they can see, and only those', async () => {
   expect(refused.status).toBe(422);
   const watchers = await agent.get(`/api/tickets/${t.body.id}/watchers`);
   expect(watchers.body.items).toHaveLength(2);
+  expect(watchers.body.items.every((w: { email?: string }) => typeof w.email === 'string')).toBe(true);
+  // The customer sees the agent by name, never their address; their own entry keeps theirs.
+  const seenByCustomer = (await customer.get(`/api/tickets/${t.body.id}/watchers`)).body.items as Array<{ id: string; name: string; email?: string }>;
+  expect(seenByCustomer.find((w) => w.id === agent.user!.id)).toEqual({ id: agent.user!.id, name: expect.any(String) });
+  expect(seenByCustomer.find((w) => w.id === customer.user!.id)?.email).toBe(customer.user!.email);
   expect((await customer.request('DELETE', `/api/tickets/${t.body.id}/watchers/${agent.user!.id}`)).status).toBe(403);
   expect((await customer.request('DELETE', `/api/tickets/${t.body.id}/watchers/${customer.user!.id}`)).status).toBe(204);
   expect((await agent.get(`/api/tickets/${t.body.id}/watchers`)).body.items).toHaveLength(1);

@@ -80,6 +80,22 @@ describe('access', () => {
     expect((await customer.get(`/api/maintenance/plans/${plan.body.id}`)).status).toBe(403);
     expect((await admin.post(`/api/maintenance/plans/${plan.body.id}/stop`)).status).toBe(200);
   });
+
+  it("should list on a shared asset's page only the plans of groups the agent belongs to", async () => {
+    const shared = await admin.post('/api/assets', { name: unique('Lobby'), kind: 'site', criticality: 'low' });
+    expect(shared.status).toBe(201);
+    const theirs = await admin.post('/api/maintenance/plans', planBody(shared.body.id, { name: unique('Secret lobby sweep'), leadDays: 0, start: `${localDateIn(30)}T09:00` }));
+    expect(theirs.status).toBe(201);
+    const open = await admin.post('/api/maintenance/plans', planBody(shared.body.id, { name: unique('Lobby lights'), ownerGroup: null, leadDays: 0, start: `${localDateIn(30)}T09:00` }));
+    expect(open.status).toBe(201);
+    const outside = await agentOut.get(`/api/assets/${shared.body.id}`);
+    expect(outside.status).toBe(200);
+    expect(outside.body.plans.map((p: { id: string }) => p.id)).toEqual([open.body.id]);
+    expect(JSON.stringify(outside.body)).not.toContain(theirs.body.name);
+    const inside = await agentIn.get(`/api/assets/${shared.body.id}`);
+    expect(inside.body.plans.map((p: { id: string }) => p.id).sort()).toEqual([theirs.body.id, open.body.id].sort());
+    for (const p of [theirs, open]) expect((await admin.post(`/api/maintenance/plans/${p.body.id}/stop`)).status).toBe(200);
+  });
 });
 
 describe('recurrence preview', () => {

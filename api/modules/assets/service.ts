@@ -141,11 +141,13 @@ export class AssetService {
         order by t.created_at desc limit 500`,
       [id, id, ...scope.params],
     );
+    // An asset may be shared by groups; each caller sees only the plans their groups own, as on the plans page.
+    const owned = ownedBy(user);
     const plans = await this.em
       .fork()
       .execute<Array<{ id: string; name: string; status: string; next_due_at: DbTime | null }>>(
-        `select id, name, status, next_due_at from maintenance_plans where jsonb_exists(asset_ids, ?) order by name`,
-        [id],
+        `select p.id, p.name, p.status, p.next_due_at from maintenance_plans p where jsonb_exists(p.asset_ids, ?) and ${owned.sql('p.owner_group')} order by p.name`,
+        [id, ...owned.params],
       );
     const summaries = rows.map(ticketSummary);
     return {

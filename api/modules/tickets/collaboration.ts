@@ -35,11 +35,13 @@ export class CollaborationService {
     if (!rows.length) throw notFound(`no view ${id}`);
   }
 
+  /** Customers see who watches by name only: staff and colleagues' addresses are not theirs to collect. */
   async watchers(user: AuthUser, ticketId: string) {
     await this.tickets.get(user, ticketId);
-    return this.em
+    const rows = await this.em
       .fork()
-      .execute(`select u.id, u.name, u.email from ticket_watchers w join users u on u.id = w.user_id where w.ticket_id = ? order by u.name`, [ticketId]);
+      .execute<Array<{ id: string; name: string; email: string }>>(`select u.id, u.name, u.email from ticket_watchers w join users u on u.id = w.user_id where w.ticket_id = ? order by u.name`, [ticketId]);
+    return user.role === 'customer' ? rows.map((r) => (r.id === user.id ? r : { id: r.id, name: r.name })) : rows;
   }
 
   /** Anyone who sees a ticket may watch it; only agents add or remove someone else, who must see it too. */

@@ -215,7 +215,16 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
     summary: 'Who watches the ticket (is notified of its changes)',
     tag: 'tickets',
     auth: 'user',
-    responses: { 200: { description: 'Watchers', schema: { type: 'object', properties: { items: { type: 'array' } } } }, ...problems },
+    responses: {
+      200: {
+        description: 'Watchers; customers get the e-mail address of no one but themselves',
+        schema: {
+          type: 'object',
+          properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, email: { type: 'string' } } } } },
+        },
+      },
+      ...problems,
+    },
     handler: async ({ user, params }) => ({ body: { items: await collab.watchers(user, params.id) } }),
   });
   table.add<{ userId?: string }>({
