@@ -124,6 +124,31 @@ test("customers hear only their own tickets, agents only their groups' queues, a
   expect(titles(replay)).not.toContain(t2);
 });
 
+test("a customer moved to another organisation stops hearing the old organisation's tickets at once", async () => {
+  const orgA = (await admin.post('/api/organisations', { name: unique('Sharing org'), shareTickets: true })).body;
+  const orgB = (await admin.post('/api/organisations', { name: unique('Other org') })).body;
+  const make = async () => {
+    const email = `${unique('customer')}@example.test`;
+    const res = await admin.post('/api/users', { email, name: 'customer', role: 'customer', password: 'a-long-password-1', organisationId: orgA.id });
+    expect(res.status).toBe(201);
+    return { id: res.body.id as string, s: await Session.login(email, 'a-long-password-1') };
+  };
+  const [mover, colleague] = [await make(), await make()];
+  const [heard, all] = await Promise.all([listen(mover.s), listen(admin)]);
+  streams.push(heard, all);
+  const before = unique('shared before the move');
+  expect((await colleague.s.post('/api/tickets', { type: 'incident', title: before, priority: 'low' })).status).toBe(201);
+  await until(() => titles(heard).includes(before));
+
+  expect((await admin.request('PATCH', `/api/users/${mover.id}`, { organisationId: orgB.id })).status).toBe(200);
+  const after = unique('private after the move');
+  expect((await colleague.s.post('/api/tickets', { type: 'incident', title: after, priority: 'low' })).status).toBe(201);
+  await until(() => titles(all).includes(after));
+  // The same dispatch either ends the mover's stream or (the leak) hands them the ticket: wait for one of the two.
+  await until(() => heard.events.some((e) => e.event === 'expired') || titles(heard).includes(after));
+  expect(titles(heard)).not.toContain(after);
+});
+
 test('an API with open streams still stops promptly: the streams end first', async () => {
   const desk = await startDesk({ taskQueue: unique('events-stop') });
   try {

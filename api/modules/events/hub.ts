@@ -128,13 +128,33 @@ export class TicketEventHub {
     // One visibility check per distinct user, whatever the number of tabs they have open.
     const byUser = new Map<string, Subscriber[]>();
     for (const sub of this.subscribers) byUser.set(sub.user.id, [...(byUser.get(sub.user.id) ?? []), sub]);
+    const now = await this.principals([...byUser.keys()]);
     await Promise.all(
-      [...byUser.values()].map(async (subs) => {
-        const ticket = await this.opts.tickets.get(subs[0].user, id).catch(() => null);
+      [...byUser.entries()].map(async ([userId, subs]) => {
+        const opened = subs[0].user;
+        const current = now.get(userId);
+        // Rights are those of this moment, not of when the stream opened: a user moved to another organisation, given
+        // another role or disabled hears nothing more and is told to reconnect, which checks them afresh.
+        if (!current || current.disabled || current.role !== opened.role || current.organisation_id !== opened.organisationId) {
+          for (const sub of subs) if (!sub.stream.writableEnded) sub.stream.end('event: expired\ndata: {}\n\n');
+          return;
+        }
+        const ticket = await this.opts.tickets.get(opened, id).catch(() => null);
         if (!ticket) return;
         for (const sub of subs) send(sub, ticket);
       }),
     );
+  }
+
+  /** The subscribers' role, organisation and status as the database holds them now, in one query per event. */
+  private async principals(ids: string[]): Promise<Map<string, { role: string; organisation_id: string | null; disabled: boolean }>> {
+    const rows = await this.opts.em
+      .fork()
+      .execute<Array<{ id: string; role: string; organisation_id: string | null; disabled: boolean }>>(
+        'select id, role, organisation_id, disabled from users where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))',
+        [JSON.stringify(ids)],
+      );
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   private async replay(sub: Subscriber, since: string): Promise<void> {

@@ -16,13 +16,13 @@ export function eventRoutes(router: Router, hub: TicketEventHub, auth: AuthServi
     const user = ctx.state.user as AuthUser | undefined;
     if (!user) throw unauthorized();
     const cookie = ctx.cookies.get(SESSION_COOKIE);
-    // Re-checked on each heartbeat: a logout, a revoked token, a disabled account or a changed role ends the stream, since
+    // Re-checked on each heartbeat: a logout, a revoked token, a disabled account, a changed role or organisation ends the stream, since
     // what it may carry was decided with the rights the caller had when it opened.
     const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
     const current = async () => (bearer ? tokens.authenticate(bearer) : cookie ? auth.userForSession(cookie) : null);
     const stillValid = async () => {
       const now = await current();
-      return now !== null && now.id === user.id && now.role === user.role;
+      return now !== null && now.id === user.id && now.role === user.role && now.organisationId === user.organisationId;
     };
     const lastEventId = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : undefined);
     ctx.req.socket.setTimeout(0);
