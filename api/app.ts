@@ -5,7 +5,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
-import { ProblemError, unavailable } from './http/problem';
+import { badRequest, ProblemError, unavailable } from './http/problem';
 import { RouteTable } from './http/routes';
 import { serveWeb } from './http/static';
 import { buildOpenApi } from './openapi';
@@ -186,14 +186,25 @@ export function createApp(deps: AppDeps): App {
   });
 
   koa.use(async (ctx, next) => {
-    // Attachment uploads carry the file's own type; every other write is JSON.
-    const upload = ctx.method === 'POST' && /^\/api\/tickets\/[^/]+\/attachments$/.test(ctx.path);
-    if (!upload && ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
+    // The router and the console both decode the path; a malformed escape is the client's error, said once here.
+    try {
+      decodeURIComponent(ctx.path);
+    } catch {
+      throw badRequest('the path has a malformed percent-encoding', [], 'malformed-path');
+    }
+    await next();
+  });
+
+  // Attachment uploads carry the file's own type, JSON included, and stream to disk: no body parser may read them first.
+  const isUpload = (ctx: Koa.Context) => ctx.method === 'POST' && /^\/api\/tickets\/[^/]+\/attachments$/.test(ctx.path);
+  koa.use(async (ctx, next) => {
+    if (!isUpload(ctx) && ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
       throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json');
     }
     await next();
   });
-  koa.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
+  const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' });
+  koa.use((ctx, next) => (isUpload(ctx) ? next() : parseJson(ctx, next)));
   const authenticated = authenticate(auth, tokens);
   // Inbound webhooks authenticate with their endpoint's own secret (a bearer token there is not an API token).
   koa.use((ctx, next) => (ctx.path.startsWith('/api/hooks/') ? next() : authenticated(ctx, next)));

@@ -38,8 +38,23 @@ function nulPointers(value: unknown, pointer: string, out: string[]): string[] {
   return out;
 }
 
+/** Deeper than any shape the desk accepts; checked without recursion, before anything walks the value recursively. */
+export const MAX_JSON_DEPTH = 64;
+
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Returns the value typed by its schema, or throws a 400 problem naming every bad field. */
 export function check<T>(schema: object, value: unknown, where: 'body' | 'query'): T {
+  if (deeperThan(value, MAX_JSON_DEPTH)) throw badRequest(`invalid ${where}: nested deeper than ${MAX_JSON_DEPTH} levels`, [], 'too-deep');
   const nul = nulPointers(value, where === 'query' ? '/query' : '', []);
   if (nul.length) {
     throw badRequest(`invalid ${where}: NUL characters are not allowed`, nul.map((pointer) => ({ pointer, message: 'contains a NUL character' })), 'invalid-request');

@@ -58,3 +58,13 @@ it('should neutralise path traversal in names and refuse bad types, empty and ov
   expect(huge.headers.get('content-type')).toContain('application/problem+json');
   expect((await admin.get(`/api/tickets/${t.body.id}/attachments`)).body.items).toHaveLength(2);
 });
+
+it('should store a JSON file like any other instead of hanging on it', async () => {
+  const t = await admin.post('/api/tickets', { type: 'incident', title: unique('export attached'), priority: 'low' });
+  const json = '{"export": [1, 2, 3]}';
+  const up = await upload(admin, t.body.id, 'export.json', json, 'application/json');
+  expect(up.status).toBe(201);
+  const back = await fetch(`${admin.base}${up.body.url ?? `/api/attachments/${up.body.id}`}`, { headers: { cookie: (admin as unknown as { cookie: string }).cookie } });
+  expect(back.status).toBe(200);
+  expect(await back.text()).toBe(json);
+}, 20_000);

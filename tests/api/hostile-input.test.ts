@@ -51,3 +51,23 @@ it('should serve the console with headers that forbid inline scripts and framing
   expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
   expect(res.headers.get('x-frame-options')).toBe('DENY');
 });
+
+it('should answer a malformed percent-encoding in a path with 400, on API and console paths alike', async () => {
+  for (const path of ['/api/tickets/%zz', '/api/kb/articles/%E0%A4%A', '/%E0%A4%A', '/assets/%zz.js']) {
+    const res = await fetch(`${admin.base}${path}`, { headers: { cookie: (admin as unknown as { cookie: string }).cookie } });
+    expect([path, res.status]).toEqual([path, 400]);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+  }
+});
+
+it('should refuse JSON nested deeper than the desk reads with 400, signed in or not', async () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const nested = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  for (const body of [deep(100_000), nested(5_000), deep(100)]) {
+    const anonymous = await fetch(`${admin.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"email":"a@b.c","password":${body}}` });
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.headers.get('content-type')).toMatch(/problem\+json/);
+    const signedIn = await admin.request('POST', '/api/tickets', `{"type":"incident","title":"deep","priority":"low","fields":{"x":${body}}}` as never, { 'content-type': 'application/json' });
+    expect(signedIn.status).toBe(400);
+  }
+});
