@@ -321,3 +321,20 @@ describe('bad input', () => {
     expect((await customer.get(`/api/kb/suggestions?q=${encodeURIComponent("& | ! ( ) :* ' \\")}`)).status).toBe(200);
   });
 });
+
+it('should ask API tokens for the admin scope to create or delete a category, like every admin change', async () => {
+  const as = async (scope: string) => {
+    const token = await admin.post('/api/tokens', { name: `kb ${scope}`, scope });
+    expect(token.status).toBe(201);
+    return (method: string, path: string, body?: unknown) => admin.request(method, path, body, { authorization: `Bearer ${token.body.token}`, cookie: '' });
+  };
+  const [write, full] = [await as('write'), await as('admin')];
+  const key = unique('tokcat').replace(/[^a-z0-9]/g, '_');
+  const body = { key, name: { en: 'By token', fr: 'Par jeton' } };
+  const refused = await write('POST', '/api/kb/categories', body);
+  expect(refused.status).toBe(403);
+  expect(refused.body.type).toMatch(/insufficient-scope/);
+  expect((await full('POST', '/api/kb/categories', body)).status).toBe(201);
+  expect((await write('DELETE', `/api/kb/categories/${key}`)).status).toBe(403);
+  expect((await full('DELETE', `/api/kb/categories/${key}`)).status).toBe(204);
+});
