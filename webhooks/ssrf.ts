@@ -37,17 +37,41 @@ export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
   if (family !== 6) return true;
-  const lower = address.toLowerCase();
-  // IPv4-mapped (::ffff:a.b.c.d or ::ffff:7f00:1) and IPv4-compatible addresses are judged by their IPv4 part.
-  const mapped = /^(?:0*:)*:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return isBlockedAddress(mapped[1]);
-  const hexMapped = /^(?:0*:)*:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hexMapped) {
-    const hi = parseInt(hexMapped[1], 16);
-    const lo = parseInt(hexMapped[2], 16);
-    return isBlockedAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
-  }
+  const embedded = embeddedIpv4(address);
+  // An IPv6 form that carries an IPv4 address reaches that address: judge it by its IPv4 part as well.
+  if (embedded !== null && isBlockedAddress(embedded)) return true;
   return blocked.check(address, 'ipv6');
+}
+
+/** The 8 hextets of an IPv6 address (with or without a trailing dotted quad, `::` expanded). */
+function hextets(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number);
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((h) => parseInt(h, 16));
+}
+
+/**
+ * The IPv4 address an IPv6 form embeds: IPv4-mapped (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96),
+ * IPv4-compatible (::/96), NAT64 (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo's client (2001::/32).
+ */
+export function embeddedIpv4(address: string): string | null {
+  const h = hextets(address);
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zero = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
+  if (zero(0, 5) && (h[5] === 0xffff || h[5] === 0)) return v4(h[6], h[7]);
+  if (zero(0, 4) && h[4] === 0xffff && h[5] === 0) return v4(h[6], h[7]);
+  if (h[0] === 0x64 && h[1] === 0xff9b) return v4(h[6], h[7]);
+  if (h[0] === 0x2002) return v4(h[1], h[2]);
+  if (h[0] === 0x2001 && h[1] === 0) return v4(h[6] ^ 0xffff, h[7] ^ 0xffff);
+  return null;
 }
 
 export class BlockedAddressError extends Error {

@@ -56,11 +56,13 @@ describe('secret sealing', () => {
 });
 
 describe('SSRF rules', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.100.100.200', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00:ec2::254', 'fc00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe'])(
+  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.100.100.200', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00:ec2::254', 'fc00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe',
+    // IPv6 forms that embed a private IPv4: compatible, translated, 6to4, NAT64 (both prefixes) and Teredo's client.
+    '::7f00:1', '::127.0.0.1', '::ffff:0:7f00:1', '::ffff:0:127.0.0.1', '2002:7f00:1::', '2002:a9fe:a9fe::1', '2002:c0a8:101::', '64:ff9b::7f00:1', '64:ff9b:1::a00:1', '2001:0:4136:e378:8000:63bf:80ff:fffe'])(
     'should block %s',
     (a) => expect(isBlockedAddress(a)).toBe(true),
   );
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '93.184.216.34'])('should allow %s', (a) => expect(isBlockedAddress(a)).toBe(false));
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '93.184.216.34', '2002:808:808::1', '::ffff:8.8.8.8'])('should allow %s', (a) => expect(isBlockedAddress(a)).toBe(false));
 
   it('should refuse loopback and metadata URLs unless private networks are allowed', async () => {
     expect(await urlRefusal('http://127.0.0.1:9/x', false)).toMatch(/127\.0\.0\.1/);
