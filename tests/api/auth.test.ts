@@ -37,6 +37,21 @@ it('should reset a password once with an admin-issued token', async () => {
   expect((await new Session().post('/api/auth/login', { email: u.email, password: 'reset-password-3' })).status).toBe(200);
 });
 
+it('should retire every earlier reset token once the password is reset or changed', async () => {
+  const u = await newUser();
+  const anon = new Session();
+  const [first, second] = [await admin.post(`/api/users/${u.id}/password-reset`), await admin.post(`/api/users/${u.id}/password-reset`)];
+  expect((await anon.post('/api/auth/password-reset', { token: second.body.token, newPassword: 'reset-password-3' })).status).toBe(204);
+  const stale = await anon.post('/api/auth/password-reset', { token: first.body.token, newPassword: 'attacker-password-9' });
+  expect(stale.status).toBe(400);
+
+  const third = await admin.post(`/api/users/${u.id}/password-reset`);
+  const me = await Session.login(u.email, 'reset-password-3');
+  expect((await me.post('/api/auth/password', { currentPassword: 'reset-password-3', newPassword: 'chosen-password-5' })).status).toBe(204);
+  expect((await anon.post('/api/auth/password-reset', { token: third.body.token, newPassword: 'attacker-password-9' })).status).toBe(400);
+  expect((await new Session().post('/api/auth/login', { email: u.email, password: 'chosen-password-5' })).status).toBe(200);
+});
+
 it('should lock an account after repeated failures, even against the right password, with Retry-After', async () => {
   const u = await newUser();
   for (let i = 0; i < 5; i++) expect((await new Session().post('/api/auth/login', { email: u.email, password: `guess-${i}` })).status).toBe(401);

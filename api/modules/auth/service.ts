@@ -111,6 +111,7 @@ export class AuthService {
     await this.em.fork().transactional(async (tx) => {
       await tx.execute('update users set password_hash = ? where id = ?', [await hashPassword(next), user.id]);
       await tx.execute('delete from sessions where user_id = ? and id <> ?', [user.id, keepSessionToken ? tokenId(keepSessionToken) : '']);
+      await retireResetTokens(tx, user.id);
     });
   }
 
@@ -137,6 +138,7 @@ export class AuthService {
       if (!reset) throw new ProblemError(400, 'invalid-reset-token', 'Bad request', 'the reset token is unknown, used or expired', [{ pointer: '/token', message: 'invalid token' }]);
       await tx.execute('update users set password_hash = ? where id = ?', [hash, reset.user_id]);
       await tx.execute('delete from sessions where user_id = ?', [reset.user_id]);
+      await retireResetTokens(tx, reset.user_id);
     });
   }
 
@@ -157,4 +159,9 @@ export class AuthService {
   private toAuthUser(row: UserRow, csrfToken: string): AuthUser {
     return { id: row.id, email: row.email, name: row.name, role: row.role, locale: row.locale, organisationId: row.organisation_id, via: 'session', csrfToken };
   }
+}
+
+/** A new password makes every reset link of that user worthless: one mailed earlier could otherwise undo it. */
+async function retireResetTokens(tx: EntityManager, userId: string): Promise<void> {
+  await tx.execute('update password_resets set used_at = now() where user_id = ? and used_at is null', [userId]);
 }
