@@ -34,7 +34,7 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
       if (wait) throw tooMany('too many failed logins, try again later', wait);
       try {
         const { user, token } = await auth.login(body.email, body.password);
-        throttle.succeed(account);
+        throttle.succeed(account, ctx.ip);
         setSessionCookie(ctx, token, opts);
         return { body: { user: publicUser(user), csrfToken: user.csrfToken } };
       } catch (err) {
