@@ -160,8 +160,11 @@ export function createApp(deps: AppDeps): App {
       if (problem.status >= 500) deps.log.error({ err, requestId: id, path: ctx.path }, 'request failed');
       // Every refused access is audited (an anonymous console probing its session is not a decision).
       if ((problem.status === 401 || problem.status === 403) && !(problem.status === 401 && ctx.path === '/api/auth/me')) {
+        const user = ctx.state.user as AuthUser | undefined;
+        // Anonymous refusals are counted per route pattern, so random ids in paths cannot multiply the rows either.
+        const route = user ? ctx.path : ((ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? ctx.path);
         await audit
-          .record({ user: ctx.state.user as AuthUser | undefined, action: `${ctx.method} ${ctx.path}`, target: ctx.path, outcome: 'denied', status: problem.status, ip: ctx.ip, requestId: id, detail: { code: problem.code } })
+          .record({ user, action: `${ctx.method} ${route}`, target: ctx.path, outcome: 'denied', status: problem.status, ip: ctx.ip, requestId: id, detail: { code: problem.code } })
           .catch((e) => deps.log.error({ err: e }, 'audit write failed'));
       }
       ctx.status = problem.status;

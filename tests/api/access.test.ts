@@ -1,4 +1,6 @@
 // Every endpoint × every role: who may read, write and administer, and that nobody sees another organisation's tickets or an internal note by any route.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { ADMIN, Session, unique } from '../support/http';
 
 type Caller = { name: string; s: Session };
@@ -142,5 +144,30 @@ describe('confidentiality', () => {
     expect(audit.body.items.some((e: { status: number; action: string }) => e.status === 401 && e.action === 'GET /api/tickets')).toBe(true);
     const allowed = await admin.get('/api/audit?outcome=allowed&limit=500');
     expect(allowed.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['POST /api/tokens', 'PUT /api/groups/:key/members']));
+  });
+});
+
+describe('audit of anonymous refusals', () => {
+  /** Sent from a loopback address of its own (all of 127/8 reaches the desk), so only this test's requests share its rows. */
+  function anonymousGet(localAddress: string, path: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(new URL(path, process.env.GUICHET_TEST_URL), { localAddress }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('should count a flood of refused anonymous requests in a row per address, route and minute instead of a row each', async () => {
+    const address = '127.0.0.77';
+    for (let i = 0; i < 50; i++) expect(await anonymousGet(address, `/api/tickets/${randomUUID()}`)).toBe(401);
+    const rows = (await admin.get('/api/audit?outcome=denied&action=%2Fapi%2Ftickets%2F%3Aid&limit=1000')).body.items.filter((e: { ip: string }) => e.ip.endsWith(address));
+    // A minute may turn during the flood: at most two rows, and together they count every request.
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.length).toBeLessThanOrEqual(2);
+    expect(rows.reduce((n: number, e: { count: number }) => n + e.count, 0)).toBe(50);
+    expect(rows[0]).toMatchObject({ action: 'GET /api/tickets/:id', status: 401, actorId: null });
   });
 });

@@ -25,7 +25,7 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
       },
     },
     responses: {
-      200: { description: 'Entries, newest first', schema: { type: 'object', properties: { items: { type: 'array' }, next: { type: ['string', 'null'] } } } },
+      200: { description: 'Entries, newest first; refused anonymous requests are one entry per address, route and minute with their count', schema: { type: 'object', properties: { items: { type: 'array' }, next: { type: ['string', 'null'] } } } },
       403: { description: 'Not an admin' },
     },
     handler: async ({ user, query }) => {

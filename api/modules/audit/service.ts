@@ -17,12 +17,27 @@ export class AuditService {
   constructor(private readonly em: EntityManager) {}
 
   async record(e: AuditEntry): Promise<void> {
+    if (!e.user && e.outcome === 'denied') return this.countAnonymousRefusal(e);
     await this.em
       .fork()
       .execute(
         'insert into audit_log (actor_id, actor_role, via, action, target, outcome, status, ip, request_id, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)',
         [e.user?.id ?? null, e.user?.role ?? null, e.user?.via ?? null, e.action, e.target ?? null, e.outcome, e.status ?? null, e.ip ?? null, e.requestId ?? null, JSON.stringify(e.detail ?? {})],
       );
+  }
+
+  /**
+   * Anyone can send refused requests without an account: one row per address, route and minute carries their count
+   * (and the latest path and request id), so a flood costs a counter, not the table.
+   */
+  private async countAnonymousRefusal(e: AuditEntry): Promise<void> {
+    await this.em.fork().execute(
+      `insert into audit_log (action, target, outcome, status, ip, request_id, detail, bucket)
+       values (?, ?, 'denied', ?, ?, ?, ?::jsonb, date_trunc('minute', now()))
+       on conflict (ip, action, bucket) where bucket is not null
+       do update set count = audit_log.count + 1, at = now(), target = excluded.target, request_id = excluded.request_id, status = excluded.status`,
+      [e.action, e.target ?? null, e.status ?? null, e.ip ?? '', e.requestId ?? null, JSON.stringify(e.detail ?? {})],
+    );
   }
 
   /** One page, newest first; `before` is the id the previous page ended at (ids only grow). */
@@ -39,7 +54,7 @@ export class AuditService {
     if (f.before) add('a.id < ?', f.before);
     const rows = await this.em.fork().execute<Array<{ id: string }>>(
       `select a.id::text, a.at, a.actor_id as "actorId", u.name as "actorName", a.actor_role as "actorRole", a.via, a.action, a.target, a.outcome, a.status, a.ip,
-              a.request_id as "requestId", a.detail
+              a.request_id as "requestId", a.detail, a.count
        from audit_log a left join users u on u.id = a.actor_id
        ${where.length ? `where ${where.join(' and ')}` : ''} order by a.id desc limit ?`,
       [...params, limit + 1],

@@ -209,4 +209,6 @@ export interface AuditEntry {
   outcome: 'allowed' | 'denied';
   status: number | null;
   ip: string | null;
+  /** Refused anonymous requests of one address, route and minute share an entry. */
+  count?: number;
 }

@@ -157,6 +157,7 @@ export const iamEn = {
     target: 'Target',
     outcome: 'Outcome',
     outcomes: { allowed: 'Allowed', denied: 'Denied' },
+    times: '× {n} in this minute',
     status: 'Status',
     ip: 'Address',
     empty: 'No entry matches.',

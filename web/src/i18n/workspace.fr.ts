@@ -159,6 +159,7 @@ export const iamFr: typeof iamEn = {
     target: 'Cible',
     outcome: 'Résultat',
     outcomes: { allowed: 'Autorisé', denied: 'Refusé' },
+    times: '× {n} dans cette minute',
     status: 'Statut',
     ip: 'Adresse',
     empty: 'Aucune entrée ne correspond.',
