@@ -138,3 +138,15 @@ export function availableTransitions(def: WorkflowDefinition, ctx: TransitionCon
       }),
     }));
 }
+
+/**
+ * The transition a definition names `customer_replied` is taken by the desk itself when the customer answers in
+ * public (portal, mail or integration): a ticket waiting on them comes back to the agents and its clocks resume.
+ */
+export const CUSTOMER_REPLY_TRANSITION = 'customer_replied';
+
+/** Whether a customer's public reply moves the ticket now: its definition has the transition and allows it from here. */
+export function customerReplyTransition(def: WorkflowDefinition, ctx: TransitionContext): string | null {
+  if (!def.transitions.some((t) => t.name === CUSTOMER_REPLY_TRANSITION)) return null;
+  return refuseTransition(def, { ...ctx, role: 'system' }, CUSTOMER_REPLY_TRANSITION, {}) ? null : CUSTOMER_REPLY_TRANSITION;
+}

@@ -15,6 +15,7 @@ import {
   availableTransitions,
   calendarOf,
   clockDeadlines,
+  customerReplyTransition,
   clockStatus,
   fieldErrors,
   initialState,
@@ -79,6 +80,8 @@ const { recordTicketEvents: recordTicketEventsLocally } = proxyLocalActivities<A
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 const LOCAL_READ_MODEL_WRITES = 'read-model-local-activity';
+// A customer's public reply takes the definition's `customer_replied` transition; histories from before keep without.
+const CUSTOMER_REPLY_RESUMES = 'customer-reply-resumes';
 
 const SYSTEM: Actor = { id: null, role: 'system' };
 /** Continue-as-new well before Temporal's own warning so replays stay short. */
@@ -318,6 +321,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
       const seq = emit('commented', req.actor, { body: req.body }, req.visibility);
       comments[seq] = { authorId: req.actor.id, visibility: req.visibility };
+      if (req.actor.role === 'customer' && req.visibility === 'public') {
+        const resume = customerReplyTransition(def, ctx('system'));
+        if (resume && patched(CUSTOMER_REPLY_RESUMES)) applyTransition(resume, {}, SYSTEM);
+      }
       await persisted(seq);
       return { seq };
     },

@@ -268,3 +268,32 @@ describe('comments', () => {
     expect(timeline.some((e: { type: string; data: { seq?: number } }) => e.type === 'comment_edited' && e.data.seq === seq)).toBe(true);
   });
 });
+
+describe('customer replies', () => {
+  it("should bring a ticket waiting on the customer back to the agents, clocks running, when the customer answers, and only then", async () => {
+    const customer = await newCustomer();
+    const t = (await customer.post('/api/tickets', { type: 'incident', title: unique('VPN drops'), priority: 'high' })).body;
+    expect((await admin.post(`/api/tickets/${t.id}/transitions`, { transition: 'start' })).status).toBe(200);
+    const waiting = await admin.post(`/api/tickets/${t.id}/transitions`, { transition: 'wait_for_customer', fields: { pending_reason: 'your VPN client version' } });
+    expect(waiting.status).toBe(200);
+    expect(waiting.body.state).toBe('pending_customer');
+    expect(waiting.body.sla.find((c: { name: string }) => c.name === 'resolution').paused).toBe(true);
+
+    // The agent's own follow-up and an internal note leave it waiting.
+    expect((await admin.post(`/api/tickets/${t.id}/comments`, { body: 'Any news?', visibility: 'public' })).status).toBe(201);
+    expect((await admin.get(`/api/tickets/${t.id}`)).body.state).toBe('pending_customer');
+
+    expect((await customer.post(`/api/tickets/${t.id}/comments`, { body: 'Version 5.2, still dropping', visibility: 'public' })).status).toBe(201);
+    const after = (await admin.get(`/api/tickets/${t.id}`)).body;
+    expect(after.state).toBe('in_progress');
+    expect(after.sla.find((c: { name: string }) => c.name === 'resolution').paused).toBe(false);
+    const timeline = (await admin.get(`/api/tickets/${t.id}/timeline`)).body.items as Array<{ type: string; data: { transition?: string }; actor: { role: string } }>;
+    const resumed = timeline.filter((e) => e.type === 'transitioned' && e.data.transition === 'customer_replied');
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0].actor.role).toBe('system');
+
+    // A second reply while the agents already work on it changes nothing.
+    expect((await customer.post(`/api/tickets/${t.id}/comments`, { body: 'Also on Wi-Fi', visibility: 'public' })).status).toBe(201);
+    expect((await admin.get(`/api/tickets/${t.id}`)).body.state).toBe('in_progress');
+  });
+});

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, zonedParts, zonedToUtc, type SlaPolicy, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { transitionUpdate, ticketWorkflowId, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
+import { commentUpdate, transitionUpdate, ticketWorkflowId, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
 import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
@@ -110,6 +110,28 @@ it('should pause the resolution clock while waiting on the customer', async () =
     expect(Math.abs(lateness)).toBeLessThan(2000);
     expect(Date.parse(breaches[0].at) - (start + 15 * MINUTE)).toBeLessThan(1000);
     await saveHistory('incident-sla-pause', await handle.fetchHistory());
+  });
+});
+
+it("should resume the paused clock when the customer replies, through the definition's customer_replied transition", async () => {
+  const recorded = new RecordedEvents();
+  const worker = await createWorker(env, 'sla-reply', recorded);
+  await worker.runUntil(async () => {
+    const def = incidentWith({ calendar: '24x7', firstResponseMinutes: 15, resolutionMinutes: 240 });
+    const input = inputFor(def, await env.currentTimeMs());
+    const handle = await startTicket(env, 'sla-reply', input);
+    await env.sleep(60 * MINUTE);
+    await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'wait_for_customer', fields: { pending_reason: 'logs needed' }, actor: AGENT }] });
+    await env.sleep(10 * 60 * MINUTE);
+    expect(recorded.ofType(input.ticket.id, 'sla_breached').map((e) => e.data.clock)).toEqual(['firstResponse']);
+    await handle.executeUpdate(commentUpdate, { args: [{ body: 'Here are the logs', visibility: 'public', actor: CUSTOMER }] });
+    const resumedAt = await env.currentTimeMs();
+    expect(recorded.ofType(input.ticket.id, 'transitioned').map((e) => e.data.transition)).toEqual(['wait_for_customer', 'customer_replied']);
+    await env.sleep(6 * 60 * MINUTE);
+    const breaches = recorded.ofType(input.ticket.id, 'sla_breached');
+    expect(breaches.map((e) => e.data.clock)).toEqual(['firstResponse', 'resolution']);
+    expect(Math.abs(Date.parse(breaches[1].at) - (resumedAt + 180 * MINUTE))).toBeLessThan(2000);
+    await saveHistory('incident-customer-reply', await handle.fetchHistory());
   });
 });
 
