@@ -79,6 +79,16 @@ export interface TransitionContext {
   now: number;
 }
 
+/**
+ * The submitted fields this role may not write: customers only those the definition marks customerEditable. The one
+ * rule for every path that writes fields (creation, field edits, transitions, and through them mail, integrations
+ * and mass actions).
+ */
+export function lockedFields(def: WorkflowDefinition, role: Role, submitted: Record<string, unknown>): string[] {
+  if (role !== 'customer') return [];
+  return Object.keys(submitted).filter((name) => !fieldOf(def, name)?.customerEditable);
+}
+
 /** Why a transition cannot be taken now, or null when it can (the submitted fields merged over the ticket's). */
 export function refuseTransition(def: WorkflowDefinition, ctx: TransitionContext, name: string, submitted: Record<string, unknown>): TransitionRefusal | null {
   const t = def.transitions.find((x) => x.name === name);
@@ -91,6 +101,10 @@ export function refuseTransition(def: WorkflowDefinition, ctx: TransitionContext
   }
   if (t.withinMinutes !== undefined && ctx.now - ctx.enteredStateAt > t.withinMinutes * 60_000) {
     return { kind: 'conflict', code: 'window-closed', message: `'${name}' was only possible within ${t.withinMinutes} minutes` };
+  }
+  const locked = lockedFields(def, ctx.role, submitted);
+  if (locked.length) {
+    return { kind: 'conflict', code: 'field-not-editable', message: `customers cannot change ${locked.join(', ')}`, errors: locked.map((f) => ({ pointer: `/fields/${f}`, message: `${f} is set by agents only` })) };
   }
   const invalid = fieldErrors(def, submitted);
   if (invalid.length) return { kind: 'invalid', code: 'invalid-fields', message: invalid.map((e) => e.message).join('; '), errors: invalid };

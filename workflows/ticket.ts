@@ -19,6 +19,7 @@ import {
   clockStatus,
   fieldErrors,
   initialState,
+  lockedFields,
   pauseClock,
   PRIORITIES,
   refuseTransition,
@@ -409,10 +410,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       validator: (req) => {
         const errors = fieldErrors(def, req.fields);
         if (errors.length) reject({ kind: 'invalid', code: 'invalid-fields', message: errors.map((e) => e.message).join('; '), errors });
-        if (req.actor.role === 'customer') {
-          const locked = Object.keys(req.fields).filter((f) => !def.fields?.find((x) => x.name === f)?.customerEditable);
-          if (locked.length) reject({ kind: 'conflict', code: 'field-not-editable', message: `customers cannot change ${locked.join(', ')}` });
-        }
+        const locked = lockedFields(def, req.actor.role, req.fields);
+        if (locked.length) reject({ kind: 'conflict', code: 'field-not-editable', message: `customers cannot change ${locked.join(', ')}` });
         if (category() === 'closed') reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
       },
     },

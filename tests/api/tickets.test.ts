@@ -297,3 +297,20 @@ describe('customer replies', () => {
     expect((await admin.get(`/api/tickets/${t.id}`)).body.state).toBe('in_progress');
   });
 });
+
+describe('field locks on every path', () => {
+  it('should refuse a customer a transition that carries a field only agents set, and change nothing', async () => {
+    const customer = await newCustomer();
+    const t = (await customer.post('/api/tickets', { type: 'incident', title: unique('Locked fields'), priority: 'low' })).body;
+    const sneaky = await customer.post(`/api/tickets/${t.id}/transitions`, { transition: 'cancel', fields: { resolution: 'fixed, says the customer' } });
+    expect(sneaky.status).toBe(409);
+    expect(sneaky.body.type).toMatch(/field-not-editable/);
+    const after = (await admin.get(`/api/tickets/${t.id}`)).body;
+    expect(after.state).toBe('new');
+    expect(after.fields.resolution).toBeUndefined();
+    // The same transition without the locked field, or with one the customer may edit, goes through.
+    const allowed = await customer.post(`/api/tickets/${t.id}/transitions`, { transition: 'cancel', fields: { category: 'network' } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.state).toBe('closed');
+  });
+});

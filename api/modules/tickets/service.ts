@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { fieldErrors, type Priority } from '../../../workflow-definitions/index';
+import { fieldErrors, lockedFields, type Priority } from '../../../workflow-definitions/index';
 import {
   assignUpdate,
   commentUpdate,
@@ -100,14 +100,7 @@ export class TicketService {
     const def = stored.body;
     const fields = body.fields ?? {};
     const errors = fieldErrors(def, fields);
-    if (user.role === 'customer') {
-      for (const name of Object.keys(fields)) {
-        const field = def.fields?.find((f) => f.name === name);
-        if (field && !field.customerEditable) {
-          errors.push({ pointer: `/fields/${name}`, message: `${name} is set by agents only` });
-        }
-      }
-    }
+    for (const name of lockedFields(def, user.role, fields)) errors.push({ pointer: `/fields/${name}`, message: `${name} is set by agents only` });
     for (const f of def.fields ?? []) {
       if (f.requiredOnCreate && (fields[f.name] === undefined || fields[f.name] === '')) errors.push({ pointer: `/fields/${f.name}`, message: `${f.name} is required` });
     }
