@@ -83,6 +83,8 @@ const { recordTicketEvents: recordTicketEventsLocally } = proxyLocalActivities<A
 const LOCAL_READ_MODEL_WRITES = 'read-model-local-activity';
 // A customer's public reply takes the definition's `customer_replied` transition; histories from before keep without.
 const CUSTOMER_REPLY_RESUMES = 'customer-reply-resumes';
+// A migration into a state that does not pause the clocks resumes them; histories from before left them paused.
+const MIGRATION_RESUMES_CLOCKS = 'migration-resumes-clocks';
 
 const SYSTEM: Actor = { id: null, role: 'system' };
 /** Continue-as-new well before Temporal's own warning so replays stay short. */
@@ -476,7 +478,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       s.state = to;
       const at = now();
       s.clocks = s.clocks.map((c) => retargetClock(c, def, s.priority, at, cal(c.calendar)));
-      if (stateOf(def, to)?.slaPaused) s.clocks = s.clocks.map((c) => pauseClock(c, at, cal(c.calendar)));
+      // The clocks follow the new version's rule for the state the ticket lands in, whichever way it went.
+      const target = stateOf(def, to);
+      const waiting = s.clocks.some((c) => c.runningSince === null && c.stoppedAt === null);
+      if (target?.slaPaused) s.clocks = s.clocks.map((c) => pauseClock(c, at, cal(c.calendar)));
+      else if (waiting && target?.category !== 'resolved' && target?.category !== 'closed' && patched(MIGRATION_RESUMES_CLOCKS)) {
+        s.clocks = s.clocks.map((c) => resumeClock(c, at));
+      }
       const seq = emit('migrated', req.actor, { from, to: { version: defVersion, state: to } });
       await persisted(seq);
       return projection();

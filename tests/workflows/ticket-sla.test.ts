@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, zonedParts, zonedToUtc, type SlaPolicy, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { commentUpdate, transitionUpdate, ticketWorkflowId, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
+import { commentUpdate, migrateUpdate, transitionUpdate, ticketWorkflowId, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
 import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
@@ -132,6 +132,31 @@ it("should resume the paused clock when the customer replies, through the defini
     expect(breaches.map((e) => e.data.clock)).toEqual(['firstResponse', 'resolution']);
     expect(Math.abs(Date.parse(breaches[1].at) - (resumedAt + 180 * MINUTE))).toBeLessThan(2000);
     await saveHistory('incident-customer-reply', await handle.fetchHistory());
+  });
+});
+
+it('should resume a paused clock when a migration lands the ticket in a state that no longer pauses it', async () => {
+  const recorded = new RecordedEvents();
+  const worker = await createWorker(env, 'sla-migrate', recorded);
+  await worker.runUntil(async () => {
+    const def = incidentWith({ calendar: '24x7', firstResponseMinutes: 15, resolutionMinutes: 240 });
+    const input = inputFor(def, await env.currentTimeMs());
+    const handle = await startTicket(env, 'sla-migrate', input);
+    await env.sleep(60 * MINUTE);
+    await handle.executeUpdate(transitionUpdate, { args: [{ transition: 'wait_for_customer', fields: { pending_reason: 'logs needed' }, actor: AGENT }] });
+    await env.sleep(10 * 60 * MINUTE);
+    // Version 2 stops counting the customer's time as paused.
+    const v2 = structuredClone(def);
+    for (const st of v2.states) if (st.name === 'pending_customer') delete (st as { slaPaused?: boolean }).slaPaused;
+    const ADMIN: Actor = { id: randomUUID(), role: 'admin' };
+    const after = await handle.executeUpdate(migrateUpdate, { args: [{ definition: v2, version: input.definitionVersion + 1, stateMapping: {}, actor: ADMIN }] });
+    const migratedAt = await env.currentTimeMs();
+    expect(after.sla.find((c) => c.name === 'resolution')?.paused).toBe(false);
+    await env.sleep(4 * 60 * MINUTE);
+    const breaches = recorded.ofType(input.ticket.id, 'sla_breached');
+    expect(breaches.map((e) => e.data.clock)).toEqual(['firstResponse', 'resolution']);
+    expect(Math.abs(Date.parse(breaches[1].at) - (migratedAt + 180 * MINUTE))).toBeLessThan(2000);
+    await saveHistory('incident-migrated-resumes-clocks', await handle.fetchHistory());
   });
 });
 
