@@ -111,6 +111,12 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     await page.getByRole('heading', { name: text.myRequests }).waitFor();
     await page.getByRole('heading', { name: text.submitRequest }).waitFor();
 
+    // The portal offers only what the API accepts from a customer: incidents and service requests, no problems.
+    await page.getByTestId('new-ticket-type').click();
+    await page.getByRole('option').first().waitFor();
+    expect(await page.getByRole('option').count()).toBe(2);
+    await page.keyboard.press('Escape');
+
     const title = unique(`VPN down ${locale}`);
     await page.getByTestId('new-ticket-title').fill(title);
     await page.getByTestId('new-ticket-description').fill('Since this morning the VPN refuses my password.');
