@@ -314,3 +314,25 @@ describe('field locks on every path', () => {
     expect(allowed.body.state).toBe('closed');
   });
 });
+
+describe('idempotent commands', () => {
+  it('should record a comment and take a transition once when the same Idempotency-Key arrives twice at the same time', async () => {
+    const customer = await newCustomer();
+    const t = (await customer.post('/api/tickets', { type: 'incident', title: unique('Twice sent'), priority: 'low' })).body;
+    const key = { 'Idempotency-Key': unique('crm-note') };
+    const comments = await Promise.all([1, 2].map(() => admin.post(`/api/tickets/${t.id}/comments`, { body: 'Called the customer back', visibility: 'public' }, key)));
+    expect(comments.map((r) => r.status)).toEqual([201, 201]);
+    expect(comments[0].body.seq).toBe(comments[1].body.seq);
+    const again = await admin.post(`/api/tickets/${t.id}/comments`, { body: 'Called the customer back', visibility: 'public' }, key);
+    expect(again.body.seq).toBe(comments[0].body.seq);
+
+    const move = { 'Idempotency-Key': unique('crm-start') };
+    const starts = await Promise.all([1, 2].map(() => admin.post(`/api/tickets/${t.id}/transitions`, { transition: 'start' }, move)));
+    expect(starts.map((r) => r.status)).toEqual([200, 200]);
+    const timeline = (await admin.get(`/api/tickets/${t.id}/timeline`)).body.items as Array<{ type: string; data: { body?: string; transition?: string } }>;
+    expect(timeline.filter((e) => e.type === 'commented' && e.data.body === 'Called the customer back')).toHaveLength(1);
+    expect(timeline.filter((e) => e.type === 'transitioned' && e.data.transition === 'start')).toHaveLength(1);
+    // Another key is another command.
+    expect((await admin.post(`/api/tickets/${t.id}/comments`, { body: 'Called the customer back', visibility: 'public' }, { 'Idempotency-Key': unique('crm-note') })).body.seq).toBeGreaterThan(comments[0].body.seq);
+  });
+});

@@ -1,4 +1,5 @@
 // Ticket endpoints: validate, call one service method, respond.
+import type { Context } from 'koa';
 import type { RouteTable } from '../../http/routes';
 import { badRequest } from '../../http/problem';
 import {
@@ -38,11 +39,7 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
     body: createTicketBody,
     responses: { 201: { description: 'Created (or the first result of a replayed Idempotency-Key)', schema: ticketSchema }, 400: { description: 'Invalid body' }, 422: { description: 'Invalid fields' }, 503: { description: 'Workflow engine unreachable' } },
     handler: async ({ body, user, ctx }) => {
-      const key = ctx.get('idempotency-key') || undefined;
-      if (key !== undefined && (key.length > 200 || !/^[\x21-\x7e]+$/.test(key))) {
-        throw badRequest('Idempotency-Key must be 1-200 visible ASCII characters', [{ pointer: '/headers/idempotency-key', message: 'invalid' }]);
-      }
-      const { ticket, replayed } = await tickets.create(user, body, key);
+      const { ticket, replayed } = await tickets.create(user, body, idempotencyKey(ctx));
       return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
     },
   });
@@ -77,7 +74,7 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
   table.add<TransitionBody>({
     method: 'post',
     path: '/api/tickets/:id/transitions',
-    summary: 'Take a transition; answers the ticket in its new state',
+    summary: 'Take a transition; answers the ticket in its new state. Idempotency-Key makes retries and concurrent duplicates take it once.',
     tag: 'tickets',
     auth: 'user',
     body: transitionBody,
@@ -87,17 +84,17 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
       422: { description: 'Required fields missing or invalid' },
       ...problems,
     },
-    handler: async ({ params, user, body }) => ({ body: await tickets.transition(user, params.id, body) }),
+    handler: async ({ params, user, body, ctx }) => ({ body: await tickets.transition(user, params.id, body, idempotencyKey(ctx)) }),
   });
   table.add<CommentBody>({
     method: 'post',
     path: '/api/tickets/:id/comments',
-    summary: 'Add a public comment or an internal note',
+    summary: 'Add a public comment or an internal note. Idempotency-Key makes retries and concurrent duplicates record it once.',
     tag: 'tickets',
     auth: 'user',
     body: commentBody,
     responses: { 201: { description: 'Recorded', schema: { type: 'object', properties: { seq: { type: 'integer' } } } }, 409: { description: 'Not allowed' }, ...problems },
-    handler: async ({ params, user, body }) => ({ status: 201, body: await tickets.comment(user, params.id, body) }),
+    handler: async ({ params, user, body, ctx }) => ({ status: 201, body: await tickets.comment(user, params.id, body, idempotencyKey(ctx)) }),
   });
   table.add({
     method: 'get',
@@ -252,4 +249,13 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
       return { status: 204 };
     },
   });
+}
+
+/** The caller's Idempotency-Key header, checked: the same key from the same caller names the same command. */
+function idempotencyKey(ctx: Context): string | undefined {
+  const key = ctx.get('idempotency-key') || undefined;
+  if (key !== undefined && (key.length > 200 || !/^[\x21-\x7e]+$/.test(key))) {
+    throw badRequest('Idempotency-Key must be 1-200 visible ASCII characters', [{ pointer: '/headers/idempotency-key', message: 'invalid' }]);
+  }
+  return key;
 }

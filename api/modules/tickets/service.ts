@@ -46,7 +46,19 @@ const CREATE_WAIT_MS = 5000;
 
 /** The same caller and Idempotency-Key always name the same ticket id (a name-based UUID), so a retry finds the first ticket. */
 export function idempotentTicketId(userId: string, key: string): string {
-  const h = createHash('sha256').update(`guichet-ticket:${userId}:${key}`).digest();
+  return nameUuid(`guichet-ticket:${userId}:${key}`);
+}
+
+/**
+ * A command repeated with the same caller and Idempotency-Key is the same Temporal Update: the server runs it once,
+ * and every copy (a retry, or one sent at the same time) gets the first one's answer.
+ */
+export function idempotentUpdateId(kind: string, ticketId: string, userId: string, key: string | undefined): string | undefined {
+  return key === undefined ? undefined : `${kind}-${nameUuid(`guichet-${kind}:${ticketId}:${userId}:${key}`)}`;
+}
+
+function nameUuid(name: string): string {
+  const h = createHash('sha256').update(name).digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');
@@ -208,13 +220,16 @@ export class TicketService {
     }
   }
 
-  async transition(user: AuthUser, id: string, body: TransitionBody): Promise<TicketView> {
+  async transition(user: AuthUser, id: string, body: TransitionBody, idempotencyKey?: string): Promise<TicketView> {
     const row = await this.visibleRow(user, id);
     for (const check of this.transitionChecks) await check(row, body.transition);
     try {
       const projection = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
-        .executeUpdate(transitionUpdate, { args: [{ transition: body.transition, fields: body.fields ?? {}, actor: actorOf(user) }] });
+        .executeUpdate(transitionUpdate, {
+          args: [{ transition: body.transition, fields: body.fields ?? {}, actor: actorOf(user) }],
+          updateId: idempotentUpdateId('transition', id, user.id, idempotencyKey),
+        });
       return this.labelled(presentProjection(projection));
     } catch (err) {
       throw toProblem(err) ?? err;
@@ -260,13 +275,16 @@ export class TicketService {
     }
   }
 
-  async comment(user: AuthUser, id: string, body: CommentBody): Promise<{ seq: number }> {
+  async comment(user: AuthUser, id: string, body: CommentBody, idempotencyKey?: string): Promise<{ seq: number }> {
     await this.visibleRow(user, id);
     if (user.role === 'customer' && body.visibility === 'internal') throw forbidden('customers can only write public comments');
     try {
       return await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
-        .executeUpdate(commentUpdate, { args: [{ body: body.body, visibility: body.visibility ?? 'public', actor: actorOf(user) }] });
+        .executeUpdate(commentUpdate, {
+          args: [{ body: body.body, visibility: body.visibility ?? 'public', actor: actorOf(user) }],
+          updateId: idempotentUpdateId('comment', id, user.id, idempotencyKey),
+        });
     } catch (err) {
       throw toProblem(err) ?? err;
     }

@@ -298,10 +298,10 @@ export class InboundService {
     const ticketId = await this.ticketOf(endpoint.id, action.externalRef);
     if (!ticketId) throw new ProblemError(422, 'unknown-external-ref', 'Unprocessable content', `no ticket is known by the external reference '${action.externalRef}'`, [{ pointer: '/externalRef', message: 'unknown reference' }]);
     if (action.type === 'comment') {
-      await this.tickets.comment(actor, ticketId, { body: action.body, visibility: action.visibility });
+      await this.tickets.comment(actor, ticketId, { body: action.body, visibility: action.visibility }, eventId ?? undefined);
       return { ticketId, number: null };
     }
-    const t = await this.tickets.transition(actor, ticketId, { transition: action.transition, fields: action.fields });
+    const t = await this.tickets.transition(actor, ticketId, { transition: action.transition, fields: action.fields }, eventId ?? undefined);
     return { ticketId, number: t.number };
   }
 
