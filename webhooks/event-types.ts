@@ -7,6 +7,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'ticket.sla_warning',
   'ticket.sla_breached',
   'ticket.escalated',
+  // A definition's `emit` action: the emitted name is in data.event.data.event.
+  'ticket.event_emitted',
   'problem.resolved',
   'maintenance.work_order_created',
   'maintenance.work_order_overdue',

@@ -12,6 +12,7 @@ const DIRECT: Partial<Record<TicketEvent['type'], WebhookEventType>> = {
   sla_warning: 'ticket.sla_warning',
   sla_breached: 'ticket.sla_breached',
   escalated: 'ticket.escalated',
+  event_emitted: 'ticket.event_emitted',
 };
 
 /**

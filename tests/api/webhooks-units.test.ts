@@ -4,7 +4,7 @@ import { newSecret, signedHeaders, verify } from '../../webhooks/signing';
 import { SecretBox } from '../../webhooks/secrets';
 import { guardedLookup, isBlockedAddress, urlRefusal } from '../../webhooks/ssrf';
 import { planAction, render } from '../../api/modules/webhooks/mapping';
-import { webhookTypesOf } from '../../webhooks/events';
+import { payloadOf, webhookTypesOf } from '../../webhooks/events';
 import type { TicketEvent, TicketProjection } from '../../workflows/ticket-messages';
 
 describe('signatures', () => {
@@ -130,5 +130,9 @@ describe('event types', () => {
     expect(webhookTypesOf(ev('sla_breached'), row('maintenance'))).toEqual(['ticket.sla_breached', 'maintenance.work_order_overdue']);
     expect(webhookTypesOf(ev('transitioned', { to: 'resolved' }), row('problem', 'resolved', 'resolved'))).toEqual(['ticket.transitioned', 'problem.resolved']);
     expect(webhookTypesOf(ev('fields_changed'), row('incident'))).toEqual([]);
+    // A definition's emit action reaches subscribers under its own type, with the emitted name in the event data.
+    const emitted = ev('event_emitted', { event: 'crm.sync_requested', escalation: 'vip_breach' });
+    expect(webhookTypesOf(emitted, row('incident'))).toEqual(['ticket.event_emitted']);
+    expect(payloadOf('ticket.event_emitted', emitted, row('incident')).data.event.data).toMatchObject({ event: 'crm.sync_requested' });
   });
 });

@@ -316,6 +316,7 @@ const en = {
         sla_warning: 'SLA warning',
         sla_breached: 'SLA breached',
         escalated: 'Ticket escalated',
+        event_emitted: 'Event emitted by the workflow',
       },
       problem: { resolved: 'Problem resolved' },
       maintenance: { work_order_created: 'Work order created', work_order_overdue: 'Work order overdue' },

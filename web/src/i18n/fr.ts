@@ -318,6 +318,7 @@ const fr: Messages = {
         sla_warning: 'Alerte SLA',
         sla_breached: 'SLA dépassé',
         escalated: 'Ticket escaladé',
+        event_emitted: 'Événement émis par le workflow',
       },
       problem: { resolved: 'Problème résolu' },
       maintenance: { work_order_created: 'Ordre de travail créé', work_order_overdue: 'Ordre de travail en retard' },
