@@ -153,6 +153,30 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     expect(errors).toEqual([]);
   });
 
+  it('should offer a customer the transitions their definition grants them, and take one from the portal', async () => {
+    const customer = await createUser('customer', locale, 'Claude Client');
+    const me = await Session.login(customer.email, customer.password);
+    const title = unique(`Printer fixed? ${locale}`);
+    const id = (await me.post('/api/tickets', { type: 'incident', title, priority: 'low' })).body.id as string;
+    expect((await admin.post(`/api/tickets/${id}/transitions`, { transition: 'start' })).status).toBe(200);
+    expect((await admin.post(`/api/tickets/${id}/transitions`, { transition: 'resolve', fields: { resolution: 'Toner replaced' } })).status).toBe(200);
+
+    const { page, errors } = await openPage(locale);
+    await page.goto('/login');
+    await loginUi(page, customer.email, customer.password);
+    await page.goto(`/portal/tickets/${id}`);
+    const actions = page.getByTestId('portal-actions');
+    await actions.getByTestId('transition-reopen').waitFor();
+    await actions.getByTestId('transition-close').waitFor();
+    // Agents-only moves are never offered to the customer.
+    expect(await actions.getByTestId('transition-resolve').count()).toBe(0);
+    await shot(page, `portal-actions-${locale}`);
+    await actions.getByTestId('transition-reopen').click();
+    await page.locator('[data-testid="ticket-state"][data-state="in_progress"]').waitFor();
+    expect((await me.get(`/api/tickets/${id}`)).body.state).toBe('in_progress');
+    expect(errors).toEqual([]);
+  });
+
   it('should let an agent work the queue: priority order, start, resolve with a resolution, and reply', async () => {
     const agentUser = await createUser('agent', locale, 'Alex Agent');
     // The low ticket is created first, so only priority can put the critical one above it.

@@ -1,4 +1,4 @@
-// Loads one ticket for a page (and, for agents, the transitions they may take), with its loading, error and not-found states.
+// Loads one ticket for a page (and the transitions its viewer may take), with its loading, error and not-found states.
 import { computed, ref, watch } from 'vue';
 import { ApiError } from '../api/client';
 import { useTicketsStore } from '../stores/tickets';

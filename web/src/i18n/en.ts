@@ -132,6 +132,7 @@ const en = {
     empty: 'You have not submitted any request yet.',
     back: 'Back to my requests',
     conversation: 'Conversation',
+    actions: 'What you can do now',
   },
   reports: {
     title: 'Reports',

@@ -134,6 +134,7 @@ const fr: Messages = {
     empty: 'Vous n’avez encore soumis aucune demande.',
     back: 'Retour à mes demandes',
     conversation: 'Échanges',
+    actions: 'Ce que vous pouvez faire maintenant',
   },
   reports: {
     title: 'Rapports',
