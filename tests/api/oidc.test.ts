@@ -19,7 +19,11 @@ const ACCOUNTS = {
   alice: { email: `${run}-alice@Example.test`, name: 'Alice Agent', roles: ['desk-agents', 'everyone'] },
   bob: { email: `${run}-bob@example.test`, name: 'Bob Customer', roles: ['everyone'], organisation: ORGANISATION },
   carol: { email: `${run}-carol@example.test`, name: 'Carol Unverified', email_verified: false },
-};
+  // Claims the address of a local account without the provider vouching for it.
+  dave: { email: `${run}-dave@example.test`, name: 'Dave Claimant', email_verified: null },
+  // Another subject at the same provider claiming Alice's address, verified.
+  mallory: { email: `${run}-alice@example.test`, name: 'Mallory', roles: ['desk-admins'] },
+} as Record<string, { email: string; name: string; roles?: string[]; organisation?: string; email_verified?: boolean | null }>;
 
 beforeAll(async () => {
   const deskPort = await freePort();
@@ -223,6 +227,24 @@ describe('OpenID Connect single sign-on', () => {
     expect(unverified.callback.status).toBe(403);
     expect(JSON.parse(unverified.callback.body)).toMatchObject({ type: 'https://guichet.dev/problems/oidc-email-unverified' });
     expect(await account(ACCOUNTS.carol.email)).toHaveLength(0);
+  });
+
+  it('should link an existing account by email only when the provider verified it, and never to a second subject', async () => {
+    const admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+    expect((await admin.post('/api/users', { email: ACCOUNTS.dave.email, name: 'Dave Local', role: 'agent', password: 'a-long-password-1' })).status).toBe(201);
+    const claimed = await ssoLogin(await freshContext(), 'dave');
+    expect(claimed.callback.status).toBe(403);
+    expect(JSON.parse(claimed.callback.body)).toMatchObject({ type: 'https://guichet.dev/problems/oidc-link-unverified' });
+    const [dave] = await account(ACCOUNTS.dave.email);
+    expect((await db.query('select 1 from user_identities where user_id = $1', [dave.id])).rowCount).toBe(0);
+
+    // Alice's account is linked to her subject since her first login: another subject with her address gets nothing.
+    const [alice] = await account(ACCOUNTS.alice.email);
+    expect((await db.query('select subject from user_identities where user_id = $1', [alice.id])).rows).toEqual([{ subject: 'alice' }]);
+    const impostor = await ssoLogin(await freshContext(), 'mallory');
+    expect(impostor.callback.status).toBe(403);
+    expect(JSON.parse(impostor.callback.body)).toMatchObject({ type: 'https://guichet.dev/problems/oidc-identity-conflict' });
+    expect((await account(ACCOUNTS.alice.email))[0].role).toBe(alice.role);
   });
 
   it('should reject forged callbacks and unsafe redirects with 4xx problem+json', async () => {

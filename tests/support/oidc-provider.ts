@@ -6,7 +6,8 @@ import { freePort } from '../../platform/servers/ports';
 export interface TestAccount {
   email: string;
   name: string;
-  email_verified?: boolean;
+  /** null: the claim is left out, as some providers do. */
+  email_verified?: boolean | null;
   roles?: string[];
   organisation?: string;
 }
@@ -62,7 +63,7 @@ export async function startOidcProvider(opts: { redirectUris: string[]; accounts
             return {
               sub: id,
               email: current.email,
-              email_verified: current.email_verified ?? true,
+              ...(current.email_verified === null ? {} : { email_verified: current.email_verified ?? true }),
               name: current.name,
               roles: current.roles ?? [],
               ...(current.organisation ? { organisation: current.organisation } : {}),

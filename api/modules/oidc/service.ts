@@ -25,6 +25,8 @@ interface Pending {
 export interface OidcProfile {
   subject: string;
   email: string;
+  /** Only a provider that vouches for the address may link it to an account that exists already. */
+  emailVerified: boolean;
   name: string;
   role: OidcRole;
   /** undefined: organisations are not managed by SSO; null: the claim is absent. */
@@ -167,10 +169,14 @@ export class OidcService {
       organisation = value ? value.slice(0, 200) : null;
     }
     const locale = typeof claims.locale === 'string' && claims.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-    return { subject: String(claims.sub), email, name: name.slice(0, 200), role, organisation, locale };
+    const emailVerified = claims.email_verified === true || claims.email_verified === 'true';
+    return { subject: String(claims.sub), email, emailVerified, name: name.slice(0, 200), role, organisation, locale };
   }
 
-  /** Finds the account by email or creates it (no password); role and organisation follow the claims on every login. */
+  /**
+   * Finds the account by the provider's subject, else links the one with this email (only when the provider verified it),
+   * else creates it (no password); role and organisation follow the claims on every login.
+   */
   async provision(profile: OidcProfile): Promise<string> {
     return this.em.fork().transactional(async (tx) => {
       let organisationId: string | null | undefined;
@@ -181,20 +187,38 @@ export class OidcService {
       } else if (profile.organisation === null) {
         organisationId = null;
       }
-      const find = () =>
-        tx.execute<Array<{ id: string; role: OidcRole; organisation_id: string | null; disabled: boolean }>>(
-          'select id, role, organisation_id, disabled from users where email = lower(?) for update',
-          [profile.email],
+      type Row = { id: string; role: OidcRole; organisation_id: string | null; disabled: boolean };
+      const issuer = this.config.issuer;
+      // The provider's subject names the account; the e-mail address only finds one to link the first time.
+      const bySubject = () =>
+        tx.execute<Row[]>(
+          'select u.id, u.role, u.organisation_id, u.disabled from user_identities i join users u on u.id = i.user_id where i.issuer = ? and i.subject = ? for update of u',
+          [issuer, profile.subject],
         );
-      let [user] = await find();
+      const byEmail = () => tx.execute<Row[]>('select id, role, organisation_id, disabled from users where email = lower(?) for update', [profile.email]);
+      const link = (userId: string) =>
+        tx.execute('insert into user_identities (issuer, subject, user_id) values (?, ?, ?) on conflict (issuer, subject) do nothing', [issuer, profile.subject, userId]);
+      let [user] = await bySubject();
       if (!user) {
-        const id = randomUUID();
-        const inserted = await tx.execute(
-          `insert into users (id, email, name, role, password_hash, locale, organisation_id) values (?, lower(?), ?, ?, null, ?, ?) on conflict (email) do nothing returning id`,
-          [id, profile.email, profile.name, profile.role, profile.locale, organisationId ?? null],
-        );
-        if (inserted.length) return id;
-        [user] = await find(); // created concurrently by another login
+        [user] = await byEmail();
+        if (!user) {
+          const id = randomUUID();
+          const inserted = await tx.execute(
+            `insert into users (id, email, name, role, password_hash, locale, organisation_id) values (?, lower(?), ?, ?, null, ?, ?) on conflict (email) do nothing returning id`,
+            [id, profile.email, profile.name, profile.role, profile.locale, organisationId ?? null],
+          );
+          if (inserted.length) {
+            await link(id);
+            return id;
+          }
+          [user] = await byEmail(); // created concurrently by another login
+        }
+        if (!profile.emailVerified) {
+          throw problem(403, 'oidc-link-unverified', 'Forbidden', 'an account with this email exists; the single sign-on provider must say the address is verified before it is linked');
+        }
+        const [other] = await tx.execute('select 1 from user_identities where user_id = ? and issuer = ?', [user.id, issuer]);
+        if (other) throw problem(403, 'oidc-identity-conflict', 'Forbidden', 'this account is already linked to another identity at this provider');
+        await link(user.id);
       }
       if (user.disabled) throw problem(403, 'account-disabled', 'Forbidden', 'this account is disabled');
       const roleChanged = user.role !== profile.role;
