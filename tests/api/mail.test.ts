@@ -190,6 +190,7 @@ it('should mail a working reset link on forgot-password without telling whether 
   expect(known.status).toBe(202);
   expect(unknown.status).toBe(202);
   expect(unknown.body).toEqual(known.body);
+  expect(known.body).toEqual({ accepted: true, mailEnabled: true });
   const mail = await smtp.waitFor((m) => m.to.includes(c.email) && m.subject.includes('Reset'));
   const link = /https?:\/\/\S+reset-password\?token=(\S+)/.exec(mail.text)!;
   expect(link[0].startsWith(desk.url)).toBe(true);

@@ -98,11 +98,16 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     tag: 'auth',
     auth: 'public',
     body: forgotBody,
-    responses: { 202: { description: 'If the address has an account, a link is on its way', schema: { type: 'object', required: ['accepted'], properties: { accepted: { const: true } } } } },
+    responses: {
+      202: {
+        description: 'If the address has an account and outgoing mail is on (mailEnabled, a fact of the desk, not of the account), a link is on its way',
+        schema: { type: 'object', required: ['accepted', 'mailEnabled'], properties: { accepted: { const: true }, mailEnabled: { type: 'boolean' } } },
+      },
+    },
     handler: ({ body }) => {
       // Not awaited: the answer and its timing must not depend on whether the account exists.
       void mail.forgotPassword(body.email).catch((err) => log.error({ err }, 'password reset mail failed'));
-      return { status: 202, body: { accepted: true } };
+      return { status: 202, body: { accepted: true, mailEnabled: mail.outgoingEnabled } };
     },
   });
 }

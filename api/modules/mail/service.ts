@@ -159,6 +159,11 @@ export class MailService {
    * Mails a reset link when the address has an active account, and does nothing otherwise; the caller answers the same
    * either way, after the same work, so the response never tells whether an address exists.
    */
+  /** Whether this desk sends mail at all: the reset form must not promise a link it cannot send. */
+  get outgoingEnabled(): boolean {
+    return this.transport.enabled;
+  }
+
   async forgotPassword(email: string): Promise<void> {
     const [u] = await this.em
       .fork()

@@ -384,6 +384,7 @@ const en = {
     requestIntro: 'Enter your email address; if it has an account, we send you a link to choose a new password.',
     send: 'Send the link',
     sent: 'If this address has an account, a link is on its way. Check your inbox.',
+    mailOff: 'This desk does not send email, so no link can be mailed. Ask your administrator to reset your password.',
     chooseTitle: 'Choose a new password',
     newPassword: 'New password (12 characters or more)',
     confirm: 'Set the password',

@@ -386,6 +386,7 @@ const fr: Messages = {
     requestIntro: 'Saisissez votre adresse e-mail ; si elle a un compte, nous vous envoyons un lien pour choisir un nouveau mot de passe.',
     send: 'Envoyer le lien',
     sent: 'Si cette adresse a un compte, un lien est en route. Consultez votre boîte de réception.',
+    mailOff: "Ce guichet n'envoie pas d'e-mails : aucun lien ne peut vous être envoyé. Demandez à votre administrateur de réinitialiser votre mot de passe.",
     chooseTitle: 'Choisissez un nouveau mot de passe',
     newPassword: 'Nouveau mot de passe (12 caractères ou plus)',
     confirm: 'Enregistrer le mot de passe',

@@ -87,8 +87,8 @@ export const useMailStore = defineStore('mail', () => {
     return preferences.value;
   }
 
-  function forgotPassword(email: string): Promise<void> {
-    return api.post<void>('/auth/forgot-password', { email });
+  function forgotPassword(email: string): Promise<{ accepted: true; mailEnabled: boolean }> {
+    return api.post<{ accepted: true; mailEnabled: boolean }>('/auth/forgot-password', { email });
   }
 
   function resetPassword(token: string, newPassword: string): Promise<void> {
