@@ -120,3 +120,26 @@ describe.each(['en', 'fr'] as const)('knowledge base journeys (%s)', (locale) =>
     expect(errors).toEqual([]);
   });
 });
+
+it('should fit a help-centre article with long links, commands, tables and words on a 390 px phone without scrolling the page sideways', async () => {
+  const long = 'https://intranet.example.test/' + 'very-long-path-segment-'.repeat(8);
+  const body = [
+    `Open ${long} then run:`,
+    '```\nsudo vpnctl --profile=corporate --server=vpn.example.test --cert=/etc/ssl/certs/corporate-vpn-client-certificate.pem\n```',
+    '| Setting | Value | Notes |\n|---|---|---|\n| Server | vpn.example.test | the corporate gateway for all sites and every remote office |',
+    'Supercalifragilisticexpialidocious'.repeat(3),
+  ].join('\n\n');
+  const created = await admin.post('/api/kb/articles', { visibility: 'public', status: 'published', tags: ['vpn'], translations: { en: { title: unique('Configure the VPN client'), body } } });
+  expect(created.status).toBe(201);
+  const customer = await createUser('customer', 'en', 'Phone User');
+  const { page, errors } = await openPage('en');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await loginUi(page, customer.email, customer.password);
+  await page.waitForURL(/\/portal$/);
+  await page.goto(`/portal/help/${created.body.id}`);
+  await page.getByTestId('kb-article-body').getByText('Supercalifragilistic', { exact: false }).first().waitFor();
+  const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  await shot(page, 'help-article-390');
+  expect(errors).toEqual([]);
+});
