@@ -172,4 +172,22 @@ describe.each(['en', 'fr'] as const)('agent workspace (%s)', (locale) => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
   });
+
+  it('should show every queue column on a 1366 px laptop screen without scrolling the table sideways', async () => {
+    const agentUser = await createUser('agent', locale, 'Lee Laptop');
+    const admin = await Session.login(ADMIN.email, ADMIN.password);
+    // A critical ticket carries the longest SLA badge ("first response: … left") in either language.
+    expect((await admin.post('/api/tickets', { type: 'service_request', title: unique(`A rather long title an agent types in a hurry ${locale}`), priority: 'critical' })).status).toBe(201);
+    // A title pasted from a log line has no spaces at all.
+    expect((await admin.post('/api/tickets', { type: 'incident', title: unique(`ERR_${'X'.repeat(120)}`), priority: 'critical' })).status).toBe(201);
+    const { page, errors } = await openPage(locale, { viewport: { width: 1366, height: 768 } });
+    await page.goto('/login');
+    await loginUi(page, agentUser.email, agentUser.password);
+    await page.goto('/tickets');
+    await page.getByTestId('sla-badge').first().waitFor();
+    const [tableWidth, room] = await page.getByTestId('tickets-table').evaluate((t) => [t.scrollWidth, t.parentElement!.clientWidth]);
+    await shot(page, `console-queue-1366-${locale}`);
+    expect(tableWidth).toBeLessThanOrEqual(room);
+    expect(errors).toEqual([]);
+  });
 });
