@@ -173,18 +173,22 @@ describe.each(['en', 'fr'] as const)('agent workspace (%s)', (locale) => {
     expect(errors).toEqual([]);
   });
 
-  it('should show every queue column on a 1366 px laptop screen without scrolling the table sideways', async () => {
+  it('should fit the queue on a 1366 px laptop screen without scrolling the table sideways', async () => {
     const agentUser = await createUser('agent', locale, 'Lee Laptop');
     const admin = await Session.login(ADMIN.email, ADMIN.password);
     // A critical ticket carries the longest SLA badge ("first response: … left") in either language.
-    expect((await admin.post('/api/tickets', { type: 'service_request', title: unique(`A rather long title an agent types in a hurry ${locale}`), priority: 'critical' })).status).toBe(201);
+    const mark = unique('laptopfit').replace(/[^a-z0-9]/g, '');
+    expect((await admin.post('/api/tickets', { type: 'service_request', title: `A rather long title an agent types in a hurry ${mark}`, priority: 'critical' })).status).toBe(201);
     // A title pasted from a log line has no spaces at all.
-    expect((await admin.post('/api/tickets', { type: 'incident', title: unique(`ERR_${'X'.repeat(120)}`), priority: 'critical' })).status).toBe(201);
+    expect((await admin.post('/api/tickets', { type: 'incident', title: `ERR_${'X'.repeat(120)} ${mark}`, priority: 'critical' })).status).toBe(201);
     const { page, errors } = await openPage(locale, { viewport: { width: 1366, height: 768 } });
     await page.goto('/login');
     await loginUi(page, agentUser.email, agentUser.password);
     await page.goto('/tickets');
     await page.getByTestId('sla-badge').first().waitFor();
+    // Only this test's rows, so what the table must hold does not depend on what other suites left in the queue.
+    await page.getByTestId('ticket-search').fill(mark);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="ticket-row"]').length === 2);
     const [tableWidth, room] = await page.getByTestId('tickets-table').evaluate((t) => [t.scrollWidth, t.parentElement!.clientWidth]);
     await shot(page, `console-queue-1366-${locale}`);
     expect(tableWidth).toBeLessThanOrEqual(room);
