@@ -1,7 +1,6 @@
 // Every endpoint × every role: who may read, write and administer, and that nobody sees another organisation's tickets or an internal note by any route.
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, statusFrom, unique } from '../support/http';
 
 type Caller = { name: string; s: Session };
 let admin: Session;
@@ -148,21 +147,10 @@ describe('confidentiality', () => {
 });
 
 describe('audit of anonymous refusals', () => {
-  /** Sent from a loopback address of its own (all of 127/8 reaches the desk), so only this test's requests share its rows. */
-  function anonymousGet(localAddress: string, path: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = http.request(new URL(path, process.env.GUICHET_TEST_URL), { localAddress }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  }
-
+  // Sent from a loopback address of its own, so only this test's requests share its rows.
   it('should count a flood of refused anonymous requests in a row per address, route and minute instead of a row each', async () => {
     const address = '127.0.0.77';
-    for (let i = 0; i < 50; i++) expect(await anonymousGet(address, `/api/tickets/${randomUUID()}`)).toBe(401);
+    for (let i = 0; i < 50; i++) expect(await statusFrom(address, 'GET', `/api/tickets/${randomUUID()}`)).toBe(401);
     const rows = (await admin.get('/api/audit?outcome=denied&action=%2Fapi%2Ftickets%2F%3Aid&limit=1000')).body.items.filter((e: { ip: string }) => e.ip.endsWith(address));
     // A minute may turn during the flood: at most two rows, and together they count every request.
     expect(rows.length).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,5 @@
 // Accounts: password change and reset end old sessions; repeated failures lock the account with back-off.
-import http from 'node:http';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, statusFrom, unique } from '../support/http';
 
 let admin: Session;
 beforeAll(async () => {
@@ -63,25 +62,11 @@ it('should lock an account for the failing address after repeated failures, even
   expect((await new Session().post('/api/auth/login', { email: ADMIN.email, password: ADMIN.password })).status).toBe(200);
 });
 
-/** A login sent from another loopback address (all of 127/8 reaches the desk on Linux): a clean client elsewhere. */
-function loginFrom(localAddress: string, email: string, password: string): Promise<number> {
-  const url = new URL('/api/auth/login', process.env.GUICHET_TEST_URL);
-  const body = JSON.stringify({ email, password });
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 it('should never lock the right password out from a clean address, however often others fail on the account', async () => {
   const u = await newUser();
-  for (let i = 0; i < 5; i++) expect(await loginFrom('127.0.0.3', u.email, `guess-${i}`)).toBe(401);
-  expect(await loginFrom('127.0.0.3', u.email, u.password)).toBe(429);
-  expect(await loginFrom('127.0.0.4', u.email, u.password)).toBe(200);
+  for (let i = 0; i < 5; i++) expect(await statusFrom('127.0.0.3', 'POST', '/api/auth/login', { email: u.email, password: `guess-${i}` })).toBe(401);
+  expect(await statusFrom('127.0.0.3', 'POST', '/api/auth/login', { email: u.email, password: u.password })).toBe(429);
+  expect(await statusFrom('127.0.0.4', 'POST', '/api/auth/login', { email: u.email, password: u.password })).toBe(200);
 });
 
 it('should reject a session fixed by the client and set security headers', async () => {

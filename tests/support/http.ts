@@ -1,4 +1,6 @@
 // A small HTTP client for tests: logs in like the console does (cookie + CSRF header) and returns status, headers and JSON.
+import http from 'node:http';
+
 export interface Res<T = any> {
   status: number;
   headers: Headers;
@@ -65,4 +67,21 @@ let counter = 0;
 export function unique(prefix: string): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/**
+ * The status of an anonymous request sent from another loopback address (all of 127/8 reaches the desk on Linux):
+ * a client the desk tells apart from the tests' usual 127.0.0.1, for per-address rules.
+ */
+export function statusFrom(localAddress: string, method: string, path: string, body?: unknown): Promise<number> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, process.env.GUICHET_TEST_URL), { method, localAddress, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
 }
