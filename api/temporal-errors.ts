@@ -1,6 +1,9 @@
-// Maps Temporal client failures to HTTP problems: definition refusals to 409/422, a finished ticket to 409, an unreachable server to 503.
+// Maps Temporal client failures to HTTP problems: definition refusals to 409/422 (403 when only the caller's identity stands in the way), a finished ticket to 409, an unreachable server to 503.
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/client';
 import { ProblemError, conflict, unavailable, unprocessable } from './http/problem';
+
+/** Refusals the workflow raises as conflicts that are, for the caller, a matter of who they are. */
+const FORBIDDEN_CODES = new Set(['not-author']);
 import { REJECTION_TYPES } from '../workflows/ticket-messages';
 
 function findApplicationFailure(err: unknown): ApplicationFailure | undefined {
@@ -31,6 +34,7 @@ export function toProblem(err: unknown): ProblemError | undefined {
   const failure = findApplicationFailure(err);
   if (failure?.type === REJECTION_TYPES.conflict || failure?.type === REJECTION_TYPES.invalid) {
     const details = (failure.details?.[0] ?? {}) as { code?: string; errors?: Array<{ pointer: string; message: string }> };
+    if (details.code && FORBIDDEN_CODES.has(details.code)) return new ProblemError(403, details.code, 'Forbidden', failure.message);
     return failure.type === REJECTION_TYPES.conflict
       ? conflict(failure.message, details.code ?? 'conflict')
       : unprocessable(failure.message, details.errors ?? [], details.code ?? 'validation-failed');

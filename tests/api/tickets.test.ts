@@ -260,7 +260,7 @@ describe('comments', () => {
     const email = `${unique('agent')}@example.test`;
     await admin.post('/api/users', { email, name: 'Agent', role: 'agent', password: 'agent-password-12' });
     const agent = await Session.login(email, 'agent-password-12');
-    expect((await agent.request('PATCH', `/api/tickets/${t.body.id}/comments/${seq}`, { body: 'hijack' })).status).toBe(409);
+    expect((await agent.request('PATCH', `/api/tickets/${t.body.id}/comments/${seq}`, { body: 'hijack' })).status).toBe(403);
     expect((await customer.request('PATCH', `/api/tickets/${t.body.id}/comments/1`, { body: 'not a comment' })).status).toBe(409);
     const timeline = (await customer.get(`/api/tickets/${t.body.id}/timeline`)).body.items;
     const comment = timeline.find((e: { seq: number }) => e.seq === seq);

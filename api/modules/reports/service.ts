@@ -89,7 +89,7 @@ export class ReportService {
   /** Dimension filters, the caller's visibility and, when `dateCol` is given, the period on that column. */
   private base(q: ReportQuery, user: AuthUser, dateCol: string | null): Where {
     const w = new Where();
-    const scope = visibleTo(user);
+    const scope = visibleTo(user, 't.ticket_id');
     w.add(scope.sql, ...scope.params);
     if (q.queue) w.add('t.queue = ?', q.queue);
     if (q.type) w.add('t.type = ?', q.type);

@@ -158,7 +158,7 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
     tag: 'tickets',
     auth: 'user',
     body: { type: 'object', required: ['body'], additionalProperties: false, properties: { body: commentBody.properties.body } },
-    responses: { 200: { description: 'The edit event', schema: { type: 'object', properties: { seq: { type: 'integer' } } } }, 409: { description: 'Not yours or not a comment' }, ...problems },
+    responses: { 200: { description: 'The edit event', schema: { type: 'object', properties: { seq: { type: 'integer' } } } }, 403: { description: 'Not its author (nor an admin)' }, 409: { description: 'Not a comment' }, ...problems },
     handler: async ({ params, user, body }) => {
       const seq = Number(params.seq);
       if (!Number.isInteger(seq) || seq < 1) throw badRequest('seq must be a positive integer', [{ pointer: '/path/seq', message: 'not a sequence number' }]);

@@ -1,0 +1,316 @@
+// What every route answers each principal: one entry per route of the API's route table (the test fails for a route without one).
+// Writes act on data of organisation A and group X, or on a fresh object made for the call, so each principal's answer is its own.
+import { randomUUID } from 'node:crypto';
+import { ADMIN, Session, unique, type Res } from '../../support/http';
+import type { Principal, World } from './principals';
+
+export type Expect = Record<Principal, number>;
+export interface Case {
+  /** Says what the case adds when a route has more than one. */
+  name?: string;
+  expect: Expect;
+  call: (s: Session, w: World, who: Principal) => Promise<Res>;
+  /** Puts back shared configuration the call changed or prepared, so later suites see the desk as they expect. */
+  undo?: (w: World) => Promise<void>;
+}
+
+const all = (n: number): Expect => ({ anonymous: n, customerA: n, customerB: n, agentX: n, agentY: n, admin: n, readToken: n, writeToken: n });
+const everyone = all;
+const adminOnly = (n: number): Expect => ({ ...all(403), anonymous: 401, admin: n });
+const staffRead = (n: number): Expect => ({ anonymous: 401, customerA: 403, customerB: 403, agentX: n, agentY: n, admin: n, readToken: n, writeToken: n });
+const staffWrite = (n: number): Expect => ({ ...staffRead(n), readToken: 403 });
+const userRead = (n: number): Expect => ({ ...all(n), anonymous: 401 });
+const userWrite = (n: number): Expect => ({ ...userRead(n), readToken: 403 });
+/** On data of organisation A in a queue of group X. */
+const ticketRead = (n: number): Expect => ({ anonymous: 401, customerA: n, customerB: 404, agentX: n, agentY: 404, admin: n, readToken: n, writeToken: n });
+const ticketWrite = (n: number): Expect => ({ ...ticketRead(n), readToken: 403 });
+const staffTicketWrite = (n: number): Expect => ({ ...ticketWrite(n), customerA: 403, customerB: 403 });
+/** On an asset or plan owned by group X. */
+const ownedRead = (n: number): Expect => ({ ...staffRead(n), agentY: 404 });
+const ownedWrite = (n: number): Expect => ({ ...ownedRead(n), readToken: 403 });
+
+const admin = (w: World) => w.sessions.admin;
+const json = (s: Session, method: string, path: string, body?: unknown) => s.request(method, path, body);
+const key = (p: string) => unique(p).replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+
+async function freshView(w: World): Promise<string> {
+  return (await admin(w).post('/api/views', { name: unique('view'), query: { priority: 'high' } })).body.id;
+}
+
+/** The latest published problem definition as a draft body: drafts of a served key are the only kind a desk accepts. */
+async function problemDefinition(w: World): Promise<Record<string, unknown>> {
+  const versions = (await admin(w).get('/api/definitions/problem/versions')).body.items as Array<{ version: number }>;
+  const latest = Math.max(...versions.map((v) => v.version));
+  const { version: _version, status: _status, ...doc } = (await admin(w).get(`/api/definitions/problem/versions/${latest}`)).body as Record<string, unknown>;
+  return doc;
+}
+
+async function draft(w: World): Promise<void> {
+  const res = await admin(w).request('PUT', '/api/definitions/problem/draft', await problemDefinition(w));
+  if (res.status >= 300) throw new Error(`draft: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+const dropDraft = async (w: World) => void (await admin(w).request('DELETE', '/api/definitions/problem/draft'));
+
+async function freshPlan(w: World): Promise<{ id: string; occurrence: string }> {
+  const start = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  const plan = await admin(w).post('/api/maintenance/plans', {
+    name: unique('Matrix plan'), assetIds: [w.assetX], ownerGroup: w.groupX, schedule: { kind: 'rrule', rrule: 'FREQ=MONTHLY' },
+    start: `${start}T09:00`, timeZone: 'UTC', leadDays: 0, checklist: [],
+  });
+  if (plan.status !== 201) throw new Error(`plan: ${plan.status} ${JSON.stringify(plan.body)}`);
+  const upcoming = (await admin(w).get(`/api/maintenance/plans/${plan.body.id}/upcoming`)).body;
+  return { id: plan.body.id, occurrence: (upcoming.items ?? upcoming)[0].occurrence };
+}
+
+export function matrix(w: World): Record<string, Case[]> {
+  const A = w.ticketA.id;
+  const userId = (who: Principal) => (who === 'customerA' || who === 'customerB' || who === 'agentX' || who === 'agentY' ? w.ids[who] : w.ids.admin);
+  const reportCases = (name: string): Record<string, Case[]> => ({
+    [`GET /api/reports/${name}`]: [{ expect: staffRead(200), call: (s) => s.get(`/api/reports/${name}`) }],
+    [`GET /api/reports/${name}/tickets`]: [
+      { expect: staffRead(200), call: (s) => s.get(`/api/reports/${name}/tickets`) },
+      { name: 'of the other group\'s queue', expect: staffRead(200), call: (s) => s.get(`/api/reports/${name}/tickets?queue=${w.queueY}`) },
+    ],
+  });
+  return {
+    'GET /healthz': [{ expect: everyone(200), call: (s) => s.get('/healthz') }],
+    'GET /readyz': [{ expect: everyone(200), call: (s) => s.get('/readyz') }],
+
+    'POST /api/auth/login': [{ expect: { ...everyone(401), readToken: 403 }, call: (s) => s.post('/api/auth/login', { email: `${unique('nobody')}@example.test`, password: 'not-the-password' }) }],
+    'GET /api/auth/me': [{ expect: userRead(200), call: (s) => s.get('/api/auth/me') }],
+    'POST /api/auth/password': [{ expect: { ...userWrite(403) }, call: (s) => s.post('/api/auth/password', { currentPassword: 'wrong-current-password', newPassword: 'another-long-password-2' }) }],
+    'POST /api/auth/password-reset': [{ expect: { ...everyone(400), readToken: 403 }, call: (s) => s.post('/api/auth/password-reset', { token: 'not-a-real-reset-token-000000000000', newPassword: 'another-long-password-2' }) }],
+    'POST /api/users/{id}/password-reset': [{ expect: adminOnly(201), call: (s) => s.post(`/api/users/${w.ids.customerA}/password-reset`) }],
+    'POST /api/auth/logout': [{
+      expect: userWrite(204),
+      call: async (s, _w, who) => {
+        // A session of its own, so the matrix's sessions outlive the call.
+        const email = who === 'admin' ? ADMIN.email : null;
+        if (email) return (await Session.login(email, ADMIN.password)).post('/api/auth/logout');
+        if (who === 'customerA' || who === 'customerB' || who === 'agentX' || who === 'agentY') return (await Session.login(w.emails[who], w.passwords)).post('/api/auth/logout');
+        return s.post('/api/auth/logout');
+      },
+    }],
+    'GET /api/auth/oidc': [{ expect: everyone(200), call: (s) => s.get('/api/auth/oidc') }],
+    'GET /api/auth/oidc/login': [{ expect: everyone(404), call: (s) => s.get('/api/auth/oidc/login') }],
+    'GET /api/auth/oidc/callback': [{ expect: everyone(404), call: (s) => s.get('/api/auth/oidc/callback?state=x&code=y') }],
+
+    'POST /api/tickets': [{ expect: userWrite(201), call: (s) => s.post('/api/tickets', { type: 'incident', title: unique('Matrix ticket'), priority: 'low' }) }],
+    'GET /api/tickets': [
+      { expect: userRead(200), call: (s) => s.get('/api/tickets?limit=100') },
+      { name: 'filtered on the other group\'s queue', expect: userRead(200), call: (s) => s.get(`/api/tickets?queue=${w.queueY}&limit=100`) },
+    ],
+    'GET /api/tickets/{id}': [
+      { expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}`) },
+      { name: 'a work order of group X', expect: { ...ticketRead(200), customerA: 404 }, call: (s) => s.get(`/api/tickets/${w.workOrderX}`) },
+    ],
+    'PATCH /api/tickets/{id}': [{ expect: ticketWrite(200), call: async (s) => json(s, 'PATCH', `/api/tickets/${await w.freshTicketA()}`, { fields: { category: 'hardware' } }) }],
+    'GET /api/tickets/{id}/transitions': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/transitions`) }],
+    'POST /api/tickets/{id}/transitions': [
+      { name: 'agents\' transition', expect: { ...ticketWrite(200), customerA: 409 }, call: async (s) => s.post(`/api/tickets/${await w.freshTicketA()}/transitions`, { transition: 'start' }) },
+      { name: 'customers\' transition', expect: { ...ticketWrite(200), agentX: 409 }, call: async (s) => s.post(`/api/tickets/${await w.freshTicketA()}/transitions`, { transition: 'cancel' }) },
+    ],
+    'POST /api/tickets/{id}/comments': [
+      { name: 'public', expect: ticketWrite(201), call: (s) => s.post(`/api/tickets/${A}/comments`, { body: 'Any news?', visibility: 'public' }) },
+      { name: 'internal', expect: { ...ticketWrite(201), customerA: 403 }, call: (s) => s.post(`/api/tickets/${A}/comments`, { body: 'Between us', visibility: 'internal' }) },
+    ],
+    'GET /api/tickets/{id}/timeline': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/timeline`) }],
+    'POST /api/tickets/{id}/links': [{ expect: staffTicketWrite(200), call: async (s) => s.post(`/api/tickets/${await w.freshTicketA()}/links`, { ticketId: A, relation: 'related' }) }],
+    'DELETE /api/tickets/{id}/links/{otherId}': [{
+      expect: staffTicketWrite(200),
+      call: async (s) => {
+        const t = await w.freshTicketA();
+        await admin(w).post(`/api/tickets/${t}/links`, { ticketId: A, relation: 'related' });
+        return json(s, 'DELETE', `/api/tickets/${t}/links/${A}?relation=related`);
+      },
+    }],
+    'POST /api/tickets/{id}/assign': [{ expect: staffTicketWrite(200), call: (s) => s.post(`/api/tickets/${A}/assign`, { assigneeId: w.ids.agentX, queue: w.queueX }) }],
+    'PATCH /api/tickets/{id}/comments/{seq}': [{
+      name: 'an admin\'s comment',
+      expect: { ...ticketWrite(403), admin: 200, writeToken: 200 },
+      call: async (s) => {
+        const t = await w.freshTicketA();
+        const c = await admin(w).post(`/api/tickets/${t}/comments`, { body: 'First wording', visibility: 'public' });
+        return json(s, 'PATCH', `/api/tickets/${t}/comments/${c.body.seq}`, { body: 'Second wording' });
+      },
+    }],
+    'POST /api/tickets/bulk': [{ expect: { ...staffWrite(200) }, call: async (s) => s.post('/api/tickets/bulk', { ids: [await w.freshTicketA()], action: { type: 'assign', assigneeId: null, queue: w.queueX } }) }],
+    'GET /api/views': [{ expect: userRead(200), call: (s) => s.get('/api/views') }],
+    'POST /api/views': [{ expect: userWrite(201), call: (s) => s.post('/api/views', { name: unique('mine'), query: { priority: 'high' } }) }],
+    'DELETE /api/views/{id}': [{ name: 'the admin\'s view', expect: { ...userWrite(404), admin: 204, writeToken: 204 }, call: async (s) => json(s, 'DELETE', `/api/views/${await freshView(w)}`) }],
+    'GET /api/tickets/{id}/watchers': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/watchers`) }],
+    'POST /api/tickets/{id}/watchers': [{ expect: ticketWrite(204), call: (s) => s.post(`/api/tickets/${A}/watchers`, {}) }],
+    'DELETE /api/tickets/{id}/watchers/{userId}': [{ expect: ticketWrite(204), call: (s, _w, who) => json(s, 'DELETE', `/api/tickets/${A}/watchers/${userId(who)}`) }],
+
+    'POST /api/tickets/{id}/attachments': [{ expect: ticketWrite(201), call: (s) => s.request('POST', `/api/tickets/${A}/attachments?filename=note.txt`, 'hello' as never, { 'content-type': 'text/plain' }) }],
+    'GET /api/tickets/{id}/attachments': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/attachments`) }],
+    'GET /api/attachments/{id}': [
+      { name: 'public', expect: ticketRead(200), call: (s) => s.get(`/api/attachments/${w.publicAttachment}`) },
+      { name: 'internal', expect: { ...ticketRead(200), customerA: 404 }, call: (s) => s.get(`/api/attachments/${w.internalAttachment}`) },
+    ],
+
+    'GET /api/mail/settings': [{ expect: adminOnly(200), call: (s) => s.get('/api/mail/settings') }],
+    'GET /api/mail/templates': [{ expect: adminOnly(200), call: (s) => s.get('/api/mail/templates') }],
+    'PUT /api/mail/templates/{kind}/{locale}': [{
+      expect: adminOnly(200),
+      call: (s) => json(s, 'PUT', '/api/mail/templates/reminder/fr', { subject: 'Rappel {{ticket.number}}', body: 'Rappel' }),
+      undo: async (wd) => void (await json(admin(wd), 'DELETE', '/api/mail/templates/reminder/fr')),
+    }],
+    'DELETE /api/mail/templates/{kind}/{locale}': [{ expect: adminOnly(200), call: (s) => json(s, 'DELETE', '/api/mail/templates/reminder/en') }],
+    'POST /api/mail/templates/{kind}/{locale}/preview': [{ expect: adminOnly(200), call: (s) => s.post('/api/mail/templates/reminder/en/preview', { subject: 'Hi {{ticket.number}}', body: 'Body' }) }],
+    'GET /api/me/notifications': [{ expect: userRead(200), call: (s) => s.get('/api/me/notifications') }],
+    'PUT /api/me/notifications': [{ expect: userWrite(200), call: (s) => json(s, 'PUT', '/api/me/notifications', { kinds: {} }) }],
+    'POST /api/auth/forgot-password': [{ expect: { ...everyone(202), readToken: 403 }, call: (s) => s.post('/api/auth/forgot-password', { email: `${unique('nobody')}@example.test` }) }],
+
+    'GET /api/definitions': [{ expect: userRead(200), call: (s) => s.get('/api/definitions') }],
+    'GET /api/definitions/{key}/versions/{version}': [{ expect: staffRead(200), call: (s) => s.get('/api/definitions/incident/versions/1') }],
+    'POST /api/definitions/validate': [{ expect: staffWrite(200), call: async (s) => s.post('/api/definitions/validate', await problemDefinition(w)) }],
+    'GET /api/definitions/{key}/versions': [{ expect: staffRead(200), call: (s) => s.get('/api/definitions/incident/versions') }],
+    'PUT /api/definitions/{key}/draft': [{ expect: adminOnly(200), call: async (s) => json(s, 'PUT', '/api/definitions/problem/draft', await problemDefinition(w)), undo: dropDraft }],
+    'DELETE /api/definitions/{key}/draft': [{ expect: adminOnly(204), call: async (s) => (await draft(w), json(s, 'DELETE', '/api/definitions/problem/draft')), undo: dropDraft }],
+    'POST /api/definitions/{key}/publish': [{ expect: adminOnly(200), call: async (s) => (await draft(w), s.post('/api/definitions/problem/publish')), undo: dropDraft }],
+    'GET /api/definitions/{key}/diff': [{ expect: staffRead(200), call: (s) => s.get('/api/definitions/incident/diff?from=1&to=1') }],
+    // Backwards, so it is refused after the access check without touching running tickets.
+    'POST /api/definitions/{key}/migrations': [{ name: 'backwards', expect: adminOnly(422), call: (s) => s.post('/api/definitions/problem/migrations', { fromVersion: 2, toVersion: 1 }) }],
+
+    'POST /api/users': [{ expect: adminOnly(201), call: (s) => s.post('/api/users', { email: `${unique('new')}@example.test`, name: 'New person', role: 'customer', password: 'a-long-password-123' }) }],
+    'GET /api/users': [{ expect: adminOnly(200), call: (s) => s.get('/api/users') }],
+    'GET /api/queues': [{ expect: staffRead(200), call: (s) => s.get('/api/queues') }],
+    'POST /api/queues': [{ expect: adminOnly(201), call: (s) => s.post('/api/queues', { key: key('mxq'), name: 'Matrix queue' }) }],
+    'GET /api/routing-rules': [{ expect: staffRead(200), call: (s) => s.get('/api/routing-rules') }],
+    'PUT /api/routing-rules': [{ expect: adminOnly(200), call: async (s) => json(s, 'PUT', '/api/routing-rules', { items: (await admin(w).get('/api/routing-rules')).body.items }) }],
+    'GET /api/organisations': [{ expect: adminOnly(200), call: (s) => s.get('/api/organisations') }],
+    'POST /api/organisations': [{ expect: adminOnly(201), call: (s) => s.post('/api/organisations', { name: unique('Matrix org') }) }],
+    'PATCH /api/organisations/{id}': [{ expect: adminOnly(200), call: (s) => json(s, 'PATCH', `/api/organisations/${w.orgA}`, { shareTickets: false }) }],
+    'GET /api/groups': [{ expect: adminOnly(200), call: (s) => s.get('/api/groups') }],
+    'POST /api/groups': [{ expect: adminOnly(201), call: (s) => s.post('/api/groups', { key: key('mxg'), name: 'Matrix group' }) }],
+    'PUT /api/groups/{key}/members': [{ expect: adminOnly(200), call: (s) => json(s, 'PUT', `/api/groups/${w.groupX}/members`, { userIds: [w.ids.agentX] }) }],
+    'PUT /api/queues/{key}/groups': [{ expect: adminOnly(200), call: (s) => json(s, 'PUT', `/api/queues/${w.queueX}/groups`, { groups: [w.groupX] }) }],
+    'PATCH /api/users/{id}': [{ expect: adminOnly(200), call: (s) => json(s, 'PATCH', `/api/users/${w.ids.customerA}`, { locale: 'en' }) }],
+    'POST /api/tokens': [{ expect: adminOnly(201), call: (s) => s.post('/api/tokens', { name: unique('matrix token'), scope: 'read' }) }],
+    'GET /api/tokens': [{ expect: adminOnly(200), call: (s) => s.get('/api/tokens') }],
+    'DELETE /api/tokens/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/tokens/${await w.freshTokenId()}`) }],
+    'GET /api/audit': [{ expect: adminOnly(200), call: (s) => s.get('/api/audit') }],
+
+    'POST /api/webhooks/subscriptions': [{ expect: adminOnly(201), call: (s) => s.post('/api/webhooks/subscriptions', { name: `matrix ${unique('s')}`, url: 'http://127.0.0.1:9/hook', allowPrivateNetwork: true, eventTypes: ['ticket.event_emitted'] }) }],
+    'GET /api/webhooks/subscriptions': [{ expect: adminOnly(200), call: (s) => s.get('/api/webhooks/subscriptions') }],
+    'GET /api/webhooks/subscriptions/{id}': [{ expect: adminOnly(200), call: (s) => s.get(`/api/webhooks/subscriptions/${w.subscription}`) }],
+    'PATCH /api/webhooks/subscriptions/{id}': [{ expect: adminOnly(200), call: (s) => json(s, 'PATCH', `/api/webhooks/subscriptions/${w.subscription}`, { name: `matrix ${unique('s')}` }) }],
+    'DELETE /api/webhooks/subscriptions/{id}': [{
+      expect: adminOnly(204),
+      call: async (s) => json(s, 'DELETE', `/api/webhooks/subscriptions/${(await admin(w).post('/api/webhooks/subscriptions', { name: `matrix ${unique('s')}`, url: 'http://127.0.0.1:9/hook', allowPrivateNetwork: true, eventTypes: ['ticket.event_emitted'] })).body.subscription.id}`),
+    }],
+    'POST /api/webhooks/subscriptions/{id}/rotate': [{ expect: adminOnly(200), call: (s) => s.post(`/api/webhooks/subscriptions/${w.subscription}/rotate`, { graceHours: 0 }) }],
+    'GET /api/webhooks/subscriptions/{id}/deliveries': [{ expect: adminOnly(200), call: (s) => s.get(`/api/webhooks/subscriptions/${w.subscription}/deliveries`) }],
+    'POST /api/webhooks/subscriptions/{id}/redeliver': [{ expect: adminOnly(202), call: (s) => s.post(`/api/webhooks/subscriptions/${w.subscription}/redeliver`, { since: new Date().toISOString() }) }],
+    'POST /api/webhooks/endpoints': [{ expect: adminOnly(201), call: (s) => s.post('/api/webhooks/endpoints', { name: `matrix ${unique('e')}`, mapping: { rules: [{ action: { type: 'transition', externalRef: '{{/id}}', transition: 'resolve', fields: {} } }] } }) }],
+    'GET /api/webhooks/endpoints': [{ expect: adminOnly(200), call: (s) => s.get('/api/webhooks/endpoints') }],
+    'GET /api/webhooks/endpoints/{id}': [{ expect: adminOnly(200), call: (s) => s.get(`/api/webhooks/endpoints/${w.endpoint}`) }],
+    'PATCH /api/webhooks/endpoints/{id}': [{ expect: adminOnly(200), call: (s) => json(s, 'PATCH', `/api/webhooks/endpoints/${w.endpoint}`, { name: `matrix ${unique('e')}` }) }],
+    'DELETE /api/webhooks/endpoints/{id}': [{
+      expect: adminOnly(204),
+      call: async (s) => json(s, 'DELETE', `/api/webhooks/endpoints/${(await admin(w).post('/api/webhooks/endpoints', { name: `matrix ${unique('e')}`, mapping: { rules: [{ action: { type: 'transition', externalRef: '{{/id}}', transition: 'resolve', fields: {} } }] } })).body.endpoint.id}`),
+    }],
+    'POST /api/webhooks/endpoints/{id}/rotate': [{ expect: adminOnly(200), call: (s) => s.post(`/api/webhooks/endpoints/${w.endpoint}/rotate`) }],
+    'GET /api/webhooks/endpoints/{id}/requests': [{ expect: adminOnly(200), call: (s) => s.get(`/api/webhooks/endpoints/${w.endpoint}/requests`) }],
+    'POST /api/webhooks/endpoints/{id}/requests/{request}/replay': [{
+      name: 'of a request naming no ticket',
+      expect: adminOnly(422),
+      call: async (s) => {
+        const slug = (await admin(w).get(`/api/webhooks/endpoints/${w.endpoint}`)).body.slug;
+        await new Session().request('POST', `/api/hooks/${slug}`, JSON.stringify({ id: unique('evt') }), { 'content-type': 'application/json' });
+        const last = (await admin(w).get(`/api/webhooks/endpoints/${w.endpoint}/requests`)).body.items[0];
+        return s.post(`/api/webhooks/endpoints/${w.endpoint}/requests/${last.id}/replay`);
+      },
+    }],
+    'POST /api/hooks/{endpoint}': [{
+      name: 'unsigned',
+      expect: everyone(401),
+      call: async (s) => s.request('POST', `/api/hooks/${(await admin(w).get(`/api/webhooks/endpoints/${w.endpoint}`)).body.slug}`, JSON.stringify({ id: 'x' }), { 'content-type': 'application/json' }),
+    }],
+    'GET /api/directory': [{ expect: staffRead(200), call: (s) => s.get('/api/directory') }],
+
+    'GET /api/kb/categories': [{ expect: userRead(200), call: (s) => s.get('/api/kb/categories') }],
+    'POST /api/kb/categories': [{ expect: adminOnly(201), call: (s) => s.post('/api/kb/categories', { key: key('mxc'), name: { en: 'Matrix', fr: 'Matrice' } }) }],
+    'DELETE /api/kb/categories/{key}': [{
+      expect: adminOnly(204),
+      call: async (s) => {
+        const k = key('mxc');
+        await admin(w).post('/api/kb/categories', { key: k, name: { en: 'Doomed', fr: 'Condamnée' } });
+        return json(s, 'DELETE', `/api/kb/categories/${k}`);
+      },
+    }],
+    'GET /api/kb/articles': [{ expect: userRead(200), call: (s) => s.get('/api/kb/articles?limit=50') }],
+    'POST /api/kb/articles': [{ expect: staffWrite(201), call: (s) => s.post('/api/kb/articles', { visibility: 'internal', translations: { en: { title: unique('Draft'), body: 'Body' } } }) }],
+    'GET /api/kb/suggestions': [{ expect: userRead(200), call: (s) => s.get('/api/kb/suggestions?q=password') }],
+    'POST /api/kb/articles/from-ticket': [{ expect: staffTicketWrite(201), call: async (s) => {
+        const t = await w.freshTicketA();
+        await admin(w).post(`/api/tickets/${t}/comments`, { body: 'Turn it off and on again', visibility: 'public' });
+        return s.post('/api/kb/articles/from-ticket', { ticketId: t });
+      },
+    }],
+    'POST /api/kb/render': [{ expect: userRead(200), call: (s) => s.post('/api/kb/render', { body: '**bold**' }) }],
+    'GET /api/kb/articles/{id}': [
+      { name: 'public', expect: userRead(200), call: (s) => s.get(`/api/kb/articles/${w.publicArticle}`) },
+      { name: 'internal', expect: { ...userRead(200), customerA: 404, customerB: 404 }, call: (s) => s.get(`/api/kb/articles/${w.internalArticle}`) },
+    ],
+    'PATCH /api/kb/articles/{id}': [{ expect: staffWrite(200), call: (s) => json(s, 'PATCH', `/api/kb/articles/${w.publicArticle}`, { tags: ['password'] }) }],
+    'PUT /api/kb/articles/{id}/translations/{locale}': [{ expect: staffWrite(200), call: (s) => json(s, 'PUT', `/api/kb/articles/${w.publicArticle}/translations/fr`, { title: unique('Réinitialiser'), body: 'Corps' }) }],
+    'GET /api/kb/articles/{id}/translations/{locale}/revisions': [{ expect: staffRead(200), call: (s) => s.get(`/api/kb/articles/${w.publicArticle}/translations/en/revisions`) }],
+    'GET /api/kb/articles/{id}/translations/{locale}/revisions/{revision}': [{ expect: staffRead(200), call: (s) => s.get(`/api/kb/articles/${w.publicArticle}/translations/en/revisions/1`) }],
+    'POST /api/kb/articles/{id}/translations/{locale}/revisions/{revision}/restore': [{ expect: staffWrite(200), call: (s) => s.post(`/api/kb/articles/${w.publicArticle}/translations/en/revisions/1/restore`) }],
+    'POST /api/kb/articles/{id}/feedback': [{ expect: userWrite(204), call: (s) => s.post(`/api/kb/articles/${w.publicArticle}/feedback`, { helpful: true }) }],
+    'POST /api/kb/events': [{ expect: userWrite(204), call: (s) => s.post('/api/kb/events', { sessionId: randomUUID(), type: 'suggestion_opened', articleId: w.publicArticle }) }],
+    'GET /api/kb/stats': [{ expect: staffRead(200), call: (s) => s.get('/api/kb/stats') }],
+
+    'GET /api/assets': [{ expect: staffRead(200), call: (s) => s.get('/api/assets') }],
+    'POST /api/assets': [{ expect: staffWrite(201), call: (s) => s.post('/api/assets', { name: unique('Matrix asset'), kind: 'equipment', criticality: 'low', ownerGroup: null }) }],
+    'GET /api/assets/{id}': [{ expect: ownedRead(200), call: (s) => s.get(`/api/assets/${w.assetX}`) }],
+    'PATCH /api/assets/{id}': [{ expect: ownedWrite(200), call: (s) => json(s, 'PATCH', `/api/assets/${w.assetX}`, { location: 'Basement' }) }],
+    'GET /api/maintenance/plans': [{ expect: staffRead(200), call: (s) => s.get('/api/maintenance/plans') }],
+    'POST /api/maintenance/plans': [{
+      expect: { ...ownedWrite(201), agentY: 422 },
+      call: (s) => s.post('/api/maintenance/plans', {
+        name: unique('Matrix plan'), assetIds: [w.assetX], ownerGroup: null, schedule: { kind: 'rrule', rrule: 'FREQ=YEARLY' },
+        start: `${new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10)}T09:00`, timeZone: 'UTC', leadDays: 0, checklist: [],
+      }),
+    }],
+    'POST /api/maintenance/preview': [{ expect: staffRead(200), call: (s) => s.post('/api/maintenance/preview', { schedule: { kind: 'rrule', rrule: 'FREQ=DAILY' }, start: '2030-01-01T09:00', timeZone: 'UTC', count: 3 }) }],
+    'GET /api/maintenance/plans/{id}': [{ expect: ownedRead(200), call: (s) => s.get(`/api/maintenance/plans/${w.planX}`) }],
+    'PUT /api/maintenance/plans/{id}': [{
+      expect: ownedWrite(200),
+      call: async (s) => {
+        const p = await freshPlan(w);
+        const plan = (await admin(w).get(`/api/maintenance/plans/${p.id}`)).body;
+        return json(s, 'PUT', `/api/maintenance/plans/${p.id}`, { name: `${plan.name} (renamed)`, assetIds: [w.assetX], schedule: plan.schedule, start: plan.start, timeZone: plan.timeZone, leadDays: plan.leadDays, checklist: [], ownerGroup: w.groupX });
+      },
+    }],
+    'GET /api/maintenance/plans/{id}/upcoming': [{ expect: ownedRead(200), call: (s) => s.get(`/api/maintenance/plans/${w.planX}/upcoming`) }],
+    'POST /api/maintenance/plans/{id}/pause': [{ expect: ownedWrite(200), call: async (s) => s.post(`/api/maintenance/plans/${(await freshPlan(w)).id}/pause`) }],
+    'POST /api/maintenance/plans/{id}/resume': [{
+      expect: ownedWrite(200),
+      call: async (s) => {
+        const p = await freshPlan(w);
+        await admin(w).post(`/api/maintenance/plans/${p.id}/pause`);
+        return s.post(`/api/maintenance/plans/${p.id}/resume`, {});
+      },
+    }],
+    'POST /api/maintenance/plans/{id}/skip': [{ expect: ownedWrite(200), call: async (s) => { const p = await freshPlan(w); return s.post(`/api/maintenance/plans/${p.id}/skip`, { occurrence: p.occurrence }); } }],
+    'POST /api/maintenance/plans/{id}/postpone': [{
+      expect: ownedWrite(200),
+      call: async (s) => { const p = await freshPlan(w); return s.post(`/api/maintenance/plans/${p.id}/postpone`, { occurrence: p.occurrence, to: new Date(Date.parse(p.occurrence) + 86_400_000).toISOString() }); },
+    }],
+    'POST /api/maintenance/plans/{id}/stop': [{ expect: ownedWrite(200), call: async (s) => s.post(`/api/maintenance/plans/${(await freshPlan(w)).id}/stop`) }],
+    'GET /api/maintenance/calendar': [{ expect: staffRead(200), call: (s) => s.get(`/api/maintenance/calendar?from=${new Date().toISOString().slice(0, 10)}&to=${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}`) }],
+    'GET /api/maintenance/overdue': [{ expect: staffRead(200), call: (s) => s.get('/api/maintenance/overdue') }],
+    'GET /api/maintenance/compliance': [{ expect: staffRead(200), call: (s) => s.get('/api/maintenance/compliance') }],
+    'GET /api/maintenance/work-orders/{id}/checklist': [{ expect: ownedRead(200), call: (s) => s.get(`/api/maintenance/work-orders/${w.workOrderX}/checklist`) }],
+    'PUT /api/maintenance/work-orders/{id}/checklist/{item}': [{ expect: ownedWrite(200), call: (s) => json(s, 'PUT', `/api/maintenance/work-orders/${w.workOrderX}/checklist/check`, { done: true }) }],
+    'POST /api/maintenance/work-orders/{id}/incident': [{ expect: ownedWrite(201), call: (s) => s.post(`/api/maintenance/work-orders/${w.workOrderX}/incident`, { title: unique('Found a leak') }) }],
+
+    ...['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction'].reduce((acc, name) => ({ ...acc, ...reportCases(name) }), {} as Record<string, Case[]>),
+    'GET /api/tickets/{id}/rating': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${w.ratedTicketA}/rating`) }],
+    'PUT /api/tickets/{id}/rating': [{ name: 'on an open ticket', expect: { ...ticketWrite(403), customerA: 409 }, call: (s) => json(s, 'PUT', `/api/tickets/${A}/rating`, { score: 5 }) }],
+  };
+}
