@@ -134,8 +134,12 @@ function problemFromUnknown(err: unknown): ProblemError {
 export function createApp(deps: AppDeps): App {
   const koa = new Koa({ proxy: false });
   const audit = new AuditService(deps.em);
-  const routes = new RouteTable(({ user, action, target, ctx }) =>
-    audit.record({ user, action, target, outcome: 'allowed', status: ctx.status, ip: ctx.ip, requestId: ctx.state.requestId }),
+  const routes = new RouteTable(
+    {
+      record: ({ user, action, target, ctx, subject }) =>
+        audit.record({ user, action, target, outcome: 'allowed', status: ctx.status, ip: ctx.ip, requestId: ctx.state.requestId, subject }),
+      snapshot: (entity, id) => audit.snapshot(entity, id),
+    },
     deps.publicRateLimit,
   );
   const auth = new AuthService(deps.em, deps.sessionTtlHours);

@@ -5,6 +5,7 @@ import { check } from './validation';
 import { ProblemError, tooMany, unauthorized } from './problem';
 import { RateLimiter } from './rate-limit';
 import type { AuthUser, TokenScope } from '../modules/auth/types';
+import type { AuditedEntity } from '../modules/audit/snapshots';
 
 const SCOPE_RANK: Record<TokenScope, number> = { read: 1, write: 2, admin: 3 };
 
@@ -12,8 +13,17 @@ const SCOPE_RANK: Record<TokenScope, number> = { read: 1, write: 2, admin: 3 };
 export const isUuidParam = (name: string) => name === 'id' || name.endsWith('Id');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export interface AuditSubject {
+  entity: AuditedEntity;
+  id: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Records an allowed admin change; `snapshot` reads the configuration it touches, before and after, for the diff. */
 export interface AuditHook {
-  (entry: { user: AuthUser; action: string; target: string; ctx: Context }): Promise<void>;
+  record(entry: { user: AuthUser; action: string; target: string; ctx: Context; subject?: AuditSubject }): Promise<void>;
+  snapshot(entity: AuditedEntity, id: string): Promise<unknown>;
 }
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -45,6 +55,8 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   query?: object;
   /** `csv`: the answer may also be text/csv (?format=csv or Accept: text/csv). */
   responses: Record<number, { description: string; schema?: object; csv?: boolean }>;
+  /** What an admin change changes: the audit reads it before and after (the id from the path, or from the answer for a creation). */
+  audits?: { entity: AuditedEntity; id: (p: { params: Record<string, string>; body: B; reply: unknown }) => string | undefined };
   handler: (input: RouteInput<B, Q>) => Promise<Reply> | Reply;
 }
 
@@ -54,7 +66,7 @@ export class RouteTable {
 
   private readonly publicLimiter: RateLimiter;
 
-  /** `audit` is called after every successful admin-scope change; public routes (but health) are limited per address and minute. */
+  /** `audit` records every successful admin-scope change; public routes (but health) are limited per address and minute. */
   constructor(
     private readonly audit?: AuditHook,
     publicPerMinute = 120,
@@ -82,14 +94,19 @@ export class RouteTable {
       }
       const body = spec.body ? check<B>(spec.body, ctx.request.body ?? {}, 'body') : (undefined as B);
       const query = spec.query ? check<Q>(spec.query, { ...ctx.query }, 'query') : (undefined as Q);
+      const audited = needed === 'admin' && spec.method !== 'get' && user && this.audit ? this.audit : undefined;
+      const knownId = spec.audits?.id({ params: ctx.params, body, reply: undefined });
+      const before = audited && spec.audits && knownId ? await audited.snapshot(spec.audits.entity, knownId) : null;
       const reply = await spec.handler({ body, query, params: ctx.params, user: user as AuthUser, ctx });
       for (const [k, v] of Object.entries(reply.headers ?? {})) ctx.set(k, v);
       if (reply.body !== undefined || reply.status !== undefined || ctx.body === undefined) {
         ctx.status = reply.status ?? (reply.body === undefined ? 204 : 200);
         if (reply.body !== undefined) ctx.body = reply.body;
       }
-      if (needed === 'admin' && spec.method !== 'get' && user && this.audit) {
-        await this.audit({ user, action: `${spec.method.toUpperCase()} ${spec.path}`, target: ctx.path, ctx });
+      if (audited && user) {
+        const id = knownId ?? spec.audits?.id({ params: ctx.params, body, reply: reply.body });
+        const subject = spec.audits && id ? { entity: spec.audits.entity, id, before, after: await audited.snapshot(spec.audits.entity, id) } : undefined;
+        await audited.record({ user, action: `${spec.method.toUpperCase()} ${spec.path}`, target: ctx.path, ctx, subject });
       }
     });
   }

@@ -5,8 +5,8 @@ import { loginUi, useBrowser, shot } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
-  en: { agent: 'Agent', write: 'Read and write', users: 'Users', audit: 'Audit log', allowed: 'Allowed', rotate: 'Rotate secret', once: 'Copy this secret now: it will not be shown again.', done: 'Done' },
-  fr: { agent: 'Agent', write: 'Lecture et écriture', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé', rotate: 'Renouveler le secret', once: 'Copiez ce secret maintenant : il ne sera plus affiché.', done: 'Terminé' },
+  en: { group: 'Agent group', agent: 'Agent', write: 'Read and write', users: 'Users', audit: 'Audit log', allowed: 'Allowed', rotate: 'Rotate secret', once: 'Copy this secret now: it will not be shown again.', done: 'Done' },
+  fr: { group: "Groupe d'agents", agent: 'Agent', write: 'Lecture et écriture', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé', rotate: 'Renouveler le secret', once: 'Copiez ce secret maintenant : il ne sera plus affiché.', done: 'Terminé' },
 } as const;
 
 const { openPage } = useBrowser();
@@ -103,7 +103,27 @@ describe.each(['en', 'fr'] as const)('admin screens (%s)', (locale) => {
     await rows.filter({ hasText: `/api/queues/${queue}/groups` }).waitFor();
     await page.getByTestId('audit-action').fill('POST /api/tokens');
     await rows.filter({ hasText: 'POST /api/tokens' }).first().waitFor();
+
+    // What changed: the group's entries, the membership change opened to its before and after.
+    await page.getByTestId('audit-action').fill('');
+    await choose(page, 'audit-entity', text.group);
+    await page.getByTestId('audit-entity-id').fill(group);
+    const membership = rows.filter({ hasText: `/api/groups/${group}/members` });
+    // Its creation and its membership, once the typed key has filtered the list down (no third row left).
+    await membership.waitFor();
+    await rows.nth(2).waitFor({ state: 'detached' });
+    await rows.nth(1).waitFor();
+    await membership.getByTestId('audit-expand').click();
+    const change = page.getByTestId('audit-change');
+    await change.filter({ hasText: '/members/0' }).filter({ hasText: email }).waitFor();
     await shot(page, `console-admin-audit-${locale}`);
+
+    // The export carries the same filters.
+    const csv = await page.request.get((await page.getByTestId('audit-export-csv').getAttribute('href'))!);
+    expect(csv.headers()['content-disposition']).toContain('attachment');
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((l) => l.includes(`,group,${group},`))).toBe(true);
     expect(errors).toEqual([]);
   });
   it('should show a rotated webhook signing secret once, until dismissed', async () => {

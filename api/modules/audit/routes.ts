@@ -1,15 +1,36 @@
-// The audit log over HTTP (admins): filtered by outcome, action text and actor, paged newest first.
+// The audit log over HTTP (admins): filtered by outcome, action, actor, what changed and when; paged newest first, or
+// downloaded whole as CSV or JSON for an auditor.
 import type { RouteTable } from '../../http/routes';
+import { csv } from '../../http/csv';
 import { requireAdmin } from '../auth/policy';
 import type { AuditFilter, AuditService } from './service';
+import { AUDITED_ENTITIES, type AuditedEntity } from './snapshots';
 
-type AuditQuery = { limit?: string; outcome?: 'allowed' | 'denied'; action?: string; actorId?: string; before?: string };
+type AuditQuery = {
+  limit?: string;
+  outcome?: 'allowed' | 'denied';
+  action?: string;
+  actorId?: string;
+  entity?: AuditedEntity;
+  entityId?: string;
+  from?: string;
+  to?: string;
+  before?: string;
+  format?: 'csv' | 'json';
+};
+
+/** An export holds at most this many entries, newest first; a longer period is exported in parts (the answer says so). */
+export const EXPORT_MAX = 10_000;
+const CSV_COLUMNS = ['id', 'at', 'actorId', 'actorName', 'actorRole', 'via', 'action', 'target', 'entity', 'entityId', 'outcome', 'status', 'ip', 'requestId', 'count', 'changes'];
+const INSTANT = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2}))?$';
 
 export function auditRoutes(table: RouteTable, audit: AuditService): void {
   table.add<unknown, AuditQuery>({
     method: 'get',
     path: '/api/audit',
-    summary: 'Audit entries, newest first: admin changes and refused accesses; `next` is the `before` of the following page',
+    summary:
+      'Audit entries, newest first: admin changes (with the changed configuration, before and after) and refused accesses; `next` is the `before` of the following page. ' +
+      `?format=csv or ?format=json downloads every matching entry (at most ${EXPORT_MAX}; the Guichet-Export-Truncated header says when there were more).`,
     tag: 'audit',
     auth: 'user',
     scope: 'admin',
@@ -21,17 +42,39 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
         outcome: { type: 'string', enum: ['allowed', 'denied'] },
         action: { type: 'string', minLength: 1, maxLength: 200 },
         actorId: { type: 'string', format: 'uuid' },
+        entity: { type: 'string', enum: [...AUDITED_ENTITIES] },
+        entityId: { type: 'string', minLength: 1, maxLength: 200 },
+        from: { type: 'string', pattern: INSTANT, description: 'Inclusive; a date alone is midnight UTC' },
+        to: { type: 'string', pattern: INSTANT, description: 'Exclusive; a date alone is midnight UTC' },
         before: { type: 'string', pattern: '^[1-9][0-9]{0,17}$' },
+        format: { type: 'string', enum: ['csv', 'json'] },
       },
     },
     responses: {
-      200: { description: 'Entries, newest first; refused anonymous requests are one entry per address, route and minute with their count', schema: { type: 'object', properties: { items: { type: 'array' }, next: { type: ['string', 'null'] } } } },
+      200: {
+        description: 'Entries, newest first; refused anonymous requests are one entry per address, route and minute with their count; an admin change has `entity`, `entityId` and `detail.changes` ([{ path, before, after }])',
+        schema: { type: 'object', properties: { items: { type: 'array' }, next: { type: ['string', 'null'] } } },
+        csv: true,
+      },
+      400: { description: 'Bad filter' },
       403: { description: 'Not an admin' },
     },
     handler: async ({ user, query }) => {
       requireAdmin(user, 'read the audit log');
-      const filter: AuditFilter = { outcome: query.outcome, action: query.action, actorId: query.actorId, before: query.before };
-      return { body: await audit.page(Number(query.limit ?? 100), filter) };
+      const filter: AuditFilter = {
+        outcome: query.outcome, action: query.action, actorId: query.actorId, entity: query.entity, entityId: query.entityId,
+        from: query.from, to: query.to, before: query.before,
+      };
+      if (!query.format) return { body: await audit.page(Number(query.limit ?? 100), filter) };
+      const { items, next } = await audit.page(EXPORT_MAX, filter);
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      const headers: Record<string, string> = {
+        'Content-Disposition': `attachment; filename="guichet-audit-${stamp}.${query.format}"`,
+        'Guichet-Export-Truncated': next ? 'true' : 'false',
+      };
+      if (query.format === 'json') return { body: { items, truncated: next !== null }, headers };
+      const rows = (items as Array<Record<string, unknown> & { detail?: { changes?: unknown } }>).map((e) => ({ ...e, changes: e.detail?.changes ?? null }));
+      return { body: csv(CSV_COLUMNS, rows), headers: { ...headers, 'Content-Type': 'text/csv; charset=utf-8' } };
     },
   });
 }

@@ -1,6 +1,8 @@
-// The audit log: every admin change and every refused access, with who, what, from where.
+// The audit log: every admin change (with what it changed, before and after) and every refused access, with who, what, from where.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthUser } from '../auth/types';
+import { diff } from './diff';
+import { snapshot, type AuditedEntity } from './snapshots';
 
 export interface AuditEntry {
   user?: AuthUser;
@@ -11,6 +13,8 @@ export interface AuditEntry {
   ip?: string;
   requestId?: string;
   detail?: Record<string, unknown>;
+  /** The configuration the change touched, read before and after it. */
+  subject?: { entity: AuditedEntity; id: string; before: unknown; after: unknown };
 }
 
 export class AuditService {
@@ -18,12 +22,17 @@ export class AuditService {
 
   async record(e: AuditEntry): Promise<void> {
     if (!e.user && e.outcome === 'denied') return this.countAnonymousRefusal(e);
+    const detail = e.subject ? { ...e.detail, changes: diff(e.subject.before, e.subject.after) } : (e.detail ?? {});
     await this.em
       .fork()
       .execute(
-        'insert into audit_log (actor_id, actor_role, via, action, target, outcome, status, ip, request_id, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)',
-        [e.user?.id ?? null, e.user?.role ?? null, e.user?.via ?? null, e.action, e.target ?? null, e.outcome, e.status ?? null, e.ip ?? null, e.requestId ?? null, JSON.stringify(e.detail ?? {})],
+        'insert into audit_log (actor_id, actor_role, via, action, target, outcome, status, ip, request_id, detail, entity, entity_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)',
+        [e.user?.id ?? null, e.user?.role ?? null, e.user?.via ?? null, e.action, e.target ?? null, e.outcome, e.status ?? null, e.ip ?? null, e.requestId ?? null, JSON.stringify(detail), e.subject?.entity ?? null, e.subject?.id ?? null],
       );
+  }
+
+  snapshot(entity: AuditedEntity, id: string): Promise<unknown> {
+    return snapshot(this.em, entity, id);
   }
 
   /**
@@ -51,10 +60,14 @@ export class AuditService {
     if (f.outcome) add('a.outcome = ?', f.outcome);
     if (f.action) add('(a.action ilike ? or a.target ilike ?)', `%${escapeLike(f.action)}%`, `%${escapeLike(f.action)}%`);
     if (f.actorId) add('a.actor_id = ?', f.actorId);
+    if (f.entity) add('a.entity = ?', f.entity);
+    if (f.entityId) add('a.entity_id = ?', f.entityId);
+    if (f.from) add('a.at >= ?', f.from);
+    if (f.to) add('a.at < ?', f.to);
     if (f.before) add('a.id < ?', f.before);
     const rows = await this.em.fork().execute<Array<{ id: string }>>(
       `select a.id::text, a.at, a.actor_id as "actorId", u.name as "actorName", a.actor_role as "actorRole", a.via, a.action, a.target, a.outcome, a.status, a.ip,
-              a.request_id as "requestId", a.detail, a.count
+              a.request_id as "requestId", a.entity, a.entity_id as "entityId", a.detail, a.count
        from audit_log a left join users u on u.id = a.actor_id
        ${where.length ? `where ${where.join(' and ')}` : ''} order by a.id desc limit ?`,
       [...params, limit + 1],
@@ -68,6 +81,11 @@ export interface AuditFilter {
   outcome?: 'allowed' | 'denied';
   action?: string;
   actorId?: string;
+  entity?: AuditedEntity;
+  entityId?: string;
+  /** Instants (ISO 8601): from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
   before?: string;
 }
 

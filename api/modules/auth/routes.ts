@@ -82,6 +82,7 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
   table.add({
     method: 'post',
     path: '/api/users/:id/password-reset',
+    audits: { entity: 'user', id: ({ params }) => params.id },
     summary: 'Issue a one-time password reset token for a user, valid one hour (admin)',
     tag: 'users',
     auth: 'user',

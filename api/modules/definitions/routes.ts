@@ -103,6 +103,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
   table.add({
     method: 'put',
     path: '/api/definitions/:key/draft',
+    audits: { entity: 'definition', id: ({ params }) => params.key },
     summary: 'Create or replace the draft (next version) of a definition; refused with JSON pointers when invalid',
     tag: 'definitions',
     auth: 'user',
@@ -117,6 +118,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
   table.add({
     method: 'delete',
     path: '/api/definitions/:key/draft',
+    audits: { entity: 'definition', id: ({ params }) => params.key },
     summary: 'Discard the draft',
     tag: 'definitions',
     auth: 'user',
@@ -131,6 +133,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
   table.add({
     method: 'post',
     path: '/api/definitions/:key/publish',
+    audits: { entity: 'definition', id: ({ params }) => params.key },
     summary: 'Publish the draft: it becomes immutable and new tickets start on it',
     tag: 'definitions',
     auth: 'user',
@@ -157,6 +160,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
   table.add<MigrationRequest>({
     method: 'post',
     path: '/api/definitions/:key/migrations',
+    audits: { entity: 'definition', id: ({ params }) => params.key },
     summary: 'Move running tickets of one version to a later published version, mapping their states; each ticket records it in its timeline',
     tag: 'definitions',
     auth: 'user',

@@ -55,6 +55,7 @@ export function kbRoutes(table: RouteTable, kb: KbService): void {
   table.add<CategoryBody>({
     method: 'post',
     path: '/api/kb/categories',
+    audits: { entity: 'kb_category', id: ({ body }) => body.key },
     summary: 'Create a category (admins; tokens need the admin scope)',
     tag: TAG,
     auth: 'user',
@@ -66,6 +67,7 @@ export function kbRoutes(table: RouteTable, kb: KbService): void {
   table.add({
     method: 'delete',
     path: '/api/kb/categories/:key',
+    audits: { entity: 'kb_category', id: ({ params }) => params.key },
     summary: 'Delete an empty category (admins; tokens need the admin scope)',
     tag: TAG,
     auth: 'user',

@@ -33,6 +33,7 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
   table.add<Template>({
     method: 'put',
     path: '/api/mail/templates/:kind/:locale',
+    audits: { entity: 'mail_template', id: ({ params }) => `${params.kind}/${params.locale}` },
     summary: 'Replace a template; placeholders are {{name}} from the kind\'s list, values are HTML-escaped in the HTML part (admin)',
     tag: 'mail',
     auth: 'user',
@@ -49,6 +50,7 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
   table.add({
     method: 'delete',
     path: '/api/mail/templates/:kind/:locale',
+    audits: { entity: 'mail_template', id: ({ params }) => `${params.kind}/${params.locale}` },
     summary: 'Go back to the shipped default template (admin)',
     tag: 'mail',
     auth: 'user',

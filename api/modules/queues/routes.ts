@@ -21,6 +21,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
   table.add<QueueBody>({
     method: 'post',
     path: '/api/queues',
+    audits: { entity: 'queue', id: ({ body }) => body.key },
     summary: 'Create a queue (admin)',
     tag: 'queues',
     auth: 'user',
@@ -47,6 +48,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
   table.add<RoutingRulesBody>({
     method: 'put',
     path: '/api/routing-rules',
+    audits: { entity: 'routing_rules', id: () => 'all' },
     summary: 'Replace the routing rules (admin)',
     tag: 'queues',
     auth: 'user',

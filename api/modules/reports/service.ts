@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest } from '../../http/problem';
 import { visibleTo } from '../tickets/policy';
+import { csv } from '../../http/csv';
 import type { AuthUser } from '../auth/types';
 import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
 import type { Dimension, DrillQuery, ReportName, ReportQuery } from './schemas';
@@ -392,15 +393,7 @@ export class ReportService {
   }
 }
 
-/** RFC 4180 CSV of the report's columns (the JSON rows without their drill links): a header row, CRLF, quoted where needed. */
+/** CSV of the report's columns (the JSON rows without their drill links). */
 export function toCsv(report: Pick<Report, 'columns' | 'rows'>): string {
-  const cell = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    let s = String(v);
-    // A text cell a spreadsheet would run as a formula is neutralised (numbers, including negative ones, stay as they are).
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [report.columns.map(cell).join(','), ...report.rows.map((r) => report.columns.map((c) => cell(r[c])).join(','))];
-  return lines.join('\r\n') + '\r\n';
+  return csv(report.columns, report.rows as Array<Record<string, unknown>>);
 }

@@ -21,6 +21,7 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
   table.add<{ name: string; scope: TokenScope; userId?: string }>({
     method: 'post',
     path: '/api/tokens',
+    audits: { entity: 'token', id: ({ reply }) => (reply as { id?: string } | undefined)?.id },
     summary: 'Create an API token; the secret is in this response only. Send it as Authorization: Bearer <token>.',
     tag: 'tokens',
     auth: 'user',
@@ -45,6 +46,7 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
   table.add({
     method: 'delete',
     path: '/api/tokens/:id',
+    audits: { entity: 'token', id: ({ params }) => params.id },
     summary: 'Revoke a token; it stops working at once',
     tag: 'tokens',
     auth: 'user',

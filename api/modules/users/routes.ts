@@ -30,6 +30,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
   table.add<CreateUserBody>({
     method: 'post',
     path: '/api/users',
+    audits: { entity: 'user', id: ({ reply }) => (reply as { id?: string } | undefined)?.id },
     summary: 'Create a user account (admin)',
     tag: 'users',
     auth: 'user',

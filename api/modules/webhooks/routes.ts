@@ -40,6 +40,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<CreateSubscriptionBody>({
     method: 'post',
     path: '/api/webhooks/subscriptions',
+    audits: { entity: 'webhook_subscription', id: ({ reply }) => (reply as { subscription?: { id: string } } | undefined)?.subscription?.id },
     summary: 'Subscribe a URL to ticket events; the signing secret (whsec_…) is in this response only',
     tag,
     auth: 'user',
@@ -71,6 +72,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<PatchSubscriptionBody>({
     method: 'patch',
     path: '/api/webhooks/subscriptions/:id',
+    audits: { entity: 'webhook_subscription', id: ({ params }) => params.id },
     summary: 'Change a subscription; enabled: true re-enables one disabled after failures',
     tag,
     auth: 'user',
@@ -82,6 +84,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add({
     method: 'delete',
     path: '/api/webhooks/subscriptions/:id',
+    audits: { entity: 'webhook_subscription', id: ({ params }) => params.id },
     summary: 'Delete a subscription and its delivery log',
     tag,
     auth: 'user',
@@ -96,6 +99,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<RotateBody>({
     method: 'post',
     path: '/api/webhooks/subscriptions/:id/rotate',
+    audits: { entity: 'webhook_subscription', id: ({ params }) => params.id },
     summary: 'New signing secret (in this response only); the old one also signs for graceHours (default 24)',
     tag,
     auth: 'user',
@@ -118,6 +122,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<RedeliverBody>({
     method: 'post',
     path: '/api/webhooks/subscriptions/:id/redeliver',
+    audits: { entity: 'webhook_subscription', id: ({ params }) => params.id },
     summary: 'Send one delivery again ({deliveryId}) or every delivery since a time ({since}), with the same event ids',
     tag,
     auth: 'user',
@@ -137,6 +142,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<CreateEndpointBody>({
     method: 'post',
     path: '/api/webhooks/endpoints',
+    audits: { entity: 'webhook_endpoint', id: ({ reply }) => (reply as { endpoint?: { id: string } } | undefined)?.endpoint?.id },
     summary: 'Create an inbound endpoint (POST /api/hooks/<slug>) with its mapping; the secret is in this response only',
     tag,
     auth: 'user',
@@ -168,6 +174,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<PatchEndpointBody>({
     method: 'patch',
     path: '/api/webhooks/endpoints/:id',
+    audits: { entity: 'webhook_endpoint', id: ({ params }) => params.id },
     summary: 'Change an endpoint: name, mapping, enabled',
     tag,
     auth: 'user',
@@ -179,6 +186,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add({
     method: 'delete',
     path: '/api/webhooks/endpoints/:id',
+    audits: { entity: 'webhook_endpoint', id: ({ params }) => params.id },
     summary: 'Delete an endpoint, its log and references; its service account is disabled',
     tag,
     auth: 'user',
@@ -193,6 +201,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add({
     method: 'post',
     path: '/api/webhooks/endpoints/:id/rotate',
+    audits: { entity: 'webhook_endpoint', id: ({ params }) => params.id },
     summary: 'New endpoint secret (in this response only); the old one stops working at once',
     tag,
     auth: 'user',
@@ -214,6 +223,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add({
     method: 'post',
     path: '/api/webhooks/endpoints/:id/requests/:request/replay',
+    audits: { entity: 'webhook_endpoint', id: ({ params }) => params.id },
     summary: 'Process a logged request again (e.g. after fixing the mapping); a processed event id answers as a duplicate',
     tag,
     auth: 'user',

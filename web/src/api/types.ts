@@ -211,4 +211,8 @@ export interface AuditEntry {
   ip: string | null;
   /** Refused anonymous requests of one address, route and minute share an entry. */
   count?: number;
+  /** What an admin change touched, and how (JSON-pointer paths, before and after). */
+  entity?: string | null;
+  entityId?: string | null;
+  detail?: { changes?: Array<{ path: string; before: unknown; after: unknown }>; code?: string };
 }
