@@ -117,6 +117,35 @@ async function ticket(title = unique('hooked')) {
 const comment = async (id: string, body: string, visibility = 'public') => expect((await admin.post(`/api/tickets/${id}/comments`, { body, visibility })).status).toBe(201);
 
 describe('outbound webhooks', () => {
+  it('should deliver an event a definition emits as ticket.event_emitted, from a real escalation of a running ticket', async () => {
+    // A problem definition whose first-response warning comes 0.6 s after opening and emits an event; the published
+    // version is put back at once, so only this ticket (pinned to its version) runs the short one.
+    const versions = (await admin.get('/api/definitions/problem/versions')).body.items as Array<{ version: number }>;
+    const { version: _v, status: _s, ...original } = (await admin.get(`/api/definitions/problem/versions/${Math.max(...versions.map((v) => v.version))}`)).body;
+    const short = structuredClone(original);
+    short.sla = { ...(short.sla ?? {}), policies: { ...(short.sla?.policies ?? {}), low: { calendar: '24x7', firstResponseMinutes: 1, warnAtPercent: 1 } } };
+    short.escalations = [{ name: 'crm_alert', on: 'firstResponse.warning', actions: [{ type: 'emit', event: 'crm.follow_up_requested' }] }];
+    const sub = await subscribe('/emitted', { eventTypes: ['ticket.event_emitted'], includeInternal: true });
+    let id: string;
+    try {
+      expect((await admin.request('PUT', '/api/definitions/problem/draft', short)).status).toBe(200);
+      expect((await admin.post('/api/definitions/problem/publish')).status).toBe(200);
+      const created = await admin.post('/api/tickets', { type: 'problem', title: unique('emitting problem'), priority: 'low' });
+      expect(created.status).toBe(201);
+      id = created.body.id;
+    } finally {
+      await admin.request('PUT', '/api/definitions/problem/draft', original);
+      await admin.post('/api/definitions/problem/publish');
+    }
+    const [delivered] = await eventually(async () => {
+      const got = receiver.forTicket(id, '/emitted');
+      return got.length ? got : undefined;
+    }, 30_000);
+    expect(delivered!.verified).toEqual([true]);
+    expect(delivered!.body).toMatchObject({ type: 'ticket.event_emitted', data: { event: { type: 'event_emitted', data: { event: 'crm.follow_up_requested', escalation: 'crm_alert' } } } });
+    expect((await admin.request('DELETE', `/api/webhooks/subscriptions/${sub.id}`)).status).toBe(204);
+  });
+
   it('should refuse a loopback URL without allowPrivateNetwork (422) and keep the secret out of reads', async () => {
     const refused = await admin.post('/api/webhooks/subscriptions', { name: 'x', url: receiver.url('/nope'), eventTypes: ['ticket.created'] });
     expect(refused.status).toBe(422);
