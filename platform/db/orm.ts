@@ -17,9 +17,10 @@ import { Migration20261125000007TicketEventFanout } from './migrations/Migration
 import { Migration20261203000001AuditFloodAggregation } from './migrations/Migration20261203000001AuditFloodAggregation';
 import { Migration20261203000002OidcIdentities } from './migrations/Migration20261203000002OidcIdentities';
 import { Migration20261204000001AuditSubjects } from './migrations/Migration20261204000001AuditSubjects';
+import { Migration20261204000004TicketChannel } from './migrations/Migration20261204000004TicketChannel';
 import { Migration20261125000006ReportRollups } from './migrations/Migration20261125000006ReportRollups';
 
-export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords, Migration20261124000005Collaboration, Migration20261124000006AssignedGroup, Migration20261125000001Webhooks, Migration20261125000002Email, Migration20261125000003Maintenance, Migration20261125000004KnowledgeBase, Migration20261125000005Reports, Migration20261125000006ReportRollups, Migration20261125000007TicketEventFanout, Migration20261203000001AuditFloodAggregation, Migration20261203000002OidcIdentities, Migration20261204000001AuditSubjects];
+export const MIGRATIONS = [Migration20261124000001Initial, Migration20261124000002Definitions, Migration20261124000003Access, Migration20261124000004Passwords, Migration20261124000005Collaboration, Migration20261124000006AssignedGroup, Migration20261125000001Webhooks, Migration20261125000002Email, Migration20261125000003Maintenance, Migration20261125000004KnowledgeBase, Migration20261125000005Reports, Migration20261125000006ReportRollups, Migration20261125000007TicketEventFanout, Migration20261203000001AuditFloodAggregation, Migration20261203000002OidcIdentities, Migration20261204000001AuditSubjects, Migration20261204000004TicketChannel];
 
 export type Orm = MikroORM;
 

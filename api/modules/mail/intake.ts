@@ -95,7 +95,7 @@ export class MailIntake {
     try {
       const { ticket } = await this.tickets.create(
         user,
-        { type: this.config.inboundTicketType, title: /\S/.test(title) ? title : '(no subject)', description: text.slice(0, 20000), priority: this.config.inboundPriority } as never,
+        { type: this.config.inboundTicketType, title: /\S/.test(title) ? title : '(no subject)', description: text.slice(0, 20000), priority: this.config.inboundPriority, channel: 'email' } as never,
         `mail:${messageId}`,
       );
       const detail = await this.attach(user, ticket.id, mail);

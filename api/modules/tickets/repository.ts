@@ -1,7 +1,7 @@
 // Ticket read-model queries: the queue ordered by priority then creation date (keyset), one ticket, its timeline.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from './policy';
-import type { AuthUser } from '../auth/types';
+import type { AuthUser, UserRole } from '../auth/types';
 import type { DbTime } from '../../../platform/db/time';
 import type { TicketProjection } from '../../../workflows/ticket-messages';
 import { INSERT_TICKET_ROW, ticketRowParams } from '../../../activities/ticket-row';
@@ -103,6 +103,34 @@ export class TicketRepository {
       ticketRowParams(p),
     );
     return rows.length > 0;
+  }
+
+  async channel(id: string): Promise<string | null> {
+    const [row] = await this.em.fork().execute<Array<{ channel: string | null }>>('select channel from tickets where id = ?', [id]);
+    return row?.channel ?? null;
+  }
+
+  /** A requester's other tickets the scope shows: open ones first, then the most recent. */
+  async requesterTickets(requesterId: string, except: string, scope: Scope, limit: number): Promise<TicketRow[]> {
+    return this.em.fork().execute<TicketRow[]>(
+      `select ${COLUMNS_SQL} from tickets t where t.requester_id = ? and t.id <> ? and ${scope.sql}
+       order by (t.state_category in ('resolved', 'closed')), t.created_at desc limit ?`,
+      [requesterId, except, ...scope.params, limit],
+    );
+  }
+
+  async setChannel(id: string, channel: string): Promise<void> {
+    await this.em.fork().execute('update tickets set channel = ? where id = ?', [channel, id]);
+  }
+
+  /** An active person a ticket may be opened for (not disabled, not an inbound-webhook service account). */
+  async requester(id: string): Promise<{ id: string; role: UserRole; organisationId: string | null } | null> {
+    const [row] = await this.em.fork().execute<Array<{ id: string; role: UserRole; organisation_id: string | null }>>(
+      `select u.id, u.role, u.organisation_id from users u
+       where u.id = ? and not u.disabled and not exists (select 1 from inbound_endpoints ie where ie.actor_id = u.id)`,
+      [id],
+    );
+    return row ? { id: row.id, role: row.role, organisationId: row.organisation_id } : null;
   }
 
   async find(id: string, scope: Scope = { sql: 'true', params: [] }): Promise<TicketRow | null> {

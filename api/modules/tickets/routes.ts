@@ -22,6 +22,8 @@ import {
 } from './schemas';
 import type { LinkRelation, TicketService } from './service';
 import type { CollaborationService } from './collaboration';
+import type { PeopleService } from '../people/service';
+import { requireStaff } from '../auth/policy';
 import { bulkBody, savedViewBody, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
 
 const problems = {
@@ -29,7 +31,31 @@ const problems = {
   404: { description: 'No such ticket visible to the caller' },
 };
 
-export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: CollaborationService): void {
+export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: CollaborationService, people: PeopleService): void {
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id/context',
+    summary: 'What agents see beside a ticket: how it came in, its requester (organisation, e-mail, phone) and their other tickets the caller may see',
+    tag: 'tickets',
+    auth: 'user',
+    responses: {
+      200: {
+        description: 'Context',
+        schema: {
+          type: 'object',
+          required: ['channel', 'requester', 'otherTickets'],
+          properties: { channel: { type: ['string', 'null'] }, requester: { type: ['object', 'null'] }, otherTickets: { type: 'array', items: ticketSchema } },
+        },
+      },
+      403: { description: 'Customers' },
+      ...problems,
+    },
+    handler: async ({ user, params }) => {
+      requireStaff(user, 'the ticket context is for agents and admins');
+      const { ticket, channel, otherTickets } = await tickets.context(user, params.id);
+      return { body: { channel, requester: await people.get(ticket.requesterId), otherTickets } };
+    },
+  });
   table.add<CreateTicketBody>({
     method: 'post',
     path: '/api/tickets',

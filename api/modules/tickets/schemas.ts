@@ -8,6 +8,10 @@ const fieldValues = {
   additionalProperties: { type: ['string', 'number', 'boolean'] },
 } as const;
 
+/** How a request reached the desk. */
+export const CHANNELS = ['portal', 'email', 'phone', 'walk_in', 'api', 'other'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 export const createTicketBody = {
   type: 'object',
   required: ['type', 'title', 'priority'],
@@ -18,6 +22,8 @@ export const createTicketBody = {
     description: { type: 'string', maxLength: 20000, default: '' },
     priority,
     fields: fieldValues,
+    requesterId: { type: 'string', format: 'uuid', description: 'Agents and admins open tickets for someone else (phone, walk-in, forwarded mail); customers only for themselves' },
+    channel: { type: 'string', enum: [...CHANNELS], description: 'How the request reached the desk; by default portal for customers, api for tokens, other for staff' },
   },
 } as const;
 export type CreateTicketBody = FromSchema<typeof createTicketBody>;

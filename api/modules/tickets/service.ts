@@ -105,7 +105,8 @@ export class TicketService {
 
   /** `onBehalfOf` (staff callers only, e.g. an inbound webhook's service account) makes another user the requester. */
   async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser): Promise<{ ticket: TicketView; replayed: boolean }> {
-    const requester = onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
+    if (user.role === 'customer' && body.requesterId && body.requesterId !== user.id) throw forbidden('customers open tickets for themselves only');
+    const requester = body.requesterId && body.requesterId !== user.id ? await this.requester(body.requesterId) : onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
     if (user.role === 'customer' && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
     const stored = await this.defs.forType(body.type);
     if (!stored) throw unprocessable(`no published workflow definition serves '${body.type}'`, [{ pointer: '/type', message: 'no definition' }]);
@@ -162,7 +163,16 @@ export class TicketService {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { ticket: await this.labelled(await this.alreadyOpened(id)), replayed: true };
       throw toProblem(err) ?? err;
     }
-    return { ticket: await this.labelled(await this.recordOpened(initialProjection(input, Date.now()))), replayed: false };
+    const opened = await this.recordOpened(initialProjection(input, Date.now()));
+    await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
+    return { ticket: await this.labelled(opened), replayed: false };
+  }
+
+  /** Whom staff may open a ticket for: any active person, never a disabled account or a service account. */
+  private async requester(id: string): Promise<Pick<AuthUser, 'id' | 'role' | 'organisationId'>> {
+    const found = await this.repo.requester(id);
+    if (!found) throw unprocessable(`no active user ${id} to open this ticket for`, [{ pointer: '/requesterId', message: 'unknown, disabled or a service account' }], 'unknown-requester');
+    return found;
   }
 
   /** Writes the just-started ticket's row; if the workflow wrote first, its row is the answer. */
@@ -372,6 +382,13 @@ export class TicketService {
   private async labelled<T extends { state: string; definition: { key: string; version: number } }>(view: T): Promise<T & { stateLabel: { en: string; fr: string } }> {
     const labels = await this.defs.stateLabels(view.definition.key, view.definition.version);
     return { ...view, stateLabel: labels.get(view.state) ?? { en: view.state, fr: view.state } };
+  }
+
+  /** What the ticket page shows beside the conversation: how it came in and the requester's other tickets the caller may see. */
+  async context(user: AuthUser, id: string): Promise<{ ticket: TicketView; channel: string | null; otherTickets: TicketView[] }> {
+    const row = await this.visibleRow(user, id);
+    const [channel, others] = await Promise.all([this.repo.channel(id), this.repo.requesterTickets(row.requester_id, id, visibleTo(user), 10)]);
+    return { ticket: presentRow(row), channel, otherTickets: await Promise.all(others.map((r) => this.labelled(presentRow(r)))) };
   }
 
   async userById(id: string): Promise<AuthUser | null> {

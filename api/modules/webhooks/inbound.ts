@@ -281,7 +281,7 @@ export class InboundService {
       const requester = action.requester ? await this.userByEmail(action.requester) : undefined;
       const { ticket } = await this.tickets.create(
         actor,
-        { type: action.ticketType, title: action.title, description: action.description, priority: action.priority, fields: action.fields },
+        { type: action.ticketType, title: action.title, description: action.description, priority: action.priority, fields: action.fields, channel: 'api' },
         `hook:${endpoint.id}:${eventId ?? randomUUID()}`,
         requester ?? undefined,
       );

@@ -96,7 +96,14 @@ export function matrix(w: World): Record<string, Case[]> {
     'GET /api/auth/oidc/login': [{ expect: everyone(404), call: (s) => s.get('/api/auth/oidc/login') }],
     'GET /api/auth/oidc/callback': [{ expect: everyone(404), call: (s) => s.get('/api/auth/oidc/callback?state=x&code=y') }],
 
-    'POST /api/tickets': [{ expect: userWrite(201), call: (s) => s.post('/api/tickets', { type: 'incident', title: unique('Matrix ticket'), priority: 'low' }) }],
+    'POST /api/tickets': [
+      { expect: userWrite(201), call: (s) => s.post('/api/tickets', { type: 'incident', title: unique('Matrix ticket'), priority: 'low' }) },
+      {
+        name: 'for customer A',
+        expect: { ...userWrite(201), customerB: 403 },
+        call: (s) => s.post('/api/tickets', { type: 'incident', title: unique('Matrix ticket'), priority: 'low', requesterId: w.ids.customerA, channel: 'phone' }),
+      },
+    ],
     'GET /api/tickets': [
       { expect: userRead(200), call: (s) => s.get('/api/tickets?limit=100') },
       { name: 'filtered on the other group\'s queue', expect: userRead(200), call: (s) => s.get(`/api/tickets?queue=${w.queueY}&limit=100`) },
@@ -106,6 +113,9 @@ export function matrix(w: World): Record<string, Case[]> {
       { name: 'a work order of group X', expect: { ...ticketRead(200), customerA: 404 }, call: (s) => s.get(`/api/tickets/${w.workOrderX}`) },
     ],
     'PATCH /api/tickets/{id}': [{ expect: ticketWrite(200), call: async (s) => json(s, 'PATCH', `/api/tickets/${await w.freshTicketA()}`, { fields: { category: 'hardware' } }) }],
+    'GET /api/tickets/{id}/context': [{ expect: { ...ticketRead(200), customerA: 403, customerB: 403 }, call: (s) => s.get(`/api/tickets/${A}/context`) }],
+    'GET /api/people': [{ expect: staffRead(200), call: (s) => s.get(`/api/people?q=${encodeURIComponent('customer-a')}`) }],
+    'POST /api/people': [{ expect: staffWrite(201), call: (s) => s.post('/api/people', { name: 'Walk-in', email: `${unique('walkin')}@example.test` }) }],
     'GET /api/tickets/{id}/transitions': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/transitions`) }],
     'POST /api/tickets/{id}/transitions': [
       { name: 'agents\' transition', expect: { ...ticketWrite(200), customerA: 409 }, call: async (s) => s.post(`/api/tickets/${await w.freshTicketA()}/transitions`, { transition: 'start' }) },
