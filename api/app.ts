@@ -66,6 +66,8 @@ export interface AppDeps {
   em: EntityManager;
   temporal: Client;
   namespace: string;
+  /** The Temporal Web UI, for links from a ticket to its workflow history (staff only). */
+  temporalUiUrl?: string;
   taskQueue: string;
   log: Logger;
   webDist: string;
@@ -222,7 +224,9 @@ export function createApp(deps: AppDeps): App {
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   const people = new PeopleService(deps.em);
-  ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people);
+  const historyUrl = (workflowId: string) =>
+    deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+  ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl);
   peopleRoutes(routes, people);
   const attachments = new AttachmentService(deps.em, tickets, deps.attachmentsDir);
   attachmentRoutes(routes, attachments);

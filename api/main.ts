@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     em,
     temporal,
     namespace: config.temporalNamespace,
+    temporalUiUrl: config.temporalUiUrl,
     taskQueue: config.taskQueue,
     log,
     webDist: config.webDist,

@@ -402,9 +402,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     fieldsUpdate,
     async (req) => {
+      // The values replaced go into the event, so a timeline can say what each field was before.
+      const before = Object.fromEntries(Object.keys(req.fields).map((name) => [name, s.fields[name] ?? null]));
       Object.assign(s.fields, req.fields);
       if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
-      const seq = emit('fields_changed', req.actor, { fields: req.fields });
+      const seq = emit('fields_changed', req.actor, { fields: req.fields, before });
       await persisted(seq);
       return projection();
     },

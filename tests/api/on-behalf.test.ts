@@ -65,6 +65,9 @@ describe('tickets on behalf', () => {
     expect(context.status).toBe(200);
     expect(context.body).toMatchObject({ channel: 'phone', requester: { id: customer.user!.id, organisation: { id: org.id, name: org.name } } });
     expect(context.body.otherTickets.map((t: { id: string }) => t.id)).toEqual([earlier.body.id]);
+    expect(context.body.workflowId).toBe(`ticket-${res.body.id}`);
+    expect(context.body.assignees.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([agent.user!.id, admin.user!.id]));
+    expect(context.body.assignees.map((a: { id: string }) => a.id)).not.toContain(customer.user!.id);
     expect((await agent.get(`/api/tickets/${earlier.body.id}/context`)).body.channel).toBe('portal');
     expect((await customer.get(`/api/tickets/${res.body.id}/context`)).status).toBe(403);
   });

@@ -1,6 +1,6 @@
 // Ticket read-model queries: the queue ordered by priority then creation date (keyset), one ticket, its timeline.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Scope } from './policy';
+import { USER_SEES_TICKET_SQL, type Scope } from './policy';
 import type { AuthUser, UserRole } from '../auth/types';
 import type { DbTime } from '../../../platform/db/time';
 import type { TicketProjection } from '../../../workflows/ticket-messages';
@@ -116,6 +116,14 @@ export class TicketRepository {
       `select ${COLUMNS_SQL} from tickets t where t.requester_id = ? and t.id <> ? and ${scope.sql}
        order by (t.state_category in ('resolved', 'closed')), t.created_at desc limit ?`,
       [requesterId, except, ...scope.params, limit],
+    );
+  }
+
+  /** Agents and admins who may see the ticket: the only ones it makes sense to assign it to. */
+  async staffWhoSee(id: string): Promise<Array<{ id: string; name: string }>> {
+    return this.em.fork().execute(
+      `select u.id, u.name from tickets t join users u on u.role in ('agent', 'admin') and ${USER_SEES_TICKET_SQL} where t.id = ? order by lower(u.name), u.id limit 500`,
+      [id],
     );
   }
 

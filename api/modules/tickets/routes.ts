@@ -23,6 +23,7 @@ import {
 import type { LinkRelation, TicketService } from './service';
 import type { CollaborationService } from './collaboration';
 import type { PeopleService } from '../people/service';
+import { ticketWorkflowId } from '../../../workflows/ticket-messages';
 import { requireStaff } from '../auth/policy';
 import { bulkBody, savedViewBody, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
 
@@ -31,7 +32,13 @@ const problems = {
   404: { description: 'No such ticket visible to the caller' },
 };
 
-export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: CollaborationService, people: PeopleService): void {
+export function ticketRoutes(
+  table: RouteTable,
+  tickets: TicketService,
+  collab: CollaborationService,
+  people: PeopleService,
+  historyUrl: (workflowId: string) => string | null = () => null,
+): void {
   table.add({
     method: 'get',
     path: '/api/tickets/:id/context',
@@ -43,8 +50,15 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
         description: 'Context',
         schema: {
           type: 'object',
-          required: ['channel', 'requester', 'otherTickets'],
-          properties: { channel: { type: ['string', 'null'] }, requester: { type: ['object', 'null'] }, otherTickets: { type: 'array', items: ticketSchema } },
+          required: ['channel', 'requester', 'otherTickets', 'assignees', 'workflowId', 'historyUrl'],
+          properties: {
+            channel: { type: ['string', 'null'] },
+            requester: { type: ['object', 'null'] },
+            otherTickets: { type: 'array', items: ticketSchema },
+            assignees: { type: 'array', description: 'Agents and admins who may see the ticket, so may be assigned it', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+            workflowId: { type: 'string' },
+            historyUrl: { type: ['string', 'null'], description: "The workflow's history in the Temporal Web UI, when the desk knows where it is" },
+          },
         },
       },
       403: { description: 'Customers' },
@@ -52,8 +66,9 @@ export function ticketRoutes(table: RouteTable, tickets: TicketService, collab: 
     },
     handler: async ({ user, params }) => {
       requireStaff(user, 'the ticket context is for agents and admins');
-      const { ticket, channel, otherTickets } = await tickets.context(user, params.id);
-      return { body: { channel, requester: await people.get(ticket.requesterId), otherTickets } };
+      const { ticket, channel, otherTickets, assignees } = await tickets.context(user, params.id);
+      const workflowId = ticketWorkflowId(ticket.id);
+      return { body: { channel, requester: await people.get(ticket.requesterId), otherTickets, assignees, workflowId, historyUrl: historyUrl(workflowId) } };
     },
   });
   table.add<CreateTicketBody>({

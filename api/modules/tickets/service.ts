@@ -385,10 +385,14 @@ export class TicketService {
   }
 
   /** What the ticket page shows beside the conversation: how it came in and the requester's other tickets the caller may see. */
-  async context(user: AuthUser, id: string): Promise<{ ticket: TicketView; channel: string | null; otherTickets: TicketView[] }> {
+  async context(user: AuthUser, id: string) {
     const row = await this.visibleRow(user, id);
-    const [channel, others] = await Promise.all([this.repo.channel(id), this.repo.requesterTickets(row.requester_id, id, visibleTo(user), 10)]);
-    return { ticket: presentRow(row), channel, otherTickets: await Promise.all(others.map((r) => this.labelled(presentRow(r)))) };
+    const [channel, others, assignees] = await Promise.all([
+      this.repo.channel(id),
+      this.repo.requesterTickets(row.requester_id, id, visibleTo(user), 10),
+      this.repo.staffWhoSee(id),
+    ]);
+    return { ticket: presentRow(row), channel, assignees, otherTickets: await Promise.all(others.map((r) => this.labelled(presentRow(r)))) };
   }
 
   async userById(id: string): Promise<AuthUser | null> {

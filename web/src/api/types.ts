@@ -44,6 +44,8 @@ export interface Ticket {
   assigneeId: string | null;
   assignedGroup?: string | null;
   requesterId: string;
+  organisationId?: string | null;
+  fields?: Record<string, FieldValue>;
   definition: { key: string; version: number };
   sla: SlaClock[];
   slaStatus?: SlaStatus;
@@ -61,6 +63,32 @@ export interface NewTicket {
   title: string;
   description: string;
   priority: Priority;
+  /** Staff only: whom the ticket is for, and how their request came in. */
+  requesterId?: string;
+  channel?: Channel;
+}
+
+export type Channel = 'portal' | 'email' | 'phone' | 'walk_in' | 'api' | 'other';
+
+/** Someone a ticket can be for, as agents see them. */
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  role: string;
+  organisation: { id: string; name: string } | null;
+}
+
+/** What agents see beside a ticket. */
+export interface TicketContext {
+  channel: Channel | null;
+  requester: Person | null;
+  otherTickets: Ticket[];
+  /** Agents and admins who may see the ticket, so may be assigned it. */
+  assignees: Array<{ id: string; name: string }>;
+  workflowId: string;
+  historyUrl: string | null;
 }
 
 export interface RequiredField {

@@ -1,5 +1,6 @@
 // English messages; their shape is the contract every other locale must fill completely.
 import kbEn from './kb.en';
+import peopleEn from './people.en';
 const en = {
   app: { name: 'Guichet', skip: 'Skip to content' },
   nav: {
@@ -495,6 +496,7 @@ const en = {
     },
   },
   kb: kbEn,
+  people: peopleEn,
   maintenance: {
     nav: 'Maintenance',
     assets: 'Assets',

@@ -1,6 +1,7 @@
 // French messages, typed against the English ones so a missing key fails the type check.
 import type { Messages } from './en';
 import kbFr from './kb.fr';
+import peopleFr from './people.fr';
 
 const fr: Messages = {
   app: { name: 'Guichet', skip: 'Aller au contenu' },
@@ -497,6 +498,7 @@ const fr: Messages = {
     },
   },
   kb: kbFr,
+  people: peopleFr,
   maintenance: {
     nav: 'Maintenance',
     assets: 'Équipements',

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../api/client';
 import type {
-  FieldValue, NewTicket, Page, Ticket, TicketQuery, TimelineEvent, Transition, Visibility,
+  FieldValue, NewTicket, Page, Priority, Ticket, TicketQuery, TimelineEvent, Transition, Visibility,
 } from '../api/types';
 import { placeOf } from './ticketOrder';
 
@@ -104,6 +104,21 @@ export const useTicketsStore = defineStore('tickets', () => {
     return page.items;
   }
 
+  /** Priority or field values, checked by the ticket's definition; the timeline gains the change. */
+  async function updateTicket(id: string, patch: { priority?: Priority; fields?: Record<string, FieldValue> }): Promise<Ticket> {
+    const ticket = await api.patch<Ticket>(`/tickets/${encodeURIComponent(id)}`, patch);
+    remember(ticket);
+    await fetchTimeline(id);
+    return ticket;
+  }
+
+  async function assignTicket(id: string, to: { assigneeId: string | null; queue?: string | null; group?: string | null }): Promise<Ticket> {
+    const ticket = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/assign`, to);
+    remember(ticket);
+    await fetchTimeline(id);
+    return ticket;
+  }
+
   async function addComment(id: string, body: string, visibility: Visibility): Promise<void> {
     await api.post<unknown>(`/tickets/${encodeURIComponent(id)}/comments`, { body, visibility });
     await fetchTimeline(id);
@@ -121,6 +136,6 @@ export const useTicketsStore = defineStore('tickets', () => {
 
   return {
     items, next, loaded, current, transitions, timeline, query, upsert,
-    fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, reset,
+    fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, updateTicket, assignTicket, reset,
   };
 });

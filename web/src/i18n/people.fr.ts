@@ -1,0 +1,37 @@
+// French messages of the ticket's people and properties, typed against the English ones so a missing key fails the type check.
+import type { PeopleMessages } from './people.en';
+
+const peopleFr: PeopleMessages = {
+  requester: 'Demandeur',
+  requesterHint: 'Nom, courriel ou organisation',
+  forMyself: 'Laissez vide pour l\'ouvrir pour vous-même.',
+  noMatch: 'Personne ne correspond. Ajoutez un nouveau client.',
+  newCustomer: 'Nouveau client',
+  addCustomer: 'Ajouter le client',
+  name: 'Nom',
+  email: 'Courriel',
+  phone: 'Téléphone',
+  organisation: 'Organisation',
+  noOrganisation: 'Sans organisation',
+  channelValue: 'Canal : {channel}',
+  channel: 'Canal',
+  channels: { portal: 'Portail', email: 'Courriel', phone: 'Téléphone', walk_in: 'Au guichet', api: 'API', other: 'Autre' },
+  properties: 'Propriétés',
+  otherTickets: 'Ses autres tickets',
+  noOtherTickets: 'Aucun autre ticket.',
+  assignee: 'Assigné à',
+  unassigned: 'Non assigné',
+  assignToMe: 'M\'assigner',
+  group: 'Groupe',
+  noGroup: 'Aucun groupe',
+  queue: 'File',
+  noQueue: 'Aucune file',
+  fields: 'Champs',
+  edit: 'Modifier',
+  save: 'Enregistrer',
+  saved: 'Enregistré.',
+  history: 'Historique du workflow',
+  updated: 'Mis à jour',
+  notSet: 'Non renseigné',
+};
+export default peopleFr;
