@@ -7,6 +7,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
 import { badRequest, ProblemError, unavailable } from './http/problem';
 import { RouteTable } from './http/routes';
+import { RateLimiter } from './http/rate-limit';
+import { LoginThrottle } from './modules/auth/login-throttle';
 import { serveWeb } from './http/static';
 import { buildOpenApi } from './openapi';
 import { toProblem } from './temporal-errors';
@@ -66,6 +68,8 @@ export interface AppDeps {
   em: EntityManager;
   temporal: Client;
   namespace: string;
+  /** Whether a reverse proxy in front of the API sets X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: boolean;
   /** The Temporal Web UI, for links from a ticket to its workflow history (staff only). */
   temporalUiUrl?: string;
   taskQueue: string;
@@ -136,7 +140,9 @@ function problemFromUnknown(err: unknown): ProblemError {
 }
 
 export function createApp(deps: AppDeps): App {
-  const koa = new Koa({ proxy: false });
+  // Trusted, the proxy's X-Forwarded-For gives the client address; only its last entry, the one the proxy itself added,
+  // since a client can put anything before it.
+  const koa = new Koa({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
   const audit = new AuditService(deps.em);
   const routes = new RouteTable(
     {
@@ -144,7 +150,7 @@ export function createApp(deps: AppDeps): App {
         audit.record({ user, action, target, outcome: 'allowed', status: ctx.status, ip: ctx.ip, requestId: ctx.state.requestId, subject }),
       snapshot: (entity, id) => audit.snapshot(entity, id),
     },
-    deps.publicRateLimit,
+    new RateLimiter(deps.em, deps.publicRateLimit, 60_000),
   );
   const auth = new AuthService(deps.em, deps.sessionTtlHours);
   const tokens = new TokenService(deps.em);
@@ -221,7 +227,7 @@ export function createApp(deps: AppDeps): App {
   koa.use((ctx, next) => (ctx.path.startsWith('/api/hooks/') ? next() : authenticated(ctx, next)));
 
   healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
-  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
+  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em) });
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   const people = new PeopleService(deps.em);
   const historyUrl = (workflowId: string) =>

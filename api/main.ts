@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     temporal,
     namespace: config.temporalNamespace,
     temporalUiUrl: config.temporalUiUrl,
+    trustProxy: config.trustProxy,
     taskQueue: config.taskQueue,
     log,
     webDist: config.webDist,

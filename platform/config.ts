@@ -20,6 +20,8 @@ export interface Config {
   sessionTtlHours: number;
   /** Requests per minute and client address on the public routes. */
   publicRateLimitPerMinute: number;
+  /** Behind a reverse proxy: take the client address from its X-Forwarded-For (the address it saw), never otherwise. */
+  trustProxy: boolean;
   /** Public URL of the Temporal Web UI, for links from the console. */
   temporalUiUrl: string | undefined;
   /** OpenID Connect single sign-on; undefined when OIDC_ISSUER is unset. */
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: int(env.SESSION_TTL_HOURS, 12, 'SESSION_TTL_HOURS'),
     publicRateLimitPerMinute: int(env.PUBLIC_RATE_LIMIT_PER_MINUTE, 120, 'PUBLIC_RATE_LIMIT_PER_MINUTE'),
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
+    trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
     webhooks: {
       secretsKey: secretsKey(env.WEBHOOK_SECRETS_KEY),
@@ -205,4 +208,11 @@ export function requireServers(config: Config): { databaseUrl: string; temporalA
   const missing = [!config.databaseUrl && 'DATABASE_URL', !config.temporalAddress && 'TEMPORAL_ADDRESS'].filter(Boolean);
   if (missing.length) throw new Error(`${missing.join(' and ')} must be set (npm start sets them for embedded servers)`);
   return { databaseUrl: config.databaseUrl!, temporalAddress: config.temporalAddress! };
+}
+
+/** A yes/no setting: unset is no; anything but true or false is a start-up error naming the setting. */
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new Error(`${name} must be true or false, not '${value}'`);
 }

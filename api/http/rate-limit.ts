@@ -1,27 +1,36 @@
-// A fixed-window request limit per client address, for the public endpoints (login, password reset, SSO callbacks).
+// A fixed-window request limit per client address, for the public endpoints (login, password reset, SSO callbacks),
+// counted in PostgreSQL so that every API replica enforces one limit.
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Every this many hits, rows of addresses idle for a day go, so a spray of addresses cannot grow the table for ever. */
+const SWEEP_EVERY = 1000;
+const IDLE_MS = 24 * 3600_000;
+
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private hits = 0;
 
   constructor(
+    private readonly em: EntityManager,
     private readonly max: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Counts one request; returns the seconds to wait when over the limit, else 0. */
-  hit(key: string): number {
+  async hit(address: string): Promise<number> {
     const t = this.now();
-    const w = this.windows.get(key);
-    if (!w || t - w.start >= this.windowMs) {
-      this.windows.set(key, { start: t, count: 1 });
-      if (this.windows.size > 50_000) this.sweep(t);
-      return 0;
+    // One statement counts and, when the window has passed, starts a new one: concurrent replicas never lose a hit.
+    const [row] = await this.em.fork().execute<Array<{ count: number; first_at: string }>>(
+      `insert into throttle_counters (key, count, first_at) values (?, 1, ?)
+       on conflict (key) do update set
+         count = case when throttle_counters.first_at <= ? then 1 else throttle_counters.count + 1 end,
+         first_at = case when throttle_counters.first_at <= ? then excluded.first_at else throttle_counters.first_at end
+       returning count, first_at`,
+      [`rate:${address}`, t, t - this.windowMs, t - this.windowMs],
+    );
+    if (++this.hits % SWEEP_EVERY === 0) {
+      await this.em.fork().execute('delete from throttle_counters where first_at < ? and locked_until < ?', [t - IDLE_MS, t]);
     }
-    w.count += 1;
-    return w.count > this.max ? Math.ceil((w.start + this.windowMs - t) / 1000) : 0;
-  }
-
-  private sweep(t: number): void {
-    for (const [k, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(k);
+    return row!.count > this.max ? Math.ceil((Number(row!.first_at) + this.windowMs - t) / 1000) : 0;
   }
 }

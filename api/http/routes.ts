@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { check } from './validation';
 import { ProblemError, tooMany, unauthorized } from './problem';
-import { RateLimiter } from './rate-limit';
+import type { RateLimiter } from './rate-limit';
 import type { AuthUser, TokenScope } from '../modules/auth/types';
 import type { AuditedEntity } from '../modules/audit/snapshots';
 
@@ -64,22 +64,18 @@ export class RouteTable {
   readonly specs: RouteSpec<any, any>[] = [];
   readonly router = new Router();
 
-  private readonly publicLimiter: RateLimiter;
-
-  /** `audit` records every successful admin-scope change; public routes (but health) are limited per address and minute. */
+  /** `audit` records every successful admin-scope change; public routes (but health) are limited per address by `publicLimiter`. */
   constructor(
     private readonly audit?: AuditHook,
-    publicPerMinute = 120,
-  ) {
-    this.publicLimiter = new RateLimiter(publicPerMinute, 60_000);
-  }
+    private readonly publicLimiter?: RateLimiter,
+  ) {}
 
   add<B = unknown, Q = unknown>(spec: RouteSpec<B, Q>): void {
     this.specs.push(spec);
     this.router[spec.method](spec.path, async (ctx) => {
       const user = ctx.state.user as AuthUser | undefined;
       if (spec.auth === 'public' && spec.tag !== 'health') {
-        const wait = this.publicLimiter.hit(ctx.ip);
+        const wait = (await this.publicLimiter?.hit(ctx.ip)) ?? 0;
         if (wait) throw tooMany('too many requests from this address, slow down', wait);
       }
       if (spec.auth === 'user' && !user) throw unauthorized();

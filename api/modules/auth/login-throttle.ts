@@ -1,60 +1,64 @@
 // Slows down password guessing without handing anyone a way to lock others out: an account locks with exponential
 // back-off only for the address that keeps failing on it, and one client address is capped across all accounts.
-// Failures elsewhere never stop the right password from a clean address.
+// Failures elsewhere never stop the right password from a clean address. Counted in PostgreSQL, so the limits hold
+// across every API replica; each change is one statement, so concurrent attempts are all counted.
+import type { EntityManager } from '@mikro-orm/postgresql';
+
 const PAIR_FREE_FAILURES = 5;
 const PAIR_BASE_LOCK_MS = 30_000;
 const PAIR_MAX_LOCK_MS = 30 * 60_000;
 const ADDRESS_WINDOW_MS = 15 * 60_000;
 const ADDRESS_MAX_FAILURES = 50;
-/** Entries past their window are swept once the maps hold this many, so a spray of addresses cannot grow memory unbounded. */
-const SWEEP_AT = 10_000;
 
-interface Entry {
-  failures: number;
-  firstAt: number;
-  lockedUntil: number;
-}
-
-const pairKey = (account: string, address: string) => `${account}\n${address}`;
+const pairKey = (account: string, address: string) => `login:${account}\n${address}`;
+const addressKey = (address: string) => `login-address:${address}`;
 
 export class LoginThrottle {
-  private readonly pairs = new Map<string, Entry>();
-  private readonly addresses = new Map<string, Entry>();
-
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Seconds to wait before another attempt for this account from this address, or 0. */
-  retryAfter(account: string, address: string): number {
+  async retryAfter(account: string, address: string): Promise<number> {
     const t = this.now();
-    const p = this.pairs.get(pairKey(account, address));
-    const pairWait = p && p.lockedUntil > t ? p.lockedUntil - t : 0;
-    const ip = this.addresses.get(address);
-    if (ip && t - ip.firstAt > ADDRESS_WINDOW_MS) this.addresses.delete(address);
-    const addressWait = ip && t - ip.firstAt <= ADDRESS_WINDOW_MS && ip.failures >= ADDRESS_MAX_FAILURES ? ip.firstAt + ADDRESS_WINDOW_MS - t : 0;
-    return Math.ceil(Math.max(pairWait, addressWait) / 1000);
-  }
-
-  fail(account: string, address: string): void {
-    const t = this.now();
-    if (this.pairs.size + this.addresses.size > SWEEP_AT) this.sweep(t);
-    const key = pairKey(account, address);
-    const p = this.pairs.get(key) ?? { failures: 0, firstAt: t, lockedUntil: 0 };
-    p.failures += 1;
-    if (p.failures >= PAIR_FREE_FAILURES) {
-      p.lockedUntil = t + Math.min(PAIR_MAX_LOCK_MS, PAIR_BASE_LOCK_MS * 2 ** (p.failures - PAIR_FREE_FAILURES));
+    const rows = await this.em.fork().execute<Array<{ key: string; count: number; first_at: string; locked_until: string }>>(
+      'select key, count, first_at, locked_until from throttle_counters where key in (?, ?)',
+      [pairKey(account, address), addressKey(address)],
+    );
+    let wait = 0;
+    for (const r of rows) {
+      if (r.key.startsWith('login:')) wait = Math.max(wait, Number(r.locked_until) - t);
+      else if (t - Number(r.first_at) <= ADDRESS_WINDOW_MS && r.count >= ADDRESS_MAX_FAILURES) wait = Math.max(wait, Number(r.first_at) + ADDRESS_WINDOW_MS - t);
     }
-    this.pairs.set(key, p);
-    const ip = this.addresses.get(address);
-    if (!ip || t - ip.firstAt > ADDRESS_WINDOW_MS) this.addresses.set(address, { failures: 1, firstAt: t, lockedUntil: 0 });
-    else ip.failures += 1;
+    return Math.ceil(Math.max(0, wait) / 1000);
   }
 
-  succeed(account: string, address: string): void {
-    this.pairs.delete(pairKey(account, address));
+  async fail(account: string, address: string): Promise<void> {
+    const t = this.now();
+    const db = this.em.fork();
+    // The pair's lock doubles past the free failures; a pair idle past the longest lock starts over.
+    await db.execute(
+      `insert into throttle_counters (key, count, first_at, locked_until) values (?, 1, ?, 0)
+       on conflict (key) do update set
+         count = case when throttle_counters.locked_until <= ? and throttle_counters.first_at <= ? then 1 else throttle_counters.count + 1 end,
+         first_at = case when throttle_counters.locked_until <= ? and throttle_counters.first_at <= ? then excluded.first_at else throttle_counters.first_at end`,
+      [pairKey(account, address), t, t, t - PAIR_MAX_LOCK_MS, t, t - PAIR_MAX_LOCK_MS],
+    );
+    await db.execute(
+      `update throttle_counters set locked_until = ? + least(?, ? * power(2, count - ?))::bigint where key = ? and count >= ?`,
+      [t, PAIR_MAX_LOCK_MS, PAIR_BASE_LOCK_MS, PAIR_FREE_FAILURES, pairKey(account, address), PAIR_FREE_FAILURES],
+    );
+    await db.execute(
+      `insert into throttle_counters (key, count, first_at) values (?, 1, ?)
+       on conflict (key) do update set
+         count = case when throttle_counters.first_at < ? then 1 else throttle_counters.count + 1 end,
+         first_at = case when throttle_counters.first_at < ? then excluded.first_at else throttle_counters.first_at end`,
+      [addressKey(address), t, t - ADDRESS_WINDOW_MS, t - ADDRESS_WINDOW_MS],
+    );
   }
 
-  private sweep(t: number): void {
-    for (const [k, e] of this.pairs) if (e.lockedUntil <= t && t - e.firstAt > PAIR_MAX_LOCK_MS) this.pairs.delete(k);
-    for (const [k, e] of this.addresses) if (t - e.firstAt > ADDRESS_WINDOW_MS) this.addresses.delete(k);
+  async succeed(account: string, address: string): Promise<void> {
+    await this.em.fork().execute('delete from throttle_counters where key = ?', [pairKey(account, address)]);
   }
 }

@@ -1,7 +1,7 @@
 // Login, logout and "who am I" over HTTP.
 import type { RouteTable } from '../../http/routes';
 import { tooMany } from '../../http/problem';
-import { LoginThrottle } from './login-throttle';
+import type { LoginThrottle } from './login-throttle';
 import { requireAdmin, setSessionCookie } from './policy';
 import { publicUser, SESSION_COOKIE, type AuthService } from './service';
 
@@ -18,8 +18,8 @@ const loginBody = {
   properties: { email: { type: 'string', format: 'email', maxLength: 254 }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
 } as const;
 
-export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureCookies: boolean; sessionTtlHours: number }): void {
-  const throttle = new LoginThrottle();
+export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle }): void {
+  const { throttle } = opts;
   table.add<{ email: string; password: string }>({
     method: 'post',
     path: '/api/auth/login',
@@ -30,15 +30,15 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
     responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Wrong credentials' }, 429: { description: 'Too many failures' } },
     handler: async ({ body, ctx }) => {
       const account = body.email.toLowerCase();
-      const wait = throttle.retryAfter(account, ctx.ip);
+      const wait = await throttle.retryAfter(account, ctx.ip);
       if (wait) throw tooMany('too many failed logins, try again later', wait);
       try {
         const { user, token } = await auth.login(body.email, body.password);
-        throttle.succeed(account, ctx.ip);
+        await throttle.succeed(account, ctx.ip);
         setSessionCookie(ctx, token, opts);
         return { body: { user: publicUser(user), csrfToken: user.csrfToken } };
       } catch (err) {
-        throttle.fail(account, ctx.ip);
+        await throttle.fail(account, ctx.ip);
         throw err;
       }
     },
