@@ -147,9 +147,46 @@ describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) 
     expect(await breach.getAttribute('data-at')).toBe('2026-11-30T11:00:00.000Z');
     await shot(page, `designer-simulator-${locale}`);
 
+    // A way back from the new state: the two opposite arrows are drawn apart, and each is selected on its own.
     await page.getByTestId('tab-graph').click();
+    await connect(page, state, 'investigating');
+    await page.getByTestId('transition-name').waitFor();
+    // The English run published a to_investigating already; the French one gets the next free name.
+    const backName = await page.getByTestId('transition-name').inputValue();
+    expect(backName).toMatch(/^to_investigating(_\d+)?$/);
+    const forth = page.getByTestId(`transition-edge-to_${state}-investigating`);
+    const back = page.getByTestId(`transition-edge-${backName}-${state}`);
+    const [a, b] = [await forth.boundingBox(), await back.boundingBox()];
+    expect(a && b).toBeTruthy();
+    // Their labels do not overlap.
+    expect(a!.x + a!.width <= b!.x || b!.x + b!.width <= a!.x || a!.y + a!.height <= b!.y || b!.y + b!.height <= a!.y).toBe(true);
+    await forth.click();
+    expect(await page.getByTestId('transition-name').inputValue()).toBe(`to_${state}`);
+    await back.click();
+    expect(await page.getByTestId('transition-name').inputValue()).toBe(backName);
     await shot(page, `designer-graph-${locale}`);
+
+    // Text that is not JSON: the page says so instead of "valid", and nothing can be saved or published until it parses.
+    await page.getByTestId('tab-json').click();
+    const good = await page.getByTestId('designer-json').inputValue();
+    await page.getByTestId('designer-json').fill(`${good.slice(0, -1)},`);
+    await page.getByTestId('designer-json-invalid').waitFor();
+    expect(await page.getByTestId('designer-valid').count()).toBe(0);
+    expect(await page.getByTestId('designer-publish').isDisabled()).toBe(true);
+    expect(await page.getByTestId('designer-save').isDisabled()).toBe(true);
+    await page.getByTestId('designer-json').fill(good);
+    await page.getByTestId('designer-valid').waitFor();
+    await page.getByTestId('tab-graph').click();
+
+    // Publishing asks first, naming the key and the version; cancelling publishes nothing.
     await page.getByTestId('designer-publish').click();
+    const confirm = page.getByTestId('designer-confirm');
+    await confirm.filter({ hasText: `problem` }).filter({ hasText: String(before + 1) }).waitFor();
+    await page.getByTestId('designer-confirm-cancel').click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await latestPublished('problem')).toBe(before);
+    await page.getByTestId('designer-publish').click();
+    await page.getByTestId('designer-confirm-publish').click();
     await page.getByTestId('designer-notice').waitFor();
     await page.getByTestId('designer-editing').filter({ hasText: text.published }).waitFor();
     const after = await latestPublished('problem');

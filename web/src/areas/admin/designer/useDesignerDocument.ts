@@ -49,6 +49,9 @@ function uniqueName(base: string, taken: Set<string>): string {
 export function createDesigner() {
   const doc = ref<DesignDoc | null>(null) as Ref<DesignDoc | null>;
   const selection = ref<Selection>(null);
+  /** The JSON tab's text does not parse: what is on screen is not the document, so nothing may be saved or published. */
+  const jsonError = ref('');
+  const savable = computed(() => !jsonError.value && validation.value.valid);
 
   const validation = computed(() => (doc.value ? validateDefinitionWith(checkSchema, doc.value) : { valid: false as const, errors: [] as DefinitionError[] }));
   const errors = computed<DefinitionError[]>(() => validation.value.errors);
@@ -155,6 +158,8 @@ export function createDesigner() {
     doc,
     definition,
     selection,
+    jsonError,
+    savable,
     validation,
     errors,
     errorsUnder,
