@@ -251,6 +251,33 @@ describe('comments', () => {
     expect(html).toContain('href="https://example.org"');
   });
 
+  it('should number what a customer sees 1, 2, 3… so no gap betrays an internal note, and edit by that number', async () => {
+    const customer = await newCustomer();
+    const t = await customer.post('/api/tickets', { type: 'incident', title: unique('Numbering'), priority: 'low' });
+    const id = t.body.id;
+    expect((await admin.post(`/api/tickets/${id}/comments`, { body: 'We are looking', visibility: 'public' })).status).toBe(201);
+    expect((await admin.post(`/api/tickets/${id}/comments`, { body: 'psst, internal', visibility: 'internal' })).status).toBe(201);
+    expect((await admin.post(`/api/tickets/${id}/comments`, { body: 'another internal', visibility: 'internal' })).status).toBe(201);
+    const posted = await customer.post(`/api/tickets/${id}/comments`, { body: 'Thanks, any newz?', visibility: 'public' });
+    expect(posted.status).toBe(201);
+
+    const seen = (await customer.get(`/api/tickets/${id}/timeline`)).body.items as Array<{ seq: number; type: string; data: { body?: string; seq?: number } }>;
+    expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => i + 1));
+    const mine = seen.find((e) => e.data.body === 'Thanks, any newz?')!;
+    expect(posted.body.seq).toBe(mine.seq);
+    const staff = (await admin.get(`/api/tickets/${id}/timeline`)).body.items as Array<{ seq: number; data: { body?: string } }>;
+    expect(staff.find((e) => e.data.body === 'Thanks, any newz?')!.seq).toBeGreaterThan(mine.seq);
+
+    const edited = await customer.request('PATCH', `/api/tickets/${id}/comments/${mine.seq}`, { body: 'Thanks, any news?' });
+    expect(edited.status).toBe(200);
+    const after = (await customer.get(`/api/tickets/${id}/timeline`)).body.items as typeof seen;
+    expect(after.map((e) => e.seq)).toEqual(after.map((_, i) => i + 1));
+    expect(after.find((e) => e.seq === mine.seq)!.data.body).toBe('Thanks, any news?');
+    expect(edited.body.seq).toBe(after.at(-1)!.seq);
+    expect(after.at(-1)).toMatchObject({ type: 'comment_edited', data: { seq: mine.seq } });
+    expect((await customer.request('PATCH', `/api/tickets/${id}/comments/${after.length + 5}`, { body: 'nothing there' })).status).toBe(409);
+  });
+
   it('should keep edits in the comment history and let only the author or an admin edit', async () => {
     const customer = await newCustomer();
     const t = await customer.post('/api/tickets', { type: 'incident', title: unique('Typo'), priority: 'low' });
@@ -260,7 +287,9 @@ describe('comments', () => {
     const email = `${unique('agent')}@example.test`;
     await admin.post('/api/users', { email, name: 'Agent', role: 'agent', password: 'agent-password-12' });
     const agent = await Session.login(email, 'agent-password-12');
-    expect((await agent.request('PATCH', `/api/tickets/${t.body.id}/comments/${seq}`, { body: 'hijack' })).status).toBe(403);
+    // Staff number events as they are; the customer's comment is the same one under its real number.
+    const real = (await agent.get(`/api/tickets/${t.body.id}/timeline`)).body.items.find((e: { type: string; data: { body?: string } }) => e.type === 'commented').seq;
+    expect((await agent.request('PATCH', `/api/tickets/${t.body.id}/comments/${real}`, { body: 'hijack' })).status).toBe(403);
     expect((await customer.request('PATCH', `/api/tickets/${t.body.id}/comments/1`, { body: 'not a comment' })).status).toBe(409);
     const timeline = (await customer.get(`/api/tickets/${t.body.id}/timeline`)).body.items;
     const comment = timeline.find((e: { seq: number }) => e.seq === seq);

@@ -288,8 +288,9 @@ export class TicketService {
   async comment(user: AuthUser, id: string, body: CommentBody, idempotencyKey?: string): Promise<{ seq: number }> {
     await this.visibleRow(user, id);
     if (user.role === 'customer' && body.visibility === 'internal') throw forbidden('customers can only write public comments');
+    let done: { seq: number };
     try {
-      return await this.temporal.workflow
+      done = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
         .executeUpdate(commentUpdate, {
           args: [{ body: body.body, visibility: body.visibility ?? 'public', actor: actorOf(user) }],
@@ -298,6 +299,7 @@ export class TicketService {
     } catch (err) {
       throw toProblem(err) ?? err;
     }
+    return user.role === 'customer' ? { seq: await this.publicNumber(id, done.seq) } : done;
   }
 
   /**
@@ -366,16 +368,40 @@ export class TicketService {
     for (const e of events) {
       if (e.type === 'commented' && typeof e.data.body === 'string') e.data = { ...e.data, html: renderMarkdown(e.data.body) };
     }
-    return events;
+    if (user.role !== 'customer') return events;
+    // Customers count what they see 1, 2, 3…: the real numbers would show where internal events sit between them.
+    const number = new Map(events.map((e, i) => [e.seq, i + 1]));
+    return events.map((e) => ({
+      ...e,
+      seq: number.get(e.seq)!,
+      ...(e.type === 'comment_edited' ? { data: { ...e.data, seq: number.get(e.data.seq as number) ?? null } } : {}),
+    }));
   }
 
+  /** The real numbers of the events customers see, in order: their n-th event is the n-th of these. */
+  private async publicSeqs(id: string): Promise<number[]> {
+    return (await this.repo.timeline(id, false)).map((e) => e.seq);
+  }
+
+  /** How customers number the public event `seq` (its place among the public events). */
+  private async publicNumber(id: string, seq: number): Promise<number> {
+    const at = (await this.publicSeqs(id)).indexOf(seq);
+    return at < 0 ? seq : at + 1;
+  }
+
+  /** `seq` is the comment's number as the caller sees it (for customers, its place among the public events). */
   async editComment(user: AuthUser, id: string, seq: number, body: string): Promise<{ seq: number }> {
     await this.visibleRow(user, id);
+    const customer = user.role === 'customer';
+    const real = customer ? (await this.publicSeqs(id))[seq - 1] : seq;
+    if (real === undefined) throw conflict(`there is no comment #${seq} on this ticket`, 'not-a-comment');
+    let done: { seq: number };
     try {
-      return await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(editCommentUpdate, { args: [{ seq, body, actor: actorOf(user) }] });
+      done = await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(editCommentUpdate, { args: [{ seq: real, body, actor: actorOf(user) }] });
     } catch (err) {
       throw toProblem(err) ?? err;
     }
+    return customer ? { seq: await this.publicNumber(id, done.seq) } : done;
   }
 
   /** Adds the state's label in both languages, from the ticket's own definition version. */
