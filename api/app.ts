@@ -23,6 +23,8 @@ import { healthRoutes } from './modules/health/routes';
 import { ticketRoutes } from './modules/tickets/routes';
 import { peopleRoutes } from './modules/people/routes';
 import { PeopleService } from './modules/people/service';
+import { settingsRoutes } from './modules/settings/routes';
+import { SettingsService } from './modules/settings/service';
 import { TicketRepository } from './modules/tickets/repository';
 import { TicketService } from './modules/tickets/service';
 import { CollaborationService } from './modules/tickets/collaboration';
@@ -156,7 +158,8 @@ export function createApp(deps: AppDeps): App {
   const tokens = new TokenService(deps.em);
   const definitions = new DefinitionService(new DefinitionRepository(deps.em));
   const queues = new QueueService(deps.em);
-  const tickets = new TicketService(new TicketRepository(deps.em), definitions, queues, deps.temporal, deps.taskQueue, deps.log);
+  const settings = new SettingsService(deps.em);
+  const tickets = new TicketService(new TicketRepository(deps.em), definitions, queues, deps.temporal, deps.taskQueue, deps.log, settings);
 
   koa.use(async (ctx, next) => {
     const id = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : randomUUID();
@@ -234,6 +237,7 @@ export function createApp(deps: AppDeps): App {
     deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl);
   peopleRoutes(routes, people);
+  settingsRoutes(routes, settings);
   const attachments = new AttachmentService(deps.em, tickets, deps.attachmentsDir);
   attachmentRoutes(routes, attachments);
   mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);

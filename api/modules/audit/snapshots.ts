@@ -2,7 +2,7 @@
 // are left out on purpose: the log shows that a secret was rotated (its grace period moves), never the secret.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category'] as const;
+export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
 /** One query per entity, taking the entity's id as its parameters and answering one JSON document (or no row). */
@@ -53,6 +53,7 @@ const SNAPSHOTS: Record<AuditedEntity, { sql: string; params: (id: string) => un
     sql: `select json_build_object('subject', m.subject, 'body', m.body) as doc from mail_templates m where m.kind = ? and m.locale = ?`,
     params: (id) => id.split('/', 2),
   },
+  settings: { sql: `select coalesce(json_object_agg(s.key, s.value order by s.key), '{}'::json) as doc from desk_settings s where ? = 'desk'`, params: (id) => [id] },
   kb_category: { sql: `select json_build_object('en', c.name_en, 'fr', c.name_fr) as doc from kb_categories c where c.key = ?`, params: (id) => [id] },
 };
 

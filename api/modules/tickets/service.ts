@@ -29,6 +29,7 @@ import type { Logger } from '../../../platform/logger';
 import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
+import type { DeskSettings } from '../settings/service';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
 import { type Cursor, type TicketRepository, type TicketRow } from './repository';
 import { visibleTo } from './policy';
@@ -101,6 +102,8 @@ export class TicketService {
     private readonly temporal: Client,
     private readonly taskQueue: string,
     private readonly log?: Logger,
+    /** Desk settings that shape what customers may ask for; without them, the defaults hold. */
+    private readonly settings?: { get(): Promise<Pick<DeskSettings, 'customersMayChooseCritical'>> },
   ) {}
 
   /** `onBehalfOf` (staff callers only, e.g. an inbound webhook's service account) makes another user the requester. */
@@ -108,6 +111,9 @@ export class TicketService {
     if (user.role === 'customer' && body.requesterId && body.requesterId !== user.id) throw forbidden('customers open tickets for themselves only');
     const requester = body.requesterId && body.requesterId !== user.id ? await this.requester(body.requesterId) : onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
     if (user.role === 'customer' && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
+    if (user.role === 'customer' && body.priority === 'critical' && !(await this.settings?.get())?.customersMayChooseCritical) {
+      throw unprocessable('customers file tickets at high priority at most on this desk; an agent raises it when it is critical', [{ pointer: '/priority', message: 'critical is for agents to set' }], 'priority-not-allowed');
+    }
     const stored = await this.defs.forType(body.type);
     if (!stored) throw unprocessable(`no published workflow definition serves '${body.type}'`, [{ pointer: '/type', message: 'no definition' }]);
     const def = stored.body;

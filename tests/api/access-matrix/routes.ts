@@ -142,7 +142,9 @@ export function matrix(w: World): Record<string, Case[]> {
       call: async (s) => {
         const t = await w.freshTicketA();
         const c = await admin(w).post(`/api/tickets/${t}/comments`, { body: 'First wording', visibility: 'public' });
-        return json(s, 'PATCH', `/api/tickets/${t}/comments/${c.body.seq}`, { body: 'Second wording' });
+        // Customers name comments by their own numbering; whoever cannot see the ticket tries the real number.
+        const seen = (await s.get(`/api/tickets/${t}/timeline`)).body?.items?.find((e: { data: { body?: string } }) => e.data.body === 'First wording');
+        return json(s, 'PATCH', `/api/tickets/${t}/comments/${seen?.seq ?? c.body.seq}`, { body: 'Second wording' });
       },
     }],
     'POST /api/tickets/bulk': [{ expect: { ...staffWrite(200) }, call: async (s) => s.post('/api/tickets/bulk', { ids: [await w.freshTicketA()], action: { type: 'assign', assigneeId: null, queue: w.queueX } }) }],
@@ -239,6 +241,8 @@ export function matrix(w: World): Record<string, Case[]> {
       expect: everyone(401),
       call: async (s) => s.request('POST', `/api/hooks/${(await admin(w).get(`/api/webhooks/endpoints/${w.endpoint}`)).body.slug}`, JSON.stringify({ id: 'x' }), { 'content-type': 'application/json' }),
     }],
+    'GET /api/settings': [{ expect: userRead(200), call: (s) => s.get('/api/settings') }],
+    'PATCH /api/settings': [{ name: 'unchanged', expect: adminOnly(200), call: async (s) => json(s, 'PATCH', '/api/settings', { customersMayChooseCritical: (await admin(w).get('/api/settings')).body.customersMayChooseCritical }) }],
     'GET /api/directory': [{ expect: staffRead(200), call: (s) => s.get('/api/directory') }],
 
     'GET /api/kb/categories': [{ expect: userRead(200), call: (s) => s.get('/api/kb/categories') }],

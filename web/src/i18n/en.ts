@@ -500,6 +500,12 @@ const en = {
   },
   kb: kbEn,
   people: peopleEn,
+  settings: {
+    title: 'Desk settings',
+    customersCritical: 'Customers may choose "Critical" priority',
+    customersCriticalHint: 'Off: customers file at "High" at most, and agents raise a ticket to critical when it is. On: the portal offers "Critical" too.',
+    saved: 'Settings saved.',
+  },
   maintenance: {
     nav: 'Maintenance',
     assets: 'Assets',

@@ -502,6 +502,12 @@ const fr: Messages = {
   },
   kb: kbFr,
   people: peopleFr,
+  settings: {
+    title: 'Réglages du guichet',
+    customersCritical: 'Les clients peuvent choisir la priorité « Critique »',
+    customersCriticalHint: 'Désactivé : les clients déposent au plus en « Haute », et les agents passent un ticket en critique quand il l\'est. Activé : le portail propose aussi « Critique ».',
+    saved: 'Réglages enregistrés.',
+  },
   maintenance: {
     nav: 'Maintenance',
     assets: 'Équipements',

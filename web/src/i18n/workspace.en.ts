@@ -166,7 +166,7 @@ export const iamEn = {
     entityIdHint: 'key or id',
     entities: {
       definition: 'Workflow definition', queue: 'Queue', routing_rules: 'Routing rules', group: 'Agent group', organisation: 'Organisation',
-      user: 'User', token: 'API token', webhook_subscription: 'Webhook subscription', webhook_endpoint: 'Inbound webhook', mail_template: 'Mail template', kb_category: 'Knowledge-base category',
+      user: 'User', token: 'API token', webhook_subscription: 'Webhook subscription', webhook_endpoint: 'Inbound webhook', mail_template: 'Mail template', settings: 'Desk settings', kb_category: 'Knowledge-base category',
     },
     from: 'From',
     to: 'Until',

@@ -168,7 +168,7 @@ export const iamFr: typeof iamEn = {
     entityIdHint: 'clé ou identifiant',
     entities: {
       definition: 'Définition de workflow', queue: 'File', routing_rules: 'Règles de routage', group: 'Groupe d\'agents', organisation: 'Organisation',
-      user: 'Utilisateur', token: 'Jeton d\'API', webhook_subscription: 'Abonnement webhook', webhook_endpoint: 'Webhook entrant', mail_template: 'Modèle de courriel', kb_category: 'Catégorie de la base de connaissances',
+      user: 'Utilisateur', token: 'Jeton d\'API', webhook_subscription: 'Abonnement webhook', webhook_endpoint: 'Webhook entrant', mail_template: 'Modèle de courriel', settings: 'Réglages du guichet', kb_category: 'Catégorie de la base de connaissances',
     },
     from: 'Du',
     to: 'Jusqu\'au',

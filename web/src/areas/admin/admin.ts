@@ -14,3 +14,4 @@ export { default as OrganisationsPage } from './OrganisationsPage.vue';
 export { default as QueuesPage } from './QueuesPage.vue';
 export { default as TokensPage } from './TokensPage.vue';
 export { default as AuditPage } from './AuditPage.vue';
+export { default as SettingsPage } from './SettingsPage.vue';

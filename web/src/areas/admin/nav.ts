@@ -16,5 +16,6 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { name: 'admin-tokens', label: 'iam.nav.tokens', icon: 'pi pi-key' },
   { name: 'admin-webhooks', label: 'nav.webhooks', icon: 'pi pi-send' },
   { name: 'admin-email', label: 'nav.email', icon: 'pi pi-envelope' },
+  { name: 'admin-settings', label: 'settings.title', icon: 'pi pi-cog' },
   { name: 'admin-audit', label: 'iam.nav.audit', icon: 'pi pi-history' },
 ];

@@ -1,0 +1,36 @@
+// Desk settings over HTTP: everyone signed in reads them (the portal adapts its forms), admins change them (audited).
+import type { RouteTable } from '../../http/routes';
+import { requireAdmin } from '../auth/policy';
+import type { DeskSettings, SettingsService } from './service';
+
+const settingsProperties = {
+  customersMayChooseCritical: { type: 'boolean', description: 'Customers may file tickets at critical priority (default false: their highest is high)' },
+} as const;
+const settingsSchema = { type: 'object', required: Object.keys(settingsProperties), properties: settingsProperties } as const;
+
+export function settingsRoutes(table: RouteTable, settings: SettingsService): void {
+  table.add({
+    method: 'get',
+    path: '/api/settings',
+    summary: 'Desk-wide settings',
+    tag: 'settings',
+    auth: 'user',
+    responses: { 200: { description: 'The settings, defaults included', schema: settingsSchema } },
+    handler: async () => ({ body: await settings.get() }),
+  });
+  table.add<Partial<DeskSettings>>({
+    method: 'patch',
+    path: '/api/settings',
+    summary: 'Change desk-wide settings (admins)',
+    tag: 'settings',
+    auth: 'user',
+    scope: 'admin',
+    body: { type: 'object', additionalProperties: false, minProperties: 1, properties: settingsProperties },
+    audits: { entity: 'settings', id: () => 'desk' },
+    responses: { 200: { description: 'The settings after the change', schema: settingsSchema }, 400: { description: 'Unknown setting or bad value' }, 403: { description: 'Not an admin' } },
+    handler: async ({ user, body }) => {
+      requireAdmin(user, 'change desk settings');
+      return { body: await settings.update(body, user.id) };
+    },
+  });
+}

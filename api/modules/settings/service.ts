@@ -1,0 +1,33 @@
+// Desk-wide settings an admin changes at run time. Every setting has a default here, so a desk that never saved one
+// behaves as documented, and the stored rows only hold what an admin changed.
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export interface DeskSettings {
+  /** Customers may file tickets at "critical" priority (else their highest is "high"; agents can still raise it). */
+  customersMayChooseCritical: boolean;
+}
+
+export const DEFAULT_SETTINGS: DeskSettings = { customersMayChooseCritical: false };
+
+export class SettingsService {
+  constructor(private readonly em: EntityManager) {}
+
+  async get(): Promise<DeskSettings> {
+    const rows = await this.em.fork().execute<Array<{ key: keyof DeskSettings; value: never }>>('select key, value from desk_settings');
+    const stored = Object.fromEntries(rows.filter((r) => r.key in DEFAULT_SETTINGS).map((r) => [r.key, r.value]));
+    return { ...DEFAULT_SETTINGS, ...stored };
+  }
+
+  async update(changes: Partial<DeskSettings>, by: string): Promise<DeskSettings> {
+    await this.em.fork().transactional(async (tx) => {
+      for (const [key, value] of Object.entries(changes)) {
+        await tx.execute(
+          `insert into desk_settings (key, value, updated_by) values (?, ?::jsonb, ?)
+           on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
+          [key, JSON.stringify(value), by],
+        );
+      }
+    });
+    return this.get();
+  }
+}
