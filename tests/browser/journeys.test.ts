@@ -220,7 +220,8 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     await page.locator('[data-testid="ticket-state"][data-state="in_progress"]').waitFor();
     // The state shows the definition's own label in the user's language, not its key.
     await expectText(state, locale === 'fr' ? 'En cours' : 'In progress');
-    await page.getByTestId('timeline-item').filter({ hasText: 'new → in_progress' }).waitFor();
+    // The timeline names the transition and states by their labels too.
+    await page.getByTestId('timeline-item').filter({ hasText: locale === 'fr' ? 'Prendre en charge : Nouveau → En cours' : 'Start work: New → In progress' }).waitFor();
 
     const resolve = page.getByTestId('transition-resolve');
     await expectText(resolve, text.resolveLabel);
@@ -237,7 +238,7 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     await page.locator('[data-testid="ticket-state"][data-state="resolved"]').waitFor();
     // Resolving stops the clocks: they show a result, not a countdown.
     await expectText(page.getByTestId('sla-resolution'), locale === 'fr' ? 'Résolution : respecté' : 'Resolution: met');
-    await page.getByTestId('timeline-item').filter({ hasText: 'in_progress → resolved' }).waitFor();
+    await page.getByTestId('timeline-item').filter({ hasText: locale === 'fr' ? 'Résoudre : En cours → Résolu' : 'Resolve: In progress → Resolved' }).waitFor();
 
     const reply = unique('Mail flows again, sorry for the trouble');
     await page.getByTestId('comment-body').fill(reply);

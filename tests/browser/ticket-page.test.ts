@@ -5,8 +5,8 @@ import { loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
-  en: { phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', category: 'Category', fieldsChanged: 'Fields changed' },
-  fr: { phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', category: 'Catégorie', fieldsChanged: 'Champs modifiés' },
+  en: { phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', opened: 'Opened as Incident, priority Medium, in “New”', moved: 'Resolve: New → Resolved' },
+  fr: { phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', opened: 'Ouvert comme Incident, priorité Moyenne, état « Nouveau »', moved: 'Résoudre : Nouveau → Résolu' },
 } as const;
 
 const { openPage } = useBrowser();
@@ -86,8 +86,11 @@ describe.each(['en', 'fr'] as const)('agent ticket page (%s)', (locale) => {
     await page.getByTestId('transition-confirm').click();
     await page.getByTestId('ticket-state').filter({ hasText: text.resolved }).waitFor();
     await page.getByTestId('transition-dialog').waitFor({ state: 'detached' });
-    // The field change reads as before → after.
+    // The timeline reads as sentences in the viewer's language, with the field change as before → after.
     await page.getByTestId('timeline-item').filter({ hasText: 'resolution: — → Replaced the card reader' }).first().waitFor();
+    await page.getByTestId('timeline-item').filter({ hasText: text.opened }).waitFor();
+    await page.getByTestId('timeline-item').filter({ hasText: text.moved }).waitFor();
+    expect(await page.getByTestId('timeline-item').filter({ hasText: 'in_progress' }).count()).toBe(0);
     await shot(page, `agent-ticket-page-${locale}`);
 
     const stored = (await admin.get(`/api/tickets/${id}`)).body;

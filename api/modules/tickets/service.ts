@@ -361,8 +361,9 @@ export class TicketService {
 
   /** Comments carry their rendered HTML and their latest text; earlier texts stay as revisions, and every edit stays an event. */
   async timeline(user: AuthUser, id: string) {
-    await this.visibleRow(user, id);
+    const row = await this.visibleRow(user, id);
     const events = (await this.repo.timeline(id, user.role !== 'customer')).map(presentEvent);
+    await this.labelEvents(row.definition_key, row.definition_version, events);
     const bySeq = new Map(events.map((e) => [e.seq, e]));
     for (const e of events) {
       if (e.type !== 'comment_edited') continue;
@@ -382,6 +383,24 @@ export class TicketService {
       seq: number.get(e.seq)!,
       ...(e.type === 'comment_edited' ? { data: { ...e.data, seq: number.get(e.data.seq as number) ?? null } } : {}),
     }));
+  }
+
+  /** States and transitions by their labels in both languages (from the ticket's definition version), so no reader sees a key. */
+  private async labelEvents(key: string, version: number, events: Array<{ type: string; data: Record<string, unknown> }>): Promise<void> {
+    const states = await this.defs.stateLabels(key, version);
+    const def = await this.defs.get(key, version).catch(() => null);
+    const transitions = new Map((def?.body.transitions ?? []).map((t) => [t.name, t.label]));
+    for (const e of events) {
+      if (e.type === 'created') e.data = { ...e.data, stateLabel: states.get(String(e.data.state)) ?? null };
+      if (e.type === 'transitioned') {
+        e.data = {
+          ...e.data,
+          fromLabel: states.get(String(e.data.from)) ?? null,
+          toLabel: states.get(String(e.data.to)) ?? null,
+          transitionLabel: transitions.get(String(e.data.transition)) ?? null,
+        };
+      }
+    }
   }
 
   /** The real numbers of the events customers see, in order: their n-th event is the n-th of these. */

@@ -91,6 +91,8 @@ const en = {
   timeline: {
     title: 'Timeline',
     empty: 'Nothing has happened yet.',
+    createdSentence: 'Opened as {type}, priority {priority}, in “{state}”',
+    movedSentence: '{transition}: {from} → {to}',
     system: 'System',
     internal: 'Internal',
     types: {

@@ -93,6 +93,8 @@ const fr: Messages = {
   timeline: {
     title: 'Historique',
     empty: 'Rien ne s’est encore passé.',
+    createdSentence: 'Ouvert comme {type}, priorité {priority}, état « {state} »',
+    movedSentence: '{transition} : {from} → {to}',
     system: 'Système',
     internal: 'Interne',
     types: {
