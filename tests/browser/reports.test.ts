@@ -42,6 +42,9 @@ describe.each(['en', 'fr'] as const)('reports and ratings (%s)', (locale) => {
     expect(errors).toEqual([]);
     await context.close();
 
+    const queueKey = unique(`reports_${locale}`).replace(/-/g, '_');
+    const queueName = unique(`Reports queue ${locale}`);
+    expect((await admin.post('/api/queues', { key: queueKey, name: queueName })).status).toBe(201);
     const staff = await createUser('admin', locale, 'Ada Admin');
     const { page: p2, errors: errors2 } = await openPage(locale);
     await loginUi(p2, staff.email, staff.password);
@@ -49,6 +52,11 @@ describe.each(['en', 'fr'] as const)('reports and ratings (%s)', (locale) => {
     await p2.getByRole('heading', { name: text.reports, exact: true }).waitFor();
     const section = p2.getByTestId('report-satisfaction');
     await section.getByRole('heading', { name: text.satisfaction }).waitFor();
+    // Queue and group filters are pickers of names.
+    await p2.getByTestId('filter-queue').click();
+    await p2.getByRole('option', { name: queueName, exact: true }).waitFor();
+    expect(await p2.getByRole('option', { name: queueKey, exact: true }).count()).toBe(0);
+    await p2.keyboard.press('Escape');
     await section.getByRole('columnheader', { name: text.ratings }).waitFor();
     await section.locator('canvas').waitFor();
     // The CSV is exactly the table on screen: the same header and cells.
@@ -60,6 +68,8 @@ describe.each(['en', 'fr'] as const)('reports and ratings (%s)', (locale) => {
     const rows = section.locator('tbody tr');
     expect(lines.length - 1).toBe(await rows.count());
     const firstCells = (await rows.first().locator('td').allTextContents()).map((c) => c.trim()).slice(0, -1);
+    // Rows grouped by queue show the queue's name, never its key.
+    expect(firstCells[0]).not.toMatch(/^[a-z][a-z0-9_]*$/);
     expect(lines[1]).toBe(firstCells.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
     // Drill-down: the row's list button opens the tickets behind it.
     await section.getByTestId('drill-row').first().click();

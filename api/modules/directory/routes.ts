@@ -9,6 +9,7 @@ const directorySchema = {
   properties: {
     agents: { type: 'array', items: entry({ id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }) },
     groups: { type: 'array', items: entry({ key: { type: 'string' }, name: { type: 'string' } }) },
+    organisations: { type: 'array', items: entry({ id: { type: 'string' }, name: { type: 'string' } }) },
   },
 } as const;
 
@@ -16,17 +17,18 @@ export function directoryRoutes(table: RouteTable, em: EntityManager): void {
   table.add({
     method: 'get',
     path: '/api/directory',
-    summary: 'Active agents and admins (names only) and agent groups, for assignment and filters (staff)',
+    summary: 'Active agents and admins (names only), agent groups and customer organisations (names), for assignment, filters and reports (staff)',
     tag: 'users',
     auth: 'user',
     responses: { 200: { description: 'Directory', schema: directorySchema }, 403: { description: 'Customers' } },
     handler: async ({ user }) => {
       requireStaff(user, 'the directory is for agents and admins');
-      const [agents, groups] = await Promise.all([
+      const [agents, groups, organisations] = await Promise.all([
         em.fork().execute(`select id, name, role from users where role in ('agent', 'admin') and not disabled order by name limit 2000`),
         em.fork().execute('select key, name from groups order by name'),
+        em.fork().execute('select id, name from organisations order by name limit 5000'),
       ]);
-      return { body: { agents, groups } };
+      return { body: { agents, groups, organisations } };
     },
   });
 }
