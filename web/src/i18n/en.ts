@@ -502,6 +502,11 @@ const en = {
   },
   kb: kbEn,
   people: peopleEn,
+  shortcuts: {
+    button: 'Keyboard shortcuts',
+    title: 'Keyboard shortcuts',
+    keys: { j: 'Next ticket of the queue', k: 'Previous ticket of the queue', a: 'Assign to me', r: 'Write the reply', i: 'Switch public reply / internal note', ctrlEnter: 'Send the reply', help: 'Show this list' },
+  },
   recurrence: {
     title: 'Repeats',
     every: 'Every',

@@ -504,6 +504,11 @@ const fr: Messages = {
   },
   kb: kbFr,
   people: peopleFr,
+  shortcuts: {
+    button: 'Raccourcis clavier',
+    title: 'Raccourcis clavier',
+    keys: { j: 'Ticket suivant de la file', k: 'Ticket précédent de la file', a: 'M\'assigner le ticket', r: 'Écrire la réponse', i: 'Basculer réponse publique / note interne', ctrlEnter: 'Envoyer la réponse', help: 'Afficher cette liste' },
+  },
   recurrence: {
     title: 'Répétition',
     every: 'Tous les',
