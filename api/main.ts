@@ -3,6 +3,7 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, requireServers } from '../platform/config';
+import { connectOrExplain, connectionOptions, temporalConnectionSettings } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { createApp } from './app';
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('api', config.logLevel);
   const { databaseUrl, temporalAddress } = requireServers(config);
+  // Temporal settings are checked before anything else starts, so a wrong path or a missing key stops the process at once.
+  const temporalSettings = temporalConnectionSettings();
   const orm = await openOrm(databaseUrl, { poolMax: 20 });
   const em = orm.em;
 
@@ -35,10 +38,12 @@ async function main(): Promise<void> {
   }
 
   // Few quick retries: while Temporal is down the API must answer 503 promptly rather than hold requests for tens of seconds.
-  const connection = await Connection.connect({
-    address: temporalAddress,
-    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
-  });
+  const connection = await connectOrExplain(temporalAddress, temporalSettings, () =>
+    Connection.connect({
+      ...connectionOptions(temporalAddress, temporalSettings),
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
+    }),
+  );
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const mailTransport = createMailTransport(config.mail, log);
   const app = createApp({

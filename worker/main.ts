@@ -2,6 +2,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireServers } from '../platform/config';
+import { connectOrExplain, connectionOptions, temporalConnectionSettings } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
@@ -22,10 +23,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('worker', config.logLevel);
   const { databaseUrl, temporalAddress } = requireServers(config);
+  const temporalSettings = temporalConnectionSettings();
   const orm = await openOrm(databaseUrl, { poolMax: 20 });
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const options = connectionOptions(temporalAddress, temporalSettings);
+  const connection = await connectOrExplain(temporalAddress, temporalSettings, () => NativeConnection.connect(options));
   // Activities and listeners that message other workflows (webhook deliveries; a finished work order tells its plan).
-  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const clientConnection = await connectOrExplain(temporalAddress, temporalSettings, () => Connection.connect(options));
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   const hooks = config.webhooks;
   const enqueue = deliveryEnqueuer(client, config.taskQueue, retryOf(hooks));
