@@ -5,8 +5,8 @@ import { loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
-  en: { phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', opened: 'Opened as Incident, priority Medium, in “New”', moved: 'Resolve: New → Resolved' },
-  fr: { phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', opened: 'Ouvert comme Incident, priorité Moyenne, état « Nouveau »', moved: 'Résoudre : Nouveau → Résolu' },
+  en: { conversation: 'Conversation', changes: 'Changes', everything: 'Everything', phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', opened: 'Opened as Incident, priority Medium, in “New”', moved: 'Resolve: New → Resolved' },
+  fr: { conversation: 'Conversation', changes: 'Modifications', everything: 'Tout', phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', opened: 'Ouvert comme Incident, priorité Moyenne, état « Nouveau »', moved: 'Résoudre : Nouveau → Résolu' },
 } as const;
 
 const { openPage } = useBrowser();
@@ -91,6 +91,21 @@ describe.each(['en', 'fr'] as const)('agent ticket page (%s)', (locale) => {
     await page.getByTestId('timeline-item').filter({ hasText: text.opened }).waitFor();
     await page.getByTestId('timeline-item').filter({ hasText: text.moved }).waitFor();
     expect(await page.getByTestId('timeline-item').filter({ hasText: 'in_progress' }).count()).toBe(0);
+
+    // A reply, then the timeline filtered to the conversation, to the changes, and compact.
+    await page.getByTestId('comment-body').fill('We replaced the reader, please try again');
+    await page.getByTestId('comment-body').press('Control+Enter');
+    const items = page.getByTestId('timeline-item');
+    await items.filter({ hasText: 'We replaced the reader' }).waitFor();
+    await page.getByTestId('timeline-filter').getByText(text.conversation, { exact: true }).click();
+    await items.filter({ hasText: text.moved }).waitFor({ state: 'detached' });
+    expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['conversation']);
+    await page.getByTestId('timeline-filter').getByText(text.changes, { exact: true }).click();
+    await items.filter({ hasText: 'We replaced the reader' }).waitFor({ state: 'detached' });
+    expect(await items.filter({ hasText: text.moved }).count()).toBe(1);
+    await page.getByTestId('timeline-filter').getByText(text.everything, { exact: true }).click();
+    await page.getByTestId('timeline-compact').click();
+    await page.locator('.timeline.compact').waitFor();
     await shot(page, `agent-ticket-page-${locale}`);
 
     const stored = (await admin.get(`/api/tickets/${id}`)).body;

@@ -91,6 +91,9 @@ const en = {
   timeline: {
     title: 'Timeline',
     empty: 'Nothing has happened yet.',
+    filter: 'Show',
+    filters: { all: 'Everything', conversation: 'Conversation', changes: 'Changes' },
+    compact: 'Compact',
     createdSentence: 'Opened as {type}, priority {priority}, in “{state}”',
     movedSentence: '{transition}: {from} → {to}',
     system: 'System',

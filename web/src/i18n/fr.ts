@@ -93,6 +93,9 @@ const fr: Messages = {
   timeline: {
     title: 'Historique',
     empty: 'Rien ne s’est encore passé.',
+    filter: 'Afficher',
+    filters: { all: 'Tout', conversation: 'Conversation', changes: 'Modifications' },
+    compact: 'Compact',
     createdSentence: 'Ouvert comme {type}, priorité {priority}, état « {state} »',
     movedSentence: '{transition} : {from} → {to}',
     system: 'Système',
