@@ -21,6 +21,7 @@ import { DefinitionService } from './modules/definitions/service';
 import { DefinitionMigrator } from './modules/definitions/migration';
 import { healthRoutes } from './modules/health/routes';
 import { ticketRoutes } from './modules/tickets/routes';
+import { Backpressure } from './modules/tickets/backpressure';
 import { peopleRoutes } from './modules/people/routes';
 import { PeopleService } from './modules/people/service';
 import { settingsRoutes } from './modules/settings/routes';
@@ -70,6 +71,8 @@ export interface AppDeps {
   em: EntityManager;
   temporal: Client;
   namespace: string;
+  /** New tickets are refused (503) while the workers' backlog is older than this; 0 or unset never refuses. */
+  backpressureMaxBacklogSeconds?: number;
   /** Whether a reverse proxy in front of the API sets X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: boolean;
   /** The Temporal Web UI, for links from a ticket to its workflow history (staff only). */
@@ -235,7 +238,8 @@ export function createApp(deps: AppDeps): App {
   const people = new PeopleService(deps.em);
   const historyUrl = (workflowId: string) =>
     deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
-  ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl);
+  const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000);
+  ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);
   const attachments = new AttachmentService(deps.em, tickets, deps.attachmentsDir);

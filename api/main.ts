@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     namespace: config.temporalNamespace,
     temporalUiUrl: config.temporalUiUrl,
     trustProxy: config.trustProxy,
+    backpressureMaxBacklogSeconds: config.backpressureMaxBacklogSeconds,
     taskQueue: config.taskQueue,
     log,
     webDist: config.webDist,

@@ -22,6 +22,8 @@ export interface Config {
   publicRateLimitPerMinute: number;
   /** Behind a reverse proxy: take the client address from its X-Forwarded-For (the address it saw), never otherwise. */
   trustProxy: boolean;
+  /** Ticket creation answers 503 while the oldest waiting workflow task is older than this (0: never). */
+  backpressureMaxBacklogSeconds: number;
   /** Public URL of the Temporal Web UI, for links from the console. */
   temporalUiUrl: string | undefined;
   /** OpenID Connect single sign-on; undefined when OIDC_ISSUER is unset. */
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimitPerMinute: int(env.PUBLIC_RATE_LIMIT_PER_MINUTE, 120, 'PUBLIC_RATE_LIMIT_PER_MINUTE'),
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),
+    backpressureMaxBacklogSeconds: int(env.BACKPRESSURE_MAX_BACKLOG_SECONDS, 30, 'BACKPRESSURE_MAX_BACKLOG_SECONDS'),
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
     webhooks: {
       secretsKey: secretsKey(env.WEBHOOK_SECRETS_KEY),

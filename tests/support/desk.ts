@@ -34,6 +34,8 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
     ADMIN_PASSWORD: 'admin-password-for-tests',
     // Every test logs in from 127.0.0.1; the limiter itself is unit-tested.
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+    // Suites stop workers on purpose (restarts, outages); backpressure has its own suite with its own bound.
+    BACKPRESSURE_MAX_BACKLOG_SECONDS: '600',
     MAIL_INBOUND_PORT: String(mailPort),
     ...opts.env,
   };

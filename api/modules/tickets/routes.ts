@@ -23,6 +23,7 @@ import {
 import type { LinkRelation, TicketService } from './service';
 import type { CollaborationService } from './collaboration';
 import type { PeopleService } from '../people/service';
+import type { Backpressure } from './backpressure';
 import { ticketWorkflowId } from '../../../workflows/ticket-messages';
 import { requireStaff } from '../auth/policy';
 import { bulkBody, savedViewBody, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
@@ -38,6 +39,7 @@ export function ticketRoutes(
   collab: CollaborationService,
   people: PeopleService,
   historyUrl: (workflowId: string) => string | null = () => null,
+  backpressure?: Backpressure,
 ): void {
   table.add({
     method: 'get',
@@ -78,8 +80,14 @@ export function ticketRoutes(
     tag: 'tickets',
     auth: 'user',
     body: createTicketBody,
-    responses: { 201: { description: 'Created (or the first result of a replayed Idempotency-Key)', schema: ticketSchema }, 400: { description: 'Invalid body' }, 422: { description: 'Invalid fields' }, 503: { description: 'Workflow engine unreachable' } },
+    responses: {
+      201: { description: 'Created (or the first result of a replayed Idempotency-Key)', schema: ticketSchema },
+      400: { description: 'Invalid body' },
+      422: { description: 'Invalid fields' },
+      503: { description: 'Workflow engine unreachable, or the workers are behind (busy, with Retry-After): retry later' },
+    },
     handler: async ({ body, user, ctx }) => {
+      await backpressure?.admit();
       const { ticket, replayed } = await tickets.create(user, body, idempotencyKey(ctx));
       return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
     },

@@ -7,6 +7,8 @@ export function useErrorText() {
   return (error: unknown): string => {
     if (error instanceof ApiError) {
       if (error.status === 0) return t('errors.network');
+      // Busy or unreachable: said in the reader's language, since what matters is that nothing was recorded yet.
+      if (error.status === 503) return t('errors.busy');
       return error.detail || error.title;
     }
     return error instanceof Error && error.message ? error.message : t('errors.unknown');

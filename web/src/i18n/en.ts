@@ -37,6 +37,7 @@ const en = {
     copied: 'Copied',
   },
   errors: {
+    busy: 'The desk is catching up and did not record this yet. Please try again in a few seconds.',
     network: 'The server cannot be reached. Check your connection and try again.',
     unknown: 'Something went wrong.',
     fieldsRequired: 'Fill in every field.',

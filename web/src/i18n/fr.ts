@@ -39,6 +39,7 @@ const fr: Messages = {
     copied: 'Copié',
   },
   errors: {
+    busy: 'Le guichet rattrape son retard et n\'a pas encore enregistré ceci. Réessayez dans quelques secondes.',
     network: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
     unknown: 'Une erreur est survenue.',
     fieldsRequired: 'Remplissez tous les champs.',

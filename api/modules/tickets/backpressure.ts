@@ -1,0 +1,65 @@
+// Backpressure on ticket creation: when the workers are behind (the oldest workflow task of the desk's task queue has
+// waited longer than the bound), new tickets are refused with 503 and Retry-After instead of accepted and left to fire
+// their SLA timers late. The backlog is read from Temporal at most once a second, whatever the request rate.
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { ProblemError } from '../../http/problem';
+
+const CHECK_EVERY_MS = 1000;
+// The enums' values, as the proto package is CommonJS and offers no named import here.
+const TASK_QUEUE_KIND_NORMAL = 1 as temporal.api.enums.v1.TaskQueueKind;
+const TASK_QUEUE_TYPE_WORKFLOW = 1 as temporal.api.enums.v1.TaskQueueType;
+
+export class Backpressure {
+  private last: { at: number; backlogMs: number } | null = null;
+  private pending: Promise<number> | null = null;
+
+  constructor(
+    private readonly client: Client,
+    private readonly namespace: string,
+    private readonly taskQueue: string,
+    /** 0 turns backpressure off. */
+    private readonly maxBacklogMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Throws 503 when the workers are too far behind to take more tickets now. */
+  async admit(): Promise<void> {
+    if (!this.maxBacklogMs) return;
+    const backlogMs = await this.backlogMs();
+    if (backlogMs <= this.maxBacklogMs) return;
+    const wait = Math.min(60, Math.max(1, Math.ceil((backlogMs - this.maxBacklogMs) / 1000)));
+    throw new ProblemError(
+      503,
+      'busy',
+      'Service unavailable',
+      `the desk is behind on recording tickets (the oldest has waited ${Math.round(backlogMs / 1000)} s); retry in ${wait} s`,
+      [],
+      { 'Retry-After': String(wait) },
+    );
+  }
+
+  private async backlogMs(): Promise<number> {
+    if (this.last && this.now() - this.last.at < CHECK_EVERY_MS) return this.last.backlogMs;
+    this.pending ??= this.read().finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async read(): Promise<number> {
+    try {
+      const res = await this.client.workflowService.describeTaskQueue({
+        namespace: this.namespace,
+        taskQueue: { name: this.taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+        reportStats: true,
+      });
+      const age = res.stats?.approximateBacklogAge;
+      const backlogMs = age ? Number(age.seconds ?? 0) * 1000 + Math.round((age.nanos ?? 0) / 1e6) : 0;
+      this.last = { at: this.now(), backlogMs };
+      return backlogMs;
+    } catch {
+      // Not knowing is no reason to refuse: creation itself reports an unreachable Temporal.
+      return 0;
+    }
+  }
+}
