@@ -14,6 +14,9 @@ const attachmentSchema = {
   },
 } as const;
 
+/** Shown in the page (thumbnails, the browser's PDF viewer) when asked; never SVG or HTML, which can carry scripts. */
+const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
+
 export function attachmentRoutes(table: RouteTable, attachments: AttachmentService): void {
   table.add<unknown, { filename: string; visibility?: 'public' | 'internal' }>({
     method: 'post',
@@ -54,17 +57,22 @@ export function attachmentRoutes(table: RouteTable, attachments: AttachmentServi
     responses: { 200: { description: 'Attachments', schema: { type: 'object', properties: { items: { type: 'array', items: attachmentSchema } } } } },
     handler: async ({ user, params }) => ({ body: { items: await attachments.list(user, params.id) } }),
   });
-  table.add({
+  table.add<unknown, { inline?: '1' }>({
     method: 'get',
     path: '/api/attachments/:id',
     summary: 'Download an attachment',
     tag: 'attachments',
     auth: 'user',
+    query: { type: 'object', additionalProperties: false, properties: { inline: { type: 'string', enum: ['1'], description: 'Images and PDFs shown in the browser rather than downloaded' } } },
     responses: { 200: { description: 'The file' }, 404: { description: 'No such attachment visible to the caller' } },
-    handler: async ({ user, params, ctx }) => {
+    handler: async ({ user, params, ctx, query }) => {
       const { meta, stream } = await attachments.open(user, params.id);
       ctx.type = meta.contentType;
-      ctx.set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.filename)}`);
+      // Only types a browser displays without running anything are ever shown inline; everything else downloads.
+      const inline = query.inline === '1' && PREVIEWABLE.has(meta.contentType);
+      ctx.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(meta.filename)}`);
+      // An image opened on its own gets a page that may run nothing (the browser's PDF viewer needs its own scripts).
+      if (inline && meta.contentType.startsWith('image/')) ctx.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
       ctx.set('Content-Length', String(meta.size));
       ctx.set('Cache-Control', 'private, no-store');
       ctx.body = stream;

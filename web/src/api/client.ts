@@ -46,9 +46,11 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, title, detail, errors);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `raw`: bytes sent as they are with their own type (file uploads), instead of a JSON body. */
+async function request<T>(method: string, path: string, body?: unknown, raw?: { body: Blob; type: string }): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = raw.type;
+  else if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (UNSAFE.has(method)) {
     const token = useAuthStore().csrfToken;
     if (token) headers['X-CSRF-Token'] = token;
@@ -59,7 +61,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.body : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (cause) {
     // Status 0 lets screens tell "server unreachable" apart from a refusal.
@@ -80,4 +82,5 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  upload: <T>(path: string, file: Blob, type: string) => request<T>('POST', path, undefined, { body: file, type }),
 };

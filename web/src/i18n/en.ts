@@ -506,6 +506,16 @@ const en = {
   },
   kb: kbEn,
   people: peopleEn,
+  attachments: {
+    title: 'Files',
+    add: 'Attach files',
+    hint: 'Drop files here, or paste a screenshot. 10 MiB at most per file.',
+    internal: 'Internal',
+    none: 'No file yet.',
+    open: 'Open',
+    tooLarge: '{name} is larger than {max}: it was not sent.',
+    refused: '{name} was refused: {reason}',
+  },
   shortcuts: {
     button: 'Keyboard shortcuts',
     title: 'Keyboard shortcuts',

@@ -508,6 +508,16 @@ const fr: Messages = {
   },
   kb: kbFr,
   people: peopleFr,
+  attachments: {
+    title: 'Fichiers',
+    add: 'Joindre des fichiers',
+    hint: 'Déposez des fichiers ici ou collez une capture d\'écran. 10 Mio au plus par fichier.',
+    internal: 'Interne',
+    none: 'Aucun fichier pour l\'instant.',
+    open: 'Ouvrir',
+    tooLarge: '{name} dépasse {max} : il n\'a pas été envoyé.',
+    refused: '{name} a été refusé : {reason}',
+  },
   shortcuts: {
     button: 'Raccourcis clavier',
     title: 'Raccourcis clavier',
