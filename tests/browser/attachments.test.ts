@@ -29,7 +29,7 @@ describe.each(['en', 'fr'] as const)('attachments (%s)', (locale) => {
     // By the picker: an image, previewed.
     await page.getByTestId('attachment-input').setInputFiles({ name: 'screen.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
     await files.filter({ hasText: 'screen.png' }).waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="attachment-preview"]')].some((i) => i.complete && i.naturalWidth === 1));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="attachment-preview"]')).some((i) => i.complete && i.naturalWidth === 1));
 
     // An internal note's file.
     await page.getByTestId('attachment-internal').click();
