@@ -100,3 +100,15 @@ it('should never let a forged From speak as staff, nor use a reply token issued 
   });
   expect(comments.map((c: { data: { body: string } }) => c.data.body)).toEqual(['Toujours pareil.']);
 });
+
+it('should open mailed tickets at the operator\'s MAIL_INBOUND_PRIORITY, critical included, though customers may not choose critical', async () => {
+  const temporal = new Client({ connection });
+  const tickets = new TicketService(new TicketRepository(orm.em), new DefinitionService(new DefinitionRepository(orm.em)), new QueueService(orm.em), temporal, process.env.GUICHET_TEST_TASK_QUEUE!);
+  const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true', MAIL_INBOUND_PRIORITY: 'critical' }).mail;
+  const urgent = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets, dir), config, createLogger('test', 'warn'));
+  const sender = `${unique('pager')}@example.test`;
+  const opened = await urgent.receive(raw({ From: sender, To: 'support@desk.test', Subject: 'Site down' }, 'Everything is down.'), { from: sender, to: ['support@desk.test'] });
+  expect(opened.outcome).toBe('ticket_created');
+  const [row] = await orm.em.fork().execute<Array<{ priority: string; channel: string }>>('select priority, channel from tickets where id = ?', [opened.ticketId]);
+  expect(row).toEqual({ priority: 'critical', channel: 'email' });
+});

@@ -54,6 +54,23 @@ it('should load the designer only in the admin chunk, which an agent never downl
   expect(scripts.some((s) => /\/agent-[\w-]+\.js$/.test(s))).toBe(true);
 });
 
+it('should withdraw the validator\'s verdict as soon as the pasted definition changes', async () => {
+  const adminUser = await createUser('admin', 'en', 'Val Idator');
+  const { page, errors } = await openPage('en');
+  await loginUi(page, adminUser.email, adminUser.password);
+  await page.goto('/admin');
+  const body = (await admin.get('/api/definitions/incident/versions/1')).body;
+  const { version: _v, status: _s, ...doc } = body;
+  await page.getByTestId('definition-json').fill(JSON.stringify(doc));
+  await page.getByTestId('definition-validate').click();
+  await page.getByTestId('definition-valid').waitFor();
+  await page.getByTestId('definition-json').fill(`${JSON.stringify(doc)} trailing`);
+  await page.getByTestId('definition-valid').waitFor({ state: 'detached' });
+  await page.getByTestId('definition-validate').click();
+  await page.getByTestId('definition-parse-error').waitFor();
+  expect(errors).toEqual([]);
+});
+
 describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) => {
   const text = TEXT[locale];
 

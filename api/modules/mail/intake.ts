@@ -97,6 +97,9 @@ export class MailIntake {
         user,
         { type: this.config.inboundTicketType, title: /\S/.test(title) ? title : '(no subject)', description: text.slice(0, 20000), priority: this.config.inboundPriority, channel: 'email' } as never,
         `mail:${messageId}`,
+        undefined,
+        // MAIL_INBOUND_PRIORITY is the operator's choice: it holds whatever customers may pick in the portal.
+        { operatorPriority: true },
       );
       const detail = await this.attach(user, ticket.id, mail);
       return done({ outcome: 'ticket_created', ticketId: ticket.id, detail });

@@ -107,11 +107,12 @@ export class TicketService {
   ) {}
 
   /** `onBehalfOf` (staff callers only, e.g. an inbound webhook's service account) makes another user the requester. */
-  async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser): Promise<{ ticket: TicketView; replayed: boolean }> {
+  /** `operatorPriority`: the priority is the operator's configuration (mail intake), not the customer's choice. */
+  async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser, opts: { operatorPriority?: boolean } = {}): Promise<{ ticket: TicketView; replayed: boolean }> {
     if (user.role === 'customer' && body.requesterId && body.requesterId !== user.id) throw forbidden('customers open tickets for themselves only');
     const requester = body.requesterId && body.requesterId !== user.id ? await this.requester(body.requesterId) : onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
     if (user.role === 'customer' && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
-    if (user.role === 'customer' && body.priority === 'critical' && !(await this.settings?.get())?.customersMayChooseCritical) {
+    if (user.role === 'customer' && body.priority === 'critical' && !opts.operatorPriority && !(await this.settings?.get())?.customersMayChooseCritical) {
       throw unprocessable('customers file tickets at high priority at most on this desk; an agent raises it when it is critical', [{ pointer: '/priority', message: 'critical is for agents to set' }], 'priority-not-allowed');
     }
     const stored = await this.defs.forType(body.type);
