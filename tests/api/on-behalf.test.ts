@@ -90,3 +90,20 @@ describe('tickets on behalf', () => {
     expect((await admin.get(`/api/tickets?q=${encodeURIComponent(title)}`)).body.items).toEqual([]);
   });
 });
+
+describe('ticket fields as the caller may use them', () => {
+  it('should list every field with its value for agents, only the fields customers may change for customers, and hide the ticket from others', async () => {
+    const t = await customer.post('/api/tickets', { type: 'incident', title: unique('Fields'), priority: 'low', fields: { category: 'hardware' } });
+    expect(t.status).toBe(201);
+    const staff = (await agent.get(`/api/tickets/${t.body.id}/fields`)).body.items as Array<{ name: string; value: unknown; editable: boolean }>;
+    expect(staff.map((f) => f.name)).toEqual(expect.arrayContaining(['category', 'resolution', 'pending_reason']));
+    expect(staff.every((f) => f.editable)).toBe(true);
+    expect(staff.find((f) => f.name === 'category')!.value).toBe('hardware');
+    const theirs = (await customer.get(`/api/tickets/${t.body.id}/fields`)).body.items as typeof staff;
+    expect(theirs.map((f) => f.name).sort()).toEqual(['asset', 'category']);
+    expect(theirs.every((f) => f.editable)).toBe(true);
+    const stranger = await admin.post('/api/users', { email: `${unique('stranger')}@example.test`, name: 'Stranger', role: 'customer', password: 'a-long-password-1' });
+    const strangerSession = await Session.login((await admin.get('/api/users')).body.items.find((u: { id: string }) => u.id === stranger.body.id).email, 'a-long-password-1');
+    expect((await strangerSession.get(`/api/tickets/${t.body.id}/fields`)).status).toBe(404);
+  });
+});

@@ -77,6 +77,14 @@ describe.each(['en', 'fr'] as const)('attachments (%s)', (locale) => {
     const inline = await portal.page.request.get(`${image.url}?inline=1`);
     expect(inline.headers()['content-disposition']).toMatch(/^inline;/);
     expect(inline.headers()['content-security-policy']).toContain('sandbox');
+    // The customer changes a field the definition lets them change; the others are not even shown.
+    const category = portal.page.getByTestId('prop-field-category');
+    await category.getByRole('combobox').click();
+    await portal.page.getByRole('option', { name: 'network', exact: true }).click();
+    await portal.page.getByTestId('prop-field-category-save').click();
+    await portal.page.getByTestId('prop-field-category-save').and(portal.page.locator('[disabled]')).waitFor();
+    expect(await portal.page.getByTestId('prop-field-resolution').count()).toBe(0);
+    expect((await (await Session.login(agent.email, agent.password)).get(`/api/tickets/${ticket.id}`)).body.fields.category).toBe('network');
     await shot(portal.page, `attachments-portal-${locale}`);
     expect(portal.errors).toEqual([]);
   });

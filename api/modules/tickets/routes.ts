@@ -43,6 +43,29 @@ export function ticketRoutes(
 ): void {
   table.add({
     method: 'get',
+    path: '/api/tickets/:id/fields',
+    summary: "The ticket's custom fields as the caller may use them: label, schema, value and whether they may change it (customers see only theirs)",
+    tag: 'tickets',
+    auth: 'user',
+    responses: {
+      200: {
+        description: 'Fields',
+        schema: {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: { type: 'object', required: ['name', 'label', 'schema', 'value', 'editable'], properties: { name: { type: 'string' }, label: { type: 'object' }, schema: { type: 'object' }, value: {}, editable: { type: 'boolean' } } },
+            },
+          },
+        },
+      },
+      ...problems,
+    },
+    handler: async ({ user, params }) => ({ body: { items: await tickets.fields(user, params.id) } }),
+  });
+  table.add({
+    method: 'get',
     path: '/api/tickets/:id/context',
     summary: 'What agents see beside a ticket: how it came in, its requester (organisation, e-mail, phone) and their other tickets the caller may see',
     tag: 'tickets',

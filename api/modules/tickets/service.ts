@@ -436,6 +436,19 @@ export class TicketService {
     return { ...view, stateLabel: labels.get(view.state) ?? { en: view.state, fr: view.state } };
   }
 
+  /**
+   * The definition's fields of a ticket as the caller may use them: label, schema, value and whether they may change it
+   * (the same per-field rule every write path applies). Customers see only the fields they may edit.
+   */
+  async fields(user: AuthUser, id: string) {
+    const row = await this.visibleRow(user, id);
+    const def = (await this.defs.get(row.definition_key, row.definition_version)).body;
+    const values = (row.fields ?? {}) as Record<string, unknown>;
+    return (def.fields ?? [])
+      .map((f) => ({ name: f.name, label: f.label, schema: f.schema, value: values[f.name] ?? null, editable: lockedFields(def, user.role, { [f.name]: null }).length === 0 }))
+      .filter((f) => user.role !== 'customer' || f.editable);
+  }
+
   /** What the ticket page shows beside the conversation: how it came in and the requester's other tickets the caller may see. */
   async context(user: AuthUser, id: string) {
     const row = await this.visibleRow(user, id);

@@ -113,6 +113,7 @@ export function matrix(w: World): Record<string, Case[]> {
       { name: 'a work order of group X', expect: { ...ticketRead(200), customerA: 404 }, call: (s) => s.get(`/api/tickets/${w.workOrderX}`) },
     ],
     'PATCH /api/tickets/{id}': [{ expect: ticketWrite(200), call: async (s) => json(s, 'PATCH', `/api/tickets/${await w.freshTicketA()}`, { fields: { category: 'hardware' } }) }],
+    'GET /api/tickets/{id}/fields': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/fields`) }],
     'GET /api/tickets/{id}/context': [{ expect: { ...ticketRead(200), customerA: 403, customerB: 403 }, call: (s) => s.get(`/api/tickets/${A}/context`) }],
     'GET /api/people': [{ expect: staffRead(200), call: (s) => s.get(`/api/people?q=${encodeURIComponent('customer-a')}`) }],
     'POST /api/people': [{ expect: staffWrite(201), call: (s) => s.post('/api/people', { name: 'Walk-in', email: `${unique('walkin')}@example.test` }) }],
