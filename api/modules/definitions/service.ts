@@ -7,6 +7,7 @@ const CACHE_MS = 2000;
 
 export class DefinitionService {
   private cache: { at: number; defs: StoredDefinition[] } | null = null;
+  private readonly transitionLabelCache = new Map<string, Map<string, { en: string; fr: string }>>();
   private readonly labels = new Map<string, Map<string, { en: string; fr: string }>>();
 
   constructor(private readonly repo: DefinitionRepository) {}
@@ -48,6 +49,18 @@ export class DefinitionService {
       const def = await this.repo.find(key, version);
       labels = new Map((def?.body.states ?? []).map((s) => [s.name, s.label]));
       if (def?.status === 'published') this.labels.set(cacheKey, labels);
+    }
+    return labels;
+  }
+
+  /** Transition labels of one version, cached like the state labels. */
+  async transitionLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
+    const cacheKey = `${key}@${version}`;
+    let labels = this.transitionLabelCache.get(cacheKey);
+    if (!labels) {
+      const def = await this.repo.find(key, version);
+      labels = new Map((def?.body.transitions ?? []).map((t) => [t.name, t.label]));
+      if (def?.status === 'published') this.transitionLabelCache.set(cacheKey, labels);
     }
     return labels;
   }

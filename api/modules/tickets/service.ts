@@ -388,9 +388,7 @@ export class TicketService {
 
   /** States and transitions by their labels in both languages (from the ticket's definition version), so no reader sees a key. */
   private async labelEvents(key: string, version: number, events: Array<{ type: string; data: Record<string, unknown> }>): Promise<void> {
-    const states = await this.defs.stateLabels(key, version);
-    const def = await this.defs.get(key, version).catch(() => null);
-    const transitions = new Map((def?.body.transitions ?? []).map((t) => [t.name, t.label]));
+    const [states, transitions] = await Promise.all([this.defs.stateLabels(key, version), this.defs.transitionLabels(key, version)]);
     for (const e of events) {
       if (e.type === 'created') e.data = { ...e.data, stateLabel: states.get(String(e.data.state)) ?? null };
       if (e.type === 'transitioned') {
