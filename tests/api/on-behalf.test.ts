@@ -107,3 +107,27 @@ describe('ticket fields as the caller may use them', () => {
     expect((await strangerSession.get(`/api/tickets/${t.body.id}/fields`)).status).toBe(404);
   });
 });
+
+describe('tickets opened in a later state', () => {
+  it('should resolve a ticket on the first call when the definition lets the caller, and create nothing when it does not', async () => {
+    const title = unique('Password reset on the call');
+    const done = await agent.post('/api/tickets', {
+      type: 'incident', title, priority: 'low', requesterId: customer.user!.id, channel: 'phone',
+      then: { transition: 'resolve', fields: { resolution: 'Reset the password with the caller' } },
+    });
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({ state: 'resolved', stateCategory: 'resolved', requesterId: customer.user!.id });
+    const timeline = (await agent.get(`/api/tickets/${done.body.id}/timeline`)).body.items.map((e: { type: string }) => e.type);
+    expect(timeline.slice(0, 1)).toEqual(['created']);
+    expect(timeline).toContain('transitioned');
+
+    const missing = unique('Not resolvable yet');
+    const refused = await agent.post('/api/tickets', { type: 'incident', title: missing, priority: 'low', then: { transition: 'resolve' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([{ pointer: '/then/fields/resolution', message: 'resolution is required' }]);
+    const customers = await customer.post('/api/tickets', { type: 'incident', title: missing, priority: 'low', then: { transition: 'resolve', fields: { resolution: 'solved it myself' } } });
+    expect(customers.status).toBe(409);
+    expect(customers.body.type).toContain('role-not-allowed');
+    expect((await admin.get(`/api/tickets?q=${encodeURIComponent(missing)}`)).body.items).toEqual([]);
+  });
+});

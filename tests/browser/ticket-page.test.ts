@@ -5,8 +5,8 @@ import { loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
-  en: { conversation: 'Conversation', changes: 'Changes', everything: 'Everything', phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', opened: 'Opened as Incident, priority Medium, in “New”', moved: 'Resolve: New → Resolved' },
-  fr: { conversation: 'Conversation', changes: 'Modifications', everything: 'Tout', phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', opened: 'Ouvert comme Incident, priorité Moyenne, état « Nouveau »', moved: 'Résoudre : Nouveau → Résolu' },
+  en: { resolveOnCall: 'Resolve', conversation: 'Conversation', changes: 'Changes', everything: 'Everything', phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', opened: 'Opened as Incident, priority Medium, in “New”', moved: 'Resolve: New → Resolved' },
+  fr: { resolveOnCall: 'Résoudre', conversation: 'Conversation', changes: 'Modifications', everything: 'Tout', phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', opened: 'Ouvert comme Incident, priorité Moyenne, état « Nouveau »', moved: 'Résoudre : Nouveau → Résolu' },
 } as const;
 
 const { openPage } = useBrowser();
@@ -112,6 +112,24 @@ describe.each(['en', 'fr'] as const)('agent ticket page (%s)', (locale) => {
     expect(stored).toMatchObject({ assigneeId: colleague.id, stateCategory: 'resolved', fields: { resolution: 'Replaced the card reader' } });
     const context = (await admin.get(`/api/tickets/${id}/context`)).body;
     expect(context).toMatchObject({ channel: 'phone', requester: { email: caller.email, phone: caller.phone } });
+    expect(errors).toEqual([]);
+  });
+
+  it('should resolve a walk-in\'s request on the spot, from the New ticket dialog', async () => {
+    const { page, errors } = await openPage(locale);
+    await loginUi(page, me.email, me.password);
+    await page.goto('/tickets');
+    await page.getByTestId('new-ticket').click();
+    const title = unique(`Forgot badge ${locale}`);
+    await page.getByTestId('new-ticket-title').fill(title);
+    await choose(page, 'new-ticket-then', text.resolveOnCall);
+    await page.getByTestId('new-ticket-then-resolution').fill('Printed a temporary badge');
+    await shot(page, `new-ticket-then-${locale}`);
+    await page.getByTestId('new-ticket-submit').click();
+    await page.getByTestId('ticket-created').getByRole('link').click();
+    await page.getByTestId('ticket-state').filter({ hasText: text.resolved }).waitFor();
+    const id = page.url().split('/').pop()!;
+    expect((await admin.get(`/api/tickets/${id}`)).body).toMatchObject({ stateCategory: 'resolved', fields: { resolution: 'Printed a temporary badge' } });
     expect(errors).toEqual([]);
   });
 });

@@ -24,6 +24,13 @@ export const createTicketBody = {
     fields: fieldValues,
     requesterId: { type: 'string', format: 'uuid', description: 'Agents and admins open tickets for someone else (phone, walk-in, forwarded mail); customers only for themselves' },
     channel: { type: 'string', enum: [...CHANNELS], description: 'How the request reached the desk; by default portal for customers, api for tokens, other for staff' },
+    then: {
+      type: 'object',
+      required: ['transition'],
+      additionalProperties: false,
+      description: 'A transition taken at once from the initial state (e.g. resolved on the first call), when the definition lets the caller take it; checked before anything is created',
+      properties: { transition: { type: 'string', minLength: 1, maxLength: 63 }, fields: fieldValues },
+    },
   },
 } as const;
 export type CreateTicketBody = FromSchema<typeof createTicketBody>;

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { fieldErrors, lockedFields, type Priority } from '../../../workflow-definitions/index';
+import { fieldErrors, lockedFields, refuseTransition, type Priority } from '../../../workflow-definitions/index';
 import {
   assignUpdate,
   commentUpdate,
@@ -22,7 +22,7 @@ import {
 } from '../../../workflows/ticket-messages';
 import type { ticketWorkflow } from '../../../workflows/ticket';
 import { initialProjection } from '../../../workflows/ticket-initial';
-import { conflict, forbidden, notFound, unprocessable } from '../../http/problem';
+import { ProblemError, conflict, forbidden, notFound, unprocessable } from '../../http/problem';
 import { toProblem } from '../../temporal-errors';
 import type { AuthUser } from '../auth/types';
 import type { Logger } from '../../../platform/logger';
@@ -125,6 +125,16 @@ export class TicketService {
       if (f.requiredOnCreate && (fields[f.name] === undefined || fields[f.name] === '')) errors.push({ pointer: `/fields/${f.name}`, message: `${f.name} is required` });
     }
     if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-fields');
+    // A ticket that is to move on at once is checked against that transition before it exists: refused, nothing is created.
+    if (body.then) {
+      const initial = def.states.find((st) => st.initial)?.name ?? def.states[0]!.name;
+      const now = Date.now();
+      const refusal = refuseTransition(def, { state: initial, role: user.role, fields, enteredStateAt: now, now }, body.then.transition, body.then.fields ?? {});
+      if (refusal) {
+        const pointed = (refusal.errors ?? []).map((e) => ({ ...e, pointer: `/then${e.pointer}` }));
+        throw refusal.kind === 'invalid' ? unprocessable(refusal.message, pointed, refusal.code) : new ProblemError(409, refusal.code, 'Conflict', refusal.message, pointed);
+      }
+    }
 
     const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
     const number = `${def.numberPrefix}-${String(await this.repo.nextNumber()).padStart(6, '0')}`;
@@ -172,6 +182,10 @@ export class TicketService {
     }
     const opened = await this.recordOpened(initialProjection(input, Date.now()));
     await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
+    if (body.then) {
+      const moved = await this.transition(user, id, { transition: body.then.transition, fields: body.then.fields }, idempotencyKey ? `${idempotencyKey}:then` : undefined);
+      return { ticket: moved, replayed: false };
+    }
     return { ticket: await this.labelled(opened), replayed: false };
   }
 

@@ -66,6 +66,8 @@ export interface NewTicket {
   /** Staff only: whom the ticket is for, and how their request came in. */
   requesterId?: string;
   channel?: Channel;
+  /** A transition taken at once from the initial state (e.g. resolved on the first call). */
+  then?: { transition: string; fields?: Record<string, FieldValue> };
 }
 
 export type Channel = 'portal' | 'email' | 'phone' | 'walk_in' | 'api' | 'other';

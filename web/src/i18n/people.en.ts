@@ -14,6 +14,8 @@ const peopleEn = {
   channelValue: 'Channel: {channel}',
   channel: 'Channel',
   channels: { portal: 'Portal', email: 'E-mail', phone: 'Phone', walk_in: 'Walk-in', api: 'API', other: 'Other' },
+  then: 'Then, at once',
+  thenNone: 'Leave it open',
   properties: 'Properties',
   otherTickets: 'Their other tickets',
   noOtherTickets: 'No other ticket.',

@@ -16,6 +16,8 @@ const peopleFr: PeopleMessages = {
   channelValue: 'Canal : {channel}',
   channel: 'Canal',
   channels: { portal: 'Portail', email: 'Courriel', phone: 'Téléphone', walk_in: 'Au guichet', api: 'API', other: 'Autre' },
+  then: 'Puis, aussitôt',
+  thenNone: 'Le laisser ouvert',
   properties: 'Propriétés',
   otherTickets: 'Ses autres tickets',
   noOtherTickets: 'Aucun autre ticket.',
