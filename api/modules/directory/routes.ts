@@ -8,7 +8,10 @@ const directorySchema = {
   type: 'object',
   properties: {
     agents: { type: 'array', items: entry({ id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }) },
-    groups: { type: 'array', items: entry({ key: { type: 'string' }, name: { type: 'string' } }) },
+    groups: {
+      type: 'array',
+      items: entry({ key: { type: 'string' }, name: { type: 'string' }, member: { type: 'boolean', description: 'Whether the caller belongs to the group (what an agent may make owner of an asset or plan)' } }),
+    },
     organisations: { type: 'array', items: entry({ id: { type: 'string' }, name: { type: 'string' } }) },
   },
 } as const;
@@ -25,7 +28,7 @@ export function directoryRoutes(table: RouteTable, em: EntityManager): void {
       requireStaff(user, 'the directory is for agents and admins');
       const [agents, groups, organisations] = await Promise.all([
         em.fork().execute(`select id, name, role from users where role in ('agent', 'admin') and not disabled order by name limit 2000`),
-        em.fork().execute('select key, name from groups order by name'),
+        em.fork().execute('select g.key, g.name, exists (select 1 from group_members m where m.group_key = g.key and m.user_id = ?) as member from groups g order by g.name', [user.id]),
         em.fork().execute('select id, name from organisations order by name limit 5000'),
       ]);
       return { body: { agents, groups, organisations } };
