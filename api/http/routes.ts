@@ -91,7 +91,9 @@ export class RouteTable {
       const body = spec.body ? check<B>(spec.body, ctx.request.body ?? {}, 'body') : (undefined as B);
       const query = spec.query ? check<Q>(spec.query, { ...ctx.query }, 'query') : (undefined as Q);
       // Admin-scope changes are all audited; other routes that change people or configuration say so with `audits`.
-      const audited = (needed === 'admin' || spec.audits) && spec.method !== 'get' && user && this.audit ? this.audit : undefined;
+      // (Only an admin reaches an admin change: nobody else's request costs a snapshot read.)
+      const mayChange = user && (needed !== 'admin' || user.role === 'admin');
+      const audited = (needed === 'admin' || spec.audits) && spec.method !== 'get' && mayChange && this.audit ? this.audit : undefined;
       const knownId = spec.audits?.id({ params: ctx.params, body, reply: undefined });
       const before = audited && spec.audits && knownId ? await audited.snapshot(spec.audits.entity, knownId) : null;
       const reply = await spec.handler({ body, query, params: ctx.params, user: user as AuthUser, ctx });

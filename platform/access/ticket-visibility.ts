@@ -1,7 +1,7 @@
 // Who may see which ticket — the one rule used by the API (lists, search, reports, live stream, assets, plans) and by
 // the worker's notifications. Admins see all; agents their groups' queues (a queue no group claims is open to every
-// agent), unqueued tickets and their own assignments, but a maintenance work order only within its plan's owner group; customers their own tickets and, where their organisation
-// shares, their colleagues'. Written once over SQL expressions so the same rule serves a known caller (`?` parameters)
+// agent), unqueued tickets and their own assignments, but a maintenance work order only within its plan's owner
+// group; customers their own tickets and, where their organisation shares, their colleagues'. Written once over SQL expressions so the same rule serves a known caller (`?` parameters)
 // and a set of users joined in SQL (columns of `u`), against tickets aliased `t`.
 
 export interface Principal {
@@ -29,8 +29,6 @@ function workOrderRule(userId: string, idColumn: string): string {
              where wo.ticket_id = ${idColumn} and p.owner_group is not null
                and not exists (select 1 from group_members gm where gm.group_key = p.owner_group and gm.user_id = ${userId})))`;
 }
-
-
 
 function customerRule(userId: string, organisationId: string): string {
   return `(t.requester_id = ${userId} or (t.organisation_id = ${organisationId} and exists (select 1 from organisations o where o.id = ${organisationId} and o.share_tickets)))`;
