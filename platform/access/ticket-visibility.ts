@@ -1,8 +1,9 @@
 // Who may see which ticket — the one rule used by the API (lists, search, reports, live stream, assets, plans) and by
 // the worker's notifications. Admins see all; agents their groups' queues (a queue no group claims is open to every
 // agent), unqueued tickets and their own assignments, but a maintenance work order only within its plan's owner
-// group; customers their own tickets and, where their organisation shares, their colleagues'. Written once over SQL expressions so the same rule serves a known caller (`?` parameters)
-// and a set of users joined in SQL (columns of `u`), against tickets aliased `t`.
+// group; customers their own tickets and, where their organisation shares, their colleagues'. Written once over SQL
+// expressions so the same rule serves a known caller (`?` parameters) and a set of users joined in SQL (columns of
+// `u`), against tickets aliased `t`.
 
 export interface Principal {
   id: string;
