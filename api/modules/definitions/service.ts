@@ -7,7 +7,6 @@ const CACHE_MS = 2000;
 
 export class DefinitionService {
   private cache: { at: number; defs: StoredDefinition[] } | null = null;
-  private readonly transitionLabelCache = new Map<string, Map<string, { en: string; fr: string }>>();
   private readonly labels = new Map<string, Map<string, { en: string; fr: string }>>();
 
   constructor(private readonly repo: DefinitionRepository) {}
@@ -42,25 +41,22 @@ export class DefinitionService {
   }
 
   /** State labels of one version; published versions never change, so they are cached for good. */
-  async stateLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
-    const cacheKey = `${key}@${version}`;
+  stateLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
+    return this.labelsOf('states', key, version);
+  }
+
+  /** Transition labels of one version, cached the same way. */
+  transitionLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
+    return this.labelsOf('transitions', key, version);
+  }
+
+  private async labelsOf(kind: 'states' | 'transitions', key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
+    const cacheKey = `${kind}:${key}@${version}`;
     let labels = this.labels.get(cacheKey);
     if (!labels) {
       const def = await this.repo.find(key, version);
-      labels = new Map((def?.body.states ?? []).map((s) => [s.name, s.label]));
+      labels = new Map<string, { en: string; fr: string }>((def?.body[kind] ?? []).map((x: { name: string; label: { en: string; fr: string } }) => [x.name, x.label]));
       if (def?.status === 'published') this.labels.set(cacheKey, labels);
-    }
-    return labels;
-  }
-
-  /** Transition labels of one version, cached like the state labels. */
-  async transitionLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
-    const cacheKey = `${key}@${version}`;
-    let labels = this.transitionLabelCache.get(cacheKey);
-    if (!labels) {
-      const def = await this.repo.find(key, version);
-      labels = new Map((def?.body.transitions ?? []).map((t) => [t.name, t.label]));
-      if (def?.status === 'published') this.transitionLabelCache.set(cacheKey, labels);
     }
     return labels;
   }
