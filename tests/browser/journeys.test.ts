@@ -177,6 +177,23 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     expect(errors).toEqual([]);
   });
 
+  it('should let a customer confirm the resolution from the portal, then rate it', async () => {
+    const customer = await createUser('customer', locale, 'Claude Client');
+    const me = await Session.login(customer.email, customer.password);
+    const id = (await me.post('/api/tickets', { type: 'incident', title: unique(`Scanner fixed? ${locale}`), priority: 'low' })).body.id as string;
+    expect((await admin.post(`/api/tickets/${id}/transitions`, { transition: 'resolve', fields: { resolution: 'Driver reinstalled' } })).status).toBe(200);
+
+    const { page, errors } = await openPage(locale);
+    await loginUi(page, customer.email, customer.password);
+    await page.goto(`/portal/tickets/${id}`);
+    await page.getByTestId('portal-actions').getByTestId('transition-close').click();
+    await page.locator('[data-testid="ticket-state"][data-state="closed"]').waitFor();
+    expect((await me.get(`/api/tickets/${id}`)).body.stateCategory).toBe('closed');
+    // Closed, the request asks how it went.
+    await page.getByTestId('rating-star-5').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('should let an agent work the queue: priority order, start, resolve with a resolution, and reply', async () => {
     const agentUser = await createUser('agent', locale, 'Alex Agent');
     // The low ticket is created first, so only priority can put the critical one above it.

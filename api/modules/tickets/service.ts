@@ -106,8 +106,10 @@ export class TicketService {
     private readonly settings?: { get(): Promise<Pick<DeskSettings, 'customersMayChooseCritical'>> },
   ) {}
 
-  /** `onBehalfOf` (staff callers only, e.g. an inbound webhook's service account) makes another user the requester. */
-  /** `operatorPriority`: the priority is the operator's configuration (mail intake), not the customer's choice. */
+  /**
+   * `body.requesterId` (staff) or `onBehalfOf` (an inbound webhook's service account) makes another user the requester;
+   * `operatorPriority`: the priority is the operator's configuration (mail intake), not the customer's choice.
+   */
   async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser, opts: { operatorPriority?: boolean } = {}): Promise<{ ticket: TicketView; replayed: boolean }> {
     if (user.role === 'customer' && body.requesterId && body.requesterId !== user.id) throw forbidden('customers open tickets for themselves only');
     const requester = body.requesterId && body.requesterId !== user.id ? await this.requester(body.requesterId) : onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
