@@ -15,14 +15,18 @@ describe.each(['en', 'fr'] as const)('ticket page keys (%s)', (locale) => {
 
   it('should move through the queue, assign, reply internally and list the keys, from the keyboard', async () => {
     const admin = await Session.login(ADMIN.email, ADMIN.password);
-    // Two fresh critical tickets head the queue (priority first, then age), whatever else the desk holds.
-    for (const n of [1, 2]) expect((await admin.post('/api/tickets', { type: 'incident', title: unique(`Keys ${locale} ${n}`), priority: 'critical' })).status).toBe(201);
+    // Two fresh tickets, and the queue searched down to them: what else the desk holds cannot come between them.
+    const tag = unique(`keys${locale}`).replace(/-/g, '');
+    for (const n of [1, 2]) expect((await admin.post('/api/tickets', { type: 'incident', title: `${tag} ticket ${n}`, priority: 'high' })).status).toBe(201);
     const agent = await createUser('agent', locale, 'Kim Keys');
     const { page, errors } = await openPage(locale);
     await loginUi(page, agent.email, agent.password);
     await page.goto('/tickets');
+    await page.getByTestId('ticket-search').fill(tag);
     const rows = page.getByTestId('ticket-row');
-    await rows.nth(1).waitFor();
+    await rows.nth(2).waitFor({ state: 'detached' });
+    await rows.filter({ hasText: `${tag} ticket 2` }).waitFor();
+    await rows.filter({ hasText: `${tag} ticket 1` }).waitFor();
     const idOf = async (i: number) => (await rows.nth(i).getByTestId('ticket-number').getAttribute('href'))!.split('/').pop()!;
     const [first, second] = [await idOf(0), await idOf(1)];
     await rows.nth(0).getByTestId('ticket-number').click();
