@@ -3,6 +3,7 @@
 // Failures elsewhere never stop the right password from a clean address. Counted in PostgreSQL, so the limits hold
 // across every API replica; each change is one statement, so concurrent attempts are all counted.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { countInWindow } from '../../http/rate-limit';
 
 const PAIR_FREE_FAILURES = 5;
 const PAIR_BASE_LOCK_MS = 30_000;
@@ -49,13 +50,7 @@ export class LoginThrottle {
       `update throttle_counters set locked_until = ? + least(?, ? * power(2, count - ?))::bigint where key = ? and count >= ?`,
       [t, PAIR_MAX_LOCK_MS, PAIR_BASE_LOCK_MS, PAIR_FREE_FAILURES, pairKey(account, address), PAIR_FREE_FAILURES],
     );
-    await db.execute(
-      `insert into throttle_counters (key, count, first_at) values (?, 1, ?)
-       on conflict (key) do update set
-         count = case when throttle_counters.first_at < ? then 1 else throttle_counters.count + 1 end,
-         first_at = case when throttle_counters.first_at < ? then excluded.first_at else throttle_counters.first_at end`,
-      [addressKey(address), t, t - ADDRESS_WINDOW_MS, t - ADDRESS_WINDOW_MS],
-    );
+    await countInWindow(this.em, addressKey(address), t, ADDRESS_WINDOW_MS);
   }
 
   async succeed(account: string, address: string): Promise<void> {

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { fieldErrors, lockedFields, refuseTransition, type Priority } from '../../../workflow-definitions/index';
+import { fieldErrors, initialState, lockedFields, refuseTransition, type Priority } from '../../../workflow-definitions/index';
 import {
   assignUpdate,
   commentUpdate,
@@ -129,9 +129,8 @@ export class TicketService {
     if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-fields');
     // A ticket that is to move on at once is checked against that transition before it exists: refused, nothing is created.
     if (body.then) {
-      const initial = def.states.find((st) => st.initial)?.name ?? def.states[0]!.name;
       const now = Date.now();
-      const refusal = refuseTransition(def, { state: initial, role: user.role, fields, enteredStateAt: now, now }, body.then.transition, body.then.fields ?? {});
+      const refusal = refuseTransition(def, { state: initialState(def).name, role: user.role, fields, enteredStateAt: now, now }, body.then.transition, body.then.fields ?? {});
       if (refusal) {
         const pointed = (refusal.errors ?? []).map((e) => ({ ...e, pointer: `/then${e.pointer}` }));
         throw refusal.kind === 'invalid' ? unprocessable(refusal.message, pointed, refusal.code) : new ProblemError(409, refusal.code, 'Conflict', refusal.message, pointed);
