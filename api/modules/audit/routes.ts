@@ -4,20 +4,9 @@ import type { RouteTable } from '../../http/routes';
 import { csv } from '../../http/csv';
 import { requireAdmin } from '../auth/policy';
 import type { AuditFilter, AuditService } from './service';
-import { AUDITED_ENTITIES, type AuditedEntity } from './snapshots';
+import { AUDITED_ENTITIES } from './snapshots';
 
-type AuditQuery = {
-  limit?: string;
-  outcome?: 'allowed' | 'denied';
-  action?: string;
-  actorId?: string;
-  entity?: AuditedEntity;
-  entityId?: string;
-  from?: string;
-  to?: string;
-  before?: string;
-  format?: 'csv' | 'json';
-};
+type AuditQuery = AuditFilter & { limit?: string; format?: 'csv' | 'json' };
 
 /** An export holds at most this many entries, newest first; a longer period is exported in parts (the answer says so). */
 export const EXPORT_MAX = 10_000;
@@ -61,18 +50,15 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
     },
     handler: async ({ user, query }) => {
       requireAdmin(user, 'read the audit log');
-      const filter: AuditFilter = {
-        outcome: query.outcome, action: query.action, actorId: query.actorId, entity: query.entity, entityId: query.entityId,
-        from: query.from, to: query.to, before: query.before,
-      };
-      if (!query.format) return { body: await audit.page(Number(query.limit ?? 100), filter) };
+      const { limit, format, ...filter } = query;
+      if (!format) return { body: await audit.page(Number(limit ?? 100), filter) };
       const { items, next } = await audit.page(EXPORT_MAX, filter);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
       const headers: Record<string, string> = {
-        'Content-Disposition': `attachment; filename="guichet-audit-${stamp}.${query.format}"`,
+        'Content-Disposition': `attachment; filename="guichet-audit-${stamp}.${format}"`,
         'Guichet-Export-Truncated': next ? 'true' : 'false',
       };
-      if (query.format === 'json') return { body: { items, truncated: next !== null }, headers };
+      if (format === 'json') return { body: { items, truncated: next !== null }, headers };
       const rows = (items as Array<Record<string, unknown> & { detail?: { changes?: unknown } }>).map((e) => ({ ...e, changes: e.detail?.changes ?? null }));
       return { body: csv(CSV_COLUMNS, rows), headers: { ...headers, 'Content-Type': 'text/csv; charset=utf-8' } };
     },
