@@ -105,7 +105,16 @@ describe('publishing and migration', () => {
     expect(moved.body).toMatchObject({ state: 'waiting_on_requester', definition: { key: 'service_request', version: v2 } });
     const timeline = await agent.get(`/api/tickets/${old.body.id}/timeline`);
     const migrated = timeline.body.items.find((e: { type: string }) => e.type === 'migrated');
-    expect(migrated.data).toEqual({ from: { version: v1.version, state: 'pending_customer' }, to: { version: v2, state: 'waiting_on_requester' } });
+    const labelOf = (name: string) => v1.body.states.find((st: { name: string }) => st.name === name).label;
+    expect(migrated.data).toEqual({
+      from: { version: v1.version, state: 'pending_customer' },
+      to: { version: v2, state: 'waiting_on_requester' },
+      fromLabel: labelOf('pending_customer'),
+      toLabel: labelOf('pending_customer'),
+    });
+    // Events from before the migration keep the words of the version they happened under, though v2 has no such state.
+    const parkedEvent = timeline.body.items.find((e: { type: string; data: { to?: string } }) => e.type === 'transitioned' && e.data.to === 'pending_customer');
+    expect(parkedEvent.data.toLabel).toEqual(labelOf('pending_customer'));
     // The ticket now follows version 2's transitions.
     expect((await agent.post(`/api/tickets/${old.body.id}/transitions`, { transition: 'customer_replied' })).body.state).toBe('in_fulfilment');
     expect((await agent.post(`/api/tickets/${old.body.id}/transitions`, { transition: 'order' })).body.state).toBe('with_supplier');

@@ -240,6 +240,16 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     // The timeline names the transition and states by their labels too.
     await page.getByTestId('timeline-item').filter({ hasText: locale === 'fr' ? 'Prendre en charge : Nouveau → En cours' : 'Start work: New → In progress' }).waitFor();
 
+    // Waiting on the customer pauses the clocks, and each clock says which state holds it.
+    await page.getByTestId('transition-wait_for_customer').click();
+    await page.getByTestId('field-pending_reason').fill('The error message on screen');
+    await page.getByTestId('transition-confirm').click();
+    await page.locator('[data-testid="ticket-state"][data-state="pending_customer"]').waitFor();
+    await expectText(page.getByTestId('sla-resolution'), locale === 'fr' ? 'en pause tant que « En attente du client »' : 'paused while Waiting on customer');
+    await page.getByTestId('transition-customer_replied').click();
+    await page.locator('[data-testid="ticket-state"][data-state="in_progress"]').waitFor();
+    await expectText(page.getByTestId('sla-resolution'), locale === 'fr' ? 'restant' : 'left');
+
     const resolve = page.getByTestId('transition-resolve');
     await expectText(resolve, text.resolveLabel);
     await resolve.click();
@@ -275,7 +285,7 @@ describe.each(['en', 'fr'] as const)('browser journeys (%s)', (locale) => {
     await shot(page, `agent-ticket-${locale}`);
 
     const types = await page.getByTestId('timeline-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
-    expect(types).toEqual(['created', 'transitioned', 'transitioned', 'commented', 'commented']);
+    expect(types).toEqual(['created', 'transitioned', 'transitioned', 'transitioned', 'transitioned', 'commented', 'commented']);
     await expect(state.getAttribute('data-state')).resolves.toBe('resolved');
 
     const after = await admin.get(`/api/tickets/${critical.body.id}`);

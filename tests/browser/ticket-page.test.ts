@@ -5,8 +5,8 @@ import { loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, unique } from '../support/http';
 
 const TEXT = {
-  en: { resolveOnCall: 'Resolve', conversation: 'Conversation', changes: 'Changes', everything: 'Everything', phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', opened: 'Opened as Incident, priority Medium, in “New”', moved: 'Resolve: New → Resolved' },
-  fr: { resolveOnCall: 'Résoudre', conversation: 'Conversation', changes: 'Modifications', everything: 'Tout', phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', opened: 'Ouvert comme Incident, priorité Moyenne, état « Nouveau »', moved: 'Résoudre : Nouveau → Résolu' },
+  en: { resolveOnCall: 'Resolve', conversation: 'Conversation', changes: 'Changes', everything: 'Everything', phone: 'Phone', resolve: 'Resolve', resolved: 'Resolved', opened: 'Opened as Incident, priority Medium, in “New”', moved: 'Resolve: New → Resolved', fieldChange: 'Resolution: — → Replaced the card reader' },
+  fr: { resolveOnCall: 'Résoudre', conversation: 'Conversation', changes: 'Modifications', everything: 'Tout', phone: 'Téléphone', resolve: 'Résoudre', resolved: 'Résolu', opened: 'Ouvert comme Incident, priorité Moyenne, état « Nouveau »', moved: 'Résoudre : Nouveau → Résolu', fieldChange: 'Résolution : — → Replaced the card reader' },
 } as const;
 
 const { openPage } = useBrowser();
@@ -87,7 +87,8 @@ describe.each(['en', 'fr'] as const)('agent ticket page (%s)', (locale) => {
     await page.getByTestId('ticket-state').filter({ hasText: text.resolved }).waitFor();
     await page.getByTestId('transition-dialog').waitFor({ state: 'detached' });
     // The timeline reads as sentences in the viewer's language, with the field change as before → after.
-    await page.getByTestId('timeline-item').filter({ hasText: 'resolution: — → Replaced the card reader' }).first().waitFor();
+    // Fields are named by their label in the viewer's language, not their key.
+    await page.getByTestId('timeline-item').filter({ hasText: text.fieldChange }).first().waitFor();
     await page.getByTestId('timeline-item').filter({ hasText: text.opened }).waitFor();
     await page.getByTestId('timeline-item').filter({ hasText: text.moved }).waitFor();
     expect(await page.getByTestId('timeline-item').filter({ hasText: 'in_progress' }).count()).toBe(0);

@@ -5,9 +5,16 @@ import type { DefinitionRepository, StoredDefinition } from './repository';
 
 const CACHE_MS = 2000;
 
+type Words = { en: string; fr: string };
+export interface DefinitionLabels {
+  states: Map<string, Words>;
+  transitions: Map<string, Words>;
+  fields: Map<string, Words>;
+}
+
 export class DefinitionService {
   private cache: { at: number; defs: StoredDefinition[] } | null = null;
-  private readonly labels = new Map<string, Map<string, { en: string; fr: string }>>();
+  private readonly labelCache = new Map<string, DefinitionLabels>();
 
   constructor(private readonly repo: DefinitionRepository) {}
 
@@ -40,23 +47,18 @@ export class DefinitionService {
     return validateDefinition(input);
   }
 
-  /** State labels of one version; published versions never change, so they are cached for good. */
-  stateLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
-    return this.labelsOf('states', key, version);
-  }
-
-  /** Transition labels of one version, cached the same way. */
-  transitionLabels(key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
-    return this.labelsOf('transitions', key, version);
-  }
-
-  private async labelsOf(kind: 'states' | 'transitions', key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
-    const cacheKey = `${kind}:${key}@${version}`;
-    let labels = this.labels.get(cacheKey);
+  /**
+   * The words of one version (its states', transitions' and fields' labels by name), so no reader sees a key; published
+   * versions never change, so theirs are cached for good.
+   */
+  async labels(key: string, version: number): Promise<DefinitionLabels> {
+    const cacheKey = `${key}@${version}`;
+    let labels = this.labelCache.get(cacheKey);
     if (!labels) {
       const def = await this.repo.find(key, version);
-      labels = new Map<string, { en: string; fr: string }>((def?.body[kind] ?? []).map((x: { name: string; label: { en: string; fr: string } }) => [x.name, x.label]));
-      if (def?.status === 'published') this.labels.set(cacheKey, labels);
+      const byName = (items: ReadonlyArray<{ name: string; label: Words }> | undefined) => new Map((items ?? []).map((x) => [x.name, x.label]));
+      labels = { states: byName(def?.body.states), transitions: byName(def?.body.transitions), fields: byName(def?.body.fields) };
+      if (def?.status === 'published') this.labelCache.set(cacheKey, labels);
     }
     return labels;
   }

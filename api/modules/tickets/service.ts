@@ -401,12 +401,29 @@ export class TicketService {
     }));
   }
 
-  /** States and transitions by their labels in both languages (from the ticket's definition version), so no reader sees a key. */
+  /**
+   * States, transitions and fields by their labels in both languages, so no reader sees a key. Each event takes its words from the
+   * definition version in force when it happened: a ticket migrated to a later version keeps its earlier events' labels.
+   */
   private async labelEvents(key: string, version: number, events: Array<{ type: string; data: Record<string, unknown> }>): Promise<void> {
-    const [states, transitions] = await Promise.all([this.defs.stateLabels(key, version), this.defs.transitionLabels(key, version)]);
+    const firstMigration = events.find((e) => e.type === 'migrated')?.data.from as { version?: number } | undefined;
+    let inForce = firstMigration?.version ?? version;
+    const labelsOf = (v: number) => this.defs.labels(key, v);
     for (const e of events) {
+      if (e.type === 'migrated') {
+        const from = e.data.from as { version: number; state: string };
+        const to = e.data.to as { version: number; state: string };
+        const [before, after] = await Promise.all([labelsOf(from.version), labelsOf(to.version)]);
+        e.data = { ...e.data, fromLabel: before.states.get(from.state) ?? null, toLabel: after.states.get(to.state) ?? null };
+        inForce = to.version;
+        continue;
+      }
+      const { states, transitions, fields } = await labelsOf(inForce);
+      if (e.data.fields && typeof e.data.fields === 'object') {
+        e.data = { ...e.data, fieldLabels: Object.fromEntries(Object.keys(e.data.fields).flatMap((name) => (fields.has(name) ? [[name, fields.get(name)]] : []))) };
+      }
       if (e.type === 'created') e.data = { ...e.data, stateLabel: states.get(String(e.data.state)) ?? null };
-      if (e.type === 'transitioned') {
+      else if (e.type === 'transitioned') {
         e.data = {
           ...e.data,
           fromLabel: states.get(String(e.data.from)) ?? null,
@@ -445,7 +462,7 @@ export class TicketService {
 
   /** Adds the state's label in both languages, from the ticket's own definition version. */
   private async labelled<T extends { state: string; definition: { key: string; version: number } }>(view: T): Promise<T & { stateLabel: { en: string; fr: string } }> {
-    const labels = await this.defs.stateLabels(view.definition.key, view.definition.version);
+    const labels = (await this.defs.labels(view.definition.key, view.definition.version)).states;
     return { ...view, stateLabel: labels.get(view.state) ?? { en: view.state, fr: view.state } };
   }
 

@@ -86,7 +86,11 @@ const en = {
     due: 'Due {date}',
     met: '{name}: met',
     missed: '{name}: missed',
-    paused: '{name}: paused, {time} left',
+    missedBy: '{name}: missed by {time}',
+    paused: '{name}: {why}, {time} left',
+    pausedOverdue: '{name}: {why}, overdue by {time}',
+    pausedIn: 'paused while {state}',
+    pausedPlain: 'paused',
     names: { firstResponse: 'First response', resolution: 'Resolution' },
   },
   timeline: {
@@ -97,6 +101,9 @@ const en = {
     compact: 'Compact',
     createdSentence: 'Opened as {type}, priority {priority}, in “{state}”',
     movedSentence: '{transition}: {from} → {to}',
+    migratedSentence: 'Moved from version {from} to version {to}: {fromState} → {toState}',
+    fieldChanged: '{field}: {before} → {after}',
+    fieldSet: '{field}: {value}',
     system: 'System',
     internal: 'Internal',
     types: {

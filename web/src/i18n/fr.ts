@@ -88,7 +88,11 @@ const fr: Messages = {
     due: 'Échéance {date}',
     met: '{name} : respecté',
     missed: '{name} : manqué',
-    paused: '{name} : en pause, {time} restant',
+    missedBy: '{name} : manqué de {time}',
+    paused: '{name} : {why}, {time} restant',
+    pausedOverdue: '{name} : {why}, dépassé de {time}',
+    pausedIn: 'en pause tant que « {state} »',
+    pausedPlain: 'en pause',
     names: { firstResponse: 'Première réponse', resolution: 'Résolution' },
   },
   timeline: {
@@ -99,6 +103,9 @@ const fr: Messages = {
     compact: 'Compact',
     createdSentence: 'Ouvert comme {type}, priorité {priority}, état « {state} »',
     movedSentence: '{transition} : {from} → {to}',
+    migratedSentence: 'Passé de la version {from} à la version {to} : {fromState} → {toState}',
+    fieldChanged: '{field} : {before} → {after}',
+    fieldSet: '{field} : {value}',
     system: 'Système',
     internal: 'Interne',
     types: {
