@@ -106,6 +106,8 @@ export interface App {
   koa: Koa;
   services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService; mailIntake: MailIntake };
   routes: RouteTable;
+  /** From now on readiness answers 503, so a proxy stops sending new requests here while in-flight ones finish. */
+  drain(): void;
   /** Ends the long-lived event streams so the HTTP server can close promptly. */
   stop(): Promise<void>;
 }
@@ -232,7 +234,8 @@ export function createApp(deps: AppDeps): App {
   // Inbound webhooks authenticate with their endpoint's own secret (a bearer token there is not an API token).
   koa.use((ctx, next) => (ctx.path.startsWith('/api/hooks/') ? next() : authenticated(ctx, next)));
 
-  healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace });
+  let draining = false;
+  healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace, draining: () => draining });
   authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em) });
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   const people = new PeopleService(deps.em);
@@ -283,5 +286,11 @@ export function createApp(deps: AppDeps): App {
   koa.use(routes.router.allowedMethods());
   koa.use(serveWeb(deps.webDist));
 
-  return { koa, services: { auth, definitions, tickets, mailIntake }, routes, stop: async () => hub?.close() };
+  return {
+    koa,
+    services: { auth, definitions, tickets, mailIntake },
+    routes,
+    drain: () => void (draining = true),
+    stop: async () => hub?.close(),
+  };
 }

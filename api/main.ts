@@ -89,6 +89,11 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Readiness fails first and the process keeps serving for DRAIN_SECONDS, long enough for a proxy's health check to
+    // take it out of rotation: requests routed here meanwhile are still answered instead of refused mid-deploy.
+    app.drain();
+    log.info({ signal, drainSeconds: config.drainSeconds }, 'api draining: readiness fails, requests are still served');
+    await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
     log.info({ signal }, 'api stopping: finishing in-flight requests');
     // Event streams never finish on their own: end them first, or close() would wait for the forced cut.
     await app.stop();

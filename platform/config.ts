@@ -24,6 +24,8 @@ export interface Config {
   trustProxy: boolean;
   /** Ticket creation answers 503 while the oldest waiting workflow task is older than this (0: never). */
   backpressureMaxBacklogSeconds: number;
+  /** Seconds the API keeps serving after SIGTERM with readiness failing, before it closes (0: close at once). */
+  drainSeconds: number;
   /** Public URL of the Temporal Web UI, for links from the console. */
   temporalUiUrl: string | undefined;
   /** OpenID Connect single sign-on; undefined when OIDC_ISSUER is unset. */
@@ -90,10 +92,10 @@ export interface OidcConfig {
 export const DEFAULT_ADMIN_EMAIL = 'admin@guichet.local';
 export const DEFAULT_ADMIN_PASSWORD = 'guichet-admin';
 
-function int(value: string | undefined, fallback: number, name: string): number {
+function int(value: string | undefined, fallback: number, name: string, min = 1): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${value}'`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be ${min === 0 ? 'a whole number of 0 or more' : 'a positive integer'}, got '${value}'`);
   return n;
 }
 
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),
     backpressureMaxBacklogSeconds: int(env.BACKPRESSURE_MAX_BACKLOG_SECONDS, 30, 'BACKPRESSURE_MAX_BACKLOG_SECONDS'),
+    drainSeconds: int(env.DRAIN_SECONDS, 0, 'DRAIN_SECONDS', 0),
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
     webhooks: {
       secretsKey: secretsKey(env.WEBHOOK_SECRETS_KEY),

@@ -1,4 +1,4 @@
-// Liveness (the process answers) and readiness (PostgreSQL and Temporal both reachable).
+// Liveness (the process answers) and readiness (PostgreSQL and Temporal both reachable, and the process not draining).
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RouteTable } from '../../http/routes';
@@ -13,7 +13,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   }
 }
 
-export function healthRoutes(table: RouteTable, deps: { em: EntityManager; temporal: Client; namespace: string }): void {
+export function healthRoutes(table: RouteTable, deps: { em: EntityManager; temporal: Client; namespace: string; draining: () => boolean }): void {
   table.add({
     method: 'get',
     path: '/healthz',
@@ -26,11 +26,12 @@ export function healthRoutes(table: RouteTable, deps: { em: EntityManager; tempo
   table.add({
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: PostgreSQL and Temporal are reachable',
+    summary: 'Readiness: PostgreSQL and Temporal are reachable and the process is not shutting down',
     tag: 'health',
     auth: 'public',
-    responses: { 200: { description: 'Ready' }, 503: { description: 'A dependency is down' } },
+    responses: { 200: { description: 'Ready' }, 503: { description: 'A dependency is down, or the process is draining before it stops' } },
     handler: async () => {
+      if (deps.draining()) throw unavailable('not ready: draining before shutdown', 1);
       const checks = await Promise.allSettled([
         within(2000, deps.em.fork().execute('select 1')),
         within(2000, deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace })),
