@@ -85,8 +85,6 @@ export interface AppDeps {
   version: string;
   /** Requests per minute and client address on public routes (login, password reset, SSO). */
   publicRateLimit: number;
-  /** Where attachment files are stored (content-addressed). */
-  attachmentsDir: string;
   /** OpenID Connect single sign-on; off when absent. */
   oidc?: OidcRouteOptions['oidc'];
   /** Webhook secrets' key at rest and the retry policy redeliveries start with (the worker's settings). */
@@ -245,7 +243,7 @@ export function createApp(deps: AppDeps): App {
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);
-  const attachments = new AttachmentService(deps.em, tickets, deps.attachmentsDir);
+  const attachments = new AttachmentService(deps.em, tickets);
   attachmentRoutes(routes, attachments);
   mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);
   const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);

@@ -11,6 +11,7 @@ import { retryOf } from '../webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
 import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
 import { backfillTicketFacts } from '../activities/report-facts';
+import { importFilesFromDisk } from './modules/attachments/chunks';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
     // Report facts for tickets recorded before the reports existed, or left stale by a crashed worker.
     const backfilled = await backfillTicketFacts(em);
     if (backfilled) log.info({ tickets: backfilled }, 'report facts backfilled');
+    // Attachments uploaded when their bytes were kept on this machine's disk move into the database (once).
+    const imported = await importFilesFromDisk(em, path.join(config.dataDir, 'attachments'));
+    if (imported) log.info({ attachments: imported }, 'attachment files imported into PostgreSQL');
   } finally {
     await lock.end();
   }
@@ -56,7 +60,6 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     log,
     webDist: config.webDist,
-    attachmentsDir: path.join(config.dataDir, 'attachments'),
     publicRateLimit: config.publicRateLimitPerMinute,
     sessionTtlHours: config.sessionTtlHours,
     secureCookies: process.env.SECURE_COOKIES === 'true',

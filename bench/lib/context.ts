@@ -1,4 +1,5 @@
-// What every benchmark shares: embedded PostgreSQL and the Temporal dev server in a temp dir (or DATABASE_URL / TEMPORAL_ADDRESS),
+// What every benchmark shares: embedded PostgreSQL and the Temporal dev server in a temp dir (BENCH_TEMPORAL=server: the real
+// Temporal server on that PostgreSQL; or DATABASE_URL / TEMPORAL_ADDRESS),
 // a desk (real API + worker child processes), an admin session, a pg pool, a Temporal client and an in-process worker for the baseline workflows.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/servers/postgres';
 import { startTemporalDevServer, type TemporalDevServer } from '../../platform/servers/temporal';
+import { startTemporalServer, type TemporalServer } from '../../platform/servers/temporal-server';
 import { ROOT } from '../../platform/processes';
 import { startDesk, type Desk } from '../../tests/support/desk';
 import { ADMIN, Session } from '../../tests/support/http';
@@ -72,7 +74,21 @@ export async function startContext(scale: Scale): Promise<BenchContext> {
       const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
       if (fs.existsSync(pidFile)) postmasterPid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
     }
-    if (ownServers.temporal) {
+    if (ownServers.temporal && process.env.BENCH_TEMPORAL === 'server') {
+      // The real server (scripts/build-temporal-server.sh) on the same PostgreSQL, as production runs it.
+      log('starting the Temporal server (PostgreSQL persistence)');
+      const temporalServer: TemporalServer = await startTemporalServer({
+        toolsDir: process.env.GUICHET_TOOLS_DIR || path.join(ROOT, '.tools'),
+        dataDir: path.join(dataDir, 'temporal-server'),
+        postgresUrl: process.env.DATABASE_URL!,
+        databasePrefix: 'temporal_bench',
+        namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+        log: serverLog,
+      });
+      cleanups.push(() => temporalServer.stop());
+      temporalPid = temporalServer.process.pid;
+      process.env.TEMPORAL_ADDRESS = temporalServer.address;
+    } else if (ownServers.temporal) {
       log('starting the Temporal dev server');
       const temporalServer: TemporalDevServer = await startTemporalDevServer({
         toolsDir: process.env.GUICHET_TOOLS_DIR || path.join(ROOT, '.tools'),
@@ -126,7 +142,11 @@ export async function startContext(scale: Scale): Promise<BenchContext> {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       postgres: ownServers.postgres ? 'embedded' : 'external (DATABASE_URL)',
-      temporal: ownServers.temporal ? 'temporal CLI dev server (SQLite)' : 'external (TEMPORAL_ADDRESS)',
+      temporal: !ownServers.temporal
+        ? 'external (TEMPORAL_ADDRESS)'
+        : process.env.BENCH_TEMPORAL === 'server'
+          ? 'Temporal server (PostgreSQL persistence and visibility)'
+          : 'temporal CLI dev server (SQLite)',
     };
     return { scale, full: scale === 'full', startedAt, desk, admin, databaseUrl, temporalAddress, namespace, ownServers, pool, temporal, baselineTaskQueue, machine, stop,
       cpuRoots: () => ({ api: desk.api.process.pid, worker: desk.worker.process.pid, temporal: temporalPid, postgres: postmasterPid, bench: process.pid }),

@@ -1,4 +1,12 @@
-// Attachments: stored outside the rows, limited in size and type, names made safe, downloadable only by those who may see them.
+// Attachments: bytes in PostgreSQL in chunks, limited in size and type, names made safe, downloadable only by those who may see them.
+import { randomBytes, randomUUID, createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { importFilesFromDisk, CHUNK_BYTES } from '../../api/modules/attachments/chunks';
+import { openOrm } from '../../platform/db/orm';
 import { ADMIN, Session, unique } from '../support/http';
 
 let admin: Session;
@@ -68,3 +76,78 @@ it('should store a JSON file like any other instead of hanging on it', async () 
   expect(back.status).toBe(200);
   expect(await back.text()).toBe(json);
 }, 20_000);
+
+/** A streamed upload without Content-Length, as a browser or proxy may send it: the size is only known as bytes arrive. */
+function uploadChunked(s: Session, ticketId: string, filename: string, pieces: Buffer[], type: string) {
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = http.request(`${s.base}/api/tickets/${ticketId}/attachments?filename=${encodeURIComponent(filename)}&visibility=public`, {
+      method: 'POST',
+      headers: { 'content-type': type, 'transfer-encoding': 'chunked', cookie: (s as unknown as { cookie: string }).cookie, 'x-csrf-token': s.csrf },
+    }, (res) => {
+      let raw = '';
+      res.on('data', (c) => (raw += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: raw ? JSON.parse(raw) : undefined }));
+    });
+    // The server may answer 413 and close before every piece is sent.
+    req.on('error', (err) => (('code' in err && err.code === 'EPIPE') || ('code' in err && err.code === 'ECONNRESET') ? undefined : reject(err)));
+    for (const p of pieces) req.write(p);
+    req.end();
+  });
+}
+
+describe('bytes in PostgreSQL', () => {
+  let orm: MikroORM;
+  beforeAll(async () => {
+    orm = await openOrm(process.env.DATABASE_URL!);
+  });
+  afterAll(async () => orm?.close());
+
+  const chunksOf = async (id: string) => (await orm.em.fork().execute<Array<{ n: number; bytes: number }>>('select n, length(data) as bytes from attachment_chunks where attachment_id = ? order by n', [id]));
+
+  it('should keep a file of several chunks whole, and give it back byte for byte', async () => {
+    const t = await admin.post('/api/tickets', { type: 'incident', title: unique('big log'), priority: 'low' });
+    const bytes = randomBytes(2 * CHUNK_BYTES + 12_345);
+    const up = await uploadChunked(admin, t.body.id, 'trace.zip', [bytes.subarray(0, 100_000), bytes.subarray(100_000)], 'application/zip');
+    expect(up.status).toBe(201);
+    expect(up.body.size).toBe(bytes.length);
+    expect((await chunksOf(up.body.id)).map((c) => Number(c.bytes))).toEqual([CHUNK_BYTES, CHUNK_BYTES, 12_345]);
+    const back = await fetch(`${admin.base}${up.body.url}`, { headers: { cookie: (admin as unknown as { cookie: string }).cookie } });
+    expect(Buffer.from(await back.arrayBuffer()).equals(bytes)).toBe(true);
+    const [row] = await orm.em.fork().execute<Array<{ sha256: string }>>('select sha256 from attachments where id = ?', [up.body.id]);
+    expect(row!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('should leave nothing behind when a streamed upload turns out too large', async () => {
+    const t = await admin.post('/api/tickets', { type: 'incident', title: unique('too big'), priority: 'low' });
+    const piece = Buffer.alloc(1024 * 1024, 7);
+    const refused = await uploadChunked(admin, t.body.id, 'huge.pdf', Array.from({ length: 11 }, () => piece), 'application/pdf');
+    expect(refused.status).toBe(413);
+    const [rows] = await orm.em.fork().execute<Array<{ n: string }>>(
+      `select count(*) as n from attachments a left join attachment_chunks c on c.attachment_id = a.id where a.ticket_id = ?`,
+      [t.body.id],
+    );
+    expect(Number(rows!.n)).toBe(0);
+  });
+
+  it('should import files kept on disk before the bytes moved into PostgreSQL, once', async () => {
+    const t = await admin.post('/api/tickets', { type: 'incident', title: unique('legacy file'), priority: 'low' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-legacy-attachments-'));
+    try {
+      const bytes = randomBytes(CHUNK_BYTES + 10);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      fs.mkdirSync(path.join(dir, sha256.slice(0, 2)));
+      fs.writeFileSync(path.join(dir, sha256.slice(0, 2), sha256), bytes);
+      const id = randomUUID();
+      await orm.em.fork().execute(
+        `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by) values (?, ?, 'old.zip', 'application/zip', ?, ?, 'public', ?)`,
+        [id, t.body.id, bytes.length, sha256, admin.user!.id],
+      );
+      expect(await importFilesFromDisk(orm.em.fork(), dir)).toBeGreaterThanOrEqual(1);
+      expect(await importFilesFromDisk(orm.em.fork(), dir)).toBe(0);
+      const back = await fetch(`${admin.base}/api/attachments/${id}`, { headers: { cookie: (admin as unknown as { cookie: string }).cookie } });
+      expect(Buffer.from(await back.arrayBuffer()).equals(bytes)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,4 @@
 // The mail intake in-process on the shared desk's Temporal and database: unknown senders get an account when allowed, references thread replies, disabled accounts are refused.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { openOrm, type Orm } from '../../platform/db/orm';
 import { loadConfig } from '../../platform/config';
@@ -18,7 +15,6 @@ import { ADMIN, eventually, Session, unique } from '../support/http';
 let orm: Orm;
 let connection: Connection;
 let intake: MailIntake;
-let dir: string;
 
 beforeAll(async () => {
   orm = await openOrm(process.env.DATABASE_URL!);
@@ -26,15 +22,13 @@ beforeAll(async () => {
   const temporal = new Client({ connection });
   const defs = new DefinitionService(new DefinitionRepository(orm.em));
   const tickets = new TicketService(new TicketRepository(orm.em), defs, new QueueService(orm.em), temporal, process.env.GUICHET_TEST_TASK_QUEUE!);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-mail-intake-'));
   const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true' }).mail;
-  intake = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets, dir), config, createLogger('test', 'warn'));
+  intake = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets), config, createLogger('test', 'warn'));
 });
 
 afterAll(async () => {
   await connection?.close();
   await orm?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const raw = (headers: Record<string, string>, body: string) =>
@@ -105,7 +99,7 @@ it('should open mailed tickets at the operator\'s MAIL_INBOUND_PRIORITY, critica
   const temporal = new Client({ connection });
   const tickets = new TicketService(new TicketRepository(orm.em), new DefinitionService(new DefinitionRepository(orm.em)), new QueueService(orm.em), temporal, process.env.GUICHET_TEST_TASK_QUEUE!);
   const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true', MAIL_INBOUND_PRIORITY: 'critical' }).mail;
-  const urgent = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets, dir), config, createLogger('test', 'warn'));
+  const urgent = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets), config, createLogger('test', 'warn'));
   const sender = `${unique('pager')}@example.test`;
   const opened = await urgent.receive(raw({ From: sender, To: 'support@desk.test', Subject: 'Site down' }, 'Everything is down.'), { from: sender, to: ['support@desk.test'] });
   expect(opened.outcome).toBe('ticket_created');

@@ -81,6 +81,32 @@ describe('two API replicas', () => {
     expect(me.body.user.email).toBe(ADMIN.email);
   });
 
+  it('should serve a file uploaded through one replica from the other (the bytes are in PostgreSQL)', async () => {
+    const from = '127.0.0.96';
+    const login = await send(replicas[0]!.url, from, 'POST', '/api/auth/login', { email: ADMIN.email, password: ADMIN.password });
+    const headers = { cookie: String(login.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': login.body.csrfToken };
+    const ticket = await send(replicas[0]!.url, from, 'POST', '/api/tickets', { type: 'incident', title: `replicated file ${Date.now()}`, priority: 'low' }, headers);
+    expect(ticket.status).toBe(201);
+    const text = 'log line 1\nlog line 2\n';
+    const uploaded = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = http.request(new URL(`/api/tickets/${ticket.body.id}/attachments?filename=app.log&visibility=public`, replicas[0]!.url), {
+        method: 'POST',
+        localAddress: from,
+        headers: { ...headers, 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) },
+      }, (res) => {
+        let raw = '';
+        res.on('data', (c) => (raw += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(raw) }));
+      });
+      req.on('error', reject);
+      req.end(text);
+    });
+    expect(uploaded.status).toBe(201);
+    const back = await fetch(`${replicas[1]!.url}${uploaded.body.url}`, { headers: { cookie: headers.cookie } });
+    expect(back.status).toBe(200);
+    expect(await back.text()).toBe(text);
+  });
+
   it('should take the client address from X-Forwarded-For only on the replica that trusts a proxy', async () => {
     const proxy = '127.0.0.94';
     const [untrusting, trusting] = replicas;

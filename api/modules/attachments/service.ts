@@ -1,12 +1,11 @@
-// Ticket attachments: bytes on disk, content-addressed by SHA-256 outside the database rows; type and size limits; visible only to who may see the ticket (and, for internal files, to agents).
+// Ticket attachments: bytes in PostgreSQL (chunks.ts) with their SHA-256; type and size limits; visible only to who may see the ticket (and, for internal files, to agents).
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest, forbidden, notFound, ProblemError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
+import { readChunks, writeChunks } from './chunks';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
@@ -64,14 +63,7 @@ export class AttachmentService {
   constructor(
     private readonly em: EntityManager,
     private readonly tickets: TicketService,
-    private readonly dir: string,
-  ) {
-    fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
-  }
-
-  private blobPath(sha256: string): string {
-    return path.join(this.dir, sha256.slice(0, 2), sha256);
-  }
+  ) {}
 
   async upload(user: AuthUser, ticketId: string, input: { filename: string; contentType: string; visibility: 'public' | 'internal'; body: Readable; declaredLength?: number }) {
     await this.tickets.get(user, ticketId);
@@ -84,45 +76,25 @@ export class AttachmentService {
     }
     if (input.declaredLength !== undefined && input.declaredLength > MAX_ATTACHMENT_BYTES) throw tooLarge();
 
-    const tmp = path.join(this.dir, 'tmp', randomUUID());
-    const hash = createHash('sha256');
-    let size = 0;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const out = fs.createWriteStream(tmp, { flags: 'wx' });
-        input.body.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_ATTACHMENT_BYTES) {
-            input.body.destroy();
-            out.destroy();
-            reject(tooLarge());
-            return;
-          }
-          hash.update(chunk);
-          out.write(chunk);
-        });
-        input.body.on('end', () => out.end());
-        input.body.on('error', reject);
-        out.on('finish', resolve);
-        out.on('error', reject);
+    // One transaction: the row and its bytes appear together, and a refused or broken upload leaves nothing behind.
+    const row = await this.em.fork().transactional(async (tx) => {
+      const id = randomUUID();
+      await tx.execute(
+        `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by) values (?, ?, ?, ?, 0, '', ?, ?)`,
+        [id, ticketId, filename, type, input.visibility, user.id],
+      );
+      const hash = createHash('sha256');
+      let size = 0;
+      await writeChunks(tx, id, input.body, (chunk) => {
+        size += chunk.length;
+        if (size > MAX_ATTACHMENT_BYTES) throw tooLarge();
+        hash.update(chunk);
       });
       if (size === 0) throw badRequest('the file is empty', [{ pointer: '/', message: 'empty body' }]);
-      const sha256 = hash.digest('hex');
-      const target = this.blobPath(sha256);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      if (fs.existsSync(target)) fs.rmSync(tmp);
-      else fs.renameSync(tmp, target);
-      const id = randomUUID();
-      const [row] = await this.em
-        .fork()
-        .execute<AttachmentRow[]>(
-          `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by) values (?, ?, ?, ?, ?, ?, ?, ?) returning *`,
-          [id, ticketId, filename, type, size, sha256, input.visibility, user.id],
-        );
-      return present(row);
-    } finally {
-      fs.rmSync(tmp, { force: true });
-    }
+      const [stored] = await tx.execute<AttachmentRow[]>(`update attachments set size = ?, sha256 = ? where id = ? returning *`, [size, hash.digest('hex'), id]);
+      return stored!;
+    });
+    return present(row);
   }
 
   async list(user: AuthUser, ticketId: string) {
@@ -143,7 +115,7 @@ export class AttachmentService {
     await this.tickets.get(user, row.ticket_id).catch(() => {
       throw notFound(`no attachment ${id}`);
     });
-    return { meta: present(row), stream: fs.createReadStream(this.blobPath(row.sha256)) };
+    return { meta: present(row), stream: readChunks(this.em, row.id) };
   }
 }
 

@@ -1,0 +1,68 @@
+// Attachment bytes in PostgreSQL, as numbered chunks of an attachment row: written from a stream without holding the file
+// in memory, read back as a stream one chunk at a time, so every API replica serves every file and backups hold them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Large enough that a 10 MiB file is 40 statements, small enough that a reader holds little at once. */
+export const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Stores `body` as chunks of `attachmentId` (in the caller's transaction, so a refused or broken upload leaves nothing),
+ * calling `onBytes` with each piece before it is kept; `onBytes` throws to stop the upload.
+ */
+export async function writeChunks(tx: EntityManager, attachmentId: string, body: Readable, onBytes: (chunk: Buffer) => void): Promise<void> {
+  let pending: Buffer = Buffer.alloc(0);
+  let n = 0;
+  const store = (data: Buffer) => tx.execute('insert into attachment_chunks (attachment_id, n, data) values (?, ?, ?)', [attachmentId, n++, data]);
+  try {
+    for await (const piece of body) {
+      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
+      onBytes(chunk);
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      // Every chunk but the last holds exactly CHUNK_BYTES, whatever sizes the network delivered.
+      while (pending.length >= CHUNK_BYTES) {
+        await store(pending.subarray(0, CHUNK_BYTES));
+        pending = pending.subarray(CHUNK_BYTES);
+      }
+    }
+    if (pending.length) await store(pending);
+  } catch (err) {
+    body.destroy();
+    throw err;
+  }
+}
+
+/** The attachment's bytes, fetched chunk by chunk as the reader consumes them. */
+export function readChunks(em: EntityManager, attachmentId: string): Readable {
+  let n = 0;
+  return new Readable({
+    async read() {
+      try {
+        const [row] = await em.fork().execute<Array<{ data: Buffer }>>('select data from attachment_chunks where attachment_id = ? and n = ?', [attachmentId, n++]);
+        this.push(row ? row.data : null);
+      } catch (err) {
+        this.destroy(err as Error);
+      }
+    },
+  });
+}
+
+/**
+ * Files uploaded before the bytes moved into PostgreSQL sit in `dir` by their SHA-256: copies them into chunks, once,
+ * for every attachment that has none yet (run at start under the migration lock; the files themselves are left alone).
+ */
+export async function importFilesFromDisk(em: EntityManager, dir: string): Promise<number> {
+  const rows = await em.execute<Array<{ id: string; sha256: string }>>(
+    `select a.id, a.sha256 from attachments a where not exists (select 1 from attachment_chunks c where c.attachment_id = a.id)`,
+  );
+  let imported = 0;
+  for (const row of rows) {
+    const file = path.join(dir, row.sha256.slice(0, 2), row.sha256);
+    if (!fs.existsSync(file)) continue;
+    await em.fork().transactional((tx) => writeChunks(tx, row.id, fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }), () => {}));
+    imported += 1;
+  }
+  return imported;
+}
