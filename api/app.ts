@@ -25,6 +25,8 @@ import { Backpressure } from './modules/tickets/backpressure';
 import { peopleRoutes } from './modules/people/routes';
 import { PeopleService } from './modules/people/service';
 import { settingsRoutes } from './modules/settings/routes';
+import { presenceRoutes } from './modules/presence/routes';
+import { PresenceService } from './modules/presence/service';
 import { SettingsService } from './modules/settings/service';
 import { TicketRepository } from './modules/tickets/repository';
 import { TicketService } from './modules/tickets/service';
@@ -243,6 +245,7 @@ export function createApp(deps: AppDeps): App {
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);
+  presenceRoutes(routes, new PresenceService(deps.em, tickets));
   const attachments = new AttachmentService(deps.em, tickets);
   attachmentRoutes(routes, attachments);
   mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);

@@ -1,5 +1,5 @@
 // The compose deployment is valid as Docker Compose reads it: `docker compose config` only parses, interpolates
-// and validates (no Docker engine, no network). Skipped, loudly, where the docker CLI has no compose plugin.
+// and validates (no Docker engine, no network). Skipped, loudly, where there is no docker CLI to run it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,8 +15,12 @@ const SECRETS = {
   ADMIN_PASSWORD: 'test-admin-password',
 };
 
+// scripts/build-compose.sh puts a Compose plugin here when the machine has none; the docker CLI finds it through DOCKER_CONFIG.
+const PROJECT_DOCKER_CONFIG = path.join(ROOT, '.tools', 'docker');
+const dockerConfig = process.env.DOCKER_CONFIG ?? (fs.existsSync(path.join(PROJECT_DOCKER_CONFIG, 'cli-plugins', 'docker-compose')) ? PROJECT_DOCKER_CONFIG : undefined);
+
 function composeAvailable(): { ok: true } | { ok: false; why: string } {
-  const r = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {}) } });
   if (r.error) return { ok: false, why: `docker CLI not runnable (${r.error.message})` };
   if (r.status !== 0) return { ok: false, why: `'docker compose version' failed: ${(r.stderr || r.stdout).trim()}` };
   return { ok: true };
@@ -39,7 +43,7 @@ afterAll(() => fs.rmSync(path.dirname(envFile), { recursive: true, force: true }
 
 function compose(args: string[], vars: Record<string, string> = SECRETS, files: string[] = [COMPOSE_FILE]) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars };
-  if (process.env.DOCKER_CONFIG) env.DOCKER_CONFIG = process.env.DOCKER_CONFIG;
+  if (dockerConfig) env.DOCKER_CONFIG = dockerConfig;
   return spawnSync('docker', ['compose', '--env-file', envFile, ...files.flatMap((f) => ['-f', f]), ...args], {
     cwd: ROOT,
     env,
@@ -55,9 +59,9 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
   ports?: Array<{ target: number; published: string; host_ip?: string }>;
-  deploy?: { replicas?: number };
+  deploy?: { replicas?: number; resources?: { limits?: { cpus?: string; memory?: string | number } } };
   healthcheck?: { disable?: boolean; test?: string[] };
-  volumes?: Array<{ type: string; source?: string; target: string }>;
+  volumes?: Array<{ type: string; source?: string; target: string; read_only?: boolean }>;
   profiles?: string[];
 }
 
@@ -87,9 +91,10 @@ describe(`${COMPOSE_FILE}`, () => {
 
   composeIt('should define the desk, its PostgreSQL, Temporal and the Temporal UI, wired by health conditions', () => {
     const { services, volumes } = configJson();
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['api', 'worker', 'postgres', 'temporal', 'temporal-ui', 'temporal-schema', 'temporal-namespace']));
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['api', 'api-2', 'proxy', 'worker', 'postgres', 'temporal', 'temporal-ui', 'temporal-schema', 'temporal-namespace']));
 
-    const { api, worker, postgres, temporal } = services;
+    const { api, worker, postgres, temporal, proxy } = services;
+    const api2 = services['api-2'];
     expect(api.depends_on).toMatchObject({
       postgres: { condition: 'service_healthy' },
       temporal: { condition: 'service_healthy' },
@@ -109,8 +114,22 @@ describe(`${COMPOSE_FILE}`, () => {
     expect(worker.command).toEqual(['node', '--import', 'tsx', 'worker/main.ts']);
     expect(worker.deploy?.replicas).toBe(2);
     expect(worker.healthcheck?.disable).toBe(true);
-    expect(api.ports).toEqual([expect.objectContaining({ target: 8080, published: '8080' })]);
+    // Two API replicas behind the proxy, which alone is published, with the proxy file the cluster tests run.
+    expect(api2.image).toBe(api.image);
+    expect(api2.command).toEqual(api.command);
+    expect(api2.environment).toEqual(api.environment);
+    expect(api2.depends_on).toEqual({ api: expect.objectContaining({ condition: 'service_healthy' }) });
+    expect(api.ports ?? []).toEqual([]);
+    expect(api2.ports ?? []).toEqual([]);
+    expect(proxy.image).toMatch(/^haproxy:/);
+    expect(proxy.ports).toEqual([expect.objectContaining({ target: 8080, published: '8080' })]);
+    expect(proxy.environment).toMatchObject({ API_1: 'api:8080', API_2: 'api-2:8080' });
+    expect(proxy.volumes).toEqual([expect.objectContaining({ type: 'bind', target: '/usr/local/etc/haproxy/haproxy.cfg', read_only: true })]);
+    expect(proxy.volumes![0]!.source).toBe(path.join(ROOT, 'deploy', 'haproxy.cfg'));
+    for (const service of [api, api2, worker, proxy]) expect(service.deploy?.resources?.limits?.memory).toBeTruthy();
     expect(api.environment).toMatchObject({
+      TRUST_PROXY: 'true',
+      DRAIN_SECONDS: '3',
       HOST: '0.0.0.0',
       DATABASE_URL: `postgres://guichet:${SECRETS.GUICHET_DB_PASSWORD}@postgres:5432/guichet`,
       TEMPORAL_ADDRESS: 'temporal:7233',
@@ -130,11 +149,11 @@ describe(`${COMPOSE_FILE}`, () => {
   composeIt('should take the worker count and the API port from the environment', () => {
     const { services } = configJson({ ...SECRETS, WORKER_REPLICAS: '5', GUICHET_PORT: '18080' });
     expect(services.worker.deploy?.replicas).toBe(5);
-    expect(services.api.ports).toEqual([expect.objectContaining({ target: 8080, published: '18080' })]);
+    expect(services.proxy.ports).toEqual([expect.objectContaining({ target: 8080, published: '18080' })]);
   });
 
   it('should have the helper files it mounts', () => {
-    for (const file of ['deploy/temporal/setup-schema.sh', 'deploy/temporal/setup-namespace.sh', 'deploy/temporal/dynamicconfig/guichet.yaml', 'deploy/postgres/initdb.d/10-guichet-roles.sh']) {
+    for (const file of ['deploy/haproxy.cfg', 'deploy/temporal/setup-schema.sh', 'deploy/temporal/setup-namespace.sh', 'deploy/temporal/dynamicconfig/guichet.yaml', 'deploy/postgres/initdb.d/10-guichet-roles.sh']) {
       expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
     }
     const namespaceScript = fs.readFileSync(path.join(ROOT, 'deploy/temporal/setup-namespace.sh'), 'utf8');

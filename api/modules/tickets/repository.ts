@@ -207,5 +207,18 @@ export class TicketRepository {
         [ticketId],
       );
   }
-}
 
+  /** Replies and state changes by anyone but `userId` after event `seq`: what a writer who last saw `seq` has missed. */
+  async changesSince(ticketId: string, seq: number, userId: string, includeInternal: boolean): Promise<EventRow[]> {
+    return this.em
+      .fork()
+      .execute<EventRow[]>(
+        `select e.seq, e.type, e.actor_id, u.name as actor_name, e.actor_role, e.visibility, e.at, e.data
+         from ticket_events e left join users u on u.id = e.actor_id
+         where e.ticket_id = ? and e.seq > ? and e.type in ('commented', 'transitioned')
+           and e.actor_id is distinct from ? ${includeInternal ? '' : `and e.visibility = 'public'`}
+         order by e.seq`,
+        [ticketId, seq, userId],
+      );
+  }
+}

@@ -71,6 +71,12 @@ export const commentBody = {
   properties: {
     body: { type: 'string', minLength: 1, maxLength: 50000, pattern: '\\S' },
     visibility: { type: 'string', enum: ['public', 'internal'], default: 'public' },
+    ifSeenSeq: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        'The last event number the writer has seen. If someone else replied or changed the state after it, nothing is recorded and the answer is 409 ticket-changed, naming what was missed',
+    },
   },
 } as const;
 export type CommentBody = FromSchema<typeof commentBody>;

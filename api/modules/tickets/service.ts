@@ -310,6 +310,7 @@ export class TicketService {
   async comment(user: AuthUser, id: string, body: CommentBody, idempotencyKey?: string): Promise<{ seq: number }> {
     await this.visibleRow(user, id);
     if (user.role === 'customer' && body.visibility === 'internal') throw forbidden('customers can only write public comments');
+    if (body.ifSeenSeq !== undefined) await this.refuseIfMissed(user, id, body.ifSeenSeq);
     let done: { seq: number };
     try {
       done = await this.temporal.workflow
@@ -322,6 +323,17 @@ export class TicketService {
       throw toProblem(err) ?? err;
     }
     return user.role === 'customer' ? { seq: await this.publicNumber(id, done.seq) } : done;
+  }
+
+  /** So no one answers a customer twice without knowing: a reply or state change the writer has not seen stops the comment. */
+  private async refuseIfMissed(user: AuthUser, id: string, seenSeq: number): Promise<void> {
+    const customer = user.role === 'customer';
+    // Customers count the events they see 1, 2, 3…; their n-th is the n-th public event.
+    const realSeq = customer ? ((await this.publicSeqs(id))[seenSeq - 1] ?? Number.MAX_SAFE_INTEGER) : seenSeq;
+    const missed = await this.repo.changesSince(id, seenSeq === 0 ? 0 : realSeq, user.id, !customer);
+    if (!missed.length) return;
+    const what = missed.map((e) => `${e.type === 'commented' ? 'a reply' : 'a state change'} from ${e.actor_name ?? 'the desk'}`);
+    throw conflict(`since you last read this ticket there ${missed.length === 1 ? 'is' : 'are'} ${what.join(', ')}: read ${missed.length === 1 ? 'it' : 'them'}, then send again`, 'ticket-changed');
   }
 
   /**

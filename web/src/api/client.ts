@@ -10,14 +10,17 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string;
   readonly errors: FieldError[];
+  /** The problem's code, the last segment of its type URL (e.g. 'ticket-changed'), for callers that act on one. */
+  readonly code: string;
 
-  constructor(status: number, title: string, detail = '', errors: FieldError[] = []) {
+  constructor(status: number, title: string, detail = '', errors: FieldError[] = [], code = '') {
     super(detail || title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.errors = errors;
+    this.code = code;
   }
 }
 
@@ -43,11 +46,12 @@ async function toApiError(res: Response): Promise<ApiError> {
   const title = typeof problem.title === 'string' ? problem.title : res.statusText || `HTTP ${res.status}`;
   const detail = typeof problem.detail === 'string' ? problem.detail : '';
   const errors = Array.isArray(problem.errors) ? problem.errors.filter(isFieldError) : [];
-  return new ApiError(res.status, title, detail, errors);
+  const code = typeof problem.type === 'string' ? (problem.type.split('/').pop() ?? '') : '';
+  return new ApiError(res.status, title, detail, errors, code);
 }
 
 /** `raw`: bytes sent as they are with their own type (file uploads), instead of a JSON body. */
-async function request<T>(method: string, path: string, body?: unknown, raw?: { body: Blob; type: string }): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, raw?: { body: Blob; type: string }, keepalive = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   if (raw) headers['Content-Type'] = raw.type;
   else if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -61,6 +65,7 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: { 
       method,
       headers,
       credentials: 'same-origin',
+      keepalive,
       body: raw ? raw.body : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (cause) {
@@ -82,5 +87,7 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** A DELETE that outlives the page sending it (closing a tab, leaving the site). */
+  deleteOnUnload: (path: string) => request<void>('DELETE', path, undefined, undefined, true),
   upload: <T>(path: string, file: Blob, type: string) => request<T>('POST', path, undefined, { body: file, type }),
 };

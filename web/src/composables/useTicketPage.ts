@@ -1,7 +1,9 @@
-// Loads one ticket for a page (and the transitions its viewer may take), with its loading, error and not-found states.
+// Loads one ticket for a page (and the transitions its viewer may take), with its loading, error and not-found states,
+// and keeps it live: a change from anyone (a reply, a state change, an SLA clock, an assignment) shows without reload.
 import { computed, ref, watch } from 'vue';
 import { ApiError } from '../api/client';
 import { useTicketsStore } from '../stores/tickets';
+import { useTicketStream } from './useTicketStream';
 
 export function useTicketPage(id: () => string, opts: { transitions: boolean }) {
   const tickets = useTicketsStore();
@@ -24,5 +26,10 @@ export function useTicketPage(id: () => string, opts: { transitions: boolean }) 
   }
 
   watch(id, load, { immediate: true });
-  return { tickets, ticket, loading, error, notFound, load };
+  const stream = useTicketStream({
+    ticket: (changed) => tickets.liveChange(changed, opts.transitions),
+    // Back after a gap longer than the server replays: read the ticket again.
+    resync: () => void load(id()),
+  });
+  return { tickets, ticket, loading, error, notFound, load, live: stream.connected };
 }

@@ -137,6 +137,8 @@ const en = {
     submitInternal: 'Add internal note',
     reply: 'Your reply',
     replySubmit: 'Send',
+    stale: 'Not sent: since you began this reply, {who} answered or changed the ticket. Read the timeline above, then send again. | Not sent: since you began this reply, {who} answered or changed the ticket. Read the timeline above, then send again.',
+    someone: 'someone',
   },
   portal: {
     title: 'My requests',
@@ -522,6 +524,10 @@ const en = {
     open: 'Open',
     tooLarge: '{name} is larger than {max}: it was not sent.',
     refused: '{name} was refused: {reason}',
+  },
+  presence: {
+    alsoHere: 'Also on this ticket:',
+    typing: '{name} is writing a reply…',
   },
   shortcuts: {
     button: 'Keyboard shortcuts',

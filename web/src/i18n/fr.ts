@@ -139,6 +139,8 @@ const fr: Messages = {
     submitInternal: 'Ajouter la note interne',
     reply: 'Votre réponse',
     replySubmit: 'Envoyer',
+    stale: 'Non envoyé : depuis que vous avez commencé cette réponse, {who} a répondu ou modifié le ticket. Lisez l’historique ci-dessus, puis renvoyez. | Non envoyé : depuis que vous avez commencé cette réponse, {who} ont répondu ou modifié le ticket. Lisez l’historique ci-dessus, puis renvoyez.',
+    someone: 'quelqu’un',
   },
   portal: {
     title: 'Mes demandes',
@@ -524,6 +526,10 @@ const fr: Messages = {
     open: 'Ouvrir',
     tooLarge: '{name} dépasse {max} : il n\'a pas été envoyé.',
     refused: '{name} a été refusé : {reason}',
+  },
+  presence: {
+    alsoHere: 'Aussi sur ce ticket :',
+    typing: '{name} rédige une réponse…',
   },
   shortcuts: {
     button: 'Raccourcis clavier',

@@ -1,6 +1,6 @@
 // Tickets store: the ticket list with its cursor, the open ticket, its transitions and its timeline.
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { api } from '../api/client';
 import type {
   FieldValue, NewTicket, Page, Priority, Ticket, TicketQuery, TimelineEvent, Transition, Visibility,
@@ -80,9 +80,15 @@ export const useTicketsStore = defineStore('tickets', () => {
     return ticket;
   }
 
+  // Live changes can start a read while an earlier one is still on its way: only the latest one asked for is shown,
+  // or an older answer arriving last would bring back what the ticket no longer offers.
+  let transitionsAsked = 0;
+  let timelineAsked = 0;
+
   async function fetchTransitions(id: string): Promise<Transition[]> {
+    const asked = ++transitionsAsked;
     const page = await api.get<{ items: Transition[] }>(`/tickets/${encodeURIComponent(id)}/transitions`);
-    transitions.value = page.items;
+    if (asked === transitionsAsked) transitions.value = page.items;
     return page.items;
   }
 
@@ -99,8 +105,9 @@ export const useTicketsStore = defineStore('tickets', () => {
   }
 
   async function fetchTimeline(id: string): Promise<TimelineEvent[]> {
+    const asked = ++timelineAsked;
     const page = await api.get<{ items: TimelineEvent[] }>(`/tickets/${encodeURIComponent(id)}/timeline`);
-    timeline.value = page.items;
+    if (asked === timelineAsked) timeline.value = page.items;
     return page.items;
   }
 
@@ -119,9 +126,35 @@ export const useTicketsStore = defineStore('tickets', () => {
     return ticket;
   }
 
-  async function addComment(id: string, body: string, visibility: Visibility): Promise<void> {
-    await api.post<unknown>(`/tickets/${encodeURIComponent(id)}/comments`, { body, visibility });
-    await fetchTimeline(id);
+  /** `ifSeenSeq`: the last event the writer had seen; the API refuses (409 ticket-changed) if a reply or state change came after. */
+  async function addComment(id: string, body: string, visibility: Visibility, ifSeenSeq?: number): Promise<void> {
+    try {
+      await api.post<unknown>(`/tickets/${encodeURIComponent(id)}/comments`, { body, visibility, ...(ifSeenSeq === undefined ? {} : { ifSeenSeq }) });
+    } finally {
+      // Sent or refused, the writer now sees what is there.
+      await fetchTimeline(id);
+    }
+  }
+
+  /** The number of the latest event on the open ticket's timeline (0 before any). */
+  const lastSeenSeq = computed(() => timeline.value.reduce((max, e) => Math.max(max, e.seq), 0));
+
+  /**
+   * A change to the open ticket arrived on the live stream: take its new projection, then what follows from it (the
+   * timeline and the transitions now offered), once for a burst of changes.
+   */
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+  const liveVersion = ref(0);
+  function liveChange(ticket: Ticket, withTransitions: boolean): void {
+    if (current.value?.id !== ticket.id) return;
+    // Events can overtake each other between replicas; an older projection never replaces a newer one.
+    if (Date.parse(ticket.updatedAt) < Date.parse(current.value.updatedAt)) return;
+    remember(ticket);
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => {
+      liveVersion.value += 1;
+      void Promise.all([fetchTimeline(ticket.id), ...(withTransitions ? [fetchTransitions(ticket.id)] : [])]).catch(() => undefined);
+    }, 150);
   }
 
   function reset(): void {
@@ -135,7 +168,7 @@ export const useTicketsStore = defineStore('tickets', () => {
   }
 
   return {
-    items, next, loaded, current, transitions, timeline, query, upsert,
+    items, next, loaded, current, transitions, timeline, query, upsert, lastSeenSeq, liveVersion, liveChange,
     fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, updateTicket, assignTicket, reset,
   };
 });
