@@ -1,6 +1,6 @@
 // The API the console relies on beyond tickets: the staff directory, editable organisation sharing, the admin user and
 // queue lists with what the admin screens edit, and the filtered, paged audit log.
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, allUsers, unique } from '../support/http';
 
 let admin: Session;
 let agent: Session;
@@ -50,7 +50,7 @@ test('the user list carries organisation and status; the queue list carries its 
   const org = (await admin.post('/api/organisations', { name: unique('Listed org') })).body;
   const created = await admin.post('/api/users', { email: `${unique('listed')}@example.test`, name: 'Listed', role: 'customer', password: 'a-long-password-1', organisationId: org.id });
   expect((await admin.request('PATCH', `/api/users/${created.body.id}`, { disabled: true })).status).toBe(200);
-  const user = (await admin.get('/api/users')).body.items.find((u: { id: string }) => u.id === created.body.id);
+  const user = (await allUsers(admin)).find((u) => u.id === created.body.id);
   expect(user).toMatchObject({ id: created.body.id, role: 'customer', organisationId: org.id, disabled: true });
 
   const group = unique('qg').replace(/-/g, '_');
@@ -77,4 +77,31 @@ test('the audit log filters by action text, outcome and actor, and pages with ne
   expect((await admin.get('/api/audit?action=%25%25%25zz_no_such_action')).body.items).toEqual([]);
   expect((await admin.get('/api/audit?before=abc')).status).toBe(400);
   expect((await agent.get('/api/audit')).status).toBe(403);
+});
+
+test('the user list comes a page at a time, searched and filtered on the server, so no account is silently left out', async () => {
+  const mark = unique('paged').toLowerCase();
+  const made = [];
+  for (const [i, role] of (['customer', 'agent', 'customer'] as const).entries()) {
+    const res = await admin.post('/api/users', { email: `${mark}-${i}@example.test`, name: `Paged ${i}`, role, password: 'a-long-password-1' });
+    expect(res.status).toBe(201);
+    made.push(res.body.email);
+  }
+  const first = await admin.get(`/api/users?q=${mark}&limit=2`);
+  expect(first.status).toBe(200);
+  expect(first.body.items.map((u: { email: string }) => u.email)).toEqual(made.slice(0, 2));
+  expect(first.body.next).toBe(made[1]);
+  const second = await admin.get(`/api/users?q=${mark}&limit=2&cursor=${encodeURIComponent(first.body.next)}`);
+  expect(second.body.items.map((u: { email: string }) => u.email)).toEqual([made[2]]);
+  expect(second.body.next).toBeNull();
+
+  expect((await admin.get(`/api/users?q=${mark}&role=staff`)).body.items.map((u: { email: string }) => u.email)).toEqual([made[1]]);
+  expect((await admin.get(`/api/users?q=${mark}&role=customer`)).body.items).toHaveLength(2);
+  // Search text is matched literally: LIKE's wildcards in it match only themselves.
+  expect((await admin.get(`/api/users?q=${encodeURIComponent(`${mark.slice(0, 3)}%${mark.slice(4)}`)}`)).body.items).toEqual([]);
+  for (const bad of ['limit=0', 'limit=501', 'limit=abc', 'role=owner', 'size=3']) expect((await admin.get(`/api/users?${bad}`)).status).toBe(400);
+  // Every account is reachable by paging, however many there are.
+  const everyone = await allUsers(admin);
+  expect(new Set(everyone.map((u) => u.email)).size).toBe(everyone.length);
+  expect(everyone.map((u) => u.email)).toEqual(expect.arrayContaining(made));
 });

@@ -2,7 +2,7 @@
 // the group, create an API token (shown once, and working), then find each action in the audit log.
 import type { Page } from 'playwright-core';
 import { loginUi, useBrowser, shot } from '../support/browser';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, allUsers, unique } from '../support/http';
 
 const TEXT = {
   en: { group: 'Agent group', agent: 'Agent', write: 'Read and write', users: 'Users', audit: 'Audit log', allowed: 'Allowed', rotate: 'Rotate secret', once: 'Copy this secret now: it will not be shown again.', done: 'Done' },
@@ -151,5 +151,22 @@ describe.each(['en', 'fr'] as const)('admin screens (%s)', (locale) => {
     } finally {
       await admin.request('DELETE', `/api/webhooks/subscriptions/${created.body.subscription.id}`);
     }
+  });
+
+  it('should list accounts a page at a time and show the next page on request', async () => {
+    const admin = await Session.login(ADMIN.email, ADMIN.password);
+    // More accounts than one page (100), whatever the suites before this one created.
+    const missing = 101 - (await allUsers(admin)).length;
+    for (let i = 0; i < missing; i++) {
+      expect((await admin.post('/api/users', { email: `${unique('bulk')}@example.test`, name: unique('Bulk'), role: 'customer', password: 'a-long-password-1' })).status).toBe(201);
+    }
+    const { page, errors } = await openPage(locale);
+    await loginUi(page, ADMIN.email, ADMIN.password);
+    await page.goto('/admin/users');
+    await page.getByTestId('user-row').nth(99).waitFor();
+    expect(await page.getByTestId('user-row').count()).toBe(100);
+    await page.getByTestId('users-more').click();
+    await page.getByTestId('user-row').nth(100).waitFor();
+    expect(errors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // assignment with per-ticket results, and a ticket created by someone else appearing live (server-sent events).
 import type { Page } from 'playwright-core';
 import { createUser, loginUi, useBrowser, shot, type Locale } from '../support/browser';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, unique, userByEmail } from '../support/http';
 
 const TEXT = {
   en: { tickets: 'Tickets', high: 'High', me: 'Me', selected: '2 tickets selected', keys: 'Keyboard', live: 'Live', bulkDone: '2 done, 0 refused.' },
@@ -52,8 +52,9 @@ async function setUpQueue(locale: Locale) {
   const org = (await admin.post('/api/organisations', { name: unique(`Org ${locale}`) })).body;
   const customer = await createUser('customer', locale, 'Chris Customer');
   const agent = await createUser('agent', locale, 'Ari Agent');
-  const users = (await admin.get('/api/users')).body.items as Array<{ id: string; email: string }>;
-  const idOf = (email: string) => users.find((u) => u.email === email)!.id;
+  const customerId = (await userByEmail(admin, customer.email)).id;
+  const agentId = (await userByEmail(admin, agent.email)).id;
+  const idOf = (email: string) => (email === customer.email ? customerId : email === agent.email ? agentId : undefined)!;
   expect((await admin.request('PATCH', `/api/users/${idOf(customer.email)}`, { organisationId: org.id })).status).toBe(200);
   const group = unique(`g_${locale}`).replace(/-/g, '_');
   const queue = unique(`q_${locale}`).replace(/-/g, '_');

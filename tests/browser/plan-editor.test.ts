@@ -1,7 +1,7 @@
 // The maintenance plan editor in Chromium, in English and French: a recurrence built from choices and said in words,
 // a rule only text can say, and the owner group and time zone picked from lists, all saved as the API stores them.
 import { createUser, loginUi, shot, useBrowser } from '../support/browser';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, unique, userByEmail } from '../support/http';
 
 const TEXT = {
   en: { weeks: 'week(s)', mon: 'Mon', thu: 'Thu', words: 'Every 2 weeks on Monday and Thursday', yearly: 'Every year on day 1 in March and September' },
@@ -19,7 +19,7 @@ describe.each(['en', 'fr'] as const)('maintenance plan editor (%s)', (locale) =>
     const group = unique(`facilities_${locale}`).replace(/-/g, '_');
     const groupName = unique(`Facilities ${locale}`);
     expect((await admin.post('/api/groups', { key: group, name: groupName })).status).toBe(201);
-    const agentId = (await admin.get('/api/users')).body.items.find((u: { email: string }) => u.email === agent.email).id;
+    const agentId = (await userByEmail(admin, agent.email)).id;
     expect((await admin.request('PUT', `/api/groups/${group}/members`, { userIds: [agentId] })).status).toBe(200);
     const asset = await admin.post('/api/assets', { name: unique(`Chiller ${locale}`), kind: 'equipment', criticality: 'medium', ownerGroup: group });
     expect(asset.status).toBe(201);

@@ -1,7 +1,7 @@
 // No raw keys left on two screens: a priority change in the timeline, and the plan editor's owner-group picker offering
 // an agent groups the API would refuse them.
 import { createUser, loginUi, shot, useBrowser, type Locale } from '../support/browser';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, unique, userByEmail } from '../support/http';
 
 const { openPage } = useBrowser();
 let admin: Session;
@@ -29,7 +29,7 @@ describe.each<Locale>(['en', 'fr'])('readable keys (%s)', (locale) => {
 
   it("should offer an agent only their own groups as a plan's owner", async () => {
     const agent = await createUser('agent', locale, 'Ari Agent');
-    const agentId = ((await admin.get('/api/users')).body.items as Array<{ id: string; email: string }>).find((u) => u.email === agent.email)!.id;
+    const agentId = (await userByEmail(admin, agent.email)).id;
     const mine = unique(`mine_${locale}`).replace(/-/g, '_');
     const other = unique(`other_${locale}`).replace(/-/g, '_');
     const mineName = unique(`Workshop ${locale}`);

@@ -1,7 +1,7 @@
 // The ticket page's keyboard in Chromium, in English and French: next and previous ticket of the queue, assign to me,
 // reply, switch to an internal note, send with Ctrl+Enter, and the list of keys.
 import { createUser, loginUi, shot, useBrowser } from '../support/browser';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, unique, userByEmail } from '../support/http';
 
 const TEXT = {
   en: { title: 'Keyboard shortcuts', internal: 'Internal' },
@@ -56,7 +56,7 @@ describe.each(['en', 'fr'] as const)('ticket page keys (%s)', (locale) => {
     await page.getByTestId('shortcuts-help').filter({ hasText: text.title }).waitFor();
     await shot(page, `ticket-shortcuts-${locale}`);
     const stored = (await admin.get(`/api/tickets/${first}`)).body;
-    expect(stored.assigneeId).toBe((await admin.get('/api/users')).body.items.find((u: { email: string }) => u.email === agent.email).id);
+    expect(stored.assigneeId).toBe((await userByEmail(admin, agent.email)).id);
     expect(errors).toEqual([]);
   });
 });

@@ -63,6 +63,26 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
+/** Every account, page after page (GET /api/users answers at most 500 at once). */
+export async function allUsers(admin: Session): Promise<Array<{ id: string; email: string; name: string; role: string; organisationId: string | null; disabled: boolean }>> {
+  const all = [];
+  let cursor: string | null = null;
+  do {
+    const page: Res = await admin.get(`/api/users?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (page.status !== 200) throw new Error(`listing users failed: ${page.status} ${JSON.stringify(page.body)}`);
+    all.push(...page.body.items);
+    cursor = page.body.next;
+  } while (cursor);
+  return all;
+}
+
+/** The account with this e-mail, found by search rather than in the first page of a long list. */
+export async function userByEmail(admin: Session, email: string): Promise<{ id: string; email: string; name: string; role: string; organisationId: string | null; disabled: boolean }> {
+  const found = (await admin.get(`/api/users?q=${encodeURIComponent(email)}`)).body.items.find((u: { email: string }) => u.email === email.toLowerCase());
+  if (!found) throw new Error(`no account ${email}`);
+  return found;
+}
+
 let counter = 0;
 export function unique(prefix: string): string {
   counter += 1;

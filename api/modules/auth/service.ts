@@ -150,10 +150,33 @@ export class AuthService {
     return (await this.em.fork().execute('select 1 from users where email = lower(?)', [email])).length > 0;
   }
 
-  async listUsers() {
-    const rows = await this.em.fork().execute<UserRow[]>('select * from users order by email limit 1000');
+  /** A page of accounts by e-mail (unique, so it is the keyset), filtered by role and by part of the name or e-mail. */
+  async listUsers(opts: { q?: string; role?: string; limit: number; after?: string }) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (opts.q?.trim()) {
+      const like = `%${opts.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(`(lower(name) like ? or email like ?)`);
+      params.push(like, like);
+    }
+    if (opts.role === 'staff') where.push(`role in ('admin', 'agent')`);
+    else if (opts.role) {
+      where.push('role = ?');
+      params.push(opts.role);
+    }
+    if (opts.after) {
+      where.push('email > ?');
+      params.push(opts.after);
+    }
+    const rows = await this.em
+      .fork()
+      .execute<UserRow[]>(`select * from users ${where.length ? `where ${where.join(' and ')}` : ''} order by email limit ?`, [...params, opts.limit + 1]);
+    const page = rows.slice(0, opts.limit);
     // Admins edit organisation and access from this list, so it carries them too.
-    return rows.map((r) => ({ ...publicUser(r), organisationId: r.organisation_id, disabled: r.disabled }));
+    return {
+      items: page.map((r) => ({ ...publicUser(r), organisationId: r.organisation_id, disabled: r.disabled })),
+      next: rows.length > opts.limit ? page[page.length - 1]!.email : null,
+    };
   }
 
   private toAuthUser(row: UserRow, csrfToken: string): AuthUser {

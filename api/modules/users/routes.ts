@@ -1,4 +1,4 @@
-// User administration over HTTP (admins only): create accounts and list them.
+// User administration over HTTP (admins only): create accounts and list them, a page at a time.
 import type { FromSchema } from 'json-schema-to-ts';
 import type { RouteTable } from '../../http/routes';
 import { conflict, unprocessable } from '../../http/problem';
@@ -25,6 +25,19 @@ const userSchema = {
   properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' }, organisationId: { type: ['string', 'null'] }, disabled: { type: 'boolean' } },
 } as const;
 
+/** Default page; a page holds at most 500 (the console asks for staff whole, page after page). */
+export const USERS_PAGE = 100;
+const userListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', maxLength: 200, description: 'part of the name or e-mail' },
+    role: { type: 'string', enum: ['admin', 'agent', 'customer', 'staff'], description: "'staff' is admins and agents" },
+    limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)$' },
+    cursor: { type: 'string', maxLength: 254, description: 'the e-mail the previous page ended with (its `next`)' },
+  },
+} as const;
+type UserListQuery = FromSchema<typeof userListQuery>;
 
 export function userRoutes(table: RouteTable, auth: AuthService): void {
   table.add<CreateUserBody>({
@@ -47,17 +60,27 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
       return { status: 201, body: { id, email: body.email.toLowerCase(), name: body.name, role: body.role, locale: body.locale ?? 'en' } };
     },
   });
-  table.add({
+  table.add<unknown, UserListQuery>({
     method: 'get',
     path: '/api/users',
-    summary: 'List user accounts (admin)',
+    summary: 'List user accounts by e-mail, a page at a time (admin); `next` is the cursor of the following page, null after the last',
     tag: 'users',
     auth: 'user',
     scope: 'admin',
-    responses: { 200: { description: 'Users', schema: { type: 'object', properties: { items: { type: 'array', items: userSchema } } } }, 403: { description: 'Not an admin' } },
-    handler: async ({ user }) => {
+    query: userListQuery,
+    responses: {
+      200: {
+        description: 'Users',
+        schema: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: userSchema }, next: { type: ['string', 'null'] } } },
+      },
+      400: { description: 'Bad filter, limit or cursor' },
+      403: { description: 'Not an admin' },
+    },
+    handler: async ({ user, query }) => {
       requireAdmin(user, 'manage users');
-      return { body: { items: await auth.listUsers() } };
+      return {
+        body: await auth.listUsers({ q: query.q, role: query.role, limit: query.limit ? Number(query.limit) : USERS_PAGE, after: query.cursor }),
+      };
     },
   });
 }

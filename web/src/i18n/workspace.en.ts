@@ -60,6 +60,7 @@ export const iamEn = {
   done: 'Done',
   roles: { admin: 'Admin', agent: 'Agent', customer: 'Customer' },
   users: {
+    more: 'Show more accounts',
     title: 'Users',
     new: 'New user',
     search: 'Search by name or email',

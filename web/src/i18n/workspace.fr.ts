@@ -62,6 +62,7 @@ export const iamFr: typeof iamEn = {
   done: 'Terminé',
   roles: { admin: 'Administrateur', agent: 'Agent', customer: 'Client' },
   users: {
+    more: 'Afficher plus de comptes',
     title: 'Utilisateurs',
     new: 'Nouvel utilisateur',
     search: 'Rechercher par nom ou adresse',

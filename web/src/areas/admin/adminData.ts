@@ -1,4 +1,5 @@
-// Users, groups and organisations the admin screens share (names in tables, choices in forms), refreshed after changes.
+// Staff, groups and organisations the admin screens share (names in tables, choices in forms), refreshed after changes.
+// Customers are not among them: a desk may have tens of thousands; the users page searches them page by page.
 import { computed, ref } from 'vue';
 import { api } from '../../api/client';
 import type { AdminUser, Group, Organisation } from '../../api/types';
@@ -8,12 +9,21 @@ const groups = ref<Group[]>([]);
 const organisations = ref<Organisation[]>([]);
 
 export function useAdminData() {
-  const staff = computed(() => users.value.filter((u) => u.role !== 'customer' && !u.disabled));
+  const staff = computed(() => users.value.filter((u) => !u.disabled));
   const userName = (id: string | null) => (id ? users.value.find((u) => u.id === id)?.name ?? id.slice(0, 8) : '');
   const organisationName = (id: string | null) => (id ? organisations.value.find((o) => o.id === id)?.name ?? id.slice(0, 8) : '');
 
+  /** Every admin and agent, page after page (the API gives at most 500 at once). */
   async function loadUsers(): Promise<void> {
-    users.value = (await api.get<{ items: AdminUser[] }>('/users')).items;
+    const all: AdminUser[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = new URLSearchParams({ role: 'staff', limit: '500', ...(cursor ? { cursor } : {}) }).toString();
+      const page: { items: AdminUser[]; next: string | null } = await api.get(`/users?${query}`);
+      all.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    users.value = all;
   }
   async function loadGroups(): Promise<void> {
     groups.value = (await api.get<{ items: Group[] }>('/groups')).items;
