@@ -37,7 +37,7 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) 
          ${INSERT_TICKET_ROW}
          on conflict (id) do update set title = excluded.title, description = excluded.description, priority = excluded.priority,
            priority_order = excluded.priority_order, state = excluded.state, state_category = excluded.state_category, queue = excluded.queue,
-           assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, definition_version = excluded.definition_version, fields = excluded.fields, links = excluded.links, sla = excluded.sla,
+           assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, definition_version = excluded.definition_version, fields = excluded.fields, links = excluded.links, tags = excluded.tags, sla = excluded.sla,
            sla_status = excluded.sla_status, sla_due_at = excluded.sla_due_at, last_seq = excluded.last_seq, updated_at = excluded.updated_at,
            resolved_at = excluded.resolved_at, closed_at = excluded.closed_at
          where tickets.last_seq < excluded.last_seq

@@ -36,6 +36,7 @@ export function initialProjection(input: TicketWorkflowInput, at: number): Ticke
     definitionVersion: input.definitionVersion,
     fields: { ...t.fields },
     links: [],
+    tags: [],
     sla: views,
     ...slaSummary(views),
     lastSeq: 0,

@@ -60,6 +60,8 @@ export interface CarriedTicketState {
   /** Author and visibility of each comment by seq, so only its author (or an admin) edits it. */
   comments?: Record<number, { authorId: string | null; visibility: 'public' | 'internal' }>;
   group?: string | null;
+  /** Absent in state carried by versions that predate tags. */
+  tags?: string[];
 }
 
 export type LinkKind = 'problem' | 'incident' | 'parent' | 'child' | 'related' | 'duplicate_of' | 'duplicated_by';
@@ -88,7 +90,8 @@ export type TicketEventType =
   | 'problem_resolved'
   | 'child_finished'
   | 'children_done'
-  | 'comment_edited';
+  | 'comment_edited'
+  | 'tags_changed';
 
 export interface TicketEvent {
   seq: number;
@@ -118,6 +121,8 @@ export interface TicketProjection {
   definitionVersion: number;
   fields: Fields;
   links: TicketLink[];
+  /** Agents' labels, sorted; never shown to customers. */
+  tags: string[];
   sla: SlaClockView[];
   slaStatus: 'ok' | 'warning' | 'breached';
   slaDueAt: string | null;
@@ -158,6 +163,14 @@ export interface FieldsRequest {
   fields: Record<string, unknown>;
   actor: Actor;
 }
+/** Tags to add and to remove, already normalised by the API (lower case, trimmed). */
+export interface TagsRequest {
+  add: string[];
+  remove: string[];
+  actor: Actor;
+}
+/** A ticket holds at most this many tags. */
+export const MAX_TAGS = 20;
 
 export const transitionUpdate = defineUpdate<TicketProjection, [TransitionRequest]>('transition');
 export const commentUpdate = defineUpdate<{ seq: number }, [CommentRequest]>('comment');
@@ -165,6 +178,7 @@ export const editCommentUpdate = defineUpdate<{ seq: number }, [EditCommentReque
 export const assignUpdate = defineUpdate<TicketProjection, [AssignRequest]>('assign');
 export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>('setPriority');
 export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');
+export const tagsUpdate = defineUpdate<TicketProjection, [TagsRequest]>('setTags');
 export interface LinkRequest {
   link: TicketLink;
   actor: Actor;

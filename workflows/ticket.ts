@@ -44,6 +44,8 @@ import {
   commentUpdate,
   editCommentUpdate,
   fieldsUpdate,
+  tagsUpdate,
+  MAX_TAGS,
   linkUpdate,
   migrateUpdate,
   problemResolvedSignal,
@@ -133,6 +135,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   s.links ??= [];
   s.openChildren ??= [];
   s.comments ??= {};
+  s.tags ??= [];
   const comments = s.comments;
   const links = s.links;
   const openChildren = s.openChildren;
@@ -177,6 +180,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       definitionVersion: defVersion,
       fields: s.fields,
       links: [...links],
+      tags: [...(s.tags ?? [])],
       sla: views,
       slaStatus,
       slaDueAt,
@@ -417,6 +421,28 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         const locked = lockedFields(def, req.actor.role, req.fields);
         if (locked.length) reject({ kind: 'conflict', code: 'field-not-editable', message: `customers cannot change ${locked.join(', ')}` });
         if (category() === 'closed') reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
+      },
+    },
+  );
+
+  setHandler(
+    tagsUpdate,
+    async (req) => {
+      const had = new Set(s.tags);
+      const added = req.add.filter((tag) => !had.has(tag));
+      const removed = req.remove.filter((tag) => had.has(tag) && !req.add.includes(tag));
+      s.tags = [...(s.tags ?? []).filter((tag) => !removed.includes(tag)), ...added].sort();
+      const seq = emit('tags_changed', req.actor, { added, removed });
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        if (!isAgent(req.actor) && req.actor.role !== 'system') reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents tag tickets' });
+        const after = new Set([...(s.tags ?? []).filter((tag) => !req.remove.includes(tag)), ...req.add]);
+        if (after.size > MAX_TAGS) reject({ kind: 'invalid', code: 'too-many-tags', message: `a ticket holds at most ${MAX_TAGS} tags` });
+        const changes = req.add.some((tag: string) => !(s.tags ?? []).includes(tag)) || req.remove.some((tag: string) => (s.tags ?? []).includes(tag));
+        if (!changes) reject({ kind: 'conflict', code: 'unchanged', message: 'the ticket already has these tags' });
       },
     },
   );

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 it('should keep critical for agents unless an admin lets customers choose it, and audit the change', async () => {
-  expect((await customer.get('/api/settings')).body).toEqual({ customersMayChooseCritical: false });
+  expect((await customer.get('/api/settings')).body).toEqual({ customersMayChooseCritical: false, allowedTags: [] });
   const title = unique('Everything is on fire');
   const refused = await customer.post('/api/tickets', { type: 'incident', title, priority: 'critical' });
   expect(refused.status).toBe(422);
@@ -33,7 +33,7 @@ it('should keep critical for agents unless an admin lets customers choose it, an
   expect((await admin.request('PATCH', '/api/settings', { somethingElse: true })).status).toBe(400);
   const allowed = await admin.request('PATCH', '/api/settings', { customersMayChooseCritical: true });
   expect(allowed.status).toBe(200);
-  expect(allowed.body).toEqual({ customersMayChooseCritical: true });
+  expect(allowed.body).toEqual({ customersMayChooseCritical: true, allowedTags: [] });
   expect((await customer.post('/api/tickets', { type: 'incident', title: unique('Now I may'), priority: 'critical' })).status).toBe(201);
 
   const [entry] = (await admin.get('/api/audit?entity=settings&entityId=desk')).body.items;

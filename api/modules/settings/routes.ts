@@ -2,9 +2,17 @@
 import type { RouteTable } from '../../http/routes';
 import { requireAdmin } from '../auth/policy';
 import type { DeskSettings, SettingsService } from './service';
+import { tagSchema } from '../tickets/tags';
 
 const settingsProperties = {
   customersMayChooseCritical: { type: 'boolean', description: 'Customers may file tickets at critical priority (default false: their highest is high)' },
+  allowedTags: {
+    type: 'array',
+    maxItems: 500,
+    uniqueItems: true,
+    items: tagSchema,
+    description: 'The managed list of tags agents may use; empty (the default) allows any tag',
+  },
 } as const;
 const settingsSchema = { type: 'object', required: Object.keys(settingsProperties), properties: settingsProperties } as const;
 

@@ -5,9 +5,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export interface DeskSettings {
   /** Customers may file tickets at "critical" priority (else their highest is "high"; agents can still raise it). */
   customersMayChooseCritical: boolean;
+  /** When not empty, agents may tag tickets only with these (a managed list); empty, any tag is allowed. */
+  allowedTags: string[];
 }
 
-export const DEFAULT_SETTINGS: DeskSettings = { customersMayChooseCritical: false };
+export const DEFAULT_SETTINGS: DeskSettings = { customersMayChooseCritical: false, allowedTags: [] };
 
 export class SettingsService {
   constructor(private readonly em: EntityManager) {}

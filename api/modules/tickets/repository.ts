@@ -26,6 +26,7 @@ export interface TicketRow {
   definition_version: number;
   fields: Record<string, unknown>;
   links: Array<{ kind: string; ticketId: string; number: string }>;
+  tags: string[];
   sla: Array<{ name: string; status: string; target: string | null; warningAt: string | null; remainingMs: number; paused: boolean; stopped: boolean; budgetMinutes: number }>;
   sla_status: string;
   sla_due_at: DbTime | null;
@@ -50,6 +51,7 @@ export interface EventRow {
 export interface ListFilter {
   q?: string;
   slaStatus?: string;
+  tag?: string;
   organisationId?: string;
   state?: string;
   stateCategory?: string;
@@ -69,10 +71,10 @@ export interface Cursor {
 
 /** Every column but the search vector, which only filters. */
 const COLUMNS_SQL = `t.id, t.number, t.type, t.title, t.description, t.priority, t.priority_order, t.state, t.state_category, t.queue,
-  t.assignee_id, t.assigned_group, t.requester_id, t.organisation_id, t.definition_key, t.definition_version, t.fields, t.links, t.sla, t.sla_status,
+  t.assignee_id, t.assigned_group, t.requester_id, t.organisation_id, t.definition_key, t.definition_version, t.fields, t.links, t.tags, t.sla, t.sla_status,
   t.sla_due_at, t.last_seq, t.created_at, t.updated_at, t.resolved_at, t.closed_at`;
 
-const COLUMNS: Record<Exclude<keyof ListFilter, 'q' | 'slaStatus'>, string> = {
+const COLUMNS: Record<Exclude<keyof ListFilter, 'q' | 'slaStatus' | 'tag'>, string> = {
   organisationId: 'organisation_id',
   state: 'state',
   stateCategory: 'state_category',
@@ -150,7 +152,7 @@ export class TicketRepository {
   async list(filter: ListFilter, scope: Scope, limit: number, after?: Cursor): Promise<TicketRow[]> {
     const where: string[] = [scope.sql];
     const params: unknown[] = [...scope.params];
-    const { q, slaStatus, ...equals } = filter;
+    const { q, slaStatus, tag, ...equals } = filter;
     for (const [k, v] of Object.entries(equals)) {
       if (v === undefined) continue;
       where.push(`t.${COLUMNS[k as keyof typeof COLUMNS]} = ?`);
@@ -159,6 +161,10 @@ export class TicketRepository {
     if (slaStatus) {
       where.push('t.sla_status = ?');
       params.push(slaStatus);
+    }
+    if (tag) {
+      where.push('t.tags @> array[?]::text[]');
+      params.push(tag);
     }
     if (q) {
       where.push(`t.search @@ (websearch_to_tsquery('english', ?) || websearch_to_tsquery('french', ?))`);
@@ -220,5 +226,16 @@ export class TicketRepository {
          order by e.seq`,
         [ticketId, seq, userId],
       );
+  }
+
+  /** The tags in use on the tickets `scope` lets the reader see, most used first, optionally starting with `prefix`. */
+  async tagsInUse(scope: Scope, prefix: string | undefined, limit: number): Promise<Array<{ tag: string; tickets: number }>> {
+    const rows = await this.em.fork().execute<Array<{ tag: string; tickets: string }>>(
+      `select tag, count(*) as tickets from tickets t, unnest(t.tags) as tag
+        where ${scope.sql} ${prefix ? `and tag like ? escape '\\'` : ''}
+        group by tag order by count(*) desc, tag limit ?`,
+      [...scope.params, ...(prefix ? [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] : []), limit],
+    );
+    return rows.map((r) => ({ tag: r.tag, tickets: Number(r.tickets) }));
   }
 }

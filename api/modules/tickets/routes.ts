@@ -278,6 +278,39 @@ export function ticketRoutes(
       return { status: 204 };
     },
   });
+  const rawTags = { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 60 } } as const;
+  table.add<{ add?: string[]; remove?: string[] }>({
+    method: 'put',
+    path: '/api/tickets/:id/tags',
+    summary: "Add and remove the ticket's tags (agents). Tags are normalised (lower case, inner spaces as hyphens); with a managed list (settings.allowedTags) only its tags can be added",
+    tag: 'tickets',
+    auth: 'user',
+    body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { add: rawTags, remove: rawTags } },
+    responses: {
+      200: { description: 'The ticket with its tags', schema: ticketSchema },
+      403: { description: 'Customers' },
+      409: { description: 'Nothing would change, or the ticket would hold more than 20 tags' },
+      422: { description: 'Not a tag, or not on the managed list' },
+      ...problems,
+    },
+    handler: async ({ params, user, body }) => ({ body: await tickets.setTags(user, params.id, body) }),
+  });
+  table.add<unknown, { q?: string; limit?: string }>({
+    method: 'get',
+    path: '/api/tags',
+    summary: "Tags for autocomplete (agents): the managed list when the desk has one, else the tags on tickets the caller may see, most used first",
+    tag: 'tickets',
+    auth: 'user',
+    query: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 60 }, limit: { type: 'string', pattern: '^(?:[1-9]|[1-9][0-9]|100)$' } } },
+    responses: {
+      200: {
+        description: 'Tags with how many visible tickets carry each',
+        schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { tag: { type: 'string' }, tickets: { type: 'integer' } } } } } },
+      },
+      403: { description: 'Customers' },
+    },
+    handler: async ({ user, query }) => ({ body: { items: await tickets.tags(user, query.q, query.limit ? Number(query.limit) : 20) } }),
+  });
   table.add({
     method: 'get',
     path: '/api/tickets/:id/watchers',

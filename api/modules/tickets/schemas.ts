@@ -51,6 +51,7 @@ export const listTicketsQuery = {
     requesterId: { type: 'string', format: 'uuid' },
     organisationId: { type: 'string', format: 'uuid' },
     slaStatus: { type: 'string', enum: ['ok', 'warning', 'breached'] },
+    tag: { type: 'string', minLength: 1, maxLength: 60, description: 'only tickets carrying this tag (agents)' },
     q: { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const;
@@ -114,6 +115,7 @@ export const ticketSchema = {
     organisationId: { type: ['string', 'null'] },
     definition: { type: 'object', properties: { key: { type: 'string' }, version: { type: 'integer' } } },
     fields: { type: 'object' },
+    tags: { type: 'array', items: { type: 'string' }, description: "the agents' tags (always empty for customers)" },
     sla: { type: 'array', items: slaClockSchema },
     slaStatus: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },

@@ -8,6 +8,7 @@ import {
   commentUpdate,
   editCommentUpdate,
   fieldsUpdate,
+  tagsUpdate,
   priorityUpdate,
   linkUpdate,
   unlinkUpdate,
@@ -30,6 +31,7 @@ import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
 import type { DeskSettings } from '../settings/service';
+import { checkedTags, normaliseTag } from './tags';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
 import { type Cursor, type TicketRepository, type TicketRow } from './repository';
 import { visibleTo } from './policy';
@@ -102,8 +104,8 @@ export class TicketService {
     private readonly temporal: Client,
     private readonly taskQueue: string,
     private readonly log?: Logger,
-    /** Desk settings that shape what customers may ask for; without them, the defaults hold. */
-    private readonly settings?: { get(): Promise<Pick<DeskSettings, 'customersMayChooseCritical'>> },
+    /** Desk settings that shape what customers may ask for and which tags agents use; without them, the defaults hold. */
+    private readonly settings?: { get(): Promise<Pick<DeskSettings, 'customersMayChooseCritical' | 'allowedTags'>> },
   ) {}
 
   /**
@@ -178,7 +180,7 @@ export class TicketService {
         }),
       );
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { ticket: await this.labelled(await this.alreadyOpened(id)), replayed: true };
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { ticket: await this.labelled(user, await this.alreadyOpened(id)), replayed: true };
       throw toProblem(err) ?? err;
     }
     const opened = await this.recordOpened(initialProjection(input, Date.now()));
@@ -187,7 +189,7 @@ export class TicketService {
       const moved = await this.transition(user, id, { transition: body.then.transition, fields: body.then.fields }, idempotencyKey ? `${idempotencyKey}:then` : undefined);
       return { ticket: moved, replayed: false };
     }
-    return { ticket: await this.labelled(opened), replayed: false };
+    return { ticket: await this.labelled(user, opened), replayed: false };
   }
 
   /** Whom staff may open a ticket for: any active person, never a disabled account or a service account. */
@@ -227,10 +229,13 @@ export class TicketService {
   }
 
   async get(user: AuthUser, id: string): Promise<TicketView> {
-    return this.labelled(presentRow(await this.visibleRow(user, id)));
+    return this.labelled(user, presentRow(await this.visibleRow(user, id)));
   }
 
   async list(user: AuthUser, q: ListTicketsQuery): Promise<{ items: TicketView[]; next: string | null }> {
+    // Customers never see tags, so they may not sort their tickets by them either (it would tell which tags they carry).
+    if (q.tag !== undefined && user.role === 'customer') throw forbidden('only agents filter by tag');
+    if (q.tag !== undefined) q = { ...q, tag: normaliseTag(q.tag) };
     const limit = q.limit ? Number(q.limit) : 50;
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const { cursor: _c, limit: _l, ...filter } = q;
@@ -238,7 +243,7 @@ export class TicketService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: await Promise.all(page.map((r) => this.labelled(presentRow(r)))),
+      items: await Promise.all(page.map((r) => this.labelled(user, presentRow(r)))),
       next: rows.length > limit && last ? encodeCursor({ r: last.priority_order, c: iso(last.created_at), i: last.id }) : null,
     };
   }
@@ -262,7 +267,7 @@ export class TicketService {
           args: [{ transition: body.transition, fields: body.fields ?? {}, actor: actorOf(user) }],
           updateId: idempotentUpdateId('transition', id, user.id, idempotencyKey),
         });
-      return this.labelled(presentProjection(projection));
+      return this.labelled(user, presentProjection(projection));
     } catch (err) {
       throw toProblem(err) ?? err;
     }
@@ -277,7 +282,7 @@ export class TicketService {
       let latest = null;
       if (body.fields !== undefined) latest = await handle.executeUpdate(fieldsUpdate, { args: [{ fields: body.fields, actor: actorOf(user) }] });
       if (body.priority !== undefined) latest = await handle.executeUpdate(priorityUpdate, { args: [{ priority: body.priority as Priority, actor: actorOf(user) }] });
-      return this.labelled(presentProjection(latest!));
+      return this.labelled(user, presentProjection(latest!));
     } catch (err) {
       throw toProblem(err) ?? err;
     }
@@ -301,10 +306,37 @@ export class TicketService {
         .executeUpdate(assignUpdate, {
           args: [{ assigneeId: body.assigneeId, ...(body.queue !== undefined ? { queue: body.queue } : {}), ...(body.group !== undefined ? { group: body.group } : {}), actor: actorOf(user) }],
         });
-      return this.labelled(presentProjection(p));
+      return this.labelled(user, presentProjection(p));
     } catch (err) {
       throw toProblem(err) ?? err;
     }
+  }
+
+  /** Adds and removes tags (agents only; on the desk's managed list when it has one); the timeline records the change. */
+  async setTags(user: AuthUser, id: string, body: { add?: string[]; remove?: string[] }): Promise<TicketView> {
+    if (user.role === 'customer') throw forbidden('only agents tag tickets');
+    await this.visibleRow(user, id);
+    const allowed = (await this.settings?.get())?.allowedTags ?? [];
+    const add = checkedTags(body.add ?? [], '/add', allowed);
+    // A tag taken off the managed list can still be removed from the tickets that carry it.
+    const remove = checkedTags(body.remove ?? [], '/remove', []);
+    try {
+      const p = await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(tagsUpdate, { args: [{ add, remove, actor: actorOf(user) }] });
+      return this.labelled(user, presentProjection(p));
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  /** Tags for an agent's autocomplete: the managed list when there is one, else those in use on tickets they may see. */
+  async tags(user: AuthUser, prefix: string | undefined, limit: number): Promise<Array<{ tag: string; tickets: number }>> {
+    if (user.role === 'customer') throw forbidden('only agents see tags');
+    const start = prefix ? normaliseTag(prefix) : undefined;
+    const inUse = await this.repo.tagsInUse(visibleTo(user), start, limit);
+    const allowed = (await this.settings?.get())?.allowedTags ?? [];
+    if (!allowed.length) return inUse;
+    const counts = new Map(inUse.map((t) => [t.tag, t.tickets]));
+    return allowed.filter((tag) => !start || tag.startsWith(start)).slice(0, limit).map((tag) => ({ tag, tickets: counts.get(tag) ?? 0 }));
   }
 
   async comment(user: AuthUser, id: string, body: CommentBody, idempotencyKey?: string): Promise<{ seq: number }> {
@@ -374,7 +406,7 @@ export class TicketService {
       const one = await handle(first.row).executeUpdate(update, { args: [{ link: first.link, actor }] });
       try {
         const two = await handle(second.row).executeUpdate(update, { args: [{ link: second.link, actor }] });
-        return this.labelled(presentProjection(first.row.id === a.id ? one : two));
+        return this.labelled(user, presentProjection(first.row.id === a.id ? one : two));
       } catch (err) {
         // Keep both sides consistent: undo the first half when the second ticket refuses.
         await handle(first.row)
@@ -473,9 +505,13 @@ export class TicketService {
   }
 
   /** Adds the state's label in both languages, from the ticket's own definition version. */
-  private async labelled<T extends { state: string; definition: { key: string; version: number } }>(view: T): Promise<T & { stateLabel: { en: string; fr: string } }> {
+  /** The state's label for every reader; tags are the agents' own labels, so customers get none. */
+  private async labelled<T extends { state: string; definition: { key: string; version: number }; tags: string[] }>(
+    user: AuthUser,
+    view: T,
+  ): Promise<T & { stateLabel: { en: string; fr: string } }> {
     const labels = (await this.defs.labels(view.definition.key, view.definition.version)).states;
-    return { ...view, stateLabel: labels.get(view.state) ?? { en: view.state, fr: view.state } };
+    return { ...view, ...(user.role === 'customer' ? { tags: [] } : {}), stateLabel: labels.get(view.state) ?? { en: view.state, fr: view.state } };
   }
 
   /**
@@ -499,7 +535,7 @@ export class TicketService {
       this.repo.requesterTickets(row.requester_id, id, visibleTo(user), 10),
       this.repo.staffWhoSee(id),
     ]);
-    return { ticket: presentRow(row), channel, assignees, otherTickets: await Promise.all(others.map((r) => this.labelled(presentRow(r)))) };
+    return { ticket: presentRow(row), channel, assignees, otherTickets: await Promise.all(others.map((r) => this.labelled(user, presentRow(r)))) };
   }
 
   async userById(id: string): Promise<AuthUser | null> {

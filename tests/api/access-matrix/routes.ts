@@ -154,6 +154,8 @@ export function matrix(w: World): Record<string, Case[]> {
     'DELETE /api/views/{id}': [{ name: 'the admin\'s view', expect: { ...userWrite(404), admin: 204, writeToken: 204 }, call: async (s) => json(s, 'DELETE', `/api/views/${await freshView(w)}`) }],
     'PUT /api/tickets/{id}/presence': [{ expect: staffTicketWrite(200), call: (s) => json(s, 'PUT', `/api/tickets/${A}/presence`, { typing: false }) }],
     'DELETE /api/tickets/{id}/presence': [{ expect: staffTicketWrite(204), call: (s) => json(s, 'DELETE', `/api/tickets/${A}/presence`) }],
+    'PUT /api/tickets/{id}/tags': [{ expect: staffTicketWrite(200), call: async (s) => json(s, 'PUT', `/api/tickets/${await w.freshTicketA()}/tags`, { add: [key('matrix-tag')] }) }],
+    'GET /api/tags': [{ expect: staffRead(200), call: (s) => s.get('/api/tags?q=matrix') }],
     'GET /api/tickets/{id}/watchers': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/watchers`) }],
     'POST /api/tickets/{id}/watchers': [{ expect: ticketWrite(204), call: (s) => s.post(`/api/tickets/${A}/watchers`, {}) }],
     'DELETE /api/tickets/{id}/watchers/{userId}': [{ expect: ticketWrite(204), call: (s, _w, who) => json(s, 'DELETE', `/api/tickets/${A}/watchers/${userId(who)}`) }],

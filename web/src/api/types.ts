@@ -39,6 +39,8 @@ export interface Ticket {
   state: string;
   /** The state's label in both languages, from the ticket's definition version. */
   stateLabel?: { en: string; fr: string };
+  /** The agents' tags, sorted (always empty for customers). */
+  tags?: string[];
   stateCategory: string;
   queue: string | null;
   assigneeId: string | null;
@@ -166,6 +168,7 @@ export interface TicketQuery {
   assigneeId?: string;
   assignedGroup?: string;
   slaStatus?: SlaStatus;
+  tag?: string;
 }
 
 export interface Queue {

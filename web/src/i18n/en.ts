@@ -122,6 +122,7 @@ const en = {
       event_emitted: 'Event sent',
       linked: 'Linked',
       unlinked: 'Unlinked',
+      tags_changed: 'Tags',
       migrated: 'Workflow version changed',
       problem_resolved: 'Problem resolved',
       child_finished: 'Child ticket finished',
@@ -525,6 +526,12 @@ const en = {
     tooLarge: '{name} is larger than {max}: it was not sent.',
     refused: '{name} was refused: {reason}',
   },
+  tags: {
+    title: 'Tags',
+    none: 'No tags.',
+    add: 'Add a tag…',
+    filter: 'Tag',
+  },
   presence: {
     alsoHere: 'Also on this ticket:',
     typing: '{name} is writing a reply…',
@@ -556,6 +563,9 @@ const en = {
     title: 'Desk settings',
     customersCritical: 'Customers may choose "Critical" priority',
     customersCriticalHint: 'Off: customers file at "High" at most, and agents raise a ticket to critical when it is. On: the portal offers "Critical" too.',
+    allowedTags: 'Managed list of tags',
+    allowedTagsHint: 'Empty: agents use any tag. Otherwise they can add only these (commas or one per line); tags already on tickets can still be removed.',
+    saveTags: 'Save the list',
     saved: 'Settings saved.',
   },
   maintenance: {

@@ -124,6 +124,7 @@ const fr: Messages = {
       event_emitted: 'Événement envoyé',
       linked: 'Lien ajouté',
       unlinked: 'Lien retiré',
+      tags_changed: 'Étiquettes',
       migrated: 'Version du workflow changée',
       problem_resolved: 'Problème résolu',
       child_finished: 'Ticket enfant terminé',
@@ -527,6 +528,12 @@ const fr: Messages = {
     tooLarge: '{name} dépasse {max} : il n\'a pas été envoyé.',
     refused: '{name} a été refusé : {reason}',
   },
+  tags: {
+    title: 'Étiquettes',
+    none: 'Aucune étiquette.',
+    add: 'Ajouter une étiquette…',
+    filter: 'Étiquette',
+  },
   presence: {
     alsoHere: 'Aussi sur ce ticket :',
     typing: '{name} rédige une réponse…',
@@ -558,6 +565,9 @@ const fr: Messages = {
     title: 'Réglages du guichet',
     customersCritical: 'Les clients peuvent choisir la priorité « Critique »',
     customersCriticalHint: 'Désactivé : les clients déposent au plus en « Haute », et les agents passent un ticket en critique quand il l\'est. Activé : le portail propose aussi « Critique ».',
+    allowedTags: 'Liste gérée des étiquettes',
+    allowedTagsHint: 'Vide : les agents utilisent toute étiquette. Sinon, ils ne peuvent ajouter que celles-ci (virgules ou une par ligne) ; celles déjà posées restent retirables.',
+    saveTags: 'Enregistrer la liste',
     saved: 'Réglages enregistrés.',
   },
   maintenance: {

@@ -119,6 +119,13 @@ export const useTicketsStore = defineStore('tickets', () => {
     return ticket;
   }
 
+  async function setTags(id: string, change: { add?: string[]; remove?: string[] }): Promise<Ticket> {
+    const ticket = await api.put<Ticket>(`/tickets/${encodeURIComponent(id)}/tags`, change);
+    remember(ticket);
+    await fetchTimeline(id);
+    return ticket;
+  }
+
   async function assignTicket(id: string, to: { assigneeId: string | null; queue?: string | null; group?: string | null }): Promise<Ticket> {
     const ticket = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/assign`, to);
     remember(ticket);
@@ -169,6 +176,6 @@ export const useTicketsStore = defineStore('tickets', () => {
 
   return {
     items, next, loaded, current, transitions, timeline, query, upsert, lastSeenSeq, liveVersion, liveChange,
-    fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, updateTicket, assignTicket, reset,
+    fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, updateTicket, assignTicket, setTags, reset,
   };
 });
