@@ -65,4 +65,18 @@ it('should add only tags of the managed list when the desk has one, and still re
   expect((await agent.request('PUT', `/api/tickets/${id}/tags`, { add: ['Printer'], remove: ['freeform'] })).body.tags).toEqual(['printer']);
   expect((await agent.get('/api/tags?q=pr')).body.items).toEqual([{ tag: 'printer', tickets: expect.any(Number) }]);
   expect((await admin.request('PATCH', '/api/settings', { allowedTags: ['Not A Tag'] })).status).toBe(400);
+  expect((await admin.request('PATCH', '/api/settings', { allowedTags: [] })).body.allowedTags).toEqual([]);
+});
+
+it('should tag many tickets at once, each with its own outcome', async () => {
+  const a = await agent.post('/api/tickets', { type: 'incident', title: unique('bulk tag a'), priority: 'low' });
+  const b = await agent.post('/api/tickets', { type: 'incident', title: unique('bulk tag b'), priority: 'low' });
+  expect((await agent.request('PUT', `/api/tickets/${b.body.id}/tags`, { add: ['outage'] })).status).toBe(200);
+  const res = await agent.post('/api/tickets/bulk', { ids: [a.body.id, b.body.id], action: { type: 'tags', add: ['Outage'] } });
+  expect(res.status).toBe(200);
+  expect(res.body.results[0]).toMatchObject({ id: a.body.id, ok: true, tags: ['outage'] });
+  // Already tagged: that ticket says so, the other is tagged anyway.
+  expect(res.body.results[1]).toMatchObject({ id: b.body.id, ok: false, status: 409 });
+  expect((await agent.post('/api/tickets/bulk', { ids: [a.body.id], action: { type: 'tags' } })).status).toBe(400);
+  expect((await customer.post('/api/tickets/bulk', { ids: [a.body.id], action: { type: 'tags', add: ['x'] } })).status).toBe(403);
 });

@@ -141,6 +141,14 @@ describe.each(['en', 'fr'] as const)('agent workspace (%s)', (locale) => {
     await page.locator('[data-testid="ticket-row"]', { hasText: titles.alpha }).getByTestId('ticket-assignee').filter({ hasText: text.me }).waitFor();
     await shot(page, `console-agent-bulk-${locale}`);
 
+    // Both tagged at once: each row shows the tag.
+    await page.getByTestId('bulk-tag').fill(`Bulk ${locale}`);
+    await page.getByTestId('bulk-tag-apply').click();
+    await page.getByTestId('bulk-results').filter({ hasText: text.bulkDone }).waitFor();
+    for (const title of [titles.alpha, titles.beta]) {
+      await page.locator('[data-testid="ticket-row"]', { hasText: title }).getByTestId('ticket-row-tag').filter({ hasText: `bulk-${locale}` }).waitFor();
+    }
+
     // Someone else opens a critical ticket: it appears at the top without a reload.
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     const urgent = `${tag} delta server room flooded`;

@@ -71,8 +71,10 @@ export class CollaborationService {
             ? await this.tickets.transition(user, id, { transition: a.transition, fields: a.fields })
             : a.type === 'assign'
               ? await this.tickets.assign(user, id, { assigneeId: a.assigneeId, ...(a.queue !== undefined ? { queue: a.queue } : {}) })
-              : await this.tickets.patch(user, id, { priority: a.priority });
-        results.push({ id, ok: true, status: 200, state: ticket.state, priority: ticket.priority, assigneeId: ticket.assigneeId });
+              : a.type === 'tags'
+                ? await this.tickets.setTags(user, id, { add: a.add, remove: a.remove })
+                : await this.tickets.patch(user, id, { priority: a.priority });
+        results.push({ id, ok: true, status: 200, state: ticket.state, priority: ticket.priority, assigneeId: ticket.assigneeId, tags: ticket.tags });
       } catch (err) {
         if (!(err instanceof ProblemError)) throw err;
         results.push({ id, ok: false, status: err.status, problem: err.toJSON() });

@@ -207,6 +207,17 @@ export const bulkBody = {
         { type: 'object', required: ['type', 'transition'], additionalProperties: false, properties: { type: { const: 'transition' }, transition: transitionBody.properties.transition, fields: fieldValues } },
         { type: 'object', required: ['type', 'assigneeId'], additionalProperties: false, properties: { type: { const: 'assign' }, assigneeId: assignBody.properties.assigneeId, queue: assignBody.properties.queue } },
         { type: 'object', required: ['type', 'priority'], additionalProperties: false, properties: { type: { const: 'priority' }, priority } },
+        {
+          type: 'object',
+          required: ['type'],
+          minProperties: 2,
+          additionalProperties: false,
+          properties: {
+            type: { const: 'tags' },
+            add: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 60 } },
+            remove: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 60 } },
+          },
+        },
       ],
     },
   },

@@ -195,7 +195,8 @@ export interface BulkResult {
 export type BulkAction =
   | { type: 'assign'; assigneeId: string | null }
   | { type: 'priority'; priority: Priority }
-  | { type: 'transition'; transition: string };
+  | { type: 'transition'; transition: string }
+  | { type: 'tags'; add?: string[]; remove?: string[] };
 
 export interface AdminUser extends User {
   organisationId: string | null;

@@ -527,6 +527,7 @@ const en = {
     refused: '{name} was refused: {reason}',
   },
   tags: {
+    bulk: 'Add the tag',
     title: 'Tags',
     none: 'No tags.',
     add: 'Add a tag…',

@@ -529,6 +529,7 @@ const fr: Messages = {
     refused: '{name} a été refusé : {reason}',
   },
   tags: {
+    bulk: 'Ajouter l’étiquette',
     title: 'Étiquettes',
     none: 'Aucune étiquette.',
     add: 'Ajouter une étiquette…',
