@@ -80,3 +80,29 @@ it('should tag many tickets at once, each with its own outcome', async () => {
   expect((await agent.post('/api/tickets/bulk', { ids: [a.body.id], action: { type: 'tags' } })).status).toBe(400);
   expect((await customer.post('/api/tickets/bulk', { ids: [a.body.id], action: { type: 'tags', add: ['x'] } })).status).toBe(403);
 });
+
+it('should report tickets per tag (created, resolved, open now) and list the tickets behind each figure', async () => {
+  const tag = unique('report').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const ids: string[] = [];
+  for (const title of ['first', 'second']) {
+    const t = await agent.post('/api/tickets', { type: 'incident', title: unique(`tag report ${title}`), priority: 'low' });
+    expect((await agent.request('PUT', `/api/tickets/${t.body.id}/tags`, { add: [tag] })).status).toBe(200);
+    ids.push(t.body.id);
+  }
+  expect((await agent.post(`/api/tickets/${ids[0]}/transitions`, { transition: 'resolve', fields: { resolution: 'Replaced the cable' } })).status).toBe(200);
+  const report = await eventually(async () => {
+    const r = await admin.get('/api/reports/tags');
+    const row = r.body.rows?.find((x: { tag: string }) => x.tag === tag);
+    return row?.resolved === 1 ? r : undefined;
+  });
+  expect(report.body.columns).toEqual(['tag', 'created', 'resolved', 'openNow']);
+  const row = report.body.rows.find((x: { tag: string }) => x.tag === tag);
+  expect(row).toMatchObject({ tag, created: 2, resolved: 1, openNow: 1 });
+  const drilled = await admin.get(`/api/reports/tags/tickets?tag=${tag}&measure=resolved`);
+  expect(drilled.body.items.map((x: { id: string }) => x.id)).toEqual([ids[0]]);
+  expect((await admin.get(`/api/reports/tags/tickets?tag=${tag}&measure=openNow`)).body.items.map((x: { id: string }) => x.id)).toEqual([ids[1]]);
+  expect((await admin.get(`/api/reports/tags/tickets?tag=${tag}&measure=bogus`)).status).toBe(400);
+  const csv = await admin.get('/api/reports/tags?format=csv');
+  expect(String(csv.body)).toContain(`${tag},2,1,1`);
+  expect((await customer.get('/api/reports/tags')).status).toBe(403);
+});

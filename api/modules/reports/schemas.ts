@@ -1,7 +1,7 @@
 // JSON Schemas of the reports API: the shared filters, the drill-down parameters, the report answer and the rating body.
 import type { FromSchema } from 'json-schema-to-ts';
 
-export const REPORT_NAMES = ['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction'] as const;
+export const REPORT_NAMES = ['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 export const DIMENSIONS = ['queue', 'priority', 'type', 'group', 'organisation', 'period'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -37,6 +37,7 @@ export const drillQuery = {
     level: { type: 'string', minLength: 1, maxLength: 63 },
     bucket: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
     score: { type: 'string', enum: ['1', '2', '3', '4', '5'] },
+    tag: { type: 'string', minLength: 1, maxLength: 60 },
   },
 } as const;
 export type DrillQuery = FromSchema<typeof drillQuery>;

@@ -276,6 +276,25 @@ export class ReportService {
         const rows: Row[] = raw.map((r) => ({ level: String(r.level), key: String(r.key), tickets: Number(r.tickets) }));
         return { columns: ['level', 'key', 'tickets'], rows, drill: (r: Row) => ({ level: String(r.level), ...(by ? { key: String(r.key) } : {}) }) };
       }
+      case 'tags': {
+        // Tags live on the ticket row (they change without a fact changing): join it, one row per (ticket, tag).
+        const w = this.base(q, user, null);
+        const created = new Where();
+        this.period(created, q, 't.created_at');
+        const resolved = new Where().add('t.resolved_at is not null');
+        this.period(resolved, q, 't.resolved_at');
+        const raw = await this.rows(
+          `select tag, count(*) filter (where ${created.sql})::int as created, count(*) filter (where ${resolved.sql})::int as resolved,
+             count(*) filter (where not ${FINISHED})::int as open
+           from ticket_facts t join tickets tk on tk.id = t.ticket_id cross join unnest(tk.tags) as tag
+           where ${w.sql} group by tag
+           having count(*) filter (where ${created.sql}) > 0 or count(*) filter (where ${resolved.sql}) > 0 or count(*) filter (where not ${FINISHED}) > 0
+           order by 2 desc, 1`,
+          [...created.params, ...resolved.params, ...w.params, ...created.params, ...resolved.params],
+        );
+        const rows: Row[] = raw.map((r) => ({ tag: String(r.tag), created: Number(r.created), resolved: Number(r.resolved), openNow: Number(r.open) }));
+        return { columns: ['tag', 'created', 'resolved', 'openNow'], rows, drill: (r: Row) => ({ tag: String(r.tag) }) };
+      }
       case 'satisfaction': {
         const w = this.base(q, user, 't.created_at');
         const raw = rollup ? await exec(rollup.satisfaction()) : await this.rows(
@@ -364,6 +383,20 @@ export class ReportService {
         if (q.level) w.add('? = any(t.escalations)', q.level);
         key();
         break;
+      case 'tags': {
+        w = this.base(q, user, null);
+        if (q.tag) w.add('tk.tags @> array[?]::text[]', q.tag);
+        const created = new Where();
+        this.period(created, q, 't.created_at');
+        const resolved = new Where().add('t.resolved_at is not null');
+        this.period(resolved, q, 't.resolved_at');
+        if (q.measure === 'created') w.add(created.sql, ...created.params);
+        else if (q.measure === 'resolved') w.add(resolved.sql, ...resolved.params);
+        else if (q.measure === 'openNow') w.add(`not ${FINISHED}`);
+        else if (q.measure === undefined) w.add(`(${created.sql}) or (${resolved.sql}) or not ${FINISHED}`, ...created.params, ...resolved.params);
+        else throw badRequest(`unknown measure '${q.measure}' for report tags`, [{ pointer: '/measure', message: 'one of created, resolved, openNow' }]);
+        break;
+      }
       case 'satisfaction':
         w = this.base(q, user, 't.created_at');
         join = 'join ticket_ratings r on r.ticket_id = t.ticket_id';

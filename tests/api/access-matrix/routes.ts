@@ -328,7 +328,7 @@ export function matrix(w: World): Record<string, Case[]> {
     'PUT /api/maintenance/work-orders/{id}/checklist/{item}': [{ expect: ownedWrite(200), call: (s) => json(s, 'PUT', `/api/maintenance/work-orders/${w.workOrderX}/checklist/check`, { done: true }) }],
     'POST /api/maintenance/work-orders/{id}/incident': [{ expect: ownedWrite(201), call: (s) => s.post(`/api/maintenance/work-orders/${w.workOrderX}/incident`, { title: unique('Found a leak') }) }],
 
-    ...['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction'].reduce((acc, name) => ({ ...acc, ...reportCases(name) }), {} as Record<string, Case[]>),
+    ...['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags'].reduce((acc, name) => ({ ...acc, ...reportCases(name) }), {} as Record<string, Case[]>),
     'GET /api/tickets/{id}/rating': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${w.ratedTicketA}/rating`) }],
     'PUT /api/tickets/{id}/rating': [{ name: 'on an open ticket', expect: { ...ticketWrite(403), customerA: 409 }, call: (s) => json(s, 'PUT', `/api/tickets/${A}/rating`, { score: 5 }) }],
   };

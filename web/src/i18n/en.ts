@@ -183,6 +183,7 @@ const en = {
       reopens: 'Reopen rate',
       escalations: 'Escalations by level',
       satisfaction: 'Customer satisfaction',
+      tags: 'Tickets by tag',
     },
     hints: {
       sla: 'Tickets created in the period; times are business hours from the SLA clocks (paused states excluded).',
@@ -192,6 +193,7 @@ const en = {
       reopens: 'Tickets created in the period that were resolved or closed, and how many were reopened.',
       escalations: 'Tickets created in the period per escalation fired.',
       satisfaction: 'Ratings customers gave to their resolved tickets (1 to 5).',
+      tags: 'Per tag: tickets created and resolved in the period, and those still open now. A ticket counts once for each tag it carries.',
     },
     dimensions: {
       queue: 'Queue',
@@ -235,6 +237,8 @@ const en = {
       score3: '3 stars',
       score4: '4 stars',
       score5: '5 stars',
+      tag: 'Tag',
+      openNow: 'Open now',
     },
   },
   rating: {

@@ -185,6 +185,7 @@ const fr: Messages = {
       reopens: 'Taux de réouverture',
       escalations: 'Escalades par niveau',
       satisfaction: 'Satisfaction des clients',
+      tags: 'Tickets par étiquette',
     },
     hints: {
       sla: 'Tickets créés sur la période ; délais en heures ouvrées selon les horloges SLA (états en pause exclus).',
@@ -194,6 +195,7 @@ const fr: Messages = {
       reopens: 'Tickets créés sur la période qui ont été résolus ou clos, et combien ont été rouverts.',
       escalations: 'Tickets créés sur la période, par escalade déclenchée.',
       satisfaction: 'Notes données par les clients à leurs tickets résolus (de 1 à 5).',
+      tags: 'Par étiquette : tickets créés et résolus sur la période, et ceux encore ouverts. Un ticket compte une fois par étiquette qu’il porte.',
     },
     dimensions: {
       queue: 'File',
@@ -237,6 +239,8 @@ const fr: Messages = {
       score3: '3 étoiles',
       score4: '4 étoiles',
       score5: '5 étoiles',
+      tag: 'Étiquette',
+      openNow: 'Ouverts maintenant',
     },
   },
   rating: {
