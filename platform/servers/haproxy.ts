@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../processes';
 import { freePort, waitForPort } from './ports';
+import { superviseServer } from './server-process';
 
 export interface Proxy {
   url: string;
@@ -24,20 +25,7 @@ export async function startHaproxy(backends: [string, string], log: (line: strin
     env: { ...process.env, PROXY_BIND: `127.0.0.1:${port}`, API_1: backends[0], API_2: backends[1] },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (d) => log(String(d).trim()));
-  child.stderr?.on('data', (d) => log(String(d).trim()));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`haproxy exited with code ${code}`))));
-  exited.catch(() => {});
+  const { exited, stop } = superviseServer('haproxy', child, log, 5_000);
   await Promise.race([waitForPort(port, 10_000), exited]);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-      }),
-  };
+  return { url: `http://127.0.0.1:${port}`, process: child, stop };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { findTemporalCli, SEARCH_ATTRIBUTES } from './temporal';
 import { freePort, waitForPort } from './ports';
+import { superviseServer } from './server-process';
 
 const run = promisify(execFile);
 
@@ -144,17 +145,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   fs.writeFileSync(configFile, JSON.stringify(configOf(pg, opts.databasePrefix, ports, dynamicConfigFile), null, 2));
 
   const child = spawn(server, ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d) => log(String(d).trim()));
-  child.stderr?.on('data', (d) => log(String(d).trim()));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`temporal server exited with code ${code}`))));
-  exited.catch(() => {});
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-    });
+  const { exited, stop } = superviseServer('temporal server', child, log, 15_000);
 
   const address = `127.0.0.1:${ports[0]}`;
   try {

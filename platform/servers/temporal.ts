@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, waitForPort } from './ports';
+import { superviseServer } from './server-process';
 
 /** Search attributes the desk sets on ticket workflows, registered at dev-server start. */
 export const SEARCH_ATTRIBUTES = ['GuichetTicketType=Keyword', 'GuichetDefinition=Keyword', 'GuichetTicketNumber=Keyword'];
@@ -73,22 +74,7 @@ export async function startTemporalDevServer(opts: {
     ...(opts.extraArgs ?? []),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
-  const log = opts.log ?? (() => {});
-  child.stdout?.on('data', (d) => log(String(d).trim()));
-  child.stderr?.on('data', (d) => log(String(d).trim()));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`temporal dev server exited with code ${code}`))));
-  exited.catch(() => {});
+  const { exited, stop } = superviseServer('temporal dev server', child, opts.log ?? (() => {}), 10_000);
   await Promise.race([waitForPort(port, 60_000), exited]);
-  return {
-    address: `127.0.0.1:${port}`,
-    uiUrl: `http://127.0.0.1:${uiPort}`,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }),
-  };
+  return { address: `127.0.0.1:${port}`, uiUrl: `http://127.0.0.1:${uiPort}`, process: child, stop };
 }

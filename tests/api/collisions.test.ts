@@ -1,6 +1,6 @@
 // Two agents on one ticket: each sees the other (and who is typing), and a reply begun before someone else answered is
 // held back once, recording nothing, so no customer is answered twice by agents who did not see each other.
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, signedInAs, unique } from '../support/http';
 
 let admin: Session;
 let marie: Session;
@@ -8,14 +8,9 @@ let paul: Session;
 let customer: Session;
 beforeAll(async () => {
   admin = await Session.login(ADMIN.email, ADMIN.password);
-  const mk = async (role: string, name: string) => {
-    const email = `${unique(role)}@example.test`;
-    await admin.post('/api/users', { email, name, role, password: 'a-long-password-1' });
-    return Session.login(email, 'a-long-password-1');
-  };
-  marie = await mk('agent', `Marie ${unique('m')}`);
-  paul = await mk('agent', `Paul ${unique('p')}`);
-  customer = await mk('customer', 'Claire');
+  marie = await signedInAs(admin, 'agent', `Marie ${unique('m')}`);
+  paul = await signedInAs(admin, 'agent', `Paul ${unique('p')}`);
+  customer = await signedInAs(admin, 'customer', 'Claire');
 });
 
 const lastSeq = async (s: Session, id: string) => Math.max(0, ...(await s.get(`/api/tickets/${id}/timeline`)).body.items.map((e: { seq: number }) => e.seq));

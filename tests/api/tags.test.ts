@@ -1,19 +1,14 @@
 // Tags through the API: agents add and remove them (normalised), filter and search by them, get suggestions; customers
 // never see, set or filter by them; a managed list restricts what can be added but not what can be removed.
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, signedInAs, unique } from '../support/http';
 
 let admin: Session;
 let agent: Session;
 let customer: Session;
 beforeAll(async () => {
   admin = await Session.login(ADMIN.email, ADMIN.password);
-  const mk = async (role: string) => {
-    const email = `${unique(role)}@example.test`;
-    await admin.post('/api/users', { email, name: role, role, password: 'a-long-password-1' });
-    return Session.login(email, 'a-long-password-1');
-  };
-  agent = await mk('agent');
-  customer = await mk('customer');
+  agent = await signedInAs(admin, 'agent');
+  customer = await signedInAs(admin, 'customer');
 });
 afterAll(async () => {
   await admin.request('PATCH', '/api/settings', { allowedTags: [] });

@@ -63,6 +63,14 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
+/** A new account of `role` made by `admin`, signed in (password 'a-long-password-1'). */
+export async function signedInAs(admin: Session, role: 'admin' | 'agent' | 'customer', name: string = role): Promise<Session> {
+  const email = `${unique(role)}@example.test`;
+  const made = await admin.post('/api/users', { email, name, role, password: 'a-long-password-1' });
+  if (made.status !== 201) throw new Error(`creating ${role} failed: ${made.status} ${JSON.stringify(made.body)}`);
+  return Session.login(email, 'a-long-password-1', admin.base);
+}
+
 /** Every account, page after page (GET /api/users answers at most 500 at once). */
 export async function allUsers(admin: Session): Promise<Array<{ id: string; email: string; name: string; role: string; organisationId: string | null; disabled: boolean }>> {
   const all = [];

@@ -1,0 +1,24 @@
+// What every server the desk starts as a child process shares: its output into a log, a promise that rejects if it dies
+// before it is ready, and a stop that asks (SIGTERM) then insists (SIGKILL) after a grace period.
+import type { ChildProcess } from 'node:child_process';
+
+export interface ServerProcess {
+  /** Rejects as soon as the process exits; race it against readiness. */
+  exited: Promise<never>;
+  stop(): Promise<void>;
+}
+
+export function superviseServer(name: string, child: ChildProcess, log: (line: string) => void, graceMs: number): ServerProcess {
+  child.stdout?.on('data', (d) => log(String(d).trim()));
+  child.stderr?.on('data', (d) => log(String(d).trim()));
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`))));
+  exited.catch(() => {});
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
+    });
+  return { exited, stop };
+}
