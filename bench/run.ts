@@ -1,10 +1,11 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,listing,sla,web,kb,reports,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,web,kb,reports,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
 import { ticketCreation } from './ticket-creation';
 import { transition } from './transition';
+import { afterBurst } from './after-burst';
 import { queueListing } from './queue-listing';
 import { workerMemory } from './worker-memory';
 import { slaAccuracy } from './sla-accuracy';
@@ -16,6 +17,7 @@ import type { BenchContext } from './lib/context';
 const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['creation', ticketCreation],
   ['transition', transition],
+  ['burst', afterBurst],
   ['listing', queueListing],
   ['sla', slaAccuracy],
   ['web', webBundle],
