@@ -11,7 +11,7 @@ import { retryOf } from '../webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
 import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
 import { backfillTicketFacts } from '../activities/report-facts';
-import { importFilesFromDisk } from './modules/attachments/chunks';
+import { importFilesFromDisk, sweepAbandonedUploads } from './modules/attachments/chunks';
 import pkg from '../package.json' with { type: 'json' };
 
 const MIGRATION_LOCK = 727_001;
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     // Attachments uploaded when their bytes were kept on this machine's disk move into the database (once).
     const imported = await importFilesFromDisk(em, path.join(config.dataDir, 'attachments'));
     if (imported) log.info({ attachments: imported }, 'attachment files imported into PostgreSQL');
+    const swept = await sweepAbandonedUploads(em);
+    if (swept) log.info({ attachments: swept }, 'abandoned uploads removed');
   } finally {
     await lock.end();
   }

@@ -5,7 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { importFilesFromDisk, CHUNK_BYTES } from '../../api/modules/attachments/chunks';
+import { importFilesFromDisk, sweepAbandonedUploads, CHUNK_BYTES } from '../../api/modules/attachments/chunks';
 import { openOrm } from '../../platform/db/orm';
 import { ADMIN, Session, unique } from '../support/http';
 
@@ -149,5 +149,27 @@ describe('bytes in PostgreSQL', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('should keep an upload still in progress out of sight, and sweep one its process abandoned', async () => {
+    const t = await admin.post('/api/tickets', { type: 'incident', title: unique('half uploaded'), priority: 'low' });
+    const em = orm.em.fork();
+    const pending = async (age: string) => {
+      const id = randomUUID();
+      await em.execute(
+        `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by, created_at) values (?, ?, 'part.zip', 'application/zip', 0, '', 'public', ?, now() - ?::interval)`,
+        [id, t.body.id, admin.user!.id, age],
+      );
+      await em.execute('insert into attachment_chunks (attachment_id, n, data) values (?, 0, ?)', [id, Buffer.alloc(10)]);
+      return id;
+    };
+    const fresh = await pending('1 minute');
+    const abandoned = await pending('2 hours');
+    expect((await admin.get(`/api/tickets/${t.body.id}/attachments`)).body.items).toEqual([]);
+    expect((await admin.get(`/api/attachments/${fresh}`)).status).toBe(404);
+    expect(await sweepAbandonedUploads(em)).toBeGreaterThanOrEqual(1);
+    const left = await em.execute<Array<{ id: string }>>('select id from attachments where id in (?, ?)', [fresh, abandoned]);
+    expect(left.map((r) => r.id)).toEqual([fresh]);
+    expect(await chunksOf(abandoned)).toEqual([]);
   });
 });

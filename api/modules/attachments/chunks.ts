@@ -9,13 +9,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export const CHUNK_BYTES = 256 * 1024;
 
 /**
- * Stores `body` as chunks of `attachmentId` (in the caller's transaction, so a refused or broken upload leaves nothing),
- * calling `onBytes` with each piece before it is kept; `onBytes` throws to stop the upload.
+ * Stores `body` as chunks of `attachmentId`, one short statement per chunk (never a connection held while the client
+ * sends), calling `onBytes` with each piece before it is kept; `onBytes` throws to stop the upload.
  */
-export async function writeChunks(tx: EntityManager, attachmentId: string, body: Readable, onBytes: (chunk: Buffer) => void): Promise<void> {
+export async function writeChunks(em: EntityManager, attachmentId: string, body: Readable, onBytes: (chunk: Buffer) => void): Promise<void> {
   let pending: Buffer = Buffer.alloc(0);
   let n = 0;
-  const store = (data: Buffer) => tx.execute('insert into attachment_chunks (attachment_id, n, data) values (?, ?, ?)', [attachmentId, n++, data]);
+  const store = (data: Buffer) => em.execute('insert into attachment_chunks (attachment_id, n, data) values (?, ?, ?)', [attachmentId, n++, data]);
   try {
     for await (const piece of body) {
       const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
@@ -49,18 +49,25 @@ export function readChunks(em: EntityManager, attachmentId: string): Readable {
   });
 }
 
+/** Uploads left pending by a process that died during them (their rows have no digest yet), with their chunks. */
+export async function sweepAbandonedUploads(em: EntityManager): Promise<number> {
+  const gone = await em.execute<Array<{ id: string }>>(`delete from attachments where sha256 = '' and created_at < now() - interval '1 hour' returning id`);
+  return gone.length;
+}
+
 /**
  * Files uploaded before the bytes moved into PostgreSQL sit in `dir` by their SHA-256: copies them into chunks, once,
  * for every attachment that has none yet (run at start under the migration lock; the files themselves are left alone).
  */
 export async function importFilesFromDisk(em: EntityManager, dir: string): Promise<number> {
   const rows = await em.execute<Array<{ id: string; sha256: string }>>(
-    `select a.id, a.sha256 from attachments a where not exists (select 1 from attachment_chunks c where c.attachment_id = a.id)`,
+    `select a.id, a.sha256 from attachments a where a.sha256 <> '' and not exists (select 1 from attachment_chunks c where c.attachment_id = a.id)`,
   );
   let imported = 0;
   for (const row of rows) {
     const file = path.join(dir, row.sha256.slice(0, 2), row.sha256);
     if (!fs.existsSync(file)) continue;
+    // A file from disk arrives at disk speed: one transaction, so the copy is whole or absent.
     await em.fork().transactional((tx) => writeChunks(tx, row.id, fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }), () => {}));
     imported += 1;
   }

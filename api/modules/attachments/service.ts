@@ -76,24 +76,30 @@ export class AttachmentService {
     }
     if (input.declaredLength !== undefined && input.declaredLength > MAX_ATTACHMENT_BYTES) throw tooLarge();
 
-    // One transaction: the row and its bytes appear together, and a refused or broken upload leaves nothing behind.
-    const row = await this.em.fork().transactional(async (tx) => {
-      const id = randomUUID();
-      await tx.execute(
-        `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by) values (?, ?, ?, ?, 0, '', ?, ?)`,
-        [id, ticketId, filename, type, input.visibility, user.id],
-      );
+    // No transaction spans the upload: a slow client must not hold a database connection while it sends. The row is
+    // written first as pending (no digest yet), its chunks one statement each, and the digest last; a pending row is
+    // invisible, deleted (with its chunks) when the upload fails, and swept at start if the process died meanwhile.
+    const em = this.em.fork();
+    const id = randomUUID();
+    await em.execute(
+      `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by) values (?, ?, ?, ?, 0, '', ?, ?)`,
+      [id, ticketId, filename, type, input.visibility, user.id],
+    );
+    let row: AttachmentRow;
+    try {
       const hash = createHash('sha256');
       let size = 0;
-      await writeChunks(tx, id, input.body, (chunk) => {
+      await writeChunks(em, id, input.body, (chunk) => {
         size += chunk.length;
         if (size > MAX_ATTACHMENT_BYTES) throw tooLarge();
         hash.update(chunk);
       });
       if (size === 0) throw badRequest('the file is empty', [{ pointer: '/', message: 'empty body' }]);
-      const [stored] = await tx.execute<AttachmentRow[]>(`update attachments set size = ?, sha256 = ? where id = ? returning *`, [size, hash.digest('hex'), id]);
-      return stored!;
-    });
+      [row] = (await em.execute<AttachmentRow[]>(`update attachments set size = ?, sha256 = ? where id = ? returning *`, [size, hash.digest('hex'), id])) as [AttachmentRow];
+    } catch (err) {
+      await em.execute('delete from attachments where id = ?', [id]).catch(() => undefined);
+      throw err;
+    }
     return present(row);
   }
 
@@ -102,7 +108,7 @@ export class AttachmentService {
     const rows = await this.em
       .fork()
       .execute<AttachmentRow[]>(
-        `select * from attachments where ticket_id = ? ${user.role === 'customer' ? `and visibility = 'public'` : ''} order by created_at`,
+        `select * from attachments where ticket_id = ? and sha256 <> '' ${user.role === 'customer' ? `and visibility = 'public'` : ''} order by created_at`,
         [ticketId],
       );
     return rows.map(present);
@@ -110,7 +116,7 @@ export class AttachmentService {
 
   /** Not found rather than forbidden, so the URL of a file one may not see reveals nothing. */
   async open(user: AuthUser, id: string) {
-    const [row] = await this.em.fork().execute<AttachmentRow[]>('select * from attachments where id = ?', [id]);
+    const [row] = await this.em.fork().execute<AttachmentRow[]>(`select * from attachments where id = ? and sha256 <> ''`, [id]);
     if (!row || (user.role === 'customer' && row.visibility !== 'public')) throw notFound(`no attachment ${id}`);
     await this.tickets.get(user, row.ticket_id).catch(() => {
       throw notFound(`no attachment ${id}`);
