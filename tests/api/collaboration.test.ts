@@ -1,5 +1,5 @@
 // Mass actions report per ticket; saved views replay their filters; watchers only among those who may see the ticket.
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, signedInAs, unique } from '../support/http';
 
 let admin: Session;
 let agent: Session;
@@ -46,6 +46,38 @@ it('should save a view and list the same tickets with it', async () => {
   expect(list.body.items.map((x: { id: string }) => x.id)).toEqual([t.body.id]);
   expect((await admin.request('DELETE', `/api/views/${saved.body.id}`)).status).toBe(404);
   expect((await agent.request('DELETE', `/api/views/${saved.body.id}`)).status).toBe(204);
+});
+
+it('should share a view with a group or with everyone on staff, and let only its owner (or an admin) delete it', async () => {
+  const group = unique('night_shift').replace(/-/g, '_');
+  const [member, outsider] = [await signedInAs(admin, 'agent', 'Member'), await signedInAs(admin, 'agent', 'Outsider')];
+  expect((await admin.post('/api/groups', { key: group, name: 'Night shift' })).status).toBe(201);
+  expect((await admin.request('PUT', `/api/groups/${group}/members`, { userIds: [agent.user!.id, member.user!.id] })).status).toBe(200);
+
+  const forGroup = await agent.post('/api/views', { name: unique('night critical'), query: { priority: 'critical' }, sharedWith: 'group', group });
+  expect(forGroup.status).toBe(201);
+  const names = async (s: Session) => (await s.get('/api/views')).body.items.map((v: { id: string }) => v.id);
+  expect(await names(member)).toContain(forGroup.body.id);
+  expect(await names(outsider)).not.toContain(forGroup.body.id);
+  const seen = (await member.get('/api/views')).body.items.find((v: { id: string }) => v.id === forGroup.body.id);
+  expect(seen).toMatchObject({ sharedWith: 'group', group, mine: false, owner: { id: agent.user!.id } });
+  // Only its owner deletes it; others are told it is not theirs to delete.
+  expect((await member.request('DELETE', `/api/views/${forGroup.body.id}`)).status).toBe(404);
+
+  // Sharing is bounded: not into a group one is not in, not with everyone unless admin, never by customers.
+  expect((await outsider.post('/api/views', { name: unique('x'), query: {}, sharedWith: 'group', group })).status).toBe(403);
+  expect((await agent.post('/api/views', { name: unique('x'), query: {}, sharedWith: 'everyone' })).status).toBe(403);
+  expect((await agent.post('/api/views', { name: unique('x'), query: {}, sharedWith: 'group' })).status).toBe(422);
+  expect((await agent.post('/api/views', { name: unique('x'), query: {}, sharedWith: 'group', group: 'no_such_group' })).status).toBe(422);
+  expect((await customer.post('/api/views', { name: unique('x'), query: {}, sharedWith: 'everyone' })).status).toBe(403);
+
+  const forAll = await admin.post('/api/views', { name: unique('all breached'), query: { slaStatus: 'breached' }, sharedWith: 'everyone' });
+  expect(forAll.status).toBe(201);
+  expect(await names(outsider)).toContain(forAll.body.id);
+  expect(await names(customer)).not.toContain(forAll.body.id);
+  // An admin clears a shared view that outlived its use.
+  expect((await admin.request('DELETE', `/api/views/${forGroup.body.id}`)).status).toBe(204);
+  expect((await admin.request('DELETE', `/api/views/${forAll.body.id}`)).status).toBe(204);
 });
 
 it('should let people watch tickets they can see, and only those', async () => {

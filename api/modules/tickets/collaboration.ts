@@ -12,26 +12,52 @@ export class CollaborationService {
     private readonly tickets: TicketService,
   ) {}
 
+  /** The caller's own views, then those shared with everyone on staff or with a group they belong to. */
   listViews(user: AuthUser) {
-    return this.em.fork().execute(`select id, name, query, created_at as "createdAt" from saved_views where user_id = ? order by name`, [user.id]);
+    const staff = user.role !== 'customer';
+    return this.em.fork().execute(
+      `select v.id, v.name, v.query, v.created_at as "createdAt", v.shared_with as "sharedWith", v.group_key as "group",
+              json_build_object('id', u.id, 'name', u.name) as owner, v.user_id = ? as mine
+         from saved_views v join users u on u.id = v.user_id
+        where v.user_id = ?
+           ${staff ? `or v.shared_with = 'everyone' or (v.shared_with = 'group' and exists (select 1 from group_members gm where gm.group_key = v.group_key and gm.user_id = ?))` : ''}
+        order by (v.user_id = ?) desc, v.name, u.name`,
+      staff ? [user.id, user.id, user.id, user.id] : [user.id, user.id, user.id],
+    );
   }
 
-  async saveView(user: AuthUser, name: string, query: Omit<ListTicketsQuery, 'cursor'>) {
+  /** Customers keep their views to themselves; agents share with their own groups, admins with any group or everyone. */
+  async saveView(user: AuthUser, name: string, query: Omit<ListTicketsQuery, 'cursor'>, share: { sharedWith?: 'me' | 'group' | 'everyone'; group?: string } = {}) {
+    const sharedWith = share.sharedWith ?? 'me';
+    if (sharedWith !== 'me' && user.role === 'customer') throw forbidden('customers keep their views to themselves');
+    if (sharedWith === 'everyone' && user.role !== 'admin') throw forbidden('only admins share a view with everyone');
+    if ((sharedWith === 'group') !== (share.group !== undefined)) {
+      throw unprocessable("a view is shared with a group when, and only when, 'group' names it", [{ pointer: '/group', message: sharedWith === 'group' ? 'required' : 'only with sharedWith group' }], 'invalid-share');
+    }
+    if (sharedWith === 'group') {
+      const [member] = await this.em.fork().execute<Array<{ known: boolean; member: boolean }>>(
+        `select exists (select 1 from groups where key = ?) as known, exists (select 1 from group_members where group_key = ? and user_id = ?) as member`,
+        [share.group, share.group, user.id],
+      );
+      if (!member!.known) throw unprocessable(`unknown group '${share.group}'`, [{ pointer: '/group', message: 'unknown group' }], 'unknown-group');
+      if (!member!.member && user.role !== 'admin') throw forbidden(`you are not in group '${share.group}'`);
+    }
     const id = randomUUID();
     const rows = await this.em
       .fork()
-      .execute(`insert into saved_views (id, user_id, name, query) values (?, ?, ?, ?::jsonb) on conflict (user_id, name) do nothing returning id`, [
-        id,
-        user.id,
-        name,
-        JSON.stringify(query),
-      ]);
+      .execute(
+        `insert into saved_views (id, user_id, name, query, shared_with, group_key) values (?, ?, ?, ?::jsonb, ?, ?) on conflict (user_id, name) do nothing returning id`,
+        [id, user.id, name, JSON.stringify(query), sharedWith, share.group ?? null],
+      );
     if (!rows.length) throw conflict(`you already have a view named ${name}`, 'view-exists');
-    return { id, name, query };
+    return { id, name, query, sharedWith, group: share.group ?? null, mine: true };
   }
 
+  /** Only its owner (or an admin, for a shared one) deletes a view; others' views are not there to delete. */
   async deleteView(user: AuthUser, id: string) {
-    const rows = await this.em.fork().execute('delete from saved_views where id = ? and user_id = ? returning id', [id, user.id]);
+    const rows = await this.em
+      .fork()
+      .execute(`delete from saved_views where id = ? and (user_id = ? or (? and shared_with <> 'me')) returning id`, [id, user.id, user.role === 'admin']);
     if (!rows.length) throw notFound(`no view ${id}`);
   }
 

@@ -250,26 +250,26 @@ export function ticketRoutes(
   table.add({
     method: 'get',
     path: '/api/views',
-    summary: 'Your saved ticket views',
+    summary: 'Your saved ticket views, then those shared with everyone on staff or with your groups (each says its owner and whether it is yours)',
     tag: 'views',
     auth: 'user',
     responses: { 200: { description: 'Views', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
     handler: async ({ user }) => ({ body: { items: await collab.listViews(user) } }),
   });
-  table.add<{ name: string; query: Omit<ViewQuery, 'cursor'> }>({
+  table.add<{ name: string; query: Omit<ViewQuery, 'cursor'>; sharedWith?: 'me' | 'group' | 'everyone'; group?: string }>({
     method: 'post',
     path: '/api/views',
     summary: 'Save a ticket view (the filters of GET /api/tickets) under a name',
     tag: 'views',
     auth: 'user',
     body: savedViewBody,
-    responses: { 201: { description: 'Saved' }, 409: { description: 'Name taken' } },
-    handler: async ({ user, body }) => ({ status: 201, body: await collab.saveView(user, body.name, body.query) }),
+    responses: { 201: { description: 'Saved' }, 403: { description: 'Sharing not allowed to the caller' }, 409: { description: 'Name taken' }, 422: { description: 'Unknown group' } },
+    handler: async ({ user, body }) => ({ status: 201, body: await collab.saveView(user, body.name, body.query, { sharedWith: body.sharedWith, group: body.group }) }),
   });
   table.add({
     method: 'delete',
     path: '/api/views/:id',
-    summary: 'Delete one of your saved views',
+    summary: 'Delete one of your saved views (admins: any shared view too)',
     tag: 'views',
     auth: 'user',
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such view of yours' } },

@@ -193,6 +193,13 @@ export const savedViewBody = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
     query: { ...listTicketsQuery, properties: (({ cursor: _c, ...rest }) => rest)(listTicketsQuery.properties) },
+    sharedWith: {
+      type: 'string',
+      enum: ['me', 'group', 'everyone'],
+      default: 'me',
+      description: "who else sees the view: 'group' (with `group`, one of yours; admins any) or 'everyone' on staff (admins)",
+    },
+    group: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
   },
 } as const;
 

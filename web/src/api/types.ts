@@ -183,6 +183,11 @@ export interface SavedView {
   id: string;
   name: string;
   query: TicketQuery;
+  /** Who else sees it: only its owner, one group, or everyone on staff. */
+  sharedWith?: 'me' | 'group' | 'everyone';
+  group?: string | null;
+  owner?: { id: string; name: string };
+  mine?: boolean;
 }
 
 export interface BulkResult {

@@ -11,6 +11,8 @@ export interface DirectoryAgent {
 export interface DirectoryGroup {
   key: string;
   name: string;
+  /** Whether the signed-in user belongs to it. */
+  member?: boolean;
 }
 
 const agents = ref<DirectoryAgent[]>([]);
