@@ -61,4 +61,7 @@ it('should hold back a reply begun before someone else answered, record nothing,
   expect((await paul.post(`/api/tickets/${id}/comments`, { body: 'Internal: account locked by AD', visibility: 'internal' })).status).toBe(201);
   await eventually(async () => ((await lastSeq(paul, id)) > now + 2 ? true : undefined));
   expect((await customer.post(`/api/tickets/${id}/comments`, { body: 'Still locked', ifSeenSeq: customerSaw })).status).toBe(201);
+  // A number past the last event means nothing was missed; one past what an event number can be is refused, not a 500.
+  expect((await customer.post(`/api/tickets/${id}/comments`, { body: 'And now?', ifSeenSeq: 9999 })).status).toBe(201);
+  expect((await marie.post(`/api/tickets/${id}/comments`, { body: 'Huge', ifSeenSeq: 2 ** 40 })).status).toBe(400);
 });

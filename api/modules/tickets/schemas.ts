@@ -65,6 +65,9 @@ export const transitionBody = {
 } as const;
 export type TransitionBody = FromSchema<typeof transitionBody>;
 
+/** Event numbers are PostgreSQL integers. */
+export const MAX_SEQ = 2147483647;
+
 export const commentBody = {
   type: 'object',
   required: ['body'],
@@ -75,6 +78,7 @@ export const commentBody = {
     ifSeenSeq: {
       type: 'integer',
       minimum: 0,
+      maximum: MAX_SEQ,
       description:
         'The last event number the writer has seen. If someone else replied or changed the state after it, nothing is recorded and the answer is 409 ticket-changed, naming what was missed',
     },

@@ -32,6 +32,7 @@ import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
 import type { DeskSettings } from '../settings/service';
 import { checkedTags, normaliseTag } from './tags';
+import { MAX_SEQ } from './schemas';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
 import { type Cursor, type TicketRepository, type TicketRow } from './repository';
 import { visibleTo } from './policy';
@@ -361,7 +362,8 @@ export class TicketService {
   private async refuseIfMissed(user: AuthUser, id: string, seenSeq: number): Promise<void> {
     const customer = user.role === 'customer';
     // Customers count the events they see 1, 2, 3…; their n-th is the n-th public event.
-    const realSeq = customer ? ((await this.publicSeqs(id))[seenSeq - 1] ?? Number.MAX_SAFE_INTEGER) : seenSeq;
+    // Beyond the last one they see means after every event: nothing missed.
+    const realSeq = customer ? ((await this.publicSeqs(id))[seenSeq - 1] ?? MAX_SEQ) : seenSeq;
     const missed = await this.repo.changesSince(id, seenSeq === 0 ? 0 : realSeq, user.id, !customer);
     if (!missed.length) return;
     const what = missed.map((e) => `${e.type === 'commented' ? 'a reply' : 'a state change'} from ${e.actor_name ?? 'the desk'}`);

@@ -531,6 +531,7 @@ const en = {
     refused: '{name} was refused: {reason}',
   },
   tags: {
+    any: 'Any',
     bulk: 'Add the tag',
     title: 'Tags',
     none: 'No tags.',

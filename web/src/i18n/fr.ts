@@ -533,6 +533,7 @@ const fr: Messages = {
     refused: '{name} a été refusé : {reason}',
   },
   tags: {
+    any: 'Toutes',
     bulk: 'Ajouter l’étiquette',
     title: 'Étiquettes',
     none: 'Aucune étiquette.',
