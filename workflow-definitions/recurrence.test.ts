@@ -130,14 +130,27 @@ describe('properties', () => {
         for (let i = 1; i < got.length; i++) expect(got[i]).toBeGreaterThan(got[i - 1]);
         const startMs = occurrencesAfter('FREQ=DAILY', sr, null, 1)[0];
         expect(got[0]).toBeGreaterThanOrEqual(startMs);
+        // Only a DST gap moves the wall-clock time, so an occurrence off it sits beside an offset change (a long series
+        // may meet several: every other month on the 4th Sunday at 02:00 in Paris hits one each March).
+        const offsetAt = (ms: number) => {
+          const p = zonedParts(ms, s.tz);
+          return Date.UTC(p.y, p.m - 1, p.d, p.hh, p.mm) - Math.floor(ms / 60_000) * 60_000;
+        };
         const offTime = got.filter((t) => {
           const p = zonedParts(t, s.tz);
           return p.hh !== s.hh || p.mm !== s.mm;
         });
-        expect(offTime.length).toBeLessThanOrEqual(2); // only DST gaps move the wall-clock time
+        for (const t of offTime) expect(offsetAt(t - 12 * 3_600_000)).not.toBe(offsetAt(t + 12 * 3_600_000));
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('should move only the occurrences that fall in a DST gap, however many a long series meets', () => {
+    // Found by the property above: the 4th Sunday is also the last one of March in 2021, 2022 and 2023.
+    const got = occurrencesAfter('FREQ=MONTHLY;INTERVAL=2;BYDAY=4SU', { start: '2020-01-01T02:00', timeZone: 'Europe/Paris' }, null, 25);
+    const moved = got.map((t) => zonedParts(t, 'Europe/Paris')).filter((p) => p.hh !== 2);
+    expect(moved.map((p) => `${p.y}-${p2(p.m)}-${p2(p.d)} ${p2(p.hh)}:${p2(p.mm)}`)).toEqual(['2021-03-28 03:00', '2022-03-27 03:00', '2023-03-26 03:00']);
   });
 
   it('should stay within COUNT, the end date, and agree between "after" and "between" windows', () => {
