@@ -1,33 +1,15 @@
 // Two API replicas on one database: one public rate limit, one login throttle and one session store for both, and the
 // client address taken from a proxy's header only by the replica told to trust it.
 import http from 'node:http';
-import { spawnTs, type Child } from '../../platform/processes';
-import { freePort, waitForPort } from '../../platform/servers/ports';
+import type { Child } from '../../platform/processes';
+import { startApiProcess } from '../support/desk';
 import { ADMIN } from '../support/http';
 
 let replicas: Array<{ url: string; child: Child }> = [];
 const LIMIT = 6;
 
 beforeAll(async () => {
-  const start = async (extra: NodeJS.ProcessEnv) => {
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      TEMPORAL_TASK_QUEUE: process.env.GUICHET_TEST_TASK_QUEUE,
-      PUBLIC_RATE_LIMIT_PER_MINUTE: String(LIMIT),
-      MAIL_INBOUND_PORT: '0',
-      ...extra,
-    };
-    const child = spawnTs('api', 'api/main.ts', env, { stdio: process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore' });
-    await child.ready;
-    await waitForPort(port, 10_000);
-    return { url: `http://127.0.0.1:${port}`, child };
-  };
+  const start = (extra: NodeJS.ProcessEnv) => startApiProcess({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(LIMIT), ...extra });
   replicas = await Promise.all([start({}), start({ TRUST_PROXY: 'true' })]);
 }, 60_000);
 afterAll(async () => Promise.all(replicas.map((r) => r.child.stop())));

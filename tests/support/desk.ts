@@ -83,3 +83,25 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
   };
   return desk;
 }
+
+/**
+ * One more API process on a free port against the run's PostgreSQL and Temporal (and the shared desk's task queue), with
+ * `env` on top; for suites that need an API of their own (replicas, shutdown). Stopped by the caller.
+ */
+export async function startApiProcess(env: NodeJS.ProcessEnv = {}): Promise<{ url: string; port: number; child: Child }> {
+  const port = await freePort();
+  const child = spawnTs('api', 'api/main.ts', {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_EMAIL: 'admin@guichet.test',
+    ADMIN_PASSWORD: 'admin-password-for-tests',
+    TEMPORAL_TASK_QUEUE: process.env.GUICHET_TEST_TASK_QUEUE,
+    MAIL_INBOUND_PORT: '0',
+    ...env,
+  }, { stdio: process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore' });
+  await child.ready;
+  await waitForPort(port, 10_000);
+  return { url: `http://127.0.0.1:${port}`, port, child };
+}

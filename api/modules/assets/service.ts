@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/types';
 import { visibleTo } from '../tickets/policy';
 import { mayOwn, ownedBy, requireMaintenanceStaff } from './policy';
 import type { AssetBody } from './schemas';
+import { escapeLike } from '../../../platform/db/like';
 
 interface AssetRow {
   id: string;
@@ -93,7 +94,7 @@ export class AssetService {
     let where = scope.sql('a.owner_group');
     if (q.q) {
       where += ` and (a.name ilike ? or a.category ilike ? or a.location ilike ?)`;
-      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = `%${escapeLike(q.q)}%`;
       params.push(like, like, like);
     }
     const rows = await this.em.fork().execute<AssetRow[]>(`select * from assets a where ${where} order by lower(a.name), a.id limit ${Number(q.limit ?? 200)}`, params);

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthUser } from '../auth/types';
 import { diff } from './diff';
 import { snapshot, type AuditedEntity } from './snapshots';
+import { escapeLike } from '../../../platform/db/like';
 
 export interface AuditEntry {
   user?: AuthUser;
@@ -89,4 +90,3 @@ export interface AuditFilter {
   before?: string;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword, verifyPassword } from './passwords';
 import type { AuthUser, UserRole } from './types';
 import { notFound, ProblemError, unauthorized } from '../../http/problem';
+import { escapeLike } from '../../../platform/db/like';
 
 export const SESSION_COOKIE = 'guichet_session';
 
@@ -155,7 +156,7 @@ export class AuthService {
     const where: string[] = [];
     const params: unknown[] = [];
     if (opts.q?.trim()) {
-      const like = `%${opts.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = `%${escapeLike(opts.q.trim().toLowerCase())}%`;
       where.push(`(lower(name) like ? or email like ?)`);
       params.push(like, like);
     }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProblemError, unprocessable } from '../../http/problem';
+import { escapeLike } from '../../../platform/db/like';
 
 export interface Person {
   id: string;
@@ -31,7 +32,6 @@ const toPerson = (r: PersonRow): Person => ({
   id: r.id, name: r.name, email: r.email, phone: r.phone, role: r.role,
   organisation: r.organisation_id ? { id: r.organisation_id, name: r.organisation_name! } : null,
 });
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class PeopleService {
   constructor(private readonly em: EntityManager) {}

@@ -5,6 +5,7 @@ import type { AuthUser, UserRole } from '../auth/types';
 import type { DbTime } from '../../../platform/db/time';
 import type { TicketProjection } from '../../../workflows/ticket-messages';
 import { INSERT_TICKET_ROW, ticketRowParams } from '../../../activities/ticket-row';
+import { escapeLike } from '../../../platform/db/like';
 
 
 export interface TicketRow {
@@ -234,7 +235,7 @@ export class TicketRepository {
       `select tag, count(*) as tickets from tickets t, unnest(t.tags) as tag
         where ${scope.sql} ${prefix ? `and tag like ? escape '\\'` : ''}
         group by tag order by count(*) desc, tag limit ?`,
-      [...scope.params, ...(prefix ? [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] : []), limit],
+      [...scope.params, ...(prefix ? [`${escapeLike(prefix)}%`] : []), limit],
     );
     return rows.map((r) => ({ tag: r.tag, tickets: Number(r.tickets) }));
   }
