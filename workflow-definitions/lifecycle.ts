@@ -77,6 +77,8 @@ export interface TransitionContext {
   fields: Fields;
   enteredStateAt: number;
   now: number;
+  /** Minutes the agent records with the command (time tracking), when they give any. */
+  timeSpent?: number;
 }
 
 /**
@@ -101,6 +103,9 @@ export function refuseTransition(def: WorkflowDefinition, ctx: TransitionContext
   }
   if (t.withinMinutes !== undefined && ctx.now - ctx.enteredStateAt > t.withinMinutes * 60_000) {
     return { kind: 'conflict', code: 'window-closed', message: `'${name}' was only possible within ${t.withinMinutes} minutes` };
+  }
+  if (t.requiresTimeSpent && (ctx.role === 'agent' || ctx.role === 'admin') && !(ctx.timeSpent !== undefined && ctx.timeSpent > 0)) {
+    return { kind: 'invalid', code: 'time-required', message: `'${name}' asks for the time you spent`, errors: [{ pointer: '/timeSpent', message: 'required' }] };
   }
   const locked = lockedFields(def, ctx.role, submitted);
   if (locked.length) {
@@ -135,6 +140,8 @@ export interface AvailableTransition {
   label: { en: string; fr: string };
   to: string;
   requiredFields: Array<{ name: string; label: { en: string; fr: string }; type: string }>;
+  /** Agents record the time they spent with it. */
+  requiresTimeSpent: boolean;
 }
 
 /** Transitions a role may take from the current state (guards on fields not yet given are left to the form). */
@@ -146,6 +153,7 @@ export function availableTransitions(def: WorkflowDefinition, ctx: TransitionCon
       name: t.name,
       label: t.label,
       to: t.to,
+      requiresTimeSpent: t.requiresTimeSpent === true,
       requiredFields: requiredFieldsOf(def, t).map((f) => {
         const field = fieldOf(def, f);
         return { name: f, label: field?.label ?? { en: f, fr: f }, type: (field?.schema as { type: string } | undefined)?.type ?? 'string' };

@@ -140,6 +140,7 @@ export const definitionSchema = {
             },
           },
           withinMinutes: { ...minutes, description: 'only allowed this long after entering the from state (e.g. reopen window)' },
+          requiresTimeSpent: { type: 'boolean', description: 'agents record the time they spent when they take it (time tracking)' },
         },
       },
     },

@@ -91,7 +91,9 @@ export type TicketEventType =
   | 'child_finished'
   | 'children_done'
   | 'comment_edited'
-  | 'tags_changed';
+  | 'tags_changed'
+  | 'time_logged'
+  | 'macro_applied';
 
 export interface TicketEvent {
   seq: number;
@@ -136,11 +138,15 @@ export interface TicketProjection {
 export interface TransitionRequest {
   transition: string;
   fields?: Record<string, unknown>;
+  /** Minutes the agent spent, recorded as an internal `time_logged` event after the transition. */
+  timeSpent?: number;
   actor: Actor;
 }
 export interface CommentRequest {
   body: string;
   visibility: 'public' | 'internal';
+  /** Minutes the agent spent, recorded as an internal `time_logged` event after the comment. */
+  timeSpent?: number;
   actor: Actor;
 }
 export interface EditCommentRequest {
@@ -169,6 +175,22 @@ export interface TagsRequest {
   remove: string[];
   actor: Actor;
 }
+/**
+ * A macro applied to one ticket: every part is checked before any is applied, so a refused part (a transition the
+ * definition does not allow here, say) leaves the ticket as it was. Parts apply in this order: fields, priority, tags,
+ * assignment, comment, time, transition.
+ */
+export interface MacroRequest {
+  macro: { id: string; name: string };
+  fields?: Record<string, unknown>;
+  priority?: Priority;
+  tags?: { add: string[]; remove: string[] };
+  assign?: { assigneeId: string | null };
+  comment?: { body: string; visibility: 'public' | 'internal' };
+  timeSpent?: number;
+  transition?: string;
+  actor: Actor;
+}
 /** A ticket holds at most this many tags. */
 export const MAX_TAGS = 20;
 
@@ -179,6 +201,7 @@ export const assignUpdate = defineUpdate<TicketProjection, [AssignRequest]>('ass
 export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>('setPriority');
 export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');
 export const tagsUpdate = defineUpdate<TicketProjection, [TagsRequest]>('setTags');
+export const macroUpdate = defineUpdate<TicketProjection, [MacroRequest]>('applyMacro');
 export interface LinkRequest {
   link: TicketLink;
   actor: Actor;

@@ -45,6 +45,7 @@ import {
   editCommentUpdate,
   fieldsUpdate,
   tagsUpdate,
+  macroUpdate,
   MAX_TAGS,
   linkUpdate,
   migrateUpdate,
@@ -290,6 +291,63 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (rule.transition && !refuseTransition(def, ctx('system'), rule.transition, fields)) applyTransition(rule.transition, fields, SYSTEM);
   }
 
+  /** Time an agent spent, recorded beside the comment or transition (`with`) it was spent on; customers never see it. */
+  function logTime(minutes: number | undefined, actor: Actor, withSeq: number): number {
+    return minutes ? emit('time_logged', actor, { minutes, with: withSeq }) : withSeq;
+  }
+
+  function addComment(body: string, visibility: 'public' | 'internal', actor: Actor): number {
+    if (visibility === 'public') respondFirst(actor);
+    if (isAgent(actor)) s.lastAgentUpdateAt = now();
+    const seq = emit('commented', actor, { body }, visibility);
+    comments[seq] = { authorId: actor.id, visibility };
+    return seq;
+  }
+
+  function changeTags(add: readonly string[], remove: readonly string[], actor: Actor): number {
+    const had = new Set(s.tags);
+    const added = add.filter((tag) => !had.has(tag));
+    const removed = remove.filter((tag) => had.has(tag) && !add.includes(tag));
+    s.tags = [...(s.tags ?? []).filter((tag) => !removed.includes(tag)), ...added].sort();
+    return emit('tags_changed', actor, { added, removed });
+  }
+
+  function tagsChange(add: readonly string[], remove: readonly string[]): { changes: boolean; tooMany: boolean } {
+    const after = new Set([...(s.tags ?? []).filter((tag) => !remove.includes(tag)), ...add]);
+    const changes = add.some((tag) => !(s.tags ?? []).includes(tag)) || remove.some((tag) => (s.tags ?? []).includes(tag));
+    return { changes, tooMany: after.size > MAX_TAGS };
+  }
+
+  function assignTo(assigneeId: string | null, actor: Actor, moves: { queue?: string | null; group?: string | null } = {}): number {
+    const from = { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null };
+    s.assigneeId = assigneeId;
+    if (moves.queue !== undefined) s.queue = moves.queue;
+    if (moves.group !== undefined) s.group = moves.group;
+    s.unassignedSince = s.assigneeId === null ? now() : null;
+    if (isAgent(actor)) s.lastAgentUpdateAt = now();
+    return emit('assigned', actor, { from, to: { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null } });
+  }
+
+  function setFields(fields: Record<string, unknown>, actor: Actor): number {
+    // The values replaced go into the event, so a timeline can say what each field was before.
+    const before = Object.fromEntries(Object.keys(fields).map((name) => [name, s.fields[name] ?? null]));
+    Object.assign(s.fields, fields);
+    if (isAgent(actor)) s.lastAgentUpdateAt = now();
+    return emit('fields_changed', actor, { fields, before });
+  }
+
+  /** A parent cannot finish while its children are open. */
+  function refuseFinishingParent(transition: string): void {
+    const to = stateOf(def, def.transitions.find((x) => x.name === transition)!.to)!;
+    if (openChildren.length && (to.category === 'resolved' || to.category === 'closed')) {
+      reject({ kind: 'conflict', code: 'children-open', message: `${openChildren.length} child ticket(s) are still open` });
+    }
+  }
+
+  function refuseTimeFromNonAgent(actor: Actor, timeSpent: number | undefined): void {
+    if (timeSpent !== undefined && !isAgent(actor)) reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents record time spent' });
+  }
+
   // Record the creation before any handler is registered: a message delivered with the start (update-with-start, or
   // the first task retried after a worker died) runs as soon as its handler is set, and must come after `created`.
   if (!input.carried) {
@@ -305,18 +363,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     transitionUpdate,
     async (req) => {
-      const seq = applyTransition(req.transition, req.fields ?? {}, req.actor);
+      const seq = logTime(req.timeSpent, req.actor, applyTransition(req.transition, req.fields ?? {}, req.actor));
       await persisted(seq);
       return projection();
     },
     {
       validator: (req) => {
-        const refusal = refuseTransition(def, ctx(req.actor.role), req.transition, req.fields ?? {});
+        refuseTimeFromNonAgent(req.actor, req.timeSpent);
+        const refusal = refuseTransition(def, { ...ctx(req.actor.role), timeSpent: req.timeSpent }, req.transition, req.fields ?? {});
         if (refusal) reject(refusal);
-        const to = stateOf(def, def.transitions.find((x) => x.name === req.transition)!.to)!;
-        if (openChildren.length && (to.category === 'resolved' || to.category === 'closed')) {
-          reject({ kind: 'conflict', code: 'children-open', message: `${openChildren.length} child ticket(s) are still open` });
-        }
+        refuseFinishingParent(req.transition);
       },
     },
   );
@@ -324,19 +380,17 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     commentUpdate,
     async (req) => {
-      if (req.visibility === 'public') respondFirst(req.actor);
-      if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
-      const seq = emit('commented', req.actor, { body: req.body }, req.visibility);
-      comments[seq] = { authorId: req.actor.id, visibility: req.visibility };
+      const seq = addComment(req.body, req.visibility, req.actor);
       if (req.actor.role === 'customer' && req.visibility === 'public') {
         const resume = customerReplyTransition(def, ctx('system'));
         if (resume && patched(CUSTOMER_REPLY_RESUMES)) applyTransition(resume, {}, SYSTEM);
       }
-      await persisted(seq);
+      await persisted(logTime(req.timeSpent, req.actor, seq));
       return { seq };
     },
     {
       validator: (req) => {
+        refuseTimeFromNonAgent(req.actor, req.timeSpent);
         if (req.actor.role === 'customer' && req.visibility !== 'public') {
           reject({ kind: 'conflict', code: 'internal-note-forbidden', message: 'customers can only write public comments' });
         }
@@ -367,13 +421,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     assignUpdate,
     async (req) => {
-      const from = { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null };
-      s.assigneeId = req.assigneeId;
-      if (req.queue !== undefined) s.queue = req.queue;
-      if (req.group !== undefined) s.group = req.group;
-      s.unassignedSince = s.assigneeId === null ? now() : null;
-      if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
-      const seq = emit('assigned', req.actor, { from, to: { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null } });
+      const seq = assignTo(req.assigneeId, req.actor, { queue: req.queue, group: req.group });
       await persisted(seq);
       return projection();
     },
@@ -406,11 +454,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     fieldsUpdate,
     async (req) => {
-      // The values replaced go into the event, so a timeline can say what each field was before.
-      const before = Object.fromEntries(Object.keys(req.fields).map((name) => [name, s.fields[name] ?? null]));
-      Object.assign(s.fields, req.fields);
-      if (isAgent(req.actor)) s.lastAgentUpdateAt = now();
-      const seq = emit('fields_changed', req.actor, { fields: req.fields, before });
+      const seq = setFields(req.fields, req.actor);
       await persisted(seq);
       return projection();
     },
@@ -428,21 +472,63 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(
     tagsUpdate,
     async (req) => {
-      const had = new Set(s.tags);
-      const added = req.add.filter((tag) => !had.has(tag));
-      const removed = req.remove.filter((tag) => had.has(tag) && !req.add.includes(tag));
-      s.tags = [...(s.tags ?? []).filter((tag) => !removed.includes(tag)), ...added].sort();
-      const seq = emit('tags_changed', req.actor, { added, removed });
+      const seq = changeTags(req.add, req.remove, req.actor);
       await persisted(seq);
       return projection();
     },
     {
       validator: (req) => {
         if (!isAgent(req.actor) && req.actor.role !== 'system') reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents tag tickets' });
-        const after = new Set([...(s.tags ?? []).filter((tag) => !req.remove.includes(tag)), ...req.add]);
-        if (after.size > MAX_TAGS) reject({ kind: 'invalid', code: 'too-many-tags', message: `a ticket holds at most ${MAX_TAGS} tags` });
-        const changes = req.add.some((tag: string) => !(s.tags ?? []).includes(tag)) || req.remove.some((tag: string) => (s.tags ?? []).includes(tag));
+        const { changes, tooMany } = tagsChange(req.add, req.remove);
+        if (tooMany) reject({ kind: 'invalid', code: 'too-many-tags', message: `a ticket holds at most ${MAX_TAGS} tags` });
         if (!changes) reject({ kind: 'conflict', code: 'unchanged', message: 'the ticket already has these tags' });
+      },
+    },
+  );
+
+  setHandler(
+    macroUpdate,
+    async (req) => {
+      let seq = emit('macro_applied', req.actor, { macro: req.macro });
+      if (req.fields && Object.keys(req.fields).length) seq = setFields(req.fields, req.actor);
+      if (req.priority !== undefined && req.priority !== s.priority) seq = setPriority(req.priority, req.actor);
+      if (req.tags && tagsChange(req.tags.add, req.tags.remove).changes) seq = changeTags(req.tags.add, req.tags.remove, req.actor);
+      if (req.assign && req.assign.assigneeId !== s.assigneeId) seq = assignTo(req.assign.assigneeId, req.actor);
+      if (req.comment) seq = addComment(req.comment.body, req.comment.visibility, req.actor);
+      seq = logTime(req.timeSpent, req.actor, seq);
+      if (req.transition) seq = applyTransition(req.transition, {}, req.actor);
+      s.lastAgentUpdateAt = now();
+      await persisted(seq);
+      return projection();
+    },
+    {
+      // Every part is checked here, before any is applied: a refused part changes nothing on the ticket.
+      validator: (req) => {
+        if (!isAgent(req.actor)) reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents apply macros' });
+        const closed = category() === 'closed';
+        const fields = req.fields ?? {};
+        if (Object.keys(fields).length) {
+          if (closed) reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed: its fields cannot change' });
+          const errors = fieldErrors(def, fields);
+          if (errors.length) reject({ kind: 'invalid', code: 'invalid-fields', message: errors.map((e) => e.message).join('; '), errors });
+        }
+        if (req.priority !== undefined && req.priority !== s.priority) {
+          if (!PRIORITIES.includes(req.priority)) reject({ kind: 'invalid', code: 'invalid-priority', message: `unknown priority '${req.priority}'` });
+          if (isFinished()) reject({ kind: 'conflict', code: 'ticket-finished', message: 'the ticket is resolved or closed: its priority cannot change' });
+        }
+        const tags = req.tags ? tagsChange(req.tags.add, req.tags.remove) : { changes: false, tooMany: false };
+        if (tags.tooMany) reject({ kind: 'invalid', code: 'too-many-tags', message: `a ticket holds at most ${MAX_TAGS} tags` });
+        const reassigns = req.assign !== undefined && req.assign.assigneeId !== s.assigneeId;
+        if (reassigns && closed) reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed: it cannot be assigned' });
+        if (req.comment && closed && !def.transitions.some((x) => x.from.includes(s.state))) reject({ kind: 'conflict', code: 'ticket-closed', message: 'the ticket is closed' });
+        if (req.timeSpent !== undefined && !req.comment && !req.transition) reject({ kind: 'invalid', code: 'time-without-work', message: 'time is recorded with a comment or a transition' });
+        if (req.transition) {
+          const refusal = refuseTransition(def, { ...ctx(req.actor.role), fields: { ...s.fields, ...fields }, timeSpent: req.timeSpent }, req.transition, {});
+          if (refusal) reject(refusal);
+          refuseFinishingParent(req.transition);
+        }
+        const changes = Object.keys(fields).length > 0 || (req.priority !== undefined && req.priority !== s.priority) || tags.changes || reassigns || req.comment || req.transition;
+        if (!changes) reject({ kind: 'conflict', code: 'unchanged', message: 'the macro would change nothing on this ticket' });
       },
     },
   );
