@@ -12,6 +12,36 @@ function tryListen(port: number): Promise<number | null> {
   });
 }
 
+/**
+ * Several distinct free ports for one server: each is held until all are found, since a port found free and released
+ * at once can be handed out again by the next search (a server given the same port twice fails to start).
+ */
+export async function freePorts(count: number, preferred: Array<number | undefined> = []): Promise<number[]> {
+  const held: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const wanted = preferred[i];
+      let srv = wanted && !ports.includes(wanted) ? await hold(wanted) : null;
+      srv ??= await hold(0);
+      if (!srv) throw new Error('no free port on 127.0.0.1');
+      held.push(srv);
+      ports.push((srv.address() as net.AddressInfo).port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(held.map((srv) => new Promise((r) => srv.close(r))));
+  }
+}
+
+function hold(port: number): Promise<net.Server | null> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(null));
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
+  });
+}
+
 export async function freePort(preferred?: number): Promise<number> {
   if (preferred) {
     const got = await tryListen(preferred);

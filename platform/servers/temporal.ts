@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, waitForPort } from './ports';
+import { freePorts, waitForPort } from './ports';
 import { superviseServer } from './server-process';
 
 /** Search attributes the desk sets on ticket workflows, registered at dev-server start. */
@@ -49,15 +49,14 @@ export async function startTemporalDevServer(opts: {
 }): Promise<TemporalDevServer> {
   const cli = findTemporalCli(opts.toolsDir);
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const port = await freePort(opts.preferredPort);
-  const uiPort = await freePort(opts.preferredUiPort);
+  const [port, uiPort, httpPort, metricsPort] = await freePorts(4, [opts.preferredPort, opts.preferredUiPort]);
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--ui-port', String(uiPort),
-    '--http-port', String(await freePort()),
-    '--metrics-port', String(await freePort()),
+    '--http-port', String(httpPort),
+    '--metrics-port', String(metricsPort),
     '--db-filename', path.join(opts.dataDir, 'temporal.db'),
     '--namespace', opts.namespace,
     '--log-level', 'warn',

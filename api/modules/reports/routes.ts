@@ -13,6 +13,7 @@ const SUMMARIES: Record<(typeof REPORT_NAMES)[number], string> = {
   reopens: 'Resolved tickets, how many were reopened and the reopen rate, grouped by a dimension',
   escalations: 'Tickets per escalation level fired, optionally grouped by a dimension',
   satisfaction: 'Customer ratings (count, average, distribution 1–5), grouped by a dimension',
+  time: 'Time agents spent (minutes, entries, tickets) per agent, or grouped by a dimension; period is the day or week the time was logged. The period filters by when the time was logged',
   tags: 'Per tag: tickets created and resolved in the period, and open now (agents\' tags; a ticket counts once per tag it carries)',
 };
 

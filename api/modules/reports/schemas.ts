@@ -1,7 +1,7 @@
 // JSON Schemas of the reports API: the shared filters, the drill-down parameters, the report answer and the rating body.
 import type { FromSchema } from 'json-schema-to-ts';
 
-export const REPORT_NAMES = ['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags'] as const;
+export const REPORT_NAMES = ['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags', 'time'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 export const DIMENSIONS = ['queue', 'priority', 'type', 'group', 'organisation', 'period'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];

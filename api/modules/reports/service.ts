@@ -59,6 +59,14 @@ function dimension(by: Dimension, granularity: string): Dim {
   }
 }
 
+/** The time report groups its entries by agent unless asked for a dimension; a period is when the time was logged. */
+function timeGrouping(by: Dimension | undefined, granularity: string): Dim {
+  if (!by) return { group: 'e.actor_id', label: `coalesce(e.actor_id::text, '')` };
+  if (by !== 'period') return dimension(by, granularity);
+  const b = dayBucket(`(e.at at time zone 'UTC')::date`, granularity);
+  return { group: b, label: `to_char(${b}, 'YYYY-MM-DD')` };
+}
+
 const DEFAULT_BY: Partial<Record<ReportName, Dimension>> = { sla: 'queue', reopens: 'queue', satisfaction: 'queue' };
 
 function percent(part: number, whole: number): number | null {
@@ -295,6 +303,20 @@ export class ReportService {
         const rows: Row[] = raw.map((r) => ({ tag: String(r.tag), created: Number(r.created), resolved: Number(r.resolved), openNow: Number(r.open) }));
         return { columns: ['tag', 'created', 'resolved', 'openNow'], rows, drill: (r: Row) => ({ tag: String(r.tag) }) };
       }
+      case 'time': {
+        // Time lives in the timeline (time_logged events, indexed by when they were logged), joined to the ticket's facts for filters and visibility.
+        const w = this.base(q, user, null);
+        this.period(w, q, 'e.at');
+        const g = timeGrouping(by, granularity);
+        const raw = await this.rows(
+          `select ${g.label} as key, min(u.name) as agent, sum((e.data->>'minutes')::int)::int as minutes, count(*)::int as entries, count(distinct e.ticket_id)::int as tickets
+           from ticket_events e join ticket_facts t on t.ticket_id = e.ticket_id left join users u on u.id = e.actor_id
+           where e.type = 'time_logged' and ${w.sql} group by ${g.group} order by ${by ? '1' : '3 desc, 2'}`,
+          w.params,
+        );
+        const rows: Row[] = raw.map((r) => ({ key: String(r.key ?? ''), ...(by ? {} : { agent: String(r.agent ?? '') }), minutes: Number(r.minutes), entries: Number(r.entries), tickets: Number(r.tickets) }));
+        return { columns: ['key', ...(by ? [] : ['agent']), 'minutes', 'entries', 'tickets'], rows, drill: keyed };
+      }
       case 'satisfaction': {
         const w = this.base(q, user, 't.created_at');
         const raw = rollup ? await exec(rollup.satisfaction()) : await this.rows(
@@ -395,6 +417,15 @@ export class ReportService {
         else if (q.measure === 'openNow') w.add(`not ${FINISHED}`);
         else if (q.measure === undefined) w.add(`(${created.sql}) or (${resolved.sql}) or not ${FINISHED}`, ...created.params, ...resolved.params);
         else throw badRequest(`unknown measure '${q.measure}' for report tags`, [{ pointer: '/measure', message: 'one of created, resolved, openNow' }]);
+        break;
+      }
+      case 'time': {
+        // The tickets with time logged in the period (by the row's agent or key).
+        w = this.base(q, user, null);
+        const logged = new Where().add(`e.ticket_id = t.ticket_id and e.type = 'time_logged'`);
+        this.period(logged, q, 'e.at');
+        if (q.key !== undefined) logged.add(`${timeGrouping(by, granularity).label} = ?`, q.key);
+        w.add(`exists (select 1 from ticket_events e where ${logged.sql})`, ...logged.params);
         break;
       }
       case 'satisfaction':

@@ -94,7 +94,7 @@ export class CollaborationService {
         const a = body.action;
         const ticket =
           a.type === 'transition'
-            ? await this.tickets.transition(user, id, { transition: a.transition, fields: a.fields })
+            ? await this.tickets.transition(user, id, { transition: a.transition, fields: a.fields, ...(a.timeSpent !== undefined ? { timeSpent: a.timeSpent } : {}) })
             : a.type === 'assign'
               ? await this.tickets.assign(user, id, { assigneeId: a.assigneeId, ...(a.queue !== undefined ? { queue: a.queue } : {}) })
               : a.type === 'tags'

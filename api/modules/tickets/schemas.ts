@@ -57,11 +57,14 @@ export const listTicketsQuery = {
 } as const;
 export type ListTicketsQuery = FromSchema<typeof listTicketsQuery>;
 
+/** Minutes an agent spent on what they send (time tracking): a working day at most per entry. */
+export const timeSpent = { type: 'integer', minimum: 1, maximum: 1440, description: 'Minutes the agent spent (agents only; recorded as an internal time_logged event)' } as const;
+
 export const transitionBody = {
   type: 'object',
   required: ['transition'],
   additionalProperties: false,
-  properties: { transition: { type: 'string', minLength: 1, maxLength: 63 }, fields: fieldValues },
+  properties: { transition: { type: 'string', minLength: 1, maxLength: 63 }, fields: fieldValues, timeSpent },
 } as const;
 export type TransitionBody = FromSchema<typeof transitionBody>;
 
@@ -75,6 +78,7 @@ export const commentBody = {
   properties: {
     body: { type: 'string', minLength: 1, maxLength: 50000, pattern: '\\S' },
     visibility: { type: 'string', enum: ['public', 'internal'], default: 'public' },
+    timeSpent,
     ifSeenSeq: {
       type: 'integer',
       minimum: 0,
@@ -215,7 +219,7 @@ export const bulkBody = {
     ids: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: { type: 'string', format: 'uuid' } },
     action: {
       oneOf: [
-        { type: 'object', required: ['type', 'transition'], additionalProperties: false, properties: { type: { const: 'transition' }, transition: transitionBody.properties.transition, fields: fieldValues } },
+        { type: 'object', required: ['type', 'transition'], additionalProperties: false, properties: { type: { const: 'transition' }, transition: transitionBody.properties.transition, fields: fieldValues, timeSpent } },
         { type: 'object', required: ['type', 'assigneeId'], additionalProperties: false, properties: { type: { const: 'assign' }, assigneeId: assignBody.properties.assigneeId, queue: assignBody.properties.queue } },
         { type: 'object', required: ['type', 'priority'], additionalProperties: false, properties: { type: { const: 'priority' }, priority } },
         {

@@ -9,6 +9,7 @@ import {
   editCommentUpdate,
   fieldsUpdate,
   tagsUpdate,
+  macroUpdate,
   priorityUpdate,
   linkUpdate,
   unlinkUpdate,
@@ -87,6 +88,20 @@ function decodeCursor(s: string): Cursor {
 
 /** problem: a problem and an incident; child: ticketId becomes a child of this ticket; related: both ways; duplicate: this ticket merges into ticketId. */
 export type LinkRelation = 'problem' | 'child' | 'related' | 'duplicate';
+
+/** A macro for one ticket, filled in (reply in the requester's language): what `applyMacro` sends to its workflow. */
+export interface MacroParts {
+  macro: { id: string; name: string };
+  fields?: Record<string, string | number | boolean>;
+  priority?: Priority;
+  addTags?: string[];
+  removeTags?: string[];
+  /** Absent: the assignee stays; null: unassigned. */
+  assigneeId?: string | null;
+  comment?: { body: string; visibility: 'public' | 'internal' };
+  timeSpent?: number;
+  transition?: string;
+}
 
 /** A rule another feature adds before a transition reaches the workflow (maintenance: a complete checklist); it throws a problem to refuse. */
 export type TransitionCheck = (row: TicketRow, transition: string) => Promise<void>;
@@ -260,12 +275,13 @@ export class TicketService {
 
   async transition(user: AuthUser, id: string, body: TransitionBody, idempotencyKey?: string): Promise<TicketView> {
     const row = await this.visibleRow(user, id);
+    if (user.role === 'customer' && body.timeSpent !== undefined) throw forbidden('only agents record time spent');
     for (const check of this.transitionChecks) await check(row, body.transition);
     try {
       const projection = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
         .executeUpdate(transitionUpdate, {
-          args: [{ transition: body.transition, fields: body.fields ?? {}, actor: actorOf(user) }],
+          args: [{ transition: body.transition, fields: body.fields ?? {}, ...(body.timeSpent !== undefined ? { timeSpent: body.timeSpent } : {}), actor: actorOf(user) }],
           updateId: idempotentUpdateId('transition', id, user.id, idempotencyKey),
         });
       return this.labelled(user, presentProjection(projection));
@@ -329,6 +345,45 @@ export class TicketService {
     }
   }
 
+  /**
+   * One macro on one ticket, as a single workflow update: the workflow checks every part before applying any, so a part it
+   * refuses (a transition not allowed now) leaves the ticket unchanged. The rules of the separate paths hold here too.
+   */
+  async applyMacro(user: AuthUser, id: string, parts: MacroParts): Promise<TicketView> {
+    if (user.role === 'customer') throw forbidden('only agents apply macros');
+    const row = await this.visibleRow(user, id);
+    if (parts.transition) for (const check of this.transitionChecks) await check(row, parts.transition);
+    const allowed = (await this.settings?.get())?.allowedTags ?? [];
+    const add = checkedTags(parts.addTags ?? [], '/addTags', allowed);
+    const remove = checkedTags(parts.removeTags ?? [], '/removeTags', []);
+    if (parts.assigneeId && !(await this.repo.isStaff(parts.assigneeId))) {
+      throw unprocessable('the macro assigns to someone who is no longer an active agent', [{ pointer: '/assignTo', message: 'not an agent' }], 'invalid-assignee');
+    }
+    if (parts.timeSpent !== undefined && !parts.comment && !parts.transition) {
+      throw unprocessable('time is recorded with a reply or a transition, and this macro has neither', [{ pointer: '/timeSpent', message: 'nothing to record it with' }], 'time-without-work');
+    }
+    try {
+      const p = await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(macroUpdate, {
+        args: [
+          {
+            macro: parts.macro,
+            ...(parts.fields ? { fields: parts.fields } : {}),
+            ...(parts.priority ? { priority: parts.priority } : {}),
+            ...(add.length || remove.length ? { tags: { add, remove } } : {}),
+            ...(parts.assigneeId !== undefined ? { assign: { assigneeId: parts.assigneeId } } : {}),
+            ...(parts.comment ? { comment: parts.comment } : {}),
+            ...(parts.timeSpent !== undefined ? { timeSpent: parts.timeSpent } : {}),
+            ...(parts.transition ? { transition: parts.transition } : {}),
+            actor: actorOf(user),
+          },
+        ],
+      });
+      return this.labelled(user, presentProjection(p));
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
   /** Tags for an agent's autocomplete: the managed list when there is one, else those in use on tickets they may see. */
   async tags(user: AuthUser, prefix: string | undefined, limit: number): Promise<Array<{ tag: string; tickets: number }>> {
     if (user.role === 'customer') throw forbidden('only agents see tags');
@@ -343,13 +398,14 @@ export class TicketService {
   async comment(user: AuthUser, id: string, body: CommentBody, idempotencyKey?: string): Promise<{ seq: number }> {
     await this.visibleRow(user, id);
     if (user.role === 'customer' && body.visibility === 'internal') throw forbidden('customers can only write public comments');
+    if (user.role === 'customer' && body.timeSpent !== undefined) throw forbidden('only agents record time spent');
     if (body.ifSeenSeq !== undefined) await this.refuseIfMissed(user, id, body.ifSeenSeq);
     let done: { seq: number };
     try {
       done = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
         .executeUpdate(commentUpdate, {
-          args: [{ body: body.body, visibility: body.visibility ?? 'public', actor: actorOf(user) }],
+          args: [{ body: body.body, visibility: body.visibility ?? 'public', ...(body.timeSpent !== undefined ? { timeSpent: body.timeSpent } : {}), actor: actorOf(user) }],
           updateId: idempotentUpdateId('comment', id, user.id, idempotencyKey),
         });
     } catch (err) {

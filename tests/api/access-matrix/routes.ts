@@ -33,6 +33,10 @@ const admin = (w: World) => w.sessions.admin;
 const json = (s: Session, method: string, path: string, body?: unknown) => s.request(method, path, body);
 const key = (p: string) => unique(p).replace(/[^a-z0-9_]/gi, '_').toLowerCase();
 
+async function freshSharedMacro(w: World): Promise<string> {
+  return (await admin(w).post('/api/macros', { name: unique('Matrix macro'), shared: true, addTags: ['matrix-macro'] })).body.id;
+}
+
 async function freshView(w: World): Promise<string> {
   return (await admin(w).post('/api/views', { name: unique('view'), query: { priority: 'high' } })).body.id;
 }
@@ -152,6 +156,25 @@ export function matrix(w: World): Record<string, Case[]> {
     'GET /api/views': [{ expect: userRead(200), call: (s) => s.get('/api/views') }],
     'POST /api/views': [{ expect: userWrite(201), call: (s) => s.post('/api/views', { name: unique('mine'), query: { priority: 'high' } }) }],
     'DELETE /api/views/{id}': [{ name: 'the admin\'s view', expect: { ...userWrite(404), admin: 204, writeToken: 204 }, call: async (s) => json(s, 'DELETE', `/api/views/${await freshView(w)}`) }],
+    'GET /api/macros': [{ expect: staffRead(200), call: (s) => s.get('/api/macros') }],
+    'POST /api/macros': [
+      { name: 'their own', expect: staffWrite(201), call: (s) => s.post('/api/macros', { name: unique('Mine'), reply: { en: 'Hello {{requester.name}}' } }) },
+      { name: 'shared', expect: { ...staffWrite(403), admin: 201, writeToken: 201 }, call: (s) => s.post('/api/macros', { name: unique('Shared'), shared: true, priority: 'high' }) },
+    ],
+    'GET /api/macros/{id}': [
+      { name: 'shared', expect: staffRead(200), call: async (s) => s.get(`/api/macros/${await freshSharedMacro(w)}`) },
+      {
+        name: "agent X's own",
+        expect: { anonymous: 401, customerA: 403, customerB: 403, agentX: 200, agentY: 404, admin: 404, readToken: 404, writeToken: 404 },
+        call: async (s) => s.get(`/api/macros/${(await w.sessions.agentX.post('/api/macros', { name: unique('Own'), priority: 'low' })).body.id}`),
+      },
+    ],
+    'PUT /api/macros/{id}': [{ name: 'shared', expect: { ...staffWrite(403), admin: 200, writeToken: 200 }, call: async (s) => json(s, 'PUT', `/api/macros/${await freshSharedMacro(w)}`, { name: unique('Renamed'), shared: true, priority: 'low' }) }],
+    'DELETE /api/macros/{id}': [{ name: 'shared', expect: { ...staffWrite(403), admin: 204, writeToken: 204 }, call: async (s) => json(s, 'DELETE', `/api/macros/${await freshSharedMacro(w)}`) }],
+    'POST /api/macros/{id}/preview': [{ expect: { ...staffTicketWrite(200) }, call: async (s) => s.post(`/api/macros/${await freshSharedMacro(w)}/preview`, { ticketId: A }) }],
+    // Per-ticket outcomes are in the answer; a ticket the caller may not see is one of them (see tests/api/macros.test.ts).
+    'POST /api/macros/{id}/apply': [{ expect: staffWrite(200), call: async (s) => s.post(`/api/macros/${await freshSharedMacro(w)}/apply`, { ids: [await w.freshTicketA()] }) }],
+    'GET /api/tickets/{id}/time': [{ expect: { ...ticketRead(200), customerA: 403, customerB: 403 }, call: (s) => s.get(`/api/tickets/${A}/time`) }],
     'PUT /api/tickets/{id}/presence': [{ expect: staffTicketWrite(200), call: (s) => json(s, 'PUT', `/api/tickets/${A}/presence`, { typing: false }) }],
     'DELETE /api/tickets/{id}/presence': [{ expect: staffTicketWrite(204), call: (s) => json(s, 'DELETE', `/api/tickets/${A}/presence`) }],
     'PUT /api/tickets/{id}/tags': [{ expect: staffTicketWrite(200), call: async (s) => json(s, 'PUT', `/api/tickets/${await w.freshTicketA()}/tags`, { add: [key('matrix-tag')] }) }],
@@ -328,7 +351,7 @@ export function matrix(w: World): Record<string, Case[]> {
     'PUT /api/maintenance/work-orders/{id}/checklist/{item}': [{ expect: ownedWrite(200), call: (s) => json(s, 'PUT', `/api/maintenance/work-orders/${w.workOrderX}/checklist/check`, { done: true }) }],
     'POST /api/maintenance/work-orders/{id}/incident': [{ expect: ownedWrite(201), call: (s) => s.post(`/api/maintenance/work-orders/${w.workOrderX}/incident`, { title: unique('Found a leak') }) }],
 
-    ...['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags'].reduce((acc, name) => ({ ...acc, ...reportCases(name) }), {} as Record<string, Case[]>),
+    ...['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags', 'time'].reduce((acc, name) => ({ ...acc, ...reportCases(name) }), {} as Record<string, Case[]>),
     'GET /api/tickets/{id}/rating': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${w.ratedTicketA}/rating`) }],
     'PUT /api/tickets/{id}/rating': [{ name: 'on an open ticket', expect: { ...ticketWrite(403), customerA: 409 }, call: (s) => json(s, 'PUT', `/api/tickets/${A}/rating`, { score: 5 }) }],
   };
