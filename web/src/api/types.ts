@@ -106,6 +106,8 @@ export interface Transition {
   label: LocalizedText;
   to: string;
   requiredFields: RequiredField[];
+  /** Agents record the minutes they spent when they take it. */
+  requiresTimeSpent?: boolean;
 }
 
 export type FieldValue = string | number | boolean | null;

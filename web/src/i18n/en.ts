@@ -123,6 +123,8 @@ const en = {
       linked: 'Linked',
       unlinked: 'Unlinked',
       tags_changed: 'Tags',
+      time_logged: 'Time spent',
+      macro_applied: 'Macro applied',
       migrated: 'Workflow version changed',
       problem_resolved: 'Problem resolved',
       child_finished: 'Child ticket finished',
@@ -184,6 +186,7 @@ const en = {
       escalations: 'Escalations by level',
       satisfaction: 'Customer satisfaction',
       tags: 'Tickets by tag',
+      time: 'Time spent',
     },
     hints: {
       sla: 'Tickets created in the period; times are business hours from the SLA clocks (paused states excluded).',
@@ -194,6 +197,7 @@ const en = {
       escalations: 'Tickets created in the period per escalation fired.',
       satisfaction: 'Ratings customers gave to their resolved tickets (1 to 5).',
       tags: 'Per tag: tickets created and resolved in the period, and those still open now. A ticket counts once for each tag it carries.',
+      time: 'Time agents recorded with their replies and transitions in the period, per agent unless grouped otherwise.',
     },
     dimensions: {
       queue: 'Queue',
@@ -239,6 +243,8 @@ const en = {
       score5: '5 stars',
       tag: 'Tag',
       openNow: 'Open now',
+      minutes: 'Time spent',
+      entries: 'Entries',
     },
   },
   rating: {
@@ -445,6 +451,7 @@ const en = {
     guardField: 'Guard: field',
     guardEquals: 'Guard: must equal',
     withinMinutes: 'Only within (minutes)',
+    requiresTimeSpent: 'Agents record the time they spent',
     categories: { new: 'New', open: 'Open', pending: 'Pending', resolved: 'Resolved', closed: 'Closed' },
     roles: { admin: 'Admin', agent: 'Agent', customer: 'Customer', system: 'System' },
     tabs: { graph: 'Graph', sla: 'SLA & calendars', rules: 'Escalations, automations, fields', json: 'JSON', versions: 'Versions', simulator: 'Simulator' },
@@ -529,6 +536,14 @@ const en = {
     open: 'Open',
     tooLarge: '{name} is larger than {max}: it was not sent.',
     refused: '{name} was refused: {reason}',
+  },
+  time: {
+    spent: 'Time spent',
+    spentRequired: 'Time spent (required)',
+    total: 'Time spent',
+    none: 'None recorded',
+    logged: 'Time spent: {duration}',
+    entry: '{agent}: {duration}',
   },
   tags: {
     any: 'Any',

@@ -125,6 +125,8 @@ const fr: Messages = {
       linked: 'Lien ajouté',
       unlinked: 'Lien retiré',
       tags_changed: 'Étiquettes',
+      time_logged: 'Temps passé',
+      macro_applied: 'Macro appliquée',
       migrated: 'Version du workflow changée',
       problem_resolved: 'Problème résolu',
       child_finished: 'Ticket enfant terminé',
@@ -186,6 +188,7 @@ const fr: Messages = {
       escalations: 'Escalades par niveau',
       satisfaction: 'Satisfaction des clients',
       tags: 'Tickets par étiquette',
+      time: 'Temps passé',
     },
     hints: {
       sla: 'Tickets créés sur la période ; délais en heures ouvrées selon les horloges SLA (états en pause exclus).',
@@ -196,6 +199,7 @@ const fr: Messages = {
       escalations: 'Tickets créés sur la période, par escalade déclenchée.',
       satisfaction: 'Notes données par les clients à leurs tickets résolus (de 1 à 5).',
       tags: 'Par étiquette : tickets créés et résolus sur la période, et ceux encore ouverts. Un ticket compte une fois par étiquette qu’il porte.',
+      time: 'Temps que les agents ont saisi avec leurs réponses et transitions sur la période, par agent sauf autre regroupement.',
     },
     dimensions: {
       queue: 'File',
@@ -241,6 +245,8 @@ const fr: Messages = {
       score5: '5 étoiles',
       tag: 'Étiquette',
       openNow: 'Ouverts maintenant',
+      minutes: 'Temps passé',
+      entries: 'Saisies',
     },
   },
   rating: {
@@ -447,6 +453,7 @@ const fr: Messages = {
     guardField: 'Condition : champ',
     guardEquals: 'Condition : doit valoir',
     withinMinutes: 'Seulement dans les (minutes)',
+    requiresTimeSpent: 'Les agents saisissent le temps passé',
     categories: { new: 'Nouveau', open: 'Ouvert', pending: 'En attente', resolved: 'Résolu', closed: 'Clos' },
     roles: { admin: 'Administrateur', agent: 'Agent', customer: 'Client', system: 'Système' },
     tabs: { graph: 'Graphe', sla: 'SLA et calendriers', rules: 'Escalades, automatisations, champs', json: 'JSON', versions: 'Versions', simulator: 'Simulateur' },
@@ -531,6 +538,14 @@ const fr: Messages = {
     open: 'Ouvrir',
     tooLarge: '{name} dépasse {max} : il n\'a pas été envoyé.',
     refused: '{name} a été refusé : {reason}',
+  },
+  time: {
+    spent: 'Temps passé',
+    spentRequired: 'Temps passé (obligatoire)',
+    total: 'Temps passé',
+    none: 'Aucun temps saisi',
+    logged: 'Temps passé : {duration}',
+    entry: '{agent} : {duration}',
   },
   tags: {
     any: 'Toutes',

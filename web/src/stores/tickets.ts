@@ -96,8 +96,9 @@ export const useTicketsStore = defineStore('tickets', () => {
     id: string,
     transition: string,
     fields: Record<string, FieldValue> = {},
+    timeSpent?: number | null,
   ): Promise<Ticket> {
-    const ticket = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/transitions`, { transition, fields });
+    const ticket = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/transitions`, { transition, fields, ...(timeSpent ? { timeSpent } : {}) });
     remember(ticket);
     // The new state changes what may happen next and adds an event; refresh both together.
     await Promise.all([fetchTransitions(id), fetchTimeline(id)]);
@@ -134,9 +135,9 @@ export const useTicketsStore = defineStore('tickets', () => {
   }
 
   /** `ifSeenSeq`: the last event the writer had seen; the API refuses (409 ticket-changed) if a reply or state change came after. */
-  async function addComment(id: string, body: string, visibility: Visibility, ifSeenSeq?: number): Promise<void> {
+  async function addComment(id: string, body: string, visibility: Visibility, ifSeenSeq?: number, timeSpent?: number | null): Promise<void> {
     try {
-      await api.post<unknown>(`/tickets/${encodeURIComponent(id)}/comments`, { body, visibility, ...(ifSeenSeq === undefined ? {} : { ifSeenSeq }) });
+      await api.post<unknown>(`/tickets/${encodeURIComponent(id)}/comments`, { body, visibility, ...(ifSeenSeq === undefined ? {} : { ifSeenSeq }), ...(timeSpent ? { timeSpent } : {}) });
     } finally {
       // Sent or refused, the writer now sees what is there.
       await fetchTimeline(id);

@@ -21,6 +21,7 @@ export interface TransitionDoc {
   requiredFields?: string[];
   guard?: { field: string; equals?: string | number | boolean; notEquals?: string | number | boolean };
   withinMinutes?: number;
+  requiresTimeSpent?: boolean;
 }
 /** The document as the designer edits it: loosely typed on purpose, since it is often invalid while being edited. */
 export interface DesignDoc {
