@@ -12,6 +12,7 @@ const en = {
     email: 'Email',
     account: 'Notifications',
     reports: 'Reports',
+    macros: 'Macros',
     logout: 'Log out',
     language: 'Language',
   },
@@ -35,6 +36,7 @@ const en = {
     no: 'No',
     copy: 'Copy',
     copied: 'Copied',
+    save: 'Save',
   },
   errors: {
     busy: 'The desk is catching up and did not record this yet. Please try again in a few seconds.',
@@ -163,6 +165,7 @@ const en = {
     type: 'Type',
     priority: 'Priority',
     by: 'Group by',
+    timeBy: 'Time spent by',
     granularity: 'Granularity',
     day: 'Day',
     week: 'Week',
@@ -560,7 +563,7 @@ const en = {
   shortcuts: {
     button: 'Keyboard shortcuts',
     title: 'Keyboard shortcuts',
-    keys: { j: 'Next ticket of the queue', k: 'Previous ticket of the queue', a: 'Assign to me', r: 'Write the reply', i: 'Switch public reply / internal note', ctrlEnter: 'Send the reply', help: 'Show this list' },
+    keys: { j: 'Next ticket of the queue', k: 'Previous ticket of the queue', a: 'Assign to me', m: 'Apply a macro', r: 'Write the reply', i: 'Switch public reply / internal note', ctrlEnter: 'Send the reply', help: 'Show this list' },
   },
   recurrence: {
     title: 'Repeats',

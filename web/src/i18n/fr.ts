@@ -14,6 +14,7 @@ const fr: Messages = {
     email: 'E-mail',
     account: 'Notifications',
     reports: 'Rapports',
+    macros: 'Macros',
     logout: 'Se déconnecter',
     language: 'Langue',
   },
@@ -37,6 +38,7 @@ const fr: Messages = {
     no: 'Non',
     copy: 'Copier',
     copied: 'Copié',
+    save: 'Enregistrer',
   },
   errors: {
     busy: 'Le guichet rattrape son retard et n\'a pas encore enregistré ceci. Réessayez dans quelques secondes.',
@@ -165,6 +167,7 @@ const fr: Messages = {
     type: 'Type',
     priority: 'Priorité',
     by: 'Regrouper par',
+    timeBy: 'Temps passé par',
     granularity: 'Granularité',
     day: 'Jour',
     week: 'Semaine',
@@ -562,7 +565,7 @@ const fr: Messages = {
   shortcuts: {
     button: 'Raccourcis clavier',
     title: 'Raccourcis clavier',
-    keys: { j: 'Ticket suivant de la file', k: 'Ticket précédent de la file', a: 'M\'assigner le ticket', r: 'Écrire la réponse', i: 'Basculer réponse publique / note interne', ctrlEnter: 'Envoyer la réponse', help: 'Afficher cette liste' },
+    keys: { j: 'Ticket suivant de la file', k: 'Ticket précédent de la file', a: 'M\'assigner le ticket', m: 'Appliquer une macro', r: 'Écrire la réponse', i: 'Basculer réponse publique / note interne', ctrlEnter: 'Envoyer la réponse', help: 'Afficher cette liste' },
   },
   recurrence: {
     title: 'Répétition',

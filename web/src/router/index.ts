@@ -16,7 +16,7 @@ const reports = () => import('../areas/reports/reports');
 
 // The area of the first URL starts downloading now, beside the session check, instead of after it (not the admin
 // area: only admins may download it, and the role is known only after the check).
-const firstArea = ([['/tickets', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/reports', reports], ['/portal/help', help], ['/portal', portal]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+const firstArea = ([['/tickets', agent], ['/macros', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/reports', reports], ['/portal/help', help], ['/portal', portal]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
 if (firstArea) void firstArea[1]().catch(() => undefined);
 
 export const router = createRouter({
@@ -36,6 +36,12 @@ export const router = createRouter({
       name: 'ticket',
       component: () => agent().then((m) => m.TicketPage),
       props: true,
+      meta: { roles: ['agent', 'admin'] },
+    },
+    {
+      path: '/macros',
+      name: 'macros',
+      component: () => agent().then((m) => m.MacrosPage),
       meta: { roles: ['agent', 'admin'] },
     },
     {

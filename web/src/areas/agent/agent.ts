@@ -4,3 +4,4 @@ import '../../theme/full';
 import '../../i18n/workspace';
 export { default as TicketsPage } from './TicketsPage.vue';
 export { default as TicketPage } from './TicketPage.vue';
+export { default as MacrosPage } from './MacrosPage.vue';

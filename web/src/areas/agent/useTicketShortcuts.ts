@@ -1,13 +1,13 @@
 // The ticket page's keys, as agents of other desks know them: j/k next and previous ticket of the queue, a assign to
-// me, r reply, i public/internal, ? the list. Keys typed into a field stay the field's (Ctrl+Enter sends from the reply).
+// me, m macro, r reply, i public/internal, ? the list. Keys typed into a field stay the field's (Ctrl+Enter sends from the reply).
 import { onBeforeUnmount, onMounted, ref } from 'vue';
 import { useRouter } from 'vue-router';
 import { useAuthStore } from '../../stores/auth';
 import { useTicketsStore } from '../../stores/tickets';
 
-export const SHORTCUTS = ['j', 'k', 'a', 'r', 'i', 'ctrlEnter', '?'] as const;
+export const SHORTCUTS = ['j', 'k', 'a', 'm', 'r', 'i', 'ctrlEnter', '?'] as const;
 
-export function useTicketShortcuts(ticketId: () => string, reply: () => { focus(): void; toggleVisibility(): void } | null) {
+export function useTicketShortcuts(ticketId: () => string, reply: () => { focus(): void; toggleVisibility(): void } | null, openMacros: () => void = () => {}) {
   const router = useRouter();
   const tickets = useTicketsStore();
   const auth = useAuthStore();
@@ -43,6 +43,9 @@ export function useTicketShortcuts(ticketId: () => string, reply: () => { focus(
         break;
       case 'a':
         void assignToMe();
+        break;
+      case 'm':
+        openMacros();
         break;
       case 'r':
         reply()?.focus();
