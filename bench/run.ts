@@ -1,5 +1,5 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,web,kb,reports,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,web,kb,reports,macros,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
@@ -12,6 +12,7 @@ import { slaAccuracy } from './sla-accuracy';
 import { webBundle } from './web-bundle';
 import { kbSearch } from './kb-search';
 import { reportsBench } from './reports';
+import { macrosBench } from './macros';
 import type { BenchContext } from './lib/context';
 
 const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
@@ -23,6 +24,7 @@ const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['web', webBundle],
   ['kb', kbSearch],
   ['reports', reportsBench],
+  ['macros', macrosBench],
   // Last: it restarts the desk worker.
   ['memory', workerMemory],
 ];
