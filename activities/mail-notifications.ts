@@ -63,8 +63,8 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
       const notAuthor = (r: Recipient) => r.id !== e.actor.id;
       if (e.type === 'created' && requester) {
         notices.push({ seq: e.seq, kind: 'ticket_created', recipients: [requester], vars: base });
-      } else if (e.type === 'commented') {
-        // Internal notes go to staff only: a customer never receives one, whatever list they are on.
+      } else if (e.type === 'commented' && e.data.mergedFrom === undefined) {
+        // A comment copied in by a merge was mailed when it was first written. Internal notes go to staff only: a customer never receives one, whatever list they are on.
         const audience = people(requester, watchers, assignee).filter(notAuthor).filter((r) => e.visibility === 'public' || r.role !== 'customer');
         const author = await nameOf(e.actor.id);
         notices.push({

@@ -11,7 +11,7 @@ import type { TicketEventBatchListener } from './ticket-event-fanout';
  * recomputes the same row, and the same statement backfills tickets recorded before the table existed.
  *
  * Where each figure comes from (what the workflow recorded, nothing re-derived):
- * - first_response_at: the first public comment or transition by an agent or admin (the event that stops the
+ * - first_response_at: the first public comment (not one copied in by a merge) or transition by an agent or admin (the event that stops the
  *   workflow's firstResponse clock, see respondFirst in workflows/ticket.ts);
  * - fr/res status: 'breached' when the workflow recorded an sla_breached event for the clock or the stopped clock's
  *   consumed time reached its budget; 'met' when the clock stopped within budget (for first response: stopped by an
@@ -43,7 +43,7 @@ cross join lateral (select coalesce(array_agg(st->>'name'), '{}') as names
                     from definitions d cross join jsonb_array_elements(d.body->'states') st
                     where d.key = t.definition_key and d.version = t.definition_version and st->>'category' in ('resolved', 'closed')) fin
 cross join lateral (
-  select min(e.at) filter (where e.actor_role in ('agent', 'admin') and (e.type = 'transitioned' or (e.type = 'commented' and e.visibility = 'public'))) as first_response_at,
+  select min(e.at) filter (where e.actor_role in ('agent', 'admin') and (e.type = 'transitioned' or (e.type = 'commented' and e.visibility = 'public' and e.data->>'mergedFrom' is null))) as first_response_at,
          coalesce(bool_or(e.type = 'sla_breached' and e.data->>'clock' = 'firstResponse'), false) as fr_breached,
          coalesce(bool_or(e.type = 'sla_breached' and e.data->>'clock' = 'resolution'), false) as res_breached,
          count(*) filter (where e.type = 'transitioned' and (e.data->>'from') = any(fin.names) and not ((e.data->>'to') = any(fin.names)))::int as reopens,

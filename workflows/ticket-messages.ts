@@ -93,7 +93,8 @@ export type TicketEventType =
   | 'comment_edited'
   | 'tags_changed'
   | 'time_logged'
-  | 'macro_applied';
+  | 'macro_applied'
+  | 'merged_in';
 
 export interface TicketEvent {
   seq: number;
@@ -202,6 +203,16 @@ export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>(
 export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');
 export const tagsUpdate = defineUpdate<TicketProjection, [TagsRequest]>('setTags');
 export const macroUpdate = defineUpdate<TicketProjection, [MacroRequest]>('applyMacro');
+/**
+ * The conversation of a ticket merged into this one, copied in order: each comment keeps its author, visibility and
+ * original time, and says where it came from (`mergedFrom`), so it wakes no clock and mails no one again.
+ */
+export interface AbsorbRequest {
+  from: { ticketId: string; number: string };
+  comments: Array<{ authorId: string | null; authorRole: Actor['role']; visibility: 'public' | 'internal'; body: string; at: string }>;
+  actor: Actor;
+}
+export const absorbUpdate = defineUpdate<TicketProjection, [AbsorbRequest]>('absorb');
 export interface LinkRequest {
   link: TicketLink;
   actor: Actor;

@@ -46,6 +46,7 @@ import {
   fieldsUpdate,
   tagsUpdate,
   macroUpdate,
+  absorbUpdate,
   MAX_TAGS,
   linkUpdate,
   migrateUpdate,
@@ -529,6 +530,27 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         }
         const changes = Object.keys(fields).length > 0 || (req.priority !== undefined && req.priority !== s.priority) || tags.changes || reassigns || req.comment || req.transition;
         if (!changes) reject({ kind: 'conflict', code: 'unchanged', message: 'the macro would change nothing on this ticket' });
+      },
+    },
+  );
+
+  setHandler(
+    absorbUpdate,
+    async (req) => {
+      for (const c of req.comments) {
+        const seq = emit('commented', { id: c.authorId, role: c.authorRole }, { body: c.body, mergedFrom: req.from.number, originalAt: c.at }, c.visibility);
+        comments[seq] = { authorId: c.authorId, visibility: c.visibility };
+      }
+      const seq = emit('merged_in', req.actor, { from: req.from, comments: req.comments.length });
+      await persisted(seq);
+      return projection();
+    },
+    {
+      validator: (req) => {
+        if (!isAgent(req.actor)) reject({ kind: 'conflict', code: 'role-not-allowed', message: 'only agents merge tickets' });
+        if (!links.some((l) => l.kind === 'duplicated_by' && l.ticketId === req.from.ticketId)) {
+          reject({ kind: 'conflict', code: 'not-a-duplicate', message: `${req.from.number} is not merged into this ticket` });
+        }
       },
     },
   );

@@ -215,6 +215,24 @@ export class TicketRepository {
       );
   }
 
+  /**
+   * What a merge moves besides the conversation: the duplicate's files, and its requester and watchers as watchers of the
+   * survivor (those who may see it; its own requester already follows it).
+   */
+  async moveMerged(duplicateId: string, survivorId: string): Promise<void> {
+    const em = this.em.fork();
+    await em.transactional(async (tx) => {
+      await tx.execute('update attachments set ticket_id = ? where ticket_id = ?', [survivorId, duplicateId]);
+      await tx.execute(
+        `insert into ticket_watchers (ticket_id, user_id)
+         select t.id, u.id from tickets t join users u on u.id in (select w.user_id from ticket_watchers w where w.ticket_id = ? union select d.requester_id from tickets d where d.id = ?)
+         where t.id = ? and u.id <> t.requester_id and ${USER_SEES_TICKET_SQL}
+         on conflict do nothing`,
+        [duplicateId, duplicateId, survivorId],
+      );
+    });
+  }
+
   /** Replies and state changes by anyone but `userId` after event `seq`: what a writer who last saw `seq` has missed. */
   async changesSince(ticketId: string, seq: number, userId: string, includeInternal: boolean): Promise<EventRow[]> {
     return this.em

@@ -10,6 +10,7 @@ import {
   fieldsUpdate,
   tagsUpdate,
   macroUpdate,
+  absorbUpdate,
   priorityUpdate,
   linkUpdate,
   unlinkUpdate,
@@ -442,6 +443,11 @@ export class TicketService {
     } else if (relation === 'duplicate') {
       // The original records the duplicate first; the duplicate then merges (closes) itself into it.
       if (unlink) throw conflict('a merge cannot be undone; reopen the duplicate instead', 'merge-final');
+      // One level only: a ticket merged elsewhere is closed, and a chain could lead back to the duplicate.
+      const onward = b.links.find((l) => l.kind === 'duplicate_of');
+      if (onward) throw conflict(`${b.number} is itself merged into ${onward.number}: merge into ${onward.number} instead`, 'merge-chain');
+      const absorbed = a.links.find((l) => l.kind === 'duplicated_by' && l.ticketId === b.id);
+      if (absorbed) throw conflict(`${b.number} was merged into ${a.number}: the merge cannot go back`, 'merge-chain');
       first = { row: b, link: { kind: 'duplicated_by', ticketId: a.id, number: a.number } };
       second = { row: a, link: { kind: 'duplicate_of', ticketId: b.id, number: b.number } };
     } else if (relation === 'child') {
@@ -464,6 +470,7 @@ export class TicketService {
       const one = await handle(first.row).executeUpdate(update, { args: [{ link: first.link, actor }] });
       try {
         const two = await handle(second.row).executeUpdate(update, { args: [{ link: second.link, actor }] });
+        if (relation === 'duplicate' && !unlink) await this.absorb(user, a, b);
         return this.labelled(user, presentProjection(first.row.id === a.id ? one : two));
       } catch (err) {
         // Keep both sides consistent: undo the first half when the second ticket refuses.
@@ -475,6 +482,28 @@ export class TicketService {
     } catch (err) {
       throw toProblem(err) ?? err;
     }
+  }
+
+  /** Copies the duplicate's conversation into the survivor (once, however often retried) and moves its files and followers. */
+  private async absorb(user: AuthUser, duplicate: TicketRow, survivor: TicketRow): Promise<void> {
+    const events = await this.repo.timeline(duplicate.id, true);
+    const latest = new Map<number, string>();
+    for (const e of events) if (e.type === 'comment_edited') latest.set(Number(e.data.seq), String(e.data.body));
+    // A Temporal payload has a size limit: the first comments up to about 1.5 MB come over; the rest stay readable on the duplicate.
+    let size = 0;
+    const comments = events
+      .filter((e) => e.type === 'commented' && e.actor_role !== 'system')
+      .map((e) => ({ authorId: e.actor_id, authorRole: e.actor_role as Actor['role'], visibility: e.visibility as 'public' | 'internal', body: latest.get(e.seq) ?? String(e.data.body), at: iso(e.at) }))
+      .filter((c) => (size += c.body.length) <= 1_500_000);
+    try {
+      await this.temporal.workflow.getHandle(ticketWorkflowId(survivor.id)).executeUpdate(absorbUpdate, {
+        args: [{ from: { ticketId: duplicate.id, number: duplicate.number }, comments, actor: actorOf(user) }],
+        updateId: `absorb-${duplicate.id}`,
+      });
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+    await this.repo.moveMerged(duplicate.id, survivor.id);
   }
 
   /** Comments carry their rendered HTML and their latest text; earlier texts stay as revisions, and every edit stays an event. */
