@@ -168,8 +168,9 @@ export class TicketRepository {
       params.push(tag);
     }
     if (q) {
-      where.push(`t.search @@ (websearch_to_tsquery('english', ?) || websearch_to_tsquery('french', ?))`);
-      params.push(q, q);
+      // A ticket number finds its ticket too (agents paste "INC-000123"), by the unique index beside the full-text one.
+      where.push(`(t.search @@ (websearch_to_tsquery('english', ?) || websearch_to_tsquery('french', ?)) or t.number = upper(trim(?)))`);
+      params.push(q, q, q);
     }
     if (after) {
       where.push('(t.priority_order, t.created_at, t.id) > (?, ?, ?)');

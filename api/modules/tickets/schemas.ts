@@ -52,7 +52,7 @@ export const listTicketsQuery = {
     organisationId: { type: 'string', format: 'uuid' },
     slaStatus: { type: 'string', enum: ['ok', 'warning', 'breached'] },
     tag: { type: 'string', minLength: 1, maxLength: 60, description: 'only tickets carrying this tag (agents)' },
-    q: { type: 'string', minLength: 1, maxLength: 200 },
+    q: { type: 'string', minLength: 1, maxLength: 200, description: 'Words of the title or description (English and French stemming), or a ticket number' },
   },
 } as const;
 export type ListTicketsQuery = FromSchema<typeof listTicketsQuery>;

@@ -49,6 +49,8 @@ export interface Ticket {
   organisationId?: string | null;
   fields?: Record<string, FieldValue>;
   definition: { key: string; version: number };
+  /** Both ends of each link (problem/incident, parent/child, related, duplicate_of/duplicated_by). */
+  links?: Array<{ kind: string; ticketId: string; number: string }>;
   sla: SlaClock[];
   slaStatus?: SlaStatus;
   createdAt: string;

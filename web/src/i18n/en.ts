@@ -106,6 +106,10 @@ const en = {
     migratedSentence: 'Moved from version {from} to version {to}: {fromState} → {toState}',
     fieldChanged: '{field}: {before} → {after}',
     fieldSet: '{field}: {value}',
+    linkSentence: '{kind}: {number}',
+    mergedSentence: '{number} merged into this ticket; its conversation is copied above ({count} comment) | {number} merged into this ticket; its conversation is copied above ({count} comments)',
+    mergedFrom: 'From {number}',
+    linkKinds: { problem: 'Problem', incident: 'Incident', parent: 'Parent', child: 'Child', related: 'Related', duplicate_of: 'Duplicate of', duplicated_by: 'Duplicated by' },
     system: 'System',
     internal: 'Internal',
     types: {
@@ -127,6 +131,7 @@ const en = {
       tags_changed: 'Tags',
       time_logged: 'Time spent',
       macro_applied: 'Macro applied',
+      merged_in: 'Merged in',
       migrated: 'Workflow version changed',
       problem_resolved: 'Problem resolved',
       child_finished: 'Child ticket finished',

@@ -108,6 +108,10 @@ const fr: Messages = {
     migratedSentence: 'Passé de la version {from} à la version {to} : {fromState} → {toState}',
     fieldChanged: '{field} : {before} → {after}',
     fieldSet: '{field} : {value}',
+    linkSentence: '{kind} : {number}',
+    mergedSentence: '{number} a été fusionné dans ce ticket ; sa conversation est copiée ci-dessus ({count} commentaire) | {number} a été fusionné dans ce ticket ; sa conversation est copiée ci-dessus ({count} commentaires)',
+    mergedFrom: 'Depuis {number}',
+    linkKinds: { problem: 'Problème', incident: 'Incident', parent: 'Parent', child: 'Enfant', related: 'Lié', duplicate_of: 'Doublon de', duplicated_by: 'A pour doublon' },
     system: 'Système',
     internal: 'Interne',
     types: {
@@ -129,6 +133,7 @@ const fr: Messages = {
       tags_changed: 'Étiquettes',
       time_logged: 'Temps passé',
       macro_applied: 'Macro appliquée',
+      merged_in: 'Fusion',
       migrated: 'Version du workflow changée',
       problem_resolved: 'Problème résolu',
       child_finished: 'Ticket enfant terminé',

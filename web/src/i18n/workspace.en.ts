@@ -253,3 +253,27 @@ export const macrosEn = {
   bulk: 'Apply the macro',
   manage: 'Manage macros',
 };
+
+/** Links between tickets, merges and watchers on the ticket page. */
+export const relationsEn = {
+  links: 'Linked tickets',
+  noLinks: 'No linked ticket.',
+  kinds: { problem: 'Problem', incident: 'Incident', parent: 'Parent', child: 'Child', related: 'Related', duplicate_of: 'Merged into', duplicated_by: 'Merged here' },
+  unlink: 'Remove the link to {number}',
+  add: 'Link a ticket',
+  relation: 'As',
+  relationOptions: { related: 'Related ticket', child: 'Child of this ticket', problem: 'Problem ↔ incident', duplicate: 'Merge this ticket into it' },
+  ticket: 'Ticket',
+  ticketHint: 'Number or words of the title',
+  link: 'Link',
+  merge: 'Merge',
+  mergeTitle: 'Merge {from} into {into}?',
+  mergeText: '{from} will be closed, pointing to {into}. Its conversation is copied into {into}, its files move there, and its requester and watchers follow {into}. A merge cannot be undone.',
+  watchers: 'Watchers',
+  noWatchers: 'Nobody watches this ticket.',
+  watch: 'Watch',
+  unwatch: 'Stop watching',
+  addWatcher: 'Add a watcher',
+  addWatcherHint: 'Name or e-mail',
+  removeWatcher: 'Remove {name}',
+};

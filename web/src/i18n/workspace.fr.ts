@@ -1,5 +1,5 @@
 // Messages français de l'espace agent (file de tickets) et des écrans d'administration des identités ; repris dans fr.ts.
-import type { iamEn, macrosEn, queueEn } from './workspace.en';
+import type { iamEn, macrosEn, queueEn, relationsEn } from './workspace.en';
 
 export const queueFr: typeof queueEn = {
   sideLabel: 'Files et vues enregistrées',
@@ -253,4 +253,27 @@ export const macrosFr: typeof macrosEn = {
   timeSpent: 'Temps passé',
   bulk: 'Appliquer la macro',
   manage: 'Gérer les macros',
+};
+
+export const relationsFr: typeof relationsEn = {
+  links: 'Tickets liés',
+  noLinks: 'Aucun ticket lié.',
+  kinds: { problem: 'Problème', incident: 'Incident', parent: 'Parent', child: 'Enfant', related: 'Lié', duplicate_of: 'Fusionné dans', duplicated_by: 'Fusionné ici' },
+  unlink: 'Retirer le lien vers {number}',
+  add: 'Lier un ticket',
+  relation: 'Comme',
+  relationOptions: { related: 'Ticket lié', child: 'Enfant de ce ticket', problem: 'Problème ↔ incident', duplicate: 'Fusionner ce ticket dans celui-ci' },
+  ticket: 'Ticket',
+  ticketHint: 'Numéro ou mots du titre',
+  link: 'Lier',
+  merge: 'Fusionner',
+  mergeTitle: 'Fusionner {from} dans {into} ?',
+  mergeText: '{from} sera clos et renverra vers {into}. Sa conversation est copiée dans {into}, ses fichiers y sont déplacés, et son demandeur et ses observateurs suivront {into}. Une fusion est définitive.',
+  watchers: 'Observateurs',
+  noWatchers: 'Personne n’observe ce ticket.',
+  watch: 'Observer',
+  unwatch: 'Ne plus observer',
+  addWatcher: 'Ajouter un observateur',
+  addWatcherHint: 'Nom ou e-mail',
+  removeWatcher: 'Retirer {name}',
 };
