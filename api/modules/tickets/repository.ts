@@ -70,6 +70,9 @@ export interface Cursor {
   i: string;
 }
 
+/** A search as people type it, stemmed in English and in French. */
+const QUERY = `(websearch_to_tsquery('english', ?) || websearch_to_tsquery('french', ?))`;
+
 /** Every column but the search vector, which only filters. */
 const COLUMNS_SQL = `t.id, t.number, t.type, t.title, t.description, t.priority, t.priority_order, t.state, t.state_category, t.queue,
   t.assignee_id, t.assigned_group, t.requester_id, t.organisation_id, t.definition_key, t.definition_version, t.fields, t.links, t.tags, t.sla, t.sla_status,
@@ -150,7 +153,7 @@ export class TicketRepository {
   }
 
   /** One page of the queue: priority (critical first), then oldest first, then id, resumed after `after`. */
-  async list(filter: ListFilter, scope: Scope, limit: number, after?: Cursor): Promise<TicketRow[]> {
+  async list(filter: ListFilter, scope: Scope, limit: number, after?: Cursor, internalComments = true): Promise<TicketRow[]> {
     const where: string[] = [scope.sql];
     const params: unknown[] = [...scope.params];
     const { q, slaStatus, tag, ...equals } = filter;
@@ -169,8 +172,12 @@ export class TicketRepository {
     }
     if (q) {
       // A ticket number finds its ticket too (agents paste "INC-000123"), by the unique index beside the full-text one.
-      where.push(`(t.search @@ (websearch_to_tsquery('english', ?) || websearch_to_tsquery('french', ?)) or t.number = upper(trim(?)))`);
-      params.push(q, q, q);
+      // ... and so do the words of its conversation (internal notes for staff only).
+      where.push(
+        `(t.search @@ ${QUERY} or t.number = upper(trim(?))
+          or t.id in (select e.ticket_id from ticket_events e where e.search @@ ${QUERY} ${internalComments ? '' : `and e.visibility = 'public'`}))`,
+      );
+      params.push(q, q, q, q, q);
     }
     if (after) {
       where.push('(t.priority_order, t.created_at, t.id) > (?, ?, ?)');
@@ -232,6 +239,23 @@ export class TicketRepository {
         [duplicateId, duplicateId, survivorId],
       );
     });
+  }
+
+  /**
+   * For each of these tickets, its latest comment matching `q` (internal notes for staff only), as a short extract
+   * with the matched words between ⟦ and ⟧ (plain text: the reader marks them up).
+   */
+  async commentMatches(ticketIds: string[], q: string, internalComments: boolean): Promise<Map<string, { seq: number; snippet: string }>> {
+    if (!ticketIds.length) return new Map();
+    const rows = await this.em.fork().execute<Array<{ ticket_id: string; seq: number; snippet: string }>>(
+      `select distinct on (e.ticket_id) e.ticket_id, e.seq,
+              ts_headline('english', e.data->>'body', ${QUERY}, 'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=⟦, StopSel=⟧, FragmentDelimiter=" … "') as snippet
+         from ticket_events e
+        where e.ticket_id in (select jsonb_array_elements_text(?::jsonb)::uuid) and e.search @@ ${QUERY} ${internalComments ? '' : `and e.visibility = 'public'`}
+        order by e.ticket_id, e.seq desc`,
+      [q, q, JSON.stringify(ticketIds), q, q],
+    );
+    return new Map(rows.map((r) => [r.ticket_id, { seq: r.seq, snippet: r.snippet }]));
   }
 
   /** Replies and state changes by anyone but `userId` after event `seq`: what a writer who last saw `seq` has missed. */

@@ -131,6 +131,12 @@ export const ticketSchema = {
     resolvedAt: { type: ['string', 'null'] },
     closedAt: { type: ['string', 'null'] },
     workflowId: { type: 'string' },
+    links: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, ticketId: { type: 'string' }, number: { type: 'string' } } } },
+    match: {
+      type: 'object',
+      description: "In a search (q): the latest comment that matched, as an extract with the matched words between ⟦ and ⟧ (seq: staff only)",
+      properties: { seq: { type: 'integer' }, snippet: { type: 'string' } },
+    },
   },
 } as const;
 

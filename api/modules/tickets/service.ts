@@ -256,11 +256,18 @@ export class TicketService {
     const limit = q.limit ? Number(q.limit) : 50;
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const { cursor: _c, limit: _l, ...filter } = q;
-    const rows = await this.repo.list(filter, visibleTo(user), limit + 1, after);
+    const staff = user.role !== 'customer';
+    const rows = await this.repo.list(filter, visibleTo(user), limit + 1, after, staff);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    // A ticket found by its conversation shows the comment that matched (customers number events their own way: no seq).
+    const matches = q.q ? await this.repo.commentMatches(page.map((r) => r.id), q.q, staff) : new Map<string, { seq: number; snippet: string }>();
+    const withMatch = (view: TicketView, id: string) => {
+      const m = matches.get(id);
+      return m ? { ...view, match: staff ? m : { snippet: m.snippet } } : view;
+    };
     return {
-      items: await Promise.all(page.map((r) => this.labelled(user, presentRow(r)))),
+      items: await Promise.all(page.map(async (r) => withMatch(await this.labelled(user, presentRow(r)), r.id))),
       next: rows.length > limit && last ? encodeCursor({ r: last.priority_order, c: iso(last.created_at), i: last.id }) : null,
     };
   }

@@ -51,6 +51,8 @@ export interface Ticket {
   definition: { key: string; version: number };
   /** Both ends of each link (problem/incident, parent/child, related, duplicate_of/duplicated_by). */
   links?: Array<{ kind: string; ticketId: string; number: string }>;
+  /** In a search: the latest comment that matched, matched words between ⟦ and ⟧. */
+  match?: { seq?: number; snippet: string };
   sla: SlaClock[];
   slaStatus?: SlaStatus;
   createdAt: string;

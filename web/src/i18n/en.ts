@@ -561,6 +561,9 @@ const en = {
     add: 'Add a tag…',
     filter: 'Tag',
   },
+  search: {
+    inConversation: 'Found in the conversation',
+  },
   presence: {
     alsoHere: 'Also on this ticket:',
     typing: '{name} is writing a reply…',

@@ -563,6 +563,9 @@ const fr: Messages = {
     add: 'Ajouter une étiquette…',
     filter: 'Étiquette',
   },
+  search: {
+    inConversation: 'Trouvé dans la conversation',
+  },
   presence: {
     alsoHere: 'Aussi sur ce ticket :',
     typing: '{name} rédige une réponse…',

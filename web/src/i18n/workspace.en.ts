@@ -21,7 +21,7 @@ export const queueEn = {
   keys: 'Keyboard: j / k or ↓ / ↑ move, Enter opens, x selects, / searches, Esc leaves the search.',
   filters: 'Filter tickets',
   search: 'Search',
-  searchPlaceholder: 'Words in the title or description',
+  searchPlaceholder: 'Words of the title, description or conversation, or a number',
   any: 'Any',
   anyone: 'Anyone',
   me: 'Me',

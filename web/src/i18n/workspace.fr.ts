@@ -23,7 +23,7 @@ export const queueFr: typeof queueEn = {
   keys: 'Clavier : j / k ou ↓ / ↑ pour se déplacer, Entrée pour ouvrir, x pour sélectionner, / pour chercher, Échap pour quitter la recherche.',
   filters: 'Filtrer les tickets',
   search: 'Recherche',
-  searchPlaceholder: 'Mots du titre ou de la description',
+  searchPlaceholder: 'Mots du titre, de la description ou de la conversation, ou un numéro',
   any: 'Tous',
   anyone: 'Tout le monde',
   me: 'Moi',
