@@ -7,6 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/
 import { startTemporalDevServer, type TemporalDevServer } from '../platform/servers/temporal';
 import { spawnTs, type Child } from '../platform/processes';
 import { freePort } from '../platform/servers/ports';
+import { seedDemo } from './demo-seed';
 
 const config = loadConfig();
 const log = createLogger('launcher', config.logLevel);
@@ -85,6 +86,11 @@ async function main(): Promise<void> {
 
   const base = `http://${config.host}:${config.port}`;
   const usingDefaultPassword = !process.env.ADMIN_PASSWORD;
+  // The demo switch: a realistic desk to try, seeded through the API; a desk that already has tickets is left alone.
+  if (process.argv.includes('--demo') || process.env.DEMO === '1') {
+    const demo = await seedDemo(base, { email: config.adminEmail, password: config.adminPassword }, (m) => log.info(m));
+    log.info(demo.seeded ? { tickets: demo.tickets } : { reason: demo.reason }, demo.seeded ? 'demo desk seeded' : 'demo not seeded');
+  }
   console.log(
     [
       '',

@@ -21,6 +21,17 @@ export const queueEn = {
   keys: 'Keyboard: j / k or ↓ / ↑ move, Enter opens, x selects, / searches, Esc leaves the search.',
   filters: 'Filter tickets',
   search: 'Search',
+  firstSteps: {
+    title: 'Your desk is empty: first steps',
+    intro: 'Set the desk up in this order; each step links to its page.',
+    people: 'Add your agents and customers (or connect single sign-on)',
+    groups: 'Put agents in groups',
+    queues: 'Create queues, say which groups work them, and route new tickets',
+    workflows: 'Review the workflows: states, SLA targets and escalations',
+    email: 'Connect the support mailbox and notification mails',
+    kb: 'Write the first knowledge-base articles',
+    demo: 'To try the desk full of realistic tickets first, start it with the demo switch:',
+  },
   searchPlaceholder: 'Words of the title, description or conversation, or a number',
   any: 'Any',
   anyone: 'Anyone',
@@ -45,7 +56,8 @@ export const queueEn = {
   bulkSummary: '{ok} done, {failed} refused.',
   bulkOk: 'done',
   liveNew: 'New ticket {number}: {title}',
-  liveUpdated: 'Ticket {number} updated',
+  liveUpdated: 'Ticket {number} updated: {title}',
+  liveMany: '{count} tickets changed',
 };
 
 export const iamEn = {

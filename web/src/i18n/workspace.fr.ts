@@ -23,6 +23,17 @@ export const queueFr: typeof queueEn = {
   keys: 'Clavier : j / k ou ↓ / ↑ pour se déplacer, Entrée pour ouvrir, x pour sélectionner, / pour chercher, Échap pour quitter la recherche.',
   filters: 'Filtrer les tickets',
   search: 'Recherche',
+  firstSteps: {
+    title: 'Votre guichet est vide : premiers pas',
+    intro: 'Configurez le guichet dans cet ordre ; chaque étape mène à sa page.',
+    people: 'Ajoutez vos agents et vos clients (ou branchez l’authentification unique)',
+    groups: 'Rangez les agents en groupes',
+    queues: 'Créez les files, dites quels groupes les traitent et routez les nouveaux tickets',
+    workflows: 'Relisez les workflows : états, objectifs SLA et escalades',
+    email: 'Branchez la boîte du support et les e-mails de notification',
+    kb: 'Rédigez les premiers articles de la base de connaissances',
+    demo: 'Pour essayer d’abord le guichet rempli de tickets réalistes, démarrez-le avec l’option démo :',
+  },
   searchPlaceholder: 'Mots du titre, de la description ou de la conversation, ou un numéro',
   any: 'Tous',
   anyone: 'Tout le monde',
@@ -47,7 +58,8 @@ export const queueFr: typeof queueEn = {
   bulkSummary: '{ok} effectué(s), {failed} refusé(s).',
   bulkOk: 'effectué',
   liveNew: 'Nouveau ticket {number} : {title}',
-  liveUpdated: 'Ticket {number} mis à jour',
+  liveUpdated: 'Ticket {number} mis à jour : {title}',
+  liveMany: '{count} tickets ont changé',
 };
 
 export const iamFr: typeof iamEn = {
