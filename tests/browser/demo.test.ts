@@ -40,7 +40,7 @@ it('should show first steps on an empty desk, then seed the demo once and show a
   let cursor: string | null = null;
   let requests = 0;
   do {
-    const res = await admin.get(`/api/tickets?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res: { body: { items: Array<{ stateCategory: string; type: string }>; next: string | null } } = await admin.get(`/api/tickets?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     for (const t of res.body.items) states.add(t.stateCategory);
     requests += res.body.items.filter((t: { type: string }) => t.type !== 'maintenance').length;
     cursor = res.body.next;
