@@ -252,7 +252,7 @@ export function createApp(deps: AppDeps): App {
   presenceRoutes(routes, new PresenceService(deps.em, tickets));
   timeTrackingRoutes(routes, new TimeTrackingService(deps.em, tickets));
   macroRoutes(routes, new MacroService(deps.em, tickets));
-  const attachments = new AttachmentService(deps.em, tickets);
+  const attachments = new AttachmentService(deps.em, tickets, () => settings.get());
   attachmentRoutes(routes, attachments);
   mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);
   const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);

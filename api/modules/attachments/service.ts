@@ -6,26 +6,13 @@ import { badRequest, forbidden, notFound, ProblemError } from '../../http/proble
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
 import { readChunks, writeChunks } from './chunks';
+import { DEFAULT_ATTACHMENT_TYPES } from '../settings/service';
 
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-
-export const ALLOWED_TYPES = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'application/pdf',
-  'text/plain',
-  'text/csv',
-  'application/zip',
-  'application/json',
-  'application/msword',
-  'application/vnd.ms-excel',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.oasis.opendocument.spreadsheet',
-]);
+/** What the desk accepts, from its settings (settings/service.ts has the defaults). */
+export interface AttachmentRules {
+  attachmentMaxMegabytes: number;
+  attachmentTypes: string[];
+}
 
 /** A file name safe to store and to send back: no directories, no control or reserved characters, bounded length. */
 export function safeFilename(raw: string): string {
@@ -63,6 +50,7 @@ export class AttachmentService {
   constructor(
     private readonly em: EntityManager,
     private readonly tickets: TicketService,
+    private readonly rules: () => Promise<AttachmentRules> = async () => ({ attachmentMaxMegabytes: 10, attachmentTypes: DEFAULT_ATTACHMENT_TYPES }),
   ) {}
 
   async upload(user: AuthUser, ticketId: string, input: { filename: string; contentType: string; visibility: 'public' | 'internal'; body: Readable; declaredLength?: number }) {
@@ -71,10 +59,12 @@ export class AttachmentService {
     const filename = safeFilename(input.filename);
     if (!filename) throw badRequest('a file name is required', [{ pointer: '/query/filename', message: 'empty or invalid file name' }]);
     const type = input.contentType.split(';')[0].trim().toLowerCase();
-    if (!ALLOWED_TYPES.has(type)) {
-      throw new ProblemError(415, 'attachment-type-refused', 'Unsupported media type', `files of type '${type}' are not accepted`, [{ pointer: '/headers/content-type', message: 'type not allowed' }]);
+    const rules = await this.rules();
+    const maxBytes = rules.attachmentMaxMegabytes * 1024 * 1024;
+    if (!rules.attachmentTypes.includes(type)) {
+      throw new ProblemError(415, 'attachment-type-refused', 'Unsupported media type', `files of type '${type}' are not accepted on this desk`, [{ pointer: '/headers/content-type', message: 'type not allowed' }]);
     }
-    if (input.declaredLength !== undefined && input.declaredLength > MAX_ATTACHMENT_BYTES) throw tooLarge();
+    if (input.declaredLength !== undefined && input.declaredLength > maxBytes) throw tooLarge(rules.attachmentMaxMegabytes);
 
     // No transaction spans the upload: a slow client must not hold a database connection while it sends. The row is
     // written first as pending (no digest yet), its chunks one statement each, and the digest last; a pending row is
@@ -91,7 +81,7 @@ export class AttachmentService {
       let size = 0;
       await writeChunks(em, id, input.body, (chunk) => {
         size += chunk.length;
-        if (size > MAX_ATTACHMENT_BYTES) throw tooLarge();
+        if (size > maxBytes) throw tooLarge(rules.attachmentMaxMegabytes);
         hash.update(chunk);
       });
       if (size === 0) throw badRequest('the file is empty', [{ pointer: '/', message: 'empty body' }]);
@@ -125,6 +115,6 @@ export class AttachmentService {
   }
 }
 
-function tooLarge(): ProblemError {
-  return new ProblemError(413, 'attachment-too-large', 'Payload too large', `attachments are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
+function tooLarge(megabytes: number): ProblemError {
+  return new ProblemError(413, 'attachment-too-large', 'Payload too large', `attachments are limited to ${megabytes} MiB on this desk`);
 }

@@ -13,6 +13,16 @@ const settingsProperties = {
     items: tagSchema,
     description: 'The managed list of tags agents may use; empty (the default) allows any tag',
   },
+  attachmentMaxMegabytes: { type: 'integer', minimum: 1, maximum: 100, description: 'The largest attachment accepted, in MiB (default 10); a larger one gets 413' },
+  attachmentMessageMaxMegabytes: { type: 'integer', minimum: 1, maximum: 500, description: "The most one reply's files may weigh together, in MiB (default 25; checked by the console before sending)" },
+  attachmentTypes: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 100,
+    uniqueItems: true,
+    items: { type: 'string', pattern: '^[a-z]+/[a-z0-9][a-z0-9.+-]{0,99}$' },
+    description: 'The MIME types accepted as attachments (default: images, PDF, text, CSV, ZIP, JSON and office documents); another gets 415',
+  },
 } as const;
 const settingsSchema = { type: 'object', required: Object.keys(settingsProperties), properties: settingsProperties } as const;
 

@@ -7,9 +7,39 @@ export interface DeskSettings {
   customersMayChooseCritical: boolean;
   /** When not empty, agents may tag tickets only with these (a managed list); empty, any tag is allowed. */
   allowedTags: string[];
+  /** The largest file accepted, in MiB. */
+  attachmentMaxMegabytes: number;
+  /** The most a reply's files may weigh together, in MiB (checked by the console before it sends them). */
+  attachmentMessageMaxMegabytes: number;
+  /** The file types (MIME) accepted as attachments. */
+  attachmentTypes: string[];
 }
 
-export const DEFAULT_SETTINGS: DeskSettings = { customersMayChooseCritical: false, allowedTags: [] };
+export const DEFAULT_ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/zip',
+  'application/json',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+];
+
+export const DEFAULT_SETTINGS: DeskSettings = {
+  customersMayChooseCritical: false,
+  allowedTags: [],
+  attachmentMaxMegabytes: 10,
+  attachmentMessageMaxMegabytes: 25,
+  attachmentTypes: DEFAULT_ATTACHMENT_TYPES,
+};
 
 export class SettingsService {
   constructor(private readonly em: EntityManager) {}

@@ -538,11 +538,13 @@ const en = {
   attachments: {
     title: 'Files',
     add: 'Attach files',
-    hint: 'Drop files here, or paste a screenshot. 10 MiB at most per file.',
+    hint: 'Drop files here, or paste a screenshot. {max} at most per file, {total} together.',
     internal: 'Internal',
     none: 'No file yet.',
     open: 'Open',
     tooLarge: '{name} is larger than {max}: it was not sent.',
+    tooMuch: 'These files weigh more than {total} together: none was sent. Send them in several replies.',
+    typeRefused: '{name} is not a type of file this desk accepts ({type}): it was not sent.',
     refused: '{name} was refused: {reason}',
   },
   time: {
@@ -598,6 +600,12 @@ const en = {
     allowedTags: 'Managed list of tags',
     allowedTagsHint: 'Empty: agents use any tag. Otherwise they can add only these (commas or one per line); tags already on tickets can still be removed.',
     saveTags: 'Save the list',
+    attachments: 'Attachments',
+    attachmentsHint: 'What agents and customers may attach. A file too large or of another type is refused before it is sent, and by the API (413, 415).',
+    attachmentMax: 'Largest file',
+    attachmentMessageMax: 'All files of one reply together',
+    attachmentTypes: 'Accepted types (MIME, one per line)',
+    saveFiles: 'Save the attachment rules',
     saved: 'Settings saved.',
   },
   maintenance: {

@@ -540,11 +540,13 @@ const fr: Messages = {
   attachments: {
     title: 'Fichiers',
     add: 'Joindre des fichiers',
-    hint: 'Déposez des fichiers ici ou collez une capture d\'écran. 10 Mio au plus par fichier.',
+    hint: 'Déposez des fichiers ici ou collez une capture d\'écran. {max} au plus par fichier, {total} en tout.',
     internal: 'Interne',
     none: 'Aucun fichier pour l\'instant.',
     open: 'Ouvrir',
     tooLarge: '{name} dépasse {max} : il n\'a pas été envoyé.',
+    tooMuch: 'Ces fichiers dépassent {total} à eux tous : aucun n\'a été envoyé. Envoyez-les en plusieurs réponses.',
+    typeRefused: '{name} n\'est pas d\'un type de fichier accepté ici ({type}) : il n\'a pas été envoyé.',
     refused: '{name} a été refusé : {reason}',
   },
   time: {
@@ -600,6 +602,12 @@ const fr: Messages = {
     allowedTags: 'Liste gérée des étiquettes',
     allowedTagsHint: 'Vide : les agents utilisent toute étiquette. Sinon, ils ne peuvent ajouter que celles-ci (virgules ou une par ligne) ; celles déjà posées restent retirables.',
     saveTags: 'Enregistrer la liste',
+    attachments: 'Pièces jointes',
+    attachmentsHint: 'Ce que les agents et les clients peuvent joindre. Un fichier trop gros ou d’un autre type est refusé avant l’envoi, et par l’API (413, 415).',
+    attachmentMax: 'Fichier le plus gros',
+    attachmentMessageMax: 'Tous les fichiers d’une réponse',
+    attachmentTypes: 'Types acceptés (MIME, un par ligne)',
+    saveFiles: 'Enregistrer les règles des pièces jointes',
     saved: 'Réglages enregistrés.',
   },
   maintenance: {
