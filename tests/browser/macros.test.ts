@@ -64,6 +64,12 @@ describe.each(['en', 'fr'] as const)('macros (%s)', (locale) => {
     await page.getByTestId('ticket-time-total').filter({ hasText: text.total }).waitFor();
     await page.getByTestId('ticket-tag').filter({ hasText: 'needs-logs' }).waitFor();
     await shot(page, `macros-applied-${locale}`);
+    // Time logged with an ordinary note adds to the ticket's total.
+    await page.getByTestId('comment-body').fill('Checked the printer logs');
+    await page.getByTestId('comment-visibility').getByText(locale === 'fr' ? 'Note interne' : 'Internal note').click();
+    await page.getByTestId('comment-time').locator('input').fill('5');
+    await page.getByTestId('comment-submit').click();
+    await page.getByTestId('ticket-time-total').filter({ hasText: '17 min' }).waitFor();
     const after = (await theirs.get(`/api/tickets/${ticket.id}`)).body;
     expect(after.state).toBe('pending_customer');
 
@@ -87,7 +93,7 @@ describe.each(['en', 'fr'] as const)('macros (%s)', (locale) => {
     await shot(page, `macros-bulk-${locale}`);
     expect((await staff.get(`/api/tickets/${open.id}`)).body.state).toBe('resolved');
 
-    // The time report names the agent with the 12 minutes logged.
+    // The time report names the agent with the 17 minutes logged.
     await page.goto('/reports');
     await page.getByTestId('table-time').getByText(agent.name).waitFor();
     await page.getByTestId('report-time').scrollIntoViewIfNeeded();
