@@ -2,8 +2,8 @@
 // the ticket open; comments are posted through the API one after the other, and the page notes when each one appears in
 // its timeline (a MutationObserver) and when the stream event carrying it arrived (an EventSource of its own, the
 // baseline: the same event with no page work). Latency is from the API's answer (the comment committed) to each.
-import { chromium } from 'playwright-core';
 import type { BenchContext } from './lib/context';
+import { adminBrowser } from './lib/browser';
 import { expectStatus, log, percentile, ratio, round, table, writeResult } from './lib/load';
 
 export async function liveLatency(ctx: BenchContext) {
@@ -12,16 +12,8 @@ export async function liveLatency(ctx: BenchContext) {
   expectStatus(ticket, 201, 'POST /api/tickets');
   const id = ticket.body.id as string;
   log(`live-latency: ${n} comments onto a ticket page open in Chromium`);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const { browser, context } = await adminBrowser(ctx);
   try {
-    const context = await browser.newContext({ baseURL: ctx.desk.url, viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const cookie = (ctx.admin as unknown as { cookie: string }).cookie;
-    const [cookieName, ...rest] = cookie.split('=');
-    await context.addCookies([{ name: cookieName!, value: rest.join('='), url: ctx.desk.url }]);
     const page = await context.newPage();
     await page.goto(`/tickets/${id}`);
     await page.getByTestId('timeline-item').first().waitFor();

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { adminBrowser } from './lib/browser';
 import type { BenchContext } from './lib/context';
 import { log, ratio, round, table, writeResult } from './lib/load';
 import { ROOT } from '../platform/processes';
@@ -118,16 +119,8 @@ export async function webBundle(ctx: BenchContext) {
   log(`web-bundle: seeding ${n} tickets`);
   await ctx.pool.query(`delete from tickets where number like $1`, [PREFIX + '%']);
   await seed(ctx, n);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const { browser, context } = await adminBrowser(ctx);
   try {
-    const context = await browser.newContext({ baseURL: ctx.desk.url, viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const cookie = (ctx.admin as unknown as { cookie: string }).cookie;
-    const [cookieName, ...rest] = cookie.split('=');
-    await context.addCookies([{ name: cookieName!, value: rest.join('='), url: ctx.desk.url }]);
     const first = await ctx.admin.get('/api/tickets');
     const baselineHtml = staticTable(first.body.items);
     await context.route('**/bench-baseline.html', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: baselineHtml }));

@@ -1,6 +1,7 @@
 // The report roll-ups are exact: for random facts (inserted, updated — day, queue, status, durations —, deleted) and
 // ratings, every report over whole days answers from the roll-ups exactly what the raw group-by over ticket_facts answers.
 import pg from 'pg';
+import { freshDatabaseUrl } from '../support/desk';
 import fc from 'fast-check';
 import { openOrm, migrate, type Orm } from '../../platform/db/orm';
 import { ReportService } from '../../api/modules/reports/service';
@@ -20,13 +21,7 @@ const DAY = 86_400_000;
 const BASE = Date.now() - 40 * DAY;
 
 beforeAll(async () => {
-  const database = unique('rollups').replace(/-/g, '_');
-  const root = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await root.connect();
-  await root.query(`create database ${database}`);
-  await root.end();
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${database}`;
+  const url = new URL(await freshDatabaseUrl('rollups'));
   orm = await openOrm(url.toString(), { poolMax: 4 });
   await migrate(orm);
   db = new pg.Client({ connectionString: url.toString() });

@@ -1,7 +1,6 @@
 // Reports end to end: tickets with known SLA outcomes go through the real API and workflows (one-minute targets on a 24/7
 // calendar), then every report's figures are compared with values computed by hand from the recorded timelines.
-import pg from 'pg';
-import { startDesk, type Desk } from '../support/desk';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { ADMIN, Session, eventually, unique } from '../support/http';
 
 let desk: Desk;
@@ -48,13 +47,7 @@ const window = { from: '' };
 
 // The test publishes its own incident definition and fills queues: it gets a database and desk of its own.
 beforeAll(async () => {
-  const database = unique('reports').replace(/-/g, '_');
-  const root = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await root.connect();
-  await root.query(`create database ${database}`);
-  await root.end();
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${database}`;
+  const url = new URL(await freshDatabaseUrl('reports'));
   desk = await startDesk({ taskQueue: unique('reports'), env: { DATABASE_URL: url.toString() } });
   admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
   // The seeded customer files critical tickets (this desk has a database of its own, so the setting stays here).

@@ -1,21 +1,14 @@
 // The demo switch on a desk of its own (fresh database): an empty desk shows the admin the first steps; the demo seeds a
 // realistic desk through the API (a populated queue in both groups' hands, conversations, tags, time, breaches to come,
 // knowledge base, assets and plans), and refuses to run again on a desk that has tickets.
-import pg from 'pg';
 import { seedDemo } from '../../scripts/demo-seed';
 import { loginUi, shot, useBrowser } from '../support/browser';
-import { startDesk, type Desk } from '../support/desk';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { ADMIN, Session, unique } from '../support/http';
 
 let desk: Desk;
 beforeAll(async () => {
-  const database = unique('demo').replace(/-/g, '_');
-  const root = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await root.connect();
-  await root.query(`create database ${database}`);
-  await root.end();
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${database}`;
+  const url = new URL(await freshDatabaseUrl('demo'));
   desk = await startDesk({ taskQueue: unique('demo'), env: { DATABASE_URL: url.toString() } });
 }, 120_000);
 afterAll(async () => desk?.stop());

@@ -1,25 +1,16 @@
 // Fuzzes the HTTP API from its own OpenAPI document with schemathesis: no 5xx, and every response matches its documented status, type and schema.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import pg from 'pg';
-import { startDesk, type Desk } from '../support/desk';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { ADMIN, Session, unique } from '../support/http';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const st = path.join(process.env.GUICHET_TOOLS_DIR ?? path.join(root, '.tools'), 'venv', 'bin', 'st');
 let desk: Desk;
-let database: string;
 
 // The fuzzer creates users, publishes definitions and rewrites routing: it gets a database of its own.
 beforeAll(async () => {
-  database = unique('fuzz').replace(/-/g, '_');
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${database}`;
-  desk = await startDesk({ taskQueue: unique('fuzz'), env: { DATABASE_URL: url.toString() } });
+  desk = await startDesk({ taskQueue: unique('fuzz'), env: { DATABASE_URL: await freshDatabaseUrl('fuzz') } });
 });
 afterAll(async () => desk?.stop());
 

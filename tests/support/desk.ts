@@ -1,5 +1,6 @@
 // Starts an API and a worker as real child processes against the run's PostgreSQL and Temporal, on a free port and its own task queue.
 import { freePort, waitForPort } from '../../platform/servers/ports';
+import pg from 'pg';
 import { spawnTs, type Child } from '../../platform/processes';
 
 export interface Desk {
@@ -104,4 +105,19 @@ export async function startApiProcess(env: NodeJS.ProcessEnv = {}): Promise<{ ur
   await child.ready;
   await waitForPort(port, 10_000);
   return { url: `http://127.0.0.1:${port}`, port, child };
+}
+
+/** A new, empty database on the run's PostgreSQL server, for a suite that needs a desk of its own: its URL. */
+export async function freshDatabaseUrl(prefix: string): Promise<string> {
+  const database = `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const root = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await root.connect();
+  try {
+    await root.query(`create database ${database}`);
+  } finally {
+    await root.end();
+  }
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${database}`;
+  return url.toString();
 }

@@ -1,11 +1,13 @@
 // Workflow tests run on the real time-skipping Temporal test server with a real worker and stand-in activities that keep events in memory.
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { findTemporalTestServer } from '../../platform/servers/temporal';
 import { WORKFLOWS_PATH } from '../../worker/options';
 import type { RecordTicketEventsInput } from '../../activities/record-ticket-events';
-import { ticketWorkflowId, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from '../../workflows/ticket-messages';
+import { ticketWorkflowId, type Actor, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from '../../workflows/ticket-messages';
+import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ticketWorkflow } from '../../workflows/ticket';
 
@@ -80,4 +82,43 @@ export async function createWorker(env: TestWorkflowEnvironment, taskQueue: stri
     workflowBundle: await workflowBundle(),
     activities: recorded.activities(),
   });
+}
+
+/**
+ * Registers a test file's time-skipping server (started before all tests, its tickets cleared after each, torn down
+ * after all) and returns it by getter, for use inside tests and hooks.
+ */
+export function useTimeSkippingEnv(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterEach(terminateStarted);
+  afterAll(async () => env?.teardown());
+  return () => {
+    if (!env) throw new Error('the time-skipping server is not started yet: use it inside a test or hook');
+    return env;
+  };
+}
+
+/** A new incident on the default definition (or `definition`), opened by `requester` at `createdAt`. */
+export function incidentInput(opts: { createdAt: number; requester: Actor; title?: string; priority?: TicketWorkflowInput['ticket']['priority']; definition?: WorkflowDefinition }): TicketWorkflowInput {
+  const id = randomUUID();
+  return {
+    ticket: {
+      id,
+      number: `INC-${id.slice(0, 6)}`,
+      type: 'incident',
+      title: opts.title ?? 'Incident',
+      description: '',
+      priority: opts.priority ?? 'medium',
+      requesterId: opts.requester.id!,
+      queue: null,
+      fields: {},
+      createdAt: new Date(opts.createdAt).toISOString(),
+      createdBy: opts.requester,
+    },
+    definition: opts.definition ?? (DEFAULT_DEFINITIONS.find((d) => d.key === 'incident')! as WorkflowDefinition),
+    definitionVersion: 1,
+  };
 }

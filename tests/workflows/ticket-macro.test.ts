@@ -2,18 +2,12 @@
 // as it was), time spent is an internal event beside the comment or transition it was spent on, and a transition the
 // definition marks requiresTimeSpent is refused without it. Recorded for the replay tests.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
 import { commentUpdate, macroUpdate, snapshotQuery, transitionUpdate, transitionsQuery, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
-import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
+import { createWorker, incidentInput, RecordedEvents, startTicket, useTimeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterEach(terminateStarted);
-afterAll(async () => env?.teardown());
+const testEnv = useTimeSkippingEnv();
 
 const AGENT: Actor = { id: randomUUID(), role: 'agent' };
 const CUSTOMER: Actor = { id: randomUUID(), role: 'customer' };
@@ -21,19 +15,15 @@ const MACRO = { id: randomUUID(), name: 'Ask for logs' };
 
 /** The default incident definition, with `resolve` asking agents for the time they spent. */
 function input(createdAt: number): TicketWorkflowInput {
-  const id = randomUUID();
   const base = DEFAULT_DEFINITIONS.find((d) => d.key === 'incident')! as WorkflowDefinition;
-  const def = { ...base, transitions: base.transitions.map((t) => (t.name === 'resolve' ? { ...t, requiresTimeSpent: true } : t)) } as WorkflowDefinition;
-  return {
-    ticket: { id, number: `INC-${id.slice(0, 6)}`, type: 'incident', title: 'Macro', description: '', priority: 'medium', requesterId: CUSTOMER.id!, queue: null, fields: {}, createdAt: new Date(createdAt).toISOString(), createdBy: CUSTOMER },
-    definition: def,
-    definitionVersion: 1,
-  };
+  const definition = { ...base, transitions: base.transitions.map((t) => (t.name === 'resolve' ? { ...t, requiresTimeSpent: true } : t)) } as WorkflowDefinition;
+  return incidentInput({ createdAt, requester: CUSTOMER, title: 'Macro', definition });
 }
 
 const rejection = (pattern: RegExp) => ({ cause: { message: expect.stringMatching(pattern) } });
 
 it('should apply every part of a macro or none, and record time spent beside the work it was spent on', async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const worker = await createWorker(env, 'macro', recorded);
   await worker.runUntil(async () => {

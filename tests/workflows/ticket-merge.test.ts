@@ -1,37 +1,21 @@
 // A merge seen from the surviving ticket: after the duplicate is linked, its conversation is copied in (authors,
 // visibility and origin kept, no clock stopped by the copies), then one internal merged_in event. Recorded for the replay tests.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { absorbUpdate, linkUpdate, snapshotQuery, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
-import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
+import { absorbUpdate, linkUpdate, snapshotQuery, type Actor } from '../../workflows/ticket-messages';
+import { createWorker, incidentInput, RecordedEvents, startTicket, useTimeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterEach(terminateStarted);
-afterAll(async () => env?.teardown());
+const testEnv = useTimeSkippingEnv();
 
 const AGENT: Actor = { id: randomUUID(), role: 'agent' };
 const CUSTOMER: Actor = { id: randomUUID(), role: 'customer' };
 
-function input(createdAt: number): TicketWorkflowInput {
-  const id = randomUUID();
-  const def = DEFAULT_DEFINITIONS.find((d) => d.key === 'incident')! as WorkflowDefinition;
-  return {
-    ticket: { id, number: `INC-${id.slice(0, 6)}`, type: 'incident', title: 'Survivor', description: '', priority: 'high', requesterId: CUSTOMER.id!, queue: null, fields: {}, createdAt: new Date(createdAt).toISOString(), createdBy: CUSTOMER },
-    definition: def,
-    definitionVersion: 1,
-  };
-}
-
 it('should copy a merged duplicate\'s comments in order, marked, without answering the customer for the agents', async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const worker = await createWorker(env, 'merge', recorded);
   await worker.runUntil(async () => {
-    const start = input(await env.currentTimeMs());
+    const start = incidentInput({ createdAt: await env.currentTimeMs(), requester: CUSTOMER, title: 'Survivor', priority: 'high' });
     const handle = await startTicket(env, 'merge', start);
     const dup = { ticketId: randomUUID(), number: 'INC-DUP' };
     const comments = [
