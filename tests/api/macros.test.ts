@@ -149,3 +149,15 @@ it('should record time with replies and transitions, total it per ticket, and re
   const byPeriod = await admin.get(`/api/reports/time?from=${encodeURIComponent(from)}&by=period`);
   expect(byPeriod.body.rows.reduce((n: number, r: { minutes: number }) => n + r.minutes, 0)).toBeGreaterThanOrEqual(50);
 });
+
+it('should include the transitions the caller may take in a ticket read when asked, so one request is enough to act', async () => {
+  const t = (await customerEn.post('/api/tickets', { type: 'incident', title: unique('One read'), priority: 'low' })).body;
+  const staff = await agent.get(`/api/tickets/${t.id}?include=transitions`);
+  expect(staff.status).toBe(200);
+  expect(staff.body.transitions.map((x: { name: string }) => x.name)).toEqual((await agent.get(`/api/tickets/${t.id}/transitions`)).body.items.map((x: { name: string }) => x.name));
+  expect(staff.body.transitions.map((x: { name: string }) => x.name)).toContain('start');
+  const theirs = await customerEn.get(`/api/tickets/${t.id}?include=transitions`);
+  expect(theirs.body.transitions.map((x: { name: string }) => x.name)).toEqual(['cancel']);
+  expect((await agent.get(`/api/tickets/${t.id}`)).body.transitions).toBeUndefined();
+  expect((await agent.get(`/api/tickets/${t.id}?include=everything`)).status).toBe(400);
+});

@@ -125,14 +125,21 @@ export function ticketRoutes(
     responses: { 200: { description: 'One page', schema: ticketPageSchema }, 401: problems[401] },
     handler: async ({ query, user }) => ({ body: await tickets.list(user, query) }),
   });
-  table.add({
+  table.add<unknown, { include?: 'transitions' }>({
     method: 'get',
     path: '/api/tickets/:id',
-    summary: 'One ticket with its state, definition version and live SLA clocks',
+    summary: 'One ticket with its state, definition version and live SLA clocks; ?include=transitions adds the transitions the caller may take now, so one request is enough to act',
     tag: 'tickets',
     auth: 'user',
-    responses: { 200: { description: 'The ticket', schema: ticketSchema }, ...problems },
-    handler: async ({ params, user }) => ({ body: await tickets.get(user, params.id) }),
+    query: { type: 'object', additionalProperties: false, properties: { include: { type: 'string', enum: ['transitions'] } } },
+    responses: {
+      200: { description: 'The ticket (with `transitions` when asked)', schema: { ...ticketSchema, properties: { ...ticketSchema.properties, transitions: transitionsSchema.properties.items } } },
+      ...problems,
+    },
+    handler: async ({ params, user, query }) => {
+      const ticket = await tickets.get(user, params.id);
+      return { body: query.include === 'transitions' ? { ...ticket, transitions: await tickets.transitions(user, params.id) } : ticket };
+    },
   });
   table.add({
     method: 'get',
