@@ -26,6 +26,8 @@ import { peopleRoutes } from './modules/people/routes';
 import { PeopleService } from './modules/people/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { macroRoutes } from './modules/macros/routes';
+import { MfaService } from './modules/auth/mfa';
+import { mfaRoutes } from './modules/auth/mfa-routes';
 import { MacroService } from './modules/macros/service';
 import { timeTrackingRoutes } from './modules/timetracking/routes';
 import { TimeTrackingService } from './modules/timetracking/service';
@@ -240,7 +242,11 @@ export function createApp(deps: AppDeps): App {
 
   let draining = false;
   healthRoutes(routes, { em: deps.em, temporal: deps.temporal, namespace: deps.namespace, draining: () => draining });
-  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em) });
+  // One key seals every secret the desk must read back: webhook secrets and two-step sign-in secrets.
+  const box = new SecretBox(deps.webhooks?.secretsKey);
+  const mfa = new MfaService(deps.em, box);
+  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em), mfa });
+  mfaRoutes(routes, mfa);
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   const people = new PeopleService(deps.em);
   const historyUrl = (workflowId: string) =>
@@ -262,7 +268,6 @@ export function createApp(deps: AppDeps): App {
   iamRoutes(routes, new IamService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
-  const box = new SecretBox(deps.webhooks?.secretsKey);
   webhookRoutes(
     routes,
     new SubscriptionService(deps.em, box, deliveryEnqueuer(deps.temporal, deps.taskQueue, deps.webhooks?.retry ?? DEFAULT_WEBHOOK_RETRY)),

@@ -3,8 +3,8 @@ import { createUser, loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session } from '../support/http';
 
 const TEXT = {
-  en: { email: 'Email', settings: 'Settings', saved: 'Template saved.', preview: 'Preview with sample values', prefs: 'Notifications', off: 'Off', prefsSaved: 'Preferences saved.', forgot: 'Forgot your password?', sent: 'If this address has an account, a link is on its way.', mailOff: 'This desk does not send email' },
-  fr: { email: 'E-mail', settings: 'Réglages', saved: 'Modèle enregistré.', preview: "Aperçu avec des valeurs d'exemple", prefs: 'Notifications', off: 'Désactivé', prefsSaved: 'Préférences enregistrées.', forgot: 'Mot de passe oublié ?', sent: 'Si cette adresse a un compte, un lien est en route.', mailOff: "Ce guichet n'envoie pas d'e-mails" },
+  en: { email: 'Email', settings: 'Settings', saved: 'Template saved.', preview: 'Preview with sample values', prefs: 'My account', off: 'Off', prefsSaved: 'Preferences saved.', forgot: 'Forgot your password?', sent: 'If this address has an account, a link is on its way.', mailOff: 'This desk does not send email' },
+  fr: { email: 'E-mail', settings: 'Réglages', saved: 'Modèle enregistré.', preview: "Aperçu avec des valeurs d'exemple", prefs: 'Mon compte', off: 'Désactivé', prefsSaved: 'Préférences enregistrées.', forgot: 'Mot de passe oublié ?', sent: 'Si cette adresse a un compte, un lien est en route.', mailOff: "Ce guichet n'envoie pas d'e-mails" },
 } as const;
 
 const { openPage } = useBrowser();

@@ -1,6 +1,7 @@
 // Login, logout and "who am I" over HTTP.
 import type { RouteTable } from '../../http/routes';
-import { tooMany } from '../../http/problem';
+import { ProblemError, tooMany } from '../../http/problem';
+import type { MfaService } from './mfa';
 import type { LoginThrottle } from './login-throttle';
 import { requireAdmin, setSessionCookie } from './policy';
 import { publicUser, SESSION_COOKIE, type AuthService } from './service';
@@ -15,30 +16,41 @@ const loginBody = {
   type: 'object',
   required: ['email', 'password'],
   additionalProperties: false,
-  properties: { email: { type: 'string', format: 'email', maxLength: 254 }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
+  properties: {
+    email: { type: 'string', format: 'email', maxLength: 254 },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+    code: { type: 'string', minLength: 6, maxLength: 20, description: 'With two-step sign-in on: the authenticator app\'s current code, or a recovery code' },
+  },
 } as const;
 
-export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle }): void {
-  const { throttle } = opts;
-  table.add<{ email: string; password: string }>({
+export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle; mfa: MfaService }): void {
+  const { throttle, mfa } = opts;
+  // With two-step sign-in on, the right password alone opens nothing: 401 mfa-required until the code comes with it.
+  const secondStep = (code: string | undefined) => async (userId: string) => {
+    if (!(await mfa.enabled(userId))) return;
+    if (code === undefined) throw new ProblemError(401, 'mfa-required', 'Unauthorized', 'enter the code from your authenticator app (or a recovery code)');
+    if (!(await mfa.verify(userId, code))) throw new ProblemError(401, 'wrong-code', 'Unauthorized', 'wrong code');
+  };
+  table.add<{ email: string; password: string; code?: string }>({
     method: 'post',
     path: '/api/auth/login',
     summary: 'Log in with email and password; sets the session cookie and returns the CSRF token',
     tag: 'auth',
     auth: 'public',
     body: loginBody,
-    responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Wrong credentials' }, 429: { description: 'Too many failures' } },
+    responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Wrong credentials or code; mfa-required: the right password, now with the code' }, 429: { description: 'Too many failures (wrong codes count as failures)' } },
     handler: async ({ body, ctx }) => {
       const account = body.email.toLowerCase();
       const wait = await throttle.retryAfter(account, ctx.ip);
       if (wait) throw tooMany('too many failed logins, try again later', wait);
       try {
-        const { user, token } = await auth.login(body.email, body.password);
+        const { user, token } = await auth.login(body.email, body.password, secondStep(body.code));
         await throttle.succeed(account, ctx.ip);
         setSessionCookie(ctx, token, opts);
         return { body: { user: publicUser(user), csrfToken: user.csrfToken } };
       } catch (err) {
-        await throttle.fail(account, ctx.ip);
+        // Asking for the code is not a failure; a wrong password or a wrong code is.
+        if (!(err instanceof ProblemError && err.code === 'mfa-required')) await throttle.fail(account, ctx.ip);
         throw err;
       }
     },

@@ -31,10 +31,12 @@ export class AuthService {
     private readonly sessionTtlHours: number,
   ) {}
 
-  async login(email: string, password: string): Promise<{ user: AuthUser; token: string }> {
+  /** `secondStep` runs once the password is right and before any session exists (two-step sign-in); it throws to refuse. */
+  async login(email: string, password: string, secondStep?: (userId: string) => Promise<void>): Promise<{ user: AuthUser; token: string }> {
     const [row] = await this.em.fork().execute<UserRow[]>('select * from users where email = lower(?)', [email]);
     const ok = await verifyPassword(row?.password_hash ?? null, password);
     if (!row || !ok || row.disabled) throw unauthorized('wrong email or password');
+    await secondStep?.(row.id);
     const { token, csrfToken } = await this.insertSession(row.id);
     return { user: this.toAuthUser(row, csrfToken), token };
   }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ADMIN, Session, unique, type Res } from '../../support/http';
 import type { Principal, World } from './principals';
+import { codeAt, stepAt } from '../../../api/modules/auth/totp';
 
 export type Expect = Record<Principal, number>;
 export interface Case {
@@ -156,6 +157,20 @@ export function matrix(w: World): Record<string, Case[]> {
     'GET /api/views': [{ expect: userRead(200), call: (s) => s.get('/api/views') }],
     'POST /api/views': [{ expect: userWrite(201), call: (s) => s.post('/api/views', { name: unique('mine'), query: { priority: 'high' } }) }],
     'DELETE /api/views/{id}': [{ name: 'the admin\'s view', expect: { ...userWrite(404), admin: 204, writeToken: 204 }, call: async (s) => json(s, 'DELETE', `/api/views/${await freshView(w)}`) }],
+    'GET /api/auth/mfa': [{ expect: userRead(200), call: (s) => s.get('/api/auth/mfa') }],
+    'POST /api/auth/mfa/totp': [{ name: 'a pending secret', expect: { ...userWrite(201), writeToken: 403 }, call: (s) => s.post('/api/auth/mfa/totp') }],
+    'POST /api/auth/mfa/totp/confirm': [{
+      name: 'with a code that is surely wrong',
+      expect: { ...userWrite(422), writeToken: 403 },
+      call: async (s) => {
+        const secret = (await s.post('/api/auth/mfa/totp')).body?.secret as string | undefined;
+        const now = stepAt(Date.now());
+        const current = secret ? [now - 1, now, now + 1].map((step) => codeAt(secret, step)) : [];
+        const wrong = ['000000', '111111', '222222', '333333'].find((c) => !current.includes(c))!;
+        return s.post('/api/auth/mfa/totp/confirm', { code: wrong });
+      },
+    }],
+    'POST /api/auth/mfa/totp/disable': [{ name: 'without two-step sign-in on', expect: { ...userWrite(422), writeToken: 403 }, call: (s) => s.post('/api/auth/mfa/totp/disable', { code: '000000' }) }],
     'GET /api/macros': [{ expect: staffRead(200), call: (s) => s.get('/api/macros') }],
     'POST /api/macros': [
       { name: 'their own', expect: staffWrite(201), call: (s) => s.post('/api/macros', { name: unique('Mine'), reply: { en: 'Hello {{requester.name}}' } }) },

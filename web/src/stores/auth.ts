@@ -17,8 +17,9 @@ export const useAuthStore = defineStore('auth', () => {
     csrfToken.value = session?.csrfToken ?? null;
   }
 
-  async function login(email: string, password: string): Promise<User> {
-    const session = await api.post<Session>('/auth/login', { email, password });
+  /** `code`: with two-step sign-in on, the authenticator app's code or a recovery code (the API answers 401 mfa-required without it). */
+  async function login(email: string, password: string, code?: string): Promise<User> {
+    const session = await api.post<Session>('/auth/login', { email, password, ...(code ? { code } : {}) });
     setSession(session);
     return session.user;
   }

@@ -1,0 +1,36 @@
+// Two-step sign-in in Chromium, in English and French: an agent turns it on from their account page (the key typed into
+// an "app": computed here), keeps the recovery codes, signs out, and signs in again with password then code.
+import { codeAt, stepAt } from '../../api/modules/auth/totp';
+import { createUser, loginUi, shot, useBrowser } from '../support/browser';
+import { unique } from '../support/http';
+
+const { openPage } = useBrowser();
+
+describe.each(['en', 'fr'] as const)('two-step sign-in (%s)', (locale) => {
+  it('should turn on two-step sign-in and then ask for the code after the password', async () => {
+    const agent = await createUser('agent', locale, unique('Tom Totp'));
+    const { page, errors } = await openPage(locale);
+    await loginUi(page, agent.email, agent.password);
+    await page.goto('/account/notifications');
+    await page.getByTestId('two-step-start').click();
+    const secret = (await page.getByTestId('two-step-secret').textContent())!.replace(/\s+/g, '');
+    const step = stepAt(Date.now());
+    await page.getByTestId('two-step-code').fill(codeAt(secret, step));
+    await page.getByTestId('two-step-confirm').click();
+    await page.getByTestId('two-step-recovery').locator('code').nth(9).waitFor();
+    await page.getByTestId('two-step-state').filter({ hasText: '10' }).waitFor();
+    await shot(page, `two-step-on-${locale}`);
+
+    await page.context().clearCookies();
+    await page.goto('/login');
+    await page.getByTestId('login-email').fill(agent.email);
+    await page.getByTestId('login-password').fill(agent.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-code').waitFor();
+    await shot(page, `two-step-login-${locale}`);
+    await page.getByTestId('login-code').fill(codeAt(secret, step + 1));
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    expect(errors).toEqual([]);
+  });
+});
