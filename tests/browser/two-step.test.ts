@@ -19,6 +19,7 @@ describe.each(['en', 'fr'] as const)('two-step sign-in (%s)', (locale) => {
     await page.getByTestId('two-step-confirm').click();
     await page.getByTestId('two-step-recovery').locator('code').nth(9).waitFor();
     await page.getByTestId('two-step-state').filter({ hasText: '10' }).waitFor();
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     await shot(page, `two-step-on-${locale}`);
 
     await page.context().clearCookies();

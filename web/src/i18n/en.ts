@@ -406,7 +406,8 @@ const en = {
     },
   },
   account: {
-    title: 'Notifications',
+    title: 'My account',
+    notifications: 'Notifications',
     intro: 'Choose which emails you receive and in which language.',
     language: 'Email language',
     kind: 'Notification',

@@ -408,7 +408,8 @@ const fr: Messages = {
     },
   },
   account: {
-    title: 'Notifications',
+    title: 'Mon compte',
+    notifications: 'Notifications',
     intro: 'Choisissez les e-mails que vous recevez et leur langue.',
     language: 'Langue des e-mails',
     kind: 'Notification',
