@@ -236,7 +236,8 @@ export function createApp(deps: AppDeps): App {
   });
   const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' });
   koa.use((ctx, next) => (isUpload(ctx) ? next() : parseJson(ctx, next)));
-  const authenticated = authenticate(auth, tokens);
+  const twoStepRequiredFor = async () => (await settings.recent()).twoStepRequiredFor;
+  const authenticated = authenticate(auth, tokens, twoStepRequiredFor);
   // Inbound webhooks authenticate with their endpoint's own secret (a bearer token there is not an API token).
   koa.use((ctx, next) => (ctx.path.startsWith('/api/hooks/') ? next() : authenticated(ctx, next)));
 
@@ -245,7 +246,7 @@ export function createApp(deps: AppDeps): App {
   // One key seals every secret the desk must read back: webhook secrets and two-step sign-in secrets.
   const box = new SecretBox(deps.webhooks?.secretsKey);
   const mfa = new MfaService(deps.em, box);
-  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em), mfa });
+  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em), mfa, requiredFor: twoStepRequiredFor });
   mfaRoutes(routes, mfa);
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   const people = new PeopleService(deps.em);

@@ -2,7 +2,7 @@
 // nothing, a code signs in once only (never replayed), recovery codes work once each, wrong codes count as failed logins,
 // and API tokens cannot manage it.
 import { codeAt, stepAt } from '../../api/modules/auth/totp';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, eventually, unique } from '../support/http';
 
 let admin: Session;
 beforeAll(async () => {
@@ -69,4 +69,34 @@ it('should count wrong codes as failed logins, and keep API tokens out of two-st
   const token = (await admin.post('/api/tokens', { name: unique('mfa token'), scope: 'admin' })).body.token as string;
   const viaToken = await fetch(`${admin.base}/api/auth/mfa/totp`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   expect(viaToken.status).toBe(403);
+});
+
+describe('when the desk requires two-step sign-in for a role', () => {
+  afterAll(async () => {
+    await admin.request('PATCH', '/api/settings', { twoStepRequiredFor: [] });
+  });
+
+  it('should let a session of that role reach only its account until two-step sign-in is on, and leave tokens and other roles alone', async () => {
+    const { email, password, session } = await agentAccount();
+    const customerEmail = `${unique('mfa-customer')}@example.test`;
+    expect((await admin.post('/api/users', { email: customerEmail, name: 'Cy', role: 'customer', password })).status).toBe(201);
+    const customer = await Session.login(customerEmail, password);
+    expect((await admin.request('PATCH', '/api/settings', { twoStepRequiredFor: ['agent'] })).status).toBe(200);
+
+    // Within a few seconds every replica applies it (each caches the settings for 5 s).
+    const refused = await eventually(async () => {
+      const r = await session.get('/api/tickets');
+      return r.status === 403 ? r : undefined;
+    }, 10_000);
+    expect(refused.body.type).toMatch(/\/two-step-required$/);
+    expect((await session.get('/api/auth/me')).body.twoStepRequired).toBe(true);
+    expect((await login(email, password)).body.twoStepRequired).toBe(true);
+    expect((await customer.get('/api/tickets')).status).toBe(200);
+
+    // Setting it up is allowed, and lifts the restriction.
+    const { secret } = (await session.post('/api/auth/mfa/totp')).body;
+    expect((await session.post('/api/auth/mfa/totp/confirm', { code: codeAt(secret, stepAt(Date.now())) })).status).toBe(200);
+    expect((await session.get('/api/tickets')).status).toBe(200);
+    expect((await session.get('/api/auth/me')).body.twoStepRequired).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@
 // an "app": computed here), keeps the recovery codes, signs out, and signs in again with password then code.
 import { codeAt, stepAt } from '../../api/modules/auth/totp';
 import { createUser, loginUi, shot, useBrowser } from '../support/browser';
-import { unique } from '../support/http';
+import { ADMIN, Session, unique } from '../support/http';
 
 const { openPage } = useBrowser();
 
@@ -32,6 +32,41 @@ describe.each(['en', 'fr'] as const)('two-step sign-in (%s)', (locale) => {
     await page.getByTestId('login-code').fill(codeAt(secret, step + 1));
     await page.getByTestId('login-submit').click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('two-step sign-in required by the desk', () => {
+  afterAll(async () => {
+    const admin = await Session.login(ADMIN.email, ADMIN.password);
+    await admin.request('PATCH', '/api/settings', { twoStepRequiredFor: [] });
+  });
+
+  it('should let an admin require it for customers, who then reach only their account page until they turn it on', async () => {
+    const customer = await createUser('customer', 'en', unique('Carla Careful'));
+    const { page: adminPage } = await openPage('en');
+    await loginUi(adminPage, ADMIN.email, ADMIN.password);
+    await adminPage.goto('/admin/settings');
+    await adminPage.getByTestId('setting-two-step-roles').click();
+    await adminPage.getByRole('option', { name: 'Customer', exact: true }).click();
+    await adminPage.getByTestId('settings-saved').waitFor();
+    await adminPage.keyboard.press('Escape');
+    await shot(adminPage, 'two-step-required-setting-en');
+
+    const { page, errors } = await openPage('en');
+    await loginUi(page, customer.email, customer.password);
+    await page.waitForURL('**/account/notifications?twoStep=required');
+    await page.getByTestId('two-step-required').waitFor();
+    await page.goto('/portal');
+    await page.waitForURL('**/account/notifications?twoStep=required');
+    await page.getByTestId('two-step-start').click();
+    const secret = (await page.getByTestId('two-step-secret').textContent())!.replace(/\s+/g, '');
+    await page.getByTestId('two-step-code').fill(codeAt(secret, stepAt(Date.now())));
+    await page.getByTestId('two-step-confirm').click();
+    await page.getByTestId('two-step-recovery').waitFor();
+    await page.getByTestId('two-step-required').waitFor({ state: 'detached' });
+    await page.goto('/portal');
+    await page.waitForURL('**/portal');
     expect(errors).toEqual([]);
   });
 });

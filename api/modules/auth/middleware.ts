@@ -7,7 +7,13 @@ import type { TokenService } from '../tokens/service';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_HEADER = 'x-csrf-token';
 
-export function authenticate(auth: AuthService, tokens: TokenService): Middleware {
+/** Roles that must sign in in two steps (desk settings); a session of such a role without it can only set it up. */
+export type TwoStepRequirement = () => Promise<readonly string[]>;
+
+/** What a session still owing its second step may reach: its own account (two-step set-up, notification preferences, logout) and the settings. */
+const SET_UP_PATHS = /^\/api\/(auth\/|me\/|settings$)/;
+
+export function authenticate(auth: AuthService, tokens: TokenService, requiredFor: TwoStepRequirement = async () => []): Middleware {
   return async (ctx, next) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
     if (bearer) {
@@ -25,6 +31,9 @@ export function authenticate(auth: AuthService, tokens: TokenService): Middlewar
           throw new ProblemError(403, 'csrf-token-invalid', 'Forbidden', `missing or wrong ${CSRF_HEADER} header for a cookie session`);
         }
         ctx.state.user = user;
+        if (user.local && !user.twoStepOn && !SET_UP_PATHS.test(ctx.path) && ctx.path.startsWith('/api/') && (await requiredFor()).includes(user.role)) {
+          throw new ProblemError(403, 'two-step-required', 'Forbidden', 'this desk asks your role to sign in in two steps: turn it on under My account first');
+        }
       }
     }
     await next();

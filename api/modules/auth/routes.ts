@@ -10,7 +10,10 @@ const userSchema = {
   type: 'object',
   properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' } },
 } as const;
-const sessionSchema = { type: 'object', properties: { user: userSchema, csrfToken: { type: 'string' } } } as const;
+const sessionSchema = {
+  type: 'object',
+  properties: { user: userSchema, csrfToken: { type: 'string' }, twoStepRequired: { type: 'boolean', description: 'The desk asks this role for two-step sign-in and the account has not set it up: only the account pages answer' } },
+} as const;
 
 const loginBody = {
   type: 'object',
@@ -23,7 +26,11 @@ const loginBody = {
   },
 } as const;
 
-export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle; mfa: MfaService }): void {
+export function authRoutes(
+  table: RouteTable,
+  auth: AuthService,
+  opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle; mfa: MfaService; requiredFor: () => Promise<readonly string[]> },
+): void {
   const { throttle, mfa } = opts;
   // With two-step sign-in on, the right password alone opens nothing: 401 mfa-required until the code comes with it.
   const secondStep = (code: string | undefined) => async (userId: string) => {
@@ -47,7 +54,8 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
         const { user, token } = await auth.login(body.email, body.password, secondStep(body.code));
         await throttle.succeed(account, ctx.ip);
         setSessionCookie(ctx, token, opts);
-        return { body: { user: publicUser(user), csrfToken: user.csrfToken } };
+        const twoStepRequired = (await opts.requiredFor()).includes(user.role) && !(await mfa.enabled(user.id));
+        return { body: { user: publicUser(user), csrfToken: user.csrfToken, twoStepRequired } };
       } catch (err) {
         // Asking for the code is not a failure; a wrong password or a wrong code is.
         if (!(err instanceof ProblemError && err.code === 'mfa-required')) await throttle.fail(account, ctx.ip);
@@ -62,7 +70,9 @@ export function authRoutes(table: RouteTable, auth: AuthService, opts: { secureC
     tag: 'auth',
     auth: 'user',
     responses: { 200: { description: 'The session', schema: sessionSchema }, 401: { description: 'Not logged in' } },
-    handler: ({ user }) => ({ body: { user: publicUser(user), csrfToken: user.csrfToken } }),
+    handler: async ({ user }) => ({
+      body: { user: publicUser(user), csrfToken: user.csrfToken, twoStepRequired: user.via === 'session' && !!user.local && !user.twoStepOn && (await opts.requiredFor()).includes(user.role) },
+    }),
   });
   const newPassword = { type: 'string', minLength: 12, maxLength: 1024 } as const;
   table.add<{ currentPassword: string; newPassword: string }>({

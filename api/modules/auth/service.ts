@@ -68,11 +68,13 @@ export class AuthService {
   async userForSession(token: string): Promise<AuthUser | null> {
     const rows = await this.em
       .fork()
-      .execute<Array<UserRow & { csrf_token: string }>>(
-        `select u.*, s.csrf_token from sessions s join users u on u.id = s.user_id where s.id = ? and s.expires_at > now() and not u.disabled`,
+      .execute<Array<UserRow & { csrf_token: string; two_step_on: boolean }>>(
+        `select u.*, s.csrf_token, exists (select 1 from user_mfa m where m.user_id = u.id and m.enabled_at is not null) as two_step_on
+           from sessions s join users u on u.id = s.user_id where s.id = ? and s.expires_at > now() and not u.disabled`,
         [tokenId(token)],
       );
-    return rows[0] ? this.toAuthUser(rows[0], rows[0].csrf_token) : null;
+    const row = rows[0];
+    return row ? { ...this.toAuthUser(row, row.csrf_token), twoStepOn: row.two_step_on, local: row.password_hash !== null } : null;
   }
 
   /** Creates the admin account once; an existing account keeps its password. */

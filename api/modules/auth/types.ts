@@ -14,5 +14,8 @@ export interface AuthUser {
   /** Empty for API tokens, which need no CSRF protection. */
   csrfToken: string;
   tokenScope?: TokenScope;
+  /** Sessions only: whether the account has two-step sign-in on, and whether it is local (has a password). */
+  twoStepOn?: boolean;
+  local?: boolean;
   tokenId?: string;
 }

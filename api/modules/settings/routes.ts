@@ -15,6 +15,12 @@ const settingsProperties = {
   },
   attachmentMaxMegabytes: { type: 'integer', minimum: 1, maximum: 100, description: 'The largest attachment accepted, in MiB (default 10); a larger one gets 413' },
   attachmentMessageMaxMegabytes: { type: 'integer', minimum: 1, maximum: 500, description: "The most one reply's files may weigh together, in MiB (default 25; checked by the console before sending)" },
+  twoStepRequiredFor: {
+    type: 'array',
+    uniqueItems: true,
+    items: { type: 'string', enum: ['admin', 'agent', 'customer'] },
+    description: 'Roles whose local accounts must use two-step sign-in; a session without it reaches only its account pages until it is set up',
+  },
   attachmentTypes: {
     type: 'array',
     minItems: 1,

@@ -13,6 +13,8 @@ export interface DeskSettings {
   attachmentMessageMaxMegabytes: number;
   /** The file types (MIME) accepted as attachments. */
   attachmentTypes: string[];
+  /** Roles whose local accounts must use two-step sign-in. */
+  twoStepRequiredFor: Array<'admin' | 'agent' | 'customer'>;
 }
 
 export const DEFAULT_ATTACHMENT_TYPES = [
@@ -39,10 +41,29 @@ export const DEFAULT_SETTINGS: DeskSettings = {
   attachmentMaxMegabytes: 10,
   attachmentMessageMaxMegabytes: 25,
   attachmentTypes: DEFAULT_ATTACHMENT_TYPES,
+  twoStepRequiredFor: [],
 };
 
+/** How long a replica trusts what it read: every request that checks a setting would otherwise cost a query. */
+const CACHE_MS = 5_000;
+
 export class SettingsService {
-  constructor(private readonly em: EntityManager) {}
+  private cached: { at: number; value: Promise<DeskSettings> } | null = null;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The settings as read at most a few seconds ago (on this replica; another one may still hold the previous value for as long). */
+  recent(): Promise<DeskSettings> {
+    if (!this.cached || this.now() - this.cached.at > CACHE_MS) {
+      const value = this.get();
+      this.cached = { at: this.now(), value };
+      value.catch(() => (this.cached = null));
+    }
+    return this.cached.value;
+  }
 
   async get(): Promise<DeskSettings> {
     const rows = await this.em.fork().execute<Array<{ key: keyof DeskSettings; value: never }>>('select key, value from desk_settings');
@@ -60,6 +81,7 @@ export class SettingsService {
         );
       }
     });
+    this.cached = null;
     return this.get();
   }
 }

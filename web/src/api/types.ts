@@ -16,6 +16,8 @@ export interface User {
 export interface Session {
   user: User;
   csrfToken: string;
+  /** The desk asks this role for two-step sign-in and it is not set up yet: only the account page answers. */
+  twoStepRequired?: boolean;
 }
 
 export interface SlaClock {

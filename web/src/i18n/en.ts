@@ -430,6 +430,7 @@ const en = {
     recoveryIntro: 'Keep these recovery codes somewhere safe: each signs you in once without the app. They are shown only now.',
     offCode: 'To turn it off, type a current code (or a recovery code)',
     turnOff: 'Turn off',
+    required: 'This desk asks your role to sign in in two steps: turn it on here to reach the rest of the console.',
   },
   reset: {
     forgot: 'Forgot your password?',
@@ -624,6 +625,9 @@ const en = {
     attachmentMessageMax: 'All files of one reply together',
     attachmentTypes: 'Accepted types (MIME, one per line)',
     saveFiles: 'Save the attachment rules',
+    twoStepRequiredFor: 'Two-step sign-in required for',
+    twoStepRequiredForHint: 'Local accounts of these roles reach only their account page until they turn two-step sign-in on. Single sign-on accounts are left to their identity provider.',
+    twoStepNobody: 'Nobody (optional for all)',
     saved: 'Settings saved.',
   },
   maintenance: {

@@ -432,6 +432,7 @@ const fr: Messages = {
     recoveryIntro: 'Gardez ces codes de secours en lieu sûr : chacun permet une connexion sans l’application. Ils ne sont affichés qu’une fois.',
     offCode: 'Pour désactiver, saisissez un code actuel (ou un code de secours)',
     turnOff: 'Désactiver',
+    required: 'Ce guichet demande à votre rôle une connexion en deux étapes : activez-la ici pour accéder au reste de la console.',
   },
   reset: {
     forgot: 'Mot de passe oublié ?',
@@ -626,6 +627,9 @@ const fr: Messages = {
     attachmentMessageMax: 'Tous les fichiers d’une réponse',
     attachmentTypes: 'Types acceptés (MIME, un par ligne)',
     saveFiles: 'Enregistrer les règles des pièces jointes',
+    twoStepRequiredFor: 'Connexion en deux étapes obligatoire pour',
+    twoStepRequiredForHint: 'Les comptes locaux de ces rôles n’accèdent qu’à leur page de compte tant qu’ils n’ont pas activé la connexion en deux étapes. Les comptes d’authentification unique relèvent de leur fournisseur d’identité.',
+    twoStepNobody: 'Personne (facultative pour tous)',
     saved: 'Réglages enregistrés.',
   },
   maintenance: {

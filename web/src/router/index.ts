@@ -117,6 +117,8 @@ router.beforeEach(async (to) => {
   if (!auth.user) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   }
+  // The desk asks this role for two-step sign-in: the account page, where it is set up, is all that opens until then.
+  if (auth.twoStepRequired && to.name !== 'account-notifications') return { name: 'account-notifications', query: { twoStep: 'required' } };
   return allows(to, auth.user.role) ? true : auth.homePath;
 });
 

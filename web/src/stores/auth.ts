@@ -7,6 +7,7 @@ import type { Role, Session, User } from '../api/types';
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
   const csrfToken = ref<string | null>(null);
+  const twoStepRequired = ref(false);
 
   const role = computed<Role | null>(() => user.value?.role ?? null);
   const isStaff = computed(() => role.value === 'agent' || role.value === 'admin');
@@ -15,6 +16,7 @@ export const useAuthStore = defineStore('auth', () => {
   function setSession(session: Session | null): void {
     user.value = session?.user ?? null;
     csrfToken.value = session?.csrfToken ?? null;
+    twoStepRequired.value = session?.twoStepRequired ?? false;
   }
 
   /** `code`: with two-step sign-in on, the authenticator app's code or a recovery code (the API answers 401 mfa-required without it). */
@@ -48,5 +50,5 @@ export const useAuthStore = defineStore('auth', () => {
     setSession(null);
   }
 
-  return { user, csrfToken, role, isStaff, homePath, login, fetchMe, logout, clear };
+  return { user, csrfToken, twoStepRequired, role, isStaff, homePath, login, fetchMe, logout, clear };
 });
