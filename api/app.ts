@@ -27,7 +27,8 @@ import { PeopleService } from './modules/people/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { macroRoutes } from './modules/macros/routes';
 import { MfaService } from './modules/auth/mfa';
-import { mfaRoutes } from './modules/auth/mfa-routes';
+import { mfaRoutes, passkeyRoutes } from './modules/auth/mfa-routes';
+import { PasskeyService } from './modules/auth/passkeys';
 import { MacroService } from './modules/macros/service';
 import { timeTrackingRoutes } from './modules/timetracking/routes';
 import { TimeTrackingService } from './modules/timetracking/service';
@@ -246,8 +247,10 @@ export function createApp(deps: AppDeps): App {
   // One key seals every secret the desk must read back: webhook secrets and two-step sign-in secrets.
   const box = new SecretBox(deps.webhooks?.secretsKey);
   const mfa = new MfaService(deps.em, box);
-  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em), mfa, requiredFor: twoStepRequiredFor });
+  const passkeys = new PasskeyService(deps.em);
+  authRoutes(routes, auth, { secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours, throttle: new LoginThrottle(deps.em), mfa, passkeys, requiredFor: twoStepRequiredFor });
   mfaRoutes(routes, mfa);
+  passkeyRoutes(routes, passkeys);
   oidcRoutes(routes, auth, { oidc: deps.oidc, em: deps.em, log: deps.log, secureCookies: deps.secureCookies, sessionTtlHours: deps.sessionTtlHours });
   const people = new PeopleService(deps.em);
   const historyUrl = (workflowId: string) =>

@@ -12,6 +12,8 @@ export class ProblemError extends Error {
     detail: string,
     readonly errors: FieldError[] = [],
     readonly headers: Record<string, string> = {},
+    /** RFC 9457 extension members, beside the standard ones (e.g. what a client needs for its next step). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
   }
@@ -28,6 +30,7 @@ export class ProblemError extends Error {
       detail: this.message,
       ...(instance ? { instance } : {}),
       ...(this.errors.length ? { errors: this.errors } : {}),
+      ...this.extensions,
     };
   }
 }

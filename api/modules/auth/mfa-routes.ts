@@ -2,6 +2,7 @@
 // and turning it off with a code. Its owner only, signed in (not with an API token).
 import type { RouteTable } from '../../http/routes';
 import type { MfaService } from './mfa';
+import type { PasskeyService } from './passkeys';
 
 const codeBody = { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 6, maxLength: 20 } } } as const;
 
@@ -53,6 +54,50 @@ export function mfaRoutes(table: RouteTable, mfa: MfaService): void {
     responses: { 204: { description: 'Off' }, 403: { description: 'With an API token' }, 422: { description: 'Wrong code' } },
     handler: async ({ user, body }) => {
       await mfa.disable(user, body.code);
+      return { status: 204 };
+    },
+  });
+}
+
+export function passkeyRoutes(table: RouteTable, passkeys: PasskeyService): void {
+  const passkeySchema = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' }, lastUsedAt: { type: ['string', 'null'] } } } as const;
+  table.add({
+    method: 'get',
+    path: '/api/auth/mfa/passkeys',
+    summary: "The caller's passkeys (second sign-in step)",
+    tag: 'auth',
+    auth: 'user',
+    responses: { 200: { description: 'Passkeys', schema: { type: 'object', properties: { items: { type: 'array', items: passkeySchema } } } } },
+    handler: async ({ user }) => ({ body: { items: await passkeys.list(user) } }),
+  });
+  table.add({
+    method: 'post',
+    path: '/api/auth/mfa/passkeys/options',
+    summary: 'Start registering a passkey: WebAuthn creation options (PublicKeyCredentialCreationOptionsJSON) for this origin, with a challenge valid 5 minutes',
+    tag: 'auth',
+    auth: 'user',
+    responses: { 200: { description: 'Options for navigator.credentials.create', schema: { type: 'object' } }, 403: { description: 'With an API token' } },
+    handler: async ({ user, ctx }) => ({ body: await passkeys.registrationOptions(user, { origin: ctx.origin, rpID: ctx.hostname }) }),
+  });
+  table.add<{ name: string; response: never }>({
+    method: 'post',
+    path: '/api/auth/mfa/passkeys',
+    summary: "Register a passkey from the browser's answer (RegistrationResponseJSON) to the options just issued",
+    tag: 'auth',
+    auth: 'user',
+    body: { type: 'object', required: ['name', 'response'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' }, response: { type: 'object' } } },
+    responses: { 201: { description: 'Registered', schema: passkeySchema }, 403: { description: 'With an API token' }, 409: { description: 'Already registered' }, 422: { description: 'Not verified (wrong origin, unknown or used challenge…)' } },
+    handler: async ({ user, body, ctx }) => ({ status: 201, body: await passkeys.register(user, body.response, body.name, { origin: ctx.origin, rpID: ctx.hostname }) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/auth/mfa/passkeys/:credential',
+    summary: 'Remove one of your passkeys',
+    tag: 'auth',
+    auth: 'user',
+    responses: { 204: { description: 'Removed' }, 403: { description: 'With an API token' }, 404: { description: 'No such passkey of yours' } },
+    handler: async ({ user, params }) => {
+      await passkeys.remove(user, params.credential);
       return { status: 204 };
     },
   });

@@ -2,6 +2,8 @@
 import type { RouteTable } from '../../http/routes';
 import { ProblemError, tooMany } from '../../http/problem';
 import type { MfaService } from './mfa';
+import type { PasskeyService, RelyingParty } from './passkeys';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { LoginThrottle } from './login-throttle';
 import { requireAdmin, setSessionCookie } from './policy';
 import { publicUser, SESSION_COOKIE, type AuthService } from './service';
@@ -23,22 +25,36 @@ const loginBody = {
     email: { type: 'string', format: 'email', maxLength: 254 },
     password: { type: 'string', minLength: 1, maxLength: 1024 },
     code: { type: 'string', minLength: 6, maxLength: 20, description: 'With two-step sign-in on: the authenticator app\'s current code, or a recovery code' },
+    passkey: { type: 'object', description: 'With passkeys registered: the browser\'s answer (WebAuthn AuthenticationResponseJSON) to the passkeyOptions of the mfa-required problem' },
   },
 } as const;
 
 export function authRoutes(
   table: RouteTable,
   auth: AuthService,
-  opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle; mfa: MfaService; requiredFor: () => Promise<readonly string[]> },
+  opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle; mfa: MfaService; passkeys: PasskeyService; requiredFor: () => Promise<readonly string[]> },
 ): void {
-  const { throttle, mfa } = opts;
-  // With two-step sign-in on, the right password alone opens nothing: 401 mfa-required until the code comes with it.
-  const secondStep = (code: string | undefined) => async (userId: string) => {
-    if (!(await mfa.enabled(userId))) return;
-    if (code === undefined) throw new ProblemError(401, 'mfa-required', 'Unauthorized', 'enter the code from your authenticator app (or a recovery code)');
-    if (!(await mfa.verify(userId, code))) throw new ProblemError(401, 'wrong-code', 'Unauthorized', 'wrong code');
+  const { throttle, mfa, passkeys } = opts;
+  // With two-step sign-in on, the right password alone opens nothing: 401 mfa-required (with what the second step may
+  // be, and a passkey challenge when the account has passkeys) until a code or a passkey comes with it.
+  const secondStep = (given: { code?: string; passkey?: AuthenticationResponseJSON }, rp: RelyingParty) => async (userId: string) => {
+    const [totp, keys] = await Promise.all([mfa.enabled(userId), passkeys.has(userId)]);
+    if (!totp && !keys) return;
+    const wrong = () => new ProblemError(401, 'wrong-code', 'Unauthorized', 'wrong code or passkey');
+    if (given.passkey) {
+      if (keys && (await passkeys.verifyLogin(userId, given.passkey, rp))) return;
+      throw wrong();
+    }
+    if (given.code !== undefined) {
+      if (await mfa.verify(userId, given.code)) return;
+      throw wrong();
+    }
+    throw new ProblemError(401, 'mfa-required', 'Unauthorized', 'sign in with a passkey, or the code from your authenticator app (or a recovery code)', [], {}, {
+      methods: [...(keys ? ['passkey'] : []), ...(totp ? ['totp'] : []), 'recovery'],
+      ...(keys ? { passkeyOptions: await passkeys.loginOptions(userId, rp) } : {}),
+    });
   };
-  table.add<{ email: string; password: string; code?: string }>({
+  table.add<{ email: string; password: string; code?: string; passkey?: AuthenticationResponseJSON }>({
     method: 'post',
     path: '/api/auth/login',
     summary: 'Log in with email and password; sets the session cookie and returns the CSRF token',
@@ -51,10 +67,10 @@ export function authRoutes(
       const wait = await throttle.retryAfter(account, ctx.ip);
       if (wait) throw tooMany('too many failed logins, try again later', wait);
       try {
-        const { user, token } = await auth.login(body.email, body.password, secondStep(body.code));
+        const { user, token } = await auth.login(body.email, body.password, secondStep({ code: body.code, passkey: body.passkey }, { origin: ctx.origin, rpID: ctx.hostname }));
         await throttle.succeed(account, ctx.ip);
         setSessionCookie(ctx, token, opts);
-        const twoStepRequired = (await opts.requiredFor()).includes(user.role) && !(await mfa.enabled(user.id));
+        const twoStepRequired = (await opts.requiredFor()).includes(user.role) && !(await mfa.enabled(user.id)) && !(await passkeys.has(user.id));
         return { body: { user: publicUser(user), csrfToken: user.csrfToken, twoStepRequired } };
       } catch (err) {
         // Asking for the code is not a failure; a wrong password or a wrong code is.

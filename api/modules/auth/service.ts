@@ -69,7 +69,8 @@ export class AuthService {
     const rows = await this.em
       .fork()
       .execute<Array<UserRow & { csrf_token: string; two_step_on: boolean }>>(
-        `select u.*, s.csrf_token, exists (select 1 from user_mfa m where m.user_id = u.id and m.enabled_at is not null) as two_step_on
+        `select u.*, s.csrf_token, (exists (select 1 from user_mfa m where m.user_id = u.id and m.enabled_at is not null)
+                or exists (select 1 from user_passkeys p where p.user_id = u.id)) as two_step_on
            from sessions s join users u on u.id = s.user_id where s.id = ? and s.expires_at > now() and not u.disabled`,
         [tokenId(token)],
       );

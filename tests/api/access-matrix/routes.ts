@@ -171,6 +171,10 @@ export function matrix(w: World): Record<string, Case[]> {
       },
     }],
     'POST /api/auth/mfa/totp/disable': [{ name: 'without two-step sign-in on', expect: { ...userWrite(422), writeToken: 403 }, call: (s) => s.post('/api/auth/mfa/totp/disable', { code: '000000' }) }],
+    'GET /api/auth/mfa/passkeys': [{ expect: userRead(200), call: (s) => s.get('/api/auth/mfa/passkeys') }],
+    'POST /api/auth/mfa/passkeys/options': [{ expect: { ...userWrite(200), writeToken: 403 }, call: (s) => s.post('/api/auth/mfa/passkeys/options') }],
+    'POST /api/auth/mfa/passkeys': [{ name: 'an answer to no challenge', expect: { ...userWrite(422), writeToken: 403 }, call: (s) => s.post('/api/auth/mfa/passkeys', { name: 'Key', response: { id: 'x', response: { clientDataJSON: 'e30' } } }) }],
+    'DELETE /api/auth/mfa/passkeys/{credential}': [{ name: 'not theirs', expect: { ...userWrite(404), writeToken: 403 }, call: (s) => json(s, 'DELETE', '/api/auth/mfa/passkeys/no-such-credential') }],
     'GET /api/macros': [{ expect: staffRead(200), call: (s) => s.get('/api/macros') }],
     'POST /api/macros': [
       { name: 'their own', expect: staffWrite(201), call: (s) => s.post('/api/macros', { name: unique('Mine'), reply: { en: 'Hello {{requester.name}}' } }) },

@@ -12,8 +12,10 @@ export class ApiError extends Error {
   readonly errors: FieldError[];
   /** The problem's code, the last segment of its type URL (e.g. 'ticket-changed'), for callers that act on one. */
   readonly code: string;
+  /** The whole problem document, extension members included (e.g. the passkey challenge of mfa-required). */
+  readonly problem: Record<string, unknown>;
 
-  constructor(status: number, title: string, detail = '', errors: FieldError[] = [], code = '') {
+  constructor(status: number, title: string, detail = '', errors: FieldError[] = [], code = '', problem: Record<string, unknown> = {}) {
     super(detail || title);
     this.name = 'ApiError';
     this.status = status;
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     this.detail = detail;
     this.errors = errors;
     this.code = code;
+    this.problem = problem;
   }
 }
 
@@ -47,7 +50,7 @@ async function toApiError(res: Response): Promise<ApiError> {
   const detail = typeof problem.detail === 'string' ? problem.detail : '';
   const errors = Array.isArray(problem.errors) ? problem.errors.filter(isFieldError) : [];
   const code = typeof problem.type === 'string' ? (problem.type.split('/').pop() ?? '') : '';
-  return new ApiError(res.status, title, detail, errors, code);
+  return new ApiError(res.status, title, detail, errors, code, problem);
 }
 
 /** `raw`: bytes sent as they are with their own type (file uploads), instead of a JSON body. */

@@ -26,6 +26,8 @@ const en = {
     code: 'Code from your authenticator app',
     codeHint: 'Six digits, or one of your recovery codes.',
     wrongCode: 'That code is not right (each code works once).',
+    usePasskey: 'Use a passkey',
+    passkeyFailed: 'The passkey did not answer (cancelled, or not one of this account\'s).',
   },
   common: {
     loading: 'Loading…',
@@ -420,8 +422,8 @@ const en = {
   twoStep: {
     title: 'Two-step sign-in',
     intro: 'After your password, a six-digit code from an authenticator app on your phone (any TOTP app). Someone who learns your password still cannot sign in.',
-    off: 'Off.',
-    on: 'On. {left} recovery codes left.',
+    off: 'Authenticator app: off.',
+    on: 'Authenticator app: on. {left} recovery codes left.',
     start: 'Turn on two-step sign-in',
     scan: 'Add this key to your authenticator app (or open the link on your phone):',
     openApp: 'Open in an authenticator app',
@@ -430,6 +432,12 @@ const en = {
     recoveryIntro: 'Keep these recovery codes somewhere safe: each signs you in once without the app. They are shown only now.',
     offCode: 'To turn it off, type a current code (or a recovery code)',
     turnOff: 'Turn off',
+    passkeys: 'Passkeys',
+    passkeysIntro: 'Or, instead of a code: a passkey (your device\'s fingerprint or face unlock, or a security key) for this site.',
+    passkeyName: 'Name (e.g. work laptop)',
+    passkeyDefault: 'Passkey',
+    addPasskey: 'Add a passkey',
+    removePasskey: 'Remove passkey {name}',
     required: 'This desk asks your role to sign in in two steps: turn it on here to reach the rest of the console.',
   },
   reset: {

@@ -28,6 +28,8 @@ const fr: Messages = {
     code: 'Code de votre application d’authentification',
     codeHint: 'Six chiffres, ou l’un de vos codes de secours.',
     wrongCode: 'Ce code n’est pas le bon (chaque code ne sert qu’une fois).',
+    usePasskey: 'Utiliser une clé d’accès',
+    passkeyFailed: 'La clé d’accès n’a pas répondu (annulé, ou pas une clé de ce compte).',
   },
   common: {
     loading: 'Chargement…',
@@ -422,8 +424,8 @@ const fr: Messages = {
   twoStep: {
     title: 'Connexion en deux étapes',
     intro: 'Après votre mot de passe, un code à six chiffres d’une application d’authentification sur votre téléphone (toute application TOTP). Qui apprend votre mot de passe ne peut toujours pas se connecter.',
-    off: 'Désactivée.',
-    on: 'Activée. {left} codes de secours restants.',
+    off: 'Application d’authentification : désactivée.',
+    on: 'Application d’authentification : activée. {left} codes de secours restants.',
     start: 'Activer la connexion en deux étapes',
     scan: 'Ajoutez cette clé à votre application d’authentification (ou ouvrez le lien sur votre téléphone) :',
     openApp: 'Ouvrir dans une application d’authentification',
@@ -432,6 +434,12 @@ const fr: Messages = {
     recoveryIntro: 'Gardez ces codes de secours en lieu sûr : chacun permet une connexion sans l’application. Ils ne sont affichés qu’une fois.',
     offCode: 'Pour désactiver, saisissez un code actuel (ou un code de secours)',
     turnOff: 'Désactiver',
+    passkeys: 'Clés d’accès',
+    passkeysIntro: 'Ou, au lieu d’un code : une clé d’accès (empreinte ou visage de votre appareil, ou clé de sécurité) pour ce site.',
+    passkeyName: 'Nom (par ex. portable du bureau)',
+    passkeyDefault: 'Clé d’accès',
+    addPasskey: 'Ajouter une clé d’accès',
+    removePasskey: 'Retirer la clé d’accès {name}',
     required: 'Ce guichet demande à votre rôle une connexion en deux étapes : activez-la ici pour accéder au reste de la console.',
   },
   reset: {

@@ -20,8 +20,8 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   /** `code`: with two-step sign-in on, the authenticator app's code or a recovery code (the API answers 401 mfa-required without it). */
-  async function login(email: string, password: string, code?: string): Promise<User> {
-    const session = await api.post<Session>('/auth/login', { email, password, ...(code ? { code } : {}) });
+  async function login(email: string, password: string, code?: string, passkey?: unknown): Promise<User> {
+    const session = await api.post<Session>('/auth/login', { email, password, ...(code ? { code } : {}), ...(passkey ? { passkey } : {}) });
     setSession(session);
     return session.user;
   }

@@ -1,0 +1,163 @@
+// Passkeys (WebAuthn) as the second sign-in step: register one while signed in, then prove it after the password. The
+// relying party is the origin the console is served from (its host name is the RP ID); each challenge works once, within
+// five minutes, for the account it was issued to.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { conflict, forbidden, notFound, unprocessable } from '../../http/problem';
+import type { AuthUser } from './types';
+
+const CHALLENGE_MINUTES = 5;
+
+export interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+interface PasskeyRow {
+  id: string;
+  public_key: Buffer;
+  counter: string | number;
+  transports: string[];
+}
+
+/** Where the console runs, as WebAuthn names it: the origin, and its host name as the relying party id. */
+export interface RelyingParty {
+  origin: string;
+  rpID: string;
+}
+
+const refused = (why: string) => unprocessable(`the passkey was not accepted: ${why}`, [{ pointer: '/passkey', message: why }], 'passkey-refused');
+
+/** The challenge a browser signed, read from its client data (verified again by the library against what we stored). */
+function challengeOf(response: { response: { clientDataJSON: string } }): string {
+  try {
+    return (JSON.parse(Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8')) as { challenge?: string }).challenge ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export class PasskeyService {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(user: AuthUser): Promise<Passkey[]> {
+    const rows = await this.em.fork().execute<Array<{ id: string; name: string; created_at: Date; last_used_at: Date | null }>>(
+      'select id, name, created_at, last_used_at from user_passkeys where user_id = ? order by created_at',
+      [user.id],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: new Date(r.created_at).toISOString(), lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null }));
+  }
+
+  async has(userId: string): Promise<boolean> {
+    return (await this.em.fork().execute('select 1 from user_passkeys where user_id = ? limit 1', [userId])).length > 0;
+  }
+
+  async registrationOptions(user: AuthUser, rp: RelyingParty) {
+    this.sessionOnly(user);
+    const existing = await this.credentials(user.id);
+    const options = await generateRegistrationOptions({
+      rpName: 'Guichet',
+      rpID: rp.rpID,
+      userName: user.email,
+      userDisplayName: user.name,
+      userID: new TextEncoder().encode(user.id),
+      attestationType: 'none',
+      excludeCredentials: existing.map((c) => ({ id: c.id, transports: c.transports })),
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+    });
+    await this.remember(options.challenge, user.id, 'register');
+    return options;
+  }
+
+  async register(user: AuthUser, response: RegistrationResponseJSON, name: string, rp: RelyingParty): Promise<Passkey> {
+    this.sessionOnly(user);
+    const challenge = await this.take(challengeOf(response), user.id, 'register');
+    let verified;
+    try {
+      verified = await verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: false });
+    } catch (err) {
+      throw refused(err instanceof Error ? err.message : String(err));
+    }
+    if (!verified.verified) throw refused('the authenticator\'s answer did not verify');
+    const c = verified.registrationInfo.credential;
+    const rows = await this.em
+      .fork()
+      .execute(`insert into user_passkeys (id, user_id, public_key, counter, transports, name) values (?, ?, ?, ?, ?::text[], ?) on conflict (id) do nothing returning id`, [
+        c.id,
+        user.id,
+        Buffer.from(c.publicKey),
+        c.counter,
+        `{${(c.transports ?? []).join(',')}}`,
+        name.trim(),
+      ]);
+    if (!rows.length) throw conflict('this passkey is already registered', 'passkey-exists');
+    return (await this.list(user)).find((p) => p.id === c.id)!;
+  }
+
+  async remove(user: AuthUser, id: string): Promise<void> {
+    this.sessionOnly(user);
+    const rows = await this.em.fork().execute('delete from user_passkeys where id = ? and user_id = ? returning id', [id, user.id]);
+    if (!rows.length) throw notFound(`no passkey ${id}`);
+  }
+
+  /** The challenge for the sign-in under way, to be signed by one of the account's passkeys. */
+  async loginOptions(userId: string, rp: RelyingParty) {
+    const options = await generateAuthenticationOptions({ rpID: rp.rpID, allowCredentials: (await this.credentials(userId)).map((c) => ({ id: c.id, transports: c.transports })), userVerification: 'preferred' });
+    await this.remember(options.challenge, userId, 'login');
+    return options;
+  }
+
+  /** Whether the answer proves one of this account's passkeys, for a challenge issued to it and not used before. */
+  async verifyLogin(userId: string, response: AuthenticationResponseJSON, rp: RelyingParty): Promise<boolean> {
+    const credential = (await this.credentials(userId)).find((c) => c.id === response.id);
+    if (!credential) return false;
+    let challenge: string;
+    try {
+      challenge = await this.take(challengeOf(response), userId, 'login');
+    } catch {
+      return false;
+    }
+    try {
+      const result = await verifyAuthenticationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, credential, requireUserVerification: false });
+      if (!result.verified) return false;
+      await this.em.fork().execute('update user_passkeys set counter = ?, last_used_at = now() where id = ?', [result.authenticationInfo.newCounter, credential.id]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async credentials(userId: string) {
+    const rows = await this.em.fork().execute<PasskeyRow[]>('select id, public_key, counter, transports from user_passkeys where user_id = ?', [userId]);
+    return rows.map((r) => ({ id: r.id, publicKey: new Uint8Array(r.public_key), counter: Number(r.counter), transports: r.transports }));
+  }
+
+  private async remember(challenge: string, userId: string, kind: 'register' | 'login'): Promise<void> {
+    const em = this.em.fork();
+    await em.execute('delete from webauthn_challenges where expires_at < now()');
+    await em.execute(`insert into webauthn_challenges (challenge, user_id, kind, expires_at) values (?, ?, ?, now() + interval '${CHALLENGE_MINUTES} minutes')`, [challenge, userId, kind]);
+  }
+
+  /** Uses a challenge up: issued to this account for this ceremony, unexpired, and never again. */
+  private async take(challenge: string, userId: string, kind: 'register' | 'login'): Promise<string> {
+    const rows = await this.em
+      .fork()
+      .execute('delete from webauthn_challenges where challenge = ? and user_id = ? and kind = ? and expires_at > now() returning challenge', [challenge, userId, kind]);
+    if (!rows.length) throw refused('its challenge is unknown, used or expired: start again');
+    return challenge;
+  }
+
+  private sessionOnly(user: AuthUser): void {
+    if (user.via !== 'session') throw forbidden('passkeys are managed by their owner, signed in, not with an API token');
+  }
+}
+
