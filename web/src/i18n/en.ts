@@ -424,7 +424,7 @@ const en = {
     intro: 'After your password, a six-digit code from an authenticator app on your phone (any TOTP app). Someone who learns your password still cannot sign in.',
     off: 'Authenticator app: off.',
     on: 'Authenticator app: on. {left} recovery codes left.',
-    start: 'Turn on two-step sign-in',
+    start: 'Set up an authenticator app',
     scan: 'Add this key to your authenticator app (or open the link on your phone):',
     openApp: 'Open in an authenticator app',
     firstCode: 'Then type the code the app shows',

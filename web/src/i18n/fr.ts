@@ -426,7 +426,7 @@ const fr: Messages = {
     intro: 'Après votre mot de passe, un code à six chiffres d’une application d’authentification sur votre téléphone (toute application TOTP). Qui apprend votre mot de passe ne peut toujours pas se connecter.',
     off: 'Application d’authentification : désactivée.',
     on: 'Application d’authentification : activée. {left} codes de secours restants.',
-    start: 'Activer la connexion en deux étapes',
+    start: 'Configurer une application d’authentification',
     scan: 'Ajoutez cette clé à votre application d’authentification (ou ouvrez le lien sur votre téléphone) :',
     openApp: 'Ouvrir dans une application d’authentification',
     firstCode: 'Puis saisissez le code qu’elle affiche',
