@@ -1,5 +1,4 @@
 // Fetch wrapper for the Guichet API: JSON both ways, CSRF header on writes, RFC 9457 problems as ApiError.
-import { useAuthStore } from '../stores/auth';
 import type { FieldError } from './types';
 
 const BASE = '/api';
@@ -28,6 +27,12 @@ export class ApiError extends Error {
 }
 
 let unauthorizedHandler: (() => void) | null = null;
+// The session's CSRF token, from whoever holds the session (the auth store registers itself): the client needs no store.
+let csrfToken: () => string | null = () => null;
+
+export function csrfTokenFrom(source: () => string | null): void {
+  csrfToken = source;
+}
 
 // The router owns navigation, so it tells the client what to do when a session dies mid-use.
 export function onUnauthorized(handler: () => void): void {
@@ -59,7 +64,7 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: { 
   if (raw) headers['Content-Type'] = raw.type;
   else if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (UNSAFE.has(method)) {
-    const token = useAuthStore().csrfToken;
+    const token = csrfToken();
     if (token) headers['X-CSRF-Token'] = token;
   }
   let res: Response;

@@ -1,7 +1,8 @@
 // Shapes of the Guichet API payloads the console reads and writes.
 export type Role = 'admin' | 'agent' | 'customer';
 export type Priority = 'low' | 'medium' | 'high' | 'critical';
-export type TicketType = 'incident' | 'service_request' | 'problem';
+/** As the API's schema has them; maintenance work orders are opened by their plans, not by the new-ticket form. */
+export type TicketType = 'incident' | 'service_request' | 'problem' | 'maintenance';
 export type Visibility = 'public' | 'internal';
 export type LocalizedText = { en?: string; fr?: string } & Record<string, string | undefined>;
 

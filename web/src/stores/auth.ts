@@ -1,12 +1,13 @@
 // Auth store: who is signed in, their CSRF token, and the login/logout/session-restore actions.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, csrfTokenFrom } from '../api/client';
 import type { Role, Session, User } from '../api/types';
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
   const csrfToken = ref<string | null>(null);
+  csrfTokenFrom(() => csrfToken.value);
   const twoStepRequired = ref(false);
 
   const role = computed<Role | null>(() => user.value?.role ?? null);
