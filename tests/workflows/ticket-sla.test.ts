@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, zonedParts, zonedToUtc, type SlaPolicy, type WorkflowDefinition } from '../../workflow-definitions/index';
 import { commentUpdate, migrateUpdate, transitionUpdate, ticketWorkflowId, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
-import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
+import { createWorker, incidentInput, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
 let env: TestWorkflowEnvironment;
@@ -24,24 +24,7 @@ function incidentWith(policy: SlaPolicy): WorkflowDefinition {
 }
 
 function inputFor(def: WorkflowDefinition, createdAt: number, priority: 'high' | 'critical' = 'high'): TicketWorkflowInput {
-  const id = randomUUID();
-  return {
-    ticket: {
-      id,
-      number: `INC-${id.slice(0, 6)}`,
-      type: 'incident',
-      title: 'SLA test',
-      description: '',
-      priority,
-      requesterId: CUSTOMER.id!,
-      queue: null,
-      fields: {},
-      createdAt: new Date(createdAt).toISOString(),
-      createdBy: CUSTOMER,
-    },
-    definition: def,
-    definitionVersion: 1,
-  };
+  return incidentInput({ createdAt, requester: CUSTOMER, title: 'SLA test', priority, definition: def });
 }
 
 /** The next Friday 17:55 in Paris, as test-server time. */

@@ -1,37 +1,21 @@
 // Tags in the ticket workflow: agents add and remove them, the change is an internal event, the projection carries them
 // sorted, and a refused change (customer, nothing to change, too many) records nothing. Recorded for the replay tests.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { MAX_TAGS, snapshotQuery, tagsUpdate, transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
-import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
+import { MAX_TAGS, snapshotQuery, tagsUpdate, transitionUpdate, type Actor } from '../../workflows/ticket-messages';
+import { createWorker, incidentInput, RecordedEvents, startTicket, useTimeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterEach(terminateStarted);
-afterAll(async () => env?.teardown());
+const testEnv = useTimeSkippingEnv();
 
 const AGENT: Actor = { id: randomUUID(), role: 'agent' };
 const CUSTOMER: Actor = { id: randomUUID(), role: 'customer' };
 
-function input(createdAt: number): TicketWorkflowInput {
-  const id = randomUUID();
-  const def = DEFAULT_DEFINITIONS.find((d) => d.key === 'incident')! as WorkflowDefinition;
-  return {
-    ticket: { id, number: `INC-${id.slice(0, 6)}`, type: 'incident', title: 'Tags', description: '', priority: 'high', requesterId: CUSTOMER.id!, queue: null, fields: {}, createdAt: new Date(createdAt).toISOString(), createdBy: CUSTOMER },
-    definition: def,
-    definitionVersion: 1,
-  };
-}
-
 it('should add and remove tags as one internal event each, sorted, and refuse what changes nothing', async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const worker = await createWorker(env, 'tags', recorded);
   await worker.runUntil(async () => {
-    const start = input(await env.currentTimeMs());
+    const start = incidentInput({ createdAt: await env.currentTimeMs(), requester: CUSTOMER, title: 'Tags', priority: 'high' });
     const handle = await startTicket(env, 'tags', start);
     const tagged = await handle.executeUpdate(tagsUpdate, { args: [{ add: ['vpn', 'network'], remove: [], actor: AGENT }] });
     expect(tagged.tags).toEqual(['network', 'vpn']);

@@ -6,7 +6,7 @@ import { badRequest, forbidden, notFound, ProblemError } from '../../http/proble
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
 import { readChunks, writeChunks } from './chunks';
-import { DEFAULT_ATTACHMENT_TYPES } from '../settings/service';
+import { DEFAULT_SETTINGS } from '../settings/service';
 
 /** What the desk accepts, from its settings (settings/service.ts has the defaults). */
 export interface AttachmentRules {
@@ -50,7 +50,7 @@ export class AttachmentService {
   constructor(
     private readonly em: EntityManager,
     private readonly tickets: TicketService,
-    private readonly rules: () => Promise<AttachmentRules> = async () => ({ attachmentMaxMegabytes: 10, attachmentTypes: DEFAULT_ATTACHMENT_TYPES }),
+    private readonly rules: () => Promise<AttachmentRules> = async () => DEFAULT_SETTINGS,
   ) {}
 
   async upload(user: AuthUser, ticketId: string, input: { filename: string; contentType: string; visibility: 'public' | 'internal'; body: Readable; declaredLength?: number }) {

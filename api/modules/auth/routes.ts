@@ -2,6 +2,7 @@
 import type { RouteTable } from '../../http/routes';
 import { ProblemError, tooMany } from '../../http/problem';
 import type { MfaService } from './mfa';
+import type { TwoStepRequirement } from './middleware';
 import type { PasskeyService, RelyingParty } from './passkeys';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { LoginThrottle } from './login-throttle';
@@ -32,7 +33,7 @@ const loginBody = {
 export function authRoutes(
   table: RouteTable,
   auth: AuthService,
-  opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle; mfa: MfaService; passkeys: PasskeyService; requiredFor: () => Promise<readonly string[]> },
+  opts: { secureCookies: boolean; sessionTtlHours: number; throttle: LoginThrottle; mfa: MfaService; passkeys: PasskeyService; requiredFor: TwoStepRequirement },
 ): void {
   const { throttle, mfa, passkeys } = opts;
   // With two-step sign-in on, the right password alone opens nothing: 401 mfa-required (with what the second step may

@@ -341,10 +341,7 @@ export class TicketService {
   async setTags(user: AuthUser, id: string, body: { add?: string[]; remove?: string[] }): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents tag tickets');
     await this.visibleRow(user, id);
-    const allowed = (await this.settings?.get())?.allowedTags ?? [];
-    const add = checkedTags(body.add ?? [], '/add', allowed);
-    // A tag taken off the managed list can still be removed from the tickets that carry it.
-    const remove = checkedTags(body.remove ?? [], '/remove', []);
+    const { add, remove } = await this.checkedTagChange(body.add, body.remove, { add: '/add', remove: '/remove' });
     try {
       const p = await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(tagsUpdate, { args: [{ add, remove, actor: actorOf(user) }] });
       return this.labelled(user, presentProjection(p));
@@ -361,9 +358,7 @@ export class TicketService {
     if (user.role === 'customer') throw forbidden('only agents apply macros');
     const row = await this.visibleRow(user, id);
     if (parts.transition) for (const check of this.transitionChecks) await check(row, parts.transition);
-    const allowed = (await this.settings?.get())?.allowedTags ?? [];
-    const add = checkedTags(parts.addTags ?? [], '/addTags', allowed);
-    const remove = checkedTags(parts.removeTags ?? [], '/removeTags', []);
+    const { add, remove } = await this.checkedTagChange(parts.addTags, parts.removeTags, { add: '/addTags', remove: '/removeTags' });
     if (parts.assigneeId && !(await this.repo.isStaff(parts.assigneeId))) {
       throw unprocessable('the macro assigns to someone who is no longer an active agent', [{ pointer: '/assignTo', message: 'not an agent' }], 'invalid-assignee');
     }
@@ -390,6 +385,13 @@ export class TicketService {
     } catch (err) {
       throw toProblem(err) ?? err;
     }
+  }
+
+  /** Tags to add (on the desk's managed list when it has one) and to remove, normalised, or a 422 pointing at the bad ones. */
+  private async checkedTagChange(add: string[] = [], remove: string[] = [], pointers: { add: string; remove: string }) {
+    const allowed = (await this.settings?.get())?.allowedTags ?? [];
+    // A tag taken off the managed list can still be removed from the tickets that carry it.
+    return { add: checkedTags(add, pointers.add, allowed), remove: checkedTags(remove, pointers.remove, []) };
   }
 
   /** Tags for an agent's autocomplete: the managed list when there is one, else those in use on tickets they may see. */

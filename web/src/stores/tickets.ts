@@ -105,6 +105,12 @@ export const useTicketsStore = defineStore('tickets', () => {
     return ticket;
   }
 
+  /** The open ticket again with what follows from it (timeline, transitions offered), after a change made elsewhere than its own actions. */
+  async function reload(id: string): Promise<void> {
+    await fetchTicket(id);
+    await Promise.all([fetchTimeline(id), fetchTransitions(id)]);
+  }
+
   async function fetchTimeline(id: string): Promise<TimelineEvent[]> {
     const asked = ++timelineAsked;
     const page = await api.get<{ items: TimelineEvent[] }>(`/tickets/${encodeURIComponent(id)}/timeline`);
@@ -177,6 +183,6 @@ export const useTicketsStore = defineStore('tickets', () => {
 
   return {
     items, next, loaded, current, transitions, timeline, query, upsert, lastSeenSeq, liveVersion, liveChange,
-    fetchTickets, createTicket, fetchTicket, fetchTransitions, applyTransition, fetchTimeline, addComment, updateTicket, assignTicket, setTags, reset,
+    fetchTickets, createTicket, fetchTicket, reload, fetchTransitions, applyTransition, fetchTimeline, addComment, updateTicket, assignTicket, setTags, reset,
   };
 });
