@@ -4,11 +4,15 @@ import { recordTicketEventsWith, type FanoutQueue } from './record-ticket-events
 import { createWebhookActivities, type WebhookActivityDeps } from './webhook-delivery';
 import { SecretBox } from '../webhooks/secrets';
 import { planActivitiesWith } from './maintenance-plans';
+import { retentionActivitiesWith } from './retention';
+import type { TellWorkflows } from '../platform/privacy/tell-workflows';
 
 export interface ActivityDeps {
   em: EntityManager;
   /** Queues each committed batch of ticket events for the listeners (see TicketEventFanout); without it, none are queued. */
   fanout?: FanoutQueue;
+  /** Tells ticket workflows their text was anonymised (retention); without it they are not told. */
+  tellWorkflows?: TellWorkflows;
   /** Outbound webhook delivery settings; defaults: secrets stored plainly, disable after 20 give-ups or 72 h failing. */
   webhooks?: Omit<WebhookActivityDeps, 'em'>;
 }
@@ -18,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     recordTicketEvents: recordTicketEventsWith(deps.em, deps.fanout),
     ...createWebhookActivities({ em: deps.em, box: new SecretBox(undefined), disableAfterFailures: 20, disableAfterHours: 72, ...deps.webhooks }),
     ...planActivitiesWith(deps.em),
+    ...retentionActivitiesWith(deps.em, deps.tellWorkflows),
   };
 }
 

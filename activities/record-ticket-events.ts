@@ -32,10 +32,13 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) 
     const queue = fanout ? `insert into ticket_event_fanout (ticket_id, task_queue, batch) select ?, ?, ?::jsonb where exists (select 1 from ins)` : 'select count(*) from ins';
     // One statement, so one round trip and atomic without an explicit transaction: the row, the events and the fan-out
     // entry all land or none does. The row only moves forward: a late retry carrying an older projection changes nothing.
+    // An anonymised ticket keeps its anonymised title and description: the workflow's state still holds the originals.
     await em.fork().execute(
       `with row as (
          ${INSERT_TICKET_ROW}
-         on conflict (id) do update set title = excluded.title, description = excluded.description, priority = excluded.priority,
+         on conflict (id) do update set
+           title = case when tickets.anonymised_at is null then excluded.title else tickets.title end,
+           description = case when tickets.anonymised_at is null then excluded.description else tickets.description end, priority = excluded.priority,
            priority_order = excluded.priority_order, state = excluded.state, state_category = excluded.state_category, queue = excluded.queue,
            assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, definition_version = excluded.definition_version, fields = excluded.fields, links = excluded.links, tags = excluded.tags, sla = excluded.sla,
            sla_status = excluded.sla_status, sla_due_at = excluded.sla_due_at, last_seq = excluded.last_seq, updated_at = excluded.updated_at,

@@ -75,6 +75,9 @@ import { MaintenanceService } from './modules/maintenance/service';
 import { reportRoutes } from './modules/reports/routes';
 import { ReportService } from './modules/reports/service';
 import { RatingService } from './modules/reports/ratings';
+import { scimRoutes } from './modules/scim/routes';
+import { privacyRoutes } from './modules/privacy/routes';
+import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
   em: EntityManager;
@@ -120,6 +123,7 @@ export interface App {
 }
 
 const BODY_LIMIT = '1mb';
+const isScim = (path: string) => path === '/scim' || path.startsWith('/scim/');
 
 /** The database is away (refused, reset, shutting down): a retryable 503, not a 500. */
 function isDatabaseUnavailable(err: unknown): boolean {
@@ -137,7 +141,7 @@ function problemFromUnknown(err: unknown): ProblemError {
   if (isDatabaseUnavailable(err)) return unavailable('the database is unreachable, retry shortly');
   // A value PostgreSQL cannot read (a malformed id, date or number) is the client's mistake, never a 500.
   const code = (err as { code?: string })?.code;
-  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22009' || code === '22003' || code === '22015') {
     return new ProblemError(400, 'invalid-value', 'Bad request', 'a value in the request is malformed', [{ pointer: '/', message: 'malformed value' }]);
   }
   // Races past a service's own checks (two creations of one key) end as conflicts, not 500s.
@@ -180,10 +184,10 @@ export function createApp(deps: AppDeps): App {
     const started = performance.now();
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && (ctx.path.startsWith('/api/') || ctx.path === '/api')) {
+      if (ctx.status === 404 && ctx.body === undefined && (ctx.path.startsWith('/api/') || ctx.path === '/api' || isScim(ctx.path))) {
         throw new ProblemError(404, 'not-found', 'Not found', `no route ${ctx.method} ${ctx.path}`);
       }
-      if (ctx.status === 405 && ctx.path.startsWith('/api')) throw new ProblemError(405, 'method-not-allowed', 'Method not allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+      if (ctx.status === 405 && (ctx.path.startsWith('/api') || isScim(ctx.path))) throw new ProblemError(405, 'method-not-allowed', 'Method not allowed', `${ctx.method} is not allowed on ${ctx.path}`);
     } catch (err) {
       const problem = problemFromUnknown(err);
       if (problem.status >= 500) deps.log.error({ err, requestId: id, path: ctx.path }, 'request failed');
@@ -198,8 +202,9 @@ export function createApp(deps: AppDeps): App {
       }
       ctx.status = problem.status;
       for (const [k, v] of Object.entries(problem.headers)) ctx.set(k, v);
-      ctx.type = 'application/problem+json';
-      ctx.body = problem.toJSON(ctx.path);
+      // Identity providers read SCIM's own error shape; everyone else gets RFC 9457.
+      ctx.type = isScim(ctx.path) ? SCIM_CONTENT_TYPE : 'application/problem+json';
+      ctx.body = isScim(ctx.path) ? scimErrorBody(problem) : problem.toJSON(ctx.path);
     } finally {
       deps.log.info({ requestId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
     }
@@ -232,6 +237,9 @@ export function createApp(deps: AppDeps): App {
   koa.use(async (ctx, next) => {
     if (!isUpload(ctx) && ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
       throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json');
+    }
+    if (isScim(ctx.path) && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && !ctx.is('application/scim+json', 'application/json')) {
+      throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/scim+json');
     }
     await next();
   });
@@ -288,6 +296,8 @@ export function createApp(deps: AppDeps): App {
   assetRoutes(routes, assets);
   maintenanceRoutes(routes, new MaintenanceService(deps.em, assets, tickets, definitions, deps.temporal, deps.taskQueue));
   reportRoutes(routes, new ReportService(deps.em), new RatingService(deps.em));
+  scimRoutes(routes, deps.em);
+  privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue);
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

@@ -14,6 +14,13 @@ const problemSchema = {
   },
 };
 
+/** SCIM answers its errors in its own shape (RFC 7644 §3.12). */
+const scimErrorSchema = {
+  type: 'object',
+  required: ['schemas', 'status'],
+  properties: { schemas: { type: 'array', items: { type: 'string' } }, status: { type: 'string' }, scimType: { type: 'string' }, detail: { type: 'string' } },
+};
+
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 function queryParameters(schema: object | undefined) {
@@ -32,19 +39,22 @@ export function buildOpenApi(table: RouteTable, version: string) {
       schema: isUuidParam(m[1]) ? { type: 'string', format: 'uuid' } : m[1] === 'seq' || m[1] === 'version' ? { type: 'integer', minimum: 1 } : { type: 'string' },
     }));
     const responses: Record<string, unknown> = {};
+    const errorContent = r.mediaType
+      ? { [r.mediaType]: { schema: { $ref: '#/components/schemas/ScimError' } } }
+      : { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
     for (const [status, res] of Object.entries(r.responses)) {
       const isProblem = Number(status) >= 400;
       responses[status] = {
         description: res.description,
         ...(isProblem
-          ? { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+          ? { content: errorContent }
           : res.schema
-            ? { content: { 'application/json': { schema: res.schema }, ...(res.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) } }
+            ? { content: { [r.mediaType ?? 'application/json']: { schema: res.schema }, ...(res.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) } }
             : {}),
       };
     }
     // The errors every route can give, from the shared middleware, documented once here so no status goes undocumented.
-    const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    const problem = (description: string) => ({ description, content: errorContent });
     const common: Record<string, string> = { '400': 'Invalid request', '503': 'PostgreSQL or Temporal unreachable; retry after Retry-After' };
     if (r.auth === 'user') Object.assign(common, { '401': 'Not authenticated', '403': 'Not allowed (role, API-token scope or CSRF token)' });
     else Object.assign(common, { '429': 'Too many requests from this address' });
@@ -60,7 +70,7 @@ export function buildOpenApi(table: RouteTable, version: string) {
       operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
       ...(r.auth === 'public' ? { security: [] } : {}),
       parameters: [...pathParams, ...queryParameters(r.query)],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { [r.mediaType ?? 'application/json']: { schema: r.body }, ...(r.mediaType ? { 'application/json': { schema: r.body } } : {}) } } } : {}),
       responses,
     };
   }
@@ -72,10 +82,10 @@ export function buildOpenApi(table: RouteTable, version: string) {
     security: [{ session: [] }, { bearer: [] }],
     paths,
     components: {
-      schemas: { Problem: problemSchema },
+      schemas: { Problem: problemSchema, ScimError: scimErrorSchema },
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'guichet_session', description: 'From POST /api/auth/login; state-changing requests also send X-CSRF-Token' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/tokens (scopes read, write, admin)' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/tokens (scopes read, write, admin; scim for /scim/v2 only)' },
       },
     },
   };

@@ -18,6 +18,8 @@ import { MailOutbox } from '../mail/outbox';
 import { mailNotifier } from '../activities/mail-notifications';
 import { TicketEventFanout } from '../activities/ticket-event-fanout';
 import { backfillTicketFacts, reportFactsListener } from '../activities/report-facts';
+import { ensureRetentionSchedule } from './retention-schedule';
+import { tellWorkflows } from '../platform/privacy/tell-workflows';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   const activities = createActivities({
     em: orm.em,
     fanout,
+    tellWorkflows: tellWorkflows(client),
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
   // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  await ensureRetentionSchedule(client, config.taskQueue);
   outbox?.start();
   fanout.start();
   log.info({ taskQueue: config.taskQueue }, 'worker running');

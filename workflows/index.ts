@@ -2,3 +2,4 @@
 export { ticketWorkflow } from './ticket';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { maintenancePlanWorkflow } from './maintenance-plan';
+export { retentionWorkflow } from './retention';

@@ -62,6 +62,8 @@ export interface CarriedTicketState {
   group?: string | null;
   /** Absent in state carried by versions that predate tags. */
   tags?: string[];
+  /** Set once the ticket's personal data was removed (erasure or retention): the original intake is not carried on. */
+  anonymised?: boolean;
 }
 
 export type LinkKind = 'problem' | 'incident' | 'parent' | 'child' | 'related' | 'duplicate_of' | 'duplicated_by';
@@ -240,6 +242,11 @@ export interface ChildFinishedSignal {
   state: string;
 }
 export const childFinishedSignal = defineSignal<[ChildFinishedSignal]>('childFinished');
+/**
+ * The read model's text of the ticket was anonymised (a person's erasure, a retention policy): the workflow forgets its own
+ * copy so no later write, answer or continued run brings it back. Records no event; the read model is already changed.
+ */
+export const anonymisedSignal = defineSignal<[{ title: string }]>('anonymised');
 /** Resolves once the ticket's creation is in the read model: lets the API answer read-your-writes. */
 export const recordedUpdate = defineUpdate<TicketProjection, []>('recorded');
 

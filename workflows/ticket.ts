@@ -50,6 +50,7 @@ import {
   MAX_TAGS,
   linkUpdate,
   migrateUpdate,
+  anonymisedSignal,
   problemResolvedSignal,
   childFinishedSignal,
   ticketWorkflowId,
@@ -555,6 +556,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     },
   );
 
+  setHandler(anonymisedSignal, ({ title }) => {
+    s.title = title;
+    s.description = '';
+    s.anonymised = true;
+  });
   setHandler(problemResolvedSignal, onProblemResolved);
   setHandler(childFinishedSignal, onChildFinished);
 
@@ -764,7 +770,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       await condition(() => allHandlersFinished() || pending.length > 0);
       if (pending.length) continue;
       s.fired = [...fired];
-      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: s });
+      // The next run's input must not carry the original words of an anonymised ticket either.
+      await continueAsNew<typeof ticketWorkflow>({ ...input, ...(s.anonymised ? { ticket: { ...t, title: s.title, description: '' } } : {}), carried: s });
     }
     const wakeAt = Math.min(timers[0]?.at ?? Infinity, end ?? Infinity);
     const seqBefore = s.seq;

@@ -7,7 +7,7 @@ import type { RateLimiter } from './rate-limit';
 import type { AuthUser, TokenScope } from '../modules/auth/types';
 import type { AuditedEntity } from '../modules/audit/snapshots';
 
-const SCOPE_RANK: Record<TokenScope, number> = { read: 1, write: 2, admin: 3 };
+const SCOPE_RANK: Record<Exclude<TokenScope, 'scim'>, number> = { read: 1, write: 2, admin: 3 };
 
 /** By convention a path parameter named id or ending in Id is a UUID; anything else cannot name a resource. */
 export const isUuidParam = (name: string) => name === 'id' || name.endsWith('Id');
@@ -53,6 +53,8 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   scope?: TokenScope;
   body?: object;
   query?: object;
+  /** Bodies in and out, errors included, are of this type instead of JSON and problem+json (SCIM's application/scim+json). */
+  mediaType?: string;
   /** `csv`: the answer may also be text/csv (?format=csv or Accept: text/csv). */
   responses: Record<number, { description: string; schema?: object; csv?: boolean }>;
   /** What an admin change changes: the audit reads it before and after (the id from the path, or from the answer for a creation). */
@@ -85,7 +87,12 @@ export class RouteTable {
         }
       }
       const needed = spec.scope ?? (spec.method === 'get' ? 'read' : 'write');
-      if (user?.via === 'token' && SCOPE_RANK[user.tokenScope!] < SCOPE_RANK[needed]) {
+      // SCIM is a separate service: only scim tokens reach it (while they act as an admin), and they reach nothing else.
+      if (needed === 'scim' ? user && (user.tokenScope !== 'scim' || user.role !== 'admin') : user?.tokenScope === 'scim') {
+        const why = needed !== 'scim' ? `'${needed}', and this API token has scope 'scim'` : user?.tokenScope === 'scim' ? 'a token acting as an admin' : "an API token of scope 'scim'";
+        throw new ProblemError(403, 'insufficient-scope', 'Forbidden', `${spec.method.toUpperCase()} ${spec.path} needs ${why}`);
+      }
+      if (user?.via === 'token' && needed !== 'scim' && SCOPE_RANK[user.tokenScope as Exclude<TokenScope, 'scim'>] < SCOPE_RANK[needed]) {
         throw new ProblemError(403, 'insufficient-scope', 'Forbidden', `this API token has scope '${user.tokenScope}'; ${spec.method.toUpperCase()} ${spec.path} needs '${needed}'`);
       }
       const body = spec.body ? check<B>(spec.body, ctx.request.body ?? {}, 'body') : (undefined as B);

@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = {
 export function serveWeb(distDir: string): Middleware {
   const root = path.resolve(distDir);
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/') || ctx.path === '/api') return next();
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/') || ctx.path === '/api' || ctx.path.startsWith('/scim/')) return next();
     let file = path.resolve(root, '.' + decodeURIComponent(ctx.path));
     if (!file.startsWith(root + path.sep) && file !== root) return next();
     const isAsset = path.extname(file) !== '';

@@ -5,8 +5,8 @@ import { loginUi, useBrowser, shot } from '../support/browser';
 import { ADMIN, Session, allUsers, unique } from '../support/http';
 
 const TEXT = {
-  en: { group: 'Agent group', agent: 'Agent', write: 'Read and write', users: 'Users', audit: 'Audit log', allowed: 'Allowed', rotate: 'Rotate secret', once: 'Copy this secret now: it will not be shown again.', done: 'Done' },
-  fr: { group: "Groupe d'agents", agent: 'Agent', write: 'Lecture et écriture', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé', rotate: 'Renouveler le secret', once: 'Copiez ce secret maintenant : il ne sera plus affiché.', done: 'Terminé' },
+  en: { group: 'Agent group', agent: 'Agent', write: 'Read and write', scim: 'SCIM provisioning (identity provider)', users: 'Users', audit: 'Audit log', allowed: 'Allowed', rotate: 'Rotate secret', once: 'Copy this secret now: it will not be shown again.', done: 'Done' },
+  fr: { group: "Groupe d'agents", agent: 'Agent', write: 'Lecture et écriture', scim: 'Provisionnement SCIM (fournisseur d’identité)', users: 'Utilisateurs', audit: "Journal d'audit", allowed: 'Autorisé', rotate: 'Renouveler le secret', once: 'Copiez ce secret maintenant : il ne sera plus affiché.', done: 'Terminé' },
 } as const;
 
 const { openPage } = useBrowser();
@@ -90,6 +90,18 @@ describe.each(['en', 'fr'] as const)('admin screens (%s)', (locale) => {
     await page.reload();
     await page.getByTestId('token-row').filter({ hasText: tokenName }).waitFor();
     expect(await page.content()).not.toContain(secret);
+
+    // A SCIM token for an identity provider: the page says where to point it, and it reaches the SCIM service.
+    await page.getByTestId('token-name').fill(unique(`idp ${locale}`));
+    await choose(page, 'token-scope', text.scim);
+    await page.getByTestId('token-scim-hint').filter({ hasText: '/scim/v2' }).waitFor();
+    await page.locator('.p-select-overlay').waitFor({ state: 'detached' });
+    await shot(page, `console-admin-token-scim-${locale}`);
+    await page.getByTestId('token-submit').click();
+    const scimSecret = (await page.getByTestId('token-value').textContent())!.trim();
+    const config = await fetch(`${process.env.GUICHET_TEST_URL}/scim/v2/ServiceProviderConfig`, { headers: { authorization: `Bearer ${scimSecret}` } });
+    expect(config.status).toBe(200);
+    await page.getByTestId('token-dismiss').click();
 
     // Every change is in the audit log, found with the filter.
     await page.getByTestId('admin-nav-admin-audit').click();

@@ -48,6 +48,11 @@ export class Session {
     return { status: res.status, headers: res.headers, body: parsed };
   }
 
+  /** The raw answer (binary downloads such as archives), with this session's cookie. */
+  raw(path: string): Promise<Response> {
+    return fetch(this.base + path, { headers: this.cookie ? { cookie: this.cookie } : {} });
+  }
+
   get = <T = any>(path: string) => this.request<T>('GET', path);
   post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body ?? {}, headers);
 }

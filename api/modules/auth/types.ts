@@ -1,6 +1,7 @@
 // Who is calling: the authenticated user as every route and policy sees it.
 export type UserRole = 'admin' | 'agent' | 'customer';
-export type TokenScope = 'read' | 'write' | 'admin';
+/** `scim` tokens reach the SCIM service only, and nothing else reaches it. */
+export type TokenScope = 'read' | 'write' | 'admin' | 'scim';
 
 export interface AuthUser {
   id: string;

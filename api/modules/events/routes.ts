@@ -2,7 +2,7 @@
 // Mounted on the router beside the route table on purpose: a stream never ends, which the OpenAPI request/response
 // model (and the fuzzer driven by it) cannot describe; it takes no input besides the session and Last-Event-ID.
 import type Router from '@koa/router';
-import { unauthorized } from '../../http/problem';
+import { ProblemError, unauthorized } from '../../http/problem';
 import type { TokenService } from '../tokens/service';
 import type { AuthService } from '../auth/service';
 import { SESSION_COOKIE } from '../auth/service';
@@ -15,6 +15,7 @@ export function eventRoutes(router: Router, hub: TicketEventHub, auth: AuthServi
   router.get(EVENTS_PATH, (ctx) => {
     const user = ctx.state.user as AuthUser | undefined;
     if (!user) throw unauthorized();
+    if (user.tokenScope === 'scim') throw new ProblemError(403, 'insufficient-scope', 'Forbidden', "a token of scope 'scim' reaches the SCIM service only");
     const cookie = ctx.cookies.get(SESSION_COOKIE);
     // Re-checked on each heartbeat: a logout, a revoked token, a disabled account, a changed role or organisation ends the stream, since
     // what it may carry was decided with the rights the caller had when it opened.

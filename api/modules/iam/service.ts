@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, notFound, unprocessable } from '../../http/problem';
+import { refuseLosingLastAdmin } from './last-admin';
 import type { GroupBody, MembersBody, OrganisationBody, PatchOrganisationBody, PatchUserBody, QueueGroupsBody } from './schemas';
 
 export class IamService {
@@ -76,6 +77,7 @@ export class IamService {
       if (body.organisationId && !(await tx.execute('select 1 from organisations where id = ?', [body.organisationId])).length) {
         throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
       }
+      if (body.disabled === true || (body.role !== undefined && body.role !== 'admin')) await refuseLosingLastAdmin(tx, id, body.disabled ? 'disabling it' : 'changing its role');
       const columns: Record<string, string> = { name: 'name', role: 'role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled' };
       const sets = Object.keys(body).map((k) => `${columns[k]} = ?`);
       await tx.execute(`update users set ${sets.join(', ')} where id = ?`, [...Object.values(body), id]);

@@ -12,7 +12,7 @@ const createTokenBody = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
-    scope: { type: 'string', enum: ['read', 'write', 'admin'] },
+    scope: { type: 'string', enum: ['read', 'write', 'admin', 'scim'], description: "'scim' reaches only the SCIM provisioning service (/scim/v2), and must act as an admin" },
     userId: { type: 'string', format: 'uuid' },
   },
 } as const;

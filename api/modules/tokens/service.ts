@@ -26,8 +26,9 @@ export class TokenService {
     const userId = body.userId ?? creator.id;
     const [owner] = await this.em.fork().execute<Array<{ role: UserRole }>>('select role from users where id = ? and not disabled', [userId]);
     if (!owner) throw unprocessable('unknown or disabled user', [{ pointer: '/userId', message: 'unknown user' }], 'unknown-user');
-    if (body.scope === 'admin' && owner.role !== 'admin') {
-      throw unprocessable('an admin-scope token must act as an admin', [{ pointer: '/scope', message: 'the user is not an admin' }], 'invalid-scope');
+    // A SCIM token creates accounts and sets roles: only an admin may do that.
+    if ((body.scope === 'admin' || body.scope === 'scim') && owner.role !== 'admin') {
+      throw unprocessable(`an ${body.scope}-scope token must act as an admin`, [{ pointer: '/scope', message: 'the user is not an admin' }], 'invalid-scope');
     }
     const secret = randomBytes(32).toString('base64url');
     const token = `${PREFIX}${secret}`;

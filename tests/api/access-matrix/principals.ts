@@ -2,7 +2,7 @@
 // and agent group X; organisation B and group Y own look-alike data whose marks must never reach A's or X's people.
 import { ADMIN, Session, eventually, unique } from '../../support/http';
 
-export const PRINCIPALS = ['anonymous', 'customerB', 'agentY', 'readToken', 'customerA', 'agentX', 'writeToken', 'admin'] as const;
+export const PRINCIPALS = ['anonymous', 'customerB', 'agentY', 'readToken', 'customerA', 'agentX', 'writeToken', 'admin', 'scimToken'] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 
 export interface World {
@@ -125,7 +125,7 @@ export async function buildWorld(): Promise<World> {
   const endpoint = (ok(await admin.post('/api/webhooks/endpoints', { name: `matrix ${mark}`, mapping: { rules: [{ action: { type: 'transition', externalRef: '{{/id}}', transition: 'resolve', fields: {} } }] } }), 'endpoint') as { endpoint: { id: string } }).endpoint.id;
 
   const tokens: Record<string, Session> = {};
-  for (const scope of ['read', 'write']) tokens[scope] = await bearer((ok(await admin.post('/api/tokens', { name: `matrix ${scope}`, scope }), 'token') as { token: string }).token);
+  for (const scope of ['read', 'write', 'scim']) tokens[scope] = await bearer((ok(await admin.post('/api/tokens', { name: `matrix ${scope}`, scope }), 'token') as { token: string }).token);
 
   const staffMarks = [agentX.email, agentY.email, ADMIN.email];
   const internal = [`CANARY-INTERNAL note ${mark}`, `CANARY-INTERNALFILE-${mark}`, `CANARY-KBINTERNAL ${mark}`];
@@ -133,7 +133,7 @@ export async function buildWorld(): Promise<World> {
   const ofY = [ticketB.title, `CANARY-ASSETY ${mark}`, `CANARY-PLANY ${mark}`, `CANARY-BCOMMENT ${mark}`];
   const ofA = [ticketA.title, `Org A ${mark}`, customerA.email];
   return {
-    sessions: { anonymous: new Session(), customerA: customerA.s, customerB: customerB.s, agentX: agentX.s, agentY: agentY.s, admin, readToken: tokens.read!, writeToken: tokens.write! },
+    sessions: { anonymous: new Session(), customerA: customerA.s, customerB: customerB.s, agentX: agentX.s, agentY: agentY.s, admin, readToken: tokens.read!, writeToken: tokens.write!, scimToken: tokens.scim! },
     ids: { customerA: customerA.id, customerB: customerB.id, agentX: agentX.id, agentY: agentY.id, admin: admin.user!.id },
     emails: { customerA: customerA.email, customerB: customerB.email, agentX: agentX.email, agentY: agentY.email },
     passwords: PASSWORD,
@@ -146,7 +146,7 @@ export async function buildWorld(): Promise<World> {
       customerB: [...staffMarks, ...internal, ...ofA],
       agentX: ofY,
       agentY: [...internal.slice(0, 2), ticketA.title, `Boiler ${mark}`, `Boiler service ${mark}`],
-      admin: [], readToken: [], writeToken: [],
+      admin: [], readToken: [], writeToken: [], scimToken: [],
     },
     freshTicketA: () => ticketIn(customerA.s, queueX, `Fresh ${unique('t')}`),
     freshTokenId: async () => (ok(await admin.post('/api/tokens', { name: unique('doomed'), scope: 'read' }), 'token') as { id: string }).id,

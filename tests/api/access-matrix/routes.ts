@@ -5,7 +5,8 @@ import { ADMIN, Session, unique, type Res } from '../../support/http';
 import type { Principal, World } from './principals';
 import { codeAt, stepAt } from '../../../api/modules/auth/totp';
 
-export type Expect = Record<Principal, number>;
+/** A SCIM token reaches the SCIM service only: every other route answers it 403 unless its entry says otherwise. */
+export type Expect = Record<Exclude<Principal, 'scimToken'>, number> & { scimToken?: number };
 export interface Case {
   /** Says what the case adds when a route has more than one. */
   name?: string;
@@ -30,7 +31,21 @@ const staffTicketWrite = (n: number): Expect => ({ ...ticketWrite(n), customerA:
 const ownedRead = (n: number): Expect => ({ ...staffRead(n), agentY: 404 });
 const ownedWrite = (n: number): Expect => ({ ...ownedRead(n), readToken: 403 });
 
+/** The SCIM service: scim tokens only. */
+const scimOnly = (n: number): Expect => ({ ...all(403), anonymous: 401, scimToken: n });
+const scimUser = async (w: World) =>
+  (await w.sessions.scimToken.request('POST', '/scim/v2/Users', { userName: `${unique('scim')}@example.test` })).body.id as string;
+const scimGroup = async (w: World) => (await w.sessions.scimToken.request('POST', '/scim/v2/Groups', { displayName: unique('Matrix SCIM group') })).body.id as string;
+const scimPatch = (ops: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops });
+
 const admin = (w: World) => w.sessions.admin;
+/** A disabled policy that could never match (closed 100 years ago): safe to run, change or delete. */
+const freshPolicy = async (w: World) => (await admin(w).post('/api/retention/policies', { name: unique('matrix retention'), afterDays: 36500, enabled: false })).body.id as string;
+async function freshCustomer(w: World): Promise<{ id: string; email: string }> {
+  const email = `${unique('erasable')}@example.test`;
+  const made = await admin(w).post('/api/users', { email, name: 'Erasable', role: 'customer', password: 'a-long-password-1' });
+  return { id: made.body.id, email };
+}
 const json = (s: Session, method: string, path: string, body?: unknown) => s.request(method, path, body);
 const key = (p: string) => unique(p).replace(/[^a-z0-9_]/gi, '_').toLowerCase();
 
@@ -285,7 +300,8 @@ export function matrix(w: World): Record<string, Case[]> {
     }],
     'POST /api/hooks/{endpoint}': [{
       name: 'unsigned',
-      expect: everyone(401),
+      // The endpoint's own secret authenticates here; no API token does, of any scope.
+      expect: { ...everyone(401), scimToken: 401 },
       call: async (s) => s.request('POST', `/api/hooks/${(await admin(w).get(`/api/webhooks/endpoints/${w.endpoint}`)).body.slug}`, JSON.stringify({ id: 'x' }), { 'content-type': 'application/json' }),
     }],
     'GET /api/settings': [{ expect: userRead(200), call: (s) => s.get('/api/settings') }],
@@ -371,6 +387,29 @@ export function matrix(w: World): Record<string, Case[]> {
     'POST /api/maintenance/work-orders/{id}/incident': [{ expect: ownedWrite(201), call: (s) => s.post(`/api/maintenance/work-orders/${w.workOrderX}/incident`, { title: unique('Found a leak') }) }],
 
     ...['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags', 'time'].reduce((acc, name) => ({ ...acc, ...reportCases(name) }), {} as Record<string, Case[]>),
+    'GET /api/users/{id}/personal-data': [{ expect: adminOnly(200), call: (s) => s.get(`/api/users/${w.ids.customerA}/personal-data`) }],
+    'POST /api/users/{id}/erase': [{ expect: adminOnly(200), call: async (s) => { const c = await freshCustomer(w); return s.post(`/api/users/${c.id}/erase`, { confirm: c.email }); } }],
+    'GET /api/retention/policies': [{ expect: adminOnly(200), call: (s) => s.get('/api/retention/policies') }],
+    'POST /api/retention/preview': [{ expect: adminOnly(200), call: (s) => s.post('/api/retention/preview', { afterDays: 36500 }) }],
+    'POST /api/retention/policies': [{ expect: adminOnly(201), call: (s) => s.post('/api/retention/policies', { name: unique('matrix retention'), afterDays: 36500, enabled: false }) }],
+    'PATCH /api/retention/policies/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/retention/policies/${await freshPolicy(w)}`, { afterDays: 36000 }) }],
+    'DELETE /api/retention/policies/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/retention/policies/${await freshPolicy(w)}`) }],
+    'POST /api/retention/policies/{id}/run': [{ expect: adminOnly(200), call: async (s) => s.post(`/api/retention/policies/${await freshPolicy(w)}/run`) }],
+    'GET /scim/v2/ServiceProviderConfig': [{ expect: scimOnly(200), call: (s) => s.get('/scim/v2/ServiceProviderConfig') }],
+    'GET /scim/v2/ResourceTypes': [{ expect: scimOnly(200), call: (s) => s.get('/scim/v2/ResourceTypes') }],
+    'GET /scim/v2/Schemas': [{ expect: scimOnly(200), call: (s) => s.get('/scim/v2/Schemas') }],
+    'GET /scim/v2/Users': [{ expect: scimOnly(200), call: (s) => s.get(`/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${w.emails.customerA}"`)}`) }],
+    'POST /scim/v2/Users': [{ expect: scimOnly(201), call: (s) => s.post('/scim/v2/Users', { userName: `${unique('scim')}@example.test` }) }],
+    'GET /scim/v2/Users/{id}': [{ expect: scimOnly(200), call: (s) => s.get(`/scim/v2/Users/${w.ids.customerA}`) }],
+    'PUT /scim/v2/Users/{id}': [{ expect: scimOnly(200), call: async (s) => { const id = await scimUser(w); return json(s, 'PUT', `/scim/v2/Users/${id}`, { userName: `${unique('scim')}@example.test` }); } }],
+    'PATCH /scim/v2/Users/{id}': [{ expect: scimOnly(200), call: async (s) => json(s, 'PATCH', `/scim/v2/Users/${await scimUser(w)}`, scimPatch([{ op: 'replace', path: 'active', value: false }])) }],
+    'DELETE /scim/v2/Users/{id}': [{ expect: scimOnly(204), call: async (s) => json(s, 'DELETE', `/scim/v2/Users/${await scimUser(w)}`) }],
+    'GET /scim/v2/Groups': [{ expect: scimOnly(200), call: (s) => s.get('/scim/v2/Groups?excludedAttributes=members') }],
+    'POST /scim/v2/Groups': [{ expect: scimOnly(201), call: (s) => s.post('/scim/v2/Groups', { displayName: unique('Matrix SCIM group') }) }],
+    'GET /scim/v2/Groups/{key}': [{ expect: scimOnly(200), call: (s) => s.get(`/scim/v2/Groups/${w.groupX}`) }],
+    'PUT /scim/v2/Groups/{key}': [{ expect: scimOnly(200), call: async (s) => json(s, 'PUT', `/scim/v2/Groups/${await scimGroup(w)}`, { displayName: unique('Matrix SCIM group') }) }],
+    'PATCH /scim/v2/Groups/{key}': [{ expect: scimOnly(200), call: async (s) => json(s, 'PATCH', `/scim/v2/Groups/${await scimGroup(w)}`, scimPatch([{ op: 'replace', path: 'displayName', value: unique('Matrix SCIM group') }])) }],
+    'DELETE /scim/v2/Groups/{key}': [{ expect: scimOnly(204), call: async (s) => json(s, 'DELETE', `/scim/v2/Groups/${await scimGroup(w)}`) }],
     'GET /api/tickets/{id}/rating': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${w.ratedTicketA}/rating`) }],
     'PUT /api/tickets/{id}/rating': [{ name: 'on an open ticket', expect: { ...ticketWrite(403), customerA: 409 }, call: (s) => json(s, 'PUT', `/api/tickets/${A}/rating`, { score: 5 }) }],
   };

@@ -239,7 +239,7 @@ export interface ApiToken {
   id: string;
   name: string;
   prefix: string;
-  scope: 'read' | 'write' | 'admin';
+  scope: 'read' | 'write' | 'admin' | 'scim';
   userId: string;
   createdAt: string;
   lastUsedAt: string | null;

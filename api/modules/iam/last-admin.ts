@@ -1,0 +1,17 @@
+// A desk must keep one admin who can sign in: no path (console, SCIM, erasure) may disable, demote or erase the last one.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conflict } from '../../http/problem';
+
+/** Webhook endpoints act through admin accounts that cannot sign in; they do not count. */
+export const SERVICE_ACCOUNT_SQL = `u.email like '%@hooks.guichet.invalid'`;
+
+/** Throws 409 `last-admin` when `userId` is the only active admin left (call inside the transaction that changes it). */
+export async function refuseLosingLastAdmin(tx: EntityManager, userId: string, what: string): Promise<void> {
+  // Locking the admins' rows makes two concurrent demotions of the last two admins take turns.
+  const admins = await tx.execute<Array<{ id: string }>>(
+    `select u.id from users u where u.role = 'admin' and not u.disabled and not (${SERVICE_ACCOUNT_SQL}) order by u.id for update`,
+  );
+  if (admins.length === 1 && admins[0]!.id === userId) {
+    throw conflict(`this is the last active admin of the desk: ${what} would leave nobody to administer it; make another admin first`, 'last-admin');
+  }
+}

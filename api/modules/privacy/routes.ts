@@ -1,0 +1,142 @@
+// Personal data over HTTP (admins): a person's export and erasure, and the retention policies with their dry run.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import type { RouteTable } from '../../http/routes';
+import { requireAdmin } from '../auth/policy';
+import { ErasureService } from './erasure';
+import { tellWorkflows } from '../../../platform/privacy/tell-workflows';
+import { PersonalDataExport } from './export';
+import { RetentionPolicies, policyBody, policyPatch, previewBody, type PolicyBody } from './retention-policies';
+import type { RetentionScope } from '../../../platform/privacy/retention';
+
+const eraseBody = {
+  type: 'object',
+  required: ['confirm'],
+  additionalProperties: false,
+  properties: { confirm: { type: 'string', maxLength: 254, description: "The account's e-mail address, typed again: erasure cannot be undone" } },
+} as const;
+
+const policySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    organisationId: { type: ['string', 'null'] },
+    organisationName: { type: ['string', 'null'] },
+    ticketType: { type: ['string', 'null'] },
+    afterDays: { type: 'integer' },
+    enabled: { type: 'boolean' },
+    due: { type: 'integer', description: 'Tickets it would anonymise if run now' },
+    lastRun: { type: ['object', 'null'] },
+  },
+} as const;
+
+export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Client, taskQueue: string): void {
+  const exporter = new PersonalDataExport(em);
+  const erasure = new ErasureService(em, tellWorkflows(temporal));
+  const policies = new RetentionPolicies(em, temporal, taskQueue);
+  const only = (user: Parameters<typeof requireAdmin>[0]) => requireAdmin(user, 'handle personal data');
+
+  table.add({
+    method: 'get',
+    path: '/api/users/:id/personal-data',
+    summary: 'Everything the desk holds about a person, as one ZIP archive (admin)',
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'application/zip: JSON documents and the files the person sent' }, 404: { description: 'No such user' } },
+    handler: async ({ user, params, ctx }) => {
+      only(user);
+      const { filename, stream } = await exporter.open(params.id!);
+      ctx.set('Content-Disposition', `attachment; filename="${filename}"`);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'application/zip';
+      ctx.body = stream;
+      return {};
+    },
+  });
+  table.add<{ confirm: string }>({
+    method: 'post',
+    path: '/api/users/:id/erase',
+    summary: "Erase a person: account anonymised and disabled, their words and files replaced, their tickets anonymised; statistics kept (admin)",
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    body: eraseBody,
+    responses: {
+      200: { description: 'What was erased', schema: { type: 'object', properties: { id: { type: 'string' }, ticketsAnonymised: { type: 'integer' }, commentsRemoved: { type: 'integer' }, filesReplaced: { type: 'integer' } } } },
+      404: { description: 'No such user' },
+      409: { description: 'The last active admin' },
+      422: { description: 'Confirmation does not match, or already erased' },
+    },
+    handler: async ({ user, params, body }) => (only(user), { body: await erasure.erase(params.id!, body.confirm) }),
+  });
+
+  table.add({
+    method: 'get',
+    path: '/api/retention/policies',
+    summary: 'Retention policies, each with how many tickets it would anonymise now and its last run (admin)',
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'Policies', schema: { type: 'object', properties: { items: { type: 'array', items: policySchema } } } } },
+    handler: async ({ user }) => (only(user), { body: { items: await policies.list() } }),
+  });
+  table.add<RetentionScope>({
+    method: 'post',
+    path: '/api/retention/preview',
+    summary: 'Dry run: how many closed tickets a policy with this scope would anonymise now (admin)',
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    body: previewBody,
+    responses: { 200: { description: 'The count', schema: { type: 'object', properties: { due: { type: 'integer' } } } }, 422: { description: 'Unknown organisation' } },
+    handler: async ({ user, body }) => (only(user), { body: await policies.preview(body) }),
+  });
+  table.add<PolicyBody>({
+    method: 'post',
+    path: '/api/retention/policies',
+    summary: 'Create a retention policy: anonymise closed tickets N days after closing (admin); the nightly schedule runs it',
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    body: policyBody,
+    responses: { 201: { description: 'Created, with its dry-run count', schema: policySchema }, 422: { description: 'Unknown organisation' } },
+    handler: async ({ user, body }) => (only(user), { status: 201, body: await policies.create(body) }),
+  });
+  table.add<Partial<PolicyBody>>({
+    method: 'patch',
+    path: '/api/retention/policies/:id',
+    summary: 'Change a retention policy (admin)',
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    body: policyPatch,
+    responses: { 200: { description: 'Changed', schema: policySchema }, 404: { description: 'No such policy' }, 422: { description: 'Unknown organisation' } },
+    handler: async ({ user, params, body }) => (only(user), { body: await policies.update(params.id!, body) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/retention/policies/:id',
+    summary: 'Delete a retention policy (what it anonymised stays so) (admin)',
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such policy' } },
+    handler: async ({ user, params }) => {
+      only(user);
+      await policies.remove(params.id!);
+      return { status: 204 };
+    },
+  });
+  table.add({
+    method: 'post',
+    path: '/api/retention/policies/:id/run',
+    summary: 'Run a retention policy now, through the durable retention workflow (admin)',
+    tag: 'privacy',
+    auth: 'user',
+    scope: 'admin',
+    responses: { 200: { description: 'How many tickets it anonymised', schema: { type: 'object', properties: { anonymised: { type: 'integer' } } } }, 404: { description: 'No such policy' }, 409: { description: 'Running already' } },
+    handler: async ({ user, params }) => (only(user), { body: await policies.runNow(params.id!) }),
+  });
+}
