@@ -264,3 +264,16 @@ export interface AuditEntry {
   entityId?: string | null;
   detail?: { changes?: Array<{ path: string; before: unknown; after: unknown }>; code?: string };
 }
+
+export interface RetentionPolicy {
+  id: string;
+  name: string;
+  organisationId: string | null;
+  organisationName: string | null;
+  ticketType: TicketType | null;
+  afterDays: number;
+  enabled: boolean;
+  /** Tickets it would anonymise if run now. */
+  due: number;
+  lastRun: { at: string; trigger: 'schedule' | 'manual'; anonymised: number } | null;
+}

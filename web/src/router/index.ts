@@ -81,6 +81,7 @@ export const router = createRouter({
         { path: 'queues', name: 'admin-queues', component: () => admin().then((m) => m.QueuesPage) },
         { path: 'tokens', name: 'admin-tokens', component: () => admin().then((m) => m.TokensPage) },
         { path: 'audit', name: 'admin-audit', component: () => admin().then((m) => m.AuditPage) },
+        { path: 'retention', name: 'admin-retention', component: () => admin().then((m) => m.RetentionPage) },
         { path: 'settings', name: 'admin-settings', component: () => admin().then((m) => m.SettingsPage) },
         { path: 'definitions/:definitionKey', name: 'admin-designer', component: () => admin().then((m) => m.DesignerPage), props: true },
         { path: 'email', name: 'admin-email', component: () => admin().then((m) => m.MailPage) },

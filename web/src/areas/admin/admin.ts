@@ -15,3 +15,4 @@ export { default as QueuesPage } from './QueuesPage.vue';
 export { default as TokensPage } from './TokensPage.vue';
 export { default as AuditPage } from './AuditPage.vue';
 export { default as SettingsPage } from './SettingsPage.vue';
+export { default as RetentionPage } from './RetentionPage.vue';

@@ -18,4 +18,5 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { name: 'admin-email', label: 'nav.email', icon: 'pi pi-envelope' },
   { name: 'admin-settings', label: 'settings.title', icon: 'pi pi-cog' },
   { name: 'admin-audit', label: 'iam.nav.audit', icon: 'pi pi-history' },
+  { name: 'admin-retention', label: 'iam.nav.retention', icon: 'pi pi-eraser' },
 ];
