@@ -1,11 +1,18 @@
 // A browsable, dependency-free page of the OpenAPI document: every operation with its schemas.
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function docsPage(openapi: { info: { title: string; version: string }; paths: Record<string, Record<string, any>> }): string {
+/** What the page reads of an operation of the document (buildOpenApi writes them). */
+interface DocOperation {
+  summary?: string;
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  responses: Record<string, { description: string }>;
+}
+
+export function docsPage(openapi: { info: { title: string; version: string }; paths: Record<string, Record<string, unknown>> }): string {
   const ops = Object.entries(openapi.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => {
+    Object.entries(methods as Record<string, DocOperation>).map(([method, op]) => {
       const body = op.requestBody?.content?.['application/json']?.schema;
-      const responses = Object.entries(op.responses as Record<string, { description: string }>)
+      const responses = Object.entries(op.responses)
         .map(([s, r]) => `<li><code>${esc(s)}</code> ${esc(r.description)}</li>`)
         .join('');
       return `<section><h2><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h2><p>${esc(op.summary ?? '')}</p>${

@@ -16,7 +16,6 @@ import {
   calendarOf,
   clockDeadlines,
   customerReplyTransition,
-  clockStatus,
   fieldErrors,
   initialState,
   lockedFields,

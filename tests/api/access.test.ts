@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { ADMIN, Session, statusFrom, unique } from '../support/http';
 
-type Caller = { name: string; s: Session };
 let admin: Session;
 let callers: Record<string, Session>;
 let ticket: { id: string; number: string; title: string };

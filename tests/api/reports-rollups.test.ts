@@ -6,9 +6,8 @@ import fc from 'fast-check';
 import { openOrm, migrate, type Orm } from '../../platform/db/orm';
 import { ReportService } from '../../api/modules/reports/service';
 import { REPORT_NAMES, type ReportQuery } from '../../api/modules/reports/schemas';
-import { rebuildRollupsSql, ROLLUP_TABLES } from '../../api/modules/reports/rollup-sql';
+import { rebuildRollupsSql, ROLLUP_TABLES } from '../../platform/db/rollup-sql';
 import type { AuthUser } from '../../api/modules/auth/types';
-import { unique } from '../support/http';
 
 let orm: Orm;
 let db: pg.Client;
@@ -179,7 +178,7 @@ describe('report roll-ups', () => {
     const id = await write(null, { created: 10 * DAY, queue: 'network', type: 'incident', priority: 'high', state: 'resolved', assignee: AGENTS[0], group: null, org: ORGS[0], resolvedAfter: DAY, fr: 'met', res: 'met', frMs: 5000, resMs: 90_000, reopens: 1, escalations: ['resolution_warning'], rating: 5 });
     const before = await snapshot();
     await orm.migrator.down({ to: 'Migration20261125000005Reports' });
-    const { rows } = await db.query(`select count(*)::int as n from information_schema.tables where table_name like 'report\_%'`);
+    const { rows } = await db.query(`select count(*)::int as n from information_schema.tables where table_name like 'report\\_%'`);
     expect(rows[0].n).toBe(0);
     await orm.migrator.up();
     expect(await snapshot()).toEqual(before);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { commentUpdate, linkUpdate, migrateUpdate, snapshotQuery, ticketWorkflowId, transitionsQuery, transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
+import { commentUpdate, linkUpdate, migrateUpdate, snapshotQuery, transitionsQuery, transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
 import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, zonedParts, zonedToUtc, type SlaPolicy, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { commentUpdate, migrateUpdate, transitionUpdate, ticketWorkflowId, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
+import { commentUpdate, migrateUpdate, transitionUpdate, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
 import { createWorker, incidentInput, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 

@@ -17,7 +17,6 @@ export interface AttachmentRules {
 /** A file name safe to store and to send back: no directories, no control or reserved characters, bounded length. */
 export function safeFilename(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^\.+/, '').trim();
   return cleaned.slice(0, 200);
 }

@@ -53,11 +53,26 @@ const ARTICLE_COLUMNS = 'a.id, a.category_key, a.tags, a.visibility, a.status, a
 function filterSql(f: Filters): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (f.category) (where.push('a.category_key = ?'), params.push(f.category));
-  if (f.tag) (where.push('a.tags @> array[?::text]'), params.push(f.tag.toLowerCase()));
-  if (f.status) (where.push('a.status = ?'), params.push(f.status));
-  if (f.visibility) (where.push('a.visibility = ?'), params.push(f.visibility));
-  if (f.locale) (where.push('t.locale = ?'), params.push(f.locale));
+  if (f.category) {
+    where.push('a.category_key = ?');
+    params.push(f.category);
+  }
+  if (f.tag) {
+    where.push('a.tags @> array[?::text]');
+    params.push(f.tag.toLowerCase());
+  }
+  if (f.status) {
+    where.push('a.status = ?');
+    params.push(f.status);
+  }
+  if (f.visibility) {
+    where.push('a.visibility = ?');
+    params.push(f.visibility);
+  }
+  if (f.locale) {
+    where.push('t.locale = ?');
+    params.push(f.locale);
+  }
   return { sql: where.length ? where.join(' and ') : 'true', params };
 }
 

@@ -162,9 +162,18 @@ export class KbService {
     if (body.categoryKey !== undefined) await this.checkCategory(body.categoryKey);
     const sets: string[] = ['updated_at = now()'];
     const params: unknown[] = [];
-    if (body.categoryKey !== undefined) (sets.push('category_key = ?'), params.push(body.categoryKey));
-    if (body.tags !== undefined) (sets.push('tags = array(select jsonb_array_elements_text(?::jsonb))'), params.push(JSON.stringify(normaliseTags(body.tags))));
-    if (body.visibility !== undefined) (sets.push('visibility = ?'), params.push(body.visibility));
+    if (body.categoryKey !== undefined) {
+      sets.push('category_key = ?');
+      params.push(body.categoryKey);
+    }
+    if (body.tags !== undefined) {
+      sets.push('tags = array(select jsonb_array_elements_text(?::jsonb))');
+      params.push(JSON.stringify(normaliseTags(body.tags)));
+    }
+    if (body.visibility !== undefined) {
+      sets.push('visibility = ?');
+      params.push(body.visibility);
+    }
     if (body.status !== undefined) {
       sets.push('status = ?', `published_at = case when ? = 'published' then coalesce(published_at, now()) else published_at end`);
       params.push(body.status, body.status);

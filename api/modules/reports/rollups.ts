@@ -1,7 +1,7 @@
 // Answers the reports from the daily roll-ups (rollup-sql.ts) when that is exact: an admin's report over whole UTC days. Same figures as the raw group-by, in a fraction of the rows.
 import type { ReportQuery, Dimension } from './schemas';
 import { AGE_BANDS_SQL_BAND, dayBucket, Where } from './sql-parts';
-import { MS_BUCKET_BOUNDS } from './rollup-sql';
+import { MS_BUCKET_BOUNDS } from '../../../platform/db/rollup-sql';
 
 type Exec = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -132,8 +132,14 @@ export async function rollupMedians(exec: Exec, q: ReportQuery, days: { from: st
     const col = n.clock === 'fr' ? 't.fr_business_ms' : 't.res_business_ms';
     const range: string[] = [`${col} is not null`];
     const rp: unknown[] = [];
-    if (n.bucket > 0) range.push(`${col} >= ?`), rp.push(MS_BUCKET_BOUNDS[n.bucket - 1]);
-    if (n.bucket < MS_BUCKET_BOUNDS.length) range.push(`${col} < ?`), rp.push(MS_BUCKET_BOUNDS[n.bucket]);
+    if (n.bucket > 0) {
+      range.push(`${col} >= ?`);
+      rp.push(MS_BUCKET_BOUNDS[n.bucket - 1]);
+    }
+    if (n.bucket < MS_BUCKET_BOUNDS.length) {
+      range.push(`${col} < ?`);
+      rp.push(MS_BUCKET_BOUNDS[n.bucket]);
+    }
     parts.push(
       `select ${src.factsLabel} as key, '${n.clock}' as clock, ${n.bucket} as bucket, ${col} as ms,
          row_number() over (partition by ${src.factsLabel} order by ${col}) as rn

@@ -110,9 +110,18 @@ export class InboundService {
     await this.row(id);
     const sets = ['updated_at = now()'];
     const params: unknown[] = [];
-    if (body.name !== undefined) (sets.push('name = ?'), params.push(body.name.trim()));
-    if (body.mapping !== undefined) (sets.push('mapping = ?::jsonb'), params.push(JSON.stringify(body.mapping)));
-    if (body.enabled !== undefined) (sets.push('enabled = ?'), params.push(body.enabled));
+    if (body.name !== undefined) {
+      sets.push('name = ?');
+      params.push(body.name.trim());
+    }
+    if (body.mapping !== undefined) {
+      sets.push('mapping = ?::jsonb');
+      params.push(JSON.stringify(body.mapping));
+    }
+    if (body.enabled !== undefined) {
+      sets.push('enabled = ?');
+      params.push(body.enabled);
+    }
     await this.em.fork().execute(`update inbound_endpoints set ${sets.join(', ')} where id = ?`, [...params, id]);
     return this.get(id);
   }
@@ -134,6 +143,8 @@ export class InboundService {
 
   async requests(id: string, q: RequestsQuery) {
     await this.row(id);
+    // A raw log row, read once into the typed answer below.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const rows = await this.em.fork().execute<Array<Record<string, any>>>(
       `select id::text, event_id, received_at, outcome, status, action, ticket_id, problem, headers, body, body_truncated, replay_of::text
        from inbound_requests where endpoint_id = ? ${q.outcome ? 'and outcome = ?' : ''} order by id desc limit ?`,

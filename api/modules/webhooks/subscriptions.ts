@@ -94,11 +94,26 @@ export class SubscriptionService {
     if (body.url !== undefined || body.allowPrivateNetwork === false) await this.checkUrl(url, allowPrivate);
     const sets: string[] = ['updated_at = now()'];
     const params: unknown[] = [];
-    if (body.name !== undefined) (sets.push('name = ?'), params.push(body.name.trim()));
-    if (body.url !== undefined) (sets.push('url = ?'), params.push(body.url));
-    if (body.eventTypes !== undefined) (sets.push('event_types = ?::jsonb'), params.push(JSON.stringify(body.eventTypes)));
-    if (body.includeInternal !== undefined) (sets.push('include_internal = ?'), params.push(body.includeInternal));
-    if (body.allowPrivateNetwork !== undefined) (sets.push('allow_private_network = ?'), params.push(body.allowPrivateNetwork));
+    if (body.name !== undefined) {
+      sets.push('name = ?');
+      params.push(body.name.trim());
+    }
+    if (body.url !== undefined) {
+      sets.push('url = ?');
+      params.push(body.url);
+    }
+    if (body.eventTypes !== undefined) {
+      sets.push('event_types = ?::jsonb');
+      params.push(JSON.stringify(body.eventTypes));
+    }
+    if (body.includeInternal !== undefined) {
+      sets.push('include_internal = ?');
+      params.push(body.includeInternal);
+    }
+    if (body.allowPrivateNetwork !== undefined) {
+      sets.push('allow_private_network = ?');
+      params.push(body.allowPrivateNetwork);
+    }
     if (body.enabled === true) sets.push('enabled = true, disabled_reason = null, disabled_at = null, consecutive_failures = 0, failing_since = null');
     if (body.enabled === false) sets.push(`enabled = false, disabled_reason = coalesce(disabled_reason, 'disabled by an admin'), disabled_at = coalesce(disabled_at, now())`);
     await this.em.fork().execute(`update webhook_subscriptions set ${sets.join(', ')} where id = ?`, [...params, id]);
@@ -127,6 +142,8 @@ export class SubscriptionService {
 
   async deliveries(id: string, q: DeliveriesQuery) {
     await this.get(id);
+    // A raw log row, read once into the typed answer below.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const rows = await this.em.fork().execute<Array<Record<string, any>>>(
       `select id::text, ticket_id, seq, event_id, event_type, status, attempts, response_status, latency_ms, last_error, created_at, last_attempt_at, delivered_at, payload
        from webhook_deliveries where subscription_id = ? ${q.status ? 'and status = ?' : ''} order by created_at desc, id desc limit ?`,

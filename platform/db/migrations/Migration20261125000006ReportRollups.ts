@@ -1,6 +1,6 @@
-// Report roll-ups: daily sums and duration histograms of ticket_facts, kept exact by triggers (see api/modules/reports/rollup-sql.ts).
+// Report roll-ups: daily sums and duration histograms of ticket_facts, kept exact by triggers (see platform/db/rollup-sql.ts).
 import { Migration } from '@mikro-orm/migrations';
-import { rollupDownSql, rollupUpSql } from '../../../api/modules/reports/rollup-sql';
+import { rollupDownSql, rollupUpSql } from '../rollup-sql';
 
 export class Migration20261125000006ReportRollups extends Migration {
   override name = 'Migration20261125000006ReportRollups';

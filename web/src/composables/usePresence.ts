@@ -14,7 +14,6 @@ const BEAT_MS = 5_000;
 
 export function usePresence(ticketId: () => string, typing: Ref<boolean>) {
   const viewers = ref<Viewer[]>([]);
-  let timer: ReturnType<typeof setInterval> | undefined;
   let stopped = false;
 
   async function beat(): Promise<void> {
@@ -42,7 +41,7 @@ export function usePresence(ticketId: () => string, typing: Ref<boolean>) {
   // Others learn at once that a reply is being written, not at the next beat.
   watch(typing, () => void beat());
   void beat();
-  timer = setInterval(() => void beat(), BEAT_MS);
+  const timer = setInterval(() => void beat(), BEAT_MS);
   onScopeDispose(() => {
     stopped = true;
     clearInterval(timer);
