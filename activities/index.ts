@@ -5,6 +5,7 @@ import { createWebhookActivities, type WebhookActivityDeps } from './webhook-del
 import { SecretBox } from '../webhooks/secrets';
 import { planActivitiesWith } from './maintenance-plans';
 import { retentionActivitiesWith } from './retention';
+import { directorySyncActivitiesWith } from './directory-sync';
 import type { TellWorkflows } from '../platform/privacy/tell-workflows';
 
 export interface ActivityDeps {
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities({ em: deps.em, box: new SecretBox(undefined), disableAfterFailures: 20, disableAfterHours: 72, ...deps.webhooks }),
     ...planActivitiesWith(deps.em),
     ...retentionActivitiesWith(deps.em, deps.tellWorkflows),
+    ...directorySyncActivitiesWith(deps.em, deps.webhooks?.box ?? new SecretBox(undefined)),
   };
 }
 

@@ -45,6 +45,8 @@ import { userRoutes } from './modules/users/routes';
 import { queueRoutes } from './modules/queues/routes';
 import { iamRoutes } from './modules/iam/routes';
 import { IamService } from './modules/iam/service';
+import { RoleService } from './modules/iam/roles';
+import { roleRoutes } from './modules/iam/roles-routes';
 import { tokenRoutes } from './modules/tokens/routes';
 import { TokenService } from './modules/tokens/service';
 import { auditRoutes } from './modules/audit/routes';
@@ -77,6 +79,7 @@ import { ReportService } from './modules/reports/service';
 import { RatingService } from './modules/reports/ratings';
 import { scimRoutes } from './modules/scim/routes';
 import { privacyRoutes } from './modules/privacy/routes';
+import { ldapRoutes } from './modules/ldap/routes';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
@@ -278,6 +281,7 @@ export function createApp(deps: AppDeps): App {
   userRoutes(routes, auth);
   queueRoutes(routes, queues);
   iamRoutes(routes, new IamService(deps.em));
+  roleRoutes(routes, new RoleService(deps.em));
   tokenRoutes(routes, tokens);
   auditRoutes(routes, audit);
   webhookRoutes(
@@ -298,6 +302,7 @@ export function createApp(deps: AppDeps): App {
   reportRoutes(routes, new ReportService(deps.em), new RatingService(deps.em));
   scimRoutes(routes, deps.em);
   privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue);
+  ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

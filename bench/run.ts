@@ -1,5 +1,5 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,web,kb,reports,macros,attachments,live,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,web,kb,reports,macros,attachments,live,ldap,permissions,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
@@ -15,6 +15,8 @@ import { reportsBench } from './reports';
 import { macrosBench } from './macros';
 import { attachmentsBench } from './attachments';
 import { liveLatency } from './live-latency';
+import { ldapSyncBench } from './ldap-sync';
+import { permissionsBench } from './permissions';
 import type { BenchContext } from './lib/context';
 
 const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
@@ -29,6 +31,8 @@ const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['macros', macrosBench],
   ['attachments', attachmentsBench],
   ['live', liveLatency],
+  ['ldap', ldapSyncBench],
+  ['permissions', permissionsBench],
   // Last: it restarts the desk worker.
   ['memory', workerMemory],
 ];

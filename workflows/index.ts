@@ -3,3 +3,4 @@ export { ticketWorkflow } from './ticket';
 export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { maintenancePlanWorkflow } from './maintenance-plan';
 export { retentionWorkflow } from './retention';
+export { directorySyncWorkflow } from './directory-sync';

@@ -6,6 +6,7 @@ import { ProblemError, tooMany, unauthorized } from './problem';
 import type { RateLimiter } from './rate-limit';
 import type { AuthUser, TokenScope } from '../modules/auth/types';
 import type { AuditedEntity } from '../modules/audit/snapshots';
+import { can, requirePermission, type AreaPermission } from '../modules/iam/permissions';
 
 const SCOPE_RANK: Record<Exclude<TokenScope, 'scim'>, number> = { read: 1, write: 2, admin: 3 };
 
@@ -51,6 +52,8 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   auth: 'public' | 'user';
   /** The API-token scope the route needs: read for GET, write otherwise, unless it says admin. */
   scope?: TokenScope;
+  /** The area of the desk the caller's role must grant (iam/permissions.ts); required of every admin-scope route. */
+  permission?: AreaPermission;
   body?: object;
   query?: object;
   /** Bodies in and out, errors included, are of this type instead of JSON and problem+json (SCIM's application/scim+json). */
@@ -75,6 +78,8 @@ export class RouteTable {
   ) {}
 
   add<B = unknown, Q = unknown>(spec: RouteSpec<B, Q>): void {
+    // An admin route that names no permission would be reachable by role alone: refuse it when the app is built.
+    if (spec.scope === 'admin' && !spec.permission) throw new Error(`${spec.method.toUpperCase()} ${spec.path}: an admin-scope route must name its permission`);
     this.specs.push(spec);
     this.router[spec.method](spec.path, async (ctx) => {
       const user = ctx.state.user as AuthUser | undefined;
@@ -97,11 +102,12 @@ export class RouteTable {
       if (user?.via === 'token' && needed !== 'scim' && SCOPE_RANK[user.tokenScope as Exclude<TokenScope, 'scim'>] < SCOPE_RANK[needed]) {
         throw new ProblemError(403, 'insufficient-scope', 'Forbidden', `this API token has scope '${user.tokenScope}'; ${spec.method.toUpperCase()} ${spec.path} needs '${needed}'`);
       }
+      if (spec.permission && user) requirePermission(user, spec.permission);
       const body = spec.body ? check<B>(spec.body, ctx.request.body ?? {}, 'body') : (undefined as B);
       const query = spec.query ? check<Q>(spec.query, { ...ctx.query }, 'query') : (undefined as Q);
       // Admin-scope changes are all audited; other routes that change people or configuration say so with `audits`.
       // (Only an admin reaches an admin change: nobody else's request costs a snapshot read.)
-      const mayChange = user && (needed !== 'admin' || user.role === 'admin');
+      const mayChange = user && (needed !== 'admin' || user.role === 'admin' || (spec.permission !== undefined && can(user, spec.permission)));
       const audited = (needed === 'admin' || spec.audits) && spec.method !== 'get' && mayChange && this.audit ? this.audit : undefined;
       const knownId = spec.audits?.id({ params: ctx.params, body, reply: undefined });
       const before = audited && spec.audits && knownId ? await audited.snapshot(spec.audits.entity, knownId) : null;

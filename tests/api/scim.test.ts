@@ -180,6 +180,20 @@ describe('SCIM Users', () => {
     expect((await scim('PUT', `/Users/${ids[0]}`, { schemas: [USER], userName: 'not-an-email' })).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
   });
 
+  it("should provision a custom role by its key, and refuse a role the desk does not have", async () => {
+    const role = unique('scim_role').replace(/[^a-z0-9_]/g, '_');
+    expect((await admin.post('/api/roles', { key: role, name: 'SCIM role', areas: [], queues: { '*': ['reply'] } })).status).toBe(201);
+    const email = `${unique('custom')}@example.test`;
+    const created = await scim('POST', '/Users', newUser(email, { roles: [{ value: role, primary: true }] }));
+    expect(created.status).toBe(201);
+    expect(created.body.roles).toEqual([{ value: role, primary: true }]);
+    expect((await admin.get(`/api/users?q=${encodeURIComponent(email)}`)).body.items[0]).toMatchObject({ role: 'agent', customRole: role });
+    const back = await scim('PATCH', `/Users/${created.body.id}`, patch([{ op: 'replace', path: 'roles', value: [{ value: 'customer' }] }]));
+    expect(back.body.roles).toEqual([{ value: 'customer', primary: true }]);
+    expect((await admin.get(`/api/users?q=${encodeURIComponent(email)}`)).body.items[0]).toMatchObject({ role: 'customer', customRole: null });
+    expect((await scim('PATCH', `/Users/${created.body.id}`, patch([{ op: 'replace', path: 'roles', value: [{ value: 'no_such_role' }] }]))).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
+  });
+
   it('should deprovision a user by disabling it, keep its tickets, and give the same account back when provisioned again', async () => {
     const email = `${unique('gone')}@example.test`;
     const created = (await scim('POST', '/Users', newUser(email))).body;

@@ -1,6 +1,7 @@
 // Who sees and manages assets and maintenance plans: admins all; agents those of their groups (or owned by no group); customers none.
 import { forbidden } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
+import { requirePermission } from '../iam/permissions';
 
 export interface OwnerScope {
   /** SQL condition on a column holding the owner group. */
@@ -8,9 +9,10 @@ export interface OwnerScope {
   params: unknown[];
 }
 
-/** Customers never reach maintenance administration, by any route. */
+/** Customers never reach maintenance administration, by any route; staff need their role's maintenance.manage. */
 export function requireMaintenanceStaff(user: AuthUser): void {
   if (user.role === 'customer') throw forbidden('assets and maintenance plans are for agents and admins');
+  requirePermission(user, 'maintenance.manage');
 }
 
 export function ownedBy(user: AuthUser): OwnerScope {

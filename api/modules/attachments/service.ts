@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest, forbidden, notFound, ProblemError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
+import { requireOnQueue } from '../iam/permissions';
 import type { TicketService } from '../tickets/service';
 import { readChunks, writeChunks } from './chunks';
 import { DEFAULT_SETTINGS } from '../settings/service';
@@ -53,8 +54,9 @@ export class AttachmentService {
   ) {}
 
   async upload(user: AuthUser, ticketId: string, input: { filename: string; contentType: string; visibility: 'public' | 'internal'; body: Readable; declaredLength?: number }) {
-    await this.tickets.get(user, ticketId);
+    const ticket = await this.tickets.get(user, ticketId);
     if (user.role === 'customer' && input.visibility === 'internal') throw forbidden('customers attach public files only');
+    requireOnQueue(user, input.visibility === 'internal' ? 'note' : 'reply', ticket.queue);
     const filename = safeFilename(input.filename);
     if (!filename) throw badRequest('a file name is required', [{ pointer: '/query/filename', message: 'empty or invalid file name' }]);
     const type = input.contentType.split(';')[0].trim().toLowerCase();

@@ -2,7 +2,6 @@
 // downloaded whole as CSV or JSON for an auditor.
 import type { RouteTable } from '../../http/routes';
 import { csv } from '../../http/csv';
-import { requireAdmin } from '../auth/policy';
 import type { AuditFilter, AuditService } from './service';
 import { AUDITED_ENTITIES } from './snapshots';
 
@@ -22,7 +21,7 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
       `?format=csv or ?format=json downloads every matching entry (at most ${EXPORT_MAX}; the Guichet-Export-Truncated header says when there were more).`,
     tag: 'audit',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.audit',
     query: {
       type: 'object',
       additionalProperties: false,
@@ -48,8 +47,7 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
       400: { description: 'Bad filter' },
       403: { description: 'Not an admin' },
     },
-    handler: async ({ user, query }) => {
-      requireAdmin(user, 'read the audit log');
+    handler: async ({ query }) => {
       const { limit, format, ...filter } = query;
       if (!format) return { body: await audit.page(Number(limit ?? 100), filter) };
       const { items, next } = await audit.page(EXPORT_MAX, filter);

@@ -6,7 +6,8 @@ import type { TwoStepRequirement } from './middleware';
 import type { PasskeyService, RelyingParty } from './passkeys';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { LoginThrottle } from './login-throttle';
-import { requireAdmin, setSessionCookie } from './policy';
+import { setSessionCookie } from './policy';
+import { grantsOf } from '../iam/permissions';
 import { publicUser, SESSION_COOKIE, type AuthService } from './service';
 
 const userSchema = {
@@ -15,7 +16,15 @@ const userSchema = {
 } as const;
 const sessionSchema = {
   type: 'object',
-  properties: { user: userSchema, csrfToken: { type: 'string' }, twoStepRequired: { type: 'boolean', description: 'The desk asks this role for two-step sign-in and the account has not set it up: only the account pages answer' } },
+  properties: {
+    user: userSchema,
+    csrfToken: { type: 'string' },
+    permissions: {
+      type: 'object',
+      description: "What the caller's role grants (GET /api/auth/me): areas, actions per queue ('*': every queue they work), and a custom role's key",
+      properties: { areas: { type: 'array', items: { type: 'string' } }, queues: { type: 'object' }, customRole: { type: ['string', 'null'] } },
+    },
+    twoStepRequired: { type: 'boolean', description: 'The desk asks this role for two-step sign-in and the account has not set it up: only the account pages answer' } },
 } as const;
 
 const loginBody = {
@@ -62,7 +71,7 @@ export function authRoutes(
     tag: 'auth',
     auth: 'public',
     body: loginBody,
-    responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Wrong credentials or code; mfa-required: the right password, now with the code' }, 429: { description: 'Too many failures (wrong codes count as failures)' } },
+    responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Wrong credentials or code; mfa-required: the right password, now with the code' }, 503: { description: 'directory-unavailable: the LDAP directory that checks this account cannot be reached' }, 429: { description: 'Too many failures (wrong codes count as failures)' } },
     handler: async ({ body, ctx }) => {
       const account = body.email.toLowerCase();
       const wait = await throttle.retryAfter(account, ctx.ip);
@@ -75,7 +84,7 @@ export function authRoutes(
         return { body: { user: publicUser(user), csrfToken: user.csrfToken, twoStepRequired } };
       } catch (err) {
         // Asking for the code is not a failure; a wrong password or a wrong code is.
-        if (!(err instanceof ProblemError && err.code === 'mfa-required')) await throttle.fail(account, ctx.ip);
+        if (!(err instanceof ProblemError && (err.code === 'mfa-required' || err.code === 'directory-unavailable'))) await throttle.fail(account, ctx.ip);
         throw err;
       }
     },
@@ -88,7 +97,7 @@ export function authRoutes(
     auth: 'user',
     responses: { 200: { description: 'The session', schema: sessionSchema }, 401: { description: 'Not logged in' } },
     handler: async ({ user }) => ({
-      body: { user: publicUser(user), csrfToken: user.csrfToken, twoStepRequired: user.via === 'session' && !!user.local && !user.twoStepOn && (await opts.requiredFor()).includes(user.role) },
+      body: { user: publicUser(user), csrfToken: user.csrfToken, permissions: { ...grantsOf(user), customRole: user.customRole ?? null }, twoStepRequired: user.via === 'session' && !!user.local && !user.twoStepOn && (await opts.requiredFor()).includes(user.role) },
     }),
   });
   const newPassword = { type: 'string', minLength: 12, maxLength: 1024 } as const;
@@ -125,10 +134,9 @@ export function authRoutes(
     summary: 'Issue a one-time password reset token for a user, valid one hour (admin)',
     tag: 'users',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.people',
     responses: { 201: { description: 'The token', schema: { type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } } }, 404: { description: 'No such user' } },
     handler: async ({ user, params }) => {
-      requireAdmin(user, 'issue reset tokens');
       return { status: 201, body: await auth.createResetToken(params.id, user.id) };
     },
   });

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword, verifyPassword } from './passwords';
 import type { AuthUser, UserRole } from './types';
+import type { RoleGrants } from '../iam/permissions';
 import { notFound, ProblemError, unauthorized } from '../../http/problem';
 import { escapeLike } from '../../../platform/db/like';
 
@@ -17,6 +18,9 @@ interface UserRow {
   organisation_id: string | null;
   password_hash: string | null;
   disabled: boolean;
+  custom_role?: string | null;
+  /** The custom role's grants, joined in where the caller's rights are needed. */
+  grants?: RoleGrants | null;
 }
 
 const tokenId = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -26,6 +30,9 @@ export function publicUser(u: AuthUser | UserRow) {
 }
 
 export class AuthService {
+  /** Checks a directory account's password (LDAP): true/false, or null for an account no directory knows. */
+  directoryPassword?: (userId: string, password: string) => Promise<boolean | null>;
+
   constructor(
     private readonly em: EntityManager,
     private readonly sessionTtlHours: number,
@@ -33,8 +40,8 @@ export class AuthService {
 
   /** `secondStep` runs once the password is right and before any session exists (two-step sign-in); it throws to refuse. */
   async login(email: string, password: string, secondStep?: (userId: string) => Promise<void>): Promise<{ user: AuthUser; token: string }> {
-    const [row] = await this.em.fork().execute<UserRow[]>('select * from users where email = lower(?)', [email]);
-    const ok = await verifyPassword(row?.password_hash ?? null, password);
+    const [row] = await this.em.fork().execute<UserRow[]>('select u.*, r.grants from users u left join roles r on r.key = u.custom_role where u.email = lower(?)', [email]);
+    const ok = (row && !row.disabled && (await this.directoryPassword?.(row.id, password))) || (await verifyPassword(row?.password_hash ?? null, password));
     if (!row || !ok || row.disabled) throw unauthorized('wrong email or password');
     await secondStep?.(row.id);
     const { token, csrfToken } = await this.insertSession(row.id);
@@ -43,7 +50,7 @@ export class AuthService {
 
   /** Opens a session for an account that proved who it is another way (single sign-on); refuses unknown or disabled accounts. */
   async createSession(userId: string): Promise<{ user: AuthUser; token: string }> {
-    const [row] = await this.em.fork().execute<UserRow[]>('select * from users where id = ?', [userId]);
+    const [row] = await this.em.fork().execute<UserRow[]>('select u.*, r.grants from users u left join roles r on r.key = u.custom_role where u.id = ?', [userId]);
     if (!row || row.disabled) throw unauthorized('this account is disabled');
     const { token, csrfToken } = await this.insertSession(row.id);
     return { user: this.toAuthUser(row, csrfToken), token };
@@ -70,8 +77,9 @@ export class AuthService {
       .fork()
       .execute<Array<UserRow & { csrf_token: string; two_step_on: boolean }>>(
         `select u.*, s.csrf_token, (exists (select 1 from user_mfa m where m.user_id = u.id and m.enabled_at is not null)
-                or exists (select 1 from user_passkeys p where p.user_id = u.id)) as two_step_on
-           from sessions s join users u on u.id = s.user_id where s.id = ? and s.expires_at > now() and not u.disabled`,
+                or exists (select 1 from user_passkeys p where p.user_id = u.id)) as two_step_on, r.grants
+           from sessions s join users u on u.id = s.user_id left join roles r on r.key = u.custom_role
+           where s.id = ? and s.expires_at > now() and not u.disabled`,
         [tokenId(token)],
       );
     const row = rows[0];
@@ -180,13 +188,23 @@ export class AuthService {
     const page = rows.slice(0, opts.limit);
     // Admins edit organisation and access from this list, so it carries them too.
     return {
-      items: page.map((r) => ({ ...publicUser(r), organisationId: r.organisation_id, disabled: r.disabled })),
+      items: page.map((r) => ({ ...publicUser(r), customRole: r.custom_role ?? null, organisationId: r.organisation_id, disabled: r.disabled })),
       next: rows.length > opts.limit ? page[page.length - 1]!.email : null,
     };
   }
 
   private toAuthUser(row: UserRow, csrfToken: string): AuthUser {
-    return { id: row.id, email: row.email, name: row.name, role: row.role, locale: row.locale, organisationId: row.organisation_id, via: 'session', csrfToken };
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      locale: row.locale,
+      organisationId: row.organisation_id,
+      via: 'session',
+      csrfToken,
+      ...(row.custom_role && row.grants ? { customRole: row.custom_role, grants: row.grants } : {}),
+    };
   }
 }
 

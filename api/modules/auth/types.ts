@@ -1,4 +1,5 @@
 // Who is calling: the authenticated user as every route and policy sees it.
+import type { RoleGrants } from '../iam/permissions';
 export type UserRole = 'admin' | 'agent' | 'customer';
 /** `scim` tokens reach the SCIM service only, and nothing else reaches it. */
 export type TokenScope = 'read' | 'write' | 'admin' | 'scim';
@@ -19,4 +20,7 @@ export interface AuthUser {
   twoStepOn?: boolean;
   local?: boolean;
   tokenId?: string;
+  /** A custom role's key and grants; absent for the built-in roles, whose grants are fixed (iam/permissions.ts). */
+  customRole?: string | null;
+  grants?: RoleGrants;
 }

@@ -23,7 +23,7 @@ export function eventRoutes(router: Router, hub: TicketEventHub, auth: AuthServi
     const current = async () => (bearer ? tokens.authenticate(bearer) : cookie ? auth.userForSession(cookie) : null);
     const stillValid = async () => {
       const now = await current();
-      return now !== null && now.id === user.id && now.role === user.role && now.organisationId === user.organisationId;
+      return now !== null && now.id === user.id && now.role === user.role && now.customRole === user.customRole && now.organisationId === user.organisationId;
     };
     const lastEventId = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : undefined);
     ctx.req.socket.setTimeout(0);

@@ -1,9 +1,9 @@
 // A desk must keep one admin who can sign in: no path (console, SCIM, erasure) may disable, demote or erase the last one.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict } from '../../http/problem';
+import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
 
-/** Webhook endpoints act through admin accounts that cannot sign in; they do not count. */
-export const SERVICE_ACCOUNT_SQL = `u.email like '%@hooks.guichet.invalid'`;
+export { SERVICE_ACCOUNT_SQL };
 
 /** Throws 409 `last-admin` when `userId` is the only active admin left (call inside the transaction that changes it). */
 export async function refuseLosingLastAdmin(tx: EntityManager, userId: string, what: string): Promise<void> {

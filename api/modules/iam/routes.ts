@@ -1,7 +1,5 @@
 // Identity administration over HTTP (admins): organisations, groups and members, queue access, account changes.
 import type { RouteTable } from '../../http/routes';
-import { requireAdmin } from '../auth/policy';
-import type { AuthUser } from '../auth/types';
 import {
   groupBody,
   membersBody,
@@ -18,52 +16,51 @@ import {
 } from './schemas';
 import type { IamService } from './service';
 
-const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage identities and access');
 const list = { 200: { description: 'Items', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 403: { description: 'Not an admin' } };
 
 export function iamRoutes(table: RouteTable, iam: IamService): void {
   table.add({
-    method: 'get', path: '/api/organisations', summary: 'Customer organisations', tag: 'iam', auth: 'user', scope: 'admin', responses: list,
-    handler: async ({ user }) => (adminOnly(user), { body: { items: await iam.listOrganisations() } }),
+    method: 'get', path: '/api/organisations', summary: 'Customer organisations', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people', responses: list,
+    handler: async () => ({ body: { items: await iam.listOrganisations() } }),
   });
   table.add<OrganisationBody>({
-    method: 'post', path: '/api/organisations', summary: 'Create an organisation; shareTickets lets its customers see each other\'s tickets', tag: 'iam', auth: 'user', scope: 'admin',
+    method: 'post', path: '/api/organisations', summary: 'Create an organisation; shareTickets lets its customers see each other\'s tickets', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people',
     audits: { entity: 'organisation', id: ({ reply }) => (reply as { id?: string } | undefined)?.id },
     body: organisationBody, responses: { 201: { description: 'Created' }, 409: { description: 'Name taken' } },
-    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await iam.createOrganisation(body) }),
+    handler: async ({ body }) => ({ status: 201, body: await iam.createOrganisation(body) }),
   });
   table.add<PatchOrganisationBody>({
-    method: 'patch', path: '/api/organisations/:id', summary: 'Rename an organisation or change whether its customers share tickets', tag: 'iam', auth: 'user', scope: 'admin',
+    method: 'patch', path: '/api/organisations/:id', summary: 'Rename an organisation or change whether its customers share tickets', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people',
     audits: { entity: 'organisation', id: ({ params }) => params.id },
     body: patchOrganisationBody, responses: { 200: { description: 'The organisation' }, 404: { description: 'No such organisation' }, 409: { description: 'Name taken' } },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await iam.patchOrganisation(params.id, body) }),
+    handler: async ({ params, body }) => ({ body: await iam.patchOrganisation(params.id, body) }),
   });
   table.add({
-    method: 'get', path: '/api/groups', summary: 'Agent groups with their members', tag: 'iam', auth: 'user', scope: 'admin', responses: list,
-    handler: async ({ user }) => (adminOnly(user), { body: { items: await iam.listGroups() } }),
+    method: 'get', path: '/api/groups', summary: 'Agent groups with their members', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people', responses: list,
+    handler: async () => ({ body: { items: await iam.listGroups() } }),
   });
   table.add<GroupBody>({
-    method: 'post', path: '/api/groups', summary: 'Create an agent group', tag: 'iam', auth: 'user', scope: 'admin',
+    method: 'post', path: '/api/groups', summary: 'Create an agent group', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people',
     audits: { entity: 'group', id: ({ body }) => body.key },
     body: groupBody, responses: { 201: { description: 'Created' }, 409: { description: 'Key taken' } },
-    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await iam.createGroup(body) }),
+    handler: async ({ body }) => ({ status: 201, body: await iam.createGroup(body) }),
   });
   table.add<MembersBody>({
-    method: 'put', path: '/api/groups/:key/members', summary: 'Replace the members of a group', tag: 'iam', auth: 'user', scope: 'admin',
+    method: 'put', path: '/api/groups/:key/members', summary: 'Replace the members of a group', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people',
     audits: { entity: 'group', id: ({ params }) => params.key },
     body: membersBody, responses: { 200: { description: 'Saved' }, 404: { description: 'No such group' }, 422: { description: 'Not agents' } },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await iam.setMembers(params.key, body) }),
+    handler: async ({ params, body }) => ({ body: await iam.setMembers(params.key, body) }),
   });
   table.add<QueueGroupsBody>({
-    method: 'put', path: '/api/queues/:key/groups', summary: 'Groups whose agents work this queue (none: every agent)', tag: 'iam', auth: 'user', scope: 'admin',
+    method: 'put', path: '/api/queues/:key/groups', summary: 'Groups whose agents work this queue (none: every agent)', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.queues',
     audits: { entity: 'queue', id: ({ params }) => params.key },
     body: queueGroupsBody, responses: { 200: { description: 'Saved' }, 404: { description: 'No such queue' }, 422: { description: 'Unknown groups' } },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await iam.setQueueGroups(params.key, body) }),
+    handler: async ({ params, body }) => ({ body: await iam.setQueueGroups(params.key, body) }),
   });
   table.add<PatchUserBody>({
-    method: 'patch', path: '/api/users/:id', summary: 'Change a user (role, organisation, disabled...); their sessions end when role or access shrink', tag: 'iam', auth: 'user', scope: 'admin',
+    method: 'patch', path: '/api/users/:id', summary: 'Change a user (role, organisation, disabled...); their sessions end when role or access shrink', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people',
     audits: { entity: 'user', id: ({ params }) => params.id },
     body: patchUserBody, responses: { 200: { description: 'The user' }, 404: { description: 'No such user' } },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await iam.patchUser(params.id, body) }),
+    handler: async ({ params, body }) => ({ body: await iam.patchUser(params.id, body) }),
   });
 }

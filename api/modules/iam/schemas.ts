@@ -46,6 +46,7 @@ export const patchUserBody = {
   properties: {
     name: text,
     role: { type: 'string', enum: ['admin', 'agent', 'customer'] },
+    customRole: { type: ['string', 'null'], pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'A custom role (the account becomes an agent with its grants); null for the built-in role' },
     locale: { type: 'string', enum: ['en', 'fr'] },
     organisationId: { type: ['string', 'null'], format: 'uuid' },
     disabled: { type: 'boolean' },

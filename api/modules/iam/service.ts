@@ -77,13 +77,24 @@ export class IamService {
       if (body.organisationId && !(await tx.execute('select 1 from organisations where id = ?', [body.organisationId])).length) {
         throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
       }
-      if (body.disabled === true || (body.role !== undefined && body.role !== 'admin')) await refuseLosingLastAdmin(tx, id, body.disabled ? 'disabling it' : 'changing its role');
-      const columns: Record<string, string> = { name: 'name', role: 'role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled' };
-      const sets = Object.keys(body).map((k) => `${columns[k]} = ?`);
-      await tx.execute(`update users set ${sets.join(', ')} where id = ?`, [...Object.values(body), id]);
-      // A disabled account or a changed role must not keep acting through old sessions.
+      // A custom role is held by agents: naming one makes the account an agent; another built-in role drops it.
+      if (body.customRole && body.role !== undefined && body.role !== 'agent') {
+        throw unprocessable('a custom role is held by agents', [{ pointer: '/role', message: 'must be agent (or left out) with a custom role' }], 'custom-role-needs-agent');
+      }
+      if (body.customRole && !(await tx.execute('select 1 from roles where key = ?', [body.customRole])).length) {
+        throw unprocessable(`unknown role '${body.customRole}'`, [{ pointer: '/customRole', message: 'unknown role' }], 'unknown-role');
+      }
+      const change: Record<string, unknown> = { ...body };
+      if (body.customRole) change.role = 'agent';
+      if (body.role !== undefined && body.role !== 'agent') change.customRole = null;
+      if (body.disabled === true || (change.role !== undefined && change.role !== 'admin')) await refuseLosingLastAdmin(tx, id, body.disabled ? 'disabling it' : 'changing its role');
+      const columns: Record<string, string> = { name: 'name', role: 'role', customRole: 'custom_role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled' };
+      const sets = Object.keys(change).map((k) => `${columns[k]} = ?`);
+      await tx.execute(`update users set ${sets.join(', ')} where id = ?`, [...Object.values(change), id]);
+      // A disabled account or a changed built-in role must not keep acting through old sessions (custom grants are read per request).
       if (body.disabled || body.role) await tx.execute('delete from sessions where user_id = ?', [id]);
-      const [row] = await tx.execute(`select id, email, name, role, locale, organisation_id as "organisationId", disabled from users where id = ?`, [id]);
+      if (change.role === 'customer') await tx.execute('delete from group_members where user_id = ?', [id]);
+      const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled from users where id = ?`, [id]);
       return row;
     });
   }

@@ -59,7 +59,7 @@ export function kbRoutes(table: RouteTable, kb: KbService): void {
     summary: 'Create a category (admins; tokens need the admin scope)',
     tag: TAG,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.settings',
     body: categoryBody,
     responses: { 201: { description: 'Created', schema: categorySchema }, 400: { description: 'Invalid body' }, 401: r401, 403: { description: 'Not an admin' }, 409: { description: 'Key taken' } },
     handler: async ({ user, body }) => ({ status: 201, body: await kb.createCategory(user, body) }),
@@ -71,7 +71,7 @@ export function kbRoutes(table: RouteTable, kb: KbService): void {
     summary: 'Delete an empty category (admins; tokens need the admin scope)',
     tag: TAG,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.settings',
     responses: { 204: { description: 'Deleted' }, 401: r401, 403: { description: 'Not an admin' }, 404: { description: 'No such category' }, 409: { description: 'Articles still use it' } },
     handler: async ({ user, params }) => {
       await kb.deleteCategory(user, params.key);

@@ -1,13 +1,10 @@
 // Email over HTTP: settings and templates (admins), notification preferences (everyone), forgot password (public).
 import type { RouteTable } from '../../http/routes';
 import type { Logger } from '../../../platform/logger';
-import { requireAdmin } from '../auth/policy';
-import type { AuthUser } from '../auth/types';
 import type { MailService, NotificationMode } from './service';
 import type { MailLocale, Template } from '../../../mail/templates';
 import { forgotBody, preferencesBody, preferencesView, previewView, settingsView, templateBody, templateView } from './schemas';
 
-const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage email');
 
 export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): void {
   table.add({
@@ -16,9 +13,9 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     summary: 'What email is configured: outbound SMTP (never its credentials), inbound endpoint and reply address format (admin)',
     tag: 'mail',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Settings (from the environment)', schema: settingsView }, 403: { description: 'Not an admin' } },
-    handler: ({ user }) => (adminOnly(user), { body: mail.settings() }),
+    handler: () => ({ body: mail.settings() }),
   });
   table.add({
     method: 'get',
@@ -26,9 +23,9 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     summary: 'Every mail template per kind and language: the admin override or the shipped default (admin)',
     tag: 'mail',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Templates', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: templateView } } } }, 403: { description: 'Not an admin' } },
-    handler: async ({ user }) => (adminOnly(user), { body: { items: await mail.templates() } }),
+    handler: async () => ({ body: { items: await mail.templates() } }),
   });
   table.add<Template>({
     method: 'put',
@@ -37,7 +34,7 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     summary: 'Replace a template; placeholders are {{name}} from the kind\'s list, values are HTML-escaped in the HTML part (admin)',
     tag: 'mail',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: templateBody,
     responses: {
       200: { description: 'Saved', schema: templateView },
@@ -45,7 +42,7 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
       404: { description: 'No such kind or language' },
       422: { description: 'Unknown placeholder' },
     },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await mail.saveTemplate(user, params.kind, params.locale, body) }),
+    handler: async ({ user, params, body }) => ({ body: await mail.saveTemplate(user, params.kind, params.locale, body) }),
   });
   table.add({
     method: 'delete',
@@ -54,9 +51,9 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     summary: 'Go back to the shipped default template (admin)',
     tag: 'mail',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'The default now in force', schema: templateView }, 403: { description: 'Not an admin' }, 404: { description: 'No such kind or language' } },
-    handler: async ({ user, params }) => (adminOnly(user), { body: await mail.resetTemplate(params.kind, params.locale) }),
+    handler: async ({ params }) => ({ body: await mail.resetTemplate(params.kind, params.locale) }),
   });
   table.add<Template>({
     method: 'post',
@@ -64,7 +61,7 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     summary: 'Render a template with sample values, without saving it (admin)',
     tag: 'mail',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: templateBody,
     responses: {
       200: { description: 'Rendered', schema: previewView },
@@ -72,7 +69,7 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
       404: { description: 'No such kind or language' },
       422: { description: 'Unknown placeholder' },
     },
-    handler: ({ user, params, body }) => (adminOnly(user), { body: mail.preview(params.kind, params.locale, body) }),
+    handler: ({ params, body }) => ({ body: mail.preview(params.kind, params.locale, body) }),
   });
   table.add({
     method: 'get',

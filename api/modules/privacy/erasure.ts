@@ -47,7 +47,7 @@ export class ErasureService {
       await anonymiseContributions(tx, userId);
 
       // Ways to act as the person, and what only they had.
-      for (const table of ['sessions', 'user_mfa', 'user_passkeys', 'webauthn_challenges', 'user_identities', 'password_resets', 'notification_preferences', 'ticket_watchers', 'ticket_presence', 'group_members', 'kb_feedback']) {
+      for (const table of ['sessions', 'user_mfa', 'user_passkeys', 'webauthn_challenges', 'user_identities', 'password_resets', 'notification_preferences', 'ticket_watchers', 'ticket_presence', 'group_members', 'kb_feedback', 'ldap_accounts']) {
         await tx.execute(`delete from ${table} where user_id = ?`, [userId]);
       }
       await tx.execute(`delete from saved_views where user_id = ? and shared_with is null`, [userId]);

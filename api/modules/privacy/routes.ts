@@ -2,7 +2,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { RouteTable } from '../../http/routes';
-import { requireAdmin } from '../auth/policy';
 import { ErasureService } from './erasure';
 import { tellWorkflows } from '../../../platform/privacy/tell-workflows';
 import { PersonalDataExport } from './export';
@@ -35,7 +34,6 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
   const exporter = new PersonalDataExport(em);
   const erasure = new ErasureService(em, tellWorkflows(temporal));
   const policies = new RetentionPolicies(em, temporal, taskQueue);
-  const only = (user: Parameters<typeof requireAdmin>[0]) => requireAdmin(user, 'handle personal data');
 
   table.add({
     method: 'get',
@@ -43,10 +41,9 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: 'Everything the desk holds about a person, as one ZIP archive (admin)',
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     responses: { 200: { description: 'application/zip: JSON documents and the files the person sent' }, 404: { description: 'No such user' } },
-    handler: async ({ user, params, ctx }) => {
-      only(user);
+    handler: async ({ params, ctx }) => {
       const { filename, stream } = await exporter.open(params.id!);
       ctx.set('Content-Disposition', `attachment; filename="${filename}"`);
       ctx.set('Cache-Control', 'no-store');
@@ -61,7 +58,7 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: "Erase a person: account anonymised and disabled, their words and files replaced, their tickets anonymised; statistics kept (admin)",
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     body: eraseBody,
     responses: {
       200: { description: 'What was erased', schema: { type: 'object', properties: { id: { type: 'string' }, ticketsAnonymised: { type: 'integer' }, commentsRemoved: { type: 'integer' }, filesReplaced: { type: 'integer' } } } },
@@ -69,7 +66,7 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
       409: { description: 'The last active admin' },
       422: { description: 'Confirmation does not match, or already erased' },
     },
-    handler: async ({ user, params, body }) => (only(user), { body: await erasure.erase(params.id!, body.confirm) }),
+    handler: async ({ params, body }) => ({ body: await erasure.erase(params.id!, body.confirm) }),
   });
 
   table.add({
@@ -78,9 +75,9 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: 'Retention policies, each with how many tickets it would anonymise now and its last run (admin)',
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     responses: { 200: { description: 'Policies', schema: { type: 'object', properties: { items: { type: 'array', items: policySchema } } } } },
-    handler: async ({ user }) => (only(user), { body: { items: await policies.list() } }),
+    handler: async () => ({ body: { items: await policies.list() } }),
   });
   table.add<RetentionScope>({
     method: 'post',
@@ -88,10 +85,10 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: 'Dry run: how many closed tickets a policy with this scope would anonymise now (admin)',
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     body: previewBody,
     responses: { 200: { description: 'The count', schema: { type: 'object', properties: { due: { type: 'integer' } } } }, 422: { description: 'Unknown organisation' } },
-    handler: async ({ user, body }) => (only(user), { body: await policies.preview(body) }),
+    handler: async ({ body }) => ({ body: await policies.preview(body) }),
   });
   table.add<PolicyBody>({
     method: 'post',
@@ -99,10 +96,10 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: 'Create a retention policy: anonymise closed tickets N days after closing (admin); the nightly schedule runs it',
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     body: policyBody,
     responses: { 201: { description: 'Created, with its dry-run count', schema: policySchema }, 422: { description: 'Unknown organisation' } },
-    handler: async ({ user, body }) => (only(user), { status: 201, body: await policies.create(body) }),
+    handler: async ({ body }) => ({ status: 201, body: await policies.create(body) }),
   });
   table.add<Partial<PolicyBody>>({
     method: 'patch',
@@ -110,10 +107,10 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: 'Change a retention policy (admin)',
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     body: policyPatch,
     responses: { 200: { description: 'Changed', schema: policySchema }, 404: { description: 'No such policy' }, 422: { description: 'Unknown organisation' } },
-    handler: async ({ user, params, body }) => (only(user), { body: await policies.update(params.id!, body) }),
+    handler: async ({ params, body }) => ({ body: await policies.update(params.id!, body) }),
   });
   table.add({
     method: 'delete',
@@ -121,10 +118,9 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: 'Delete a retention policy (what it anonymised stays so) (admin)',
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such policy' } },
-    handler: async ({ user, params }) => {
-      only(user);
+    handler: async ({ params }) => {
       await policies.remove(params.id!);
       return { status: 204 };
     },
@@ -135,8 +131,8 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     summary: 'Run a retention policy now, through the durable retention workflow (admin)',
     tag: 'privacy',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.privacy',
     responses: { 200: { description: 'How many tickets it anonymised', schema: { type: 'object', properties: { anonymised: { type: 'integer' } } } }, 404: { description: 'No such policy' }, 409: { description: 'Running already' } },
-    handler: async ({ user, params }) => (only(user), { body: await policies.runNow(params.id!) }),
+    handler: async ({ params }) => ({ body: await policies.runNow(params.id!) }),
   });
 }

@@ -1,6 +1,6 @@
 // Queues and routing rules over HTTP: agents read them, admins change them.
 import type { RouteTable } from '../../http/routes';
-import { requireAdmin, requireStaff } from '../auth/policy';
+import { requireStaff } from '../auth/policy';
 import { queueBody, routingRulesBody, type QueueBody, type RoutingRulesBody } from './schemas';
 import type { QueueService } from './service';
 
@@ -25,11 +25,10 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     summary: 'Create a queue (admin)',
     tag: 'queues',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.queues',
     body: queueBody,
     responses: { 201: { description: 'Created' }, 409: { description: 'Key taken' } },
-    handler: async ({ user, body }) => {
-      requireAdmin(user, 'change queues and routing');
+    handler: async ({ body }) => {
       return { status: 201, body: await queues.create(body) };
     },
   });
@@ -52,11 +51,10 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     summary: 'Replace the routing rules (admin)',
     tag: 'queues',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.queues',
     body: routingRulesBody,
     responses: { 200: { description: 'The saved rules', schema: routingRulesBody }, 422: { description: 'Unknown queue' } },
-    handler: async ({ user, body }) => {
-      requireAdmin(user, 'change queues and routing');
+    handler: async ({ body }) => {
       return { body: { items: await queues.replaceRules(body) } };
     },
   });

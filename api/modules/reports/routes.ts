@@ -1,6 +1,5 @@
 // Report endpoints (staff only; JSON or CSV, with a drill-down per report) and the customer's rating of a ticket.
 import type { RouteTable } from '../../http/routes';
-import { requireStaff } from '../auth/policy';
 import { REPORT_NAMES, drillQuery, drillResponse, ratingBody, ratingResponse, reportQuery, reportResponse, type DrillQuery, type RatingBody, type ReportQuery } from './schemas';
 import { toCsv, type ReportService } from './service';
 import type { RatingService } from './ratings';
@@ -25,10 +24,10 @@ export function reportRoutes(table: RouteTable, reports: ReportService, ratings:
       summary: `${SUMMARIES[name]}. The period filters by creation date (volume and throughput: by resolution date for resolved). ?format=csv or Accept: text/csv answers the same rows as CSV.`,
       tag: 'reports',
       auth: 'user',
+      permission: 'reports.view',
       query: reportQuery,
       responses: { 200: { description: 'The report rows, each with a drill link to its tickets', schema: reportResponse, csv: true }, 403: { description: 'Customers' } },
       handler: async ({ user, query, ctx }) => {
-        requireStaff(user, 'reports are for agents and admins');
         const report = await reports.run(name, query, user);
         const csv = query.format === 'csv' || (query.format === undefined && ctx.accepts('application/json', 'text/csv') === 'text/csv' && !ctx.get('accept').includes('application/json'));
         if (!csv) return { body: report };
@@ -44,12 +43,10 @@ export function reportRoutes(table: RouteTable, reports: ReportService, ratings:
       summary: `The tickets behind a row (key, or the report's own row parameters) and optionally one figure (measure) of the ${name} report (at most 500)`,
       tag: 'reports',
       auth: 'user',
+      permission: 'reports.view',
       query: drillQuery,
       responses: { 200: { description: 'Tickets, newest first', schema: drillResponse }, 403: { description: 'Customers' } },
-      handler: async ({ user, query }) => {
-        requireStaff(user, 'reports are for agents and admins');
-        return { body: await reports.tickets(name, query, user) };
-      },
+      handler: async ({ user, query }) => ({ body: await reports.tickets(name, query, user) }),
     });
   }
   table.add({

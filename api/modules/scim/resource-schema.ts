@@ -43,8 +43,8 @@ export const USER_ATTRIBUTES: Attribute[] = [
     name: 'roles',
     type: 'complex',
     multiValued: true,
-    description: 'admin, agent or customer (the primary one, else the first); absent keeps the current role, customer for a new account.',
-    subAttributes: [str('value', 'admin, agent or customer.'), str('display', 'Label.'), str('type', 'Free text.'), { name: 'primary', type: 'boolean', description: 'The role used.' }],
+    description: "admin, agent, customer or a custom role's key (the primary one, else the first); absent keeps the current role, customer for a new account.",
+    subAttributes: [str('value', "admin, agent, customer, or a custom role's key (an agent holding it)."), str('display', 'Label.'), str('type', 'Free text.'), { name: 'primary', type: 'boolean', description: 'The role used.' }],
   },
 ];
 

@@ -16,6 +16,7 @@ interface UserRow {
   email: string;
   name: string;
   role: UserRole;
+  custom_role: string | null;
   locale: string;
   disabled: boolean;
   external_id: string | null;
@@ -36,11 +37,12 @@ interface UserChange {
   externalId: string | null;
   active: boolean;
   locale: 'en' | 'fr' | undefined;
-  role: UserRole | undefined;
+  /** A built-in role or a custom role's key, lower-cased; resolved against the desk's roles when written. */
+  role: string | undefined;
   organisation: string | null | undefined;
 }
 
-const SELECT = `select u.id, u.email, u.name, u.role, u.locale, u.disabled, u.external_id, u.scim_user_name, u.scim_name,
+const SELECT = `select u.id, u.email, u.name, u.role, u.custom_role, u.locale, u.disabled, u.external_id, u.scim_user_name, u.scim_name,
   o.name as organisation, u.created_at, u.updated_at
   from users u left join organisations o on o.id = u.organisation_id`;
 const VISIBLE = `u.scim_deleted_at is null and not (${SERVICE_ACCOUNT_SQL})`;
@@ -61,7 +63,7 @@ const USER_COLUMNS: Record<string, Column> = {
   active: { sql: '(not u.disabled)', type: 'boolean' },
   locale: { sql: 'u.locale', type: 'string' },
   preferredlanguage: { sql: 'u.locale', type: 'string' },
-  'roles.value': { sql: 'u.role', type: 'string' },
+  'roles.value': { sql: 'coalesce(u.custom_role, u.role)', type: 'string' },
   'roles.primary': { sql: 'true', type: 'boolean' },
   [`${ENTERPRISE_USER.toLowerCase()}:organization`]: { sql: 'o.name', type: 'string' },
   'meta.created': { sql: 'u.created_at', type: 'dateTime' },
@@ -89,7 +91,7 @@ function toResource(row: UserRow, base: string): Json {
     emails: [{ value: row.email, type: 'work', primary: true }],
     active: !row.disabled,
     locale: row.locale,
-    roles: [{ value: row.role, primary: true }],
+    roles: [{ value: row.custom_role ?? row.role, primary: true }],
     ...(row.organisation ? { [ENTERPRISE_USER]: { organization: row.organisation } } : {}),
   };
   const meta = {
@@ -151,11 +153,10 @@ export function readUser(doc: Json): UserChange {
     ([givenName, familyName].filter(Boolean).join(' ') || userName);
   const language = optionalString(field(doc, 'locale'), 'locale', 35) ?? optionalString(field(doc, 'preferredLanguage'), 'preferredLanguage', 35);
   const primaryRole = pickPrimary(field(doc, 'roles'), 'roles');
-  let role: UserRole | undefined;
+  let role: string | undefined;
   if (primaryRole) {
-    const value = optionalString(primaryRole.value, 'roles.value')?.toLowerCase();
-    if (!value || !ROLES.includes(value as UserRole)) throw valueError(`roles: '${primaryRole.value}' is not admin, agent or customer`);
-    role = value as UserRole;
+    role = optionalString(primaryRole.value, 'roles.value', 63)?.toLowerCase();
+    if (!role) throw valueError('roles.value is empty');
   }
   const ext = field(doc, ENTERPRISE_USER);
   if (ext !== undefined && ext !== null && (typeof ext !== 'object' || Array.isArray(ext))) throw valueError(`${ENTERPRISE_USER} is an object`);
@@ -173,6 +174,18 @@ export function readUser(doc: Json): UserChange {
     role,
     organisation,
   };
+}
+
+interface ResolvedRole {
+  role: UserRole;
+  customRole: string | null;
+}
+
+/** A built-in role, or the key of one of this desk's custom roles (an agent holding it); anything else is invalidValue. */
+async function resolveRole(tx: EntityManager, value: string): Promise<ResolvedRole> {
+  if (ROLES.includes(value as UserRole)) return { role: value as UserRole, customRole: null };
+  if ((await tx.execute('select 1 from roles where key = ?', [value])).length) return { role: 'agent', customRole: value };
+  throw valueError(`roles: '${value}' is not admin, agent, customer or a custom role of this desk`);
 }
 
 export interface ListQuery {
@@ -203,22 +216,24 @@ export class ScimUsers {
     const change = readUser(doc);
     const id = await this.em.fork().transactional(async (tx) => {
       await tx.execute(`select pg_advisory_xact_lock(hashtext('scim-users'))`);
-      const [existing] = await tx.execute<Array<{ id: string; scim_deleted_at: Date | null; email: string; role: UserRole }>>(
-        `select u.id, u.scim_deleted_at, u.email, u.role from users u where (lower(u.email) = ? or lower(u.scim_user_name) = lower(?)) and not (${SERVICE_ACCOUNT_SQL})`,
+      const [existing] = await tx.execute<Array<{ id: string; scim_deleted_at: Date | null; email: string; role: UserRole; custom_role: string | null }>>(
+        `select u.id, u.scim_deleted_at, u.email, u.role, u.custom_role from users u where (lower(u.email) = ? or lower(u.scim_user_name) = lower(?)) and not (${SERVICE_ACCOUNT_SQL})`,
         [change.email, change.userName],
       );
       if (existing && !existing.scim_deleted_at) throw scimError(409, 'uniqueness', `an account already uses ${existing.email === change.email ? change.email : `the userName ${change.userName}`}`);
       const organisationId = await this.organisationId(tx, change.organisation);
       if (existing) {
         await tx.execute(`update users set scim_deleted_at = null where id = ?`, [existing.id]);
-        await this.write(tx, existing.id, change, organisationId, change.role ?? existing.role, existing.role);
+        const role = change.role ? await resolveRole(tx, change.role) : { role: existing.role, customRole: existing.custom_role };
+        await this.write(tx, existing.id, change, organisationId, role, existing.role);
         return existing.id;
       }
       const newId = randomUUID();
+      const role = change.role ? await resolveRole(tx, change.role) : { role: 'customer' as const, customRole: null };
       await tx.execute(
-        `insert into users (id, email, name, role, password_hash, locale, organisation_id, disabled, external_id, scim_user_name, scim_name)
-         values (?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?::jsonb)`,
-        [newId, change.email, change.name, change.role ?? 'customer', change.locale ?? 'en', organisationId ?? null, !change.active, change.externalId, change.userName, nameJson(change)],
+        `insert into users (id, email, name, role, custom_role, password_hash, locale, organisation_id, disabled, external_id, scim_user_name, scim_name)
+         values (?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?::jsonb)`,
+        [newId, change.email, change.name, role.role, role.customRole, change.locale ?? 'en', organisationId ?? null, !change.active, change.externalId, change.userName, nameJson(change)],
       );
       return newId;
     });
@@ -254,21 +269,22 @@ export class ScimUsers {
         [id, change.email, change.userName],
       );
       if (clash) throw scimError(409, 'uniqueness', `another account already uses ${change.email} or the userName ${change.userName}`);
-      const [before] = await tx.execute<Array<{ role: UserRole; disabled: boolean }>>('select role, disabled from users where id = ?', [id]);
-      const role = change.role ?? before!.role;
-      if ((before!.role === 'admin' && role !== 'admin') || (!change.active && !before!.disabled)) await refuseLosingLastAdmin(tx, id, 'this change');
+      const [before] = await tx.execute<Array<{ role: UserRole; custom_role: string | null; disabled: boolean }>>('select role, custom_role, disabled from users where id = ?', [id]);
+      const role = change.role ? await resolveRole(tx, change.role) : { role: before!.role, customRole: before!.custom_role };
+      if ((before!.role === 'admin' && role.role !== 'admin') || (!change.active && !before!.disabled)) await refuseLosingLastAdmin(tx, id, 'this change');
       const organisationId = await this.organisationId(tx, change.organisation);
       await this.write(tx, id, change, organisationId, role, before!.role);
     });
     return this.get(id, base);
   }
 
-  private async write(tx: EntityManager, id: string, change: UserChange, organisationId: string | null | undefined, role: UserRole, previousRole: UserRole): Promise<void> {
+  private async write(tx: EntityManager, id: string, change: UserChange, organisationId: string | null | undefined, resolved: ResolvedRole, previousRole: UserRole): Promise<void> {
+    const { role } = resolved;
     await tx.execute(
-      `update users set email = ?, name = ?, role = ?, locale = coalesce(?, locale), disabled = ?, external_id = ?, scim_user_name = ?, scim_name = ?::jsonb,
+      `update users set email = ?, name = ?, role = ?, custom_role = ?, locale = coalesce(?, locale), disabled = ?, external_id = ?, scim_user_name = ?, scim_name = ?::jsonb,
          organisation_id = case when ? then ? else organisation_id end
        where id = ?`,
-      [change.email, change.name, role, change.locale ?? null, !change.active, change.externalId, change.userName, nameJson(change), organisationId !== undefined, organisationId ?? null, id],
+      [change.email, change.name, role, resolved.customRole, change.locale ?? null, !change.active, change.externalId, change.userName, nameJson(change), organisationId !== undefined, organisationId ?? null, id],
     );
     // As in the console: a disabled account or a changed role must not keep acting through old sessions; a customer is in no agent group.
     if (!change.active || role !== previousRole) await tx.execute('delete from sessions where user_id = ?', [id]);

@@ -1,6 +1,5 @@
 // Desk settings over HTTP: everyone signed in reads them (the portal adapts its forms), admins change them (audited).
 import type { RouteTable } from '../../http/routes';
-import { requireAdmin } from '../auth/policy';
 import type { DeskSettings, SettingsService } from './service';
 import { tagSchema } from '../tickets/tags';
 
@@ -48,12 +47,11 @@ export function settingsRoutes(table: RouteTable, settings: SettingsService): vo
     summary: 'Change desk-wide settings (admins)',
     tag: 'settings',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.settings',
     body: { type: 'object', additionalProperties: false, minProperties: 1, properties: settingsProperties },
     audits: { entity: 'settings', id: () => 'desk' },
     responses: { 200: { description: 'The settings after the change', schema: settingsSchema }, 400: { description: 'Unknown setting or bad value' }, 403: { description: 'Not an admin' } },
     handler: async ({ user, body }) => {
-      requireAdmin(user, 'change desk settings');
       return { body: await settings.update(body, user.id) };
     },
   });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, forbidden, notFound, ProblemError, unprocessable } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
+import { requireOnQueue } from '../iam/permissions';
 import type { TicketService } from './service';
 import type { BulkBody, ListTicketsQuery } from './schemas';
 
@@ -72,8 +73,9 @@ export class CollaborationService {
 
   /** Anyone who sees a ticket may watch it; only agents add or remove someone else, who must see it too. */
   async setWatching(user: AuthUser, ticketId: string, userId: string, watching: boolean) {
-    await this.tickets.get(user, ticketId);
+    const ticket = await this.tickets.get(user, ticketId);
     if (userId !== user.id && user.role === 'customer') throw forbidden('customers manage only their own watching');
+    if (userId !== user.id) requireOnQueue(user, 'edit', ticket.queue);
     if (watching && userId !== user.id) {
       const other = await this.tickets.userById(userId);
       if (!other) throw unprocessable('unknown user', [{ pointer: '/userId', message: 'unknown user' }], 'unknown-user');

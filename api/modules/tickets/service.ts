@@ -28,6 +28,7 @@ import { initialProjection } from '../../../workflows/ticket-initial';
 import { ProblemError, conflict, forbidden, notFound, unprocessable } from '../../http/problem';
 import { toProblem } from '../../temporal-errors';
 import type { AuthUser } from '../auth/types';
+import { requireOnQueue } from '../iam/permissions';
 import type { Logger } from '../../../platform/logger';
 import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
@@ -283,6 +284,7 @@ export class TicketService {
 
   async transition(user: AuthUser, id: string, body: TransitionBody, idempotencyKey?: string): Promise<TicketView> {
     const row = await this.visibleRow(user, id);
+    requireOnQueue(user, 'transition', row.queue);
     if (user.role === 'customer' && body.timeSpent !== undefined) throw forbidden('only agents record time spent');
     for (const check of this.transitionChecks) await check(row, body.transition);
     try {
@@ -300,7 +302,7 @@ export class TicketService {
 
   /** Priority (which re-targets the SLA clocks) and custom fields, each through its Workflow Update. */
   async patch(user: AuthUser, id: string, body: PatchTicketBody): Promise<TicketView> {
-    await this.visibleRow(user, id);
+    requireOnQueue(user, 'edit', (await this.visibleRow(user, id)).queue);
     if (body.priority !== undefined && user.role === 'customer') throw forbidden('only agents change the priority');
     const handle = this.temporal.workflow.getHandle(ticketWorkflowId(id));
     try {
@@ -315,7 +317,7 @@ export class TicketService {
 
   async assign(user: AuthUser, id: string, body: AssignBody): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents assign tickets');
-    await this.visibleRow(user, id);
+    requireOnQueue(user, 'assign', (await this.visibleRow(user, id)).queue);
     if (body.assigneeId && !(await this.repo.isStaff(body.assigneeId))) {
       throw unprocessable('the assignee must be an active agent or admin', [{ pointer: '/assigneeId', message: 'not an agent' }], 'invalid-assignee');
     }
@@ -340,7 +342,7 @@ export class TicketService {
   /** Adds and removes tags (agents only; on the desk's managed list when it has one); the timeline records the change. */
   async setTags(user: AuthUser, id: string, body: { add?: string[]; remove?: string[] }): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents tag tickets');
-    await this.visibleRow(user, id);
+    requireOnQueue(user, 'edit', (await this.visibleRow(user, id)).queue);
     const { add, remove } = await this.checkedTagChange(body.add, body.remove, { add: '/add', remove: '/remove' });
     try {
       const p = await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(tagsUpdate, { args: [{ add, remove, actor: actorOf(user) }] });
@@ -357,6 +359,11 @@ export class TicketService {
   async applyMacro(user: AuthUser, id: string, parts: MacroParts): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents apply macros');
     const row = await this.visibleRow(user, id);
+    // A macro is each of its parts: the role must allow every one of them on this ticket's queue.
+    if (parts.comment) requireOnQueue(user, parts.comment.visibility === 'internal' ? 'note' : 'reply', row.queue);
+    if (parts.transition) requireOnQueue(user, 'transition', row.queue);
+    if (parts.assigneeId !== undefined) requireOnQueue(user, 'assign', row.queue);
+    if (parts.fields || parts.priority || parts.addTags?.length || parts.removeTags?.length) requireOnQueue(user, 'edit', row.queue);
     if (parts.transition) for (const check of this.transitionChecks) await check(row, parts.transition);
     const { add, remove } = await this.checkedTagChange(parts.addTags, parts.removeTags, { add: '/addTags', remove: '/removeTags' });
     if (parts.assigneeId && !(await this.repo.isStaff(parts.assigneeId))) {
@@ -406,7 +413,7 @@ export class TicketService {
   }
 
   async comment(user: AuthUser, id: string, body: CommentBody, idempotencyKey?: string): Promise<{ seq: number }> {
-    await this.visibleRow(user, id);
+    requireOnQueue(user, body.visibility === 'internal' ? 'note' : 'reply', (await this.visibleRow(user, id)).queue);
     if (user.role === 'customer' && body.visibility === 'internal') throw forbidden('customers can only write public comments');
     if (user.role === 'customer' && body.timeSpent !== undefined) throw forbidden('only agents record time spent');
     if (body.ifSeenSeq !== undefined) await this.refuseIfMissed(user, id, body.ifSeenSeq);
@@ -443,6 +450,8 @@ export class TicketService {
   async link(user: AuthUser, id: string, otherId: string, relation: LinkRelation, unlink = false): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents link tickets');
     const [a, b] = await Promise.all([this.visibleRow(user, id), this.visibleRow(user, otherId)]);
+    requireOnQueue(user, 'edit', a.queue);
+    requireOnQueue(user, 'edit', b.queue);
     let first: { row: typeof a; link: TicketLink };
     let second: { row: typeof a; link: TicketLink };
     if (a.id === b.id) throw unprocessable('a ticket cannot be linked to itself', [{ pointer: '/ticketId', message: 'same ticket' }], 'invalid-link');

@@ -1,10 +1,8 @@
 // API tokens over HTTP (admins): create (the secret is shown once), list, revoke.
 import type { RouteTable } from '../../http/routes';
-import { requireAdmin } from '../auth/policy';
-import type { AuthUser, TokenScope } from '../auth/types';
+import type { TokenScope } from '../auth/types';
 import type { TokenService } from './service';
 
-const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage API tokens');
 
 const createTokenBody = {
   type: 'object',
@@ -25,13 +23,13 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
     summary: 'Create an API token; the secret is in this response only. Send it as Authorization: Bearer <token>.',
     tag: 'tokens',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: createTokenBody,
     responses: {
       201: { description: 'Created', schema: { type: 'object', properties: { id: { type: 'string' }, token: { type: 'string' }, scope: { type: 'string' } } } },
       403: { description: 'Not an admin' },
     },
-    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await tokens.create(user, body) }),
+    handler: async ({ user, body }) => ({ status: 201, body: await tokens.create(user, body) }),
   });
   table.add({
     method: 'get',
@@ -39,9 +37,9 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
     summary: 'API tokens (never their secrets) with last use',
     tag: 'tokens',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Tokens', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
-    handler: async ({ user }) => (adminOnly(user), { body: { items: await tokens.list() } }),
+    handler: async () => ({ body: { items: await tokens.list() } }),
   });
   table.add({
     method: 'delete',
@@ -50,10 +48,9 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
     summary: 'Revoke a token; it stops working at once',
     tag: 'tokens',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 204: { description: 'Revoked' }, 404: { description: 'No active token' } },
-    handler: async ({ user, params }) => {
-      adminOnly(user);
+    handler: async ({ params }) => {
       await tokens.revoke(params.id);
       return { status: 204 };
     },

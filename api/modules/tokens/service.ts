@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound, unprocessable } from '../../http/problem';
 import type { AuthUser, TokenScope, UserRole } from '../auth/types';
+import type { RoleGrants } from '../iam/permissions';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 const PREFIX = 'gch_';
@@ -16,6 +17,8 @@ interface TokenUserRow {
   role: UserRole;
   locale: string;
   organisation_id: string | null;
+  custom_role: string | null;
+  grants: RoleGrants | null;
 }
 
 export class TokenService {
@@ -67,7 +70,8 @@ export class TokenService {
     const [row] = await this.em.fork().execute<TokenUserRow[]>(
       `update api_tokens t set last_used_at = now() from users u
        where t.token_hash = ? and t.revoked_at is null and u.id = t.user_id and not u.disabled
-       returning t.id as token_id, t.scope, u.id, u.email, u.name, u.role, u.locale, u.organisation_id`,
+       returning t.id as token_id, t.scope, u.id, u.email, u.name, u.role, u.locale, u.organisation_id, u.custom_role,
+         (select r.grants from roles r where r.key = u.custom_role) as grants`,
       [hashOf(token)],
     );
     if (!row) return null;
@@ -82,6 +86,7 @@ export class TokenService {
       csrfToken: '',
       tokenScope: row.scope,
       tokenId: row.token_id,
+      ...(row.custom_role && row.grants ? { customRole: row.custom_role, grants: row.grants } : {}),
     };
   }
 }

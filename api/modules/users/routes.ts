@@ -3,7 +3,6 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { RouteTable } from '../../http/routes';
 import { conflict, unprocessable } from '../../http/problem';
 import type { AuthService } from '../auth/service';
-import { requireAdmin } from '../auth/policy';
 
 const createUserBody = {
   type: 'object',
@@ -22,7 +21,16 @@ type CreateUserBody = FromSchema<typeof createUserBody>;
 
 const userSchema = {
   type: 'object',
-  properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' }, organisationId: { type: ['string', 'null'] }, disabled: { type: 'boolean' } },
+  properties: {
+    id: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    customRole: { type: ['string', 'null'], description: 'A custom role held by this agent' },
+    locale: { type: 'string' },
+    organisationId: { type: ['string', 'null'] },
+    disabled: { type: 'boolean' },
+  },
 } as const;
 
 /** Default page; a page holds at most 500 (the console asks for staff whole, page after page). */
@@ -47,11 +55,10 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     summary: 'Create a user account (admin)',
     tag: 'users',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.people',
     body: createUserBody,
     responses: { 201: { description: 'Created', schema: userSchema }, 403: { description: 'Not an admin' }, 409: { description: 'Email already used' }, 422: { description: 'Unknown organisation' } },
-    handler: async ({ body, user }) => {
-      requireAdmin(user, 'manage users');
+    handler: async ({ body }) => {
       if (await auth.emailExists(body.email)) throw conflict(`an account already uses ${body.email}`, 'email-taken');
       if (body.organisationId && !(await auth.organisationExists(body.organisationId))) {
         throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
@@ -66,7 +73,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     summary: 'List user accounts by e-mail, a page at a time (admin); `next` is the cursor of the following page, null after the last',
     tag: 'users',
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.people',
     query: userListQuery,
     responses: {
       200: {
@@ -76,8 +83,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
       400: { description: 'Bad filter, limit or cursor' },
       403: { description: 'Not an admin' },
     },
-    handler: async ({ user, query }) => {
-      requireAdmin(user, 'manage users');
+    handler: async ({ query }) => {
       return {
         body: await auth.listUsers({ q: query.q, role: query.role, limit: query.limit ? Number(query.limit) : USERS_PAGE, after: query.cursor }),
       };

@@ -1,7 +1,5 @@
 // Webhook routes: outbound subscriptions and their delivery log, inbound endpoints and their request log (admins), and the public receiving route.
 import type { RouteTable } from '../../http/routes';
-import { requireAdmin } from '../auth/policy';
-import type { AuthUser } from '../auth/types';
 import type { InboundService } from './inbound';
 import type { SubscriptionService } from './subscriptions';
 import {
@@ -28,7 +26,6 @@ import {
   type RotateBody,
 } from './schemas';
 
-const adminOnly = (user: AuthUser) => requireAdmin(user, 'manage webhooks');
 const problem = (description: string) => ({ description });
 const list = (items: object) => ({ type: 'object', properties: { items: { type: 'array', items } } });
 const withSecret = (item: object, key: string) => ({ type: 'object', properties: { [key]: item, secret: { type: 'string' } } });
@@ -44,10 +41,10 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Subscribe a URL to ticket events; the signing secret (whsec_…) is in this response only',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: createSubscriptionBody,
     responses: { 201: { description: 'Created', schema: withSecret(subscriptionSchema, 'subscription') }, 400: problem('Invalid body'), ...ADMIN_ERRORS, 422: problem('The URL is refused (private address without allowPrivateNetwork)') },
-    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await subs.create(user, body) }),
+    handler: async ({ user, body }) => ({ status: 201, body: await subs.create(user, body) }),
   });
   table.add({
     method: 'get',
@@ -55,9 +52,9 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Outbound webhook subscriptions (never their secrets)',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Subscriptions', schema: list(subscriptionSchema) }, ...ADMIN_ERRORS },
-    handler: async ({ user }) => (adminOnly(user), { body: { items: await subs.list() } }),
+    handler: async () => ({ body: { items: await subs.list() } }),
   });
   table.add({
     method: 'get',
@@ -65,9 +62,9 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'One subscription',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Subscription', schema: subscriptionSchema }, ...ADMIN_ERRORS, 404: problem('No such subscription') },
-    handler: async ({ user, params }) => (adminOnly(user), { body: await subs.get(params.id) }),
+    handler: async ({ params }) => ({ body: await subs.get(params.id) }),
   });
   table.add<PatchSubscriptionBody>({
     method: 'patch',
@@ -76,10 +73,10 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Change a subscription; enabled: true re-enables one disabled after failures',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: patchSubscriptionBody,
     responses: { 200: { description: 'Subscription', schema: subscriptionSchema }, 400: problem('Invalid body'), ...ADMIN_ERRORS, 404: problem('No such subscription'), 422: problem('The URL is refused') },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await subs.patch(params.id, body) }),
+    handler: async ({ params, body }) => ({ body: await subs.patch(params.id, body) }),
   });
   table.add({
     method: 'delete',
@@ -88,10 +85,9 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Delete a subscription and its delivery log',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 204: { description: 'Deleted' }, ...ADMIN_ERRORS, 404: problem('No such subscription') },
-    handler: async ({ user, params }) => {
-      adminOnly(user);
+    handler: async ({ params }) => {
       await subs.remove(params.id);
       return { status: 204 };
     },
@@ -103,10 +99,10 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'New signing secret (in this response only); the old one also signs for graceHours (default 24)',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: rotateBody,
     responses: { 200: { description: 'Rotated', schema: withSecret(subscriptionSchema, 'subscription') }, 400: problem('Invalid body'), ...ADMIN_ERRORS, 404: problem('No such subscription') },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await subs.rotate(params.id, body) }),
+    handler: async ({ params, body }) => ({ body: await subs.rotate(params.id, body) }),
   });
   table.add<unknown, DeliveriesQuery>({
     method: 'get',
@@ -114,10 +110,10 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Delivery log: status, response code, latency, attempts, last error (newest first)',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     query: deliveriesQuery,
     responses: { 200: { description: 'Deliveries', schema: list(deliverySchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such subscription') },
-    handler: async ({ user, params, query }) => (adminOnly(user), { body: { items: await subs.deliveries(params.id, query) } }),
+    handler: async ({ params, query }) => ({ body: { items: await subs.deliveries(params.id, query) } }),
   });
   table.add<RedeliverBody>({
     method: 'post',
@@ -126,7 +122,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Send one delivery again ({deliveryId}) or every delivery since a time ({since}), with the same event ids',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: redeliverBody,
     responses: {
       202: { description: 'Queued', schema: { type: 'object', properties: { queued: { type: 'integer' } } } },
@@ -135,7 +131,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
       404: problem('No such subscription or delivery'),
       422: problem('The subscription is disabled'),
     },
-    handler: async ({ user, params, body }) => (adminOnly(user), { status: 202, body: await subs.redeliver(params.id, body) }),
+    handler: async ({ params, body }) => ({ status: 202, body: await subs.redeliver(params.id, body) }),
   });
 
   // ---- inbound ----
@@ -146,10 +142,10 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Create an inbound endpoint (POST /api/hooks/<slug>) with its mapping; the secret is in this response only',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: createEndpointBody,
     responses: { 201: { description: 'Created', schema: withSecret(endpointSchema, 'endpoint') }, 400: problem('Invalid body or mapping'), ...ADMIN_ERRORS, 409: problem('Slug taken') },
-    handler: async ({ user, body }) => (adminOnly(user), { status: 201, body: await inbound.create(user, body) }),
+    handler: async ({ user, body }) => ({ status: 201, body: await inbound.create(user, body) }),
   });
   table.add({
     method: 'get',
@@ -157,9 +153,9 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Inbound endpoints (never their secrets)',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Endpoints', schema: list(endpointSchema) }, ...ADMIN_ERRORS },
-    handler: async ({ user }) => (adminOnly(user), { body: { items: await inbound.list() } }),
+    handler: async () => ({ body: { items: await inbound.list() } }),
   });
   table.add({
     method: 'get',
@@ -167,9 +163,9 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'One inbound endpoint',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Endpoint', schema: endpointSchema }, ...ADMIN_ERRORS, 404: problem('No such endpoint') },
-    handler: async ({ user, params }) => (adminOnly(user), { body: await inbound.get(params.id) }),
+    handler: async ({ params }) => ({ body: await inbound.get(params.id) }),
   });
   table.add<PatchEndpointBody>({
     method: 'patch',
@@ -178,10 +174,10 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Change an endpoint: name, mapping, enabled',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     body: patchEndpointBody,
     responses: { 200: { description: 'Endpoint', schema: endpointSchema }, 400: problem('Invalid body or mapping'), ...ADMIN_ERRORS, 404: problem('No such endpoint') },
-    handler: async ({ user, params, body }) => (adminOnly(user), { body: await inbound.patch(params.id, body) }),
+    handler: async ({ params, body }) => ({ body: await inbound.patch(params.id, body) }),
   });
   table.add({
     method: 'delete',
@@ -190,10 +186,9 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Delete an endpoint, its log and references; its service account is disabled',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 204: { description: 'Deleted' }, ...ADMIN_ERRORS, 404: problem('No such endpoint') },
-    handler: async ({ user, params }) => {
-      adminOnly(user);
+    handler: async ({ params }) => {
       await inbound.remove(params.id);
       return { status: 204 };
     },
@@ -205,9 +200,9 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'New endpoint secret (in this response only); the old one stops working at once',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: { 200: { description: 'Rotated', schema: withSecret(endpointSchema, 'endpoint') }, ...ADMIN_ERRORS, 404: problem('No such endpoint') },
-    handler: async ({ user, params }) => (adminOnly(user), { body: await inbound.rotate(params.id) }),
+    handler: async ({ params }) => ({ body: await inbound.rotate(params.id) }),
   });
   table.add<unknown, RequestsQuery>({
     method: 'get',
@@ -215,10 +210,10 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Request log of an endpoint, rejected ones with their problem and body (truncated at 64 KiB)',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     query: requestsQuery,
     responses: { 200: { description: 'Requests', schema: list(inboundRequestSchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such endpoint') },
-    handler: async ({ user, params, query }) => (adminOnly(user), { body: { items: await inbound.requests(params.id, query) } }),
+    handler: async ({ params, query }) => ({ body: { items: await inbound.requests(params.id, query) } }),
   });
   table.add({
     method: 'post',
@@ -227,7 +222,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     summary: 'Process a logged request again (e.g. after fixing the mapping); a processed event id answers as a duplicate',
     tag,
     auth: 'user',
-    scope: 'admin',
+    scope: 'admin', permission: 'admin.integrations',
     responses: {
       200: { description: 'Processed', schema: hookResultSchema },
       ...ADMIN_ERRORS,
@@ -235,7 +230,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
       409: problem('The ticket refused the action'),
       422: problem('Mapping failed, unknown reference, or truncated body'),
     },
-    handler: async ({ user, params }) => (adminOnly(user), { body: await inbound.replay(params.id, params.request) }),
+    handler: async ({ params }) => ({ body: await inbound.replay(params.id, params.request) }),
   });
 
   table.add({

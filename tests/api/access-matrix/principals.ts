@@ -2,13 +2,16 @@
 // and agent group X; organisation B and group Y own look-alike data whose marks must never reach A's or X's people.
 import { ADMIN, Session, eventually, unique } from '../../support/http';
 
-export const PRINCIPALS = ['anonymous', 'customerB', 'agentY', 'readToken', 'customerA', 'agentX', 'writeToken', 'admin', 'scimToken'] as const;
+export const PRINCIPALS = ['anonymous', 'customerB', 'agentY', 'readToken', 'customerA', 'agentX', 'writeToken', 'admin', 'scimToken', 'customX'] as const;
+
+/** The custom role customX holds: an agent of group X who may reply and move tickets and read reports, nothing more. */
+export const RESPONDER = { key: 'matrix_responder', name: 'Matrix responder', areas: ['reports.view'], queues: { '*': ['reply', 'transition'] } };
 export type Principal = (typeof PRINCIPALS)[number];
 
 export interface World {
   sessions: Record<Principal, Session>;
-  ids: Record<'customerA' | 'customerB' | 'agentX' | 'agentY' | 'admin', string>;
-  emails: Record<'customerA' | 'customerB' | 'agentX' | 'agentY', string>;
+  ids: Record<'customerA' | 'customerB' | 'agentX' | 'agentY' | 'admin' | 'customX', string>;
+  emails: Record<'customerA' | 'customerB' | 'agentX' | 'agentY' | 'customX', string>;
   passwords: string;
   orgA: string;
   orgB: string;
@@ -63,6 +66,10 @@ export async function buildWorld(): Promise<World> {
   const customerB = await user('customer', 'CANARY-customer-b', orgB.id);
   const agentX = await user('agent', 'CANARY-agent-x');
   const agentY = await user('agent', 'CANARY-agent-y');
+  const role = await admin.post('/api/roles', RESPONDER);
+  if (role.status !== 201 && role.body?.type?.endsWith('role-exists') !== true) throw new Error(`role: ${role.status} ${JSON.stringify(role.body)}`);
+  const customX = await user('agent', 'CANARY-custom-x');
+  ok(await admin.request('PATCH', `/api/users/${customX.id}`, { customRole: RESPONDER.key }), 'custom role');
 
   const key = (p: string) => `${p}_${mark}`.replace(/[^a-z0-9_]/g, '_');
   const groupX = key('gx');
@@ -71,7 +78,7 @@ export async function buildWorld(): Promise<World> {
   const queueY = key('qy');
   for (const [group, member, queue] of [[groupX, agentX.id, queueX], [groupY, agentY.id, queueY]] as const) {
     ok(await admin.post('/api/groups', { key: group, name: `Group ${group}` }), 'group');
-    ok(await admin.request('PUT', `/api/groups/${group}/members`, { userIds: [member] }), 'members');
+    ok(await admin.request('PUT', `/api/groups/${group}/members`, { userIds: group === groupX ? [member, customX.id] : [member] }), 'members');
     ok(await admin.post('/api/queues', { key: queue, name: `Queue ${queue}` }), 'queue');
     ok(await admin.request('PUT', `/api/queues/${queue}/groups`, { groups: [group] }), 'queue groups');
   }
@@ -133,9 +140,9 @@ export async function buildWorld(): Promise<World> {
   const ofY = [ticketB.title, `CANARY-ASSETY ${mark}`, `CANARY-PLANY ${mark}`, `CANARY-BCOMMENT ${mark}`];
   const ofA = [ticketA.title, `Org A ${mark}`, customerA.email];
   return {
-    sessions: { anonymous: new Session(), customerA: customerA.s, customerB: customerB.s, agentX: agentX.s, agentY: agentY.s, admin, readToken: tokens.read!, writeToken: tokens.write!, scimToken: tokens.scim! },
-    ids: { customerA: customerA.id, customerB: customerB.id, agentX: agentX.id, agentY: agentY.id, admin: admin.user!.id },
-    emails: { customerA: customerA.email, customerB: customerB.email, agentX: agentX.email, agentY: agentY.email },
+    sessions: { anonymous: new Session(), customerA: customerA.s, customerB: customerB.s, agentX: agentX.s, agentY: agentY.s, admin, readToken: tokens.read!, writeToken: tokens.write!, scimToken: tokens.scim!, customX: customX.s },
+    ids: { customerA: customerA.id, customerB: customerB.id, agentX: agentX.id, agentY: agentY.id, admin: admin.user!.id, customX: customX.id },
+    emails: { customerA: customerA.email, customerB: customerB.email, agentX: agentX.email, agentY: agentY.email, customX: customX.email },
     passwords: PASSWORD,
     orgA: orgA.id,
     orgB: orgB.id,
@@ -147,6 +154,7 @@ export async function buildWorld(): Promise<World> {
       agentX: ofY,
       agentY: [...internal.slice(0, 2), ticketA.title, `Boiler ${mark}`, `Boiler service ${mark}`],
       admin: [], readToken: [], writeToken: [], scimToken: [],
+      customX: ofY,
     },
     freshTicketA: () => ticketIn(customerA.s, queueX, `Fresh ${unique('t')}`),
     freshTokenId: async () => (ok(await admin.post('/api/tokens', { name: unique('doomed'), scope: 'read' }), 'token') as { id: string }).id,

@@ -5,8 +5,11 @@ import { ADMIN, Session, unique, type Res } from '../../support/http';
 import type { Principal, World } from './principals';
 import { codeAt, stepAt } from '../../../api/modules/auth/totp';
 
-/** A SCIM token reaches the SCIM service only: every other route answers it 403 unless its entry says otherwise. */
-export type Expect = Record<Exclude<Principal, 'scimToken'>, number> & { scimToken?: number };
+/**
+ * A SCIM token reaches the SCIM service only: every other route answers it 403 unless its entry says otherwise. customX
+ * (an agent of group X with a custom role, RESPONDER) answers as agentX unless its entry says otherwise.
+ */
+export type Expect = Record<Exclude<Principal, 'scimToken' | 'customX'>, number> & { scimToken?: number; customX?: number };
 export interface Case {
   /** Says what the case adds when a route has more than one. */
   name?: string;
@@ -39,8 +42,15 @@ const scimGroup = async (w: World) => (await w.sessions.scimToken.request('POST'
 const scimPatch = (ops: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops });
 
 const admin = (w: World) => w.sessions.admin;
+const freshRole = async (w: World) => (await admin(w).post('/api/roles', { key: key('mx_role'), name: 'Matrix role', areas: [], queues: {} })).body.key as string;
 /** A disabled policy that could never match (closed 100 years ago): safe to run, change or delete. */
 const freshPolicy = async (w: World) => (await admin(w).post('/api/retention/policies', { name: unique('matrix retention'), afterDays: 36500, enabled: false })).body.id as string;
+/** A directory nobody answers for (port 9): safe to test, sync (the run fails), change or delete; the undo removes them. */
+const freshDirectory = async (w: World) =>
+  (await admin(w).post('/api/ldap/directories', { name: unique('matrix-ldap'), url: 'ldap://127.0.0.1:9', bindDn: 'cn=admin,dc=example,dc=test', bindSecret: 'x', userBaseDns: ['dc=example,dc=test'] })).body.id as string;
+const dropDirectories = async (w: World) => {
+  for (const d of (await admin(w).get('/api/ldap/directories')).body.items ?? []) if (String(d.name).startsWith('matrix-ldap')) await json(admin(w), 'DELETE', `/api/ldap/directories/${d.id}`);
+};
 async function freshCustomer(w: World): Promise<{ id: string; email: string }> {
   const email = `${unique('erasable')}@example.test`;
   const made = await admin(w).post('/api/users', { email, name: 'Erasable', role: 'customer', password: 'a-long-password-1' });
@@ -83,7 +93,47 @@ async function freshPlan(w: World): Promise<{ id: string; occurrence: string }> 
   return { id: plan.body.id, occurrence: (upcoming.items ?? upcoming)[0].occurrence };
 }
 
+/**
+ * What customX answers differently from agentX: its role (RESPONDER: reply, transition, reports) refuses internal notes,
+ * edits, assignment, the knowledge base's editing and maintenance, and agent X's own macro is not its own. Keys are a
+ * route, or a route with one case's name in parentheses.
+ */
+const RESPONDER_ANSWERS: Record<string, number> = {
+  'PATCH /api/tickets/{id}': 403,
+  'POST /api/tickets/{id}/comments (internal)': 403,
+  'POST /api/tickets/{id}/links': 403,
+  'DELETE /api/tickets/{id}/links/{otherId}': 403,
+  'POST /api/tickets/{id}/assign': 403,
+  'PUT /api/tickets/{id}/tags': 403,
+  'DELETE /api/tickets/{id}/watchers/{userId}': 403,
+  "GET /api/macros/{id} (agent X's own)": 404,
+  'POST /api/kb/articles': 403,
+  'POST /api/kb/articles/from-ticket': 403,
+  'PATCH /api/kb/articles/{id}': 403,
+  'PUT /api/kb/articles/{id}/translations/{locale}': 403,
+  'GET /api/kb/articles/{id}/translations/{locale}/revisions': 403,
+  'GET /api/kb/articles/{id}/translations/{locale}/revisions/{revision}': 403,
+  'POST /api/kb/articles/{id}/translations/{locale}/revisions/{revision}/restore': 403,
+  'GET /api/kb/stats': 403,
+};
+const MAINTENANCE = /^[A-Z]+ \/api\/(assets|maintenance)\b/;
+
+/** Sets customX's expected answer on the cases RESPONDER_ANSWERS names, and 403 on every maintenance route. */
+function withResponder(table: Record<string, Case[]>): Record<string, Case[]> {
+  for (const [route, cases] of Object.entries(table)) {
+    for (const c of cases) {
+      const status = RESPONDER_ANSWERS[`${route} (${c.name})`] ?? RESPONDER_ANSWERS[route] ?? (MAINTENANCE.test(route) && c.expect.agentX < 400 ? 403 : undefined);
+      if (status !== undefined) c.expect = { ...c.expect, customX: status };
+    }
+  }
+  return table;
+}
+
 export function matrix(w: World): Record<string, Case[]> {
+  return withResponder(cases(w));
+}
+
+function cases(w: World): Record<string, Case[]> {
   const A = w.ticketA.id;
   const userId = (who: Principal) => (who === 'customerA' || who === 'customerB' || who === 'agentX' || who === 'agentY' ? w.ids[who] : w.ids.admin);
   const reportCases = (name: string): Record<string, Case[]> => ({
@@ -108,7 +158,7 @@ export function matrix(w: World): Record<string, Case[]> {
         // A session of its own, so the matrix's sessions outlive the call.
         const email = who === 'admin' ? ADMIN.email : null;
         if (email) return (await Session.login(email, ADMIN.password)).post('/api/auth/logout');
-        if (who === 'customerA' || who === 'customerB' || who === 'agentX' || who === 'agentY') return (await Session.login(w.emails[who], w.passwords)).post('/api/auth/logout');
+        if (who === 'customerA' || who === 'customerB' || who === 'agentX' || who === 'agentY' || who === 'customX') return (await Session.login(w.emails[who], w.passwords)).post('/api/auth/logout');
         return s.post('/api/auth/logout');
       },
     }],
@@ -259,7 +309,7 @@ export function matrix(w: World): Record<string, Case[]> {
     'PATCH /api/organisations/{id}': [{ expect: adminOnly(200), call: (s) => json(s, 'PATCH', `/api/organisations/${w.orgA}`, { shareTickets: false }) }],
     'GET /api/groups': [{ expect: adminOnly(200), call: (s) => s.get('/api/groups') }],
     'POST /api/groups': [{ expect: adminOnly(201), call: (s) => s.post('/api/groups', { key: key('mxg'), name: 'Matrix group' }) }],
-    'PUT /api/groups/{key}/members': [{ expect: adminOnly(200), call: (s) => json(s, 'PUT', `/api/groups/${w.groupX}/members`, { userIds: [w.ids.agentX] }) }],
+    'PUT /api/groups/{key}/members': [{ expect: adminOnly(200), call: (s) => json(s, 'PUT', `/api/groups/${w.groupX}/members`, { userIds: [w.ids.agentX, w.ids.customX] }) }],
     'PUT /api/queues/{key}/groups': [{ expect: adminOnly(200), call: (s) => json(s, 'PUT', `/api/queues/${w.queueX}/groups`, { groups: [w.groupX] }) }],
     'PATCH /api/users/{id}': [{ expect: adminOnly(200), call: (s) => json(s, 'PATCH', `/api/users/${w.ids.customerA}`, { locale: 'en' }) }],
     'POST /api/tokens': [{ expect: adminOnly(201), call: (s) => s.post('/api/tokens', { name: unique('matrix token'), scope: 'read' }) }],
@@ -387,6 +437,10 @@ export function matrix(w: World): Record<string, Case[]> {
     'POST /api/maintenance/work-orders/{id}/incident': [{ expect: ownedWrite(201), call: (s) => s.post(`/api/maintenance/work-orders/${w.workOrderX}/incident`, { title: unique('Found a leak') }) }],
 
     ...['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags', 'time'].reduce((acc, name) => ({ ...acc, ...reportCases(name) }), {} as Record<string, Case[]>),
+    'GET /api/roles': [{ expect: adminOnly(200), call: (s) => s.get('/api/roles') }],
+    'POST /api/roles': [{ expect: adminOnly(201), call: (s) => s.post('/api/roles', { key: key('mx_role'), name: 'Matrix role', areas: [], queues: { '*': ['reply'] } }) }],
+    'PATCH /api/roles/{key}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/roles/${await freshRole(w)}`, { areas: ['reports.view'] }) }],
+    'DELETE /api/roles/{key}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/roles/${await freshRole(w)}`) }],
     'GET /api/users/{id}/personal-data': [{ expect: adminOnly(200), call: (s) => s.get(`/api/users/${w.ids.customerA}/personal-data`) }],
     'POST /api/users/{id}/erase': [{ expect: adminOnly(200), call: async (s) => { const c = await freshCustomer(w); return s.post(`/api/users/${c.id}/erase`, { confirm: c.email }); } }],
     'GET /api/retention/policies': [{ expect: adminOnly(200), call: (s) => s.get('/api/retention/policies') }],
@@ -395,6 +449,14 @@ export function matrix(w: World): Record<string, Case[]> {
     'PATCH /api/retention/policies/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/retention/policies/${await freshPolicy(w)}`, { afterDays: 36000 }) }],
     'DELETE /api/retention/policies/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/retention/policies/${await freshPolicy(w)}`) }],
     'POST /api/retention/policies/{id}/run': [{ expect: adminOnly(200), call: async (s) => s.post(`/api/retention/policies/${await freshPolicy(w)}/run`) }],
+    'POST /api/ldap/directories': [{ expect: adminOnly(201), call: (s) => s.post('/api/ldap/directories', { name: unique('matrix-ldap'), url: 'ldap://127.0.0.1:9', bindDn: 'cn=admin,dc=example,dc=test', bindSecret: 'x', userBaseDns: ['dc=example,dc=test'] }), undo: dropDirectories }],
+    'GET /api/ldap/directories': [{ expect: adminOnly(200), call: (s) => s.get('/api/ldap/directories') }],
+    'GET /api/ldap/directories/{id}': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/ldap/directories/${await freshDirectory(w)}`), undo: dropDirectories }],
+    'PATCH /api/ldap/directories/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/ldap/directories/${await freshDirectory(w)}`, { syncIntervalMinutes: 120 }), undo: dropDirectories }],
+    'DELETE /api/ldap/directories/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/ldap/directories/${await freshDirectory(w)}`), undo: dropDirectories }],
+    'POST /api/ldap/directories/{id}/test': [{ name: 'a directory that is down', expect: adminOnly(422), call: async (s) => s.post(`/api/ldap/directories/${await freshDirectory(w)}/test`), undo: dropDirectories }],
+    'POST /api/ldap/directories/{id}/sync': [{ expect: adminOnly(202), call: async (s) => s.post(`/api/ldap/directories/${await freshDirectory(w)}/sync`), undo: dropDirectories }],
+    'GET /api/ldap/directories/{id}/runs': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/ldap/directories/${await freshDirectory(w)}/runs`), undo: dropDirectories }],
     'GET /scim/v2/ServiceProviderConfig': [{ expect: scimOnly(200), call: (s) => s.get('/scim/v2/ServiceProviderConfig') }],
     'GET /scim/v2/ResourceTypes': [{ expect: scimOnly(200), call: (s) => s.get('/scim/v2/ResourceTypes') }],
     'GET /scim/v2/Schemas': [{ expect: scimOnly(200), call: (s) => s.get('/scim/v2/Schemas') }],

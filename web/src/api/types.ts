@@ -14,9 +14,17 @@ export interface User {
   locale: string;
 }
 
+/** What the signed-in user's role grants (GET /api/auth/me): areas of the desk and actions per queue ('*': every queue they work). */
+export interface Permissions {
+  areas: string[];
+  queues: Record<string, string[]>;
+  customRole: string | null;
+}
+
 export interface Session {
   user: User;
   csrfToken: string;
+  permissions?: Permissions;
   /** The desk asks this role for two-step sign-in and it is not set up yet: only the account page answers. */
   twoStepRequired?: boolean;
 }
@@ -213,6 +221,8 @@ export type BulkAction =
   | { type: 'tags'; add?: string[]; remove?: string[] };
 
 export interface AdminUser extends User {
+  /** A custom role this agent holds (its key). */
+  customRole?: string | null;
   organisationId: string | null;
   disabled: boolean;
 }
@@ -276,4 +286,28 @@ export interface RetentionPolicy {
   /** Tickets it would anonymise if run now. */
   due: number;
   lastRun: { at: string; trigger: 'schedule' | 'manual'; anonymised: number } | null;
+}
+
+export interface PermissionDoc {
+  key: string;
+  description: string;
+}
+
+export interface RoleGrants {
+  areas: string[];
+  queues: Record<string, string[]>;
+}
+
+export interface CustomRole extends RoleGrants {
+  key: string;
+  name: string;
+  description: string;
+  /** Active accounts holding it. */
+  holders: number;
+}
+
+export interface RolesDoc {
+  permissions: { areas: PermissionDoc[]; queue: PermissionDoc[] };
+  builtIn: Array<RoleGrants & { key: Role; name: string }>;
+  items: CustomRole[];
 }

@@ -48,7 +48,7 @@ export const router = createRouter({
       path: '/reports',
       name: 'reports',
       component: () => reports().then((m) => m.ReportsPage),
-      meta: { roles: ['agent', 'admin'] },
+      meta: { roles: ['agent', 'admin'], permission: 'reports.view' },
     },
     {
       path: '/portal',
@@ -71,21 +71,24 @@ export const router = createRouter({
     {
       path: '/admin',
       component: () => admin().then((m) => m.AdminLayout),
-      meta: { roles: ['admin'] },
+      // Admins, and agents whose custom role grants some admin.* area (each screen asks for its own).
+      meta: { roles: ['admin', 'agent'], anyPermission: 'admin.' },
       // Each screen also needs an entry in areas/admin/nav.ts to appear in the admin navigation.
       children: [
-        { path: '', name: 'admin', component: () => admin().then((m) => m.DefinitionsPage) },
-        { path: 'users', name: 'admin-users', component: () => admin().then((m) => m.UsersPage) },
-        { path: 'groups', name: 'admin-groups', component: () => admin().then((m) => m.GroupsPage) },
-        { path: 'organisations', name: 'admin-organisations', component: () => admin().then((m) => m.OrganisationsPage) },
-        { path: 'queues', name: 'admin-queues', component: () => admin().then((m) => m.QueuesPage) },
-        { path: 'tokens', name: 'admin-tokens', component: () => admin().then((m) => m.TokensPage) },
-        { path: 'audit', name: 'admin-audit', component: () => admin().then((m) => m.AuditPage) },
-        { path: 'retention', name: 'admin-retention', component: () => admin().then((m) => m.RetentionPage) },
-        { path: 'settings', name: 'admin-settings', component: () => admin().then((m) => m.SettingsPage) },
-        { path: 'definitions/:definitionKey', name: 'admin-designer', component: () => admin().then((m) => m.DesignerPage), props: true },
-        { path: 'email', name: 'admin-email', component: () => admin().then((m) => m.MailPage) },
-        { path: 'webhooks', name: 'admin-webhooks', component: () => admin().then((m) => m.WebhooksPage) },
+        { path: '', name: 'admin', component: () => admin().then((m) => m.DefinitionsPage), meta: { permission: 'admin.definitions' } },
+        { path: 'users', name: 'admin-users', component: () => admin().then((m) => m.UsersPage), meta: { permission: 'admin.people' } },
+        { path: 'roles', name: 'admin-roles', component: () => admin().then((m) => m.RolesPage), meta: { permission: 'admin.people' } },
+        { path: 'groups', name: 'admin-groups', component: () => admin().then((m) => m.GroupsPage), meta: { permission: 'admin.people' } },
+        { path: 'organisations', name: 'admin-organisations', component: () => admin().then((m) => m.OrganisationsPage), meta: { permission: 'admin.people' } },
+        { path: 'queues', name: 'admin-queues', component: () => admin().then((m) => m.QueuesPage), meta: { permission: 'admin.queues' } },
+        { path: 'tokens', name: 'admin-tokens', component: () => admin().then((m) => m.TokensPage), meta: { permission: 'admin.integrations' } },
+        { path: 'directories', name: 'admin-directories', component: () => admin().then((m) => m.DirectoriesPage), meta: { permission: 'admin.integrations' } },
+        { path: 'audit', name: 'admin-audit', component: () => admin().then((m) => m.AuditPage), meta: { permission: 'admin.audit' } },
+        { path: 'retention', name: 'admin-retention', component: () => admin().then((m) => m.RetentionPage), meta: { permission: 'admin.privacy' } },
+        { path: 'settings', name: 'admin-settings', component: () => admin().then((m) => m.SettingsPage), meta: { permission: 'admin.settings' } },
+        { path: 'definitions/:definitionKey', name: 'admin-designer', component: () => admin().then((m) => m.DesignerPage), props: true, meta: { permission: 'admin.definitions' } },
+        { path: 'email', name: 'admin-email', component: () => admin().then((m) => m.MailPage), meta: { permission: 'admin.integrations' } },
+        { path: 'webhooks', name: 'admin-webhooks', component: () => admin().then((m) => m.WebhooksPage), meta: { permission: 'admin.integrations' } },
       ],
     },
     {
@@ -94,12 +97,12 @@ export const router = createRouter({
       component: () => account().then((m) => m.NotificationsPage),
       meta: { roles: ['customer', 'agent', 'admin'] },
     },
-    { path: '/maintenance', name: 'maintenance-calendar', component: () => maintenance().then((m) => m.CalendarPage), meta: { roles: ['agent', 'admin'] } },
-    { path: '/maintenance/plans', name: 'maintenance-plans', component: () => maintenance().then((m) => m.PlansPage), meta: { roles: ['agent', 'admin'] } },
-    { path: '/maintenance/plans/new', name: 'maintenance-plan-new', component: () => maintenance().then((m) => m.PlanEditor), meta: { roles: ['agent', 'admin'] } },
-    { path: '/maintenance/plans/:id', name: 'maintenance-plan', component: () => maintenance().then((m) => m.PlanEditor), props: true, meta: { roles: ['agent', 'admin'] } },
-    { path: '/assets', name: 'assets', component: () => maintenance().then((m) => m.AssetsPage), meta: { roles: ['agent', 'admin'] } },
-    { path: '/assets/:id', name: 'asset', component: () => maintenance().then((m) => m.AssetPage), props: true, meta: { roles: ['agent', 'admin'] } },
+    { path: '/maintenance', name: 'maintenance-calendar', component: () => maintenance().then((m) => m.CalendarPage), meta: { roles: ['agent', 'admin'], permission: 'maintenance.manage' } },
+    { path: '/maintenance/plans', name: 'maintenance-plans', component: () => maintenance().then((m) => m.PlansPage), meta: { roles: ['agent', 'admin'], permission: 'maintenance.manage' } },
+    { path: '/maintenance/plans/new', name: 'maintenance-plan-new', component: () => maintenance().then((m) => m.PlanEditor), meta: { roles: ['agent', 'admin'], permission: 'maintenance.manage' } },
+    { path: '/maintenance/plans/:id', name: 'maintenance-plan', component: () => maintenance().then((m) => m.PlanEditor), props: true, meta: { roles: ['agent', 'admin'], permission: 'maintenance.manage' } },
+    { path: '/assets', name: 'assets', component: () => maintenance().then((m) => m.AssetsPage), meta: { roles: ['agent', 'admin'], permission: 'maintenance.manage' } },
+    { path: '/assets/:id', name: 'asset', component: () => maintenance().then((m) => m.AssetPage), props: true, meta: { roles: ['agent', 'admin'], permission: 'maintenance.manage' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
@@ -120,7 +123,7 @@ router.beforeEach(async (to) => {
   }
   // The desk asks this role for two-step sign-in: the account page, where it is set up, is all that opens until then.
   if (auth.twoStepRequired && to.name !== 'account-notifications') return { name: 'account-notifications', query: { twoStep: 'required' } };
-  return allows(to, auth.user.role) ? true : auth.homePath;
+  return allows(to, auth.user.role, auth.permissions?.areas) ? true : auth.homePath;
 });
 
 onUnauthorized(() => {

@@ -2,28 +2,37 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError, csrfTokenFrom } from '../api/client';
-import type { Role, Session, User } from '../api/types';
+import type { Permissions, Role, Session, User } from '../api/types';
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
   const csrfToken = ref<string | null>(null);
   csrfTokenFrom(() => csrfToken.value);
   const twoStepRequired = ref(false);
+  const permissions = ref<Permissions | null>(null);
 
   const role = computed<Role | null>(() => user.value?.role ?? null);
   const isStaff = computed(() => role.value === 'agent' || role.value === 'admin');
   const homePath = computed(() => (isStaff.value ? '/tickets' : '/portal'));
+  /** Whether the role grants an area of the desk (the server decides; this only shapes what the console offers). */
+  const can = (area: string): boolean => permissions.value?.areas.includes(area) ?? false;
+  const adminAreas = computed(() => permissions.value?.areas.filter((a) => a.startsWith('admin.')) ?? []);
 
   function setSession(session: Session | null): void {
     user.value = session?.user ?? null;
     csrfToken.value = session?.csrfToken ?? null;
     twoStepRequired.value = session?.twoStepRequired ?? false;
+    // The login answer carries no grants: keep the ones read with /auth/me until the next read.
+    if (!session) permissions.value = null;
+    else if (session.permissions) permissions.value = session.permissions;
   }
 
   /** `code`: with two-step sign-in on, the authenticator app's code or a recovery code (the API answers 401 mfa-required without it). */
   async function login(email: string, password: string, code?: string, passkey?: unknown): Promise<User> {
     const session = await api.post<Session>('/auth/login', { email, password, ...(code ? { code } : {}), ...(passkey ? { passkey } : {}) });
     setSession(session);
+    // The role's grants come with /auth/me; read them now so the first page shows what this role may open.
+    await fetchMe();
     return session.user;
   }
 
@@ -51,5 +60,5 @@ export const useAuthStore = defineStore('auth', () => {
     setSession(null);
   }
 
-  return { user, csrfToken, twoStepRequired, role, isStaff, homePath, login, fetchMe, logout, clear };
+  return { user, csrfToken, twoStepRequired, permissions, role, isStaff, homePath, can, adminAreas, login, fetchMe, logout, clear };
 });

@@ -2,6 +2,7 @@
 // Before any page of the area mounts: the tokens of every PrimeVue component it may render.
 import '../../theme/full';
 import '../../i18n/workspace';
+import '../../i18n/directories';
 import './admin.css';
 export { default as AdminLayout } from './AdminLayout.vue';
 export { default as DefinitionsPage } from './DefinitionsPage.vue';
@@ -16,3 +17,5 @@ export { default as TokensPage } from './TokensPage.vue';
 export { default as AuditPage } from './AuditPage.vue';
 export { default as SettingsPage } from './SettingsPage.vue';
 export { default as RetentionPage } from './RetentionPage.vue';
+export { default as DirectoriesPage } from './DirectoriesPage.vue';
+export { default as RolesPage } from './RolesPage.vue';

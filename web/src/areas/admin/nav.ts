@@ -5,18 +5,22 @@ export interface AdminNavEntry {
   /** i18n key of its label. */
   label: string;
   icon: string;
+  /** The area permission the screen needs (its route says the same); the entry shows only to roles that grant it. */
+  permission: string;
 }
 
 export const ADMIN_NAV: AdminNavEntry[] = [
-  { name: 'admin', label: 'admin.title', icon: 'pi pi-sitemap' },
-  { name: 'admin-users', label: 'iam.nav.users', icon: 'pi pi-users' },
-  { name: 'admin-groups', label: 'iam.nav.groups', icon: 'pi pi-id-card' },
-  { name: 'admin-organisations', label: 'iam.nav.organisations', icon: 'pi pi-building' },
-  { name: 'admin-queues', label: 'iam.nav.queues', icon: 'pi pi-inbox' },
-  { name: 'admin-tokens', label: 'iam.nav.tokens', icon: 'pi pi-key' },
-  { name: 'admin-webhooks', label: 'nav.webhooks', icon: 'pi pi-send' },
-  { name: 'admin-email', label: 'nav.email', icon: 'pi pi-envelope' },
-  { name: 'admin-settings', label: 'settings.title', icon: 'pi pi-cog' },
-  { name: 'admin-audit', label: 'iam.nav.audit', icon: 'pi pi-history' },
-  { name: 'admin-retention', label: 'iam.nav.retention', icon: 'pi pi-eraser' },
+  { name: 'admin', label: 'admin.title', icon: 'pi pi-sitemap', permission: 'admin.definitions' },
+  { name: 'admin-users', label: 'iam.nav.users', icon: 'pi pi-users', permission: 'admin.people' },
+  { name: 'admin-roles', label: 'iam.nav.roles', icon: 'pi pi-shield', permission: 'admin.people' },
+  { name: 'admin-groups', label: 'iam.nav.groups', icon: 'pi pi-id-card', permission: 'admin.people' },
+  { name: 'admin-organisations', label: 'iam.nav.organisations', icon: 'pi pi-building', permission: 'admin.people' },
+  { name: 'admin-queues', label: 'iam.nav.queues', icon: 'pi pi-inbox', permission: 'admin.queues' },
+  { name: 'admin-tokens', label: 'iam.nav.tokens', icon: 'pi pi-key', permission: 'admin.integrations' },
+  { name: 'admin-directories', label: 'directories.nav', icon: 'pi pi-address-book', permission: 'admin.integrations' },
+  { name: 'admin-webhooks', label: 'nav.webhooks', icon: 'pi pi-send', permission: 'admin.integrations' },
+  { name: 'admin-email', label: 'nav.email', icon: 'pi pi-envelope', permission: 'admin.integrations' },
+  { name: 'admin-settings', label: 'settings.title', icon: 'pi pi-cog', permission: 'admin.settings' },
+  { name: 'admin-audit', label: 'iam.nav.audit', icon: 'pi pi-history', permission: 'admin.audit' },
+  { name: 'admin-retention', label: 'iam.nav.retention', icon: 'pi pi-eraser', permission: 'admin.privacy' },
 ];
