@@ -62,6 +62,8 @@ describe('Roles', () => {
     expect(note.body.type).toMatch(/missing-permission$/);
     expect(note.body.detail).toContain(h.q1);
     expect((await h.holder.post(`/api/tickets/${h.t1}/assign`, { assigneeId: h.id })).status).toBe(403);
+    // No transition is offered where the role may not move tickets.
+    expect((await ok(h.holder.get(`/api/tickets/${h.t1}?include=transitions`))).transitions).toEqual([]);
     // The audit log, but no other admin area; reports are not theirs either.
     await ok(h.holder.get('/api/audit'));
     expect((await h.holder.get('/api/tokens')).status).toBe(403);

@@ -57,6 +57,19 @@ describe.each(['en', 'fr'] as const)('custom roles (%s)', (locale) => {
     await shot(holder.page, `console-roles-holder-${locale}`);
     await holder.page.goto('/admin/users');
     await holder.page.waitForURL((url) => url.pathname === '/tickets');
+
+    // On a ticket: replies only (no internal-note switch), no workflow actions, assignment and tags read-only.
+    const ticket = (await admin.post('/api/tickets', { type: 'incident', title: unique(`Printer ${locale}`), priority: 'low' })).body;
+    await holder.page.goto(`/tickets/${ticket.id}`);
+    await holder.page.getByTestId('comment-body').waitFor();
+    expect(await holder.page.getByTestId('comment-visibility').count()).toBe(0);
+    expect(await holder.page.getByTestId('tag-input').count()).toBe(0);
+    expect(await holder.page.getByTestId('watcher-search').count()).toBe(0);
+    expect(await holder.page.getByTestId('kb-from-ticket').count()).toBe(0);
+    await holder.page.getByTestId('prop-field-category').waitFor();
+    expect(await holder.page.getByTestId('prop-field-category-save').count()).toBe(0);
+    expect(await holder.page.getByTestId('prop-assignee').getAttribute('class')).toContain('p-disabled');
+    await shot(holder.page, `console-roles-holder-ticket-${locale}`);
     expect([...errors, ...holder.errors]).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ import { initialProjection } from '../../../workflows/ticket-initial';
 import { ProblemError, conflict, forbidden, notFound, unprocessable } from '../../http/problem';
 import { toProblem } from '../../temporal-errors';
 import type { AuthUser } from '../auth/types';
-import { requireOnQueue } from '../iam/permissions';
+import { canOnQueue, requireOnQueue } from '../iam/permissions';
 import type { Logger } from '../../../platform/logger';
 import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
@@ -273,8 +273,10 @@ export class TicketService {
     };
   }
 
+  /** The transitions the caller may take now; none when their role may not move tickets of this queue. */
   async transitions(user: AuthUser, id: string) {
-    await this.visibleRow(user, id);
+    const row = await this.visibleRow(user, id);
+    if (!canOnQueue(user, 'transition', row.queue)) return [];
     try {
       return await this.temporal.workflow.getHandle(ticketWorkflowId(id)).query(transitionsQuery, user.role);
     } catch (err) {
@@ -627,8 +629,10 @@ export class TicketService {
     const row = await this.visibleRow(user, id);
     const def = (await this.defs.get(row.definition_key, row.definition_version)).body;
     const values = (row.fields ?? {}) as Record<string, unknown>;
+    // Staff whose role may not edit tickets of this queue see the fields as they are.
+    const mayEdit = canOnQueue(user, 'edit', row.queue);
     return (def.fields ?? [])
-      .map((f) => ({ name: f.name, label: f.label, schema: f.schema, value: values[f.name] ?? null, editable: lockedFields(def, user.role, { [f.name]: null }).length === 0 }))
+      .map((f) => ({ name: f.name, label: f.label, schema: f.schema, value: values[f.name] ?? null, editable: mayEdit && lockedFields(def, user.role, { [f.name]: null }).length === 0 }))
       .filter((f) => user.role !== 'customer' || f.editable);
   }
 

@@ -16,7 +16,12 @@ export const useAuthStore = defineStore('auth', () => {
   const homePath = computed(() => (isStaff.value ? '/tickets' : '/portal'));
   /** Whether the role grants an area of the desk (the server decides; this only shapes what the console offers). */
   const can = (area: string): boolean => permissions.value?.areas.includes(area) ?? false;
-  const adminAreas = computed(() => permissions.value?.areas.filter((a) => a.startsWith('admin.')) ?? []);
+  /** May the role do `action` (reply, note, transition, edit, assign) on a ticket of `queue`? Mirrors the server's rule. */
+  const canOnQueue = (action: string, queue: string | null): boolean => {
+    if (role.value === 'customer') return true;
+    const queues = permissions.value?.queues ?? {};
+    return ((queue !== null && queues[queue]) || queues['*'] || []).includes(action);
+  };
 
   function setSession(session: Session | null): void {
     user.value = session?.user ?? null;
@@ -60,5 +65,5 @@ export const useAuthStore = defineStore('auth', () => {
     setSession(null);
   }
 
-  return { user, csrfToken, twoStepRequired, permissions, role, isStaff, homePath, can, adminAreas, login, fetchMe, logout, clear };
+  return { user, csrfToken, twoStepRequired, permissions, role, isStaff, homePath, can, canOnQueue, login, fetchMe, logout, clear };
 });
