@@ -35,8 +35,17 @@ export async function anonymiseTickets(tx: EntityManager, ticketIds: readonly st
   return done;
 }
 
-/** What one person wrote and sent on any ticket: their comments and edits, their files, their rating remarks. */
+/** What one person wrote and sent on any ticket: their comments and edits (and the mail and webhook copies of those events), their files, their rating remarks. */
 export async function anonymiseContributions(tx: EntityManager, userId: string): Promise<void> {
+  // Copies first: they are found through the events, which stay (only their text goes).
+  await tx.execute(
+    `update mail_outbox m set subject = ?, body = ? from ticket_events e where e.ticket_id = m.ticket_id and e.seq = m.seq and e.actor_id = ? and m.body <> ?`,
+    [ANONYMISED_TEXT, ANONYMISED_TEXT, userId, ANONYMISED_TEXT],
+  );
+  await tx.execute(
+    `update webhook_deliveries w set payload = '{}'::jsonb from ticket_events e where e.ticket_id = w.ticket_id and e.seq = w.seq and e.actor_id = ? and w.status <> 'pending' and w.payload <> '{}'::jsonb`,
+    [userId],
+  );
   await scrubEvents(tx, `actor_id = ?`, [userId]);
   await replaceFiles(tx, `uploaded_by = ?`, [userId]);
   await tx.execute(`update ticket_ratings set comment = null where rater_id = ? and comment is not null`, [userId]);

@@ -224,7 +224,13 @@ export class OidcService {
       const roleChanged = user.role !== profile.role;
       const orgChanged = organisationId !== undefined && user.organisation_id !== organisationId;
       if (roleChanged || orgChanged) {
-        await tx.execute(`update users set role = ?${orgChanged ? ', organisation_id = ?' : ''} where id = ?`, [profile.role, ...(orgChanged ? [organisationId] : []), user.id]);
+        // A custom role is held by agents: a provider that makes the account anything else takes it away.
+        await tx.execute(`update users set role = ?, custom_role = case when ? = 'agent' then custom_role end${orgChanged ? ', organisation_id = ?' : ''} where id = ?`, [
+          profile.role,
+          profile.role,
+          ...(orgChanged ? [organisationId] : []),
+          user.id,
+        ]);
         // Like an admin's change: older sessions must not keep acting with the previous role or organisation.
         await tx.execute('delete from sessions where user_id = ?', [user.id]);
       }
