@@ -186,6 +186,9 @@ describe('LDAP directories', () => {
     const { rows } = await db.query(`select count from throttle_counters where key like $1`, [`login:${mail('ann')}%`]);
     expect(rows[0]?.count).toBe(1);
     expect((await Session.login(mail('ann'), 'ann-directory-pw', desk.url)).user?.email).toBe(mail('ann'));
+    // Or by the login name the directory knows her by (uid here; sAMAccountName in Active Directory), in any case.
+    expect((await Session.login('ANN', 'ann-directory-pw', desk.url)).user?.email).toBe(mail('ann'));
+    expect((await new Session(desk.url).request('POST', '/api/auth/login', { email: 'nobody-here', password: 'x' })).status).toBe(401);
   });
 
   it('should update changed attributes and memberships on the next sync', async () => {

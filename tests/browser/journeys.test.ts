@@ -7,7 +7,7 @@ import { ADMIN, Session, unique } from '../support/http';
 const TEXT = {
   en: {
     signIn: 'Sign in',
-    emailLabel: 'Email',
+    emailLabel: 'Email or user name',
     passwordLabel: 'Password',
     loginFailed: 'Sign-in failed.',
     myRequests: 'My requests',
@@ -31,7 +31,7 @@ const TEXT = {
   },
   fr: {
     signIn: 'Connexion',
-    emailLabel: 'Adresse e-mail',
+    emailLabel: 'Adresse e-mail ou identifiant',
     passwordLabel: 'Mot de passe',
     loginFailed: 'La connexion a échoué.',
     myRequests: 'Mes demandes',

@@ -32,7 +32,7 @@ const loginBody = {
   required: ['email', 'password'],
   additionalProperties: false,
   properties: {
-    email: { type: 'string', format: 'email', maxLength: 254 },
+    email: { type: 'string', minLength: 1, maxLength: 254, description: 'The e-mail address, or the login name a directory knows the account by (uid, sAMAccountName)' },
     password: { type: 'string', minLength: 1, maxLength: 1024 },
     code: { type: 'string', minLength: 6, maxLength: 20, description: 'With two-step sign-in on: the authenticator app\'s current code, or a recovery code' },
     passkey: { type: 'object', description: 'With passkeys registered: the browser\'s answer (WebAuthn AuthenticationResponseJSON) to the passkeyOptions of the mfa-required problem' },

@@ -40,12 +40,24 @@ export class AuthService {
 
   /** `secondStep` runs once the password is right and before any session exists (two-step sign-in); it throws to refuse. */
   async login(email: string, password: string, secondStep?: (userId: string) => Promise<void>): Promise<{ user: AuthUser; token: string }> {
-    const [row] = await this.em.fork().execute<UserRow[]>('select u.*, r.grants from users u left join roles r on r.key = u.custom_role where u.email = lower(?)', [email]);
+    const row = await this.accountFor(email);
     const ok = (row && !row.disabled && (await this.directoryPassword?.(row.id, password))) || (await verifyPassword(row?.password_hash ?? null, password));
     if (!row || !ok || row.disabled) throw unauthorized('wrong email or password');
     await secondStep?.(row.id);
     const { token, csrfToken } = await this.insertSession(row.id);
     return { user: this.toAuthUser(row, csrfToken), token };
+  }
+
+  /** By e-mail, or (no @) by the login name one directory knows it by; a name two directories share names nobody. */
+  private async accountFor(identifier: string): Promise<UserRow | undefined> {
+    const em = this.em.fork();
+    const [byEmail] = await em.execute<UserRow[]>('select u.*, r.grants from users u left join roles r on r.key = u.custom_role where u.email = lower(?)', [identifier]);
+    if (byEmail || identifier.includes('@')) return byEmail;
+    const byLogin = await em.execute<UserRow[]>(
+      `select u.*, r.grants from ldap_accounts a join users u on u.id = a.user_id left join roles r on r.key = u.custom_role where lower(a.login) = lower(?) limit 2`,
+      [identifier],
+    );
+    return byLogin.length === 1 ? byLogin[0] : undefined;
   }
 
   /** Opens a session for an account that proved who it is another way (single sign-on); refuses unknown or disabled accounts. */

@@ -19,7 +19,7 @@ const en = {
   locales: { en: 'English', fr: 'Français' },
   login: {
     title: 'Sign in',
-    email: 'Email',
+    email: 'Email or user name',
     password: 'Password',
     submit: 'Sign in',
     failed: 'Sign-in failed.',

@@ -21,7 +21,7 @@ const fr: Messages = {
   locales: { en: 'English', fr: 'Français' },
   login: {
     title: 'Connexion',
-    email: 'Adresse e-mail',
+    email: 'Adresse e-mail ou identifiant',
     password: 'Mot de passe',
     submit: 'Se connecter',
     failed: 'La connexion a échoué.',
