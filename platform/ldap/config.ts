@@ -28,6 +28,8 @@ export interface GroupMapping {
   group: string;
   /** Members get at least this role (the highest of their groups wins). */
   role?: DeskRole;
+  /** Members who end up agents hold this custom role (the first matching mapping that names one). */
+  customRole?: string;
   /** Members belong to these agent groups (keys); the sync adds and removes memberships of mapped groups only. */
   agentGroups?: string[];
 }

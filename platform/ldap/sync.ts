@@ -32,6 +32,8 @@ interface Desired {
   name: string;
   organisation: string | null;
   role: DeskRole;
+  /** The custom role a mapping gives (agents only); null when none does. */
+  customRole: string | null;
   agentGroups: string[];
 }
 
@@ -126,10 +128,12 @@ export async function readDirectory(client: Client, d: DirectoryRow, beat: () =>
       ? attributeTexts(get(e, a.memberOf)).map((dn) => ({ dn: normaliseDn(dn), cn: /^\s*cn\s*=\s*([^,]+)/i.exec(dn)?.[1]?.trim().toLowerCase() ?? null }))
       : (groupsOf.get(normaliseDn(e.dn)) ?? []);
     let role: DeskRole = d.default_role;
+    let customRole: string | null = null;
     const agentGroups = new Set<string>();
     for (const m of d.group_mappings) {
       if (!matches(m, groups)) continue;
       if (m.role && RANK[m.role] > RANK[role]) role = m.role;
+      customRole ??= m.customRole ?? null;
       for (const k of m.agentGroups ?? []) agentGroups.add(k);
     }
     desired.push({
@@ -140,6 +144,7 @@ export async function readDirectory(client: Client, d: DirectoryRow, beat: () =>
       name: (attributeText(get(e, a.name)) ?? email).slice(0, 200),
       organisation: a.organisation ? (attributeText(get(e, a.organisation))?.slice(0, 200) ?? null) : null,
       role,
+      customRole: role === 'agent' ? customRole : null,
       // Customers are in no agent group.
       agentGroups: role === 'customer' ? [] : [...agentGroups].sort(),
     });
@@ -153,6 +158,7 @@ interface Linked {
   email: string;
   name: string;
   role: DeskRole;
+  custom_role: string | null;
   organisation_id: string | null;
   disabled: boolean;
   missing_since: string | null;
@@ -168,7 +174,7 @@ export async function applyDirectory(em: EntityManager, d: DirectoryRow, desired
     // Two syncs of one directory (the schedule's and an admin's) never interleave.
     await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`ldap-sync:${d.id}`]);
     const linked = await tx.execute<Linked[]>(
-      `select i.subject, i.user_id, u.email, u.name, u.role, u.organisation_id, u.disabled, a.missing_since, a.dn, a.login
+      `select i.subject, i.user_id, u.email, u.name, u.role, u.custom_role, u.organisation_id, u.disabled, a.missing_since, a.dn, a.login
          from user_identities i join users u on u.id = i.user_id
          left join ldap_accounts a on a.directory_id = ? and a.user_id = i.user_id
         where i.issuer = ?`,
@@ -186,7 +192,7 @@ export async function applyDirectory(em: EntityManager, d: DirectoryRow, desired
     const byEmail = new Map<string, Omit<Linked, 'subject' | 'missing_since' | 'dn' | 'login'> & { user_id: string }>();
     if (fresh.length) {
       const rows = await tx.execute<Array<Omit<Linked, 'subject' | 'missing_since' | 'dn' | 'login'>>>(
-        `select id as user_id, email, name, role, organisation_id, disabled from users where email in (select jsonb_array_elements_text(?::jsonb))`,
+        `select id as user_id, email, name, role, custom_role, organisation_id, disabled from users where email in (select jsonb_array_elements_text(?::jsonb))`,
         [JSON.stringify(fresh.map((x) => x.email))],
       );
       for (const r of rows) byEmail.set(r.email, r);
@@ -205,8 +211,10 @@ export async function applyDirectory(em: EntityManager, d: DirectoryRow, desired
     }
     const mapsOrganisation = !!d.attributes.organisation;
 
-    const creates: Array<{ id: string; email: string; name: string; role: DeskRole; organisation_id: string | null }> = [];
-    const updates: Array<{ id: string; email: string; name: string; role: DeskRole; organisation_id: string | null; disabled: boolean }> = [];
+    const creates: Array<{ id: string; email: string; name: string; role: DeskRole; custom_role: string | null; organisation_id: string | null }> = [];
+    const updates: Array<{ id: string; email: string; name: string; role: DeskRole; custom_role: string | null; organisation_id: string | null; disabled: boolean }> = [];
+    // A directory whose mappings name custom roles decides them; otherwise an agent keeps the one an admin gave.
+    const managesCustomRoles = d.group_mappings.some((m) => m.customRole);
     const links: Array<{ user_id: string; subject: string; dn: string; login: string | null }> = [];
     const endSessions: string[] = [];
     const userOf = new Map<string, string>();
@@ -244,7 +252,7 @@ export async function applyDirectory(em: EntityManager, d: DirectoryRow, desired
       const organisation_id = mapsOrganisation ? (x.organisation ? (orgId.get(x.organisation) ?? null) : null) : (current?.organisation_id ?? null);
       if (!current) {
         const id = randomUUID();
-        creates.push({ id, email: x.email, name: x.name, role: x.role, organisation_id });
+        creates.push({ id, email: x.email, name: x.name, role: x.role, custom_role: x.customRole, organisation_id });
         links.push({ user_id: id, subject: x.subject, dn: x.dn, login: x.login });
         userOf.set(x.subject, id);
         created += 1;
@@ -257,8 +265,16 @@ export async function applyDirectory(em: EntityManager, d: DirectoryRow, desired
       }
       // Only the sync re-enables what the sync disabled; an admin's disabling stands.
       const disabled = current.disabled && !missingSince;
-      const next = { id: current.user_id, email, name: x.name, role: x.role, organisation_id, disabled };
-      if (next.email !== current.email || next.name !== current.name || next.role !== current.role || next.organisation_id !== current.organisation_id || next.disabled !== current.disabled) {
+      const custom_role = x.role !== 'agent' ? null : managesCustomRoles ? x.customRole : current.custom_role;
+      const next = { id: current.user_id, email, name: x.name, role: x.role, custom_role, organisation_id, disabled };
+      if (
+        next.email !== current.email ||
+        next.name !== current.name ||
+        next.role !== current.role ||
+        next.custom_role !== current.custom_role ||
+        next.organisation_id !== current.organisation_id ||
+        next.disabled !== current.disabled
+      ) {
         updates.push(next);
         changed.add(current.user_id);
         if (next.role !== current.role) endSessions.push(current.user_id);
@@ -277,16 +293,16 @@ export async function applyDirectory(em: EntityManager, d: DirectoryRow, desired
 
     if (creates.length) {
       await tx.execute(
-        `insert into users (id, email, name, role, organisation_id, password_hash)
-         select x.id, x.email, x.name, x.role, x.organisation_id, null from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text, role text, organisation_id uuid)`,
+        `insert into users (id, email, name, role, custom_role, organisation_id, password_hash)
+         select x.id, x.email, x.name, x.role, x.custom_role, x.organisation_id, null
+           from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text, role text, custom_role text, organisation_id uuid)`,
         [JSON.stringify(creates)],
       );
     }
     if (updates.length) {
       await tx.execute(
-        `update users u set email = x.email, name = x.name, role = x.role, organisation_id = x.organisation_id, disabled = x.disabled,
-           custom_role = case when x.role = 'agent' then u.custom_role end
-           from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text, role text, organisation_id uuid, disabled boolean) where u.id = x.id`,
+        `update users u set email = x.email, name = x.name, role = x.role, custom_role = x.custom_role, organisation_id = x.organisation_id, disabled = x.disabled
+           from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text, role text, custom_role text, organisation_id uuid, disabled boolean) where u.id = x.id`,
         [JSON.stringify(updates)],
       );
     }

@@ -129,6 +129,9 @@ describe('LDAP directories', () => {
     const group = await admin.post('/api/ldap/directories', { ...config(), name: unique('bad'), groupMappings: [{ group: 'x', agentGroups: ['no_such_group'] }] });
     expect(group.status).toBe(422);
     expect(group.body.type).toBe('https://guichet.dev/problems/unknown-group');
+    const role = await admin.post('/api/ldap/directories', { ...config(), name: unique('bad'), groupMappings: [{ group: 'x', customRole: 'no_such_role' }] });
+    expect(role.status).toBe(422);
+    expect(role.body.type).toBe('https://guichet.dev/problems/unknown-role');
     expect((await admin.post('/api/ldap/directories', config())).status).toBe(409);
     expect((await admin.post('/api/ldap/directories', { ...config(), name: unique('x'), url: 'http://example.test' })).status).toBe(400);
   });
@@ -295,6 +298,9 @@ describe('LDAP directories', () => {
         groupLdif(base, 'Desk Admins', ['ad-zoe']) +
         groupLdif(base, 'Service Desk', ['ad-yan', 'ad-zoe']),
     );
+    // The service desk's members hold a custom role; an admin who is also a member stays an admin.
+    const responder = `responder_${run}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    expect((await admin.post('/api/roles', { key: responder, name: 'Responder', areas: [], queues: { '*': ['reply'] } })).status).toBe(201);
     const made = await admin.post('/api/ldap/directories', {
       ...config(),
       name: `AD style ${run}`,
@@ -304,13 +310,15 @@ describe('LDAP directories', () => {
       // DNs compare without regard to case or spaces after commas.
       groupMappings: [
         { group: `CN=Desk Admins, OU=groups, ${base.toUpperCase()}`, role: 'admin' },
-        { group: `cn=Service Desk,ou=groups,${base}`, role: 'agent', agentGroups: [AGENT_GROUP] },
+        { group: `cn=Service Desk,ou=groups,${base}`, role: 'agent', customRole: responder, agentGroups: [AGENT_GROUP] },
       ],
     });
     expect(made.status).toBe(201);
     expect(await syncNow(made.body.id)).toMatchObject({ status: 'succeeded', created: 2, skipped: 0 });
     expect(await account(mail('zoe'))).toMatchObject({ role: 'admin', organisation: null, groups: [AGENT_GROUP] });
     expect(await account(mail('yan'))).toMatchObject({ role: 'agent', groups: [AGENT_GROUP] });
+    const roles = await db.query(`select email, custom_role from users where email in ($1, $2) order by email`, [mail('yan'), mail('zoe')]);
+    expect(roles.rows).toEqual([{ email: mail('yan'), custom_role: responder }, { email: mail('zoe'), custom_role: null }]);
     const { rows } = await db.query(`select subject from user_identities where issuer = $1 order by subject`, [`ldap:${made.body.id}`]);
     expect(rows.map((r) => r.subject)).toEqual([`uid=ad-yan,ou=people,${base}`, `uid=ad-zoe,ou=people,${base}`]);
     expect((await Session.login(mail('zoe'), 'zoe-directory-pw', desk.url)).user?.role).toBe('admin');

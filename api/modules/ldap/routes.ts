@@ -45,6 +45,7 @@ const properties = {
       properties: {
         group: { type: 'string', minLength: 1, maxLength: 1000, description: "A group's DN or cn" },
         role: { type: 'string', enum: ['admin', 'agent', 'customer'] },
+        customRole: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'A custom role members hold when they end up agents' },
         agentGroups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
       },
     },

@@ -195,12 +195,20 @@ export class LdapService {
 
   private async checkAgentGroups(tx: EntityManager, mappings: GroupMapping[]) {
     const keys = [...new Set(mappings.flatMap((m) => m.agentGroups ?? []))];
-    if (!keys.length) return;
     const rows = await tx.execute<Array<{ key: string }>>('select key from groups where key in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(keys)]);
     const known = new Set(rows.map((r) => r.key));
     const errors: FieldError[] = [];
     mappings.forEach((m, i) => (m.agentGroups ?? []).forEach((k, j) => !known.has(k) && errors.push({ pointer: `/groupMappings/${i}/agentGroups/${j}`, message: `no agent group '${k}'` })));
     if (errors.length) throw unprocessable('a group mapping names an agent group that does not exist', errors, 'unknown-group');
+    const roleKeys = [...new Set(mappings.flatMap((m) => (m.customRole ? [m.customRole] : [])))];
+    const roles = new Set((await tx.execute<Array<{ key: string }>>('select key from roles where key in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(roleKeys)])).map((r) => r.key));
+    const roleErrors: FieldError[] = [];
+    mappings.forEach((m, i) => {
+      if (!m.customRole) return;
+      if (!roles.has(m.customRole)) roleErrors.push({ pointer: `/groupMappings/${i}/customRole`, message: `no role '${m.customRole}'` });
+      else if (m.role && m.role !== 'agent') roleErrors.push({ pointer: `/groupMappings/${i}/customRole`, message: 'a custom role is held by agents' });
+    });
+    if (roleErrors.length) throw unprocessable('a group mapping names a custom role that does not exist or does not fit', roleErrors, 'unknown-role');
   }
 
   /** The whole configuration after applying `input` on `current` (defaults for a new one), checked beyond the schema. */
