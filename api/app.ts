@@ -301,7 +301,7 @@ export function createApp(deps: AppDeps): App {
   maintenanceRoutes(routes, new MaintenanceService(deps.em, assets, tickets, definitions, deps.temporal, deps.taskQueue));
   reportRoutes(routes, new ReportService(deps.em), new RatingService(deps.em));
   scimRoutes(routes, deps.em);
-  privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue);
+  privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue, deps.log);
   ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
 
   const openapi = buildOpenApi(routes, deps.version);

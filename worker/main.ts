@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const activities = createActivities({
     em: orm.em,
     fanout,
-    tellWorkflows: tellWorkflows(client),
+    tellWorkflows: tellWorkflows(client, (message, err) => log.warn({ err }, message)),
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
   // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.

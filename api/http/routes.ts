@@ -6,7 +6,7 @@ import { ProblemError, tooMany, unauthorized } from './problem';
 import type { RateLimiter } from './rate-limit';
 import type { AuthUser, TokenScope } from '../modules/auth/types';
 import type { AuditedEntity } from '../modules/audit/snapshots';
-import { can, requirePermission, type AreaPermission } from '../modules/iam/permissions';
+import { can, requireBuiltInAdmin, requirePermission, type AreaPermission } from '../modules/iam/permissions';
 
 const SCOPE_RANK: Record<Exclude<TokenScope, 'scim'>, number> = { read: 1, write: 2, admin: 3 };
 
@@ -54,6 +54,8 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   scope?: TokenScope;
   /** The area of the desk the caller's role must grant (iam/permissions.ts); required of every admin-scope route. */
   permission?: AreaPermission;
+  /** Only a built-in admin, whatever custom role grants the area: completes "only a built-in admin may …". */
+  builtInAdmin?: string;
   body?: object;
   query?: object;
   /** Bodies in and out, errors included, are of this type instead of JSON and problem+json (SCIM's application/scim+json). */
@@ -103,6 +105,7 @@ export class RouteTable {
         throw new ProblemError(403, 'insufficient-scope', 'Forbidden', `this API token has scope '${user.tokenScope}'; ${spec.method.toUpperCase()} ${spec.path} needs '${needed}'`);
       }
       if (spec.permission && user) requirePermission(user, spec.permission);
+      if (spec.builtInAdmin && user) requireBuiltInAdmin(user, spec.builtInAdmin);
       const body = spec.body ? check<B>(spec.body, ctx.request.body ?? {}, 'body') : (undefined as B);
       const query = spec.query ? check<Q>(spec.query, { ...ctx.query }, 'query') : (undefined as Q);
       // Admin-scope changes are all audited; other routes that change people or configuration say so with `audits`.

@@ -6,13 +6,17 @@ import type { AnonymisedTicket } from './anonymise';
 
 export type TellWorkflows = (tickets: readonly AnonymisedTicket[]) => Promise<void>;
 
-export function tellWorkflows(client: Client): TellWorkflows {
+/**
+ * Best effort, after the commit: a signal that fails (Temporal away) is logged and skipped, never undoing or failing
+ * the anonymisation, whose read model the workflow's later writes cannot bring back (see record-ticket-events).
+ */
+export function tellWorkflows(client: Client, warn: (message: string, err: unknown) => void = () => {}): TellWorkflows {
   return async (tickets) => {
     for (const t of tickets) {
       try {
         await client.workflow.getHandle(ticketWorkflowId(t.id)).signal(anonymisedSignal, { title: t.title });
       } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        if (!(err instanceof WorkflowNotFoundError)) warn(`could not tell ticket ${t.id}'s workflow it was anonymised`, err);
       }
     }
   };

@@ -81,6 +81,31 @@ describe('Roles', () => {
     expect(applied.results.map((r: { ok: boolean }) => r.ok)).toEqual([false, true]);
   });
 
+  it('should keep what would raise its holder above the role with built-in admins, whatever areas a role grants', async () => {
+    const role = key('lead');
+    await ok(admin.post('/api/roles', { key: role, name: 'Team lead', areas: ['admin.people', 'admin.integrations', 'admin.privacy'], queues: { '*': ['reply'] } }), 201);
+    const h = await holderOf(role);
+    const me = (await ok(h.holder.get('/api/auth/me'))).user;
+    const adminId = admin.user!.id;
+    const refusals = [
+      await h.holder.post('/api/users', { email: `${unique('x')}@example.test`, name: 'X', role: 'admin', password: 'a-long-password-1' }),
+      await h.holder.request('PATCH', `/api/users/${me.id}`, { role: 'admin' }),
+      await h.holder.request('PATCH', `/api/users/${me.id}`, { customRole: null }),
+      await h.holder.request('PATCH', `/api/users/${adminId}`, { name: 'Renamed' }),
+      await h.holder.post(`/api/users/${adminId}/password-reset`),
+      await h.holder.post(`/api/users/${adminId}/erase`, { confirm: ADMIN.email }),
+      await h.holder.post('/api/tokens', { name: 'mine', scope: 'admin', userId: adminId }),
+      await h.holder.post('/api/roles', { key: key('all'), name: 'All', areas: ['admin.settings'], queues: {} }),
+      await h.holder.post('/api/ldap/directories', { name: 'rogue', url: 'ldap://127.0.0.1:9', bindDn: 'cn=x', bindSecret: 'x', userBaseDns: ['dc=x'] }),
+      await h.holder.post('/api/webhooks/subscriptions', { name: 'all events', url: 'http://127.0.0.1:9/hook', allowPrivateNetwork: true, eventTypes: ['ticket.event_emitted'] }),
+    ];
+    expect(refusals.map((r) => [r.status, r.body.type?.split('/').pop()])).toEqual(refusals.map(() => [403, 'built-in-admin-only']));
+    // What the areas are for still works: an agent's account, a customer's data.
+    const agent = await ok(h.holder.post('/api/users', { email: `${unique('a')}@example.test`, name: 'A', role: 'agent', password: 'a-long-password-1' }), 201);
+    await ok(h.holder.request('PATCH', `/api/users/${agent.id}`, { name: 'Agent A' }));
+    await ok(h.holder.get('/api/tokens'));
+  });
+
   it('should refuse malformed roles and assignments, and a role in use cannot be deleted', async () => {
     expect((await admin.post('/api/roles', { key: key('r'), name: 'R', areas: ['admin.everything'], queues: {} })).status).toBe(400);
     expect((await admin.post('/api/roles', { key: key('r'), name: 'R', areas: [], queues: { '*': ['fly'] } })).status).toBe(400);

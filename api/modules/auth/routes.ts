@@ -137,7 +137,7 @@ export function authRoutes(
     scope: 'admin', permission: 'admin.people',
     responses: { 201: { description: 'The token', schema: { type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } } }, 404: { description: 'No such user' } },
     handler: async ({ user, params }) => {
-      return { status: 201, body: await auth.createResetToken(params.id, user.id) };
+      return { status: 201, body: await auth.createResetToken(params.id, user.id, user) };
     },
   });
   table.add({

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword, verifyPassword } from './passwords';
 import type { AuthUser, UserRole } from './types';
-import type { RoleGrants } from '../iam/permissions';
+import { requireBuiltInAdmin, type RoleGrants } from '../iam/permissions';
 import { notFound, ProblemError, unauthorized } from '../../http/problem';
 import { escapeLike } from '../../../platform/db/like';
 
@@ -142,9 +142,11 @@ export class AuthService {
   }
 
   /** A one-time reset token valid for an hour, for an admin to hand over or mailed on request (createdBy null). */
-  async createResetToken(userId: string, createdBy: string | null): Promise<{ token: string; expiresAt: string }> {
-    const [row] = await this.em.fork().execute('select 1 from users where id = ?', [userId]);
+  /** `issuer` (an admin's request): only a built-in admin may reset an admin's password. */
+  async createResetToken(userId: string, createdBy: string | null, issuer?: AuthUser): Promise<{ token: string; expiresAt: string }> {
+    const [row] = await this.em.fork().execute<Array<{ role: UserRole }>>('select role from users where id = ?', [userId]);
     if (!row) throw notFound(`no user ${userId}`);
+    if (issuer && row.role === 'admin') requireBuiltInAdmin(issuer, "reset an admin's password");
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + 3600_000);
     await this.em

@@ -71,6 +71,14 @@ export function requirePermission(user: AuthUser, area: AreaPermission): void {
   if (!can(user, area)) throw new ProblemError(403, 'missing-permission', 'Forbidden', `your role does not allow this (${area}: ${PERMISSION_DOCS[area]})`);
 }
 
+/**
+ * What would let its holder rise above their role — minting admin tokens, making admins, composing roles, plugging in a
+ * directory or an inbound endpoint that acts as an admin, resetting or erasing an admin — stays with built-in admins.
+ */
+export function requireBuiltInAdmin(user: AuthUser, what: string): void {
+  if (user.role !== 'admin') throw new ProblemError(403, 'built-in-admin-only', 'Forbidden', `only a built-in admin may ${what}`);
+}
+
 export function requireOnQueue(user: AuthUser, action: QueuePermission, queue: string | null): void {
   if (!canOnQueue(user, action, queue)) {
     throw new ProblemError(403, 'missing-permission', 'Forbidden', `your role does not allow you to ${PERMISSION_DOCS[action]} in ${queue ? `queue '${queue}'` : 'tickets without a queue'}`);

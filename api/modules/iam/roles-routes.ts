@@ -28,6 +28,7 @@ export function roleRoutes(table: RouteTable, roles: RoleService): void {
     ...common,
     method: 'post',
     path: '/api/roles',
+    builtInAdmin: 'compose roles',
     summary: "Create a custom staff role from the documented permissions (areas, and actions per queue or '*')",
     body: roleBody,
     responses: { 201: { description: 'Created', schema: roleSchema }, 409: { description: 'Key taken' }, 422: { description: 'Unknown queue' } },
@@ -37,6 +38,7 @@ export function roleRoutes(table: RouteTable, roles: RoleService): void {
     ...common,
     method: 'patch',
     path: '/api/roles/:key',
+    builtInAdmin: 'change roles',
     summary: "Change a custom role; its holders' rights change with their next request",
     body: patchRoleBody,
     responses: { 200: { description: 'Changed', schema: roleSchema }, 404: { description: 'No such role' }, 422: { description: 'Unknown queue' } },
@@ -46,6 +48,7 @@ export function roleRoutes(table: RouteTable, roles: RoleService): void {
     ...common,
     method: 'delete',
     path: '/api/roles/:key',
+    builtInAdmin: 'delete roles',
     summary: 'Delete a custom role nobody holds',
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such role' }, 409: { description: 'Held by accounts' } },
     handler: async ({ params }) => {

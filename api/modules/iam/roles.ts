@@ -88,6 +88,8 @@ export class RoleService {
       const [role] = await tx.execute<Array<{ holders: number }>>(`select (select count(*)::int from users u where u.custom_role = r.key) as holders from roles r where r.key = ? for update`, [roleKey]);
       if (!role) throw notFound(`no role '${roleKey}'`);
       if (role.holders) throw conflict(`${role.holders} account(s) hold the role '${roleKey}': give them another role first`, 'role-in-use');
+      const [mapped] = await tx.execute<Array<{ name: string }>>(`select name from ldap_directories where group_mappings @> jsonb_build_array(jsonb_build_object('customRole', ?::text)) limit 1`, [roleKey]);
+      if (mapped) throw conflict(`the directory '${mapped.name}' gives the role '${roleKey}' to a group: change its mapping first`, 'role-in-use');
       await tx.execute('delete from roles where key = ?', [roleKey]);
     });
   }

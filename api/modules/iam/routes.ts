@@ -61,6 +61,6 @@ export function iamRoutes(table: RouteTable, iam: IamService): void {
     method: 'patch', path: '/api/users/:id', summary: 'Change a user (role, organisation, disabled...); their sessions end when role or access shrink', tag: 'iam', auth: 'user', scope: 'admin', permission: 'admin.people',
     audits: { entity: 'user', id: ({ params }) => params.id },
     body: patchUserBody, responses: { 200: { description: 'The user' }, 404: { description: 'No such user' } },
-    handler: async ({ params, body }) => ({ body: await iam.patchUser(params.id, body) }),
+    handler: async ({ params, body, user }) => ({ body: await iam.patchUser(params.id, body, user) }),
   });
 }

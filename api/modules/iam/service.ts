@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import { refuseLosingLastAdmin } from './last-admin';
+import { requireBuiltInAdmin } from './permissions';
+import type { AuthUser } from '../auth/types';
 import type { GroupBody, MembersBody, OrganisationBody, PatchOrganisationBody, PatchUserBody, QueueGroupsBody } from './schemas';
 
 export class IamService {
@@ -70,10 +72,12 @@ export class IamService {
     return { queue, groups: body.groups };
   }
 
-  async patchUser(id: string, body: PatchUserBody) {
+  /** `caller`: a custom role with admin.people manages agents and customers; admins, admin rights and roles stay with built-in admins. */
+  async patchUser(id: string, body: PatchUserBody, caller?: AuthUser) {
     return this.em.fork().transactional(async (tx) => {
-      const [user] = await tx.execute<Array<{ id: string }>>('select id from users where id = ? for update', [id]);
+      const [user] = await tx.execute<Array<{ id: string; role: string }>>('select id, role from users where id = ? for update', [id]);
       if (!user) throw notFound(`no user ${id}`);
+      if (caller && (user.role === 'admin' || body.role === 'admin' || body.customRole !== undefined)) requireBuiltInAdmin(caller, 'change admins or give roles');
       if (body.organisationId && !(await tx.execute('select 1 from organisations where id = ?', [body.organisationId])).length) {
         throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
       }
@@ -92,7 +96,7 @@ export class IamService {
       const sets = Object.keys(change).map((k) => `${columns[k]} = ?`);
       await tx.execute(`update users set ${sets.join(', ')} where id = ?`, [...Object.values(change), id]);
       // A disabled account or a changed built-in role must not keep acting through old sessions (custom grants are read per request).
-      if (body.disabled || body.role) await tx.execute('delete from sessions where user_id = ?', [id]);
+      if (body.disabled || (change.role !== undefined && change.role !== user.role)) await tx.execute('delete from sessions where user_id = ?', [id]);
       if (change.role === 'customer') await tx.execute('delete from group_members where user_id = ?', [id]);
       const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled from users where id = ?`, [id]);
       return row;

@@ -91,6 +91,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
   table.add<DirectoryInput & { name: string; url: string; bindDn: string; bindSecret: string; userBaseDns: string[] }>({
     method: 'post',
     path: '/api/ldap/directories',
+    builtInAdmin: 'manage directories (a directory decides who signs in as whom)',
     summary: 'Configure an LDAP / Active Directory directory; its sync schedule starts at once',
     tag,
     auth: 'user',
@@ -122,6 +123,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
   table.add<DirectoryInput>({
     method: 'patch',
     path: '/api/ldap/directories/:id',
+    builtInAdmin: 'manage directories (a directory decides who signs in as whom)',
     summary: 'Change a directory (bindSecret only when given); its schedule follows',
     tag,
     auth: 'user',
@@ -133,6 +135,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
   table.add({
     method: 'delete',
     path: '/api/ldap/directories/:id',
+    builtInAdmin: 'manage directories (a directory decides who signs in as whom)',
     summary: 'Remove a directory and its schedule; its accounts stay (without directory passwords)',
     tag,
     auth: 'user',
@@ -160,6 +163,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
   table.add({
     method: 'post',
     path: '/api/ldap/directories/:id/sync',
+    builtInAdmin: 'manage directories (a directory decides who signs in as whom)',
     summary: "Sync now: starts the directory's sync workflow (its report appears in the runs)",
     tag,
     auth: 'user',

@@ -4,6 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest, notFound, unprocessable } from '../../http/problem';
 import { anonymiseContributions, anonymiseTickets } from '../../../platform/privacy/anonymise';
 import type { TellWorkflows } from '../../../platform/privacy/tell-workflows';
+import { requireBuiltInAdmin } from '../iam/permissions';
+import type { AuthUser } from '../auth/types';
 import { refuseLosingLastAdmin, SERVICE_ACCOUNT_SQL } from '../iam/last-admin';
 
 export const ERASED_NAME = 'Erased user';
@@ -23,13 +25,14 @@ export class ErasureService {
   ) {}
 
   /** `confirm` must repeat the account's e-mail address: an erasure cannot be undone. All or nothing, in one transaction. */
-  async erase(userId: string, confirm: string): Promise<ErasureReport> {
+  async erase(userId: string, confirm: string, caller?: AuthUser): Promise<ErasureReport> {
     const { report, anonymised } = await this.em.fork().transactional(async (tx) => {
-      const [person] = await tx.execute<Array<{ id: string; email: string; erased_at: Date | null; service: boolean }>>(
-        `select u.id, u.email, u.erased_at, (${SERVICE_ACCOUNT_SQL}) as service from users u where u.id = ? for update`,
+      const [person] = await tx.execute<Array<{ id: string; email: string; role: string; erased_at: Date | null; service: boolean }>>(
+        `select u.id, u.email, u.role, u.erased_at, (${SERVICE_ACCOUNT_SQL}) as service from users u where u.id = ? for update`,
         [userId],
       );
       if (!person) throw notFound(`no user ${userId}`);
+      if (caller && person.role === 'admin') requireBuiltInAdmin(caller, 'erase an admin');
       if (person.service) throw badRequest('this is a webhook endpoint’s service account: delete the endpoint instead', [], 'service-account');
       if (person.erased_at) throw unprocessable('this account is already erased', [], 'already-erased');
       if (confirm.trim().toLowerCase() !== person.email) {
@@ -50,7 +53,7 @@ export class ErasureService {
       for (const table of ['sessions', 'user_mfa', 'user_passkeys', 'webauthn_challenges', 'user_identities', 'password_resets', 'notification_preferences', 'ticket_watchers', 'ticket_presence', 'group_members', 'kb_feedback', 'ldap_accounts']) {
         await tx.execute(`delete from ${table} where user_id = ?`, [userId]);
       }
-      await tx.execute(`delete from saved_views where user_id = ? and shared_with is null`, [userId]);
+      await tx.execute(`delete from saved_views where user_id = ? and shared_with = 'me'`, [userId]);
       await tx.execute(`delete from macros where owner_id = ?`, [userId]);
       await tx.execute(`update api_tokens set revoked_at = now() where user_id = ? and revoked_at is null`, [userId]);
 

@@ -61,14 +61,16 @@ export class PersonalDataExport {
         [userId],
       ),
     };
+    // Others who acted on the ticket appear by role: their names are their data, not this person's.
     yield {
       name: 'tickets.json',
       json: await doc(
         `select coalesce(json_agg(json_build_object(
            'number', t.number, 'type', t.type, 'title', t.title, 'description', t.description, 'priority', t.priority, 'state', t.state, 'queue', t.queue,
            'fields', t.fields, 'tags', t.tags, 'createdAt', t.created_at, 'updatedAt', t.updated_at, 'resolvedAt', t.resolved_at, 'closedAt', t.closed_at,
-           'timeline', (select coalesce(json_agg(json_build_object('seq', e.seq, 'type', e.type, 'at', e.at, 'visibility', e.visibility, 'by', coalesce(a.name, e.actor_role), 'data', e.data) order by e.seq), '[]')
-                        from ticket_events e left join users a on a.id = e.actor_id where e.ticket_id = t.id)
+           'timeline', (select coalesce(json_agg(json_build_object('seq', e.seq, 'type', e.type, 'at', e.at, 'visibility', e.visibility,
+                          'by', case when e.actor_id = t.requester_id then 'you' else e.actor_role end, 'data', e.data) order by e.seq), '[]')
+                        from ticket_events e where e.ticket_id = t.id)
          ) order by t.created_at), '[]') as doc
          from tickets t where t.requester_id = ?`,
         [userId],
@@ -98,10 +100,12 @@ export class PersonalDataExport {
         [userId],
       ),
     };
+    // What this person changed elsewhere is other people's data: the details only of changes to this account.
     const audit = await em.execute<Array<{ doc: unknown[] }>>(
       `select coalesce(json_agg(x order by x.at desc), '[]') as doc from (
-         select a.at, a.action, a.target, a.outcome, a.status, a.via, a.ip, a.entity, a.entity_id as "entityId", a.detail, (a.actor_id = ?) as "byThisPerson"
-         from audit_log a where a.actor_id = ? or strpos(a.target, ?) > 0 or (a.entity = 'user' and a.entity_id = ?) order by a.at desc limit ${AUDIT_LIMIT}) x`,
+         select a.at, a.action, a.target, a.outcome, a.status, a.via, a.ip, a.entity, a.entity_id as "entityId",
+                case when a.entity = 'user' and a.entity_id = ? then a.detail end as detail, (a.actor_id = ?) as "byThisPerson"
+         from audit_log a where a.actor_id = ? or (a.entity = 'user' and a.entity_id = ?) order by a.at desc limit ${AUDIT_LIMIT}) x`,
       [userId, userId, userId, userId],
     );
     yield { name: 'audit.json', json: { entries: audit[0]?.doc ?? [], limitedToLatest: (audit[0]?.doc.length ?? 0) >= AUDIT_LIMIT ? AUDIT_LIMIT : null } };

@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { RouteTable } from '../../http/routes';
+import type { Logger } from '../../../platform/logger';
 import { ErasureService } from './erasure';
 import { tellWorkflows } from '../../../platform/privacy/tell-workflows';
 import { PersonalDataExport } from './export';
@@ -30,9 +31,9 @@ const policySchema = {
   },
 } as const;
 
-export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Client, taskQueue: string): void {
+export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Client, taskQueue: string, log: Logger): void {
   const exporter = new PersonalDataExport(em);
-  const erasure = new ErasureService(em, tellWorkflows(temporal));
+  const erasure = new ErasureService(em, tellWorkflows(temporal, (message, err) => log.warn({ err }, message)));
   const policies = new RetentionPolicies(em, temporal, taskQueue);
 
   table.add({
@@ -66,7 +67,7 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
       409: { description: 'The last active admin' },
       422: { description: 'Confirmation does not match, or already erased' },
     },
-    handler: async ({ params, body }) => ({ body: await erasure.erase(params.id!, body.confirm) }),
+    handler: async ({ params, body, user }) => ({ body: await erasure.erase(params.id!, body.confirm, user) }),
   });
 
   table.add({

@@ -320,6 +320,8 @@ export class TicketService {
   async assign(user: AuthUser, id: string, body: AssignBody): Promise<TicketView> {
     if (user.role === 'customer') throw forbidden('only agents assign tickets');
     requireOnQueue(user, 'assign', (await this.visibleRow(user, id)).queue);
+    // Moving a ticket is assigning it to the destination queue too.
+    if (body.queue) requireOnQueue(user, 'assign', body.queue);
     if (body.assigneeId && !(await this.repo.isStaff(body.assigneeId))) {
       throw unprocessable('the assignee must be an active agent or admin', [{ pointer: '/assigneeId', message: 'not an agent' }], 'invalid-assignee');
     }
@@ -598,7 +600,8 @@ export class TicketService {
 
   /** `seq` is the comment's number as the caller sees it (for customers, its place among the public events). */
   async editComment(user: AuthUser, id: string, seq: number, body: string): Promise<{ seq: number }> {
-    await this.visibleRow(user, id);
+    const row = await this.visibleRow(user, id);
+    if (!canOnQueue(user, 'reply', row.queue) && !canOnQueue(user, 'note', row.queue)) requireOnQueue(user, 'reply', row.queue);
     const customer = user.role === 'customer';
     const real = customer ? (await this.publicSeqs(id))[seq - 1] : seq;
     if (real === undefined) throw conflict(`there is no comment #${seq} on this ticket`, 'not-a-comment');

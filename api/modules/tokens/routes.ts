@@ -19,6 +19,7 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
   table.add<{ name: string; scope: TokenScope; userId?: string }>({
     method: 'post',
     path: '/api/tokens',
+    builtInAdmin: 'create API tokens (a token can act as anyone)',
     audits: { entity: 'token', id: ({ reply }) => (reply as { id?: string } | undefined)?.id },
     summary: 'Create an API token; the secret is in this response only. Send it as Authorization: Bearer <token>.',
     tag: 'tokens',

@@ -3,6 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { RouteTable } from '../../http/routes';
 import { conflict, unprocessable } from '../../http/problem';
 import type { AuthService } from '../auth/service';
+import { requireBuiltInAdmin } from '../iam/permissions';
 
 const createUserBody = {
   type: 'object',
@@ -58,7 +59,8 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     scope: 'admin', permission: 'admin.people',
     body: createUserBody,
     responses: { 201: { description: 'Created', schema: userSchema }, 403: { description: 'Not an admin' }, 409: { description: 'Email already used' }, 422: { description: 'Unknown organisation' } },
-    handler: async ({ body }) => {
+    handler: async ({ body, user }) => {
+      if (body.role === 'admin') requireBuiltInAdmin(user, 'make admins');
       if (await auth.emailExists(body.email)) throw conflict(`an account already uses ${body.email}`, 'email-taken');
       if (body.organisationId && !(await auth.organisationExists(body.organisationId))) {
         throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');

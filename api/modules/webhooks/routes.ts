@@ -37,6 +37,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<CreateSubscriptionBody>({
     method: 'post',
     path: '/api/webhooks/subscriptions',
+    builtInAdmin: 'set up webhooks (they see, or act on, every ticket)',
     audits: { entity: 'webhook_subscription', id: ({ reply }) => (reply as { subscription?: { id: string } } | undefined)?.subscription?.id },
     summary: 'Subscribe a URL to ticket events; the signing secret (whsec_…) is in this response only',
     tag,
@@ -69,6 +70,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<PatchSubscriptionBody>({
     method: 'patch',
     path: '/api/webhooks/subscriptions/:id',
+    builtInAdmin: 'set up webhooks (they see, or act on, every ticket)',
     audits: { entity: 'webhook_subscription', id: ({ params }) => params.id },
     summary: 'Change a subscription; enabled: true re-enables one disabled after failures',
     tag,
@@ -95,6 +97,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<RotateBody>({
     method: 'post',
     path: '/api/webhooks/subscriptions/:id/rotate',
+    builtInAdmin: 'rotate webhook secrets (a secret acts for its webhook)',
     audits: { entity: 'webhook_subscription', id: ({ params }) => params.id },
     summary: 'New signing secret (in this response only); the old one also signs for graceHours (default 24)',
     tag,
@@ -138,6 +141,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<CreateEndpointBody>({
     method: 'post',
     path: '/api/webhooks/endpoints',
+    builtInAdmin: 'set up webhooks (they see, or act on, every ticket)',
     audits: { entity: 'webhook_endpoint', id: ({ reply }) => (reply as { endpoint?: { id: string } } | undefined)?.endpoint?.id },
     summary: 'Create an inbound endpoint (POST /api/hooks/<slug>) with its mapping; the secret is in this response only',
     tag,
@@ -170,6 +174,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add<PatchEndpointBody>({
     method: 'patch',
     path: '/api/webhooks/endpoints/:id',
+    builtInAdmin: 'set up webhooks (they see, or act on, every ticket)',
     audits: { entity: 'webhook_endpoint', id: ({ params }) => params.id },
     summary: 'Change an endpoint: name, mapping, enabled',
     tag,
@@ -196,6 +201,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
   table.add({
     method: 'post',
     path: '/api/webhooks/endpoints/:id/rotate',
+    builtInAdmin: 'rotate webhook secrets (a secret acts for its webhook)',
     audits: { entity: 'webhook_endpoint', id: ({ params }) => params.id },
     summary: 'New endpoint secret (in this response only); the old one stops working at once',
     tag,
