@@ -24,9 +24,11 @@ describe.each(['en', 'fr'] as const)('ticket page keys (%s)', (locale) => {
     await page.goto('/tickets');
     await page.getByTestId('ticket-search').fill(tag);
     const rows = page.getByTestId('ticket-row');
-    await rows.nth(2).waitFor({ state: 'detached' });
+    // The whole queue shows until the search answers, and it may hold both tickets too: wait until only they are left.
     await rows.filter({ hasText: `${tag} ticket 2` }).waitFor();
     await rows.filter({ hasText: `${tag} ticket 1` }).waitFor();
+    await rows.filter({ hasNotText: tag }).first().waitFor({ state: 'detached' });
+    await rows.nth(2).waitFor({ state: 'detached' });
     const idOf = async (i: number) => (await rows.nth(i).getByTestId('ticket-number').getAttribute('href'))!.split('/').pop()!;
     const [first, second] = [await idOf(0), await idOf(1)];
     await rows.nth(0).getByTestId('ticket-number').click();
