@@ -13,6 +13,7 @@ import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
 import { backfillTicketFacts } from '../activities/report-facts';
 import { importFilesFromDisk, sweepAbandonedUploads } from './modules/attachments/chunks';
 import pkg from '../package.json' with { type: 'json' };
+import { answerClientErrors } from './http/client-errors';
 
 const MIGRATION_LOCK = 727_001;
 
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   log.info({ admin: config.adminEmail, adminAccount: admin, seededDefinitions: seeded }, 'seeded');
 
   const server = app.koa.listen(config.port, config.host);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

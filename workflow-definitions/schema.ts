@@ -90,7 +90,10 @@ export const definitionSchema = {
             description: 'JSON Schema constraining the value',
             type: 'object',
             required: ['type'],
-            properties: { type: { type: 'string', enum: ['string', 'number', 'integer', 'boolean'] } },
+            properties: {
+              type: { type: 'string', enum: ['string', 'number', 'integer', 'boolean'] },
+              enum: { type: 'array', minItems: 1, description: 'the values offered, in order', items: { type: ['string', 'number'] } },
+            },
           },
           customerEditable: { type: 'boolean' },
           requiredOnCreate: { type: 'boolean' },

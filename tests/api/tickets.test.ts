@@ -237,6 +237,20 @@ describe('GET /api/openapi.json', () => {
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
   });
+
+  it('should name the shapes it shares, so generated clients get one type per shape', async () => {
+    const doc = (await new Session().get('/api/openapi.json')).body;
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Ticket', 'TicketPage', 'Transition', 'TimelineEvent', 'Priority', 'User', 'Session']));
+    expect(doc.paths['/api/tickets/{id}/tags'].put.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Ticket' });
+    expect(doc.components.schemas.Ticket.required).toContain('workflowId');
+  });
+
+  it('should answer a URL past the parser limit with a problem, as documented', async () => {
+    const res = await new Session().get(`/api/tickets?q=${'x'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.type).toMatch(/headers-too-large$/);
+  });
 });
 
 describe('comments', () => {

@@ -6,6 +6,7 @@ const text = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const groupKey = { type: ['string', 'null'], pattern: '^[a-z][a-z0-9_-]{0,62}$' } as const;
 
 export const assetBody = {
+  title: 'AssetInput',
   type: 'object',
   required: ['name', 'kind', 'criticality'],
   additionalProperties: false,
@@ -20,7 +21,7 @@ export const assetBody = {
   },
 } as const;
 
-export const assetPatchBody = { ...assetBody, required: [], minProperties: 1 } as const;
+export const assetPatchBody = { ...assetBody, title: 'AssetPatch', required: [], minProperties: 1 } as const;
 
 export interface AssetBody {
   name: string;
@@ -39,25 +40,27 @@ export const listAssetsQuery = {
 } as const;
 
 export const assetSchema = {
+  title: 'Asset',
   type: 'object',
   required: ['id', 'name', 'kind', 'category', 'location', 'ownerGroup', 'criticality', 'fields', 'createdAt', 'updatedAt'],
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
-    kind: { type: 'string' },
+    kind: { type: 'string', enum: ASSET_KINDS },
     category: { type: 'string' },
     location: { type: 'string' },
     ownerGroup: { type: ['string', 'null'] },
-    criticality: { type: 'string' },
-    fields: { type: 'object' },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
+    criticality: { type: 'string', enum: CRITICALITIES },
+    fields: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const;
 
 const ticketSummary = {
+  title: 'AssetTicket',
   type: 'object',
-  required: ['id', 'number', 'type', 'title', 'state', 'stateCategory', 'createdAt'],
+  required: ['id', 'number', 'type', 'title', 'state', 'stateCategory', 'priority', 'createdAt', 'resolvedAt'],
   properties: {
     id: { type: 'string' },
     number: { type: 'string' },
@@ -72,12 +75,13 @@ const ticketSummary = {
 } as const;
 
 export const assetDetailSchema = {
+  title: 'AssetDetail',
   type: 'object',
   required: ['asset', 'openTickets', 'history', 'plans'],
   properties: {
     asset: assetSchema,
     openTickets: { type: 'array', items: ticketSummary },
     history: { type: 'array', items: ticketSummary },
-    plans: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' }, nextDueAt: { type: ['string', 'null'] } } } },
+    plans: { type: 'array', items: { type: 'object', required: ['id', 'name', 'status', 'nextDueAt'], properties: { id: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' }, nextDueAt: { type: ['string', 'null'] } } } },
   },
 } as const;

@@ -1,16 +1,22 @@
 // Attachments over HTTP: upload the raw file (Content-Type is its type, ?filename= its name), list a ticket's files, download one.
 import type { RouteTable } from '../../http/routes';
+import { listOf } from '../../http/shapes';
 import type { AttachmentService } from './service';
 
 const attachmentSchema = {
+  title: 'Attachment',
   type: 'object',
+  required: ['id', 'ticketId', 'filename', 'contentType', 'size', 'visibility', 'uploadedBy', 'createdAt', 'url'],
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
+    ticketId: { type: 'string', format: 'uuid' },
     filename: { type: 'string' },
     contentType: { type: 'string' },
     size: { type: 'integer' },
-    visibility: { type: 'string' },
-    url: { type: 'string' },
+    visibility: { type: 'string', enum: ['public', 'internal'] },
+    uploadedBy: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    url: { type: 'string', description: 'where to download it' },
   },
 } as const;
 
@@ -54,7 +60,7 @@ export function attachmentRoutes(table: RouteTable, attachments: AttachmentServi
     summary: "A ticket's attachments (customers see public files only)",
     tag: 'attachments',
     auth: 'user',
-    responses: { 200: { description: 'Attachments', schema: { type: 'object', properties: { items: { type: 'array', items: attachmentSchema } } } } },
+    responses: { 200: { description: 'Attachments', schema: listOf(attachmentSchema) } },
     handler: async ({ user, params }) => ({ body: { items: await attachments.list(user, params.id) } }),
   });
   table.add<unknown, { inline?: '1' }>({

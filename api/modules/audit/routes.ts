@@ -12,6 +12,41 @@ export const EXPORT_MAX = 10_000;
 const CSV_COLUMNS = ['id', 'at', 'actorId', 'actorName', 'actorRole', 'via', 'action', 'target', 'entity', 'entityId', 'outcome', 'status', 'ip', 'requestId', 'count', 'changes'];
 const INSTANT = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2}))?$';
 
+const nullable = { type: ['string', 'null'] } as const;
+const auditEntrySchema = {
+  title: 'AuditEntry',
+  type: 'object',
+  required: ['id', 'at', 'actorId', 'actorName', 'actorRole', 'via', 'action', 'target', 'outcome', 'status', 'ip', 'requestId', 'entity', 'entityId', 'detail', 'count'],
+  properties: {
+    id: { type: 'string' },
+    at: { type: 'string', format: 'date-time' },
+    actorId: nullable,
+    actorName: nullable,
+    actorRole: nullable,
+    via: { ...nullable, description: 'how the actor signed in' },
+    action: { type: 'string', description: 'METHOD /route' },
+    target: nullable,
+    outcome: { type: 'string', enum: ['allowed', 'denied'] },
+    status: { type: ['integer', 'null'] },
+    ip: nullable,
+    requestId: nullable,
+    entity: { type: ['string', 'null'], enum: [...AUDITED_ENTITIES, null], description: 'what an admin change touched' },
+    entityId: nullable,
+    detail: {
+      type: ['object', 'null'],
+      properties: {
+        changes: {
+          type: 'array',
+          description: 'JSON-pointer paths of the configuration, before and after',
+          items: { type: 'object', required: ['path', 'before', 'after'], properties: { path: { type: 'string' }, before: {}, after: {} } },
+        },
+        code: { type: 'string', description: 'why it was refused' },
+      },
+    },
+    count: { type: 'integer', description: 'refused anonymous requests of one address, route and minute share an entry' },
+  },
+} as const;
+
 export function auditRoutes(table: RouteTable, audit: AuditService): void {
   table.add<unknown, AuditQuery>({
     method: 'get',
@@ -30,7 +65,7 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
         outcome: { type: 'string', enum: ['allowed', 'denied'] },
         action: { type: 'string', minLength: 1, maxLength: 200 },
         actorId: { type: 'string', format: 'uuid' },
-        entity: { type: 'string', enum: [...AUDITED_ENTITIES] },
+        entity: { title: 'AuditedEntity', type: 'string', enum: [...AUDITED_ENTITIES] },
         entityId: { type: 'string', minLength: 1, maxLength: 200 },
         from: { type: 'string', pattern: INSTANT, description: 'Inclusive; a date alone is midnight UTC' },
         to: { type: 'string', pattern: INSTANT, description: 'Exclusive; a date alone is midnight UTC' },
@@ -41,7 +76,7 @@ export function auditRoutes(table: RouteTable, audit: AuditService): void {
     responses: {
       200: {
         description: 'Entries, newest first; refused anonymous requests are one entry per address, route and minute with their count; an admin change has `entity`, `entityId` and `detail.changes` ([{ path, before, after }])',
-        schema: { type: 'object', properties: { items: { type: 'array' }, next: { type: ['string', 'null'] } } },
+        schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: auditEntrySchema }, next: nullable, truncated: { type: 'boolean', description: 'with ?format=json' } } },
         csv: true,
       },
       400: { description: 'Bad filter' },

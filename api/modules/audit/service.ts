@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/types';
 import { diff } from './diff';
 import { snapshot, type AuditedEntity } from './snapshots';
 import { escapeLike } from '../../../platform/db/like';
+import { iso, type DbTime } from '../../../platform/db/time';
 
 export interface AuditEntry {
   user?: AuthUser;
@@ -66,14 +67,14 @@ export class AuditService {
     if (f.from) add('a.at >= ?', f.from);
     if (f.to) add('a.at < ?', f.to);
     if (f.before) add('a.id < ?', f.before);
-    const rows = await this.em.fork().execute<Array<{ id: string }>>(
+    const rows = await this.em.fork().execute<Array<{ id: string; at: DbTime }>>(
       `select a.id::text, a.at, a.actor_id as "actorId", u.name as "actorName", a.actor_role as "actorRole", a.via, a.action, a.target, a.outcome, a.status, a.ip,
               a.request_id as "requestId", a.entity, a.entity_id as "entityId", a.detail, a.count
        from audit_log a left join users u on u.id = a.actor_id
        ${where.length ? `where ${where.join(' and ')}` : ''} order by a.id desc limit ?`,
       [...params, limit + 1],
     );
-    const items = rows.slice(0, limit);
+    const items = rows.slice(0, limit).map((r) => ({ ...r, at: iso(r.at) }));
     return { items, next: rows.length > limit ? items[items.length - 1]!.id : null };
   }
 }

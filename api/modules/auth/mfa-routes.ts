@@ -13,7 +13,7 @@ export function mfaRoutes(table: RouteTable, mfa: MfaService): void {
     summary: 'Whether two-step sign-in is on for the caller, and how many recovery codes are left',
     tag: 'auth',
     auth: 'user',
-    responses: { 200: { description: 'State', schema: { type: 'object', properties: { enabled: { type: 'boolean' }, recoveryCodesLeft: { type: 'integer' } } } } },
+    responses: { 200: { description: 'State', schema: { type: 'object', required: ['enabled', 'recoveryCodesLeft'], properties: { enabled: { type: 'boolean' }, recoveryCodesLeft: { type: 'integer' } } } } },
     handler: async ({ user }) => ({ body: await mfa.status(user) }),
   });
   table.add({
@@ -23,7 +23,7 @@ export function mfaRoutes(table: RouteTable, mfa: MfaService): void {
     tag: 'auth',
     auth: 'user',
     responses: {
-      201: { description: 'The secret to enter or scan', schema: { type: 'object', properties: { secret: { type: 'string' }, otpauthUri: { type: 'string' } } } },
+      201: { description: 'The secret to enter or scan', schema: { type: 'object', required: ['secret', 'otpauthUri'], properties: { secret: { type: 'string' }, otpauthUri: { type: 'string' } } } },
       403: { description: 'With an API token' },
       409: { description: 'Already on, or a single sign-on account' },
     },
@@ -37,7 +37,7 @@ export function mfaRoutes(table: RouteTable, mfa: MfaService): void {
     auth: 'user',
     body: codeBody,
     responses: {
-      200: { description: 'On', schema: { type: 'object', properties: { recoveryCodes: { type: 'array', items: { type: 'string' } } } } },
+      200: { description: 'On', schema: { type: 'object', required: ['recoveryCodes'], properties: { recoveryCodes: { type: 'array', items: { type: 'string' } } } } },
       403: { description: 'With an API token' },
       409: { description: 'Not started, or already on' },
       422: { description: 'Wrong code' },
@@ -60,14 +60,14 @@ export function mfaRoutes(table: RouteTable, mfa: MfaService): void {
 }
 
 export function passkeyRoutes(table: RouteTable, passkeys: PasskeyService): void {
-  const passkeySchema = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' }, lastUsedAt: { type: ['string', 'null'] } } } as const;
+  const passkeySchema = { title: 'Passkey', type: 'object', required: ['id', 'name', 'createdAt', 'lastUsedAt'], properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, lastUsedAt: { type: ['string', 'null'], format: 'date-time' } } } as const;
   table.add({
     method: 'get',
     path: '/api/auth/mfa/passkeys',
     summary: "The caller's passkeys (second sign-in step)",
     tag: 'auth',
     auth: 'user',
-    responses: { 200: { description: 'Passkeys', schema: { type: 'object', properties: { items: { type: 'array', items: passkeySchema } } } } },
+    responses: { 200: { description: 'Passkeys', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: passkeySchema } } } } },
     handler: async ({ user }) => ({ body: { items: await passkeys.list(user) } }),
   });
   table.add({

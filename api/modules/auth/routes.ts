@@ -9,23 +9,7 @@ import type { LoginThrottle } from './login-throttle';
 import { setSessionCookie } from './policy';
 import { grantsOf } from '../iam/permissions';
 import { publicUser, SESSION_COOKIE, type AuthService } from './service';
-
-const userSchema = {
-  type: 'object',
-  properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, locale: { type: 'string' } },
-} as const;
-const sessionSchema = {
-  type: 'object',
-  properties: {
-    user: userSchema,
-    csrfToken: { type: 'string' },
-    permissions: {
-      type: 'object',
-      description: "What the caller's role grants (GET /api/auth/me): areas, actions per queue ('*': every queue they work), and a custom role's key",
-      properties: { areas: { type: 'array', items: { type: 'string' } }, queues: { type: 'object' }, customRole: { type: ['string', 'null'] } },
-    },
-    twoStepRequired: { type: 'boolean', description: 'The desk asks this role for two-step sign-in and the account has not set it up: only the account pages answer' } },
-} as const;
+import { sessionSchema } from './schemas';
 
 const loginBody = {
   type: 'object',
@@ -135,7 +119,7 @@ export function authRoutes(
     tag: 'users',
     auth: 'user',
     scope: 'admin', permission: 'admin.people',
-    responses: { 201: { description: 'The token', schema: { type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } } }, 404: { description: 'No such user' } },
+    responses: { 201: { description: 'The token', schema: { type: 'object', required: ['token', 'expiresAt'], properties: { token: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } } } }, 404: { description: 'No such user' } },
     handler: async ({ user, params }) => {
       return { status: 201, body: await auth.createResetToken(params.id, user.id, user) };
     },

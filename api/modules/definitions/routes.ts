@@ -1,7 +1,8 @@
 // Workflow definitions over HTTP: list the published ones, read one version, validate a candidate.
 import type { RouteTable } from '../../http/routes';
+import { listOf } from '../../http/shapes';
 import { notFound } from '../../http/problem';
-import { definitionSchema } from '../../../workflow-definitions/index';
+import { definitionChangeSchema, definitionDocumentSchema, definitionSummarySchema, definitionVersionSchema, migrationReportSchema, validationResultSchema } from './schemas';
 import type { DefinitionService } from './service';
 import type { DefinitionMigrator, MigrationRequest } from './migration';
 import { requireStaff } from '../auth/policy';
@@ -41,7 +42,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     summary: 'The latest published version of every workflow definition',
     tag: 'definitions',
     auth: 'user',
-    responses: { 200: { description: 'Definitions', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
+    responses: { 200: { description: 'Definitions', schema: listOf(definitionSummarySchema) } },
     handler: async () => ({
       body: {
         items: (await defs.published()).map((d) => ({ key: d.key, version: d.version, name: d.body.name, types: d.body.types, status: d.status, publishedAt: d.publishedAt })),
@@ -57,7 +58,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     responses: {
       200: {
         description: 'The definition document with its version and status',
-        schema: { type: 'object', required: ['key', 'version', 'status'], properties: { ...definitionSchema.properties, version: { type: 'integer' }, status: { type: 'string', enum: ['draft', 'published'] } } },
+        schema: definitionDocumentSchema,
       },
       404: { description: 'No such version' },
     },
@@ -77,7 +78,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     responses: {
       200: {
         description: 'Validation result',
-        schema: { type: 'object', properties: { valid: { type: 'boolean' }, errors: { type: 'array', items: { type: 'object', properties: { pointer: { type: 'string' }, message: { type: 'string' } } } } } },
+        schema: validationResultSchema,
       },
     },
     handler: ({ body, user }) => {
@@ -92,7 +93,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     summary: 'Every version of a definition (published and draft)',
     tag: 'definitions',
     auth: 'user',
-    responses: { 200: { description: 'Versions', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 404: { description: 'Unknown definition' } },
+    responses: { 200: { description: 'Versions', schema: listOf(definitionVersionSchema) }, 404: { description: 'Unknown definition' } },
     handler: async ({ params, user }) => {
       requireStaff(user, 'definitions are for agents and admins');
       const versions = await defs.versions(params.key);
@@ -109,7 +110,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     auth: 'user',
     scope: 'admin', permission: 'admin.definitions',
     body: { type: 'object' },
-    responses: { 200: { description: 'The saved draft' }, 403: { description: 'Not an admin' }, 422: { description: 'Invalid definition' } },
+    responses: { 200: { description: 'The saved draft', schema: definitionVersionSchema }, 403: { description: 'Not an admin' }, 422: { description: 'Invalid definition' } },
     handler: async ({ params, body }) => {
       return { body: versionSummary(await defs.saveDraft(params.key, body)) };
     },
@@ -136,7 +137,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     tag: 'definitions',
     auth: 'user',
     scope: 'admin', permission: 'admin.definitions',
-    responses: { 200: { description: 'The published version' }, 404: { description: 'No draft' }, 422: { description: 'Invalid draft' } },
+    responses: { 200: { description: 'The published version', schema: definitionVersionSchema }, 404: { description: 'No draft' }, 422: { description: 'Invalid draft' } },
     handler: async ({ params }) => {
       return { body: versionSummary(await defs.publish(params.key)) };
     },
@@ -148,7 +149,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     tag: 'definitions',
     auth: 'user',
     query: diffQuery,
-    responses: { 200: { description: 'Changes', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 404: { description: 'Unknown version' } },
+    responses: { 200: { description: 'Changes', schema: listOf(definitionChangeSchema) }, 404: { description: 'Unknown version' } },
     handler: async ({ params, query, user }) => {
       requireStaff(user, 'definitions are for agents and admins');
       return { body: { items: await defs.diff(params.key, Number(query.from), Number(query.to)) } };
@@ -163,7 +164,7 @@ export function definitionRoutes(table: RouteTable, defs: DefinitionService, mig
     auth: 'user',
     scope: 'admin', permission: 'admin.definitions',
     body: migrationBody,
-    responses: { 200: { description: 'Per-ticket report', schema: { type: 'object', properties: { migrated: { type: 'array' }, failed: { type: 'array' } } } }, 422: { description: 'Bad mapping' } },
+    responses: { 200: { description: 'Per-ticket report', schema: migrationReportSchema }, 422: { description: 'Bad mapping' } },
     handler: async ({ params, body, user }) => {
       return { body: await migrator.migrate(params.key, body, { id: user.id, role: user.role }) };
     },

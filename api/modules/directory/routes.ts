@@ -3,9 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RouteTable } from '../../http/routes';
 import { requireStaff } from '../auth/policy';
 
-const entry = (props: Record<string, object>) => ({ type: 'object', properties: props });
+const entry = (props: Record<string, object>) => ({ type: 'object', required: Object.keys(props), properties: props });
 const directorySchema = {
+  title: 'StaffDirectory',
   type: 'object',
+  required: ['agents', 'groups', 'organisations'],
   properties: {
     agents: { type: 'array', items: entry({ id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } }) },
     groups: {

@@ -1,16 +1,39 @@
 // Roles over HTTP (admin.people): the documented permissions, the built-in roles in their terms, custom roles.
 import type { RouteTable } from '../../http/routes';
-import { patchRoleBody, roleBody, type PatchRoleBody, type RoleBody, type RoleService } from './roles';
+import { builtInRoleSchema } from '../auth/schemas';
+import { areaPermissionSchema, patchRoleBody, queuePermissionSchema, roleBody, type PatchRoleBody, type RoleBody, type RoleService } from './roles';
+
+const grants = {
+  areas: { type: 'array', items: areaPermissionSchema, description: 'areas of the desk the role opens (admin.people, reports...)' },
+  queues: { type: 'object', additionalProperties: { type: 'array', items: queuePermissionSchema }, description: "actions per queue ('*': every queue the holder works)" },
+} as const;
 
 const roleSchema = {
+  title: 'CustomRole',
   type: 'object',
+  required: ['key', 'name', 'description', 'areas', 'queues', 'holders'],
+  properties: { key: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, ...grants, holders: { type: 'integer', description: 'Active accounts holding it' } },
+} as const;
+
+const permissionDoc = (key: object) => ({ type: 'object', required: ['key', 'description'], properties: { key, description: { type: 'string' } } }) as const;
+
+const rolesDocSchema = {
+  title: 'RolesDoc',
+  type: 'object',
+  required: ['permissions', 'builtIn', 'items'],
   properties: {
-    key: { type: 'string' },
-    name: { type: 'string' },
-    description: { type: 'string' },
-    areas: { type: 'array', items: { type: 'string' } },
-    queues: { type: 'object' },
-    holders: { type: 'integer', description: 'Active accounts holding it' },
+    permissions: {
+      type: 'object',
+      required: ['areas', 'queue'],
+      description: 'the permissions an admin may compose a role of',
+      properties: { areas: { type: 'array', items: permissionDoc(areaPermissionSchema) }, queue: { type: 'array', items: permissionDoc(queuePermissionSchema) } },
+    },
+    builtIn: {
+      type: 'array',
+      description: 'the built-in roles in the same terms',
+      items: { type: 'object', required: ['key', 'name', 'areas', 'queues'], properties: { key: builtInRoleSchema, name: { type: 'string' }, ...grants } },
+    },
+    items: { type: 'array', items: roleSchema },
   },
 } as const;
 
@@ -21,7 +44,7 @@ export function roleRoutes(table: RouteTable, roles: RoleService): void {
     method: 'get',
     path: '/api/roles',
     summary: 'The permissions roles are made of, the built-in roles (admin, agent, customer) in those terms, and the custom roles',
-    responses: { 200: { description: 'Roles', schema: { type: 'object', properties: { permissions: { type: 'object' }, builtIn: { type: 'array' }, items: { type: 'array', items: roleSchema } } } } },
+    responses: { 200: { description: 'Roles', schema: rolesDocSchema } },
     handler: async () => ({ body: await roles.list() }),
   });
   table.add<RoleBody>({

@@ -5,15 +5,18 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import { AREA_PERMISSIONS, BUILT_IN_GRANTS, PERMISSION_DOCS, QUEUE_PERMISSIONS, type RoleGrants } from './permissions';
 
+export const areaPermissionSchema = { title: 'AreaPermission', type: 'string', enum: [...AREA_PERMISSIONS] } as const;
+export const queuePermissionSchema = { title: 'QueuePermission', type: 'string', enum: [...QUEUE_PERMISSIONS] } as const;
+
 const key = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;
 const grants = {
-  areas: { type: 'array', uniqueItems: true, maxItems: AREA_PERMISSIONS.length, items: { type: 'string', enum: [...AREA_PERMISSIONS] } },
+  areas: { type: 'array', uniqueItems: true, maxItems: AREA_PERMISSIONS.length, items: areaPermissionSchema },
   queues: {
     type: 'object',
     description: "Actions per queue key, or '*' for every queue the holder works through their groups",
     maxProperties: 500,
     propertyNames: { pattern: '^(\\*|[a-z][a-z0-9_]{0,62})$' },
-    additionalProperties: { type: 'array', uniqueItems: true, maxItems: QUEUE_PERMISSIONS.length, items: { type: 'string', enum: [...QUEUE_PERMISSIONS] } },
+    additionalProperties: { type: 'array', uniqueItems: true, maxItems: QUEUE_PERMISSIONS.length, items: queuePermissionSchema },
   },
 } as const;
 

@@ -53,3 +53,17 @@ export const patchUserBody = {
   },
 } as const;
 export type PatchUserBody = FromSchema<typeof patchUserBody>;
+
+export const organisationSchema = {
+  title: 'Organisation',
+  type: 'object',
+  required: ['id', 'name', 'shareTickets'],
+  properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, shareTickets: { type: 'boolean', description: "its customers see each other's tickets" } },
+} as const;
+
+export const groupSchema = {
+  title: 'Group',
+  type: 'object',
+  required: ['key', 'name', 'userIds'],
+  properties: { key: { type: 'string' }, name: { type: 'string' }, userIds: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+} as const;

@@ -49,7 +49,7 @@ export function kbRoutes(table: RouteTable, kb: KbService): void {
     summary: 'Knowledge-base categories with their names in English and French',
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Categories', schema: { type: 'object', properties: { items: { type: 'array', items: categorySchema } } } }, 401: r401 },
+    responses: { 200: { description: 'Categories', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: categorySchema } } } }, 401: r401 },
     handler: async () => ({ body: { items: await kb.categories() } }),
   });
   table.add<CategoryBody>({
@@ -138,7 +138,7 @@ export function kbRoutes(table: RouteTable, kb: KbService): void {
     auth: 'user',
     scope: 'read',
     body: renderBody,
-    responses: { 200: { description: 'HTML', schema: { type: 'object', properties: { html: { type: 'string' } } } }, 400: { description: 'Invalid body' }, 401: r401 },
+    responses: { 200: { description: 'HTML', schema: { type: 'object', required: ['html'], properties: { html: { type: 'string' } } } }, 400: { description: 'Invalid body' }, 401: r401 },
     handler: ({ body }) => ({ body: kb.render(body.body) }),
   });
   table.add({

@@ -4,9 +4,9 @@ import type { FromSchema } from 'json-schema-to-ts';
 export const LOCALES = ['en', 'fr'] as const;
 export type KbLocale = (typeof LOCALES)[number];
 
-const locale = { type: 'string', enum: LOCALES } as const;
-const visibility = { type: 'string', enum: ['public', 'internal'] } as const;
-const status = { type: 'string', enum: ['draft', 'published', 'archived'] } as const;
+const locale = { title: 'KbLocale', type: 'string', enum: LOCALES } as const;
+const visibility = { title: 'KbVisibility', type: 'string', enum: ['public', 'internal'] } as const;
+const status = { title: 'KbStatus', type: 'string', enum: ['draft', 'published', 'archived'] } as const;
 const categoryKey = { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,62}$' } as const;
 /** A tag is a short label; the service stores it lower-cased. */
 const tag = { type: 'string', minLength: 1, maxLength: 40, pattern: '^[^\\s,]([^,]*[^\\s,])?$' } as const;
@@ -22,6 +22,7 @@ const translationFields = {
 } as const;
 
 export const translationInput = {
+  title: 'KbTextInput',
   type: 'object',
   required: ['title', 'body'],
   additionalProperties: false,
@@ -60,6 +61,7 @@ export const createArticleBody = {
 export type CreateArticleBody = FromSchema<typeof createArticleBody>;
 
 export const patchArticleBody = {
+  title: 'KbArticlePatch',
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
@@ -147,8 +149,9 @@ export const renderBody = {
 
 // Answers.
 const translationView = {
+  title: 'KbTranslation',
   type: 'object',
-  required: ['locale', 'title', 'summary', 'body', 'html', 'revision'],
+  required: ['locale', 'title', 'summary', 'body', 'html', 'revision', 'updatedAt', 'updatedBy'],
   properties: {
     locale,
     title: { type: 'string' },
@@ -162,8 +165,9 @@ const translationView = {
 } as const;
 
 export const articleSchema = {
+  title: 'KbArticle',
   type: 'object',
-  required: ['id', 'visibility', 'status', 'tags', 'translations'],
+  required: ['id', 'categoryKey', 'visibility', 'status', 'tags', 'sourceTicketId', 'createdAt', 'updatedAt', 'publishedAt', 'translations', 'myFeedback'],
   properties: {
     id: { type: 'string', format: 'uuid' },
     categoryKey: { type: ['string', 'null'] },
@@ -176,14 +180,15 @@ export const articleSchema = {
     publishedAt: { type: ['string', 'null'] },
     translations: { type: 'array', items: translationView },
     myFeedback: { type: ['boolean', 'null'] },
-    feedback: { type: 'object', properties: { helpful: { type: 'integer' }, notHelpful: { type: 'integer' } } },
-    deflection: { type: 'object', properties: { opened: { type: 'integer' }, deflected: { type: 'integer' } } },
+    feedback: { type: 'object', required: ['helpful', 'notHelpful'], description: 'staff only', properties: { helpful: { type: 'integer' }, notHelpful: { type: 'integer' } } },
+    deflection: { type: 'object', required: ['opened', 'deflected'], description: 'staff only', properties: { opened: { type: 'integer' }, deflected: { type: 'integer' } } },
   },
 } as const;
 
 const hitSchema = {
+  title: 'KbHit',
   type: 'object',
-  required: ['id', 'locale', 'title', 'snippet'],
+  required: ['id', 'locale', 'title', 'summary', 'snippet', 'categoryKey', 'tags', 'rank', 'updatedAt'],
   properties: {
     id: { type: 'string', format: 'uuid' },
     locale,
@@ -203,28 +208,34 @@ export const searchSchema = { type: 'object', required: ['items', 'total'], prop
 export const suggestSchema = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: hitSchema } } } as const;
 
 const revisionSchema = {
+  title: 'KbRevision',
   type: 'object',
+  required: ['revision', 'locale', 'title', 'summary', 'body', 'author', 'createdAt', 'restoredFrom'],
   properties: {
     revision: { type: 'integer' },
     locale,
     title: { type: 'string' },
     summary: { type: 'string' },
     body: { type: 'string' },
-    author: { type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] } } },
+    author: { type: 'object', required: ['id', 'name'], properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] } } },
     createdAt: { type: 'string', format: 'date-time' },
     restoredFrom: { type: ['integer', 'null'] },
   },
 } as const;
-export const revisionListSchema = { type: 'object', properties: { items: { type: 'array', items: revisionSchema } } } as const;
+export const revisionListSchema = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: revisionSchema } } } as const;
 export { revisionSchema };
 
 export const categorySchema = {
+  title: 'KbCategory',
   type: 'object',
-  properties: { key: { type: 'string' }, name: { type: 'object', properties: { en: { type: 'string' }, fr: { type: 'string' } } }, articles: { type: 'integer' } },
+  required: ['key', 'name'],
+  properties: { key: { type: 'string' }, name: { type: 'object', required: ['en', 'fr'], properties: { en: { type: 'string' }, fr: { type: 'string' } } }, articles: { type: 'integer' } },
 } as const;
 
 export const statsSchema = {
+  title: 'KbStats',
   type: 'object',
+  required: ['sessions', 'suggestionsOpened', 'ticketsAfterSuggestion', 'deflections', 'articles'],
   properties: {
     sessions: { type: 'integer' },
     suggestionsOpened: { type: 'integer' },
@@ -234,6 +245,7 @@ export const statsSchema = {
       type: 'array',
       items: {
         type: 'object',
+        required: ['id', 'title', 'opened', 'deflected', 'helpful', 'notHelpful'],
         properties: {
           id: { type: 'string' },
           title: { type: 'string' },

@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { RouteTable } from '../../http/routes';
+import { listOf } from '../../http/shapes';
 import type { SecretBox } from '../../../webhooks/secrets';
 import type { AuthService } from '../auth/service';
 import { LdapService, type DirectoryInput } from './service';
@@ -57,30 +58,86 @@ const properties = {
 
 const createBody = { type: 'object', required: ['name', 'url', 'bindDn', 'bindSecret', 'userBaseDns'], additionalProperties: false, properties } as const;
 const patchBody = { type: 'object', minProperties: 1, additionalProperties: false, properties } as const;
-const directorySchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    url: { type: 'string' },
-    bindDn: { type: 'string' },
-    bindSecretSet: { type: 'boolean' },
-    lastRun: { type: ['object', 'null'] },
-  },
-} as const;
 const runSchema = {
+  title: 'DirectoryRun',
   type: 'object',
+  required: ['id', 'trigger', 'status', 'startedAt', 'finishedAt', 'entries', 'created', 'updated', 'disabled', 'unchanged', 'skipped', 'errorCode', 'error'],
   properties: {
-    id: { type: 'string' },
-    trigger: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
+    trigger: { type: 'string', enum: ['schedule', 'manual'] },
     status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+    entries: { type: 'integer', description: 'users read from the directory' },
     created: { type: 'integer' },
     updated: { type: 'integer' },
     disabled: { type: 'integer' },
     unchanged: { type: 'integer' },
     skipped: { type: 'integer' },
+    warnings: { type: 'array', items: { type: 'string' }, description: 'in the list of runs' },
     errorCode: { type: ['string', 'null'] },
     error: { type: ['string', 'null'] },
+  },
+} as const;
+
+/** A directory as configured, never with its bind secret. */
+const directorySchema = {
+  title: 'Directory',
+  type: 'object',
+  required: [
+    'id', 'name', 'url', 'startTls', 'caCertificate', 'bindDn', 'bindSecretSet', 'userBaseDns', 'userFilter', 'groupBaseDns', 'groupFilter',
+    'attributes', 'groupMappings', 'defaultRole', 'syncIntervalMinutes', 'enabled', 'createdAt', 'updatedAt', 'lastRun',
+  ],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    startTls: { type: 'boolean' },
+    caCertificate: { type: ['string', 'null'] },
+    bindDn: { type: 'string' },
+    bindSecretSet: { type: 'boolean' },
+    userBaseDns: { type: 'array', items: { type: 'string' } },
+    userFilter: { type: 'string' },
+    groupBaseDns: { type: 'array', items: { type: 'string' } },
+    groupFilter: { type: 'string' },
+    attributes: {
+      type: 'object',
+      required: ['id', 'email', 'name', 'login', 'organisation', 'memberOf', 'groupMember'],
+      properties: {
+        id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, login: { type: 'string' },
+        organisation: { type: ['string', 'null'] }, memberOf: { type: ['string', 'null'] }, groupMember: { type: 'string' },
+      },
+    },
+    groupMappings: properties.groupMappings,
+    defaultRole: properties.defaultRole,
+    syncIntervalMinutes: { type: 'integer' },
+    enabled: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    lastRun: { anyOf: [runSchema, { type: 'null' }] },
+  },
+} as const;
+
+const testSchema = {
+  type: 'object',
+  required: ['ok', 'tls', 'users', 'skipped', 'sample', 'warnings', 'ms'],
+  properties: {
+    ok: { type: 'boolean' },
+    tls: { type: 'string', enum: ['ldaps', 'starttls', 'none'] },
+    users: { type: 'integer', description: 'users a sync would see' },
+    skipped: { type: 'integer', description: 'entries a sync would skip (no e-mail, ...)' },
+    sample: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          dn: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' },
+          organisation: { type: ['string', 'null'] }, agentGroups: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    warnings: { type: 'array', items: { type: 'string' } },
+    ms: { type: 'integer' },
   },
 } as const;
 
@@ -107,7 +164,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
     tag,
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
-    responses: { 200: { description: 'Directories', schema: { type: 'object', properties: { items: { type: 'array', items: directorySchema } } } } },
+    responses: { 200: { description: 'Directories', schema: listOf(directorySchema) } },
     handler: async () => ({ body: { items: await ldap.list() } }),
   });
   table.add({
@@ -154,7 +211,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
     responses: {
-      200: { description: 'Connected: how many users a sync would see, and a sample', schema: { type: 'object', properties: { ok: { type: 'boolean' }, users: { type: 'integer' }, tls: { type: 'string' } } } },
+      200: { description: 'Connected: how many users a sync would see, and a sample', schema: testSchema },
       404: { description: 'No such directory' },
       422: { description: 'The directory failed: directory-unreachable, directory-tls-failed, directory-bind-failed (wrong bind DN or secret), directory-search-failed, directory-misconfigured' },
     },
@@ -168,7 +225,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
     tag,
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
-    responses: { 202: { description: 'Started', schema: { type: 'object', properties: { workflowId: { type: 'string' }, runId: { type: 'string' } } } }, 404: { description: 'No such directory' }, 409: { description: 'sync-in-progress' } },
+    responses: { 202: { description: 'Started', schema: { type: 'object', required: ['workflowId', 'runId'], properties: { workflowId: { type: 'string' }, runId: { type: 'string' } } } }, 404: { description: 'No such directory' }, 409: { description: 'sync-in-progress' } },
     handler: async ({ params }) => ({ status: 202, body: await ldap.syncNow(params.id!) }),
   });
   table.add<unknown, { limit?: string }>({
@@ -179,7 +236,7 @@ export function ldapRoutes(table: RouteTable, auth: AuthService, deps: { em: Ent
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
     query: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|100)$' } } },
-    responses: { 200: { description: 'Runs, newest first', schema: { type: 'object', properties: { items: { type: 'array', items: runSchema } } } }, 404: { description: 'No such directory' } },
+    responses: { 200: { description: 'Runs, newest first', schema: listOf(runSchema) }, 404: { description: 'No such directory' } },
     handler: async ({ params, query }) => ({ body: { items: await ldap.runs(params.id!, query.limit ? Number(query.limit) : 20) } }),
   });
 }

@@ -10,6 +10,10 @@ import { DEFAULT_ATTRIBUTES, DEFAULT_GROUP_FILTER, DEFAULT_USER_FILTER, director
 import { DirectoryError, openBound } from '../../../platform/ldap/connection';
 import { openService, readDirectory, settingsOf } from '../../../platform/ldap/sync';
 import { directorySyncWorkflowId, directoryScheduleId, type DirectorySyncInput } from '../../../workflows/directory-sync';
+import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
+
+type RunRow = Record<string, unknown> & { startedAt: DbTime; finishedAt: DbTime | null };
+const presentRun = (r: RunRow) => ({ ...r, startedAt: iso(r.startedAt), finishedAt: isoOrNull(r.finishedAt) });
 
 export interface DirectoryInput {
   name?: string;
@@ -144,12 +148,12 @@ export class LdapService {
 
   async runs(id: string, limit: number) {
     await this.row(id);
-    const rows = await this.em.fork().execute(
+    const rows = await this.em.fork().execute<RunRow[]>(
       `select id, trigger, status, started_at as "startedAt", finished_at as "finishedAt", entries, created, updated, disabled, unchanged, skipped, warnings, error_code as "errorCode", error
          from ldap_sync_runs where directory_id = ? order by started_at desc limit ?`,
       [id, limit],
     );
-    return rows;
+    return rows.map(presentRun);
   }
 
   /**
@@ -189,7 +193,7 @@ export class LdapService {
          from ldap_sync_runs where directory_id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by directory_id, started_at desc`,
       [JSON.stringify(ids)],
     );
-    for (const { directory_id, ...run } of rows) map.set(directory_id, run);
+    for (const { directory_id, ...run } of rows) map.set(directory_id, presentRun(run as RunRow));
     return map;
   }
 

@@ -1,6 +1,7 @@
 // Macro endpoints: the shared and personal macros, a preview on one ticket, and applying to one or many tickets.
 import type { RouteTable } from '../../http/routes';
-import { applyBody, macroBody, macroSchema, previewBody, type ApplyBody, type MacroBody, type PreviewBody } from './schemas';
+import { listOf } from '../../http/shapes';
+import { applyBody, macroBody, macroSchema, previewBody, previewSchema, type ApplyBody, type MacroBody, type PreviewBody } from './schemas';
 import type { MacroService } from './service';
 
 const results = {
@@ -10,9 +11,24 @@ const results = {
     results: {
       type: 'array',
       items: {
+        title: 'MacroResult',
         type: 'object',
-        required: ['id', 'ok', 'status'],
-        properties: { id: { type: 'string' }, number: { type: ['string', 'null'] }, ok: { type: 'boolean' }, status: { type: 'integer' }, state: { type: 'string' }, problem: { type: 'object', description: 'Why this ticket refused (problem+json); the ticket is unchanged' } },
+        required: ['id', 'number', 'ok', 'status'],
+        properties: {
+          id: { type: 'string' },
+          number: { type: ['string', 'null'] },
+          ok: { type: 'boolean' },
+          status: { type: 'integer' },
+          state: { type: 'string' },
+          priority: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
+          assigneeId: { type: ['string', 'null'] },
+          tags: { type: 'array', items: { type: 'string' } },
+          problem: {
+            type: 'object',
+            description: 'Why this ticket refused (problem+json); the ticket is unchanged',
+            properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+          },
+        },
       },
     },
     succeeded: { type: 'integer' },
@@ -27,7 +43,7 @@ export function macroRoutes(table: RouteTable, macros: MacroService): void {
     summary: 'The macros the caller may apply: those shared with every agent, and their own',
     tag: 'macros',
     auth: 'user',
-    responses: { 200: { description: 'Macros by name', schema: { type: 'object', properties: { items: { type: 'array', items: macroSchema } } } }, 403: { description: 'Customers' } },
+    responses: { 200: { description: 'Macros by name', schema: listOf(macroSchema) }, 403: { description: 'Customers' } },
     handler: async ({ user }) => ({ body: { items: await macros.list(user) } }),
   });
   table.add<MacroBody>({
@@ -81,7 +97,7 @@ export function macroRoutes(table: RouteTable, macros: MacroService): void {
     tag: 'macros',
     auth: 'user',
     body: previewBody,
-    responses: { 200: { description: 'The preview', schema: { type: 'object', required: ['ticket', 'reply', 'problems'], properties: { ticket: { type: 'object' }, reply: { type: ['object', 'null'] }, transition: { type: ['object', 'null'] }, problems: { type: 'array' } } } }, 403: { description: 'Customers' }, 404: { description: 'No such macro or ticket visible to the caller' }, 422: { description: 'The reply is empty for this ticket' } },
+    responses: { 200: { description: 'The preview', schema: previewSchema }, 403: { description: 'Customers' }, 404: { description: 'No such macro or ticket visible to the caller' }, 422: { description: 'The reply is empty for this ticket' } },
     handler: async ({ user, params, body }) => ({ body: await macros.preview(user, params.id, body.ticketId) }),
   });
   table.add<ApplyBody>({

@@ -5,6 +5,7 @@ const text = { type: 'string', minLength: 1, maxLength: 50000, pattern: '\\S' } 
 const tags = { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 60 } } as const;
 
 export const macroBody = {
+  title: 'MacroInput',
   type: 'object',
   required: ['name'],
   additionalProperties: false,
@@ -32,13 +33,14 @@ export const macroBody = {
 export type MacroBody = FromSchema<typeof macroBody>;
 
 export const macroSchema = {
+  title: 'Macro',
   type: 'object',
   required: ['id', 'name', 'shared', 'mine', 'owner'],
   properties: {
     ...macroBody.properties,
     id: { type: 'string', format: 'uuid' },
     mine: { type: 'boolean' },
-    owner: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    owner: { type: ['object', 'null'], required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
     updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const;
@@ -56,3 +58,32 @@ export type ApplyBody = FromSchema<typeof applyBody>;
 
 export const previewBody = { type: 'object', required: ['ticketId'], additionalProperties: false, properties: { ticketId: { type: 'string', format: 'uuid' } } } as const;
 export type PreviewBody = FromSchema<typeof previewBody>;
+
+const localizedOrNull = { type: ['object', 'null'], required: ['en', 'fr'], properties: { en: { type: 'string' }, fr: { type: 'string' } } } as const;
+
+/** What a macro would do to one ticket, changing nothing. */
+export const previewSchema = {
+  title: 'MacroPreview',
+  type: 'object',
+  required: ['ticket', 'reply', 'priority', 'fields', 'addTags', 'removeTags', 'assignTo', 'transition', 'problems'],
+  properties: {
+    ticket: { type: 'object', required: ['id', 'number'], properties: { id: { type: 'string', format: 'uuid' }, number: { type: 'string' } } },
+    reply: {
+      type: ['object', 'null'],
+      required: ['body', 'html', 'visibility', 'locale'],
+      description: "filled in, in the requester's language",
+      properties: { body: { type: 'string' }, html: { type: 'string' }, visibility: { type: 'string', enum: ['public', 'internal'] }, locale: { type: 'string', enum: ['en', 'fr'] } },
+    },
+    priority: { type: ['string', 'null'], enum: ['low', 'medium', 'high', 'critical', null] },
+    fields: macroBody.properties.fields,
+    addTags: { type: 'array', items: { type: 'string' } },
+    removeTags: { type: 'array', items: { type: 'string' } },
+    assignTo: { type: ['object', 'null'], required: ['id', 'name'], properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] } } },
+    transition: {
+      type: ['object', 'null'],
+      required: ['name', 'label', 'requiresTimeSpent'],
+      properties: { name: { type: 'string' }, label: localizedOrNull, requiresTimeSpent: { type: 'boolean' } },
+    },
+    problems: { type: 'array', items: { type: 'object', required: ['part', 'message'], properties: { part: { type: 'string' }, message: { type: 'string' } } } },
+  },
+} as const;

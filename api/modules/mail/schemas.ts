@@ -11,49 +11,58 @@ export const templateBody = {
   },
 } as const;
 
+const mailLocale = { title: 'MailLocale', type: 'string', enum: [...MAIL_LOCALES] } as const;
+
 export const templateView = {
+  title: 'MailTemplate',
   type: 'object',
-  required: ['kind', 'locale', 'subject', 'body', 'customised', 'placeholders'],
+  required: ['kind', 'locale', 'subject', 'body', 'customised', 'placeholders', 'updatedAt'],
   properties: {
-    kind: { type: 'string', enum: [...MAIL_KINDS] },
-    locale: { type: 'string', enum: [...MAIL_LOCALES] },
+    kind: { title: 'MailKind', type: 'string', enum: [...MAIL_KINDS] },
+    locale: mailLocale,
     subject: { type: 'string' },
     body: { type: 'string' },
     customised: { type: 'boolean' },
     placeholders: { type: 'array', items: { type: 'string' } },
-    updatedAt: { type: ['string', 'null'] },
+    updatedAt: { type: ['string', 'null'], format: 'date-time', description: 'when an admin last changed it (null: the default)' },
   },
 } as const;
 
 export const previewView = {
+  title: 'MailPreview',
   type: 'object',
   required: ['subject', 'text', 'html'],
   properties: { subject: { type: 'string' }, text: { type: 'string' }, html: { type: 'string' } },
 } as const;
 
-const mode = { type: 'string', enum: ['immediate', 'digest', 'off'] } as const;
+const mode = { title: 'NotificationMode', type: 'string', enum: ['immediate', 'digest', 'off'] } as const;
+
+const notificationKinds = { type: 'object', additionalProperties: false, properties: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, mode])) } as const;
 
 export const preferencesBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    locale: { type: 'string', enum: [...MAIL_LOCALES] },
-    kinds: { type: 'object', additionalProperties: false, properties: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, mode])) },
+    locale: mailLocale,
+    kinds: notificationKinds,
   },
 } as const;
 
 export const preferencesView = {
+  title: 'NotificationPreferences',
   type: 'object',
   required: ['locale', 'kinds'],
-  properties: { locale: { type: 'string' }, kinds: { type: 'object', additionalProperties: mode } },
+  properties: { locale: mailLocale, kinds: { ...notificationKinds, required: [...NOTIFICATION_KINDS] } },
 } as const;
 
 export const settingsView = {
+  title: 'MailSettings',
   type: 'object',
   required: ['outbound', 'inbound'],
   properties: {
     outbound: {
       type: 'object',
+      required: ['enabled', 'smtp', 'from', 'publicUrl', 'digestIntervalSeconds'],
       properties: {
         enabled: { type: 'boolean' },
         smtp: { type: ['string', 'null'] },
@@ -64,6 +73,7 @@ export const settingsView = {
     },
     inbound: {
       type: 'object',
+      required: ['enabled', 'listen', 'address', 'replyAddressFormat', 'createCustomers', 'ticketType', 'priority', 'perSenderPerHour'],
       properties: {
         enabled: { type: 'boolean' },
         listen: { type: ['string', 'null'] },

@@ -19,11 +19,10 @@ import {
 } from './schemas';
 
 const refused = { 401: { description: 'Not logged in' }, 403: { description: 'Customers, or a group the agent is not in' } };
-const upcomingSchema = { type: 'array', items: { type: 'object', required: ['occurrence', 'dueAt'], properties: { occurrence: { type: 'string' }, dueAt: { type: 'string' } } } } as const;
+const upcomingSchema = { type: 'array', items: { type: 'object', required: ['occurrence', 'dueAt'], properties: { occurrence: { type: 'string' }, dueAt: { type: 'string', format: 'date-time' } } } } as const;
 const planDetail = {
-  ...planSchema,
-  required: [...planSchema.required, 'upcoming', 'workOrders'],
-  properties: { ...planSchema.properties, upcoming: upcomingSchema, workOrders: { type: 'array', items: workOrderSchema } },
+  title: 'PlanDetail',
+  allOf: [planSchema, { type: 'object', required: ['upcoming', 'workOrders'], properties: { upcoming: upcomingSchema, workOrders: { type: 'array', items: workOrderSchema } } }],
 } as const;
 const items = (schema: object) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: schema } } });
 

@@ -3,6 +3,7 @@ const groupKey = { type: ['string', 'null'], pattern: '^[a-z][a-z0-9_-]{0,62}$' 
 const isoInstant = { type: 'string', format: 'date-time' } as const;
 
 export const checklistItemSchema = {
+  title: 'ChecklistItem',
   type: 'object',
   required: ['id', 'label', 'kind', 'mandatory'],
   additionalProperties: false,
@@ -16,6 +17,7 @@ export const checklistItemSchema = {
 } as const;
 
 export const scheduleSchema = {
+  title: 'Schedule',
   oneOf: [
     { type: 'object', required: ['kind', 'rrule'], additionalProperties: false, properties: { kind: { const: 'rrule' }, rrule: { type: 'string', minLength: 1, maxLength: 500 } } },
     { type: 'object', required: ['kind', 'intervalDays'], additionalProperties: false, properties: { kind: { const: 'interval' }, intervalDays: { type: 'integer', minimum: 1, maximum: 3660 } } },
@@ -30,6 +32,7 @@ const seriesProperties = {
 } as const;
 
 export const planBody = {
+  title: 'PlanInput',
   type: 'object',
   required: ['name', 'assetIds', 'schedule', 'start', 'timeZone'],
   additionalProperties: false,
@@ -113,60 +116,62 @@ export const complianceQuery = {
   properties: { by: { type: 'string', enum: ['plan', 'asset', 'group'] } },
 } as const;
 
+const priority = { type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
+
 export const planSchema = {
+  title: 'Plan',
   type: 'object',
-  required: ['id', 'name', 'assetIds', 'schedule', 'start', 'endDate', 'timeZone', 'leadDays', 'checklist', 'ownerGroup', 'priority', 'status', 'nextDueAt'],
+  required: ['id', 'name', 'assetIds', 'schedule', 'start', 'endDate', 'timeZone', 'leadDays', 'checklist', 'ownerGroup', 'priority', 'status', 'nextDueAt', 'createdAt'],
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
-    assetIds: { type: 'array', items: { type: 'string' } },
-    schedule: { type: 'object' },
-    start: { type: 'string' },
+    assetIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
+    schedule: scheduleSchema,
+    start: { type: 'string', description: 'local date and time of the first occurrence, in timeZone' },
     endDate: { type: ['string', 'null'] },
     timeZone: { type: 'string' },
     leadDays: { type: 'integer' },
-    checklist: { type: 'array' },
+    checklist: { type: 'array', items: checklistItemSchema },
     ownerGroup: { type: ['string', 'null'] },
-    priority: { type: 'string' },
-    status: { type: 'string' },
-    nextDueAt: { type: ['string', 'null'] },
-    createdAt: { type: 'string' },
+    priority,
+    status: { type: 'string', enum: ['active', 'paused', 'ended'] },
+    nextDueAt: { type: ['string', 'null'], format: 'date-time' },
+    createdAt: isoInstant,
   },
 } as const;
 
 export const workOrderSchema = {
+  title: 'WorkOrder',
   type: 'object',
-  required: ['ticketId', 'number', 'planId', 'planName', 'dueAt', 'status'],
+  required: ['ticketId', 'number', 'planId', 'planName', 'dueAt', 'state', 'status', 'resolvedAt', 'assetIds'],
   properties: {
-    ticketId: { type: 'string' },
+    ticketId: { type: 'string', description: 'empty for a planned occurrence not opened yet' },
     number: { type: 'string' },
-    planId: { type: 'string' },
+    planId: { type: 'string', format: 'uuid' },
     planName: { type: 'string' },
-    dueAt: { type: 'string' },
+    dueAt: isoInstant,
     state: { type: ['string', 'null'] },
     status: { type: 'string', enum: ['planned', 'open', 'overdue', 'done', 'done_late'] },
-    resolvedAt: { type: ['string', 'null'] },
-    assetIds: { type: 'array', items: { type: 'string' } },
+    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+    assetIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
   },
 } as const;
 
 export const checklistSchema = {
+  title: 'Checklist',
   type: 'object',
   required: ['ticketId', 'items', 'complete'],
   properties: {
-    ticketId: { type: 'string' },
-    complete: { type: 'boolean' },
+    ticketId: { type: 'string', format: 'uuid' },
+    complete: { type: 'boolean', description: 'every mandatory item is done' },
     items: {
       type: 'array',
       items: {
+        title: 'ChecklistEntry',
         type: 'object',
         required: ['id', 'label', 'kind', 'mandatory', 'done'],
         properties: {
-          id: { type: 'string' },
-          label: { type: 'string' },
-          kind: { type: 'string' },
-          mandatory: { type: 'boolean' },
-          unit: { type: ['string', 'null'] },
+          ...checklistItemSchema.properties,
           done: { type: 'boolean' },
           reading: { type: ['number', 'null'] },
           note: { type: ['string', 'null'] },

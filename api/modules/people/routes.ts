@@ -1,20 +1,9 @@
 // People for agents: search whom a ticket is for, and add a first-time caller as a customer (audited like any account change).
 import type { RouteTable } from '../../http/routes';
 import { requireStaff } from '../auth/policy';
+import { listOf } from '../../http/shapes';
 import type { PeopleService } from './service';
-
-const personSchema = {
-  type: 'object',
-  required: ['id', 'name', 'email', 'role'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    name: { type: 'string' },
-    email: { type: 'string' },
-    phone: { type: ['string', 'null'] },
-    role: { type: 'string' },
-    organisation: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
-  },
-} as const;
+import { personSchema } from './schemas';
 
 export const newCustomerBody = {
   type: 'object',
@@ -43,7 +32,7 @@ export function peopleRoutes(table: RouteTable, people: PeopleService): void {
       additionalProperties: false,
       properties: { q: { type: 'string', maxLength: 200 }, limit: { type: 'string', pattern: '^(?:[1-9]|[1-4][0-9]|50)$' } },
     },
-    responses: { 200: { description: 'People', schema: { type: 'object', properties: { items: { type: 'array', items: personSchema } } } }, 403: { description: 'Customers' } },
+    responses: { 200: { description: 'People', schema: listOf(personSchema) }, 403: { description: 'Customers' } },
     handler: async ({ user, query }) => {
       requireStaff(user, 'only agents and admins look people up');
       return { body: { items: await people.search(query.q, Number(query.limit ?? 20)) } };

@@ -8,7 +8,7 @@ const viewersSchema = {
   properties: {
     viewers: {
       type: 'array',
-      items: { type: 'object', required: ['id', 'name', 'typing'], properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, typing: { type: 'boolean' } } },
+      items: { title: 'Viewer', type: 'object', required: ['id', 'name', 'typing'], properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, typing: { type: 'boolean' } } },
     },
   },
 } as const;

@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import { countDue, type RetentionScope } from '../../../platform/privacy/retention';
 import type { RetentionInput, RetentionResult } from '../../../workflows/retention';
+import { iso, type DbTime } from '../../../platform/db/time';
 
 export const TICKET_TYPES = ['incident', 'service_request', 'problem', 'maintenance'] as const;
 
@@ -37,6 +38,10 @@ const SELECT = `select p.id, p.name, p.organisation_id as "organisationId", o.na
   (select json_build_object('at', r.at, 'trigger', r.trigger, 'anonymised', r.anonymised) from retention_runs r where r.policy_id = p.id order by r.at desc limit 1) as "lastRun"
   from retention_policies p left join organisations o on o.id = p.organisation_id`;
 
+type PolicyRow = Record<string, unknown> & RetentionScope & { createdAt: DbTime; updatedAt: DbTime; lastRun: { at: DbTime; trigger: string; anonymised: number } | null };
+
+const present = (r: PolicyRow) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), lastRun: r.lastRun && { ...r.lastRun, at: iso(r.lastRun.at) } });
+
 export class RetentionPolicies {
   constructor(
     private readonly em: EntityManager,
@@ -45,14 +50,14 @@ export class RetentionPolicies {
   ) {}
 
   async list() {
-    const rows = await this.em.fork().execute<Array<Record<string, unknown> & RetentionScope>>(`${SELECT} order by p.created_at`);
-    return Promise.all(rows.map(async (r) => ({ ...r, due: await countDue(this.em, r) })));
+    const rows = await this.em.fork().execute<PolicyRow[]>(`${SELECT} order by p.created_at`);
+    return Promise.all(rows.map(async (r) => ({ ...present(r), due: await countDue(this.em, r) })));
   }
 
   async get(id: string) {
-    const [row] = await this.em.fork().execute<Array<Record<string, unknown> & RetentionScope>>(`${SELECT} where p.id = ?`, [id]);
+    const [row] = await this.em.fork().execute<PolicyRow[]>(`${SELECT} where p.id = ?`, [id]);
     if (!row) throw notFound(`no retention policy ${id}`);
-    return { ...row, due: await countDue(this.em, row) };
+    return { ...present(row), due: await countDue(this.em, row) };
   }
 
   /** The dry run of a policy not saved yet: what it would anonymise if saved and run now. */

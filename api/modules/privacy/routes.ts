@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { RouteTable } from '../../http/routes';
+import { listOf } from '../../http/shapes';
 import type { Logger } from '../../../platform/logger';
 import { ErasureService } from './erasure';
 import { tellWorkflows } from '../../../platform/privacy/tell-workflows';
@@ -17,17 +18,25 @@ const eraseBody = {
 } as const;
 
 const policySchema = {
+  title: 'RetentionPolicy',
   type: 'object',
+  required: ['id', 'name', 'organisationId', 'organisationName', 'ticketType', 'afterDays', 'enabled', 'due', 'lastRun'],
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
     organisationId: { type: ['string', 'null'] },
     organisationName: { type: ['string', 'null'] },
-    ticketType: { type: ['string', 'null'] },
+    ticketType: policyBody.properties.ticketType,
     afterDays: { type: 'integer' },
     enabled: { type: 'boolean' },
     due: { type: 'integer', description: 'Tickets it would anonymise if run now' },
-    lastRun: { type: ['object', 'null'] },
+    lastRun: {
+      type: ['object', 'null'],
+      required: ['at', 'trigger', 'anonymised'],
+      properties: { at: { type: 'string', format: 'date-time' }, trigger: { type: 'string', enum: ['schedule', 'manual'] }, anonymised: { type: 'integer' } },
+    },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const;
 
@@ -62,7 +71,7 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     scope: 'admin', permission: 'admin.privacy',
     body: eraseBody,
     responses: {
-      200: { description: 'What was erased', schema: { type: 'object', properties: { id: { type: 'string' }, ticketsAnonymised: { type: 'integer' }, commentsRemoved: { type: 'integer' }, filesReplaced: { type: 'integer' } } } },
+      200: { description: 'What was erased', schema: { type: 'object', required: ['id', 'ticketsAnonymised', 'commentsRemoved', 'filesReplaced'], properties: { id: { type: 'string' }, ticketsAnonymised: { type: 'integer' }, commentsRemoved: { type: 'integer' }, filesReplaced: { type: 'integer' } } } },
       404: { description: 'No such user' },
       409: { description: 'The last active admin' },
       422: { description: 'Confirmation does not match, or already erased' },
@@ -77,7 +86,7 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     tag: 'privacy',
     auth: 'user',
     scope: 'admin', permission: 'admin.privacy',
-    responses: { 200: { description: 'Policies', schema: { type: 'object', properties: { items: { type: 'array', items: policySchema } } } } },
+    responses: { 200: { description: 'Policies', schema: listOf(policySchema) } },
     handler: async () => ({ body: { items: await policies.list() } }),
   });
   table.add<RetentionScope>({
@@ -88,7 +97,7 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     auth: 'user',
     scope: 'admin', permission: 'admin.privacy',
     body: previewBody,
-    responses: { 200: { description: 'The count', schema: { type: 'object', properties: { due: { type: 'integer' } } } }, 422: { description: 'Unknown organisation' } },
+    responses: { 200: { description: 'The count', schema: { type: 'object', required: ['due'], properties: { due: { type: 'integer' } } } }, 422: { description: 'Unknown organisation' } },
     handler: async ({ body }) => ({ body: await policies.preview(body) }),
   });
   table.add<PolicyBody>({
@@ -133,7 +142,7 @@ export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Cl
     tag: 'privacy',
     auth: 'user',
     scope: 'admin', permission: 'admin.privacy',
-    responses: { 200: { description: 'How many tickets it anonymised', schema: { type: 'object', properties: { anonymised: { type: 'integer' } } } }, 404: { description: 'No such policy' }, 409: { description: 'Running already' } },
+    responses: { 200: { description: 'How many tickets it anonymised', schema: { type: 'object', required: ['anonymised'], properties: { anonymised: { type: 'integer' } } } }, 404: { description: 'No such policy' }, 409: { description: 'Running already' } },
     handler: async ({ params }) => ({ body: await policies.runNow(params.id!) }),
   });
 }

@@ -1,7 +1,8 @@
 // Queues and routing rules over HTTP: agents read them, admins change them.
 import type { RouteTable } from '../../http/routes';
 import { requireStaff } from '../auth/policy';
-import { queueBody, routingRulesBody, type QueueBody, type RoutingRulesBody } from './schemas';
+import { listOf } from '../../http/shapes';
+import { queueBody, queueSchema, routingRulesBody, type QueueBody, type RoutingRulesBody } from './schemas';
 import type { QueueService } from './service';
 
 
@@ -12,7 +13,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     summary: 'Queues with their open and breached ticket counts',
     tag: 'queues',
     auth: 'user',
-    responses: { 200: { description: 'Queues', schema: { type: 'object', properties: { items: { type: 'array' } } } }, 403: { description: 'Customers' } },
+    responses: { 200: { description: 'Queues', schema: listOf(queueSchema) }, 403: { description: 'Customers' } },
     handler: async ({ user }) => {
       requireStaff(user, 'queues are for agents and admins');
       return { body: { items: await queues.list() } };
@@ -27,7 +28,7 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     auth: 'user',
     scope: 'admin', permission: 'admin.queues',
     body: queueBody,
-    responses: { 201: { description: 'Created' }, 409: { description: 'Key taken' } },
+    responses: { 201: { description: 'Created', schema: queueSchema }, 409: { description: 'Key taken' } },
     handler: async ({ body }) => {
       return { status: 201, body: await queues.create(body) };
     },

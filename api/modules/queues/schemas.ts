@@ -38,6 +38,7 @@ export const routingRulesBody = {
       type: 'array',
       maxItems: 200,
       items: {
+        title: 'RoutingRule',
         type: 'object',
         required: ['name', 'conditions', 'queue'],
         additionalProperties: false,
@@ -47,3 +48,17 @@ export const routingRulesBody = {
   },
 } as const;
 export type RoutingRulesBody = FromSchema<typeof routingRulesBody>;
+
+export const queueSchema = {
+  title: 'Queue',
+  type: 'object',
+  required: ['key', 'name', 'description', 'groups', 'open', 'breached'],
+  properties: {
+    key: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    groups: { type: 'array', items: { type: 'string' }, description: 'agent groups that work it (none: every agent)' },
+    open: { type: 'integer', description: 'tickets not yet resolved' },
+    breached: { type: 'integer', description: 'open tickets past an SLA target' },
+  },
+} as const;

@@ -43,26 +43,38 @@ export const drillQuery = {
 export type DrillQuery = FromSchema<typeof drillQuery>;
 
 export const reportResponse = {
+  title: 'ReportResult',
   type: 'object',
-  required: ['report', 'columns', 'rows'],
+  required: ['report', 'generatedAt', 'columns', 'rows'],
   properties: {
-    report: { type: 'string' },
-    generatedAt: { type: 'string' },
+    report: { type: 'string', enum: REPORT_NAMES },
+    generatedAt: { type: 'string', format: 'date-time' },
     filters: { type: 'object' },
     columns: { type: 'array', items: { type: 'string' } },
-    rows: { type: 'array', items: { type: 'object', properties: { drill: { type: 'string' } } } },
+    rows: {
+      type: 'array',
+      items: {
+        title: 'ReportRow',
+        type: 'object',
+        required: ['drill'],
+        properties: { drill: { type: 'string', description: 'the tickets behind the row (GET it)' } },
+        additionalProperties: { type: ['string', 'number', 'null'] },
+      },
+    },
   },
 } as const;
 
 export const drillResponse = {
+  title: 'DrillPage',
   type: 'object',
   required: ['items', 'truncated'],
   properties: {
     items: {
       type: 'array',
       items: {
+        title: 'DrillTicket',
         type: 'object',
-        required: ['id', 'number', 'title'],
+        required: ['id', 'number', 'title', 'type', 'priority', 'state', 'queue', 'createdAt', 'resolvedAt'],
         properties: {
           id: { type: 'string' },
           number: { type: 'string' },
@@ -94,12 +106,13 @@ export const ratingBody = {
 export type RatingBody = FromSchema<typeof ratingBody>;
 
 export const ratingResponse = {
+  title: 'Rating',
   type: 'object',
-  required: ['score'],
+  required: ['score', 'comment', 'createdAt', 'updatedAt'],
   properties: {
     score: { type: 'integer' },
     comment: { type: ['string', 'null'] },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const;

@@ -29,7 +29,7 @@ const settingsProperties = {
     description: 'The MIME types accepted as attachments (default: images, PDF, text, CSV, ZIP, JSON and office documents); another gets 415',
   },
 } as const;
-const settingsSchema = { type: 'object', required: Object.keys(settingsProperties), properties: settingsProperties } as const;
+const settingsSchema = { title: 'DeskSettings', type: 'object', required: Object.keys(settingsProperties), properties: settingsProperties } as const;
 
 export function settingsRoutes(table: RouteTable, settings: SettingsService): void {
   table.add({

@@ -26,7 +26,12 @@ import type { PeopleService } from '../people/service';
 import type { Backpressure } from './backpressure';
 import { ticketWorkflowId } from '../../../workflows/ticket-messages';
 import { requireStaff } from '../auth/policy';
-import { bulkBody, savedViewBody, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
+import { bulkBody, bulkResponseSchema, CHANNELS, savedViewBody, savedViewSchema, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
+import { personSchema } from '../people/schemas';
+import { listOf } from '../../http/shapes';
+import { definitionSchema } from '../../../workflow-definitions/index';
+
+const definitionField = definitionSchema.properties.fields.items.properties;
 
 const problems = {
   401: { description: 'Not authenticated' },
@@ -50,15 +55,18 @@ export function ticketRoutes(
     responses: {
       200: {
         description: 'Fields',
-        schema: {
+        schema: listOf({
+          title: 'TicketField',
           type: 'object',
+          required: ['name', 'label', 'schema', 'value', 'editable'],
           properties: {
-            items: {
-              type: 'array',
-              items: { type: 'object', required: ['name', 'label', 'schema', 'value', 'editable'], properties: { name: { type: 'string' }, label: { type: 'object' }, schema: { type: 'object' }, value: {}, editable: { type: 'boolean' } } },
-            },
+            name: { type: 'string' },
+            label: definitionField.label,
+            schema: definitionField.schema,
+            value: { type: ['string', 'number', 'boolean', 'null'] },
+            editable: { type: 'boolean', description: 'whether the caller may change it' },
           },
-        },
+        }),
       },
       ...problems,
     },
@@ -74,13 +82,14 @@ export function ticketRoutes(
       200: {
         description: 'Context',
         schema: {
+          title: 'TicketContext',
           type: 'object',
           required: ['channel', 'requester', 'otherTickets', 'assignees', 'workflowId', 'historyUrl'],
           properties: {
-            channel: { type: ['string', 'null'] },
-            requester: { type: ['object', 'null'] },
+            channel: { type: ['string', 'null'], enum: [...CHANNELS, null] },
+            requester: { anyOf: [personSchema, { type: 'null' }] },
             otherTickets: { type: 'array', items: ticketSchema },
-            assignees: { type: 'array', description: 'Agents and admins who may see the ticket, so may be assigned it', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+            assignees: { type: 'array', description: 'Agents and admins who may see the ticket, so may be assigned it', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
             workflowId: { type: 'string' },
             historyUrl: { type: ['string', 'null'], description: "The workflow's history in the Temporal Web UI, when the desk knows where it is" },
           },
@@ -133,7 +142,7 @@ export function ticketRoutes(
     auth: 'user',
     query: { type: 'object', additionalProperties: false, properties: { include: { type: 'string', enum: ['transitions'] } } },
     responses: {
-      200: { description: 'The ticket (with `transitions` when asked)', schema: { ...ticketSchema, properties: { ...ticketSchema.properties, transitions: transitionsSchema.properties.items } } },
+      200: { description: 'The ticket (with `transitions` when asked)', schema: { allOf: [ticketSchema, { type: 'object', properties: { transitions: transitionsSchema.properties.items } }] } },
       ...problems,
     },
     handler: async ({ params, user, query }) => {
@@ -195,7 +204,7 @@ export function ticketRoutes(
       type: 'object',
       required: ['ticketId'],
       additionalProperties: false,
-      properties: { ticketId: { type: 'string', format: 'uuid' }, relation: { type: 'string', enum: ['problem', 'child', 'related', 'duplicate'], default: 'problem' } },
+      properties: { ticketId: { type: 'string', format: 'uuid' }, relation: { title: 'LinkRelation', type: 'string', enum: ['problem', 'child', 'related', 'duplicate'], default: 'problem' } },
     },
     responses: { 200: { description: 'The ticket with its links', schema: ticketSchema }, 409: { description: 'Already linked or finished' }, 422: { description: 'Tickets that cannot be linked that way' }, ...problems },
     handler: async ({ params, user, body }) => ({ body: await tickets.link(user, params.id, body.ticketId, body.relation ?? 'problem') }),
@@ -251,7 +260,7 @@ export function ticketRoutes(
     tag: 'tickets',
     auth: 'user',
     body: bulkBody,
-    responses: { 200: { description: 'Per-ticket results', schema: { type: 'object', properties: { results: { type: 'array' }, succeeded: { type: 'integer' }, failed: { type: 'integer' } } } }, 403: { description: 'Customers' } },
+    responses: { 200: { description: 'Per-ticket results', schema: bulkResponseSchema }, 403: { description: 'Customers' } },
     handler: async ({ user, body }) => ({ body: await collab.bulk(user, body) }),
   });
   table.add({
@@ -260,7 +269,7 @@ export function ticketRoutes(
     summary: 'Your saved ticket views, then those shared with everyone on staff or with your groups (each says its owner and whether it is yours)',
     tag: 'views',
     auth: 'user',
-    responses: { 200: { description: 'Views', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
+    responses: { 200: { description: 'Views', schema: listOf(savedViewSchema) } },
     handler: async ({ user }) => ({ body: { items: await collab.listViews(user) } }),
   });
   table.add<{ name: string; query: Omit<ViewQuery, 'cursor'>; sharedWith?: 'me' | 'group' | 'everyone'; group?: string }>({
@@ -270,7 +279,7 @@ export function ticketRoutes(
     tag: 'views',
     auth: 'user',
     body: savedViewBody,
-    responses: { 201: { description: 'Saved' }, 403: { description: 'Sharing not allowed to the caller' }, 409: { description: 'Name taken' }, 422: { description: 'Unknown group' } },
+    responses: { 201: { description: 'Saved', schema: savedViewSchema }, 403: { description: 'Sharing not allowed to the caller' }, 409: { description: 'Name taken' }, 422: { description: 'Unknown group' } },
     handler: async ({ user, body }) => ({ status: 201, body: await collab.saveView(user, body.name, body.query, { sharedWith: body.sharedWith, group: body.group }) }),
   });
   table.add({
@@ -312,7 +321,7 @@ export function ticketRoutes(
     responses: {
       200: {
         description: 'Tags with how many visible tickets carry each',
-        schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { tag: { type: 'string' }, tickets: { type: 'integer' } } } } } },
+        schema: listOf({ type: 'object', required: ['tag', 'tickets'], properties: { tag: { type: 'string' }, tickets: { type: 'integer', description: 'open tickets carrying it' } } }),
       },
       403: { description: 'Customers' },
     },
@@ -329,7 +338,8 @@ export function ticketRoutes(
         description: 'Watchers; customers get the e-mail address of no one but themselves',
         schema: {
           type: 'object',
-          properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, email: { type: 'string' } } } } },
+          required: ['items'],
+          properties: { items: { type: 'array', items: { title: 'Watcher', type: 'object', required: ['id', 'name'], properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, email: { type: 'string' } } } } },
         },
       },
       ...problems,

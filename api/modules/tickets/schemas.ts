@@ -1,8 +1,14 @@
 // JSON Schemas of the ticket API's bodies and queries; they give the TypeScript types and the OpenAPI document.
 import type { FromSchema } from 'json-schema-to-ts';
+import { localized } from '../../http/shapes';
 
-const priority = { type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
+const priority = { title: 'Priority', type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
+const ticketType = { title: 'TicketType', type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] } as const;
+const slaStatus = { title: 'SlaStatus', type: 'string', enum: ['ok', 'warning', 'breached'] } as const;
+const stateCategory = { title: 'StateCategory', type: 'string', enum: ['new', 'open', 'pending', 'resolved', 'closed'] } as const;
+const visibility = { title: 'Visibility', type: 'string', enum: ['public', 'internal'] } as const;
 const fieldValues = {
+  title: 'FieldValues',
   type: 'object',
   maxProperties: 100,
   additionalProperties: { type: ['string', 'number', 'boolean'] },
@@ -11,19 +17,21 @@ const fieldValues = {
 /** How a request reached the desk. */
 export const CHANNELS = ['portal', 'email', 'phone', 'walk_in', 'api', 'other'] as const;
 export type Channel = (typeof CHANNELS)[number];
+export const channelSchema = { title: 'Channel', type: 'string', enum: [...CHANNELS] } as const;
 
 export const createTicketBody = {
+  title: 'NewTicket',
   type: 'object',
   required: ['type', 'title', 'priority'],
   additionalProperties: false,
   properties: {
-    type: { type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] },
+    type: ticketType,
     title: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
     description: { type: 'string', maxLength: 20000, default: '' },
     priority,
     fields: fieldValues,
     requesterId: { type: 'string', format: 'uuid', description: 'Agents and admins open tickets for someone else (phone, walk-in, forwarded mail); customers only for themselves' },
-    channel: { type: 'string', enum: [...CHANNELS], description: 'How the request reached the desk; by default portal for customers, api for tokens, other for staff' },
+    channel: { ...channelSchema, description: 'How the request reached the desk; by default portal for customers, api for tokens, other for staff' },
     then: {
       type: 'object',
       required: ['transition'],
@@ -42,7 +50,7 @@ export const listTicketsQuery = {
     cursor: { type: 'string', maxLength: 200 },
     limit: { type: 'string', pattern: '^(?:[1-9]|[1-9][0-9]|100)$' },
     state: { type: 'string', maxLength: 63 },
-    stateCategory: { type: 'string', enum: ['new', 'open', 'pending', 'resolved', 'closed'] },
+    stateCategory,
     type: { type: 'string', maxLength: 63 },
     priority,
     queue: { type: 'string', maxLength: 63 },
@@ -50,7 +58,7 @@ export const listTicketsQuery = {
     assignedGroup: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
     requesterId: { type: 'string', format: 'uuid' },
     organisationId: { type: 'string', format: 'uuid' },
-    slaStatus: { type: 'string', enum: ['ok', 'warning', 'breached'] },
+    slaStatus,
     tag: { type: 'string', minLength: 1, maxLength: 60, description: 'only tickets carrying this tag (agents)' },
     q: { type: 'string', minLength: 1, maxLength: 200, description: 'Words of the title or description (English and French stemming), or a ticket number' },
   },
@@ -61,6 +69,7 @@ export type ListTicketsQuery = FromSchema<typeof listTicketsQuery>;
 export const timeSpent = { type: 'integer', minimum: 1, maximum: 1440, description: 'Minutes the agent spent (agents only; recorded as an internal time_logged event)' } as const;
 
 export const transitionBody = {
+  title: 'TransitionRequest',
   type: 'object',
   required: ['transition'],
   additionalProperties: false,
@@ -72,12 +81,13 @@ export type TransitionBody = FromSchema<typeof transitionBody>;
 export const MAX_SEQ = 2147483647;
 
 export const commentBody = {
+  title: 'NewComment',
   type: 'object',
   required: ['body'],
   additionalProperties: false,
   properties: {
     body: { type: 'string', minLength: 1, maxLength: 50000, pattern: '\\S' },
-    visibility: { type: 'string', enum: ['public', 'internal'], default: 'public' },
+    visibility: { ...visibility, default: 'public' },
     timeSpent,
     ifSeenSeq: {
       type: 'integer',
@@ -91,10 +101,12 @@ export const commentBody = {
 export type CommentBody = FromSchema<typeof commentBody>;
 
 export const slaClockSchema = {
+  title: 'SlaClock',
   type: 'object',
+  required: ['name', 'status', 'target', 'remainingMs'],
   properties: {
     name: { type: 'string' },
-    status: { type: 'string', enum: ['ok', 'warning', 'breached'] },
+    status: slaStatus,
     target: { type: ['string', 'null'] },
     warningAt: { type: ['string', 'null'] },
     remainingMs: { type: 'number' },
@@ -104,8 +116,12 @@ export const slaClockSchema = {
 } as const;
 
 export const ticketSchema = {
+  title: 'Ticket',
   type: 'object',
-  required: ['id', 'number', 'type', 'title', 'priority', 'state', 'definition', 'sla', 'createdAt'],
+  required: [
+    'id', 'number', 'type', 'title', 'description', 'priority', 'state', 'stateCategory', 'queue', 'assigneeId', 'assignedGroup', 'requesterId',
+    'organisationId', 'definition', 'fields', 'links', 'tags', 'sla', 'slaStatus', 'createdAt', 'updatedAt', 'resolvedAt', 'closedAt', 'workflowId',
+  ],
   properties: {
     id: { type: 'string', format: 'uuid' },
     number: { type: 'string' },
@@ -114,46 +130,54 @@ export const ticketSchema = {
     description: { type: 'string' },
     priority,
     state: { type: 'string' },
-    stateLabel: { type: 'object', properties: { en: { type: 'string' }, fr: { type: 'string' } } },
-    stateCategory: { type: 'string' },
+    stateLabel: { ...localized, description: "the state's label in both languages, from the ticket's definition version (not on creation)" },
+    stateCategory,
     queue: { type: ['string', 'null'] },
     assigneeId: { type: ['string', 'null'] },
     assignedGroup: { type: ['string', 'null'] },
     requesterId: { type: 'string' },
     organisationId: { type: ['string', 'null'] },
-    definition: { type: 'object', properties: { key: { type: 'string' }, version: { type: 'integer' } } },
-    fields: { type: 'object' },
+    definition: { type: 'object', required: ['key', 'version'], properties: { key: { type: 'string' }, version: { type: 'integer' } } },
+    fields: { type: 'object', additionalProperties: { title: 'FieldValue', type: ['string', 'number', 'boolean', 'null'] } },
     tags: { type: 'array', items: { type: 'string' }, description: "the agents' tags (always empty for customers)" },
     sla: { type: 'array', items: slaClockSchema },
-    slaStatus: { type: 'string' },
+    slaStatus,
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
     resolvedAt: { type: ['string', 'null'] },
     closedAt: { type: ['string', 'null'] },
     workflowId: { type: 'string' },
-    links: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, ticketId: { type: 'string' }, number: { type: 'string' } } } },
+    links: {
+      type: 'array',
+      description: 'both ends of each link (problem/incident, parent/child, related, duplicate_of/duplicated_by)',
+      items: { type: 'object', required: ['kind', 'ticketId', 'number'], properties: { kind: { type: 'string' }, ticketId: { type: 'string' }, number: { type: 'string' } } },
+    },
     match: {
       type: 'object',
+      required: ['snippet'],
       description: "In a search (q): the latest comment that matched, as an extract with the matched words between ⟦ and ⟧ (seq: staff only)",
       properties: { seq: { type: 'integer' }, snippet: { type: 'string' } },
     },
   },
 } as const;
 
-export const ticketPageSchema = { type: 'object', properties: { items: { type: 'array', items: ticketSchema }, next: { type: ['string', 'null'] } } } as const;
+export const ticketPageSchema = { title: 'TicketPage', type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: ticketSchema }, next: { type: ['string', 'null'] } } } as const;
 
 export const timelineSchema = {
   type: 'object',
+  required: ['items'],
   properties: {
     items: {
       type: 'array',
       items: {
+        title: 'TimelineEvent',
         type: 'object',
+        required: ['seq', 'type', 'actor', 'visibility', 'at', 'data'],
         properties: {
           seq: { type: 'integer' },
           type: { type: 'string' },
-          actor: { type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, role: { type: 'string' } } },
-          visibility: { type: 'string' },
+          actor: { type: 'object', required: ['id', 'name', 'role'], properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, role: { type: 'string' } } },
+          visibility,
           at: { type: 'string', format: 'date-time' },
           data: { type: 'object' },
         },
@@ -164,16 +188,23 @@ export const timelineSchema = {
 
 export const transitionsSchema = {
   type: 'object',
+  required: ['items'],
   properties: {
     items: {
       type: 'array',
       items: {
+        title: 'Transition',
         type: 'object',
+        required: ['name', 'label', 'to', 'requiredFields', 'requiresTimeSpent'],
         properties: {
           name: { type: 'string' },
-          label: { type: 'object' },
+          label: localized,
           to: { type: 'string' },
-          requiredFields: { type: 'array', items: { type: 'object' } },
+          requiredFields: {
+            type: 'array',
+            items: { type: 'object', required: ['name', 'label', 'type'], properties: { name: { type: 'string' }, label: localized, type: { type: 'string' } } },
+          },
+          requiresTimeSpent: { type: 'boolean', description: 'agents record the minutes they spent when they take it' },
         },
       },
     },
@@ -181,6 +212,7 @@ export const transitionsSchema = {
 } as const;
 
 export const patchTicketBody = {
+  title: 'TicketPatch',
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
@@ -189,6 +221,7 @@ export const patchTicketBody = {
 export type PatchTicketBody = FromSchema<typeof patchTicketBody>;
 
 export const assignBody = {
+  title: 'AssignRequest',
   type: 'object',
   required: ['assigneeId'],
   additionalProperties: false,
@@ -201,12 +234,13 @@ export const assignBody = {
 export type AssignBody = FromSchema<typeof assignBody>;
 
 export const savedViewBody = {
+  title: 'SavedViewInput',
   type: 'object',
   required: ['name', 'query'],
   additionalProperties: false,
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
-    query: { ...listTicketsQuery, properties: (({ cursor: _c, ...rest }) => rest)(listTicketsQuery.properties) },
+    query: { ...listTicketsQuery, title: 'TicketQuery', description: 'the filters of GET /api/tickets', properties: (({ cursor: _c, ...rest }) => rest)(listTicketsQuery.properties) },
     sharedWith: {
       type: 'string',
       enum: ['me', 'group', 'everyone'],
@@ -218,12 +252,14 @@ export const savedViewBody = {
 } as const;
 
 export const bulkBody = {
+  title: 'BulkRequest',
   type: 'object',
   required: ['ids', 'action'],
   additionalProperties: false,
   properties: {
     ids: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: { type: 'string', format: 'uuid' } },
     action: {
+      title: 'BulkAction',
       oneOf: [
         { type: 'object', required: ['type', 'transition'], additionalProperties: false, properties: { type: { const: 'transition' }, transition: transitionBody.properties.transition, fields: fieldValues, timeSpent } },
         { type: 'object', required: ['type', 'assigneeId'], additionalProperties: false, properties: { type: { const: 'assign' }, assigneeId: assignBody.properties.assigneeId, queue: assignBody.properties.queue } },
@@ -244,3 +280,47 @@ export const bulkBody = {
   },
 } as const;
 export type BulkBody = FromSchema<typeof bulkBody>;
+
+export const savedViewSchema = {
+  title: 'SavedView',
+  type: 'object',
+  required: ['id', 'name', 'query', 'sharedWith', 'group', 'mine'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    query: savedViewBody.properties.query,
+    sharedWith: { type: 'string', enum: ['me', 'group', 'everyone'] },
+    group: { type: ['string', 'null'] },
+    owner: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } }, description: 'in the list' },
+    createdAt: { type: 'string', format: 'date-time', description: 'in the list' },
+    mine: { type: 'boolean' },
+  },
+} as const;
+
+export const bulkResponseSchema = {
+  type: 'object',
+  required: ['results', 'succeeded', 'failed'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        title: 'BulkResult',
+        type: 'object',
+        required: ['id', 'ok', 'status'],
+        description: "one ticket's outcome: its new state, priority, assignee and tags, or the problem that refused it",
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          ok: { type: 'boolean' },
+          status: { type: 'integer' },
+          state: { type: 'string' },
+          priority,
+          assigneeId: { type: ['string', 'null'] },
+          tags: { type: 'array', items: { type: 'string' } },
+          problem: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } },
+        },
+      },
+    },
+    succeeded: { type: 'integer' },
+    failed: { type: 'integer' },
+  },
+} as const;

@@ -10,6 +10,7 @@ const timeSchema = {
     entries: {
       type: 'array',
       items: {
+        title: 'TimeEntry',
         type: 'object',
         required: ['seq', 'at', 'minutes', 'with', 'agent'],
         properties: {
@@ -17,7 +18,7 @@ const timeSchema = {
           at: { type: 'string', format: 'date-time' },
           minutes: { type: 'integer' },
           with: { type: ['integer', 'null'], description: 'The comment or transition event the time was spent on' },
-          agent: { type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: 'string' } } },
+          agent: { type: 'object', required: ['id', 'name'], properties: { id: { type: ['string', 'null'] }, name: { type: 'string' } } },
         },
       },
     },

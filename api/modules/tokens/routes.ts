@@ -2,6 +2,7 @@
 import type { RouteTable } from '../../http/routes';
 import type { TokenScope } from '../auth/types';
 import type { TokenService } from './service';
+import { listOf } from '../../http/shapes';
 
 
 const createTokenBody = {
@@ -12,6 +13,27 @@ const createTokenBody = {
     name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
     scope: { type: 'string', enum: ['read', 'write', 'admin', 'scim'], description: "'scim' reaches only the SCIM provisioning service (/scim/v2), and must act as an admin" },
     userId: { type: 'string', format: 'uuid' },
+  },
+} as const;
+
+const scope = { type: 'string', enum: ['read', 'write', 'admin', 'scim'] } as const;
+const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
+
+/** A token as the list shows it: never its secret. */
+const apiTokenSchema = {
+  title: 'ApiToken',
+  type: 'object',
+  required: ['id', 'name', 'prefix', 'scope', 'userId', 'createdBy', 'createdAt', 'lastUsedAt', 'revokedAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    prefix: { type: 'string', description: 'the first characters of the secret, to recognise it' },
+    scope,
+    userId: { type: 'string', format: 'uuid', description: 'whom the token acts as' },
+    createdBy: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    lastUsedAt: nullableInstant,
+    revokedAt: nullableInstant,
   },
 } as const;
 
@@ -27,7 +49,15 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
     scope: 'admin', permission: 'admin.integrations',
     body: createTokenBody,
     responses: {
-      201: { description: 'Created', schema: { type: 'object', properties: { id: { type: 'string' }, token: { type: 'string' }, scope: { type: 'string' } } } },
+      201: {
+        description: 'Created',
+        schema: {
+          title: 'NewApiToken',
+          type: 'object',
+          required: ['id', 'name', 'scope', 'userId', 'token'],
+          properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, scope, userId: { type: 'string', format: 'uuid' }, token: { type: 'string', description: 'the secret, shown this once' } },
+        },
+      },
       403: { description: 'Not an admin' },
     },
     handler: async ({ user, body }) => ({ status: 201, body: await tokens.create(user, body) }),
@@ -39,7 +69,7 @@ export function tokenRoutes(table: RouteTable, tokens: TokenService): void {
     tag: 'tokens',
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
-    responses: { 200: { description: 'Tokens', schema: { type: 'object', properties: { items: { type: 'array' } } } } },
+    responses: { 200: { description: 'Tokens', schema: listOf(apiTokenSchema) } },
     handler: async () => ({ body: { items: await tokens.list() } }),
   });
   table.add({

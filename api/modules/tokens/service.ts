@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound, unprocessable } from '../../http/problem';
 import type { AuthUser, TokenScope, UserRole } from '../auth/types';
 import type { RoleGrants } from '../iam/permissions';
+import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 const PREFIX = 'gch_';
@@ -50,13 +51,14 @@ export class TokenService {
     return { id, name: body.name, scope: body.scope, userId, token };
   }
 
-  list() {
-    return this.em
+  async list() {
+    const rows = await this.em
       .fork()
-      .execute(
+      .execute<Array<{ createdAt: DbTime; lastUsedAt: DbTime | null; revokedAt: DbTime | null }>>(
         `select id, name, prefix, scope, user_id as "userId", created_by as "createdBy", created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
          from api_tokens order by created_at desc`,
       );
+    return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: isoOrNull(r.lastUsedAt), revokedAt: isoOrNull(r.revokedAt) }));
   }
 
   async revoke(id: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { RouteTable } from '../../http/routes';
 import { conflict, unprocessable } from '../../http/problem';
 import type { AuthService } from '../auth/service';
 import { requireBuiltInAdmin } from '../iam/permissions';
+import { adminUserSchema, userSchema } from '../auth/schemas';
 
 const createUserBody = {
   type: 'object',
@@ -19,20 +20,6 @@ const createUserBody = {
   },
 } as const;
 type CreateUserBody = FromSchema<typeof createUserBody>;
-
-const userSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    email: { type: 'string' },
-    name: { type: 'string' },
-    role: { type: 'string' },
-    customRole: { type: ['string', 'null'], description: 'A custom role held by this agent' },
-    locale: { type: 'string' },
-    organisationId: { type: ['string', 'null'] },
-    disabled: { type: 'boolean' },
-  },
-} as const;
 
 /** Default page; a page holds at most 500 (the console asks for staff whole, page after page). */
 export const USERS_PAGE = 100;
@@ -80,7 +67,7 @@ export function userRoutes(table: RouteTable, auth: AuthService): void {
     responses: {
       200: {
         description: 'Users',
-        schema: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: userSchema }, next: { type: ['string', 'null'] } } },
+        schema: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: adminUserSchema }, next: { type: ['string', 'null'] } } },
       },
       400: { description: 'Bad filter, limit or cursor' },
       403: { description: 'Not an admin' },

@@ -27,8 +27,8 @@ import {
 } from './schemas';
 
 const problem = (description: string) => ({ description });
-const list = (items: object) => ({ type: 'object', properties: { items: { type: 'array', items } } });
-const withSecret = (item: object, key: string) => ({ type: 'object', properties: { [key]: item, secret: { type: 'string' } } });
+const list = (items: object) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items } } });
+const withSecret = (item: object, key: string) => ({ type: 'object', required: [key, 'secret'], properties: { [key]: item, secret: { type: 'string', description: 'shown in this answer only' } } });
 const ADMIN_ERRORS = { 401: problem('Not logged in'), 403: problem('Not an admin') };
 
 export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbound: InboundService): void {
@@ -128,7 +128,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     scope: 'admin', permission: 'admin.integrations',
     body: redeliverBody,
     responses: {
-      202: { description: 'Queued', schema: { type: 'object', properties: { queued: { type: 'integer' } } } },
+      202: { description: 'Queued', schema: { type: 'object', required: ['queued'], properties: { queued: { type: 'integer' } } } },
       400: problem('Invalid body'),
       ...ADMIN_ERRORS,
       404: problem('No such subscription or delivery'),

@@ -4,9 +4,10 @@ import { WEBHOOK_EVENT_TYPES } from '../../../webhooks/events';
 
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
 const url = { type: 'string', minLength: 1, maxLength: 2000, pattern: '^https?://' } as const;
-const eventTypes = { type: 'array', minItems: 1, maxItems: WEBHOOK_EVENT_TYPES.length, uniqueItems: true, items: { type: 'string', enum: WEBHOOK_EVENT_TYPES } } as const;
+const eventTypes = { type: 'array', minItems: 1, maxItems: WEBHOOK_EVENT_TYPES.length, uniqueItems: true, items: { title: 'WebhookEventType', type: 'string', enum: WEBHOOK_EVENT_TYPES } } as const;
 
 export const createSubscriptionBody = {
+  title: 'NewSubscription',
   type: 'object',
   required: ['name', 'url', 'eventTypes'],
   additionalProperties: false,
@@ -38,23 +39,27 @@ export const rotateBody = {
 export type RotateBody = FromSchema<typeof rotateBody>;
 
 export const subscriptionSchema = {
+  title: 'Subscription',
   type: 'object',
-  required: ['id', 'name', 'url', 'eventTypes', 'enabled'],
+  required: [
+    'id', 'name', 'url', 'eventTypes', 'includeInternal', 'allowPrivateNetwork', 'enabled', 'disabledReason', 'disabledAt', 'consecutiveFailures', 'failingSince',
+    'rotatingUntil', 'ownerId', 'createdAt',
+  ],
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
     url: { type: 'string' },
-    eventTypes: { type: 'array', items: { type: 'string' } },
+    eventTypes: { type: 'array', items: eventTypes.items },
     includeInternal: { type: 'boolean' },
     allowPrivateNetwork: { type: 'boolean' },
     enabled: { type: 'boolean' },
     disabledReason: { type: ['string', 'null'] },
-    disabledAt: { type: ['string', 'null'] },
+    disabledAt: { type: ['string', 'null'], format: 'date-time' },
     consecutiveFailures: { type: 'integer' },
-    failingSince: { type: ['string', 'null'] },
-    rotatingUntil: { type: ['string', 'null'] },
+    failingSince: { type: ['string', 'null'], format: 'date-time' },
+    rotatingUntil: { type: ['string', 'null'], format: 'date-time', description: 'the previous secret still signs until then' },
     ownerId: { type: ['string', 'null'] },
-    createdAt: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
   },
 } as const;
 
@@ -69,21 +74,25 @@ export const deliveriesQuery = {
 export type DeliveriesQuery = FromSchema<typeof deliveriesQuery>;
 
 export const deliverySchema = {
+  title: 'Delivery',
   type: 'object',
+  required: [
+    'id', 'ticketId', 'seq', 'eventId', 'eventType', 'status', 'attempts', 'responseStatus', 'latencyMs', 'lastError', 'createdAt', 'lastAttemptAt', 'deliveredAt', 'payload',
+  ],
   properties: {
     id: { type: 'string' },
     ticketId: { type: 'string' },
     seq: { type: 'integer' },
     eventId: { type: 'string' },
     eventType: { type: 'string' },
-    status: { type: 'string' },
+    status: { type: 'string', enum: ['pending', 'succeeded', 'failed'] },
     attempts: { type: 'integer' },
     responseStatus: { type: ['integer', 'null'] },
     latencyMs: { type: ['integer', 'null'] },
     lastError: { type: ['string', 'null'] },
-    createdAt: { type: 'string' },
-    lastAttemptAt: { type: ['string', 'null'] },
-    deliveredAt: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    lastAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+    deliveredAt: { type: ['string', 'null'], format: 'date-time' },
     payload: {},
   },
 } as const;
@@ -158,6 +167,7 @@ const transitionAction = {
 } as const;
 
 export const mappingSchema = {
+  title: 'InboundMapping',
   type: 'object',
   required: ['rules'],
   additionalProperties: false,
@@ -187,6 +197,7 @@ export type MappingAction = Mapping['rules'][number]['action'];
 const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' } as const;
 
 export const createEndpointBody = {
+  title: 'NewEndpoint',
   type: 'object',
   required: ['name', 'mapping'],
   additionalProperties: false,
@@ -209,18 +220,19 @@ export const patchEndpointBody = {
 export type PatchEndpointBody = FromSchema<typeof patchEndpointBody>;
 
 export const endpointSchema = {
+  title: 'Endpoint',
   type: 'object',
-  required: ['id', 'slug', 'name', 'auth', 'mapping', 'enabled'],
+  required: ['id', 'slug', 'name', 'auth', 'mapping', 'enabled', 'url', 'actorId', 'createdAt'],
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
     slug: { type: 'string' },
     name: { type: 'string' },
-    auth: { type: 'string' },
-    mapping: { type: 'object' },
+    auth: { type: 'string', enum: ['hmac', 'bearer'] },
+    mapping: mappingSchema,
     enabled: { type: 'boolean' },
-    url: { type: 'string' },
-    actorId: { type: 'string' },
-    createdAt: { type: 'string' },
+    url: { type: 'string', description: 'where the integrator posts' },
+    actorId: { type: 'string', description: 'the service account its tickets and comments are recorded as' },
+    createdAt: { type: 'string', format: 'date-time' },
   },
 } as const;
 
@@ -235,17 +247,19 @@ export const requestsQuery = {
 export type RequestsQuery = FromSchema<typeof requestsQuery>;
 
 export const inboundRequestSchema = {
+  title: 'InboundRequest',
   type: 'object',
+  required: ['id', 'eventId', 'receivedAt', 'outcome', 'status', 'action', 'ticketId', 'problem', 'headers', 'body', 'bodyTruncated', 'replayOf'],
   properties: {
     id: { type: 'string' },
     eventId: { type: ['string', 'null'] },
-    receivedAt: { type: 'string' },
-    outcome: { type: 'string' },
+    receivedAt: { type: 'string', format: 'date-time' },
+    outcome: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
     status: { type: 'integer' },
     action: { type: ['string', 'null'] },
     ticketId: { type: ['string', 'null'] },
-    problem: {},
-    headers: { type: 'object' },
+    problem: { type: ['object', 'null'], properties: { title: { type: 'string' }, detail: { type: 'string' } } },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
     body: { type: 'string' },
     bodyTruncated: { type: 'boolean' },
     replayOf: { type: ['string', 'null'] },

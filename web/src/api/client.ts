@@ -1,5 +1,5 @@
 // Fetch wrapper for the Guichet API: JSON both ways, CSRF header on writes, RFC 9457 problems as ApiError.
-import type { FieldError } from './types';
+import type { FieldError } from './generated';
 
 const BASE = '/api';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -59,7 +59,7 @@ async function toApiError(res: Response): Promise<ApiError> {
 }
 
 /** `raw`: bytes sent as they are with their own type (file uploads), instead of a JSON body. */
-async function request<T>(method: string, path: string, body?: unknown, raw?: { body: Blob; type: string }, keepalive = false): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, raw?: { body: Blob; type: string }, keepalive = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   if (raw) headers['Content-Type'] = raw.type;
   else if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -1,6 +1,8 @@
 // Locale-aware formatting of dates, durations and server-sent labels for the current UI language.
 import { useI18n } from 'vue-i18n';
-import type { LocalizedText } from '../api/types';
+
+/** A label in the languages its author gave (definitions may give only some). */
+type LocalizedText = { en?: string; fr?: string } & Record<string, string | undefined>;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

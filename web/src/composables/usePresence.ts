@@ -2,12 +2,10 @@
 // reply) and learns who else has; leaving the page says so at once.
 import { onScopeDispose, ref, watch, type Ref } from 'vue';
 import { api } from '../api/client';
+import { http } from '../api/http';
+import type { Viewer } from '../api/generated';
 
-export interface Viewer {
-  id: string;
-  name: string;
-  typing: boolean;
-}
+export type { Viewer } from '../api/generated';
 
 /** Well inside the server's 15 s: two beats may be lost before someone seems to have left. */
 const BEAT_MS = 5_000;
@@ -19,7 +17,7 @@ export function usePresence(ticketId: () => string, typing: Ref<boolean>) {
   async function beat(): Promise<void> {
     const id = ticketId();
     try {
-      const answer = await api.put<{ viewers: Viewer[] }>(`/tickets/${encodeURIComponent(id)}/presence`, { typing: typing.value });
+      const answer = await http.put('/tickets/{id}/presence', { path: { id }, body: { typing: typing.value } });
       if (!stopped && id === ticketId()) viewers.value = answer.viewers;
     } catch {
       // Presence is a courtesy: a missed beat shows nothing wrong, the next one repairs it.

@@ -1,7 +1,7 @@
 // Live ticket changes from GET /api/events/stream. EventSource reconnects by itself and sends Last-Event-ID, which the
 // server replays from; when it cannot (too long away, database reconnect) it says "resync" and the caller refetches.
 import { onScopeDispose, ref } from 'vue';
-import type { Ticket } from '../api/types';
+import type { Ticket } from '../api/generated';
 
 export interface TicketStreamHandlers {
   ticket: (ticket: Ticket) => void;

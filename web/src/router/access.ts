@@ -1,7 +1,7 @@
 // Which roles may open a route, and which area of the desk their role must grant, read from route meta; routes without
 // `roles` are public. The server checks every request anyway: this only keeps the console from offering closed doors.
 import type { RouteLocationNormalized, RouteLocationResolved } from 'vue-router';
-import type { Role } from '../api/types';
+import type { Role } from '../api/generated';
 
 declare module 'vue-router' {
   interface RouteMeta {

@@ -1,8 +1,9 @@
 // Auth store: who is signed in, their CSRF token, and the login/logout/session-restore actions.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { api, ApiError, csrfTokenFrom } from '../api/client';
-import type { Permissions, Role, Session, User } from '../api/types';
+import { ApiError, csrfTokenFrom } from '../api/client';
+import { http } from '../api/http';
+import type { Permissions, Role, Session, User } from '../api/generated';
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
@@ -33,8 +34,8 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   /** `code`: with two-step sign-in on, the authenticator app's code or a recovery code (the API answers 401 mfa-required without it). */
-  async function login(email: string, password: string, code?: string, passkey?: unknown): Promise<User> {
-    const session = await api.post<Session>('/auth/login', { email, password, ...(code ? { code } : {}), ...(passkey ? { passkey } : {}) });
+  async function login(email: string, password: string, code?: string, passkey?: Record<string, unknown>): Promise<User> {
+    const session = await http.post('/auth/login', { body: { email, password, ...(code ? { code } : {}), ...(passkey ? { passkey } : {}) } });
     setSession(session);
     // The role's grants come with /auth/me; read them now so the first page shows what this role may open.
     await fetchMe();
@@ -43,7 +44,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function fetchMe(): Promise<User | null> {
     try {
-      setSession(await api.get<Session>('/auth/me'));
+      setSession(await http.get('/auth/me'));
     } catch (error) {
       // 401 just means nobody is signed in; anything else is a real failure.
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
@@ -54,7 +55,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function logout(): Promise<void> {
     try {
-      await api.post<void>('/auth/logout');
+      await http.post('/auth/logout');
     } finally {
       // Forget the session locally even if the server call failed, so the UI never shows stale identity.
       setSession(null);

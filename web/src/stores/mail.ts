@@ -1,49 +1,12 @@
 // Email store: the desk's email settings and templates (admins) and the signed-in user's notification preferences.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { api } from '../api/client';
+import { http } from '../api/http';
+import type { MailKind, MailLocale, MailPreview, MailSettings, MailTemplate, NotificationPreferences } from '../api/generated';
 
-export type MailKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation' | 'reminder' | 'password_reset' | 'digest' | 'webhook_disabled';
-export type NotificationKind = 'ticket_created' | 'comment' | 'state_change' | 'escalation' | 'reminder';
-export type NotificationMode = 'immediate' | 'digest' | 'off';
-export type MailLocale = 'en' | 'fr';
+export type { MailKind, MailLocale, MailPreview, MailSettings, MailTemplate, NotificationMode, NotificationPreferences } from '../api/generated';
+export type NotificationKind = keyof NotificationPreferences['kinds'];
 
-export interface MailTemplate {
-  kind: MailKind;
-  locale: MailLocale;
-  subject: string;
-  body: string;
-  customised: boolean;
-  placeholders: string[];
-  updatedAt: string | null;
-}
-
-export interface MailSettings {
-  outbound: { enabled: boolean; smtp: string | null; from: string; publicUrl: string; digestIntervalSeconds: number };
-  inbound: {
-    enabled: boolean;
-    listen: string | null;
-    address: string;
-    replyAddressFormat: string;
-    createCustomers: boolean;
-    ticketType: string;
-    priority: string;
-    perSenderPerHour: number;
-  };
-}
-
-export interface NotificationPreferences {
-  locale: MailLocale;
-  kinds: Record<NotificationKind, NotificationMode>;
-}
-
-export interface MailPreview {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-const path = (kind: MailKind, locale: MailLocale) => `/mail/templates/${encodeURIComponent(kind)}/${encodeURIComponent(locale)}`;
 
 export const useMailStore = defineStore('mail', () => {
   const settings = ref<MailSettings | null>(null);
@@ -51,12 +14,12 @@ export const useMailStore = defineStore('mail', () => {
   const preferences = ref<NotificationPreferences | null>(null);
 
   async function fetchSettings(): Promise<MailSettings> {
-    settings.value = await api.get<MailSettings>('/mail/settings');
+    settings.value = await http.get('/mail/settings');
     return settings.value;
   }
 
   async function fetchTemplates(): Promise<MailTemplate[]> {
-    templates.value = (await api.get<{ items: MailTemplate[] }>('/mail/templates')).items;
+    templates.value = (await http.get('/mail/templates')).items;
     return templates.value;
   }
 
@@ -66,33 +29,33 @@ export const useMailStore = defineStore('mail', () => {
   }
 
   async function saveTemplate(kind: MailKind, locale: MailLocale, subject: string, body: string): Promise<MailTemplate> {
-    return replace(await api.put<MailTemplate>(path(kind, locale), { subject, body }));
+    return replace(await http.put('/mail/templates/{kind}/{locale}', { path: { kind, locale }, body: { subject, body } }));
   }
 
   async function resetTemplate(kind: MailKind, locale: MailLocale): Promise<MailTemplate> {
-    return replace(await api.delete<MailTemplate>(path(kind, locale)));
+    return replace(await http.delete('/mail/templates/{kind}/{locale}', { path: { kind, locale } }));
   }
 
   function previewTemplate(kind: MailKind, locale: MailLocale, subject: string, body: string): Promise<MailPreview> {
-    return api.post<MailPreview>(`${path(kind, locale)}/preview`, { subject, body });
+    return http.post('/mail/templates/{kind}/{locale}/preview', { path: { kind, locale }, body: { subject, body } });
   }
 
   async function fetchPreferences(): Promise<NotificationPreferences> {
-    preferences.value = await api.get<NotificationPreferences>('/me/notifications');
+    preferences.value = await http.get('/me/notifications');
     return preferences.value;
   }
 
-  async function savePreferences(next: Partial<NotificationPreferences>): Promise<NotificationPreferences> {
-    preferences.value = await api.put<NotificationPreferences>('/me/notifications', next);
+  async function savePreferences(next: { locale?: MailLocale; kinds?: Partial<NotificationPreferences['kinds']> }): Promise<NotificationPreferences> {
+    preferences.value = await http.put('/me/notifications', { body: next });
     return preferences.value;
   }
 
   function forgotPassword(email: string): Promise<{ accepted: true; mailEnabled: boolean }> {
-    return api.post<{ accepted: true; mailEnabled: boolean }>('/auth/forgot-password', { email });
+    return http.post('/auth/forgot-password', { body: { email } });
   }
 
   function resetPassword(token: string, newPassword: string): Promise<void> {
-    return api.post<void>('/auth/password-reset', { token, newPassword });
+    return http.post('/auth/password-reset', { body: { token, newPassword } });
   }
 
   function reset(): void {

@@ -1,44 +1,15 @@
 // Reports store: one report's rows for the chosen filters, the tickets behind a figure, and a customer's rating of a ticket.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { api } from '../api/client';
+import { request } from '../api/client';
+import { http } from '../api/http';
+import type { DrillPage, paths, Rating, ReportResult } from '../api/generated';
 
 export const REPORT_NAMES = ['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags', 'time'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
-export type ReportRow = Record<string, string | number | null> & { drill: string };
-export interface ReportResult {
-  report: ReportName;
-  generatedAt: string;
-  columns: string[];
-  rows: ReportRow[];
-}
-export interface ReportFilters {
-  from?: string;
-  to?: string;
-  queue?: string;
-  type?: string;
-  priority?: string;
-  group?: string;
-  organisation?: string;
-  granularity?: 'day' | 'week';
-  by?: string;
-}
-export interface DrillTicket {
-  id: string;
-  number: string;
-  title: string;
-  priority: string;
-  state: string;
-  queue: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-}
-export interface Rating {
-  score: number;
-  comment: string | null;
-  updatedAt: string;
-}
-
+export type { DrillTicket, Rating, ReportResult, ReportRow } from '../api/generated';
+/** The filters every report takes (the API's query of GET /api/reports/{name}). */
+export type ReportFilters = NonNullable<paths['/api/reports/volume']['get']['parameters']['query']>;
 export function reportQuery(filters: ReportFilters): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(filters)) if (v) params.set(k, String(v));
@@ -49,20 +20,21 @@ export const useReportsStore = defineStore('reports', () => {
   const results = ref<Partial<Record<ReportName, ReportResult>>>({});
 
   async function fetchReport(name: ReportName, filters: ReportFilters): Promise<ReportResult> {
-    const result = await api.get<ReportResult>(`/reports/${name}?${reportQuery(filters)}`);
+    const result = await http.get(`/reports/${name}`, { query: filters });
     results.value = { ...results.value, [name]: result };
     return result;
   }
 
   /** `drill` is the row's link as the API gave it (/api/reports/…/tickets?…), optionally narrowed to one figure. */
-  async function fetchDrill(drill: string, measure?: string): Promise<{ items: DrillTicket[]; truncated: boolean }> {
+  async function fetchDrill(drill: string, measure?: string): Promise<DrillPage> {
     const path = drill.replace(/^\/api/, '') + (measure ? `&measure=${encodeURIComponent(measure)}` : '');
-    return api.get(path);
+    // The link is the API's own, with its filters already in it.
+    return request<DrillPage>('GET', path);
   }
 
   async function fetchRating(ticketId: string): Promise<Rating | null> {
     try {
-      return await api.get<Rating>(`/tickets/${ticketId}/rating`);
+      return await http.get('/tickets/{id}/rating', { path: { id: ticketId } });
     } catch (err) {
       if ((err as { status?: number }).status === 404) return null;
       throw err;
@@ -70,7 +42,7 @@ export const useReportsStore = defineStore('reports', () => {
   }
 
   async function rateTicket(ticketId: string, score: number, comment: string): Promise<Rating> {
-    return api.put<Rating>(`/tickets/${ticketId}/rating`, { score, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+    return http.put('/tickets/{id}/rating', { path: { id: ticketId }, body: { score, ...(comment.trim() ? { comment: comment.trim() } : {}) } });
   }
 
   function reset(): void {

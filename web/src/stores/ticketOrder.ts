@@ -1,5 +1,5 @@
 // Where a ticket belongs in a list the server sorted by priority, then creation date.
-import type { Priority, Ticket } from '../api/types';
+import type { Priority, Ticket } from '../api/generated';
 
 const RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 

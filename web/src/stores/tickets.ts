@@ -1,10 +1,10 @@
 // Tickets store: the ticket list with its cursor, the open ticket, its transitions and its timeline.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { api } from '../api/client';
+import { http } from '../api/http';
 import type {
-  FieldValue, NewTicket, Page, Priority, Ticket, TicketQuery, TimelineEvent, Transition, Visibility,
-} from '../api/types';
+  NewTicket, Ticket, TicketPatch, TicketQuery, TimelineEvent, Transition, TransitionRequest, Visibility,
+} from '../api/generated';
 import { placeOf } from './ticketOrder';
 
 export const useTicketsStore = defineStore('tickets', () => {
@@ -17,20 +17,12 @@ export const useTicketsStore = defineStore('tickets', () => {
   /** The filters the loaded list answers; live updates are matched against them. */
   const query = ref<TicketQuery>({});
 
-  function queryString(cursor: string | null): string {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query.value)) if (v) params.set(k, String(v));
-    if (cursor) params.set('cursor', cursor);
-    const text = params.toString();
-    return text ? `/tickets?${text}` : '/tickets';
-  }
-
   async function fetchTickets(options: { more?: boolean; query?: TicketQuery } = {}): Promise<void> {
     if (options.query) query.value = options.query;
     const cursor = options.more ? next.value : null;
     if (options.more && !cursor) return;
     const asked = query.value;
-    const page = await api.get<Page<Ticket>>(queryString(cursor));
+    const page = await http.get('/tickets', { query: { ...asked, ...(cursor ? { cursor } : {}) } });
     // A newer filter change overtook this answer; its own fetch will fill the list.
     if (asked !== query.value) return;
     if (cursor) {
@@ -45,7 +37,7 @@ export const useTicketsStore = defineStore('tickets', () => {
   }
 
   async function createTicket(input: NewTicket): Promise<Ticket> {
-    const ticket = await api.post<Ticket>('/tickets', input);
+    const ticket = await http.post('/tickets', { body: input });
     const at = placeOf(items.value, ticket);
     // Past the loaded window the ticket belongs to a page not fetched yet; "Load more" will bring it.
     if (at < items.value.length || next.value === null) items.value.splice(at, 0, ticket);
@@ -75,7 +67,7 @@ export const useTicketsStore = defineStore('tickets', () => {
       transitions.value = [];
       timeline.value = [];
     }
-    const ticket = await api.get<Ticket>(`/tickets/${encodeURIComponent(id)}`);
+    const ticket = await http.get('/tickets/{id}', { path: { id } });
     remember(ticket);
     return ticket;
   }
@@ -87,7 +79,7 @@ export const useTicketsStore = defineStore('tickets', () => {
 
   async function fetchTransitions(id: string): Promise<Transition[]> {
     const asked = ++transitionsAsked;
-    const page = await api.get<{ items: Transition[] }>(`/tickets/${encodeURIComponent(id)}/transitions`);
+    const page = await http.get('/tickets/{id}/transitions', { path: { id } });
     if (asked === transitionsAsked) transitions.value = page.items;
     return page.items;
   }
@@ -95,10 +87,10 @@ export const useTicketsStore = defineStore('tickets', () => {
   async function applyTransition(
     id: string,
     transition: string,
-    fields: Record<string, FieldValue> = {},
+    fields: TransitionRequest['fields'] = {},
     timeSpent?: number | null,
   ): Promise<Ticket> {
-    const ticket = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/transitions`, { transition, fields, ...(timeSpent ? { timeSpent } : {}) });
+    const ticket = await http.post('/tickets/{id}/transitions', { path: { id }, body: { transition, fields, ...(timeSpent ? { timeSpent } : {}) } });
     remember(ticket);
     // The new state changes what may happen next and adds an event; refresh both together.
     await Promise.all([fetchTransitions(id), fetchTimeline(id)]);
@@ -113,28 +105,28 @@ export const useTicketsStore = defineStore('tickets', () => {
 
   async function fetchTimeline(id: string): Promise<TimelineEvent[]> {
     const asked = ++timelineAsked;
-    const page = await api.get<{ items: TimelineEvent[] }>(`/tickets/${encodeURIComponent(id)}/timeline`);
+    const page = await http.get('/tickets/{id}/timeline', { path: { id } });
     if (asked === timelineAsked) timeline.value = page.items;
     return page.items;
   }
 
   /** Priority or field values, checked by the ticket's definition; the timeline gains the change. */
-  async function updateTicket(id: string, patch: { priority?: Priority; fields?: Record<string, FieldValue> }): Promise<Ticket> {
-    const ticket = await api.patch<Ticket>(`/tickets/${encodeURIComponent(id)}`, patch);
+  async function updateTicket(id: string, patch: TicketPatch): Promise<Ticket> {
+    const ticket = await http.patch('/tickets/{id}', { path: { id }, body: patch });
     remember(ticket);
     await fetchTimeline(id);
     return ticket;
   }
 
   async function setTags(id: string, change: { add?: string[]; remove?: string[] }): Promise<Ticket> {
-    const ticket = await api.put<Ticket>(`/tickets/${encodeURIComponent(id)}/tags`, change);
+    const ticket = await http.put('/tickets/{id}/tags', { path: { id }, body: change });
     remember(ticket);
     await fetchTimeline(id);
     return ticket;
   }
 
   async function assignTicket(id: string, to: { assigneeId: string | null; queue?: string | null; group?: string | null }): Promise<Ticket> {
-    const ticket = await api.post<Ticket>(`/tickets/${encodeURIComponent(id)}/assign`, to);
+    const ticket = await http.post('/tickets/{id}/assign', { path: { id }, body: to });
     remember(ticket);
     await fetchTimeline(id);
     return ticket;
@@ -143,7 +135,7 @@ export const useTicketsStore = defineStore('tickets', () => {
   /** `ifSeenSeq`: the last event the writer had seen; the API refuses (409 ticket-changed) if a reply or state change came after. */
   async function addComment(id: string, body: string, visibility: Visibility, ifSeenSeq?: number, timeSpent?: number | null): Promise<void> {
     try {
-      await api.post<unknown>(`/tickets/${encodeURIComponent(id)}/comments`, { body, visibility, ...(ifSeenSeq === undefined ? {} : { ifSeenSeq }), ...(timeSpent ? { timeSpent } : {}) });
+      await http.post('/tickets/{id}/comments', { path: { id }, body: { body, visibility, ...(ifSeenSeq === undefined ? {} : { ifSeenSeq }), ...(timeSpent ? { timeSpent } : {}) } });
     } finally {
       // Sent or refused, the writer now sees what is there.
       await fetchTimeline(id);

@@ -1,72 +1,13 @@
 // Webhooks store: outbound subscriptions with their delivery log, inbound endpoints with their request log (admins only).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { api } from '../api/client';
+import { http } from '../api/http';
+import type { Delivery, Endpoint, InboundMapping, InboundRequest, NewSubscription, Subscription } from '../api/generated';
 
 // The API's own list, so the form always offers exactly what the API accepts.
-export { WEBHOOK_EVENT_TYPES } from '../../../webhooks/event-types';
+export { webhookEventTypeValues as WEBHOOK_EVENT_TYPES } from '../api/generated';
 
-export interface Subscription {
-  id: string;
-  name: string;
-  url: string;
-  eventTypes: string[];
-  includeInternal: boolean;
-  allowPrivateNetwork: boolean;
-  enabled: boolean;
-  disabledReason: string | null;
-  consecutiveFailures: number;
-  failingSince: string | null;
-  rotatingUntil: string | null;
-  createdAt: string;
-}
-
-export interface Delivery {
-  id: string;
-  ticketId: string;
-  seq: number;
-  eventId: string;
-  eventType: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  responseStatus: number | null;
-  latencyMs: number | null;
-  lastError: string | null;
-  createdAt: string;
-  lastAttemptAt: string | null;
-}
-
-export interface Endpoint {
-  id: string;
-  slug: string;
-  name: string;
-  auth: 'hmac' | 'bearer';
-  mapping: unknown;
-  enabled: boolean;
-  url: string;
-  createdAt: string;
-}
-
-export interface InboundRequest {
-  id: string;
-  eventId: string | null;
-  receivedAt: string;
-  outcome: 'accepted' | 'duplicate' | 'rejected';
-  status: number;
-  action: string | null;
-  ticketId: string | null;
-  problem: { detail?: string } | null;
-  body: string;
-  bodyTruncated: boolean;
-}
-
-export interface NewSubscription {
-  name: string;
-  url: string;
-  eventTypes: string[];
-  includeInternal: boolean;
-  allowPrivateNetwork: boolean;
-}
+export type { Delivery, Endpoint, InboundRequest, NewSubscription, Subscription } from '../api/generated';
 
 export const useWebhooksStore = defineStore('webhooks', () => {
   const subscriptions = ref<Subscription[]>([]);
@@ -75,73 +16,73 @@ export const useWebhooksStore = defineStore('webhooks', () => {
   const requests = ref<InboundRequest[]>([]);
 
   async function fetchSubscriptions(): Promise<void> {
-    subscriptions.value = (await api.get<{ items: Subscription[] }>('/webhooks/subscriptions')).items;
+    subscriptions.value = (await http.get('/webhooks/subscriptions')).items;
   }
 
   /** Returns the signing secret, which the server shows only in this answer. */
   async function createSubscription(body: NewSubscription): Promise<string> {
-    const res = await api.post<{ subscription: Subscription; secret: string }>('/webhooks/subscriptions', body);
+    const res = await http.post('/webhooks/subscriptions', { body });
     await fetchSubscriptions();
     return res.secret;
   }
 
   async function updateSubscription(id: string, patch: Partial<NewSubscription> & { enabled?: boolean }): Promise<void> {
-    await api.patch(`/webhooks/subscriptions/${id}`, patch);
+    await http.patch('/webhooks/subscriptions/{id}', { path: { id }, body: patch });
     await fetchSubscriptions();
   }
 
   async function rotateSubscription(id: string): Promise<string> {
-    const res = await api.post<{ secret: string }>(`/webhooks/subscriptions/${id}/rotate`, { graceHours: 24 });
+    const res = await http.post('/webhooks/subscriptions/{id}/rotate', { path: { id }, body: { graceHours: 24 } });
     await fetchSubscriptions();
     return res.secret;
   }
 
   async function deleteSubscription(id: string): Promise<void> {
-    await api.delete(`/webhooks/subscriptions/${id}`);
+    await http.delete('/webhooks/subscriptions/{id}', { path: { id } });
     await fetchSubscriptions();
   }
 
   async function fetchDeliveries(id: string): Promise<void> {
-    deliveries.value = (await api.get<{ items: Delivery[] }>(`/webhooks/subscriptions/${id}/deliveries?limit=200`)).items;
+    deliveries.value = (await http.get('/webhooks/subscriptions/{id}/deliveries', { path: { id }, query: { limit: '200' } })).items;
   }
 
   async function redeliver(id: string, what: { deliveryId: string } | { since: string }): Promise<number> {
-    const res = await api.post<{ queued: number }>(`/webhooks/subscriptions/${id}/redeliver`, what);
+    const res = await http.post('/webhooks/subscriptions/{id}/redeliver', { path: { id }, body: what });
     await fetchDeliveries(id);
     return res.queued;
   }
 
   async function fetchEndpoints(): Promise<void> {
-    endpoints.value = (await api.get<{ items: Endpoint[] }>('/webhooks/endpoints')).items;
+    endpoints.value = (await http.get('/webhooks/endpoints')).items;
   }
 
-  async function createEndpoint(body: { name: string; auth: 'hmac' | 'bearer'; mapping: unknown }): Promise<string> {
-    const res = await api.post<{ endpoint: Endpoint; secret: string }>('/webhooks/endpoints', body);
+  async function createEndpoint(body: { name: string; auth: 'hmac' | 'bearer'; mapping: InboundMapping }): Promise<string> {
+    const res = await http.post('/webhooks/endpoints', { body });
     await fetchEndpoints();
     return res.secret;
   }
 
-  async function updateEndpoint(id: string, patch: { name?: string; mapping?: unknown; enabled?: boolean }): Promise<void> {
-    await api.patch(`/webhooks/endpoints/${id}`, patch);
+  async function updateEndpoint(id: string, patch: { name?: string; mapping?: InboundMapping; enabled?: boolean }): Promise<void> {
+    await http.patch('/webhooks/endpoints/{id}', { path: { id }, body: patch });
     await fetchEndpoints();
   }
 
   async function rotateEndpoint(id: string): Promise<string> {
-    return (await api.post<{ secret: string }>(`/webhooks/endpoints/${id}/rotate`)).secret;
+    return (await http.post('/webhooks/endpoints/{id}/rotate', { path: { id } })).secret;
   }
 
   async function deleteEndpoint(id: string): Promise<void> {
-    await api.delete(`/webhooks/endpoints/${id}`);
+    await http.delete('/webhooks/endpoints/{id}', { path: { id } });
     await fetchEndpoints();
   }
 
   async function fetchRequests(id: string): Promise<void> {
-    requests.value = (await api.get<{ items: InboundRequest[] }>(`/webhooks/endpoints/${id}/requests?limit=200`)).items;
+    requests.value = (await http.get('/webhooks/endpoints/{id}/requests', { path: { id }, query: { limit: '200' } })).items;
   }
 
   async function replayRequest(endpointId: string, requestId: string): Promise<void> {
     try {
-      await api.post(`/webhooks/endpoints/${endpointId}/requests/${requestId}/replay`);
+      await http.post('/webhooks/endpoints/{id}/requests/{request}/replay', { path: { id: endpointId, request: requestId } });
     } finally {
       await fetchRequests(endpointId);
     }

@@ -1,8 +1,8 @@
 // Staff, groups and organisations the admin screens share (names in tables, choices in forms), refreshed after changes.
 // Customers are not among them: a desk may have tens of thousands; the users page searches them page by page.
 import { computed, ref } from 'vue';
-import { api } from '../../api/client';
-import type { AdminUser, Group, Organisation } from '../../api/types';
+import { http } from '../../api/http';
+import type { AdminUser, Group, Organisation } from '../../api/generated';
 
 const users = ref<AdminUser[]>([]);
 const groups = ref<Group[]>([]);
@@ -18,18 +18,17 @@ export function useAdminData() {
     const all: AdminUser[] = [];
     let cursor: string | null = null;
     do {
-      const query: string = new URLSearchParams({ role: 'staff', limit: '500', ...(cursor ? { cursor } : {}) }).toString();
-      const page: { items: AdminUser[]; next: string | null } = await api.get(`/users?${query}`);
+      const page: { items: AdminUser[]; next: string | null } = await http.get('/users', { query: { role: 'staff', limit: '500', ...(cursor ? { cursor } : {}) } });
       all.push(...page.items);
       cursor = page.next;
     } while (cursor);
     users.value = all;
   }
   async function loadGroups(): Promise<void> {
-    groups.value = (await api.get<{ items: Group[] }>('/groups')).items;
+    groups.value = (await http.get('/groups')).items;
   }
   async function loadOrganisations(): Promise<void> {
-    organisations.value = (await api.get<{ items: Organisation[] }>('/organisations')).items;
+    organisations.value = (await http.get('/organisations')).items;
   }
   return { users, groups, organisations, staff, userName, organisationName, loadUsers, loadGroups, loadOrganisations };
 }

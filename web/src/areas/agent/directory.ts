@@ -1,19 +1,10 @@
 // Agents and groups by name (GET /api/directory), loaded once per page load for assignment pickers and filters.
 import { ref } from 'vue';
-import { api } from '../../api/client';
+import { http } from '../../api/http';
+import type { StaffDirectory } from '../../api/generated';
 
-export interface DirectoryAgent {
-  id: string;
-  name: string;
-  role: string;
-}
-
-export interface DirectoryGroup {
-  key: string;
-  name: string;
-  /** Whether the signed-in user belongs to it. */
-  member?: boolean;
-}
+export type DirectoryAgent = StaffDirectory['agents'][number];
+export type DirectoryGroup = StaffDirectory['groups'][number];
 
 const agents = ref<DirectoryAgent[]>([]);
 const groups = ref<DirectoryGroup[]>([]);
@@ -21,8 +12,8 @@ let loading: Promise<void> | null = null;
 
 export function useDirectory() {
   function load(): Promise<void> {
-    loading ??= api
-      .get<{ agents: DirectoryAgent[]; groups: DirectoryGroup[] }>('/directory')
+    loading ??= http
+      .get('/directory')
       .then((d) => {
         agents.value = d.agents;
         groups.value = d.groups;
