@@ -86,6 +86,11 @@ describe.each(['en', 'fr'] as const)('workflow designer (%s)', (locale: Locale) 
     await loginUi(page, adminUser.email, adminUser.password);
     await page.goto('/admin');
     await page.getByTestId('definitions-table').waitFor();
+    // A definition's name is bilingual: the list shows it in the page's language.
+    const problemRow = page.getByTestId('definitions-table').locator('tr', { has: page.getByTestId('design-problem') });
+    expect(await problemRow.textContent()).toContain(locale === 'fr' ? 'Problème' : 'Problem');
+    expect(await page.getByTestId('definitions-table').textContent()).not.toContain('"en"');
+    await shot(page, `definitions-list-${locale}`);
     await page.getByTestId('design-problem').click();
     await page.waitForURL(/\/admin\/definitions\/problem$/);
     await page.getByRole('heading', { name: text.designer }).waitFor();
