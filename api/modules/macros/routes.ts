@@ -3,38 +3,14 @@ import type { RouteTable } from '../../http/routes';
 import { listOf } from '../../http/shapes';
 import { applyBody, macroBody, macroSchema, previewBody, previewSchema, type ApplyBody, type MacroBody, type PreviewBody } from './schemas';
 import type { MacroService } from './service';
+import { bulkResultSchema, bulkResultsOf } from '../tickets/schemas';
 
-const results = {
-  type: 'object',
-  required: ['results', 'succeeded', 'failed'],
-  properties: {
-    results: {
-      type: 'array',
-      items: {
-        title: 'MacroResult',
-        type: 'object',
-        required: ['id', 'number', 'ok', 'status'],
-        properties: {
-          id: { type: 'string' },
-          number: { type: ['string', 'null'] },
-          ok: { type: 'boolean' },
-          status: { type: 'integer' },
-          state: { type: 'string' },
-          priority: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
-          assigneeId: { type: ['string', 'null'] },
-          tags: { type: 'array', items: { type: 'string' } },
-          problem: {
-            type: 'object',
-            description: 'Why this ticket refused (problem+json); the ticket is unchanged',
-            properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
-          },
-        },
-      },
-    },
-    succeeded: { type: 'integer' },
-    failed: { type: 'integer' },
-  },
-} as const;
+const results = bulkResultsOf({
+  ...bulkResultSchema,
+  title: 'MacroResult',
+  required: [...bulkResultSchema.required, 'number'],
+  properties: { ...bulkResultSchema.properties, number: { type: ['string', 'null'] } },
+});
 
 export function macroRoutes(table: RouteTable, macros: MacroService): void {
   table.add({

@@ -297,30 +297,33 @@ export const savedViewSchema = {
   },
 } as const;
 
-export const bulkResponseSchema = {
+/** One ticket's outcome in a mass action: its new state, priority, assignee and tags, or the problem that refused it. */
+export const bulkResultSchema = {
+  title: 'BulkResult',
   type: 'object',
-  required: ['results', 'succeeded', 'failed'],
+  required: ['id', 'ok', 'status'],
   properties: {
-    results: {
-      type: 'array',
-      items: {
-        title: 'BulkResult',
-        type: 'object',
-        required: ['id', 'ok', 'status'],
-        description: "one ticket's outcome: its new state, priority, assignee and tags, or the problem that refused it",
-        properties: {
-          id: { type: 'string', format: 'uuid' },
-          ok: { type: 'boolean' },
-          status: { type: 'integer' },
-          state: { type: 'string' },
-          priority,
-          assigneeId: { type: ['string', 'null'] },
-          tags: { type: 'array', items: { type: 'string' } },
-          problem: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } } },
-        },
-      },
+    id: { type: 'string', format: 'uuid' },
+    ok: { type: 'boolean' },
+    status: { type: 'integer' },
+    state: { type: 'string' },
+    priority,
+    assigneeId: { type: ['string', 'null'] },
+    tags: { type: 'array', items: { type: 'string' } },
+    problem: {
+      type: 'object',
+      description: 'why this ticket refused (problem+json); the ticket is unchanged',
+      properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
     },
-    succeeded: { type: 'integer' },
-    failed: { type: 'integer' },
   },
 } as const;
+
+/** Every ticket's outcome, and how many succeeded and failed. */
+export const bulkResultsOf = <T extends object>(item: T) =>
+  ({
+    type: 'object',
+    required: ['results', 'succeeded', 'failed'],
+    properties: { results: { type: 'array', items: item }, succeeded: { type: 'integer' }, failed: { type: 'integer' } },
+  }) as const;
+
+export const bulkResponseSchema = bulkResultsOf(bulkResultSchema);

@@ -2976,6 +2976,7 @@ export interface components {
             priority?: components["schemas"]["Priority"];
             assigneeId?: string | null;
             tags?: string[];
+            /** @description why this ticket refused (problem+json); the ticket is unchanged */
             problem?: {
                 type?: string;
                 title?: string;
@@ -3221,22 +3222,22 @@ export interface components {
         };
         /** MacroResult */
         MacroResult: {
+            /** Format: uuid */
             id: string;
-            number: string | null;
             ok: boolean;
             status: number;
             state?: string;
-            /** @enum {string} */
-            priority?: "low" | "medium" | "high" | "critical";
+            priority?: components["schemas"]["Priority"];
             assigneeId?: string | null;
             tags?: string[];
-            /** @description Why this ticket refused (problem+json); the ticket is unchanged */
+            /** @description why this ticket refused (problem+json); the ticket is unchanged */
             problem?: {
                 type?: string;
                 title?: string;
                 status?: number;
                 detail?: string;
             };
+            number: string | null;
         };
         /** Attachment */
         Attachment: {
