@@ -105,11 +105,16 @@ it('should continue as new after maxPerRun deliveries, carrying the queue', asyn
   const fake = standIns({});
   const args = input({ maxPerRun: 2 });
   await run(taskQueue, fake, async () => {
-    for (const seq of [1, 2, 3, 4, 5]) await signal(taskQueue, args, seq);
-    const handle = env.client.workflow.getHandle(webhookDeliveryWorkflowId(args.subscriptionId, args.ticketId));
-    await handle.result();
+    const firstRunId = (await signal(taskQueue, args, 1)).signaledRunId;
+    for (const seq of [2, 3, 4, 5]) await signal(taskQueue, args, seq);
+    const workflowId = webhookDeliveryWorkflowId(args.subscriptionId, args.ticketId);
+    await env.client.workflow.getHandle(workflowId).result();
     expect(fake.delivered).toEqual([1, 2, 3, 4, 5]);
-    const first = await env.client.workflow.getHandle(webhookDeliveryWorkflowId(args.subscriptionId, args.ticketId), undefined, { followRuns: false }).describe();
-    expect(first.runId).toBeDefined();
+    // The first run handed its queue on: it ended as continued-as-new, and the run that finished is another one.
+    const first = await env.client.workflow.getHandle(workflowId, firstRunId, { followRuns: false }).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    const last = await env.client.workflow.getHandle(workflowId).describe();
+    expect(last.runId).not.toBe(firstRunId);
+    expect(last.status.name).toBe('COMPLETED');
   });
 });

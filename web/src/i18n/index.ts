@@ -2,6 +2,7 @@
 import { createI18n } from 'vue-i18n';
 import en, { type Messages } from './en';
 import fr from './fr';
+import { pluralRule } from './plural';
 
 export const LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -28,6 +29,7 @@ export const i18n = createI18n<[Messages], Locale, false>({
   locale: initialLocale(),
   fallbackLocale: 'en',
   messages: { en, fr },
+  pluralRules: { en: pluralRule('en'), fr: pluralRule('fr') },
 });
 
 export function currentLocale(): Locale {
