@@ -1,4 +1,5 @@
-// The SQL that keeps the report roll-ups (daily sums of ticket_facts) exact: shared by the migration's triggers and backfill.
+// The SQL that computes the report roll-ups (daily sums of ticket_facts): the repair that rebuilds them, and the bucket
+// bounds the reports read. The triggers that keep them exact were written out by migration 20261125000006, frozen.
 /*
  * Each roll-up row holds the sums of the facts rows with one key (UTC creation day and the filter dimensions). Its
  * maintenance is one statement-level trigger per event on ticket_facts (and ticket_ratings): the rows the statement
@@ -85,79 +86,9 @@ function applyAll(src: string): string[] {
   return [upsertCreated(src), upsertResolved(src), upsertEscalations(src), upsertDurations(src)];
 }
 
-const FACTS_NEW = `select 1 as sg, n.* from facts_new n`;
-const FACTS_OLD = `select -1 as sg, o.* from facts_old o`;
-/** Copies the ratings of these tickets onto their facts rows (whose update trigger then moves the rating's sums). */
-const COPY_RATING = (table: string) =>
-  `update ticket_facts f set rating = (select r.score from ticket_ratings r where r.ticket_id = f.ticket_id)
-   where f.ticket_id in (select ticket_id from ${table}) and f.rating is distinct from (select r.score from ticket_ratings r where r.ticket_id = f.ticket_id)`;
-
-const fn = (name: string, body: string[]) => `create function ${name}() returns trigger language plpgsql as $fn$
-begin
-  ${body.map((s) => `${s};`).join('\n  ')}
-  return null;
-end $fn$`;
-
 export const ROLLUP_TABLES = ['report_created_days', 'report_resolved_days', 'report_escalation_days', 'report_duration_buckets'];
 
-/** Statements of the migration's up(): tables, trigger functions, triggers and the backfill from existing facts. */
-export function rollupUpSql(): string[] {
-  const dimCols = `queue text not null, type text not null, priority text not null, grp text not null, org uuid`;
-  const counts = [...CREATED_SUMS, ...RATING_SUMS].map(([c]) => `${c} ${c.endsWith('_sum') ? 'numeric' : 'bigint'} not null default 0`).join(', ');
-  return [
-    `alter table ticket_facts add column rating smallint`,
-    `update ticket_facts f set rating = r.score from ticket_ratings r where r.ticket_id = f.ticket_id`,
-    `create table report_created_days (day date not null, ${dimCols}, ${counts})`,
-    `create unique index report_created_days_key on report_created_days (day, ${DIM_COLS}) nulls not distinct`,
-    `create table report_resolved_days (day date, ${dimCols}, assignee_id uuid, resolved bigint not null default 0, open_n bigint not null default 0)`,
-    `create unique index report_resolved_days_key on report_resolved_days (day, ${DIM_COLS}, assignee_id) nulls not distinct`,
-    `create table report_escalation_days (day date not null, ${dimCols}, level text not null, tickets bigint not null default 0)`,
-    `create unique index report_escalation_days_key on report_escalation_days (day, ${DIM_COLS}, level) nulls not distinct`,
-    `create table report_duration_buckets (span text not null check (span in ('d', 'w')), start date not null, ${dimCols}, clock text not null check (clock in ('fr', 'res')), bucket int not null, n bigint not null default 0)`,
-    `create unique index report_duration_buckets_key on report_duration_buckets (span, start, ${DIM_COLS}, clock, bucket) nulls not distinct`,
-    // Median lookups read the facts of one histogram bucket.
-    `create index ticket_facts_fr_ms_idx on ticket_facts (fr_business_ms) where fr_business_ms is not null`,
-    `create index ticket_facts_res_ms_idx on ticket_facts (res_business_ms) where res_business_ms is not null`,
-    fn('report_rollups_facts_ins', applyAll(FACTS_NEW)),
-    fn('report_rollups_facts_del', applyAll(FACTS_OLD)),
-    fn('report_rollups_facts_upd', applyAll(`${FACTS_OLD} union all ${FACTS_NEW}`)),
-    // The satisfaction sums need the rating on the facts row itself: then a deleted ticket's row (old table) still
-    // carries it, whichever of its facts and rating rows the cascade removes first.
-    `create function report_rollups_facts_rating() returns trigger language plpgsql as $fn$
-begin
-  new.rating := (select r.score from ticket_ratings r where r.ticket_id = new.ticket_id);
-  return new;
-end $fn$`,
-    fn('report_rollups_ratings_new', [COPY_RATING('ratings_new')]),
-    fn('report_rollups_ratings_old', [COPY_RATING('ratings_old')]),
-    fn('report_rollups_facts_truncate', [`truncate ${ROLLUP_TABLES.join(', ')}`]),
-    fn('report_rollups_ratings_truncate', [`update ticket_facts set rating = null where rating is not null`]),
-    `create trigger report_rollups_ins after insert on ticket_facts referencing new table as facts_new for each statement execute function report_rollups_facts_ins()`,
-    `create trigger report_rollups_del after delete on ticket_facts referencing old table as facts_old for each statement execute function report_rollups_facts_del()`,
-    `create trigger report_rollups_upd after update on ticket_facts referencing old table as facts_old new table as facts_new for each statement execute function report_rollups_facts_upd()`,
-    `create trigger report_rollups_truncate after truncate on ticket_facts for each statement execute function report_rollups_facts_truncate()`,
-    `create trigger report_rollups_rating before insert on ticket_facts for each row execute function report_rollups_facts_rating()`,
-    `create trigger report_rollups_ratings_ins after insert on ticket_ratings referencing new table as ratings_new for each statement execute function report_rollups_ratings_new()`,
-    `create trigger report_rollups_ratings_del after delete on ticket_ratings referencing old table as ratings_old for each statement execute function report_rollups_ratings_old()`,
-    `create trigger report_rollups_ratings_upd after update on ticket_ratings referencing new table as ratings_new for each statement execute function report_rollups_ratings_new()`,
-    `create trigger report_rollups_ratings_truncate after truncate on ticket_ratings for each statement execute function report_rollups_ratings_truncate()`,
-    ...rebuildRollupsSql(),
-  ];
-}
-
-/** Recomputes every roll-up from ticket_facts (the migration's backfill; also a repair). */
+/** Recomputes every roll-up from ticket_facts: a repair, and the tests' check that the triggers kept them exact. */
 export function rebuildRollupsSql(): string[] {
   return [`truncate ${ROLLUP_TABLES.join(', ')}`, ...applyAll(`select 1 as sg, f.* from ticket_facts f`)];
-}
-
-export function rollupDownSql(): string[] {
-  return [
-    ...['ins', 'del', 'upd', 'truncate', 'rating'].map((e) => `drop trigger if exists report_rollups_${e} on ticket_facts`),
-    ...['ins', 'del', 'upd', 'truncate'].map((e) => `drop trigger if exists report_rollups_ratings_${e} on ticket_ratings`),
-    ...['facts_ins', 'facts_del', 'facts_upd', 'facts_truncate', 'facts_rating', 'ratings_new', 'ratings_old', 'ratings_truncate'].map((f) => `drop function if exists report_rollups_${f}()`),
-    'drop index if exists ticket_facts_fr_ms_idx',
-    'drop index if exists ticket_facts_res_ms_idx',
-    `drop table if exists ${ROLLUP_TABLES.join(', ')}`,
-    'alter table ticket_facts drop column if exists rating',
-  ];
 }
