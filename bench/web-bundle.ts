@@ -2,6 +2,7 @@
 // area's lazy chunk and its dependencies, CSS), raw and gzip, read from web/dist. (2) Time from navigation to the first
 // rows of the agent queue view visible in Chromium with N seeded tickets, beside a static HTML table of the same rows.
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,6 +21,8 @@ interface AreaSize {
   files: number;
   rawKiB: number;
   gzipKiB: number;
+  /** The files, as paths the server serves. */
+  paths: string[];
 }
 
 function ensureBuilt(): void {
@@ -50,7 +53,7 @@ export function areaSizes(dist = DIST): { areas: AreaSize[]; entry: AreaSize; ch
       gz += gzipSync(buf, { level: 9 }).length;
       n++;
     }
-    return { files: n, rawKiB: round(raw / 1024, 1), gzipKiB: round(gz / 1024, 1) };
+    return { files: n, rawKiB: round(raw / 1024, 1), gzipKiB: round(gz / 1024, 1), paths: [...new Set(files)].map((f) => `/${f}`) };
   };
   const lazyOf = (prefix: string) => [...lazy.entries()].find(([file]) => file.startsWith(prefix))?.[1] ?? [];
   // The language picker's list loads beside every first page, so it counts in each area.
@@ -70,6 +73,23 @@ export function areaSizes(dist = DIST): { areas: AreaSize[]; entry: AreaSize; ch
     })
     .sort((a, b) => b.rawKiB - a.rawKiB);
   return { areas, entry: { area: 'entry chunk', ...size([entryFile]) }, chunks };
+}
+
+/** Bytes the server sends for these paths (bodies as they come on the wire) when the browser accepts `encoding`. */
+async function wireBytes(base: string, paths: string[], encoding: string): Promise<number> {
+  let total = 0;
+  for (const p of paths) {
+    total += await new Promise<number>((resolve, reject) => {
+      http
+        .get(new URL(p, base), { headers: { 'accept-encoding': encoding } }, (res) => {
+          let n = 0;
+          res.on('data', (c: Buffer) => (n += c.length));
+          res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`${p}: HTTP ${res.statusCode}`))));
+        })
+        .on('error', reject);
+    });
+  }
+  return total;
 }
 
 async function seed(ctx: BenchContext, n: number): Promise<void> {
@@ -125,6 +145,20 @@ export async function webBundle(ctx: BenchContext) {
     const baselineHtml = staticTable(first.body.items);
     await context.route('**/bench-baseline.html', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: baselineHtml }));
 
+    // What a first visit downloads from the desk itself: uncompressed (as the desk served it before it compressed), and
+    // as a browser gets it (Accept-Encoding: gzip, deflate, br).
+    const wire = [];
+    for (const a of sizes.areas) {
+      const identity = await wireBytes(ctx.desk.url, [...a.paths, '/'], 'identity');
+      const compressed = await wireBytes(ctx.desk.url, [...a.paths, '/'], 'gzip, deflate, br');
+      wire.push({ area: a.area, identityKiB: round(identity / 1024, 1), compressedKiB: round(compressed / 1024, 1), ratio: ratio(compressed, identity) });
+    }
+    process.stdout.write(
+      `\n== web-bundle: first visit over the wire (the HTML shell, JS and CSS as the desk sends them) ==\n` +
+        table(['area', 'uncompressed KiB', 'Brotli KiB', 'ratio'], wire.map((w) => [w.area, w.identityKiB, w.compressedKiB, w.ratio])) +
+        '\n',
+    );
+
     const consoleRun = await timeToRows(context, '/tickets', runs);
     const baselineRun = await timeToRows(context, '/bench-baseline.html', runs);
     const firstRender = {
@@ -148,9 +182,9 @@ export async function webBundle(ctx: BenchContext) {
         ) +
         `\nconsole/static ratio: cold ${firstRender.coldRatio}, warm ${firstRender.warmRatio}\n`,
     );
-    const file = writeResult('web-bundle', { benchmark: 'web-bundle', scale: ctx.scale, machine: ctx.machine, sizes, firstRender }, ctx.startedAt);
+    const file = writeResult('web-bundle', { benchmark: 'web-bundle', scale: ctx.scale, machine: ctx.machine, sizes, wire, firstRender }, ctx.startedAt);
     log(`web-bundle written to ${file}`);
-    return { areas: sizes.areas, entry: sizes.entry, firstRender };
+    return { areas: sizes.areas, entry: sizes.entry, wire, firstRender };
   } finally {
     await browser.close();
     await ctx.pool.query(`delete from tickets where number like $1`, [PREFIX + '%']);
