@@ -3,8 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict } from '../../http/problem';
 import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
 
-export { SERVICE_ACCOUNT_SQL };
-
 /** Throws 409 `last-admin` when `userId` is the only active admin left (call inside the transaction that changes it). */
 export async function refuseLosingLastAdmin(tx: EntityManager, userId: string, what: string): Promise<void> {
   // Locking the admins' rows makes two concurrent demotions of the last two admins take turns.

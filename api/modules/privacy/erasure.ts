@@ -6,7 +6,8 @@ import { anonymiseContributions, anonymiseTickets } from '../../../platform/priv
 import type { TellWorkflows } from '../../../platform/privacy/tell-workflows';
 import { requireBuiltInAdmin } from '../iam/permissions';
 import type { AuthUser } from '../auth/types';
-import { refuseLosingLastAdmin, SERVICE_ACCOUNT_SQL } from '../iam/last-admin';
+import { refuseLosingLastAdmin } from '../iam/last-admin';
+import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
 
 export const ERASED_NAME = 'Erased user';
 const erasedEmail = (id: string) => `erased-${id}@erased.invalid`;

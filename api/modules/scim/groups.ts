@@ -1,6 +1,6 @@
 // SCIM Groups: the desk's agent groups, which decide who works which queue. A group's SCIM id is its key.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SERVICE_ACCOUNT_SQL } from '../iam/last-admin';
+import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
 import { scimError } from './errors';
 import { compileFilter, parseFilter, type Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch';

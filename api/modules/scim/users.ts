@@ -2,7 +2,8 @@
 // never removed: their tickets and comments keep their author.
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { refuseLosingLastAdmin, SERVICE_ACCOUNT_SQL } from '../iam/last-admin';
+import { refuseLosingLastAdmin } from '../iam/last-admin';
+import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
 import { scimError } from './errors';
 import { compileFilter, parseFilter, type Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch';
