@@ -39,7 +39,7 @@ import { MAX_SEQ } from './schemas';
 import { presentEvent, presentProjection, presentRow, type TicketView } from './present';
 import { type Cursor, type TicketRepository, type TicketRow } from './repository';
 import { visibleTo } from './policy';
-import { renderMarkdown } from './markdown';
+import { presentTimeline } from './timeline';
 import type { AssignBody, CommentBody, CreateTicketBody, ListTicketsQuery, PatchTicketBody, TransitionBody } from './schemas';
 
 const TICKET_TYPE = defineSearchAttributeKey('GuichetTicketType', SearchAttributeType.KEYWORD);
@@ -532,59 +532,7 @@ export class TicketService {
   async timeline(user: AuthUser, id: string) {
     const row = await this.visibleRow(user, id);
     const events = (await this.repo.timeline(id, user.role !== 'customer')).map(presentEvent);
-    await this.labelEvents(row.definition_key, row.definition_version, events);
-    const bySeq = new Map(events.map((e) => [e.seq, e]));
-    for (const e of events) {
-      if (e.type !== 'comment_edited') continue;
-      const original = bySeq.get(e.data.seq as number);
-      if (!original) continue;
-      const revisions = (original.data.revisions as unknown[] | undefined) ?? [];
-      original.data = { ...original.data, revisions: [...revisions, { body: original.data.body, replacedAt: e.at }], body: e.data.body, edited: true };
-    }
-    for (const e of events) {
-      if (e.type === 'commented' && typeof e.data.body === 'string') e.data = { ...e.data, html: renderMarkdown(e.data.body) };
-    }
-    if (user.role !== 'customer') return events;
-    // Customers count what they see 1, 2, 3…: the real numbers would show where internal events sit between them.
-    const number = new Map(events.map((e, i) => [e.seq, i + 1]));
-    return events.map((e) => ({
-      ...e,
-      seq: number.get(e.seq)!,
-      ...(e.type === 'comment_edited' ? { data: { ...e.data, seq: number.get(e.data.seq as number) ?? null } } : {}),
-    }));
-  }
-
-  /**
-   * States, transitions and fields by their labels in both languages, so no reader sees a key. Each event takes its words from the
-   * definition version in force when it happened: a ticket migrated to a later version keeps its earlier events' labels.
-   */
-  private async labelEvents(key: string, version: number, events: Array<{ type: string; data: Record<string, unknown> }>): Promise<void> {
-    const firstMigration = events.find((e) => e.type === 'migrated')?.data.from as { version?: number } | undefined;
-    let inForce = firstMigration?.version ?? version;
-    const labelsOf = (v: number) => this.defs.labels(key, v);
-    for (const e of events) {
-      if (e.type === 'migrated') {
-        const from = e.data.from as { version: number; state: string };
-        const to = e.data.to as { version: number; state: string };
-        const [before, after] = await Promise.all([labelsOf(from.version), labelsOf(to.version)]);
-        e.data = { ...e.data, fromLabel: before.states.get(from.state) ?? null, toLabel: after.states.get(to.state) ?? null };
-        inForce = to.version;
-        continue;
-      }
-      const { states, transitions, fields } = await labelsOf(inForce);
-      if (e.data.fields && typeof e.data.fields === 'object') {
-        e.data = { ...e.data, fieldLabels: Object.fromEntries(Object.keys(e.data.fields).flatMap((name) => (fields.has(name) ? [[name, fields.get(name)]] : []))) };
-      }
-      if (e.type === 'created') e.data = { ...e.data, stateLabel: states.get(String(e.data.state)) ?? null };
-      else if (e.type === 'transitioned') {
-        e.data = {
-          ...e.data,
-          fromLabel: states.get(String(e.data.from)) ?? null,
-          toLabel: states.get(String(e.data.to)) ?? null,
-          transitionLabel: transitions.get(String(e.data.transition)) ?? null,
-        };
-      }
-    }
+    return presentTimeline(events, user.role === 'customer', (version) => this.defs.labels(row.definition_key, version), row.definition_version);
   }
 
   /** The real numbers of the events customers see, in order: their n-th event is the n-th of these. */
