@@ -8,10 +8,26 @@ interface DocOperation {
   responses: Record<string, { description: string }>;
 }
 
-export function docsPage(openapi: { info: { title: string; version: string }; paths: Record<string, Record<string, unknown>> }): string {
+/** A schema with the named components it refers to written in place, so the page shows the whole shape. */
+function inlined(schema: unknown, components: Record<string, unknown>, seen: string[] = []): unknown {
+  if (Array.isArray(schema)) return schema.map((x) => inlined(x, components, seen));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const { $ref, ...rest } = schema as { $ref?: unknown } & Record<string, unknown>;
+  const name = typeof $ref === 'string' ? $ref.replace('#/components/schemas/', '') : undefined;
+  // A shape that contains itself is shown by name the second time.
+  if (name !== undefined && !seen.includes(name) && components[name]) return { ...(inlined(components[name], components, [...seen, name]) as object), ...rest };
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, inlined(v, components, seen)]));
+}
+
+export function docsPage(openapi: {
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, unknown>>;
+  components?: { schemas?: Record<string, unknown> };
+}): string {
+  const components = openapi.components?.schemas ?? {};
   const ops = Object.entries(openapi.paths).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, DocOperation>).map(([method, op]) => {
-      const body = op.requestBody?.content?.['application/json']?.schema;
+      const body = inlined(op.requestBody?.content?.['application/json']?.schema, components);
       const responses = Object.entries(op.responses)
         .map(([s, r]) => `<li><code>${esc(s)}</code> ${esc(r.description)}</li>`)
         .join('');
