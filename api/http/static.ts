@@ -54,7 +54,7 @@ export function serveWeb(distDir: string): Middleware {
     const known = cache.get(file);
     if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known;
     const raw = fs.readFileSync(file);
-    const served = { mtimeMs: stat.mtimeMs, size: stat.size, raw, etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };
+    const served = { mtimeMs: stat.mtimeMs, size: stat.size, raw, etag: `W/"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };
     cache.set(file, served);
     return served;
   }
@@ -89,6 +89,7 @@ export function serveWeb(distDir: string): Middleware {
     ctx.type = TYPES[ext] ?? 'application/octet-stream';
     // Hashed assets never change; the HTML shell must always be revalidated (a 304 when it has not changed).
     ctx.set('Cache-Control', ctx.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    // Weak: the same file is sent in three codings, and a strong validator would have to differ between them.
     ctx.set('ETag', served.etag);
     const compressible = COMPRESSIBLE.has(ext) && served.raw.length >= MIN_COMPRESS_BYTES;
     if (compressible) ctx.vary('Accept-Encoding');
