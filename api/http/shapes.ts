@@ -5,5 +5,3 @@ export const listOf = <T extends object>(items: T) => ({ type: 'object', require
 
 /** A label in both languages of the console. */
 export const localized = { type: 'object', required: ['en', 'fr'], properties: { en: { type: 'string' }, fr: { type: 'string' } } } as const;
-
-export const nullableString = { type: ['string', 'null'] } as const;

@@ -2,6 +2,7 @@
 import type { RouteTable } from '../../http/routes';
 import type { AssetService } from './service';
 import { assetBody, assetDetailSchema, assetPatchBody, assetSchema, listAssetsQuery, type AssetBody } from './schemas';
+import { listOf } from '../../http/shapes';
 
 const refused = { 401: { description: 'Not logged in' }, 403: { description: 'Customers, or a group the agent is not in' } };
 
@@ -13,7 +14,7 @@ export function assetRoutes(table: RouteTable, assets: AssetService): void {
     tag: 'assets',
     auth: 'user',
     query: listAssetsQuery,
-    responses: { 200: { description: 'Assets', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: assetSchema } } } }, 400: { description: 'Bad query' }, ...refused },
+    responses: { 200: { description: 'Assets', schema: listOf(assetSchema) }, 400: { description: 'Bad query' }, ...refused },
     handler: async ({ user, query }) => ({ body: { items: await assets.list(user, query) } }),
   });
   table.add<AssetBody>({

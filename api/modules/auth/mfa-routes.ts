@@ -3,6 +3,7 @@
 import type { RouteTable } from '../../http/routes';
 import type { MfaService } from './mfa';
 import type { PasskeyService } from './passkeys';
+import { listOf } from '../../http/shapes';
 
 const codeBody = { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 6, maxLength: 20 } } } as const;
 
@@ -67,7 +68,7 @@ export function passkeyRoutes(table: RouteTable, passkeys: PasskeyService): void
     summary: "The caller's passkeys (second sign-in step)",
     tag: 'auth',
     auth: 'user',
-    responses: { 200: { description: 'Passkeys', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: passkeySchema } } } } },
+    responses: { 200: { description: 'Passkeys', schema: listOf(passkeySchema) } },
     handler: async ({ user }) => ({ body: { items: await passkeys.list(user) } }),
   });
   table.add({

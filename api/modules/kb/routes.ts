@@ -29,6 +29,7 @@ import {
   type SuggestQuery,
 } from './schemas';
 import { checkLocale, type KbService } from './service';
+import { listOf } from '../../http/shapes';
 
 const TAG = 'knowledge base';
 const r401 = { description: 'Not authenticated' };
@@ -49,7 +50,7 @@ export function kbRoutes(table: RouteTable, kb: KbService): void {
     summary: 'Knowledge-base categories with their names in English and French',
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Categories', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: categorySchema } } } }, 401: r401 },
+    responses: { 200: { description: 'Categories', schema: listOf(categorySchema) }, 401: r401 },
     handler: async () => ({ body: { items: await kb.categories() } }),
   });
   table.add<CategoryBody>({

@@ -1,5 +1,6 @@
 // JSON Schemas of the knowledge-base API's bodies, queries and answers; they give the TypeScript types and the OpenAPI document.
 import type { FromSchema } from 'json-schema-to-ts';
+import { listOf } from '../../http/shapes';
 
 export const LOCALES = ['en', 'fr'] as const;
 export type KbLocale = (typeof LOCALES)[number];
@@ -205,7 +206,7 @@ const hitSchema = {
 } as const;
 
 export const searchSchema = { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: hitSchema }, total: { type: 'integer' } } } as const;
-export const suggestSchema = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: hitSchema } } } as const;
+export const suggestSchema = listOf(hitSchema);
 
 const revisionSchema = {
   title: 'KbRevision',
@@ -222,7 +223,7 @@ const revisionSchema = {
     restoredFrom: { type: ['integer', 'null'] },
   },
 } as const;
-export const revisionListSchema = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: revisionSchema } } } as const;
+export const revisionListSchema = listOf(revisionSchema);
 export { revisionSchema };
 
 export const categorySchema = {

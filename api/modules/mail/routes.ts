@@ -4,6 +4,7 @@ import type { Logger } from '../../../platform/logger';
 import type { MailService, NotificationMode } from './service';
 import type { MailLocale, Template } from '../../../mail/templates';
 import { forgotBody, preferencesBody, preferencesView, previewView, settingsView, templateBody, templateView } from './schemas';
+import { listOf } from '../../http/shapes';
 
 
 export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): void {
@@ -24,7 +25,7 @@ export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): v
     tag: 'mail',
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
-    responses: { 200: { description: 'Templates', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: templateView } } } }, 403: { description: 'Not an admin' } },
+    responses: { 200: { description: 'Templates', schema: listOf(templateView) }, 403: { description: 'Not an admin' } },
     handler: async () => ({ body: { items: await mail.templates() } }),
   });
   table.add<Template>({

@@ -17,6 +17,7 @@ import {
   type PlanBody,
   type PreviewBody,
 } from './schemas';
+import { listOf } from '../../http/shapes';
 
 const refused = { 401: { description: 'Not logged in' }, 403: { description: 'Customers, or a group the agent is not in' } };
 const upcomingSchema = { type: 'array', items: { type: 'object', required: ['occurrence', 'dueAt'], properties: { occurrence: { type: 'string' }, dueAt: { type: 'string', format: 'date-time' } } } } as const;
@@ -24,7 +25,6 @@ const planDetail = {
   title: 'PlanDetail',
   allOf: [planSchema, { type: 'object', required: ['upcoming', 'workOrders'], properties: { upcoming: upcomingSchema, workOrders: { type: 'array', items: workOrderSchema } } }],
 } as const;
-const items = (schema: object) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: schema } } });
 
 export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): void {
   table.add({
@@ -33,7 +33,7 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     summary: 'Maintenance plans the caller may see',
     tag: 'maintenance',
     auth: 'user',
-    responses: { 200: { description: 'Plans', schema: items(planSchema) }, ...refused },
+    responses: { 200: { description: 'Plans', schema: listOf(planSchema) }, ...refused },
     handler: async ({ user }) => ({ body: { items: await m.listPlans(user) } }),
   });
   table.add<PlanBody>({
@@ -88,7 +88,7 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     tag: 'maintenance',
     auth: 'user',
     query: upcomingQuery,
-    responses: { 200: { description: 'Dates', schema: items({ type: 'object' }) }, 400: { description: 'Bad query' }, 404: { description: 'No such plan' }, ...refused },
+    responses: { 200: { description: 'Dates', schema: listOf({ type: 'object' }) }, 400: { description: 'Bad query' }, 404: { description: 'No such plan' }, ...refused },
     handler: async ({ user, params, query }) => ({ body: { items: await m.upcoming(user, params.id, Number(query.count ?? 10)) } }),
   });
   const command = (name: 'pause' | 'resume' | 'skip' | 'postpone' | 'stop', summary: string, body?: object) =>
@@ -114,7 +114,7 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     tag: 'maintenance',
     auth: 'user',
     query: rangeQuery,
-    responses: { 200: { description: 'Calendar', schema: items(workOrderSchema) }, 400: { description: 'Bad query' }, 422: { description: 'Bad range' }, ...refused },
+    responses: { 200: { description: 'Calendar', schema: listOf(workOrderSchema) }, 400: { description: 'Bad query' }, 422: { description: 'Bad range' }, ...refused },
     handler: async ({ user, query }) => ({ body: { items: await m.calendar(user, query.from, query.to) } }),
   });
   table.add({
@@ -123,7 +123,7 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     summary: 'Work orders past their due date and not done',
     tag: 'maintenance',
     auth: 'user',
-    responses: { 200: { description: 'Overdue work orders', schema: items(workOrderSchema) }, ...refused },
+    responses: { 200: { description: 'Overdue work orders', schema: listOf(workOrderSchema) }, ...refused },
     handler: async ({ user }) => ({ body: { items: await m.overdue(user) } }),
   });
   table.add<unknown, { by?: 'plan' | 'asset' | 'group' }>({
@@ -136,7 +136,7 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     responses: {
       200: {
         description: 'Compliance',
-        schema: items({ type: 'object', required: ['key', 'label', 'due', 'onTime', 'rate'], properties: { key: { type: 'string' }, label: { type: 'string' }, due: { type: 'integer' }, onTime: { type: 'integer' }, rate: { type: ['number', 'null'] } } }),
+        schema: listOf({ type: 'object', required: ['key', 'label', 'due', 'onTime', 'rate'], properties: { key: { type: 'string' }, label: { type: 'string' }, due: { type: 'integer' }, onTime: { type: 'integer' }, rate: { type: ['number', 'null'] } } }),
       },
       400: { description: 'Bad query' },
       ...refused,

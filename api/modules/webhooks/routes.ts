@@ -25,9 +25,9 @@ import {
   type RequestsQuery,
   type RotateBody,
 } from './schemas';
+import { listOf } from '../../http/shapes';
 
 const problem = (description: string) => ({ description });
-const list = (items: object) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items } } });
 const withSecret = (item: object, key: string) => ({ type: 'object', required: [key, 'secret'], properties: { [key]: item, secret: { type: 'string', description: 'shown in this answer only' } } });
 const ADMIN_ERRORS = { 401: problem('Not logged in'), 403: problem('Not an admin') };
 
@@ -54,7 +54,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     tag,
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
-    responses: { 200: { description: 'Subscriptions', schema: list(subscriptionSchema) }, ...ADMIN_ERRORS },
+    responses: { 200: { description: 'Subscriptions', schema: listOf(subscriptionSchema) }, ...ADMIN_ERRORS },
     handler: async () => ({ body: { items: await subs.list() } }),
   });
   table.add({
@@ -115,7 +115,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
     query: deliveriesQuery,
-    responses: { 200: { description: 'Deliveries', schema: list(deliverySchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such subscription') },
+    responses: { 200: { description: 'Deliveries', schema: listOf(deliverySchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such subscription') },
     handler: async ({ params, query }) => ({ body: { items: await subs.deliveries(params.id, query) } }),
   });
   table.add<RedeliverBody>({
@@ -158,7 +158,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     tag,
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
-    responses: { 200: { description: 'Endpoints', schema: list(endpointSchema) }, ...ADMIN_ERRORS },
+    responses: { 200: { description: 'Endpoints', schema: listOf(endpointSchema) }, ...ADMIN_ERRORS },
     handler: async () => ({ body: { items: await inbound.list() } }),
   });
   table.add({
@@ -218,7 +218,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
     auth: 'user',
     scope: 'admin', permission: 'admin.integrations',
     query: requestsQuery,
-    responses: { 200: { description: 'Requests', schema: list(inboundRequestSchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such endpoint') },
+    responses: { 200: { description: 'Requests', schema: listOf(inboundRequestSchema) }, 400: problem('Invalid query'), ...ADMIN_ERRORS, 404: problem('No such endpoint') },
     handler: async ({ params, query }) => ({ body: { items: await inbound.requests(params.id, query) } }),
   });
   table.add({
