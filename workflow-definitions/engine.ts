@@ -4,3 +4,4 @@ export * from './calendar';
 export * from './lifecycle';
 export * from './sla';
 export * from './recurrence';
+export * from './ticket-machine/index';

@@ -7,4 +7,5 @@ export * from './recurrence';
 export * from './validate';
 export * from './diff';
 export * from './simulate';
+export * from './ticket-machine/index';
 export { DEFAULT_DEFINITIONS } from './defaults/index';

@@ -1,14 +1,52 @@
 // The ticket workflow's contract: its input, updates, queries and the events it records (shared with the API and activities).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AvailableTransition, Priority, Role, SlaClockView, WorkflowDefinition, Fields, SlaClock } from '../workflow-definitions/index';
+import type {
+  AbsorbRequest,
+  Actor,
+  AssignRequest,
+  CarriedTicketState,
+  ChildFinishedSignal,
+  CommentRequest,
+  EditCommentRequest,
+  FieldsRequest,
+  LinkRequest,
+  MacroRequest,
+  MigrateRequest,
+  PriorityRequest,
+  ProblemResolvedSignal,
+  TagsRequest,
+  TicketLink,
+  TransitionRequest,
+} from '../workflow-definitions/ticket-machine/contract';
+import type { AvailableTransition, Fields, Priority, Role, SlaClockView, WorkflowDefinition } from '../workflow-definitions/index';
+
+// The shapes themselves belong to the pure ticket machine; every reader of the workflow's contract finds them here too.
+export { MAX_TAGS } from '../workflow-definitions/ticket-machine/contract';
+export type {
+  AbsorbRequest,
+  Actor,
+  AssignRequest,
+  CarriedTicketState,
+  ChildFinishedSignal,
+  CommentRequest,
+  EditCommentRequest,
+  FieldsRequest,
+  LinkKind,
+  LinkRequest,
+  MacroRequest,
+  MigrateRequest,
+  PriorityRequest,
+  ProblemResolvedSignal,
+  TagsRequest,
+  TicketEvent,
+  TicketEventType,
+  TicketLink,
+  TransitionRequest,
+} from '../workflow-definitions/ticket-machine/contract';
 
 export const TICKET_WORKFLOW = 'ticketWorkflow';
 export const ticketWorkflowId = (ticketId: string): string => `ticket-${ticketId}`;
 
-export interface Actor {
-  id: string | null;
-  role: Role;
-}
 
 export interface TicketIntake {
   id: string;
@@ -36,76 +74,9 @@ export interface TicketWorkflowInput {
   historyLimit?: number;
 }
 
-export interface CarriedTicketState {
-  state: string;
-  enteredStateAt: number;
-  priority: Priority;
-  assigneeId: string | null;
-  queue: string | null;
-  fields: Fields;
-  clocks: SlaClock[];
-  seq: number;
-  fired: string[];
-  unassignedSince: number | null;
-  lastAgentUpdateAt: number;
-  firstResponded: boolean;
-  title: string;
-  description: string;
-  resolvedAt: number | null;
-  closedAt: number | null;
-  /** Absent in state carried by versions that predate links. */
-  links?: TicketLink[];
-  /** Children not yet resolved or closed; a parent cannot finish before them. */
-  openChildren?: string[];
-  /** Author and visibility of each comment by seq, so only its author (or an admin) edits it. */
-  comments?: Record<number, { authorId: string | null; visibility: 'public' | 'internal' }>;
-  group?: string | null;
-  /** Absent in state carried by versions that predate tags. */
-  tags?: string[];
-  /** Set once the ticket's personal data was removed (erasure or retention): the original intake is not carried on. */
-  anonymised?: boolean;
-}
 
-export type LinkKind = 'problem' | 'incident' | 'parent' | 'child' | 'related' | 'duplicate_of' | 'duplicated_by';
-export interface TicketLink {
-  kind: LinkKind;
-  ticketId: string;
-  number: string;
-}
 
-export type TicketEventType =
-  | 'created'
-  | 'transitioned'
-  | 'commented'
-  | 'assigned'
-  | 'priority_changed'
-  | 'fields_changed'
-  | 'sla_warning'
-  | 'sla_breached'
-  | 'escalated'
-  | 'notification'
-  | 'reminder'
-  | 'event_emitted'
-  | 'linked'
-  | 'unlinked'
-  | 'migrated'
-  | 'problem_resolved'
-  | 'child_finished'
-  | 'children_done'
-  | 'comment_edited'
-  | 'tags_changed'
-  | 'time_logged'
-  | 'macro_applied'
-  | 'merged_in';
 
-export interface TicketEvent {
-  seq: number;
-  type: TicketEventType;
-  actor: Actor;
-  visibility: 'public' | 'internal';
-  at: string;
-  data: Record<string, unknown>;
-}
 
 /** The read-model row as the workflow sees it after its latest event. */
 export interface TicketProjection {
@@ -138,64 +109,6 @@ export interface TicketProjection {
   closedAt: string | null;
 }
 
-export interface TransitionRequest {
-  transition: string;
-  fields?: Record<string, unknown>;
-  /** Minutes the agent spent, recorded as an internal `time_logged` event after the transition. */
-  timeSpent?: number;
-  actor: Actor;
-}
-export interface CommentRequest {
-  body: string;
-  visibility: 'public' | 'internal';
-  /** Minutes the agent spent, recorded as an internal `time_logged` event after the comment. */
-  timeSpent?: number;
-  actor: Actor;
-}
-export interface EditCommentRequest {
-  seq: number;
-  body: string;
-  actor: Actor;
-}
-export interface AssignRequest {
-  assigneeId: string | null;
-  queue?: string | null;
-  /** The agent group that owns the ticket; absent leaves it unchanged. */
-  group?: string | null;
-  actor: Actor;
-}
-export interface PriorityRequest {
-  priority: Priority;
-  actor: Actor;
-}
-export interface FieldsRequest {
-  fields: Record<string, unknown>;
-  actor: Actor;
-}
-/** Tags to add and to remove, already normalised by the API (lower case, trimmed). */
-export interface TagsRequest {
-  add: string[];
-  remove: string[];
-  actor: Actor;
-}
-/**
- * A macro applied to one ticket: every part is checked before any is applied, so a refused part (a transition the
- * definition does not allow here, say) leaves the ticket as it was. Parts apply in this order: fields, priority, tags,
- * assignment, comment, time, transition.
- */
-export interface MacroRequest {
-  macro: { id: string; name: string };
-  fields?: Record<string, unknown>;
-  priority?: Priority;
-  tags?: { add: string[]; remove: string[] };
-  assign?: { assigneeId: string | null };
-  comment?: { body: string; visibility: 'public' | 'internal' };
-  timeSpent?: number;
-  transition?: string;
-  actor: Actor;
-}
-/** A ticket holds at most this many tags. */
-export const MAX_TAGS = 20;
 
 export const transitionUpdate = defineUpdate<TicketProjection, [TransitionRequest]>('transition');
 export const commentUpdate = defineUpdate<{ seq: number }, [CommentRequest]>('comment');
@@ -205,42 +118,12 @@ export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>(
 export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');
 export const tagsUpdate = defineUpdate<TicketProjection, [TagsRequest]>('setTags');
 export const macroUpdate = defineUpdate<TicketProjection, [MacroRequest]>('applyMacro');
-/**
- * The conversation of a ticket merged into this one, copied in order: each comment keeps its author, visibility and
- * original time, and says where it came from (`mergedFrom`), so it wakes no clock and mails no one again.
- */
-export interface AbsorbRequest {
-  from: { ticketId: string; number: string };
-  comments: Array<{ authorId: string | null; authorRole: Actor['role']; visibility: 'public' | 'internal'; body: string; at: string }>;
-  actor: Actor;
-}
 export const absorbUpdate = defineUpdate<TicketProjection, [AbsorbRequest]>('absorb');
-export interface LinkRequest {
-  link: TicketLink;
-  actor: Actor;
-}
-export interface MigrateRequest {
-  definition: WorkflowDefinition;
-  version: number;
-  /** Old state → new state; states absent here keep their name. */
-  stateMapping: Record<string, string>;
-  actor: Actor;
-}
-export interface ProblemResolvedSignal {
-  problemId: string;
-  number: string;
-  fields: Fields;
-}
 
 export const linkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('link');
 export const unlinkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('unlink');
 export const migrateUpdate = defineUpdate<TicketProjection, [MigrateRequest]>('migrate');
 export const problemResolvedSignal = defineSignal<[ProblemResolvedSignal]>('problemResolved');
-export interface ChildFinishedSignal {
-  childId: string;
-  number: string;
-  state: string;
-}
 export const childFinishedSignal = defineSignal<[ChildFinishedSignal]>('childFinished');
 /**
  * The read model's text of the ticket was anonymised (a person's erasure, a retention policy): the workflow forgets its own
