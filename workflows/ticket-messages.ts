@@ -1,48 +1,11 @@
 // The ticket workflow's contract: its input, updates, queries and the events it records (shared with the API and activities).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type {
-  AbsorbRequest,
-  Actor,
-  AssignRequest,
-  CarriedTicketState,
-  ChildFinishedSignal,
-  CommentRequest,
-  EditCommentRequest,
-  FieldsRequest,
-  LinkRequest,
-  MacroRequest,
-  MigrateRequest,
-  PriorityRequest,
-  ProblemResolvedSignal,
-  TagsRequest,
-  TicketLink,
-  TransitionRequest,
-} from '../workflow-definitions/ticket-machine/contract';
+import type * as Machine from '../workflow-definitions/ticket-machine/contract';
 import type { AvailableTransition, Fields, Priority, Role, SlaClockView, WorkflowDefinition } from '../workflow-definitions/index';
 
 // The shapes themselves belong to the pure ticket machine; every reader of the workflow's contract finds them here too.
 export { MAX_TAGS } from '../workflow-definitions/ticket-machine/contract';
-export type {
-  AbsorbRequest,
-  Actor,
-  AssignRequest,
-  CarriedTicketState,
-  ChildFinishedSignal,
-  CommentRequest,
-  EditCommentRequest,
-  FieldsRequest,
-  LinkKind,
-  LinkRequest,
-  MacroRequest,
-  MigrateRequest,
-  PriorityRequest,
-  ProblemResolvedSignal,
-  TagsRequest,
-  TicketEvent,
-  TicketEventType,
-  TicketLink,
-  TransitionRequest,
-} from '../workflow-definitions/ticket-machine/contract';
+export type * from '../workflow-definitions/ticket-machine/contract';
 
 export const TICKET_WORKFLOW = 'ticketWorkflow';
 export const ticketWorkflowId = (ticketId: string): string => `ticket-${ticketId}`;
@@ -59,7 +22,7 @@ export interface TicketIntake {
   queue: string | null;
   fields: Fields;
   createdAt: string;
-  createdBy: Actor;
+  createdBy: Machine.Actor;
   /** The requester's organisation, for customer visibility and routing; absent in older inputs. */
   organisationId?: string | null;
 }
@@ -69,7 +32,7 @@ export interface TicketWorkflowInput {
   definition: WorkflowDefinition;
   definitionVersion: number;
   /** State carried over a continue-as-new; absent on the first run. */
-  carried?: CarriedTicketState;
+  carried?: Machine.CarriedTicketState;
   /** History length after which the ticket continues as new (default 4000); lowered by tests. */
   historyLimit?: number;
 }
@@ -96,7 +59,7 @@ export interface TicketProjection {
   definitionKey: string;
   definitionVersion: number;
   fields: Fields;
-  links: TicketLink[];
+  links: Machine.TicketLink[];
   /** Agents' labels, sorted; never shown to customers. */
   tags: string[];
   sla: SlaClockView[];
@@ -110,21 +73,21 @@ export interface TicketProjection {
 }
 
 
-export const transitionUpdate = defineUpdate<TicketProjection, [TransitionRequest]>('transition');
-export const commentUpdate = defineUpdate<{ seq: number }, [CommentRequest]>('comment');
-export const editCommentUpdate = defineUpdate<{ seq: number }, [EditCommentRequest]>('editComment');
-export const assignUpdate = defineUpdate<TicketProjection, [AssignRequest]>('assign');
-export const priorityUpdate = defineUpdate<TicketProjection, [PriorityRequest]>('setPriority');
-export const fieldsUpdate = defineUpdate<TicketProjection, [FieldsRequest]>('setFields');
-export const tagsUpdate = defineUpdate<TicketProjection, [TagsRequest]>('setTags');
-export const macroUpdate = defineUpdate<TicketProjection, [MacroRequest]>('applyMacro');
-export const absorbUpdate = defineUpdate<TicketProjection, [AbsorbRequest]>('absorb');
+export const transitionUpdate = defineUpdate<TicketProjection, [Machine.TransitionRequest]>('transition');
+export const commentUpdate = defineUpdate<{ seq: number }, [Machine.CommentRequest]>('comment');
+export const editCommentUpdate = defineUpdate<{ seq: number }, [Machine.EditCommentRequest]>('editComment');
+export const assignUpdate = defineUpdate<TicketProjection, [Machine.AssignRequest]>('assign');
+export const priorityUpdate = defineUpdate<TicketProjection, [Machine.PriorityRequest]>('setPriority');
+export const fieldsUpdate = defineUpdate<TicketProjection, [Machine.FieldsRequest]>('setFields');
+export const tagsUpdate = defineUpdate<TicketProjection, [Machine.TagsRequest]>('setTags');
+export const macroUpdate = defineUpdate<TicketProjection, [Machine.MacroRequest]>('applyMacro');
+export const absorbUpdate = defineUpdate<TicketProjection, [Machine.AbsorbRequest]>('absorb');
 
-export const linkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('link');
-export const unlinkUpdate = defineUpdate<TicketProjection, [LinkRequest]>('unlink');
-export const migrateUpdate = defineUpdate<TicketProjection, [MigrateRequest]>('migrate');
-export const problemResolvedSignal = defineSignal<[ProblemResolvedSignal]>('problemResolved');
-export const childFinishedSignal = defineSignal<[ChildFinishedSignal]>('childFinished');
+export const linkUpdate = defineUpdate<TicketProjection, [Machine.LinkRequest]>('link');
+export const unlinkUpdate = defineUpdate<TicketProjection, [Machine.LinkRequest]>('unlink');
+export const migrateUpdate = defineUpdate<TicketProjection, [Machine.MigrateRequest]>('migrate');
+export const problemResolvedSignal = defineSignal<[Machine.ProblemResolvedSignal]>('problemResolved');
+export const childFinishedSignal = defineSignal<[Machine.ChildFinishedSignal]>('childFinished');
 /**
  * The read model's text of the ticket was anonymised (a person's erasure, a retention policy): the workflow forgets its own
  * copy so no later write, answer or continued run brings it back. Records no event; the read model is already changed.
