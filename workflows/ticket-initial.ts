@@ -1,5 +1,5 @@
 // The ticket as it stands the instant it is opened, computed from the workflow's input alone: what the API writes and answers before the workflow has run.
-import { calendarOf, initialState, startClocks, viewClock, type SlaClockView } from '../workflow-definitions/engine';
+import { calendarOf, openingState, stateOf, viewClock, type SlaClockView } from '../workflow-definitions/engine';
 import type { TicketProjection, TicketWorkflowInput } from './ticket-messages';
 
 /** The worst status of a ticket's clocks and the earliest target still running (the queue's SLA column). */
@@ -10,14 +10,13 @@ export function slaSummary(views: readonly SlaClockView[]): { slaStatus: TicketP
 }
 
 /**
- * The projection the workflow itself starts from (the same initial state and clocks started at `createdAt`), with
+ * The projection the workflow itself starts from (the machine's opening state: the same state and clocks), with
  * `lastSeq` 0: no event is recorded yet. The workflow's first write replaces it, since rows only move forward by seq.
  */
 export function initialProjection(input: TicketWorkflowInput, at: number): TicketProjection {
   const { ticket: t, definition: def } = input;
-  const s0 = initialState(def);
-  const clocks = startClocks(def, t.priority, Date.parse(t.createdAt), !s0.slaPaused);
-  const views = clocks.map((c) => viewClock(c, at, calendarOf(def, c.calendar)));
+  const s0 = openingState(def, t, Date.parse(t.createdAt));
+  const views = s0.clocks.map((c) => viewClock(c, at, calendarOf(def, c.calendar)));
   return {
     id: t.id,
     number: t.number,
@@ -25,8 +24,8 @@ export function initialProjection(input: TicketWorkflowInput, at: number): Ticke
     title: t.title,
     description: t.description,
     priority: t.priority,
-    state: s0.name,
-    stateCategory: s0.category,
+    state: s0.state,
+    stateCategory: stateOf(def, s0.state)!.category,
     queue: t.queue,
     assigneeId: null,
     assignedGroup: null,
@@ -34,7 +33,7 @@ export function initialProjection(input: TicketWorkflowInput, at: number): Ticke
     organisationId: t.organisationId ?? null,
     definitionKey: def.key,
     definitionVersion: input.definitionVersion,
-    fields: { ...t.fields },
+    fields: s0.fields,
     links: [],
     tags: [],
     sla: views,

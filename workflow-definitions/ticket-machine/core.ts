@@ -239,7 +239,8 @@ export class TicketCore {
   changeTags(add: readonly string[], remove: readonly string[], actor: Actor): number {
     const s = this.s;
     const had = new Set(s.tags);
-    const added = add.filter((tag) => !had.has(tag));
+    // The API sends each tag once; the machine keeps its own invariant (a tag at most once) whoever calls it.
+    const added = [...new Set(add)].filter((tag) => !had.has(tag));
     const removed = remove.filter((tag) => had.has(tag) && !add.includes(tag));
     s.tags = [...s.tags.filter((tag) => !removed.includes(tag)), ...added].sort();
     return this.emit('tags_changed', actor, { added, removed });

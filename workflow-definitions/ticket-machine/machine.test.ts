@@ -1,0 +1,109 @@
+// Properties of the ticket machine alone (no Temporal): on any valid definition, any sequence of commands and waits
+// never throws, never leaves the definition's states, never runs a clock where the definition pauses or stops them,
+// numbers its events without gaps, changes nothing when it refuses, and `step` (the function) agrees with the driven machine.
+import fc from 'fast-check';
+import { stateOf } from '../lifecycle';
+import { validateDefinition } from '../validate';
+import type { TicketEvent } from './contract';
+import { openingState } from './core';
+import { step, ticketMachine, type TicketMachine } from './machine';
+import { anyDefinition, happenings, type Happening } from './definitions.arbitrary';
+import type { WorkflowDefinition } from '../schema';
+
+const CREATED = Date.parse('2026-11-27T16:00:00.000Z');
+const TICKET = { id: 'ticket-1', number: 'GEN-1' };
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+
+function open(def: WorkflowDefinition, priority: 'low' | 'medium' | 'high' | 'critical') {
+  const clock = { now: CREATED };
+  const events: TicketEvent[] = [];
+  const machine = ticketMachine(
+    { definition: def, version: 1, ticket: TICKET, state: openingState(def, { priority, queue: null, fields: {}, title: 't', description: '' }, CREATED) },
+    { now: () => clock.now, patched: () => true, record: (e) => events.push(e), signal: () => undefined },
+  );
+  machine.created({ id: 'user-customer', role: 'customer' }, { title: 't', type: def.types[0]!, priority });
+  return { machine, events, clock };
+}
+
+/** Lets time pass as the workflow's main loop does: wake at each due timer, fire what is due, stop once the ticket is final. */
+function wait(machine: TicketMachine, clock: { now: number }, until: number): boolean {
+  for (let i = 0; i < 10_000; i++) {
+    const end = machine.finalAfter();
+    if (end !== null && end <= clock.now) return false;
+    const next = machine.dueTimers().sort((a, b) => a.at - b.at)[0];
+    if (!next || next.at > until) {
+      clock.now = Math.max(clock.now, until);
+      return true;
+    }
+    clock.now = Math.max(clock.now, next.at);
+    machine.fireDue(clock.now);
+  }
+  throw new Error('timers fire without end');
+}
+
+function checkInvariants(def: WorkflowDefinition, machine: TicketMachine, events: TicketEvent[]): void {
+  const s = machine.state;
+  const here = stateOf(def === machine.def ? def : machine.def, s.state);
+  expect(here).toBeDefined();
+  if (here!.slaPaused || here!.category === 'resolved' || here!.category === 'closed') {
+    expect(s.clocks.filter((c) => c.runningSince !== null)).toEqual([]);
+  }
+  if (here!.category === 'resolved' || here!.category === 'closed') expect(s.clocks.every((c) => c.stoppedAt !== null)).toBe(true);
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(s.seq).toBe(events.length);
+  expect(new Set(s.tags).size).toBe(s.tags.length);
+}
+
+function play(def: WorkflowDefinition, priority: 'low' | 'medium' | 'high' | 'critical', script: Happening[]): void {
+  const { machine, events, clock } = open(def, priority);
+  for (const h of script) {
+    if (h.kind === 'wait') {
+      if (!wait(machine, clock, clock.now + h.minutes * 60_000)) return;
+    } else {
+      const before = structuredClone(machine.carried());
+      const pure = step({ definition: machine.def, version: machine.version, ticket: TICKET, state: before, now: clock.now }, h.command);
+      const refusal = machine.refuse(h.command);
+      expect(pure.refused).toEqual(refusal);
+      if (refusal) {
+        expect(machine.carried()).toEqual(before);
+      } else {
+        const recorded = events.length;
+        machine.apply(h.command);
+        expect(pure.refused === null && pure.state).toEqual(machine.carried());
+        expect(pure.refused === null && pure.events).toEqual(events.slice(recorded));
+      }
+    }
+    checkInvariants(def, machine, events);
+  }
+}
+
+const priority = fc.constantFrom('low' as const, 'medium' as const, 'high' as const, 'critical' as const);
+
+it('should only generate definitions the validator accepts', () => {
+  fc.assert(
+    fc.property(anyDefinition, (def) => {
+      expect(validateDefinition(def).errors).toEqual([]);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+it('should keep every invariant through random commands and waits on any valid definition', () => {
+  fc.assert(
+    fc.property(anyDefinition.chain((def) => fc.tuple(fc.constant(def), priority, happenings(def))), ([def, p, script]) => play(def, p, script)),
+    { numRuns: RUNS },
+  );
+});
+
+it('should give the same answer from step as from the driven machine, and leave the given state untouched', () => {
+  fc.assert(
+    fc.property(anyDefinition.chain((def) => fc.tuple(fc.constant(def), happenings(def, 1))), ([def, [h]]) => {
+      if (h!.kind !== 'command') return;
+      const state = openingState(def, { priority: 'high', queue: null, fields: {}, title: 't', description: '' }, CREATED);
+      const copy = structuredClone(state);
+      step({ definition: def, version: 1, ticket: TICKET, state, now: CREATED + 60_000 }, h!.command);
+      expect(state).toEqual(copy);
+    }),
+    { numRuns: RUNS },
+  );
+});
