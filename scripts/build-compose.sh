@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gives the docker CLI its Compose plugin when the machine has none, so tests/platform/compose.test.ts can check
+# Gives the docker CLI its Compose plugin when the machine has none, so tests/unit/compose.test.ts can check
 # docker-compose.yml with `docker compose config` (parsing and interpolation only; no Docker engine is needed).
 # Built from the Go module proxy into .tools/docker/cli-plugins/, once per version; the tests point DOCKER_CONFIG there.
 set -euo pipefail
