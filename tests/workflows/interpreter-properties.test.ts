@@ -1,9 +1,10 @@
-// Random event sequences against the real ticket workflow: it never crashes, never leaves the definition's states, never lets an SLA clock run backwards.
+// Random event sequences against the real ticket workflow: it never crashes, never leaves the definition's states, never
+// lets an SLA clock run backwards, and the console's simulator, given the same script, predicts the same timeline.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
+import { DEFAULT_DEFINITIONS, simulate, type SimulationStep, type WorkflowDefinition } from '../../workflow-definitions/index';
 import { commentUpdate, priorityUpdate, snapshotQuery, transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
 import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
 
@@ -15,6 +16,9 @@ afterEach(terminateStarted);
 afterAll(async () => env?.teardown());
 
 const roles = ['admin', 'agent', 'customer', 'system'] as const;
+const COMPARED = new Set(['transitioned', 'sla_warning', 'sla_breached', 'escalated', 'priority_changed']);
+/** An update reaches the workflow a few milliseconds after the instant the script gives the simulator. */
+const TOLERANCE_MS = 5_000;
 const priorities = ['low', 'medium', 'high', 'critical'] as const;
 const fieldValue = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean());
 
@@ -46,14 +50,20 @@ it('should survive random event sequences on every default definition with sane 
         async ([def, priority, steps]) => {
         const id = randomUUID();
         const actor = (role: (typeof roles)[number]): Actor => ({ id: role === 'system' ? null : randomUUID(), role });
+        const createdAt = new Date(await env.currentTimeMs()).toISOString();
+        const script: SimulationStep[] = [];
         const input: TicketWorkflowInput = {
-          ticket: { id, number: `P-${id.slice(0, 6)}`, type: def.types[0], title: 'property', description: '', priority, requesterId: randomUUID(), queue: null, fields: {}, createdAt: new Date(await env.currentTimeMs()).toISOString(), createdBy: { id: null, role: 'system' } },
+          ticket: { id, number: `P-${id.slice(0, 6)}`, type: def.types[0], title: 'property', description: '', priority, requesterId: randomUUID(), queue: null, fields: {}, createdAt, createdBy: { id: null, role: 'system' } },
           definition: def,
           definitionVersion: 1,
         };
         const handle = await startTicket(env, 'properties', input);
         const states = new Set(def.states.map((s) => s.name));
         for (const s of steps) {
+          const at = new Date(await env.currentTimeMs()).toISOString();
+          if (s.kind === 'transition') script.push({ kind: 'transition', transition: s.name, role: s.role, fields: s.fields as Record<string, string | number | boolean>, at });
+          else if (s.kind === 'comment') script.push({ kind: 'comment', role: s.role, visibility: s.internal ? 'internal' : 'public', at });
+          else if (s.kind === 'priority') script.push({ kind: 'priority', priority: s.priority, at });
           try {
             if (s.kind === 'transition') await handle.executeUpdate(transitionUpdate, { args: [{ transition: s.name, fields: s.fields, actor: actor(s.role) }] });
             else if (s.kind === 'comment') await handle.executeUpdate(commentUpdate, { args: [{ body: 'x', visibility: s.internal ? 'internal' : 'public', actor: actor(s.role) }] });
@@ -80,6 +90,19 @@ it('should survive random event sequences on every default definition with sane 
         expect(history.events?.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)).toEqual([]);
         const seqs = recorded.events(id).map((e) => e.seq);
         expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+
+        // The simulator, fed the same script at the same instants, predicts what the workflow recorded.
+        const end = await env.currentTimeMs();
+        const last = Math.max(Date.parse(createdAt), ...script.map((x) => Date.parse((x as { at: string }).at)));
+        const predicted = simulate({ definition: def, priority, createdAt, steps: script, horizonMinutes: (end - last) / 60_000 })
+          .entries.filter((e) => COMPARED.has(e.kind) && Date.parse(e.at) <= end)
+          .map((e) => ({ what: `${e.kind}:${e.kind === 'escalated' ? e.escalation : (e.clock ?? e.transition ?? e.priority)}`, at: Date.parse(e.at) }));
+        const actual = recorded
+          .events(id)
+          .filter((e) => COMPARED.has(e.type))
+          .map((e) => ({ what: `${e.type}:${String(e.data.escalation ?? e.data.clock ?? e.data.transition ?? e.data.to)}`, at: Date.parse(e.at) }));
+        expect(actual.map((e) => e.what)).toEqual(predicted.map((e) => e.what));
+        actual.forEach((e, i) => expect(Math.abs(e.at - predicted[i]!.at)).toBeLessThan(TOLERANCE_MS));
         },
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 12) },
