@@ -51,6 +51,7 @@ export function workOrderInput(req: WorkOrderRequest, def: WorkflowDefinition, v
       createdAt,
       createdBy: { id: null, role: 'system' },
       organisationId: null,
+      checklist: c.checklist.filter((i) => i.mandatory).map(({ id, label }) => ({ id, label })),
     },
     definition: def,
     definitionVersion: version,

@@ -7,6 +7,7 @@ import {
   absorbUpdate,
   anonymisedSignal,
   assignUpdate,
+  checklistUpdate,
   childFinishedSignal,
   commentUpdate,
   editCommentUpdate,
@@ -79,6 +80,7 @@ export function registerTicketHandlers(machine: TicketMachine, io: { projection(
   accept(linkUpdate, 'link', projection);
   accept(unlinkUpdate, 'unlink', projection);
   accept(migrateUpdate, 'migrate', projection);
+  accept(checklistUpdate, 'checklist', projection);
 
   // The API created tickets with this update until it began answering from the start alone; tickets opened that way
   // replay it, and integrators may still ask for a ticket as recorded.

@@ -25,6 +25,8 @@ export interface TicketIntake {
   createdBy: Machine.Actor;
   /** The requester's organisation, for customer visibility and routing; absent in older inputs. */
   organisationId?: string | null;
+  /** A work order's mandatory checklist items (all open at start): it cannot be completed before they are done. */
+  checklist?: Machine.ChecklistItem[];
 }
 
 export interface TicketWorkflowInput {
@@ -81,6 +83,8 @@ export const priorityUpdate = defineUpdate<TicketProjection, [Machine.PriorityRe
 export const fieldsUpdate = defineUpdate<TicketProjection, [Machine.FieldsRequest]>('setFields');
 export const tagsUpdate = defineUpdate<TicketProjection, [Machine.TagsRequest]>('setTags');
 export const macroUpdate = defineUpdate<TicketProjection, [Machine.MacroRequest]>('applyMacro');
+/** A work order's checklist changed (API): the mandatory items still open, which its completion waits for. */
+export const checklistUpdate = defineUpdate<TicketProjection, [Machine.ChecklistRequest]>('checklist');
 export const absorbUpdate = defineUpdate<TicketProjection, [Machine.AbsorbRequest]>('absorb');
 
 export const linkUpdate = defineUpdate<TicketProjection, [Machine.LinkRequest]>('link');

@@ -17,7 +17,7 @@ import {
   type PlanConfig,
   type PlanWorkflowInput,
 } from '../../workflows/maintenance-plan-messages';
-import { ticketWorkflowId, transitionUpdate, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
+import { checklistUpdate, ticketWorkflowId, transitionUpdate, type TicketWorkflowInput, type TransitionRequest, type Actor } from '../../workflows/ticket-messages';
 import type { maintenancePlanWorkflow } from '../../workflows/maintenance-plan';
 import { RecordedEvents, timeSkippingEnv, workflowBundle } from '../support/workflow-env';
 import { saveHistory } from './history-store';
@@ -185,7 +185,12 @@ it('should schedule an interval plan from each completion date', async () => {
       const complete = async (o: TicketWorkflowInput) => {
         const h = env.client.workflow.getHandle(ticketWorkflowId(o.ticket.id));
         await h.executeUpdate(transitionUpdate, { args: [{ transition: 'start', actor: AGENT }] });
-        const p = await h.executeUpdate(transitionUpdate, { args: [{ transition: 'complete', fields: { completion_note: 'all good' }, actor: AGENT }] });
+        const completion: { args: [TransitionRequest] } = { args: [{ transition: 'complete', fields: { completion_note: 'all good' }, actor: AGENT }] };
+        // The work order carries its mandatory checklist items from the plan: not completed while they are open...
+        await expect(h.executeUpdate(transitionUpdate, completion)).rejects.toMatchObject({ cause: { message: expect.stringContaining('the checklist is incomplete') } });
+        // ...until the API tells the ticket that every mandatory item is ticked.
+        await h.executeUpdate(checklistUpdate, { args: [{ open: [], actor: AGENT }] });
+        const p = await h.executeUpdate(transitionUpdate, completion);
         return Date.parse(p.resolvedAt!);
       };
       // Completed five days late: the next one is due ten local days after that, at 08:00.

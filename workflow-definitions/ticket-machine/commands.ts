@@ -7,6 +7,7 @@ import {
   MAX_TAGS,
   type AbsorbRequest,
   type AssignRequest,
+  type ChecklistRequest,
   type ChildFinishedSignal,
   type CommentRequest,
   type EditCommentRequest,
@@ -34,6 +35,7 @@ export type TicketCommand =
   | ({ kind: 'link' } & LinkRequest)
   | ({ kind: 'unlink' } & LinkRequest)
   | ({ kind: 'migrate' } & MigrateRequest)
+  | ({ kind: 'checklist' } & ChecklistRequest)
   // Told by other tickets or by the desk: never refused.
   | { kind: 'childFinished'; child: ChildFinishedSignal }
   | { kind: 'problemResolved'; problem: ProblemResolvedSignal }
@@ -54,7 +56,8 @@ export function refuseCommand(m: TicketCore, cmd: TicketCommand): TransitionRefu
       return (
         timeFromNonAgent(actor, cmd.timeSpent) ??
         refuseTransition(def, { ...m.ctx(actor.role), timeSpent: cmd.timeSpent }, cmd.transition, cmd.fields ?? {}) ??
-        finishingParent(m, cmd.transition)
+        finishingParent(m, cmd.transition) ??
+        incompleteChecklist(m, cmd.transition)
       );
     }
     case 'comment':
@@ -117,6 +120,10 @@ export function refuseCommand(m: TicketCore, cmd: TicketCommand): TransitionRefu
       }
       return null;
     }
+    case 'checklist':
+      if (!isAgent(cmd.actor) && cmd.actor.role !== 'system') return conflict('role-not-allowed', 'only agents tick checklists');
+      if (m.isFinished()) return conflict('ticket-finished', 'the work order is resolved or closed: its checklist is final');
+      return null;
     case 'childFinished':
     case 'problemResolved':
     case 'anonymise':
@@ -133,6 +140,18 @@ function finishingParent(m: TicketCore, transition: string): TransitionRefusal |
   const to = stateOf(m.def, m.def.transitions.find((x) => x.name === transition)!.to)!;
   const open = m.s.openChildren.length;
   return open && (to.category === 'resolved' || to.category === 'closed') ? conflict('children-open', `${open} child ticket(s) are still open`) : null;
+}
+
+/** A work order is completed (enters a resolved state) only once every mandatory checklist item is done; cancelling it is not completing it. */
+function incompleteChecklist(m: TicketCore, transition: string): TransitionRefusal | null {
+  const open = m.s.openChecks ?? [];
+  const to = stateOf(m.def, m.def.transitions.find((x) => x.name === transition)!.to)!;
+  if (!open.length || to.category !== 'resolved') return null;
+  return invalid(
+    'checklist-incomplete',
+    `the checklist is incomplete: ${open.map((i) => i.label).join(', ')}`,
+    open.map((i) => ({ pointer: `/checklist/${i.id}`, message: `${i.label} is mandatory` })),
+  );
 }
 
 function tagsChange(m: TicketCore, add: readonly string[], remove: readonly string[]): { changes: boolean; tooMany: boolean } {
@@ -163,7 +182,10 @@ function refuseMacro(m: TicketCore, req: MacroRequest, closed: boolean, closedFo
   if (req.comment && closedForGood) return conflict('ticket-closed', 'the ticket is closed');
   if (req.timeSpent !== undefined && !req.comment && !req.transition) return invalid('time-without-work', 'time is recorded with a comment or a transition');
   if (req.transition) {
-    const refusal = refuseTransition(def, { ...m.ctx(req.actor.role), fields: { ...s.fields, ...fields } as Fields, timeSpent: req.timeSpent }, req.transition, {}) ?? finishingParent(m, req.transition);
+    const refusal =
+      refuseTransition(def, { ...m.ctx(req.actor.role), fields: { ...s.fields, ...fields } as Fields, timeSpent: req.timeSpent }, req.transition, {}) ??
+      finishingParent(m, req.transition) ??
+      incompleteChecklist(m, req.transition);
     if (refusal) return refusal;
   }
   const changes = Object.keys(fields).length > 0 || (req.priority !== undefined && req.priority !== s.priority) || tags.changes || reassigns || req.comment || req.transition;
@@ -240,6 +262,10 @@ export function applyCommand(m: TicketCore, cmd: TicketCommand): number {
     }
     case 'migrate':
       return migrate(m, cmd);
+    case 'checklist':
+      // The checklist's details (readings, notes, who ticked what) are the API's record; the machine keeps what its rule needs.
+      s.openChecks = cmd.open.map(({ id, label }) => ({ id, label }));
+      return s.seq;
     case 'childFinished':
       m.onChildFinished(cmd.child);
       return s.seq;

@@ -37,6 +37,16 @@ export interface CarriedTicketState {
   tags?: string[];
   /** Set once the ticket's personal data was removed (erasure or retention): the original intake is not carried on. */
   anonymised?: boolean;
+  /**
+   * A work order's mandatory checklist items not done yet: it cannot be completed while any is open. Absent on other
+   * tickets, and on work orders opened before the machine held this rule until their checklist first changes.
+   */
+  openChecks?: ChecklistItem[];
+}
+
+export interface ChecklistItem {
+  id: string;
+  label: string;
 }
 
 export type LinkKind = 'problem' | 'incident' | 'parent' | 'child' | 'related' | 'duplicate_of' | 'duplicated_by';
@@ -162,6 +172,11 @@ export interface MigrateRequest {
   actor: Actor;
 }
 
+/** The mandatory checklist items still open after a change to a work order's checklist (the API sends the whole list). */
+export interface ChecklistRequest {
+  open: ChecklistItem[];
+  actor: Actor;
+}
 export interface ProblemResolvedSignal {
   problemId: string;
   number: string;

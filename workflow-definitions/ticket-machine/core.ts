@@ -4,7 +4,7 @@
 import { initialState, refuseTransition, stateOf, type Fields, type TransitionContext } from '../lifecycle';
 import type { Priority, WorkflowDefinition } from '../schema';
 import { calendarOf, pauseClock, restartClock, resumeClock, retargetClock, startClocks, stopClock } from '../sla';
-import type { Actor, CarriedTicketState, ChildFinishedSignal, ProblemResolvedSignal, TicketEvent, TicketEventType } from './contract';
+import type { Actor, CarriedTicketState, ChecklistItem, ChildFinishedSignal, ProblemResolvedSignal, TicketEvent, TicketEventType } from './contract';
 
 export const SYSTEM: Actor = { id: null, role: 'system' };
 
@@ -25,7 +25,11 @@ export function completeState(s: CarriedTicketState): TicketState {
 }
 
 /** What the ticket is when it opens: the definition's initial state, clocks started at creation unless that state pauses them. */
-export function openingState(def: WorkflowDefinition, intake: { priority: Priority; queue: string | null; fields: Fields; title: string; description: string }, createdAtMs: number): TicketState {
+export function openingState(
+  def: WorkflowDefinition,
+  intake: { priority: Priority; queue: string | null; fields: Fields; title: string; description: string; checklist?: ChecklistItem[] },
+  createdAtMs: number,
+): TicketState {
   const first = initialState(def);
   return {
     state: first.name,
@@ -48,6 +52,7 @@ export function openingState(def: WorkflowDefinition, intake: { priority: Priori
     openChildren: [],
     comments: {},
     tags: [],
+    ...(intake.checklist ? { openChecks: intake.checklist.map(({ id, label }) => ({ id, label })) } : {}),
   };
 }
 

@@ -144,6 +144,7 @@ export function happenings(def: WorkflowDefinition, maxLength = 25): fc.Arbitrar
     fc.record({ kind: fc.constant('link' as const), link, actor }),
     fc.record({ kind: fc.constant('unlink' as const), link, actor }),
     fc.record({ kind: fc.constant('editComment' as const), seq: fc.integer({ min: 1, max: 10 }), body: fc.constant('edited'), actor }),
+    fc.record({ kind: fc.constant('checklist' as const), open: fc.subarray([{ id: 'filters', label: 'Filters' }, { id: 'pressure', label: 'Pressure' }]), actor }),
     fc.record({ kind: fc.constant('childFinished' as const), child: fc.record({ childId: fc.constantFrom('other-1', 'other-2'), number: fc.constant('X-1'), state: fc.constant('done') }) }),
     fc.record({ kind: fc.constant('problemResolved' as const), problem: fc.record({ problemId: fc.constant('other-1'), number: fc.constant('PRB-1'), fields: someFields.map((f) => f as Record<string, string | number | boolean>) }) }),
   );

@@ -9,6 +9,7 @@ import { openingState } from './core';
 import { step, ticketMachine, type TicketMachine } from './machine';
 import { anyDefinition, happenings, type Happening } from './definitions.arbitrary';
 import type { WorkflowDefinition } from '../schema';
+import { DEFAULT_DEFINITIONS } from '../defaults/index';
 
 const CREATED = Date.parse('2026-11-27T16:00:00.000Z');
 const TICKET = { id: 'ticket-1', number: 'GEN-1' };
@@ -106,4 +107,41 @@ it('should give the same answer from step as from the driven machine, and leave 
     }),
     { numRuns: RUNS },
   );
+});
+
+describe('a work order and its checklist', () => {
+  const maintenance = DEFAULT_DEFINITIONS.find((d) => d.key === 'maintenance')!;
+  const agent = { id: 'user-agent', role: 'agent' as const };
+  const at = (state: ReturnType<typeof openingState>, now = CREATED) => ({ definition: maintenance, version: 1, ticket: TICKET, state, now });
+  const opened = openingState(maintenance, { priority: 'medium', queue: null, fields: {}, title: 'PM', description: '', checklist: [{ id: 'filters', label: 'Filters' }] }, CREATED);
+
+  function started() {
+    const r = step(at(opened), { kind: 'transition', transition: 'start', actor: agent });
+    if (r.refused) throw new Error(r.refused.message);
+    return r.state;
+  }
+
+  it('should refuse completion while a mandatory item is open, by the item, from a person or a macro alike', () => {
+    const state = started();
+    const complete = step(at(state), { kind: 'transition', transition: 'complete', fields: { completion_note: 'done' }, actor: agent });
+    expect(complete.refused).toMatchObject({ kind: 'invalid', code: 'checklist-incomplete', errors: [{ pointer: '/checklist/filters', message: 'Filters is mandatory' }] });
+    const macro = step(at(state), { kind: 'macro', macro: { id: 'm', name: 'Finish' }, fields: { completion_note: 'done' }, transition: 'complete', actor: agent });
+    expect(macro.refused).toMatchObject({ code: 'checklist-incomplete' });
+  });
+
+  it('should let it be cancelled whatever its checklist, and completed once the items are done', () => {
+    expect(step(at(opened), { kind: 'transition', transition: 'cancel', actor: { id: 'admin', role: 'admin' } }).refused).toBeNull();
+    const state = started();
+    const ticked = step(at(state), { kind: 'checklist', open: [], actor: agent });
+    if (ticked.refused) throw new Error(ticked.refused.message);
+    expect(ticked.events).toEqual([]);
+    expect(step(at(ticked.state), { kind: 'transition', transition: 'complete', fields: { completion_note: 'done' }, actor: agent }).refused).toBeNull();
+  });
+
+  it('should refuse a checklist change from a customer or on a finished work order', () => {
+    expect(step(at(started()), { kind: 'checklist', open: [], actor: { id: 'c', role: 'customer' } }).refused).toMatchObject({ code: 'role-not-allowed' });
+    const done = step(at(opened), { kind: 'transition', transition: 'cancel', actor: { id: 'admin', role: 'admin' } });
+    if (done.refused) throw new Error(done.refused.message);
+    expect(step(at(done.state), { kind: 'checklist', open: [], actor: agent }).refused).toMatchObject({ code: 'ticket-finished' });
+  });
 });

@@ -138,9 +138,7 @@ export class MaintenanceService {
     private readonly definitions: DefinitionService,
     private readonly temporal: Client,
     private readonly taskQueue: string,
-  ) {
-    tickets.addTransitionCheck((row, transition) => this.checkCompletion(row, transition));
-  }
+  ) {}
 
   // ---- plans ----
 
@@ -403,26 +401,11 @@ export class MaintenanceService {
         doneAt: body.done ? new Date().toISOString() : null,
       });
       await tx.execute(`update maintenance_work_orders set checklist = ?::jsonb where ticket_id = ?`, [JSON.stringify(items), ticketId]);
+      // The ticket's machine decides whether the work order may be completed: tell it what is still open before this
+      // change commits, so a refusal (the work order finished meanwhile) leaves the checklist as it was.
+      await this.tickets.setOpenChecks(user, ticketId, items.filter((i) => i.mandatory && !i.done).map(({ id, label }) => ({ id, label })));
       return this.presentChecklist(ticketId, items);
     });
-  }
-
-  /** A work order cannot be completed (enter a resolved state) before every mandatory checklist item is done. */
-  private async checkCompletion(row: TicketRow, transition: string): Promise<void> {
-    if (row.type !== 'maintenance') return;
-    const def = await this.definitions.find(row.definition_key, row.definition_version);
-    const t = def?.body.transitions.find((x) => x.name === transition);
-    const target = t && def?.body.states.find((s) => s.name === t.to);
-    if (target?.category !== 'resolved') return;
-    const [wo] = await this.em.fork().execute<Array<{ checklist: ChecklistEntry[] }>>(`select checklist from maintenance_work_orders where ticket_id = ?`, [row.id]);
-    const missing = (wo?.checklist ?? []).filter((i) => i.mandatory && !i.done);
-    if (missing.length) {
-      throw unprocessable(
-        `the checklist is incomplete: ${missing.map((i) => i.label).join(', ')}`,
-        missing.map((i) => ({ pointer: `/checklist/${i.id}`, message: `${i.label} is mandatory` })),
-        'checklist-incomplete',
-      );
-    }
   }
 
   /** A failed check opens an incident on the work order's asset, related to the work order, in one call. */

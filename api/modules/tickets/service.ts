@@ -5,6 +5,7 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import { fieldErrors, initialState, lockedFields, refuseTransition, type Priority } from '../../../workflow-definitions/index';
 import {
   assignUpdate,
+  checklistUpdate,
   commentUpdate,
   editCommentUpdate,
   fieldsUpdate,
@@ -19,6 +20,7 @@ import {
   transitionUpdate,
   TICKET_WORKFLOW,
   type Actor,
+  type ChecklistItem,
   type TicketProjection,
   type TicketWorkflowInput,
   type TicketLink,
@@ -105,16 +107,7 @@ export interface MacroParts {
   transition?: string;
 }
 
-/** A rule another feature adds before a transition reaches the workflow (maintenance: a complete checklist); it throws a problem to refuse. */
-export type TransitionCheck = (row: TicketRow, transition: string) => Promise<void>;
-
 export class TicketService {
-  private readonly transitionChecks: TransitionCheck[] = [];
-
-  addTransitionCheck(check: TransitionCheck): void {
-    this.transitionChecks.push(check);
-  }
-
   constructor(
     private readonly repo: TicketRepository,
     private readonly defs: DefinitionService,
@@ -288,7 +281,6 @@ export class TicketService {
     const row = await this.visibleRow(user, id);
     requireOnQueue(user, 'transition', row.queue);
     if (user.role === 'customer' && body.timeSpent !== undefined) throw forbidden('only agents record time spent');
-    for (const check of this.transitionChecks) await check(row, body.transition);
     try {
       const projection = await this.temporal.workflow
         .getHandle(ticketWorkflowId(id))
@@ -297,6 +289,15 @@ export class TicketService {
           updateId: idempotentUpdateId('transition', id, user.id, idempotencyKey),
         });
       return this.labelled(user, presentProjection(projection));
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
+  /** A work order's mandatory checklist items still open, which its completion waits for (the maintenance module's checklist). */
+  async setOpenChecks(user: AuthUser, id: string, open: ChecklistItem[]): Promise<void> {
+    try {
+      await this.temporal.workflow.getHandle(ticketWorkflowId(id)).executeUpdate(checklistUpdate, { args: [{ open, actor: actorOf(user) }] });
     } catch (err) {
       throw toProblem(err) ?? err;
     }
@@ -368,7 +369,6 @@ export class TicketService {
     if (parts.transition) requireOnQueue(user, 'transition', row.queue);
     if (parts.assigneeId !== undefined) requireOnQueue(user, 'assign', row.queue);
     if (parts.fields || parts.priority || parts.addTags?.length || parts.removeTags?.length) requireOnQueue(user, 'edit', row.queue);
-    if (parts.transition) for (const check of this.transitionChecks) await check(row, parts.transition);
     const { add, remove } = await this.checkedTagChange(parts.addTags, parts.removeTags, { add: '/addTags', remove: '/removeTags' });
     if (parts.assigneeId && !(await this.repo.isStaff(parts.assigneeId))) {
       throw unprocessable('the macro assigns to someone who is no longer an active agent', [{ pointer: '/assignTo', message: 'not an agent' }], 'invalid-assignee');
