@@ -8,7 +8,7 @@ import type { SecretBox } from '../../../webhooks/secrets';
 import { conflict, notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
 import { DEFAULT_ATTRIBUTES, DEFAULT_GROUP_FILTER, DEFAULT_USER_FILTER, directoryView, loadDirectory, type DirectoryAttributes, type DirectoryRow, type GroupMapping } from '../../../platform/ldap/config';
 import { DirectoryError, openBound } from '../../../platform/ldap/connection';
-import { openService, readDirectory, settingsOf } from '../../../platform/ldap/sync';
+import { openService, readDirectory, settingsOf } from '../../../platform/ldap/read';
 import { directorySyncWorkflowId, directoryScheduleId, type DirectorySyncInput } from '../../../workflows/directory-sync';
 import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
 

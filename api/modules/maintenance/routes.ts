@@ -150,7 +150,7 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     tag: 'maintenance',
     auth: 'user',
     responses: { 200: { description: 'Checklist', schema: checklistSchema }, 404: { description: 'No such work order' }, ...refused },
-    handler: async ({ user, params }) => ({ body: await m.checklist(user, params.id) }),
+    handler: async ({ user, params }) => ({ body: await m.workOrders.checklist(user, params.id) }),
   });
   table.add<{ done: boolean; reading?: number | null; note?: string | null }>({
     method: 'put',
@@ -160,7 +160,7 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     auth: 'user',
     body: checklistTickBody,
     responses: { 200: { description: 'Checklist', schema: checklistSchema }, 400: { description: 'Invalid body' }, 404: { description: 'No such work order or item' }, 409: { description: 'Work order finished' }, 422: { description: 'Reading or note required' }, ...refused },
-    handler: async ({ user, params, body }) => ({ body: await m.tick(user, params.id, params.item, body) }),
+    handler: async ({ user, params, body }) => ({ body: await m.workOrders.tick(user, params.id, params.item, body) }),
   });
   table.add<{ title: string; description?: string; itemId?: string; priority?: 'low' | 'medium' | 'high' | 'critical' }>({
     method: 'post',
@@ -170,6 +170,6 @@ export function maintenanceRoutes(table: RouteTable, m: MaintenanceService): voi
     auth: 'user',
     body: failedCheckBody,
     responses: { 201: { description: 'The incident', schema: { type: 'object', required: ['id', 'number'], properties: { id: { type: 'string' }, number: { type: 'string' } } } }, 400: { description: 'Invalid body' }, 404: { description: 'No such work order or item' }, 422: { description: 'Refused' }, ...refused },
-    handler: async ({ user, params, body }) => ({ status: 201, body: await m.openIncident(user, params.id, body) }),
+    handler: async ({ user, params, body }) => ({ status: 201, body: await m.workOrders.openIncident(user, params.id, body) }),
   });
 }

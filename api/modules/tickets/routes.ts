@@ -20,7 +20,8 @@ import {
   type ListTicketsQuery,
   type TransitionBody,
 } from './schemas';
-import type { LinkRelation, TicketService } from './service';
+import type { LinkRelation } from './links';
+import type { TicketService } from './service';
 import type { CollaborationService } from './collaboration';
 import type { PeopleService } from '../people/service';
 import type { Backpressure } from './backpressure';
