@@ -1,12 +1,11 @@
 // Computes each report as one grouped query over ticket_facts (see activities/report-facts.ts), limited to the tickets the caller may see, and lists the tickets behind a figure.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badRequest } from '../../http/problem';
-import { visibleTo } from '../tickets/policy';
 import { csv } from '../../http/csv';
 import type { AuthUser } from '../auth/types';
-import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
 import type { Dimension, DrillQuery, ReportName, ReportQuery } from './schemas';
 import { AGE_BANDS, AGE_BANDS_SQL_BAND, dayBucket, Where } from './sql-parts';
+import { DEFAULT_BY, dimension, FINISHED, inPeriod, instant, scoped, timeGrouping, type Dim } from './scope';
+import { drillTickets } from './drill';
 import { rollupMedians, rollupQueries, wholeDays } from './rollups';
 
 export type Row = Record<string, string | number | null>;
@@ -18,56 +17,7 @@ export interface Report {
   rows: Array<Row & { drill: string }>;
 }
 
-const DRILL_LIMIT = 500;
-const FINISHED = `t.state_category in ('resolved', 'closed')`;
-export { AGE_BANDS };
 const PRIORITY_RANK: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4 };
-
-
-function instant(v: string, end: boolean): string {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
-  const d = new Date(day ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(d.getTime())) throw badRequest(`'${v}' is not a valid date`, [{ pointer: end ? '/to' : '/from', message: 'not a valid date' }]);
-  // A day given as the end of a period includes that whole day.
-  if (day && end) d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString();
-}
-
-/** A grouping: the expression rows are grouped by, and the label computed once per group from it. */
-interface Dim {
-  group: string;
-  label: string;
-}
-
-function dimension(by: Dimension, granularity: string): Dim {
-  const plain = (e: string): Dim => ({ group: e, label: e });
-  switch (by) {
-    case 'queue':
-      return plain(`coalesce(t.queue, '')`);
-    case 'priority':
-      return plain('t.priority');
-    case 'type':
-      return plain('t.type');
-    case 'group':
-      return plain(`coalesce(t.assigned_group, '')`);
-    case 'organisation':
-      return plain(`coalesce(t.organisation_id::text, '')`);
-    case 'period': {
-      const b = dayBucket('t.created_day', granularity);
-      return { group: b, label: `to_char(${b}, 'YYYY-MM-DD')` };
-    }
-  }
-}
-
-/** The time report groups its entries by agent unless asked for a dimension; a period is when the time was logged. */
-function timeGrouping(by: Dimension | undefined, granularity: string): Dim {
-  if (!by) return { group: 'e.actor_id', label: `coalesce(e.actor_id::text, '')` };
-  if (by !== 'period') return dimension(by, granularity);
-  const b = dayBucket(`(e.at at time zone 'UTC')::date`, granularity);
-  return { group: b, label: `to_char(${b}, 'YYYY-MM-DD')` };
-}
-
-const DEFAULT_BY: Partial<Record<ReportName, Dimension>> = { sla: 'queue', reopens: 'queue', satisfaction: 'queue' };
 
 function percent(part: number, whole: number): number | null {
   return whole ? Math.round((part / whole) * 1000) / 10 : null;
@@ -93,25 +43,6 @@ export class ReportService {
   private rollupDays(q: ReportQuery, user: AuthUser): { from: string | null; to: string | null } | null {
     if (this.options.rollups === false || user.role !== 'admin') return null;
     return wholeDays(q.from ? instant(q.from, false) : null, q.to ? instant(q.to, true) : null);
-  }
-
-  /** Dimension filters, the caller's visibility and, when `dateCol` is given, the period on that column. */
-  private base(q: ReportQuery, user: AuthUser, dateCol: string | null): Where {
-    const w = new Where();
-    const scope = visibleTo(user, 't.ticket_id');
-    w.add(scope.sql, ...scope.params);
-    if (q.queue) w.add('t.queue = ?', q.queue);
-    if (q.type) w.add('t.type = ?', q.type);
-    if (q.priority) w.add('t.priority = ?', q.priority);
-    if (q.group) w.add('t.assigned_group = ?', q.group);
-    if (q.organisation) w.add('t.organisation_id = ?', q.organisation);
-    if (dateCol) this.period(w, q, dateCol);
-    return w;
-  }
-
-  private period(w: Where, q: ReportQuery, col: string): void {
-    if (q.from) w.add(`${col} >= ?`, instant(q.from, false));
-    if (q.to) w.add(`${col} < ?`, instant(q.to, true));
   }
 
   private async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
@@ -161,7 +92,7 @@ export class ReportService {
     const exec = (x: { sql: string; params: unknown[] }) => this.rows(x.sql, x.params);
     switch (name) {
       case 'sla': {
-        const w = this.base(q, user, 't.created_at');
+        const w = scoped(q, user, 't.created_at');
         const countsSql = {
           sql: `select ${dim.label} as key, count(*)::int as tickets,
                count(*) filter (where t.fr_status = 'met')::int as fr_met, count(*) filter (where t.fr_status = 'breached')::int as fr_breached,
@@ -214,7 +145,7 @@ export class ReportService {
         return { columns, rows, drill: keyed };
       }
       case 'backlog': {
-        const w = this.base(q, user, 't.created_at').add(`not ${FINISHED}`);
+        const w = scoped(q, user, 't.created_at').add(`not ${FINISHED}`);
         const band = AGE_BANDS_SQL_BAND.band('t.created_at');
         const raw = await exec(
           rollup ? rollup.backlog({ where: w.sql, params: w.params }) : { sql: `select ${band} as age_band, t.priority, count(*)::int as tickets from ticket_facts t where ${w.sql} group by 1, 2`, params: w.params },
@@ -226,8 +157,8 @@ export class ReportService {
         return { columns: ['ageBand', 'priority', 'tickets'], rows, drill: (r: Row) => ({ ageBand: String(r.ageBand), priority: String(r.priority) }) };
       }
       case 'volume': {
-        const created = this.base(q, user, 't.created_at');
-        const resolved = this.base(q, user, 't.resolved_at').add('t.resolved_at is not null');
+        const created = scoped(q, user, 't.created_at');
+        const resolved = scoped(q, user, 't.resolved_at').add('t.resolved_at is not null');
         const raw = rollup ? await exec(rollup.volume()) : await this.rows(
           `with c as (select ${dayBucket('t.created_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${created.sql} group by 1),
                 r as (select ${dayBucket('t.resolved_day', granularity)} as b, count(*)::int as n from ticket_facts t where ${resolved.sql} group by 1)
@@ -239,17 +170,17 @@ export class ReportService {
         return { columns: ['bucket', 'created', 'resolved'], rows, drill: (r: Row) => ({ bucket: String(r.bucket) }) };
       }
       case 'agents': {
-        const w = this.base(q, user, null).add('t.assignee_id is not null');
-        const inPeriod = new Where();
-        this.period(inPeriod, q, 't.resolved_at');
+        const w = scoped(q, user, null).add('t.assignee_id is not null');
+        const resolvedIn = new Where();
+        inPeriod(resolvedIn, q, 't.resolved_at');
         if (by === 'period') {
           // Throughput as a series: tickets each agent resolved per day or week of the period.
           const bucket = dayBucket('t.resolved_day', granularity);
           const series = rollup ? await exec(rollup.agentSeries()) : await this.rows(
             `select t.assignee_id, coalesce(min(u.name), '') as name, to_char(${bucket}, 'YYYY-MM-DD') as bucket, count(*)::int as resolved
              from ticket_facts t left join users u on u.id = t.assignee_id
-             where ${w.sql} and t.resolved_at is not null and ${inPeriod.sql} group by t.assignee_id, ${bucket} order by ${bucket}, 2`,
-            [...w.params, ...inPeriod.params],
+             where ${w.sql} and t.resolved_at is not null and ${resolvedIn.sql} group by t.assignee_id, ${bucket} order by ${bucket}, 2`,
+            [...w.params, ...resolvedIn.params],
           );
           const rows: Row[] = series.map((r) => ({ assigneeId: String(r.assignee_id), agent: String(r.name), bucket: String(r.bucket), resolved: Number(r.resolved) }));
           return { columns: ['assigneeId', 'agent', 'bucket', 'resolved'], rows, drill: (r: Row) => ({ assignee: String(r.assigneeId), bucket: String(r.bucket), measure: 'resolved' }) };
@@ -257,16 +188,16 @@ export class ReportService {
         const raw = rollup ? await exec(rollup.agents()) : await this.rows(
           `select a.assignee_id, coalesce(u.name, '') as name, a.open, a.resolved from (
              select t.assignee_id, count(*) filter (where not ${FINISHED})::int as open,
-                    count(*) filter (where t.resolved_at is not null and ${inPeriod.sql})::int as resolved
-             from ticket_facts t where ${w.sql} and (not ${FINISHED} or (t.resolved_at is not null and ${inPeriod.sql})) group by 1) a
+                    count(*) filter (where t.resolved_at is not null and ${resolvedIn.sql})::int as resolved
+             from ticket_facts t where ${w.sql} and (not ${FINISHED} or (t.resolved_at is not null and ${resolvedIn.sql})) group by 1) a
            left join users u on u.id = a.assignee_id order by a.open desc, a.resolved desc, 2`,
-          [...inPeriod.params, ...w.params, ...inPeriod.params],
+          [...resolvedIn.params, ...w.params, ...resolvedIn.params],
         );
         const rows: Row[] = raw.map((r) => ({ assigneeId: String(r.assignee_id), agent: String(r.name), open: Number(r.open), resolved: Number(r.resolved) }));
         return { columns: ['assigneeId', 'agent', 'open', 'resolved'], rows, drill: (r: Row) => ({ assignee: String(r.assigneeId) }) };
       }
       case 'reopens': {
-        const w = this.base(q, user, 't.created_at').add('t.resolved_at is not null or t.closed_at is not null or t.reopen_count > 0');
+        const w = scoped(q, user, 't.created_at').add('t.resolved_at is not null or t.closed_at is not null or t.reopen_count > 0');
         const raw = rollup ? await exec(rollup.reopens()) : await this.rows(
           `select ${dim.label} as key, count(*)::int as resolved, count(*) filter (where t.reopen_count > 0)::int as reopened, coalesce(sum(t.reopen_count), 0)::int as reopens
            from ticket_facts t where ${w.sql} ${groupBy()} order by 1`,
@@ -276,7 +207,7 @@ export class ReportService {
         return { columns: ['key', 'resolved', 'reopened', 'reopens', 'reopenRatePct'], rows, drill: keyed };
       }
       case 'escalations': {
-        const w = this.base(q, user, 't.created_at').add(`t.escalations <> '{}'`);
+        const w = scoped(q, user, 't.created_at').add(`t.escalations <> '{}'`);
         const raw = rollup ? await exec(rollup.escalations()) : await this.rows(
           `select lvl as level, ${dim.label} as key, count(*)::int as tickets from ticket_facts t cross join unnest(t.escalations) lvl where ${w.sql} ${groupBy('lvl')} order by 1, 2`,
           w.params,
@@ -286,11 +217,11 @@ export class ReportService {
       }
       case 'tags': {
         // Tags live on the ticket row (they change without a fact changing): join it, one row per (ticket, tag).
-        const w = this.base(q, user, null);
+        const w = scoped(q, user, null);
         const created = new Where();
-        this.period(created, q, 't.created_at');
+        inPeriod(created, q, 't.created_at');
         const resolved = new Where().add('t.resolved_at is not null');
-        this.period(resolved, q, 't.resolved_at');
+        inPeriod(resolved, q, 't.resolved_at');
         const raw = await this.rows(
           `select tag, count(*) filter (where ${created.sql})::int as created, count(*) filter (where ${resolved.sql})::int as resolved,
              count(*) filter (where not ${FINISHED})::int as open
@@ -305,8 +236,8 @@ export class ReportService {
       }
       case 'time': {
         // Time lives in the timeline (time_logged events, indexed by when they were logged), joined to the ticket's facts for filters and visibility.
-        const w = this.base(q, user, null);
-        this.period(w, q, 'e.at');
+        const w = scoped(q, user, null);
+        inPeriod(w, q, 'e.at');
         const g = timeGrouping(by, granularity);
         const raw = await this.rows(
           `select ${g.label} as key, min(u.name) as agent, sum((e.data->>'minutes')::int)::int as minutes, count(*)::int as entries, count(distinct e.ticket_id)::int as tickets
@@ -318,7 +249,7 @@ export class ReportService {
         return { columns: ['key', ...(by ? [] : ['agent']), 'minutes', 'entries', 'tickets'], rows, drill: keyed };
       }
       case 'satisfaction': {
-        const w = this.base(q, user, 't.created_at');
+        const w = scoped(q, user, 't.created_at');
         const raw = rollup ? await exec(rollup.satisfaction()) : await this.rows(
           `select ${dim.label} as key, count(*)::int as ratings, avg(r.score)::float8 as average,
              ${[1, 2, 3, 4, 5].map((s) => `count(*) filter (where r.score = ${s})::int as s${s}`).join(', ')}
@@ -341,119 +272,8 @@ export class ReportService {
   }
 
   /** The tickets behind one row (and optionally one figure) of a report: the same filters, plus the row's key. */
-  async tickets(name: ReportName, q: DrillQuery, user: AuthUser) {
-    const granularity = q.granularity ?? 'day';
-    const by = q.by ?? DEFAULT_BY[name];
-    let w: Where;
-    let join = '';
-    const key = (): void => {
-      if (by && q.key !== undefined) w.add(`${dimension(by, granularity).label} = ?`, q.key);
-    };
-    const measure = (allowed: Record<string, string>): void => {
-      if (q.measure === undefined) return;
-      const cond = allowed[q.measure];
-      if (!cond) throw badRequest(`unknown measure '${q.measure}' for report ${name}`, [{ pointer: '/measure', message: `one of ${Object.keys(allowed).join(', ')}` }]);
-      w.add(cond);
-    };
-    switch (name) {
-      case 'sla':
-        w = this.base(q, user, 't.created_at');
-        key();
-        measure(
-          Object.fromEntries(
-            (['fr', 'res'] as const).flatMap((c) => (['met', 'breached', 'pending'] as const).map((s) => [`${c}${s[0].toUpperCase()}${s.slice(1)}`, `t.${c}_status = '${s}'`])),
-          ),
-        );
-        break;
-      case 'backlog': {
-        w = this.base(q, user, 't.created_at').add(`not ${FINISHED}`);
-        const band = AGE_BANDS.find((b) => b[0] === q.ageBand);
-        if (band?.[1]) w.add(`t.created_at <= now() - interval '${band[1]}'`);
-        if (band?.[2]) w.add(`t.created_at > now() - interval '${band[2]}'`);
-        break;
-      }
-      case 'volume': {
-        const onResolved = q.measure === 'resolved';
-        if (q.measure !== undefined && q.measure !== 'created' && !onResolved) throw badRequest(`unknown measure '${q.measure}' for report volume`, [{ pointer: '/measure', message: 'one of created, resolved' }]);
-        const col = onResolved ? 't.resolved_at' : 't.created_at';
-        w = this.base(q, user, col);
-        if (onResolved) w.add('t.resolved_at is not null');
-        if (q.bucket) w.add(`to_char(${dayBucket(onResolved ? 't.resolved_day' : 't.created_day', granularity)}, 'YYYY-MM-DD') = ?`, q.bucket);
-        break;
-      }
-      case 'agents': {
-        w = this.base(q, user, null).add('t.assignee_id is not null');
-        if (q.assignee) w.add('t.assignee_id = ?', q.assignee);
-        const inPeriod = new Where();
-        this.period(inPeriod, q, 't.resolved_at');
-        const open = `not ${FINISHED}`;
-        const resolved = `t.resolved_at is not null and ${inPeriod.sql}`;
-        if (q.bucket) w.add(`to_char(${dayBucket('t.resolved_day', granularity)}, 'YYYY-MM-DD') = ?`, q.bucket);
-        if (q.measure === 'open') w.add(open);
-        else if (q.measure === 'resolved') w.add(resolved, ...inPeriod.params);
-        else if (q.measure === undefined) w.add(`${open} or (${resolved})`, ...inPeriod.params);
-        else throw badRequest(`unknown measure '${q.measure}' for report agents`, [{ pointer: '/measure', message: 'one of open, resolved' }]);
-        break;
-      }
-      case 'reopens':
-        w = this.base(q, user, 't.created_at').add('t.resolved_at is not null or t.closed_at is not null or t.reopen_count > 0');
-        key();
-        measure({ reopened: 't.reopen_count > 0' });
-        break;
-      case 'escalations':
-        w = this.base(q, user, 't.created_at').add(`t.escalations <> '{}'`);
-        if (q.level) w.add('? = any(t.escalations)', q.level);
-        key();
-        break;
-      case 'tags': {
-        w = this.base(q, user, null);
-        if (q.tag) w.add('tk.tags @> array[?]::text[]', q.tag);
-        const created = new Where();
-        this.period(created, q, 't.created_at');
-        const resolved = new Where().add('t.resolved_at is not null');
-        this.period(resolved, q, 't.resolved_at');
-        if (q.measure === 'created') w.add(created.sql, ...created.params);
-        else if (q.measure === 'resolved') w.add(resolved.sql, ...resolved.params);
-        else if (q.measure === 'openNow') w.add(`not ${FINISHED}`);
-        else if (q.measure === undefined) w.add(`(${created.sql}) or (${resolved.sql}) or not ${FINISHED}`, ...created.params, ...resolved.params);
-        else throw badRequest(`unknown measure '${q.measure}' for report tags`, [{ pointer: '/measure', message: 'one of created, resolved, openNow' }]);
-        break;
-      }
-      case 'time': {
-        // The tickets with time logged in the period (by the row's agent or key).
-        w = this.base(q, user, null);
-        const logged = new Where().add(`e.ticket_id = t.ticket_id and e.type = 'time_logged'`);
-        this.period(logged, q, 'e.at');
-        if (q.key !== undefined) logged.add(`${timeGrouping(by, granularity).label} = ?`, q.key);
-        w.add(`exists (select 1 from ticket_events e where ${logged.sql})`, ...logged.params);
-        break;
-      }
-      case 'satisfaction':
-        w = this.base(q, user, 't.created_at');
-        join = 'join ticket_ratings r on r.ticket_id = t.ticket_id';
-        if (q.score) w.add('r.score = ?', Number(q.score));
-        key();
-        break;
-    }
-    const raw = await this.rows(
-      `select tk.id, tk.number, tk.title, tk.type, tk.priority, tk.state, tk.queue, tk.created_at, tk.resolved_at, t.fr_status, t.res_status
-       from ticket_facts t join tickets tk on tk.id = t.ticket_id ${join} where ${w!.sql} order by t.created_at desc, t.ticket_id limit ${DRILL_LIMIT + 1}`,
-      w!.params,
-    );
-    const items = raw.slice(0, DRILL_LIMIT).map((r) => ({
-      id: String(r.id),
-      number: String(r.number),
-      title: String(r.title),
-      type: String(r.type),
-      priority: String(r.priority),
-      state: String(r.state),
-      queue: (r.queue as string | null) ?? null,
-      createdAt: iso(r.created_at as DbTime),
-      resolvedAt: isoOrNull(r.resolved_at as DbTime | null),
-      frStatus: String(r.fr_status),
-      resStatus: String(r.res_status),
-    }));
-    return { items, truncated: raw.length > DRILL_LIMIT };
+  tickets(name: ReportName, q: DrillQuery, user: AuthUser) {
+    return drillTickets((sql, params) => this.rows(sql, params), name, q, user);
   }
 }
 
