@@ -1,5 +1,6 @@
 // What every route answers each principal: one entry per route of the API's route table (the test fails for a route without one).
 // Writes act on data of organisation A and group X, or on a fresh object made for the call, so each principal's answer is its own.
+// Long by nature (one entry per route, ~200 routes): it is read by route, never whole.
 import { randomUUID } from 'node:crypto';
 import { ADMIN, Session, unique, type Res } from '../../support/http';
 import type { Principal, World } from './principals';
