@@ -1,4 +1,5 @@
 // English messages; their shape is the contract every other locale must fill completely.
+// Long by nature (one message per line, ~700): the areas with many messages (kb, people, workspace…) have files of their own.
 import kbEn from './kb.en';
 import peopleEn from './people.en';
 const en = {
