@@ -37,6 +37,7 @@ import { PresenceService } from './modules/presence/service';
 import { SettingsService } from './modules/settings/service';
 import { TicketRepository } from './modules/tickets/repository';
 import { TicketService } from './modules/tickets/service';
+import { TicketOpening } from './modules/tickets/opening';
 import { CollaborationService } from './modules/tickets/collaboration';
 import { attachmentRoutes } from './modules/attachments/routes';
 import { AttachmentService } from './modules/attachments/service';
@@ -178,7 +179,9 @@ export function createApp(deps: AppDeps): App {
   const definitions = new DefinitionService(new DefinitionRepository(deps.em));
   const queues = new QueueService(deps.em);
   const settings = new SettingsService(deps.em);
-  const tickets = new TicketService(new TicketRepository(deps.em), definitions, queues, deps.temporal, deps.taskQueue, deps.log, settings);
+  const ticketRows = new TicketRepository(deps.em);
+  const opening = new TicketOpening(ticketRows, definitions, queues, deps.temporal, deps.taskQueue, deps.log, settings);
+  const tickets = new TicketService(ticketRows, definitions, queues, deps.temporal, opening, settings);
 
   koa.use(async (ctx, next) => {
     const id = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : randomUUID();

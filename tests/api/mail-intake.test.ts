@@ -8,9 +8,18 @@ import { DefinitionService } from '../../api/modules/definitions/service';
 import { QueueService } from '../../api/modules/queues/service';
 import { TicketRepository } from '../../api/modules/tickets/repository';
 import { TicketService } from '../../api/modules/tickets/service';
+import { TicketOpening } from '../../api/modules/tickets/opening';
 import { AttachmentService } from '../../api/modules/attachments/service';
 import { MailIntake } from '../../api/modules/mail/intake';
 import { ADMIN, eventually, Session, unique } from '../support/http';
+
+/** The ticket service as the API wires it, on the shared desk's task queue. */
+function ticketsOn(temporal: Client): TicketService {
+  const repo = new TicketRepository(orm.em);
+  const defs = new DefinitionService(new DefinitionRepository(orm.em));
+  const queues = new QueueService(orm.em);
+  return new TicketService(repo, defs, queues, temporal, new TicketOpening(repo, defs, queues, temporal, process.env.GUICHET_TEST_TASK_QUEUE!));
+}
 
 let orm: Orm;
 let connection: Connection;
@@ -20,8 +29,7 @@ beforeAll(async () => {
   orm = await openOrm(process.env.DATABASE_URL!);
   connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const temporal = new Client({ connection });
-  const defs = new DefinitionService(new DefinitionRepository(orm.em));
-  const tickets = new TicketService(new TicketRepository(orm.em), defs, new QueueService(orm.em), temporal, process.env.GUICHET_TEST_TASK_QUEUE!);
+  const tickets = ticketsOn(temporal);
   const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true' }).mail;
   intake = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets), config, createLogger('test', 'warn'));
 });
@@ -97,7 +105,7 @@ it('should never let a forged From speak as staff, nor use a reply token issued 
 
 it('should open mailed tickets at the operator\'s MAIL_INBOUND_PRIORITY, critical included, though customers may not choose critical', async () => {
   const temporal = new Client({ connection });
-  const tickets = new TicketService(new TicketRepository(orm.em), new DefinitionService(new DefinitionRepository(orm.em)), new QueueService(orm.em), temporal, process.env.GUICHET_TEST_TASK_QUEUE!);
+  const tickets = ticketsOn(temporal);
   const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true', MAIL_INBOUND_PRIORITY: 'critical' }).mail;
   const urgent = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets), config, createLogger('test', 'warn'));
   const sender = `${unique('pager')}@example.test`;

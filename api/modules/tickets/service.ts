@@ -18,7 +18,6 @@ import { forbidden, unprocessable } from '../../http/problem';
 import { toProblem } from '../../temporal-errors';
 import type { AuthUser } from '../auth/types';
 import { canOnQueue, requireOnQueue } from '../iam/permissions';
-import type { Logger } from '../../../platform/logger';
 import { iso } from '../../../platform/db/time';
 import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
@@ -29,7 +28,7 @@ import { type Cursor, type TicketRepository } from './repository';
 import { visibleTo } from './policy';
 import { TicketConversation } from './conversation';
 import { TicketLinks, type LinkRelation } from './links';
-import { TicketOpening } from './opening';
+import type { TicketOpening } from './opening';
 import { TicketReader } from './reader';
 import { actorOf, idempotentUpdateId } from './workflow-calls';
 import type { AssignBody, CommentBody, CreateTicketBody, ListTicketsQuery, PatchTicketBody, TransitionBody } from './schemas';
@@ -68,21 +67,19 @@ export class TicketService {
     private readonly defs: DefinitionService,
     private readonly queues: QueueService,
     private readonly temporal: Client,
-    private readonly taskQueue: string,
-    private readonly log?: Logger,
-    /** Desk settings that shape what customers may ask for and which tags agents use; without them, the defaults hold. */
-    private readonly settings?: { get(): Promise<Pick<DeskSettings, 'customersMayChooseCritical' | 'allowedTags'>> },
+    /** Opening tickets: its own part, with the task queue their workflows run on. */
+    private readonly opening: TicketOpening,
+    /** Desk settings that shape which tags agents use; without them, the defaults hold. */
+    private readonly settings?: { get(): Promise<Pick<DeskSettings, 'allowedTags'>> },
   ) {
     this.reader = new TicketReader(repo, defs);
     this.conversation = new TicketConversation(repo, defs, temporal, this.reader);
     this.links = new TicketLinks(repo, temporal, this.reader);
-    this.opening = new TicketOpening(repo, defs, queues, temporal, taskQueue, log, settings);
   }
 
   private readonly reader: TicketReader;
   private readonly conversation: TicketConversation;
   private readonly links: TicketLinks;
-  private readonly opening: TicketOpening;
 
   comment(user: AuthUser, id: string, body: CommentBody, idempotencyKey?: string): Promise<{ seq: number }> {
     return this.conversation.comment(user, id, body, idempotencyKey);
