@@ -75,6 +75,23 @@ describe('simulate', () => {
     expect(paris(closing?.at)).toBe('wed 17:20');
   });
 
+  it('should take customer_replied when the customer answers a ticket waiting on them, as a running ticket does', () => {
+    const result = simulate({
+      definition: fourHours(),
+      priority: 'high',
+      createdAt: FRIDAY_17,
+      steps: [
+        { kind: 'transition', transition: 'wait_for_customer', fields: { pending_reason: 'logs needed' }, at: '2026-11-30T08:00:00.000Z' }, // Monday 09:00 Paris
+        { kind: 'comment', role: 'customer', at: '2026-11-30T10:00:00.000Z' }, // Monday 11:00: the reply, not a transition
+      ],
+    });
+    const resumed = of(result.entries, 'transitioned').find((e) => e.transition === 'customer_replied');
+    expect(paris(resumed?.at)).toBe('mon 11:00');
+    expect(resumed?.state).toBe('in_progress');
+    // The clock waited two hours with the ticket: the breach moves from Monday 12:00 to 14:00, as when the transition is scripted.
+    expect(paris(of(result.entries, 'sla_breached')[0].at)).toBe('mon 14:00');
+  });
+
   it('should report a transition the script cannot take and go on', () => {
     const result = simulate({ definition: fourHours(), priority: 'high', createdAt: FRIDAY_17, steps: [{ kind: 'transition', transition: 'close' }] });
     expect(of(result.entries, 'refused')[0].message).toMatch(/not allowed from state 'new'/);
