@@ -44,6 +44,7 @@ export function registerTicketHandlers(machine: TicketMachine, io: { projection(
 
   /** One update: the machine refuses it in the validator (so a refused update leaves no trace) or runs it. */
   function accept<K extends TicketCommand['kind'], R>(update: UpdateDefinition<R, [Commanded<K>]>, kind: K, answer: (seq: number) => R): void {
+    // The request is the command without its kind; TypeScript cannot see that adding `kind` gives the union member K.
     const command = (req: Commanded<K>) => ({ ...req, kind }) as unknown as TicketCommand;
     setHandler(
       update,
