@@ -60,11 +60,13 @@ export function refuseCommand(m: TicketCore, cmd: TicketCommand): TransitionRefu
         incompleteChecklist(m, cmd.transition)
       );
     }
-    case 'comment':
-      if (timeFromNonAgent(cmd.actor, cmd.timeSpent)) return timeFromNonAgent(cmd.actor, cmd.timeSpent);
+    case 'comment': {
+      const time = timeFromNonAgent(cmd.actor, cmd.timeSpent);
+      if (time) return time;
       if (cmd.actor.role === 'customer' && cmd.visibility !== 'public') return conflict('internal-note-forbidden', 'customers can only write public comments');
       if (closedForGood) return conflict('ticket-closed', 'the ticket is closed');
       return null;
+    }
     case 'editComment': {
       const c = s.comments[cmd.seq];
       const none = conflict('no-such-comment', `event ${cmd.seq} is not a comment that can be edited`);
