@@ -6,7 +6,7 @@ import type { Priority, Role, WorkflowDefinition } from '../schema';
 import type { Actor, CarriedTicketState, TicketEvent } from './contract';
 import { applyCommand, refuseCommand, type TicketCommand } from './commands';
 import { TicketCore, type MachineHost, type OutboundSignal, type TicketState } from './core';
-import { dueTimers, finalAfter, fireDue, fireTimer, type DueTimer } from './timers';
+import { dueTimers, finalAfter, fireTimer, type DueTimer } from './timers';
 
 export interface TicketMachine {
   readonly def: WorkflowDefinition;
@@ -24,7 +24,6 @@ export interface TicketMachine {
   available(role: Role): AvailableTransition[];
   dueTimers(): DueTimer[];
   fire(due: DueTimer): void;
-  fireDue(now: number): number;
   finalAfter(): number | null;
   /** The state to carry over a continue-as-new, with the fired timers. */
   carried(): TicketState;
@@ -50,7 +49,6 @@ export function ticketMachine(init: { definition: WorkflowDefinition; version: n
     available: (role) => availableTransitions(m.def, m.ctx(role)),
     dueTimers: () => dueTimers(m),
     fire: (due) => fireTimer(m, due),
-    fireDue: (now) => fireDue(m, now),
     finalAfter: () => finalAfter(m),
     carried: () => m.carried(),
   };
@@ -63,7 +61,7 @@ export type StepResult =
 /**
  * The machine as a function: the definition, the ticket's state and one command at `now` give the new state and the
  * events to record, or the refusal. The given state is not changed. Timers due meanwhile are the caller's to fire first
- * (see `fireDue`): a step is one command.
+ * (`dueTimers`, then `fire` each in time order): a step is one command.
  */
 export function step(
   at: { definition: WorkflowDefinition; version: number; ticket: { id: string; number: string }; state: CarriedTicketState; now: number },

@@ -93,12 +93,3 @@ export function finalAfter(m: TicketCore): number | null {
   const windows = m.def.transitions.filter((x) => x.from.includes(m.s.state)).map((x) => x.withinMinutes ?? 0);
   return m.s.enteredStateAt + Math.max(0, ...windows) * MINUTE;
 }
-
-/** Fires, in time order, every timer due at `now`; returns how many fired. */
-export function fireDue(m: TicketCore, now: number): number {
-  const ready = dueTimers(m)
-    .sort((a, b) => a.at - b.at)
-    .filter((d) => d.at <= now);
-  for (const d of ready) fireTimer(m, d);
-  return ready.length;
-}
