@@ -12,6 +12,10 @@ export interface Config {
   temporalAddress: string | undefined;
   temporalNamespace: string;
   taskQueue: string;
+  /** Worker versioning: the worker joins this deployment as this build (TEMPORAL_WORKER_BUILD_ID); unset: unversioned. */
+  workerDeployment: { name: string; buildId: string } | undefined;
+  /** The worker makes its build the deployment's current one once it polls (TEMPORAL_WORKER_PROMOTE). */
+  promoteWorkerBuild: boolean;
   adminEmail: string;
   adminPassword: string;
   logLevel: string;
@@ -99,6 +103,19 @@ function int(value: string | undefined, fallback: number, name: string, min = 1)
   return n;
 }
 
+function workerDeployment(env: NodeJS.ProcessEnv): Config['workerDeployment'] {
+  const buildId = env.TEMPORAL_WORKER_BUILD_ID?.trim();
+  if (!buildId) {
+    if (env.TEMPORAL_WORKER_PROMOTE === 'true') throw new Error('TEMPORAL_WORKER_PROMOTE needs TEMPORAL_WORKER_BUILD_ID: only a versioned build can be promoted');
+    return undefined;
+  }
+  // Temporal joins deployment and build into one name with a dot; neither may hold one.
+  for (const [name, value] of [['TEMPORAL_WORKER_BUILD_ID', buildId], ['TEMPORAL_WORKER_DEPLOYMENT', env.TEMPORAL_WORKER_DEPLOYMENT ?? '']]) {
+    if (!/^[A-Za-z0-9_-]*$/.test(value) || value.length > 100) throw new Error(`${name} may hold letters, digits, '-' and '_' only (at most 100), got '${value}'`);
+  }
+  return { name: env.TEMPORAL_WORKER_DEPLOYMENT || 'guichet', buildId };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const root = path.resolve(import.meta.dirname, '..');
   return {
@@ -109,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'guichet',
+    workerDeployment: workerDeployment(env),
+    promoteWorkerBuild: flag(env.TEMPORAL_WORKER_PROMOTE, 'TEMPORAL_WORKER_PROMOTE'),
     adminEmail: env.ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD,
     logLevel: env.LOG_LEVEL || 'info',
@@ -118,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimitPerMinute: int(env.PUBLIC_RATE_LIMIT_PER_MINUTE, 120, 'PUBLIC_RATE_LIMIT_PER_MINUTE'),
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),
-    backpressureMaxBacklogSeconds: int(env.BACKPRESSURE_MAX_BACKLOG_SECONDS, 30, 'BACKPRESSURE_MAX_BACKLOG_SECONDS'),
+    backpressureMaxBacklogSeconds: int(env.BACKPRESSURE_MAX_BACKLOG_SECONDS, 30, 'BACKPRESSURE_MAX_BACKLOG_SECONDS', 0),
     drainSeconds: int(env.DRAIN_SECONDS, 0, 'DRAIN_SECONDS', 0),
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
     webhooks: {

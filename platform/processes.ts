@@ -12,11 +12,13 @@ export interface Child {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, opts: { stdio?: 'inherit' | 'pipe' | 'ignore'; onOutput?: (line: string) => void } = {}): Child {
+/** `root`: another copy of the desk's code to run (a deploy test runs a changed build beside this one). */
+export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, opts: { stdio?: 'inherit' | 'pipe' | 'ignore'; onOutput?: (line: string) => void; root?: string } = {}): Child {
+  const root = opts.root ?? ROOT;
   // GUICHET_CPU_PROFILE_DIR makes each child write a V8 CPU profile there when it exits (Node refuses --cpu-prof in NODE_OPTIONS).
   const profile = process.env.GUICHET_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.GUICHET_CPU_PROFILE_DIR] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, entry)], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, entry)], {
+    cwd: root,
     // glibc gives each thread its own malloc arena; the worker's native Temporal core frees per-run memory across them
     // and RSS kept climbing after its workflow cache was full (bench/worker-memory.ts: 1.79 GiB at 10,000 open tickets
     // with the default, 1.53 GiB with 2 arenas). glibc reads it at start, so it is set here, for the child.

@@ -10,6 +10,7 @@ import { notifyTicketChanges } from '../activities/notify-ticket-changes';
 import { planCompletionListener } from '../activities/maintenance-plans';
 import { planWorkflowId, workOrderFinishedSignal } from '../workflows/maintenance-plan-messages';
 import { workerOptions } from './options';
+import { deploymentOptions, promoteBuild } from './deployment';
 import { webhookEventListener } from '../activities/webhook-delivery';
 import { SecretBox } from '../webhooks/secrets';
 import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../webhooks/enqueue';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     activities,
+    ...deploymentOptions(config.workerDeployment),
   });
   // Webhook deliveries wait on receivers (up to 10 s each): they get their own queue and slots so a slow or dead
   // receiver can never hold up the activities that record ticket events.
@@ -76,6 +78,8 @@ async function main(): Promise<void> {
     taskQueue: webhookActivityQueue(config.taskQueue),
     activities: { deliverWebhook: activities.deliverWebhook },
     maxConcurrentActivityTaskExecutions: 100,
+    // Its queue belongs to the same build, so a promotion finds every task queue of the build polled.
+    ...deploymentOptions(config.workerDeployment),
   });
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
@@ -87,9 +91,14 @@ async function main(): Promise<void> {
   await ensureRetentionSchedule(client, config.taskQueue);
   outbox?.start();
   fanout.start();
-  log.info({ taskQueue: config.taskQueue }, 'worker running');
+  const running = Promise.all([worker.run(), hookWorker.run()]);
+  if (config.workerDeployment && config.promoteWorkerBuild) {
+    const promotion = await promoteBuild(client, config.workerDeployment, { drainMs: 0 });
+    log.info({ ...config.workerDeployment, ...promotion }, 'worker build promoted');
+  }
+  log.info({ taskQueue: config.taskQueue, ...config.workerDeployment }, 'worker running');
   process.send?.({ ready: true });
-  await Promise.all([worker.run(), hookWorker.run()]);
+  await running;
   await fanout.stop();
   await outbox?.stop();
   transport.close();

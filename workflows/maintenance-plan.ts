@@ -10,7 +10,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  continueAsNew,
   proxyActivities,
   setHandler,
   startChild,
@@ -36,6 +35,7 @@ import {
   type PlanWorkflowInput,
 } from './maintenance-plan-messages';
 import { TICKET_WORKFLOW, ticketWorkflowId } from './ticket-messages';
+import { continueOnCurrentVersion, newWorkerVersionSignal, newerVersionIsCurrent } from './deployment-messages';
 
 const DAY = 86_400_000;
 /** Workflow time: the sandbox's Date is the deterministic workflow clock. */
@@ -205,6 +205,15 @@ export async function maintenancePlanWorkflow(input: PlanWorkflowInput): Promise
     s.lastCompletedMs = Date.parse(at);
     version++;
   });
+  let nudged = false;
+  setHandler(newWorkerVersionSignal, () => {
+    nudged = true;
+    version++;
+  });
+  const moveOn = async (): Promise<never> => {
+    await condition(allHandlersFinished);
+    return continueOnCurrentVersion<typeof maintenancePlanWorkflow>()({ ...input, config: s.config, carried: s });
+  };
 
   const report = async (): Promise<void> => {
     const v = view();
@@ -216,8 +225,11 @@ export async function maintenancePlanWorkflow(input: PlanWorkflowInput): Promise
 
   while (!s.ended) {
     await report();
+    // A newer worker version is current: the plan moves to it between two occurrences.
+    if (newerVersionIsCurrent()) await moveOn();
+    nudged = false;
     if (s.paused) {
-      await condition(() => !s.paused || s.ended);
+      await condition(() => !s.paused || s.ended || nudged);
       continue;
     }
     if (s.outstanding) {
@@ -270,10 +282,7 @@ export async function maintenancePlanWorkflow(input: PlanWorkflowInput): Promise
     createdThisRun++;
     s.recent = [...s.recent, { key: next.key, ticketId, dueAt }].slice(-50);
     if (s.config.schedule.kind === 'interval') s.outstanding = { ticketId, key: next.key };
-    if (createdThisRun >= perRun || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof maintenancePlanWorkflow>({ ...input, config: s.config, carried: s });
-    }
+    if (createdThisRun >= perRun || workflowInfo().continueAsNewSuggested) await moveOn();
   }
   await report();
   await condition(allHandlersFinished);

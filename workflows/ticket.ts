@@ -4,11 +4,11 @@
 // tickets, sleeps until the next timer and continues as new before the history grows long.
 import {
   condition,
-  continueAsNew,
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setHandler,
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
@@ -17,6 +17,7 @@ import type { Activities } from '../activities/index';
 import { problemResolvedSignal, childFinishedSignal, ticketWorkflowId, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from './ticket-messages';
 import { slaSummary } from './ticket-initial';
 import { registerTicketHandlers } from './ticket-handlers';
+import { continueOnCurrentVersion, newWorkerVersionSignal, newerVersionIsCurrent } from './deployment-messages';
 
 const { recordTicketEvents } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -101,6 +102,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   // the first task retried after a worker died) runs as soon as its handler is set, and must come after `created`.
   if (!input.carried) machine.created(t.createdBy, t);
   registerTicketHandlers(machine, { projection, persisted });
+  let nudged = false;
+  setHandler(newWorkerVersionSignal, () => void (nudged = true));
 
   // ---- main loop: persist events in order, fire what is due, sleep until the next deadline or message ----
   for (;;) {
@@ -136,12 +139,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (pending.length === 0) return projection();
       continue;
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS)) {
+    // A newer worker version is current: move to it now, between two commands, rather than at the next long history.
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS) || newerVersionIsCurrent()) {
       await condition(() => allHandlersFinished() || pending.length > 0);
       if (pending.length) continue;
       const carried = machine.carried();
       // The next run's input must not carry the original words of an anonymised ticket either.
-      await continueAsNew<typeof ticketWorkflow>({
+      await continueOnCurrentVersion<typeof ticketWorkflow>()({
         ...input,
         definition: machine.def,
         definitionVersion: machine.version,
@@ -152,8 +156,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const wakeAt = Math.min(timers[0]?.at ?? Infinity, end ?? Infinity);
     const seqBefore = s.seq;
     const timeout = Number.isFinite(wakeAt) ? Math.max(1, wakeAt - current) : undefined;
-    if (timeout === undefined) await condition(() => s.seq !== seqBefore || pending.length > 0 || outbox.length > 0);
-    else await condition(() => s.seq !== seqBefore || pending.length > 0 || outbox.length > 0, timeout);
+    const woken = () => s.seq !== seqBefore || pending.length > 0 || outbox.length > 0 || nudged;
+    if (timeout === undefined) await condition(woken);
+    else await condition(woken, timeout);
+    nudged = false;
   }
 }
 

@@ -1,5 +1,6 @@
 // Delivers one subscription's webhooks for one ticket, one at a time in seq order, retrying each for a day before giving it up.
-import { ActivityFailure, condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { ActivityFailure, condition, defineSignal, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { continueOnCurrentVersion } from './deployment-messages';
 import type { WebhookActivities } from '../activities/webhook-delivery';
 
 export const WEBHOOK_DELIVERY_WORKFLOW = 'webhookDeliveryWorkflow';
@@ -62,7 +63,7 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     }
     if (state.delivered + state.givenUp >= maxPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof webhookDeliveryWorkflow>({ ...input, pending: [...state.pending] });
+      return continueOnCurrentVersion<typeof webhookDeliveryWorkflow>()({ ...input, pending: [...state.pending] });
     }
     const seq = Math.min(...state.pending);
     state.pending.delete(seq);

@@ -2,40 +2,25 @@
 // HAProxy (deploy/haproxy.cfg). Under a steady load of creations, comments and transitions, each worker and then each API
 // replica is restarted in turn, as a rolling deploy does. Nothing may fail, be lost or be done twice, and every ticket's
 // SLA escalation fires exactly once.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { spawnTs, type Child } from '../../platform/processes';
 import { startHaproxy, type Proxy } from '../../platform/servers/haproxy';
 import { freePort, waitForPort } from '../../platform/servers/ports';
-import { startTemporalServer, type TemporalServer } from '../../platform/servers/temporal-server';
+import { childStdio as stdio, serverLog as log, startClusterServers, type ClusterServers } from '../support/cluster';
 import { ADMIN, Session, eventually } from '../support/http';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const suffix = crypto.randomBytes(4).toString('hex');
-const DATABASE = `guichet_cluster_${suffix}`;
 const TASK_QUEUE = 'guichet-cluster';
 const CLIENTS = 4;
 // The resolution clock's warning fires this long after creation (1 minute budget, warned at 10 %).
 const WARNING_AFTER_MS = 6_000;
 
-let dir: string;
-let temporal: TemporalServer;
+let servers: ClusterServers;
+let suffix: string;
 let proxy: Proxy;
 let env: NodeJS.ProcessEnv;
 const apiPorts: number[] = [];
 const apis: Child[] = [];
 const workers: Child[] = [];
-const log = process.env.TEST_SERVER_LOGS ? (l: string) => process.stderr.write(`${l}\n`) : () => {};
-const stdio = process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore';
-
-function databaseUrl(name: string): string {
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function startApi(i: number): Promise<void> {
   apis[i] = spawnTs(`api${i + 1}`, 'api/main.ts', { ...env, PORT: String(apiPorts[i]) }, { stdio });
@@ -56,33 +41,11 @@ async function bothInRotation(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-cluster-'));
-  fs.chmodSync(dir, 0o755);
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  temporal = await startTemporalServer({
-    toolsDir: path.join(root, '.tools'),
-    dataDir: path.join(dir, 'temporal'),
-    postgresUrl: process.env.DATABASE_URL!,
-    databasePrefix: `temporal_cluster_${suffix}`,
-    namespace: 'default',
-    log,
-  });
+  servers = await startClusterServers('cluster', TASK_QUEUE);
+  suffix = servers.suffix;
   apiPorts.push(await freePort(), await freePort());
   env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl(DATABASE),
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.TEST_SERVER_LOGS ? 'info' : 'warn',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
-    BACKPRESSURE_MAX_BACKLOG_SECONDS: '600',
-    MAIL_INBOUND_PORT: '0',
+    ...servers.env,
     TRUST_PROXY: 'true',
     // Longer than the proxy needs to see a failed readiness check (inter 500 ms, fall 1).
     DRAIN_SECONDS: process.env.CLUSTER_DRAIN_SECONDS ?? '2',
@@ -97,8 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.stop();
   await Promise.all([...apis, ...workers].map((c) => c?.stop()));
-  await temporal?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await servers?.stop();
 });
 
 /** A short-SLA version of the incident definition: every high ticket's resolution warning escalates after six seconds. */
@@ -179,7 +141,7 @@ it('should lose, fail or repeat nothing while each worker and each API replica i
   await load;
 
   // Every ticket the API accepted exists once in the read model, in the state the load left it in.
-  const db = new pg.Client({ connectionString: databaseUrl(DATABASE) });
+  const db = new pg.Client({ connectionString: servers.databaseUrl });
   await db.connect();
   try {
     const rows = await db.query<{ title: string; n: string; state: string }>(
