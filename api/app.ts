@@ -269,7 +269,7 @@ export function createApp(deps: AppDeps): App {
   const people = new PeopleService(deps.em);
   const historyUrl = (workflowId: string) =>
     deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
-  const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000);
+  const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, () => ticketRows.oldestUnrecordedMs());
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);

@@ -1,5 +1,5 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,web,kb,reports,macros,attachments,live,ldap,permissions,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,overload,web,kb,reports,macros,attachments,live,ldap,permissions,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
@@ -9,6 +9,7 @@ import { afterBurst } from './after-burst';
 import { queueListing } from './queue-listing';
 import { workerMemory } from './worker-memory';
 import { slaAccuracy } from './sla-accuracy';
+import { overload } from './overload';
 import { webBundle } from './web-bundle';
 import { kbSearch } from './kb-search';
 import { reportsBench } from './reports';
@@ -25,6 +26,7 @@ const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['burst', afterBurst],
   ['listing', queueListing],
   ['sla', slaAccuracy],
+  ['overload', overload],
   ['web', webBundle],
   ['kb', kbSearch],
   ['reports', reportsBench],

@@ -1,32 +1,14 @@
 // SLA timer accuracy: many open tickets whose resolution deadlines fall within the same minute; how late each breach and its escalation actions are recorded, against bare Temporal timers due at the same instants.
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './lib/context';
-import { closedLoop, log, percentile, round, sleep, table, writeResult } from './lib/load';
+import { closedLoop, log, round, sleep, table, writeResult } from './lib/load';
+import { breachLateness, latenessStats as stats, publishCriticalResolution } from './lib/sla';
 import { timerWorkflow } from './empty-workflow';
-
-interface Lateness {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function stats(values: number[]): Lateness {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? NaN) };
-}
 
 export async function slaAccuracy(ctx: BenchContext) {
   const n = Number(process.env.BENCH_SLA_TICKETS ?? (ctx.full ? 5000 : 300));
   const minutes = Number(process.env.BENCH_SLA_MINUTES ?? (ctx.full ? 10 : 2));
-  // A published problem version whose critical tickets must be resolved within `minutes`, round the clock.
-  const versions = (await ctx.admin.get('/api/definitions/problem/versions')).body.items as Array<{ version: number; status: string }>;
-  const latest = versions.filter((v) => v.status === 'published').pop()!.version;
-  const { version: _v, status: _s, ...def } = (await ctx.admin.get(`/api/definitions/problem/versions/${latest}`)).body;
-  def.sla = { policies: { ...def.sla?.policies, critical: { calendar: '24x7', resolutionMinutes: minutes, warnAtPercent: 50 } } };
-  const draft = await ctx.admin.request('PUT', '/api/definitions/problem/draft', def);
-  if (draft.status !== 200) throw new Error(`draft refused: ${JSON.stringify(draft.body)}`);
-  await ctx.admin.post('/api/definitions/problem/publish');
+  await publishCriticalResolution(ctx, minutes);
 
   const tag = `sla-${randomUUID().slice(0, 8)}`;
   const ids: string[] = [];
@@ -60,14 +42,7 @@ export async function slaAccuracy(ctx: BenchContext) {
   const deadline = Date.now() + (minutes + 4) * 60_000 + spread;
   let rows: Array<{ type: string; lateness_ms: number }> = [];
   for (;;) {
-    const res = await ctx.pool.query<{ type: string; lateness_ms: number }>(
-      `select e.type, extract(epoch from (e.at - (b.data->>'deadline')::timestamptz)) * 1000 as lateness_ms
-       from ticket_events b join ticket_events e on e.ticket_id = b.ticket_id
-       where b.type = 'sla_breached' and b.data->>'clock' = 'resolution' and b.ticket_id = any($1::uuid[])
-         and (e.seq = b.seq or (e.type in ('escalated', 'notification', 'priority_changed', 'event_emitted') and e.data->>'escalation' = 'resolution_breach'))`,
-      [ids],
-    );
-    rows = res.rows;
+    rows = await breachLateness(ctx.pool, ids);
     const breaches = rows.filter((r) => r.type === 'sla_breached').length;
     if (breaches >= n || Date.now() > deadline) break;
     log(`  ${breaches}/${n} breaches recorded, waiting`);
