@@ -3,7 +3,7 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, requireServers } from '../platform/config';
-import { connectOrExplain, connectionOptions, temporalConnectionSettings } from '../platform/temporal-connection';
+import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, tlsReloadEveryMs, watchTlsFiles, type TemporalConnectionSettings } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { createApp } from './app';
@@ -45,11 +45,18 @@ async function main(): Promise<void> {
   }
 
   // Few quick retries: while Temporal is down the API must answer 503 promptly rather than hold requests for tens of seconds.
-  const connection = await connectOrExplain(temporalAddress, temporalSettings, () =>
+  const connect = (settings: TemporalConnectionSettings) =>
     Connection.connect({
-      ...connectionOptions(temporalAddress, temporalSettings),
+      ...connectionOptions(temporalAddress, settings),
       interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
-    }),
+    });
+  // A rotated client certificate (or CA) is picked up without a restart: new calls go over a connection made with it.
+  const rotating = replaceableConnection(await connectOrExplain(temporalAddress, temporalSettings, () => connect(temporalSettings)));
+  const connection = rotating.connection;
+  const tlsWatch = watchTlsFiles(
+    async (settings) => rotating.replace(await connect(settings)),
+    (err) => (err ? log.error({ err }, 'the Temporal TLS files changed but cannot be used yet; still connected with the previous ones') : log.info('the Temporal TLS files changed: reconnected with them')),
+    { everyMs: tlsReloadEveryMs() },
   );
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const mailTransport = createMailTransport(config.mail, log);
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
     clearTimeout(force);
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     mailTransport.close();
+    tlsWatch.stop();
     await connection.close();
     await orm.close();
     log.info('api stopped');

@@ -1,6 +1,7 @@
 // How every process reaches Temporal: plain (the dev server), TLS with a private CA and server name, mutual TLS with a
 // client certificate, or an API key (Temporal Cloud). Settings are checked at start-up and a failed connection names the
 // settings it used, so an operator knows what to fix.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 
 export interface TemporalTls {
@@ -65,4 +66,86 @@ export async function connectOrExplain<T>(address: string, s: TemporalConnection
     const using = ['TEMPORAL_ADDRESS', ...s.names].join(', ');
     throw new Error(`cannot connect to Temporal at ${address} (settings used: ${using}): ${(e as Error).message}`, { cause: e });
   }
+}
+
+/** The TLS files' contents, hashed: a rotation is noticed however the files were replaced (rewrite, rename, symlink swap). */
+export function tlsFilesDigest(env: NodeJS.ProcessEnv = process.env): string {
+  const hash = createHash('sha256');
+  for (const name of TLS_FILES) {
+    const file = env[name];
+    if (!file) continue;
+    try {
+      hash.update(name).update(fs.readFileSync(file));
+    } catch {
+      hash.update(`${name}: unreadable`);
+    }
+  }
+  return hash.digest('hex');
+}
+
+const TLS_FILES = ['TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'] as const;
+
+/** TEMPORAL_TLS_RELOAD_SECONDS: how often the TLS files are looked at (default 30). */
+export function tlsReloadEveryMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TEMPORAL_TLS_RELOAD_SECONDS;
+  if (raw === undefined || raw === '') return 30_000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`TEMPORAL_TLS_RELOAD_SECONDS must be a positive integer, got '${raw}'`);
+  return seconds * 1000;
+}
+
+/**
+ * Looks at the TLS files every `everyMs` and, when their contents have changed, hands the new settings to `apply`
+ * (which reconnects). A set that cannot be used yet (a certificate written before its key, a half-written file) is
+ * reported and tried again at the next look; the connection in use stays until one succeeds.
+ */
+export function watchTlsFiles(
+  apply: (s: TemporalConnectionSettings) => Promise<void>,
+  report: (err: Error | null) => void,
+  opts: { env?: NodeJS.ProcessEnv; everyMs?: number } = {},
+): { stop(): void } {
+  const env = opts.env ?? process.env;
+  if (!TLS_FILES.some((n) => env[n])) return { stop() {} };
+  let applied = tlsFilesDigest(env);
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    const seen = tlsFilesDigest(env);
+    if (seen === applied) return;
+    busy = true;
+    Promise.resolve()
+      .then(() => apply(temporalConnectionSettings(env)))
+      .then(
+        () => {
+          applied = seen;
+          report(null);
+        },
+        (err: Error) => report(err),
+      )
+      .finally(() => (busy = false));
+  }, opts.everyMs ?? 5_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * A client connection that can be replaced while in use: every call goes to the connection current at the time, and a
+ * replaced one is closed once calls already on it have had time to finish.
+ */
+export function replaceableConnection<C extends object & { close(): Promise<void> }>(first: C, closeAfterMs = 30_000): { connection: C; replace(next: C): void } {
+  let current = first;
+  const connection = new Proxy(first, {
+    get(_target, prop) {
+      const value = Reflect.get(current, prop, current) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+  return {
+    connection,
+    replace(next) {
+      const old = current;
+      current = next;
+      setTimeout(() => void old.close().catch(() => undefined), closeAfterMs).unref();
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireServers } from '../platform/config';
-import { connectOrExplain, connectionOptions, temporalConnectionSettings } from '../platform/temporal-connection';
+import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, tlsReloadEveryMs, watchTlsFiles } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
@@ -29,9 +29,10 @@ async function main(): Promise<void> {
   const temporalSettings = temporalConnectionSettings();
   const orm = await openOrm(databaseUrl, { poolMax: 20 });
   const options = connectionOptions(temporalAddress, temporalSettings);
-  const connection = await connectOrExplain(temporalAddress, temporalSettings, () => NativeConnection.connect(options));
+  let connection = await connectOrExplain(temporalAddress, temporalSettings, () => NativeConnection.connect(options));
   // Activities and listeners that message other workflows (webhook deliveries; a finished work order tells its plan).
-  const clientConnection = await connectOrExplain(temporalAddress, temporalSettings, () => Connection.connect(options));
+  const rotating = replaceableConnection(await connectOrExplain(temporalAddress, temporalSettings, () => Connection.connect(options)));
+  const clientConnection = rotating.connection;
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
   const hooks = config.webhooks;
   const enqueue = deliveryEnqueuer(client, config.taskQueue, retryOf(hooks));
@@ -91,6 +92,25 @@ async function main(): Promise<void> {
   await ensureRetentionSchedule(client, config.taskQueue);
   outbox?.start();
   fanout.start();
+  // A rotated client certificate (or CA) is picked up without a restart: both workers and the client move to new
+  // connections made with it, keeping their cached tickets and in-flight tasks.
+  const tlsWatch = watchTlsFiles(
+    async (settings) => {
+      const next = await NativeConnection.connect(connectionOptions(temporalAddress, settings));
+      const nextClient = await Connection.connect(connectionOptions(temporalAddress, settings)).catch(async (err: unknown) => {
+        await next.close();
+        throw err;
+      });
+      worker.connection = next;
+      hookWorker.connection = next;
+      const old = connection;
+      connection = next;
+      rotating.replace(nextClient);
+      setTimeout(() => void old.close().catch(() => undefined), 30_000).unref();
+    },
+    (err) => (err ? log.error({ err }, 'the Temporal TLS files changed but cannot be used yet; still connected with the previous ones') : log.info('the Temporal TLS files changed: reconnected with them')),
+    { everyMs: tlsReloadEveryMs() },
+  );
   const running = Promise.all([worker.run(), hookWorker.run()]);
   if (config.workerDeployment && config.promoteWorkerBuild) {
     const promotion = await promoteBuild(client, config.workerDeployment, { drainMs: 0 });
@@ -102,6 +122,7 @@ async function main(): Promise<void> {
   await fanout.stop();
   await outbox?.stop();
   transport.close();
+  tlsWatch.stop();
   await connection.close();
   await clientConnection.close();
   await orm.close();

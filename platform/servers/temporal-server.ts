@@ -15,6 +15,22 @@ export interface TemporalServer {
   address: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Stops the server and starts it again on the same ports and databases, reading its (TLS) files anew. */
+  restart(): Promise<void>;
+}
+
+/** Mutual TLS on the frontend: clients must present a certificate from one of `clientCaFiles`. PEM file paths. */
+export interface TemporalServerTls {
+  certFile: string;
+  keyFile: string;
+  /** The CA that signed `certFile`, for the server's own clients (its system worker, the operator CLI). */
+  caFile: string;
+  /** The name `certFile` carries, when it is not the address. */
+  serverName: string;
+  clientCaFiles: string[];
+  /** A client certificate the server's own clients present; from one of `clientCaFiles`. */
+  internalCertFile: string;
+  internalKeyFile: string;
 }
 
 export interface TemporalServerOptions {
@@ -28,6 +44,7 @@ export interface TemporalServerOptions {
   log?: (line: string) => void;
   /** Dynamic configuration beyond the defaults below (key → value). */
   dynamicConfig?: Record<string, unknown>;
+  tls?: TemporalServerTls;
 }
 
 function binaries(toolsDir: string) {
@@ -66,7 +83,15 @@ async function createSchemas(sqlTool: string, schemaDir: string, pg: URL, prefix
   }
 }
 
-function configOf(pg: URL, prefix: string, ports: number[], dynamicConfigFile: string) {
+function tlsConfigOf(tls: TemporalServerTls) {
+  const client = { serverName: tls.serverName, rootCaFiles: [tls.caFile] };
+  return {
+    frontend: { server: { certFile: tls.certFile, keyFile: tls.keyFile, requireClientAuth: true, clientCaFiles: tls.clientCaFiles }, client },
+    systemWorker: { certFile: tls.internalCertFile, keyFile: tls.internalKeyFile, client },
+  };
+}
+
+function configOf(pg: URL, prefix: string, ports: number[], dynamicConfigFile: string, tls: TemporalServerTls | undefined) {
   const [frontend, frontendHttp, frontendMembership, history, historyMembership, matching, matchingMembership, worker, workerMembership, metrics] = ports;
   const store = (databaseName: string, maxConns: number) => ({
     sql: {
@@ -93,6 +118,7 @@ function configOf(pg: URL, prefix: string, ports: number[], dynamicConfigFile: s
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
       metrics: { prometheus: { framework: 'tally', timerType: 'histogram', listenAddress: `127.0.0.1:${metrics}` } },
+      ...(tls ? { tls: tlsConfigOf(tls) } : {}),
     },
     services: {
       frontend: service(frontend!, frontendMembership!, { httpPort: frontendHttp }),
@@ -142,18 +168,25 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   };
   fs.writeFileSync(dynamicConfigFile, JSON.stringify(Object.fromEntries(Object.entries(dynamicConfig).map(([k, v]) => [k, [{ value: v }]])), null, 2));
   const configFile = path.join(opts.dataDir, 'temporal-server.yaml');
-  fs.writeFileSync(configFile, JSON.stringify(configOf(pg, opts.databasePrefix, ports, dynamicConfigFile), null, 2));
+  fs.writeFileSync(configFile, JSON.stringify(configOf(pg, opts.databasePrefix, ports, dynamicConfigFile, opts.tls), null, 2));
 
-  const child = spawn(server, ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const { exited, stop } = superviseServer('temporal server', child, log, 15_000);
+  const launch = () => {
+    const child = spawn(server, ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return { child, ...superviseServer('temporal server', child, log, 15_000) };
+  };
+  let current = launch();
+  const { exited, stop } = current;
 
   const address = `127.0.0.1:${ports[0]}`;
+  const tlsFlags = opts.tls
+    ? ['--tls-ca-path', opts.tls.caFile, '--tls-cert-path', opts.tls.internalCertFile, '--tls-key-path', opts.tls.internalKeyFile, '--tls-server-name', opts.tls.serverName]
+    : [];
   try {
     await Promise.race([waitForPort(ports[0]!, 60_000), exited]);
     const cli = findTemporalCli(opts.toolsDir);
     // A first attempt may have taken effect before its answer was lost: "already exists" is then success.
     const operator = (...args: string[]) =>
-      run(cli, ['operator', ...args, '--address', address]).catch((err: Error & { stderr?: string }) => {
+      run(cli, ['operator', ...args, '--address', address, ...tlsFlags]).catch((err: Error & { stderr?: string }) => {
         if (!/already (exists|registered)/i.test(`${err.message} ${err.stderr ?? ''}`)) throw err;
       });
     await Promise.race([untilServerAnswers('creating the namespace', () => operator('namespace', 'create', '--namespace', opts.namespace, '--retention', '72h')), exited]);
@@ -165,5 +198,16 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     await stop();
     throw err;
   }
-  return { address, process: child, stop };
+  return {
+    address,
+    get process() {
+      return current.child;
+    },
+    stop: () => current.stop(),
+    async restart() {
+      await current.stop();
+      current = launch();
+      await Promise.race([waitForPort(ports[0]!, 60_000), current.exited]);
+    },
+  };
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectionOptions, temporalConnectionSettings } from '../../platform/temporal-connection';
+import { connectionOptions, temporalConnectionSettings, tlsReloadEveryMs } from '../../platform/temporal-connection';
 import { spawnTs } from '../../platform/processes';
 import { freePort } from '../../platform/servers/ports';
 
@@ -39,6 +39,8 @@ describe('Temporal connection settings', () => {
     expect(() => temporalConnectionSettings({ TEMPORAL_TLS_CERT: pem('c2.pem') })).toThrow(/^TEMPORAL_TLS_KEY must be set too/);
     expect(() => temporalConnectionSettings({ TEMPORAL_TLS: 'yes' })).toThrow(/^TEMPORAL_TLS must be true or false/);
     expect(() => temporalConnectionSettings({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' })).toThrow(/TEMPORAL_API_KEY need TLS/);
+    expect(() => tlsReloadEveryMs({ TEMPORAL_TLS_RELOAD_SECONDS: '0' })).toThrow(/^TEMPORAL_TLS_RELOAD_SECONDS must be a positive integer/);
+    expect(tlsReloadEveryMs({})).toBe(30_000);
   });
 
   it('should stop the API with the address and settings it tried when the server does not speak TLS', async () => {

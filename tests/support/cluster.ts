@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { ROOT } from '../../platform/processes';
-import { startTemporalServer, type TemporalServer } from '../../platform/servers/temporal-server';
+import { startTemporalServer, type TemporalServer, type TemporalServerTls } from '../../platform/servers/temporal-server';
 import { ADMIN } from './http';
 
 export interface ClusterServers {
@@ -21,7 +21,7 @@ export interface ClusterServers {
 export const serverLog = process.env.TEST_SERVER_LOGS ? (l: string) => process.stderr.write(`${l}\n`) : () => {};
 export const childStdio = process.env.TEST_SERVER_LOGS ? 'inherit' : 'ignore';
 
-export async function startClusterServers(name: string, taskQueue: string): Promise<ClusterServers> {
+export async function startClusterServers(name: string, taskQueue: string, opts: { tls?: TemporalServerTls } = {}): Promise<ClusterServers> {
   const suffix = crypto.randomBytes(4).toString('hex');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `guichet-${name}-`));
   fs.chmodSync(dir, 0o755);
@@ -39,6 +39,7 @@ export async function startClusterServers(name: string, taskQueue: string): Prom
     databasePrefix: `temporal_${name.replace(/-/g, '_')}_${suffix}`,
     namespace: 'default',
     log: serverLog,
+    tls: opts.tls,
   });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
