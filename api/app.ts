@@ -22,6 +22,8 @@ import { DefinitionMigrator } from './modules/definitions/migration';
 import { healthRoutes } from './modules/health/routes';
 import { ticketRoutes } from './modules/tickets/routes';
 import { Backpressure } from './modules/tickets/backpressure';
+import type { ObjectStore } from './modules/attachments/object-store';
+import { AttachmentBytes } from './modules/attachments/bytes';
 import { peopleRoutes } from './modules/people/routes';
 import { PeopleService } from './modules/people/service';
 import { settingsRoutes } from './modules/settings/routes';
@@ -84,6 +86,8 @@ import { ldapRoutes } from './modules/ldap/routes';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
+  /** New attachments go here (ATTACHMENTS_STORE=s3); unset: into PostgreSQL. */
+  objectStore?: ObjectStore;
   em: EntityManager;
   temporal: Client;
   namespace: string;
@@ -269,14 +273,15 @@ export function createApp(deps: AppDeps): App {
   const people = new PeopleService(deps.em);
   const historyUrl = (workflowId: string) =>
     deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
-  const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, () => ticketRows.oldestUnrecordedMs());
+  const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, (ids) => ticketRows.unrecorded(ids));
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);
   presenceRoutes(routes, new PresenceService(deps.em, tickets));
   timeTrackingRoutes(routes, new TimeTrackingService(deps.em, tickets));
   macroRoutes(routes, new MacroService(deps.em, tickets));
-  const attachments = new AttachmentService(deps.em, tickets, () => settings.get());
+  const attachmentBytes = new AttachmentBytes(deps.em, deps.objectStore);
+  const attachments = new AttachmentService(deps.em, tickets, attachmentBytes, () => settings.get());
   attachmentRoutes(routes, attachments);
   mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);
   const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);
@@ -304,7 +309,7 @@ export function createApp(deps: AppDeps): App {
   maintenanceRoutes(routes, new MaintenanceService(deps.em, assets, tickets, definitions, deps.temporal, deps.taskQueue));
   reportRoutes(routes, new ReportService(deps.em), new RatingService(deps.em));
   scimRoutes(routes, deps.em);
-  privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue, deps.log);
+  privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue, deps.log, attachmentBytes);
   ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
 
   const openapi = buildOpenApi(routes, deps.version);

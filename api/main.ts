@@ -6,6 +6,7 @@ import { loadConfig, requireServers } from '../platform/config';
 import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, tlsReloadEveryMs, watchTlsFiles, type TemporalConnectionSettings } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
+import { ObjectStore } from './modules/attachments/object-store';
 import { createApp } from './app';
 import { retryOf } from '../webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
@@ -60,7 +61,22 @@ async function main(): Promise<void> {
   );
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const mailTransport = createMailTransport(config.mail, log);
+  const objectStore = config.objectStore ? new ObjectStore(config.objectStore) : undefined;
+  // Objects of deleted (or anonymised) files leave the store soon after their rows; every replica sweeps, skipping
+  // rows another one holds.
+  const objectSweep = objectStore
+    ? setInterval(
+        () =>
+          void objectStore.sweepDeleted(em).then(
+            (n) => n && log.info({ objects: n }, 'deleted attachments removed from the object store'),
+            (err: unknown) => log.error({ err }, 'removing deleted attachments from the object store failed; retried at the next sweep'),
+          ),
+        config.objectStore!.sweepSeconds * 1000,
+      )
+    : undefined;
+  objectSweep?.unref();
   const app = createApp({
+    objectStore,
     em,
     temporal,
     namespace: config.temporalNamespace,
@@ -119,6 +135,8 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     mailTransport.close();
     tlsWatch.stop();
+    clearInterval(objectSweep);
+    objectStore?.destroy();
     await connection.close();
     await orm.close();
     log.info('api stopped');

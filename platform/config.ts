@@ -36,6 +36,22 @@ export interface Config {
   oidc?: OidcConfig;
   webhooks: WebhookConfig;
   mail: MailConfig;
+  /** New attachments go to this S3-compatible store (ATTACHMENTS_STORE=s3); undefined: into PostgreSQL. */
+  objectStore: ObjectStoreSettings | undefined;
+}
+
+export interface ObjectStoreSettings {
+  bucket: string;
+  /** Key prefix of the desk's objects, e.g. `attachments/`. */
+  prefix: string;
+  region: string;
+  /** Another S3-compatible service than AWS, addressed path-style; unset: AWS S3. */
+  endpoint?: string;
+  /** Both or neither; neither: the AWS SDK's own chain (environment, instance role). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** How often deleted files' objects are removed from the store. */
+  sweepSeconds: number;
 }
 
 export interface WebhookConfig {
@@ -149,6 +165,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       disableAfterHours: int(env.WEBHOOK_DISABLE_AFTER_HOURS, 72, 'WEBHOOK_DISABLE_AFTER_HOURS'),
     },
     mail: loadMail(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
+    objectStore: loadObjectStore(env),
+  };
+}
+
+function loadObjectStore(env: NodeJS.ProcessEnv): ObjectStoreSettings | undefined {
+  const store = env.ATTACHMENTS_STORE || 'postgres';
+  if (store !== 'postgres' && store !== 's3') throw new Error(`ATTACHMENTS_STORE must be postgres or s3, not '${store}'`);
+  if (store === 'postgres') return undefined;
+  if (!env.S3_BUCKET) throw new Error('S3_BUCKET must be set when ATTACHMENTS_STORE is s3');
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    throw new Error(`${env.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'} must be set too: the key id and its secret go together`);
+  }
+  if (env.S3_ENDPOINT && !/^https?:\/\/[^/]+/.test(env.S3_ENDPOINT)) throw new Error(`S3_ENDPOINT must be an http(s) URL, got '${env.S3_ENDPOINT}'`);
+  return {
+    bucket: env.S3_BUCKET,
+    prefix: env.S3_PREFIX ?? 'attachments/',
+    region: env.S3_REGION || 'us-east-1',
+    endpoint: env.S3_ENDPOINT || undefined,
+    accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+    sweepSeconds: int(env.S3_SWEEP_SECONDS, 60, 'S3_SWEEP_SECONDS'),
   };
 }
 

@@ -67,5 +67,6 @@ async function replaceFiles(tx: EntityManager, where: string, params: unknown[])
   const ids = JSON.stringify(files.map((f) => f.id));
   await tx.execute(`delete from attachment_chunks where attachment_id in ${IDS}`, [ids]);
   await tx.execute(`insert into attachment_chunks (attachment_id, n, data) select v::uuid, 0, ? from jsonb_array_elements_text(?::jsonb) v`, [REPLACEMENT_FILE, ids]);
-  await tx.execute(`update attachments set filename = 'removed.txt', content_type = 'text/plain', size = ?, sha256 = ? where id in ${IDS}`, [REPLACEMENT_FILE.length, REPLACEMENT_SHA, ids]);
+  // The replacement lives in PostgreSQL; a file kept in an object store is queued for deletion there (trigger).
+  await tx.execute(`update attachments set filename = 'removed.txt', content_type = 'text/plain', size = ?, sha256 = ?, store = 'postgres' where id in ${IDS}`, [REPLACEMENT_FILE.length, REPLACEMENT_SHA, ids]);
 }

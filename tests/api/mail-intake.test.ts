@@ -10,6 +10,7 @@ import { TicketRepository } from '../../api/modules/tickets/repository';
 import { TicketService } from '../../api/modules/tickets/service';
 import { TicketOpening } from '../../api/modules/tickets/opening';
 import { AttachmentService } from '../../api/modules/attachments/service';
+import { AttachmentBytes } from '../../api/modules/attachments/bytes';
 import { MailIntake } from '../../api/modules/mail/intake';
 import { ADMIN, eventually, Session, unique } from '../support/http';
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const temporal = new Client({ connection });
   const tickets = ticketsOn(temporal);
   const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true' }).mail;
-  intake = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets), config, createLogger('test', 'warn'));
+  intake = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets, new AttachmentBytes(orm.em)), config, createLogger('test', 'warn'));
 });
 
 afterAll(async () => {
@@ -107,7 +108,7 @@ it('should open mailed tickets at the operator\'s MAIL_INBOUND_PRIORITY, critica
   const temporal = new Client({ connection });
   const tickets = ticketsOn(temporal);
   const config = loadConfig({ ...process.env, MAIL_FROM: 'Desk <support@desk.test>', MAIL_INBOUND_CREATE_CUSTOMERS: 'true', MAIL_INBOUND_PRIORITY: 'critical' }).mail;
-  const urgent = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets), config, createLogger('test', 'warn'));
+  const urgent = new MailIntake(orm.em, tickets, new AttachmentService(orm.em, tickets, new AttachmentBytes(orm.em)), config, createLogger('test', 'warn'));
   const sender = `${unique('pager')}@example.test`;
   const opened = await urgent.receive(raw({ From: sender, To: 'support@desk.test', Subject: 'Site down' }, 'Everything is down.'), { from: sender, to: ['support@desk.test'] });
   expect(opened.outcome).toBe('ticket_created');

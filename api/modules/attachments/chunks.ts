@@ -61,7 +61,7 @@ export async function sweepAbandonedUploads(em: EntityManager): Promise<number> 
  */
 export async function importFilesFromDisk(em: EntityManager, dir: string): Promise<number> {
   const rows = await em.execute<Array<{ id: string; sha256: string }>>(
-    `select a.id, a.sha256 from attachments a where a.sha256 <> '' and not exists (select 1 from attachment_chunks c where c.attachment_id = a.id)`,
+    `select a.id, a.sha256 from attachments a where a.sha256 <> '' and a.store = 'postgres' and not exists (select 1 from attachment_chunks c where c.attachment_id = a.id)`,
   );
   let imported = 0;
   for (const row of rows) {

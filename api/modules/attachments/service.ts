@@ -1,4 +1,4 @@
-// Ticket attachments: bytes in PostgreSQL (chunks.ts) with their SHA-256; type and size limits; visible only to who may see the ticket (and, for internal files, to agents).
+// Ticket attachments: bytes in PostgreSQL (chunks.ts) or an S3-compatible store (object-store.ts) with their SHA-256; type and size limits; visible only to who may see the ticket (and, for internal files, to agents).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -6,7 +6,7 @@ import { badRequest, forbidden, notFound, ProblemError } from '../../http/proble
 import type { AuthUser } from '../auth/types';
 import { requireOnQueue } from '../iam/permissions';
 import type { TicketService } from '../tickets/service';
-import { readChunks, writeChunks } from './chunks';
+import type { AttachmentBytes } from './bytes';
 import { DEFAULT_SETTINGS } from '../settings/service';
 
 /** What the desk accepts, from its settings (settings/service.ts has the defaults). */
@@ -32,6 +32,8 @@ interface AttachmentRow {
   visibility: 'public' | 'internal';
   uploaded_by: string;
   created_at: Date | string;
+  /** Where the bytes are: each row keeps its own, so files stored before a change of store are still served. */
+  store: 'postgres' | 's3';
 }
 
 const present = (r: AttachmentRow) => ({
@@ -50,6 +52,7 @@ export class AttachmentService {
   constructor(
     private readonly em: EntityManager,
     private readonly tickets: TicketService,
+    private readonly bytes: AttachmentBytes,
     private readonly rules: () => Promise<AttachmentRules> = async () => DEFAULT_SETTINGS,
   ) {}
 
@@ -73,21 +76,23 @@ export class AttachmentService {
     const em = this.em.fork();
     const id = randomUUID();
     await em.execute(
-      `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by) values (?, ?, ?, ?, 0, '', ?, ?)`,
-      [id, ticketId, filename, type, input.visibility, user.id],
+      `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by, store) values (?, ?, ?, ?, 0, '', ?, ?, ?)`,
+      [id, ticketId, filename, type, input.visibility, user.id, this.bytes.storeForNew],
     );
     let row: AttachmentRow;
     try {
       const hash = createHash('sha256');
       let size = 0;
-      await writeChunks(em, id, input.body, (chunk) => {
+      const onBytes = (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) throw tooLarge(rules.attachmentMaxMegabytes);
         hash.update(chunk);
-      });
+      };
+      await this.bytes.write(em, id, input.body, onBytes);
       if (size === 0) throw badRequest('the file is empty', [{ pointer: '/', message: 'empty body' }]);
       [row] = (await em.execute<AttachmentRow[]>(`update attachments set size = ?, sha256 = ? where id = ? returning *`, [size, hash.digest('hex'), id])) as [AttachmentRow];
     } catch (err) {
+      // Chunks go with the row; an object already (partly) stored is queued for deletion by the same delete.
       await em.execute('delete from attachments where id = ?', [id]).catch(() => undefined);
       throw err;
     }
@@ -112,7 +117,7 @@ export class AttachmentService {
     await this.tickets.get(user, row.ticket_id).catch(() => {
       throw notFound(`no attachment ${id}`);
     });
-    return { meta: present(row), stream: readChunks(this.em, row.id) };
+    return { meta: present(row), stream: this.bytes.read(row) };
   }
 }
 

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../http/problem';
-import { readChunks } from '../attachments/chunks';
+import type { AttachmentBytes, AttachmentStoreKind } from '../attachments/bytes';
 
 /** The audit trail can be long for an admin; the archive says when it holds only the latest entries. */
 const AUDIT_LIMIT = 10_000;
@@ -28,7 +28,10 @@ files/              the files this person attached to tickets (files/index.json 
 `;
 
 export class PersonalDataExport {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly bytes: AttachmentBytes,
+  ) {}
 
   /** Checks the person exists before the first byte is sent, so a wrong id is a 404 and not a broken download. */
   async open(userId: string): Promise<{ filename: string; stream: Readable }> {
@@ -109,14 +112,14 @@ export class PersonalDataExport {
       [userId, userId, userId, userId],
     );
     yield { name: 'audit.json', json: { entries: audit[0]?.doc ?? [], limitedToLatest: (audit[0]?.doc.length ?? 0) >= AUDIT_LIMIT ? AUDIT_LIMIT : null } };
-    const files = await em.execute<Array<{ id: string; filename: string; content_type: string; size: number; sha256: string; number: string; created_at: Date }>>(
-      `select a.id, a.filename, a.content_type, a.size, a.sha256, t.number, a.created_at from attachments a join tickets t on t.id = a.ticket_id
+    const files = await em.execute<Array<{ id: string; filename: string; content_type: string; size: number; sha256: string; number: string; created_at: Date; store: AttachmentStoreKind }>>(
+      `select a.id, a.filename, a.content_type, a.size, a.sha256, t.number, a.created_at, a.store from attachments a join tickets t on t.id = a.ticket_id
        where a.uploaded_by = ? and a.sha256 <> '' order by a.created_at`,
       [userId],
     );
     const index = files.map((f) => ({ path: `files/${f.number}/${f.id}-${safeName(f.filename)}`, ticket: f.number, filename: f.filename, contentType: f.content_type, size: f.size, sha256: f.sha256, at: f.created_at }));
     yield { name: 'files/index.json', json: index };
-    for (const [i, f] of files.entries()) yield { name: index[i]!.path, file: () => readChunks(this.em, f.id) };
+    for (const [i, f] of files.entries()) yield { name: index[i]!.path, file: () => this.bytes.read(f) };
   }
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../../../platform/logger';
 import { ErasureService } from './erasure';
 import { tellWorkflows } from '../../../platform/privacy/tell-workflows';
 import { PersonalDataExport } from './export';
+import type { AttachmentBytes } from '../attachments/bytes';
 import { RetentionPolicies, policyBody, policyPatch, previewBody, type PolicyBody } from './retention-policies';
 import type { RetentionScope } from '../../../platform/privacy/retention';
 
@@ -40,8 +41,8 @@ const policySchema = {
   },
 } as const;
 
-export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Client, taskQueue: string, log: Logger): void {
-  const exporter = new PersonalDataExport(em);
+export function privacyRoutes(table: RouteTable, em: EntityManager, temporal: Client, taskQueue: string, log: Logger, bytes: AttachmentBytes): void {
+  const exporter = new PersonalDataExport(em, bytes);
   const erasure = new ErasureService(em, tellWorkflows(temporal, (message, err) => log.warn({ err }, message)));
   const policies = new RetentionPolicies(em, temporal, taskQueue);
 

@@ -93,13 +93,12 @@ const COLUMNS: Record<Exclude<keyof ListFilter, 'q' | 'slaStatus' | 'tag'>, stri
 export class TicketRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** How long the oldest ticket opened in the last hour has waited for its workflow's first write; 0 when none waits. */
-  async oldestUnrecordedMs(): Promise<number> {
-    // Served by tickets_unrecorded_idx; the hour bounds it to tickets whose wait says something about the workers now.
-    const [row] = await this.em
+  /** Of these tickets, those whose workflow has not yet recorded its first event (the API wrote their row alone). */
+  async unrecorded(ids: string[]): Promise<string[]> {
+    const rows = await this.em
       .fork()
-      .execute<{ ms: string | null }[]>(`select extract(epoch from now() - min(created_at)) * 1000 as ms from tickets where last_seq = 0 and created_at > now() - interval '1 hour'`);
-    return Math.max(0, Number(row?.ms ?? 0));
+      .execute<Array<{ id: string }>>(`select id from tickets where id in (select v::uuid from jsonb_array_elements_text(?::jsonb) v) and last_seq = 0`, [JSON.stringify(ids)]);
+    return rows.map((r) => r.id);
   }
 
   async nextNumber(): Promise<number> {

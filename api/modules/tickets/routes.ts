@@ -122,6 +122,7 @@ export function ticketRoutes(
     handler: async ({ body, user, ctx }) => {
       await backpressure?.admit();
       const { ticket, replayed } = await tickets.create(user, body, idempotencyKey(ctx));
+      if (!replayed) backpressure?.opened(ticket.id);
       return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
     },
   });
