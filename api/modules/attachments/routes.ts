@@ -70,7 +70,11 @@ export function attachmentRoutes(table: RouteTable, attachments: AttachmentServi
     tag: 'attachments',
     auth: 'user',
     query: { type: 'object', additionalProperties: false, properties: { inline: { type: 'string', enum: ['1'], description: 'Images and PDFs shown in the browser rather than downloaded' } } },
-    responses: { 200: { description: 'The file' }, 404: { description: 'No such attachment visible to the caller' } },
+    responses: {
+      200: { description: 'The file' },
+      404: { description: 'No such attachment visible to the caller' },
+      503: { description: 'attachment-store-unavailable: the file is kept in an S3 store this desk is not configured to reach' },
+    },
     handler: async ({ user, params, ctx, query }) => {
       const { meta, stream } = await attachments.open(user, params.id);
       ctx.type = meta.contentType;

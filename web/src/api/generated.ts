@@ -9877,7 +9877,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            /** @description attachment-store-unavailable: the file is kept in an S3 store this desk is not configured to reach */
             503: {
                 headers: {
                     [name: string]: unknown;
