@@ -14,7 +14,7 @@ export interface Config {
   taskQueue: string;
   /** Worker versioning: the worker joins this deployment as this build (TEMPORAL_WORKER_BUILD_ID); unset: unversioned. */
   workerDeployment: { name: string; buildId: string } | undefined;
-  /** The worker makes its build the deployment's current one once it polls (TEMPORAL_WORKER_PROMOTE). */
+  /** The worker makes its build the deployment's current one once it polls, if none is yet (TEMPORAL_WORKER_PROMOTE). */
   promoteWorkerBuild: boolean;
   adminEmail: string;
   adminPassword: string;

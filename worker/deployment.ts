@@ -44,7 +44,11 @@ export interface Promotion {
  * none is left or `drainMs` has passed. Setting a build that is already current changes nothing, so a retried or
  * repeated promotion is harmless.
  */
-export async function promoteBuild(client: Client, d: WorkerDeployment, opts: { waitMs?: number; drainMs?: number; identity?: string } = {}): Promise<Promotion> {
+export async function promoteBuild(
+  client: Client,
+  d: WorkerDeployment,
+  opts: { waitMs?: number; drainMs?: number; identity?: string; onlyIfNoneIsCurrent?: boolean } = {},
+): Promise<Promotion & { promoted: boolean }> {
   const until = Date.now() + (opts.waitMs ?? 60_000);
   let info = await describe(client, d.name);
   while (!info?.workerDeploymentInfo?.versionSummaries?.some((v) => v.deploymentVersion?.buildId === d.buildId)) {
@@ -54,6 +58,8 @@ export async function promoteBuild(client: Client, d: WorkerDeployment, opts: { 
   }
   const routing = () => info!.workerDeploymentInfo?.routingConfig;
   const previous = routing()?.currentDeploymentVersion?.buildId || null;
+  // A worker that promotes itself at start must not take the deployment back from a newer build when it restarts.
+  if (opts.onlyIfNoneIsCurrent && previous && previous !== d.buildId) return { previous, nudged: 0, remaining: 0, promoted: false };
   if (previous !== d.buildId) {
     await client.workflowService.setWorkerDeploymentCurrentVersion({
       namespace: client.options.namespace,
@@ -68,7 +74,7 @@ export async function promoteBuild(client: Client, d: WorkerDeployment, opts: { 
     await sleep(250);
     info = await describe(client, d.name);
   }
-  return { previous, ...(await drainOlderBuilds(client, d, opts.drainMs ?? 120_000)) };
+  return { previous, promoted: true, ...(await drainOlderBuilds(client, d, opts.drainMs ?? 120_000)) };
 }
 
 /** The build a run is on, from the one place visibility keeps it: the search attribute "<deployment>:<build>". */

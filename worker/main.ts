@@ -113,8 +113,9 @@ async function main(): Promise<void> {
   );
   const running = Promise.all([worker.run(), hookWorker.run()]);
   if (config.workerDeployment && config.promoteWorkerBuild) {
-    const promotion = await promoteBuild(client, config.workerDeployment, { drainMs: 0 });
-    log.info({ ...config.workerDeployment, ...promotion }, 'worker build promoted');
+    const promotion = await promoteBuild(client, config.workerDeployment, { drainMs: 0, onlyIfNoneIsCurrent: true });
+    if (promotion.promoted) log.info({ ...config.workerDeployment, ...promotion }, 'worker build promoted');
+    else log.warn({ ...config.workerDeployment, current: promotion.previous }, 'another build is current: this one serves only the runs pinned to it (npm run worker:promote makes it current)');
   }
   log.info({ taskQueue: config.taskQueue, ...config.workerDeployment }, 'worker running');
   process.send?.({ ready: true });
