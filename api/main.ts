@@ -64,15 +64,23 @@ async function main(): Promise<void> {
   const objectStore = config.objectStore ? new ObjectStore(config.objectStore) : undefined;
   // Objects of deleted (or anonymised) files leave the store soon after their rows; every replica sweeps, skipping
   // rows another one holds.
+  let sweeping = false;
   const objectSweep = objectStore
-    ? setInterval(
-        () =>
-          void objectStore.sweepDeleted(em).then(
-            (n) => n && log.info({ objects: n }, 'deleted attachments removed from the object store'),
+    ? setInterval(() => {
+        // One sweep at a time: a slow store must not pile sweeps up.
+        if (sweeping) return;
+        sweeping = true;
+        void objectStore
+          .sweepDeleted(em)
+          .then(
+            ({ deleted, failed }) => {
+              if (deleted) log.info({ objects: deleted }, 'deleted attachments removed from the object store');
+              if (failed) log.error({ objects: failed }, 'some deleted attachments could not be removed from the object store; retried at the next sweep');
+            },
             (err: unknown) => log.error({ err }, 'removing deleted attachments from the object store failed; retried at the next sweep'),
-          ),
-        config.objectStore!.sweepSeconds * 1000,
-      )
+          )
+          .finally(() => (sweeping = false));
+      }, config.objectStore!.sweepSeconds * 1000)
     : undefined;
   objectSweep?.unref();
   const app = createApp({

@@ -19,12 +19,14 @@ async function main(): Promise<number> {
   const connection = await connectOrExplain(temporalAddress, settings, () => Connection.connect(connectionOptions(temporalAddress, settings)));
   try {
     const client = new Client({ connection, namespace: config.temporalNamespace });
-    const drainMs = Number(process.env.DRAIN_WAIT_SECONDS ?? 300) * 1000;
+    const wait = process.env.DRAIN_WAIT_SECONDS ?? '300';
+    if (!/^\d+$/.test(wait)) throw new Error(`DRAIN_WAIT_SECONDS must be a whole number of seconds, got '${wait}'`);
+    const drainMs = Number(wait) * 1000;
     const d = config.workerDeployment!;
     const p = await promoteBuild(client, d, { drainMs });
     process.stdout.write(`build '${d.buildId}' is current in worker deployment '${d.name}' (before: ${p.previous ?? 'none'}); ${p.nudged} running workflows nudged to move onto it\n`);
     if (p.remaining) {
-      process.stdout.write(`${p.remaining} runs are still on an older build: keep its workers running and run this again\n`);
+      process.stdout.write(`${p.remaining} runs are still on an older build (tickets and plans move when nudged; webhook deliveries and syncs finish where they started): keep its workers running and run this again\n`);
       return 1;
     }
     process.stdout.write('no run is left on an older build: its workers can stop\n');

@@ -18,6 +18,7 @@ export function deploymentOptions(d: WorkerDeployment | undefined): Pick<WorkerO
 }
 
 const NOT_FOUND = 5;
+const FAILED_PRECONDITION = 9;
 const ROUTING_UPDATE_IN_PROGRESS = 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,7 +36,7 @@ export interface Promotion {
   previous: string | null;
   /** Runs nudged to move on, until none was left on an older build (or the wait ran out). */
   nudged: number;
-  /** Runs on an older build at the last look when the wait ran out, each nudged (0: the older builds have drained). */
+  /** Runs of any type on an older build at the last look when the wait ran out (0: the older builds have drained). */
   remaining: number;
 }
 
@@ -58,15 +59,27 @@ export async function promoteBuild(
   }
   const routing = () => info!.workerDeploymentInfo?.routingConfig;
   const previous = routing()?.currentDeploymentVersion?.buildId || null;
-  // A worker that promotes itself at start must not take the deployment back from a newer build when it restarts.
-  if (opts.onlyIfNoneIsCurrent && previous && previous !== d.buildId) return { previous, nudged: 0, remaining: 0, promoted: false };
-  if (previous !== d.buildId) {
-    await client.workflowService.setWorkerDeploymentCurrentVersion({
-      namespace: client.options.namespace,
-      deploymentName: d.name,
-      buildId: d.buildId,
-      identity: opts.identity ?? 'guichet-promote',
-    });
+  for (;;) {
+    const current = routing()?.currentDeploymentVersion?.buildId || null;
+    if (current === d.buildId) break;
+    // A worker that promotes itself at start must not take the deployment back from a newer build when it restarts.
+    if (opts.onlyIfNoneIsCurrent && current) return { previous: current, nudged: 0, remaining: 0, promoted: false };
+    try {
+      // The token makes a concurrent promotion fail this one rather than be silently overwritten.
+      await client.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace: client.options.namespace,
+        deploymentName: d.name,
+        buildId: d.buildId,
+        conflictToken: info!.conflictToken,
+        identity: opts.identity ?? 'guichet-promote',
+      });
+      break;
+    } catch (err) {
+      // Refused while one of the build's task queues has no poller yet, or the deployment changed meanwhile: look again.
+      if ((err as { code?: number }).code !== FAILED_PRECONDITION || Date.now() > until) throw err;
+      await sleep(250);
+      info = await describe(client, d.name);
+    }
   }
   // The new routing reaches every task queue of the deployment before a nudged run could find it.
   while (routing()?.currentDeploymentVersion?.buildId !== d.buildId || info?.workerDeploymentInfo?.routingConfigUpdateState === ROUTING_UPDATE_IN_PROGRESS) {
@@ -83,34 +96,43 @@ export function buildOf(run: Pick<WorkflowExecutionInfo, 'searchAttributes'>): s
   return typeof version === 'string' ? version.slice(version.indexOf(':') + 1) : undefined;
 }
 
-/** Running long-lived workflows of the deployment that are on another build than `buildId`. */
-export async function runsOnOlderBuilds(client: Client, d: WorkerDeployment): Promise<string[]> {
-  const types = MOVING_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ');
-  const ids: string[] = [];
-  for await (const run of client.workflow.list({ query: `TemporalWorkerDeployment = '${d.name}' AND ExecutionStatus = 'Running' AND WorkflowType IN (${types})` })) {
+/**
+ * Running workflows of the deployment on another build than `buildId`, of every type: the long-lived ones are nudged,
+ * the others (a webhook delivery retrying for up to a day, a directory sync) keep the older build's workers needed until
+ * they finish.
+ */
+export async function runsOnOlderBuilds(client: Client, d: WorkerDeployment): Promise<Array<{ workflowId: string; type: string }>> {
+  const runs: Array<{ workflowId: string; type: string }> = [];
+  for await (const run of client.workflow.list({ query: `TemporalWorkerDeployment = '${d.name}' AND ExecutionStatus = 'Running'` })) {
     const build = buildOf(run);
-    if (build && build !== d.buildId) ids.push(run.workflowId);
+    if (build && build !== d.buildId) runs.push({ workflowId: run.workflowId, type: run.type });
   }
-  return ids;
+  return runs;
 }
 
-/** Nudges, again and again (visibility lags a little behind starts), until no run is left on an older build. */
+const MOVING = new Set<string>(MOVING_WORKFLOW_TYPES);
+
+/**
+ * Nudges the long-lived runs on older builds, again as visibility catches up with starts (each run at most once every
+ * ten seconds), until no run at all is left on an older build or `drainMs` has passed.
+ */
 async function drainOlderBuilds(client: Client, d: WorkerDeployment, drainMs: number): Promise<Omit<Promotion, 'previous'>> {
   const until = Date.now() + drainMs;
-  const nudgedIds = new Set<string>();
+  const nudgedAt = new Map<string, number>();
   for (;;) {
     const older = await runsOnOlderBuilds(client, d);
-    if (older.length === 0) return { nudged: nudgedIds.size, remaining: 0 };
-    for (let i = 0; i < older.length; i += 16) {
+    if (older.length === 0) return { nudged: nudgedAt.size, remaining: 0 };
+    const due = older.filter((r) => MOVING.has(r.type) && Date.now() - (nudgedAt.get(r.workflowId) ?? 0) >= 10_000);
+    for (let i = 0; i < due.length; i += 16) {
       await Promise.all(
-        older.slice(i, i + 16).map(async (id) => {
-          nudgedIds.add(id);
+        due.slice(i, i + 16).map(async ({ workflowId }) => {
+          nudgedAt.set(workflowId, Date.now());
           // A run that has just ended or moved on needs no nudge.
-          await client.workflow.getHandle(id).signal(newWorkerVersionSignal).catch(() => undefined);
+          await client.workflow.getHandle(workflowId).signal(newWorkerVersionSignal).catch(() => undefined);
         }),
       );
     }
-    if (Date.now() >= until) return { nudged: nudgedIds.size, remaining: older.length };
+    if (Date.now() >= until) return { nudged: nudgedAt.size, remaining: older.length };
     await sleep(1_000);
   }
 }

@@ -82,8 +82,11 @@ async function main(): Promise<void> {
     // Its queue belongs to the same build, so a promotion finds every task queue of the build polled.
     ...deploymentOptions(config.workerDeployment),
   });
+  let tlsWatch: { stop(): void } = { stop() {} };
   const stop = (signal: string) => {
     log.info({ signal }, 'worker draining');
+    // No reconnection while the workers wind down.
+    tlsWatch.stop();
     worker.shutdown();
     hookWorker.shutdown();
   };
@@ -94,14 +97,20 @@ async function main(): Promise<void> {
   fanout.start();
   // A rotated client certificate (or CA) is picked up without a restart: both workers and the client move to new
   // connections made with it, keeping their cached tickets and in-flight tasks.
-  const tlsWatch = watchTlsFiles(
+  tlsWatch = watchTlsFiles(
     async (settings) => {
       const next = await NativeConnection.connect(connectionOptions(temporalAddress, settings));
       const nextClient = await Connection.connect(connectionOptions(temporalAddress, settings)).catch(async (err: unknown) => {
         await next.close();
         throw err;
       });
-      worker.connection = next;
+      try {
+        worker.connection = next;
+      } catch (err) {
+        // A worker already stopping takes no new connection: nothing switched, nothing to keep.
+        await Promise.all([next.close(), nextClient.close()]).catch(() => undefined);
+        throw err;
+      }
       hookWorker.connection = next;
       const old = connection;
       connection = next;

@@ -12,6 +12,8 @@ export class ObjectStore {
   constructor(private readonly config: ObjectStoreSettings) {
     this.client = new S3Client({
       region: config.region,
+      // A store that hangs must not hold requests (or a sweep) for ever.
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
       ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
       ...(config.accessKeyId && config.secretAccessKey ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } } : {}),
     });
@@ -48,38 +50,50 @@ export class ObjectStore {
     try {
       await upload.done();
     } catch (err) {
+      // The store failed first: end the request's stream too, or the client would wait on an upload going nowhere.
+      parts.destroy(err as Error);
       throw failure ?? err;
     }
     if (failure) throw failure;
   }
 
-  /** The object's bytes, fetched when the reader first asks for them. */
+  /** The object's bytes as a stream; a reader that goes away (an aborted download) releases the store's connection. */
   read(attachmentId: string): Readable {
     const out = new PassThrough();
     this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(attachmentId) })).then(
-      (res) => (res.Body as Readable).on('error', (err) => out.destroy(err)).pipe(out),
+      (res) => pipeline(res.Body as Readable, out, () => undefined),
       (err: Error) => out.destroy(err),
     );
     return out;
   }
 
   /**
-   * Deletes the objects of rows deleted (or moved back into PostgreSQL) since the last sweep, a batch at a time; a row
-   * stays queued until its object is gone, and replicas sweeping together take different rows.
+   * Deletes the objects of rows deleted (or moved back into PostgreSQL) since the last sweep, until the queue is empty or
+   * only objects that failed are left. No transaction is held across a call to the store; two replicas sweeping the same
+   * row both delete an object that is then gone, which the store answers as success.
    */
-  async sweepDeleted(em: EntityManager, batch = 100): Promise<number> {
-    return em.fork().transactional(async (tx) => {
-      const rows = await tx.execute<Array<{ attachment_id: string }>>(
-        `select attachment_id from attachment_object_deletions order by queued_at limit ? for update skip locked`,
-        [batch],
+  async sweepDeleted(em: EntityManager, batch = 100): Promise<{ deleted: number; failed: number }> {
+    const db = em.fork();
+    let deleted = 0;
+    const failed = new Set<string>();
+    for (;;) {
+      const rows = await db.execute<Array<{ attachment_id: string }>>(
+        `select attachment_id from attachment_object_deletions order by queued_at limit ?`,
+        [batch + failed.size],
       );
-      for (const row of rows) {
-        // Deleting an object that is not there succeeds: a retried sweep is harmless.
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(row.attachment_id) }));
-        await tx.execute(`delete from attachment_object_deletions where attachment_id = ?`, [row.attachment_id]);
+      const todo = rows.filter((r) => !failed.has(r.attachment_id));
+      if (todo.length === 0) return { deleted, failed: failed.size };
+      for (const row of todo) {
+        try {
+          await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(row.attachment_id) }));
+          await db.execute(`delete from attachment_object_deletions where attachment_id = ?`, [row.attachment_id]);
+          deleted++;
+        } catch {
+          // Stays queued for the next sweep; the others go on.
+          failed.add(row.attachment_id);
+        }
       }
-      return rows.length;
-    });
+    }
   }
 
   destroy(): void {

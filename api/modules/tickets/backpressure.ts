@@ -78,12 +78,12 @@ export class Backpressure {
       this.waiting.delete(id);
     }
     if (this.waiting.size === 0) return 0;
-    const still = new Set(await this.unrecorded([...this.waiting.keys()]));
+    // Only the tickets asked about can be let go: those opened while the query runs are still waiting.
+    const asked = [...this.waiting.keys()];
+    const still = new Set(await this.unrecorded(asked));
+    for (const id of asked) if (!still.has(id)) this.waiting.delete(id);
     let oldest = now;
-    for (const [id, at] of this.waiting) {
-      if (!still.has(id)) this.waiting.delete(id);
-      else oldest = Math.min(oldest, at);
-    }
+    for (const at of this.waiting.values()) oldest = Math.min(oldest, at);
     return now - oldest;
   }
 
