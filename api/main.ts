@@ -3,7 +3,7 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, requireServers } from '../platform/config';
-import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, tlsReloadEveryMs, watchTlsFiles, type TemporalConnectionSettings } from '../platform/temporal-connection';
+import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, watchTlsFiles, type TemporalConnectionSettings } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
 import { migrate, openOrm } from '../platform/db/orm';
 import { ObjectStore } from './modules/attachments/object-store';
@@ -56,8 +56,7 @@ async function main(): Promise<void> {
   const connection = rotating.connection;
   const tlsWatch = watchTlsFiles(
     async (settings) => rotating.replace(await connect(settings)),
-    (err) => (err ? log.error({ err }, 'the Temporal TLS files changed but cannot be used yet; still connected with the previous ones') : log.info('the Temporal TLS files changed: reconnected with them')),
-    { everyMs: tlsReloadEveryMs() },
+    log,
   );
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const mailTransport = createMailTransport(config.mail, log);

@@ -3,6 +3,7 @@
 // settings it used, so an operator knows what to fix.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import type { Logger } from './logger';
 
 export interface TemporalTls {
   /** The server's CA (PEM) when it is not publicly trusted. */
@@ -101,10 +102,11 @@ export function tlsReloadEveryMs(env: NodeJS.ProcessEnv = process.env): number {
  */
 export function watchTlsFiles(
   apply: (s: TemporalConnectionSettings) => Promise<void>,
-  report: (err: Error | null) => void,
+  log: Pick<Logger, 'info' | 'error'>,
   opts: { env?: NodeJS.ProcessEnv; everyMs?: number } = {},
 ): { stop(): void } {
   const env = opts.env ?? process.env;
+  const everyMs = opts.everyMs ?? tlsReloadEveryMs(env);
   if (!TLS_FILES.some((n) => env[n])) return { stop() {} };
   let applied = tlsFilesDigest(env);
   let busy = false;
@@ -118,12 +120,12 @@ export function watchTlsFiles(
       .then(
         () => {
           applied = seen;
-          report(null);
+          log.info('the Temporal TLS files changed: reconnected with them');
         },
-        (err: Error) => report(err),
+        (err: Error) => log.error({ err }, 'the Temporal TLS files changed but cannot be used yet; still connected with the previous ones'),
       )
       .finally(() => (busy = false));
-  }, opts.everyMs ?? 5_000);
+  }, everyMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

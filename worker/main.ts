@@ -2,7 +2,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireServers } from '../platform/config';
-import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, tlsReloadEveryMs, watchTlsFiles } from '../platform/temporal-connection';
+import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, watchTlsFiles } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
 import { openOrm } from '../platform/db/orm';
 import { createActivities } from '../activities/index';
@@ -117,8 +117,7 @@ async function main(): Promise<void> {
       rotating.replace(nextClient);
       setTimeout(() => void old.close().catch(() => undefined), 30_000).unref();
     },
-    (err) => (err ? log.error({ err }, 'the Temporal TLS files changed but cannot be used yet; still connected with the previous ones') : log.info('the Temporal TLS files changed: reconnected with them')),
-    { everyMs: tlsReloadEveryMs() },
+    log,
   );
   const running = Promise.all([worker.run(), hookWorker.run()]);
   if (config.workerDeployment && config.promoteWorkerBuild) {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePorts, waitForPort } from './ports';
-import { superviseServer } from './server-process';
+import { superviseServer, untilServerAnswers } from './server-process';
 
 export interface S3Server {
   endpoint: string;
@@ -18,19 +18,11 @@ export interface S3Server {
   stop(): Promise<void>;
 }
 
-async function bucketAnswers(endpoint: string, bucket: string, accessKeyId: string, secretAccessKey: string, timeoutMs = 60_000): Promise<void> {
+/** The gateway listens before the filer behind it has made the bucket: ready is when the bucket answers. */
+async function bucketAnswers(endpoint: string, bucket: string, accessKeyId: string, secretAccessKey: string): Promise<void> {
   const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
-  const deadline = Date.now() + timeoutMs;
   try {
-    for (;;) {
-      try {
-        await client.send(new HeadBucketCommand({ Bucket: bucket }));
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) throw new Error(`SeaweedFS: bucket '${bucket}' not ready after ${timeoutMs} ms: ${(err as Error).name}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    await untilServerAnswers(`SeaweedFS bucket '${bucket}'`, () => client.send(new HeadBucketCommand({ Bucket: bucket })), 60_000, 250);
   } finally {
     client.destroy();
   }
@@ -78,7 +70,6 @@ export async function startSeaweedS3(opts: { toolsDir: string; dataDir: string; 
   const endpoint = `http://127.0.0.1:${s3}`;
   try {
     await Promise.race([waitForPort(s3!, 60_000), exited]);
-    // The gateway listens before the filer behind it has made the bucket: ready is when the bucket answers.
     await Promise.race([bucketAnswers(endpoint, opts.bucket, accessKeyId, secretAccessKey), exited]);
   } catch (err) {
     await stop();

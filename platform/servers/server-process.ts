@@ -22,3 +22,17 @@ export function superviseServer(name: string, child: ChildProcess, log: (line: s
     });
   return { exited, stop };
 }
+
+/** Retries a setup step while a freshly started server is still coming up (not a test retry): its last error on timeout. */
+export async function untilServerAnswers(what: string, attempt: () => Promise<unknown>, timeoutMs = 60_000, everyMs = 500): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await attempt();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: the server did not answer within ${timeoutMs} ms: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { findTemporalCli, SEARCH_ATTRIBUTES } from './temporal';
 import { freePort, waitForPort } from './ports';
-import { superviseServer } from './server-process';
+import { superviseServer, untilServerAnswers } from './server-process';
 
 const run = promisify(execFile);
 
@@ -138,20 +138,6 @@ function configOf(pg: URL, prefix: string, ports: number[], dynamicConfigFile: s
   };
 }
 
-/** Retries a setup command while the freshly started server is still joining its own ring (not a test retry). */
-async function untilServerAnswers(what: string, attempt: () => Promise<unknown>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await attempt();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`${what}: the Temporal server did not answer within ${timeoutMs} ms: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
 export async function startTemporalServer(opts: TemporalServerOptions): Promise<TemporalServer> {
   const { server, sqlTool, schema } = binaries(opts.toolsDir);
   const log = opts.log ?? (() => {});
@@ -189,10 +175,10 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
       run(cli, ['operator', ...args, '--address', address, ...tlsFlags]).catch((err: Error & { stderr?: string }) => {
         if (!/already (exists|registered)/i.test(`${err.message} ${err.stderr ?? ''}`)) throw err;
       });
-    await Promise.race([untilServerAnswers('creating the namespace', () => operator('namespace', 'create', '--namespace', opts.namespace, '--retention', '72h')), exited]);
+    await Promise.race([untilServerAnswers('Temporal server, creating the namespace', () => operator('namespace', 'create', '--namespace', opts.namespace, '--retention', '72h')), exited]);
     for (const attribute of SEARCH_ATTRIBUTES) {
       const [name, type] = attribute.split('=');
-      await untilServerAnswers(`registering ${name}`, () => operator('search-attribute', 'create', '--namespace', opts.namespace, '--name', name!, '--type', type!));
+      await untilServerAnswers(`Temporal server, registering ${name}`, () => operator('search-attribute', 'create', '--namespace', opts.namespace, '--name', name!, '--type', type!));
     }
   } catch (err) {
     await stop();

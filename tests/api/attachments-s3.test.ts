@@ -3,7 +3,6 @@
 // person's file leaves the bucket; files kept in PostgreSQL before the change of store are still served.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -13,6 +12,7 @@ import { ROOT } from '../../platform/processes';
 import { startSeaweedS3, type S3Server } from '../../platform/servers/seaweedfs';
 import { startDesk, type Desk } from '../support/desk';
 import { ADMIN, Session, eventually, unique } from '../support/http';
+import { uploadChunked } from '../support/uploads';
 
 let dir: string;
 let s3: S3Server;
@@ -52,24 +52,6 @@ afterAll(async () => {
 
 const sha = (b: Buffer | Uint8Array) => createHash('sha256').update(b).digest('hex');
 const objectKeys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
-
-/** A streamed upload without Content-Length: the size is only known as the bytes arrive. */
-function uploadChunked(s: Session, ticketId: string, filename: string, bytes: Buffer, type: string) {
-  return new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = http.request(`${s.base}/api/tickets/${ticketId}/attachments?filename=${encodeURIComponent(filename)}&visibility=public`, {
-      method: 'POST',
-      headers: { 'content-type': type, 'transfer-encoding': 'chunked', cookie: (s as unknown as { cookie: string }).cookie, 'x-csrf-token': s.csrf },
-    }, (res) => {
-      let raw = '';
-      res.on('data', (c) => (raw += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: raw ? JSON.parse(raw) : undefined }));
-    });
-    // The server may answer 413 and close before every piece is sent.
-    req.on('error', (err) => (('code' in err && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) ? undefined : reject(err)));
-    for (let at = 0; at < bytes.length; at += 64 * 1024) req.write(bytes.subarray(at, at + 64 * 1024));
-    req.end();
-  });
-}
 
 async function download(s: Session, id: string): Promise<Buffer> {
   const res = await s.raw(`/api/attachments/${id}`);

@@ -1,13 +1,13 @@
 // Attachments: bytes in PostgreSQL in chunks, limited in size and type, names made safe, downloadable only by those who may see them.
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { importFilesFromDisk, sweepAbandonedUploads, CHUNK_BYTES } from '../../api/modules/attachments/chunks';
 import { openOrm } from '../../platform/db/orm';
 import { ADMIN, Session, unique } from '../support/http';
+import { uploadChunked } from '../support/uploads';
 
 let admin: Session;
 let customer: Session;
@@ -76,24 +76,6 @@ it('should store a JSON file like any other instead of hanging on it', async () 
   expect(back.status).toBe(200);
   expect(await back.text()).toBe(json);
 }, 20_000);
-
-/** A streamed upload without Content-Length, as a browser or proxy may send it: the size is only known as bytes arrive. */
-function uploadChunked(s: Session, ticketId: string, filename: string, pieces: Buffer[], type: string) {
-  return new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = http.request(`${s.base}/api/tickets/${ticketId}/attachments?filename=${encodeURIComponent(filename)}&visibility=public`, {
-      method: 'POST',
-      headers: { 'content-type': type, 'transfer-encoding': 'chunked', cookie: (s as unknown as { cookie: string }).cookie, 'x-csrf-token': s.csrf },
-    }, (res) => {
-      let raw = '';
-      res.on('data', (c) => (raw += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: raw ? JSON.parse(raw) : undefined }));
-    });
-    // The server may answer 413 and close before every piece is sent.
-    req.on('error', (err) => (('code' in err && err.code === 'EPIPE') || ('code' in err && err.code === 'ECONNRESET') ? undefined : reject(err)));
-    for (const p of pieces) req.write(p);
-    req.end();
-  });
-}
 
 describe('bytes in PostgreSQL', () => {
   let orm: MikroORM;
