@@ -83,6 +83,9 @@ import { RatingService } from './modules/reports/ratings';
 import { scimRoutes } from './modules/scim/routes';
 import { privacyRoutes } from './modules/privacy/routes';
 import { ldapRoutes } from './modules/ldap/routes';
+import { catalogueRoutes } from './modules/catalogue/routes';
+import { OfferingService } from './modules/catalogue/offerings';
+import { CatalogueRequests } from './modules/catalogue/requests';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
@@ -275,6 +278,7 @@ export function createApp(deps: AppDeps): App {
     deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
   const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, (ids) => ticketRows.unrecorded(ids));
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
+  catalogueRoutes(routes, new OfferingService(deps.em, definitions), new CatalogueRequests(deps.em, tickets), backpressure);
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);
   presenceRoutes(routes, new PresenceService(deps.em, tickets));

@@ -9,3 +9,4 @@ export * from './diff';
 export * from './simulate';
 export * from './ticket-machine/index';
 export { DEFAULT_DEFINITIONS } from './defaults/index';
+export * from './forms/index';

@@ -30,6 +30,8 @@ export async function anonymiseTickets(tx: EntityManager, ticketIds: readonly st
   await tx.execute(`update ticket_events e set data = e.data || jsonb_build_object('title', t.title) from tickets t where t.id = e.ticket_id and e.ticket_id in ${IDS} and e.data->>'title' is not null`, [ids]);
   await replaceFiles(tx, `ticket_id in ${IDS}`, [ids]);
   await tx.execute(`update ticket_ratings set comment = null where ticket_id in ${IDS} and comment is not null`, [ids]);
+  // The catalogue form's answers go; which offering the request came from stays for the reports.
+  await tx.execute(`update ticket_request_forms set answers = '{}'::jsonb where ticket_id in ${IDS} and answers <> '{}'::jsonb`, [ids]);
   await tx.execute(`update mail_outbox set subject = ?, body = ? where ticket_id in ${IDS} and body <> ?`, [ANONYMISED_TEXT, ANONYMISED_TEXT, ids, ANONYMISED_TEXT]);
   await tx.execute(`update webhook_deliveries set payload = '{}'::jsonb where ticket_id in ${IDS} and status <> 'pending' and payload <> '{}'::jsonb`, [ids]);
   return done;

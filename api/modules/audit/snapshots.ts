@@ -2,7 +2,7 @@
 // are left out on purpose: the log shows that a secret was rotated (its grace period moves), never the secret.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings'] as const;
+export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings', 'catalogue_offering'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
 /** One query per entity, taking the entity's id as its parameters and answering one JSON document (or no row). */
@@ -54,6 +54,13 @@ const SNAPSHOTS: Record<AuditedEntity, { sql: string; params: (id: string) => un
     params: (id) => id.split('/', 2),
   },
   settings: { sql: `select coalesce(json_object_agg(s.key, s.value order by s.key), '{}'::json) as doc from desk_settings s where ? = 'desk'`, params: (id) => [id] },
+  catalogue_offering: {
+    sql: `select json_build_object('key', o.key, 'name', o.name, 'description', o.description, 'category', o.category, 'icon', o.icon,
+            'organisationIds', o.organisation_ids, 'ticketType', o.ticket_type, 'queue', o.queue, 'priority', o.priority, 'fields', o.field_values,
+            'published', o.published, 'version', o.version, 'form', v.layout) as doc
+          from catalogue_offerings o join catalogue_form_versions v on v.offering_id = o.id and v.version = o.version where o.id = ?`,
+    params: (id) => [id],
+  },
   kb_category: { sql: `select json_build_object('en', c.name_en, 'fr', c.name_fr) as doc from kb_categories c where c.key = ?`, params: (id) => [id] },
 };
 

@@ -25,6 +25,17 @@ const NUMBER = defineSearchAttributeKey('GuichetTicketNumber', SearchAttributeTy
 
 /** Request types a customer may open from the portal. */
 const CUSTOMER_TYPES = new Set(['incident', 'service_request']);
+/**
+ * How a ticket is opened besides its body. `operatorPriority`: the priority is the operator's configuration (mail intake,
+ * a catalogue offering), not the customer's choice. `offering`: a published catalogue offering opens it, so its type is
+ * the admin's choice (customers may open it whatever the type), its queue (when set) replaces routing, and its preset
+ * field values are the admin's (no customer lock applies to them).
+ */
+export interface OpeningOptions {
+  operatorPriority?: boolean;
+  offering?: { queue: string | null; presetFields: Record<string, string | number | boolean> };
+}
+
 /** How long creation waits for Temporal to accept the start before answering 503. */
 const CREATE_WAIT_MS = 5000;
 
@@ -44,19 +55,19 @@ export class TicketOpening {
    * `operatorPriority`: the priority is the operator's configuration (mail intake), not the customer's choice.
    * Answers the ticket as it opens (not yet labelled for the reader), or the earlier attempt's with `replayed`.
    */
-  async open(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser, opts: { operatorPriority?: boolean } = {}): Promise<{ ticket: TicketView; replayed: boolean }> {
+  async open(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser, opts: OpeningOptions = {}): Promise<{ ticket: TicketView; replayed: boolean }> {
     if (user.role === 'customer' && body.requesterId && body.requesterId !== user.id) throw forbidden('customers open tickets for themselves only');
     const requester = body.requesterId && body.requesterId !== user.id ? await this.requester(body.requesterId) : onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
-    if (user.role === 'customer' && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
+    if (user.role === 'customer' && !opts.offering && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
     if (user.role === 'customer' && body.priority === 'critical' && !opts.operatorPriority && !(await this.settings?.get())?.customersMayChooseCritical) {
       throw unprocessable('customers file tickets at high priority at most on this desk; an agent raises it when it is critical', [{ pointer: '/priority', message: 'critical is for agents to set' }], 'priority-not-allowed');
     }
     const stored = await this.defs.forType(body.type);
     if (!stored) throw unprocessable(`no published workflow definition serves '${body.type}'`, [{ pointer: '/type', message: 'no definition' }]);
     const def = stored.body;
-    const fields = body.fields ?? {};
+    const fields = { ...(body.fields ?? {}), ...(opts.offering?.presetFields ?? {}) };
     const errors = fieldErrors(def, fields);
-    for (const name of lockedFields(def, user.role, fields)) errors.push({ pointer: `/fields/${name}`, message: `${name} is set by agents only` });
+    for (const name of lockedFields(def, user.role, body.fields ?? {})) errors.push({ pointer: `/fields/${name}`, message: `${name} is set by agents only` });
     for (const f of def.fields ?? []) {
       if (f.requiredOnCreate && (fields[f.name] === undefined || fields[f.name] === '')) errors.push({ pointer: `/fields/${f.name}`, message: `${f.name} is required` });
     }
@@ -86,7 +97,7 @@ export class TicketOpening {
         description: body.description ?? '',
         priority: body.priority as Priority,
         requesterId: requester.id,
-        queue: await this.queues.route({ type: body.type, priority: body.priority, organisationId: requester.organisationId, fields }, def.defaultQueue ?? null),
+        queue: opts.offering?.queue ?? await this.queues.route({ type: body.type, priority: body.priority, organisationId: requester.organisationId, fields }, def.defaultQueue ?? null),
         fields,
         createdAt: new Date().toISOString(),
         createdBy: actorOf(user),

@@ -1,7 +1,7 @@
 // Ticket endpoints: validate, call one service method, respond.
-import type { Context } from 'koa';
 import type { RouteTable } from '../../http/routes';
 import { badRequest } from '../../http/problem';
+import { idempotencyKey } from '../../http/idempotency-key';
 import {
   commentBody,
   createTicketBody,
@@ -373,13 +373,4 @@ export function ticketRoutes(
       return { status: 204 };
     },
   });
-}
-
-/** The caller's Idempotency-Key header, checked: the same key from the same caller names the same command. */
-function idempotencyKey(ctx: Context): string | undefined {
-  const key = ctx.get('idempotency-key') || undefined;
-  if (key !== undefined && (key.length > 200 || !/^[\x21-\x7e]+$/.test(key))) {
-    throw badRequest('Idempotency-Key must be 1-200 visible ASCII characters', [{ pointer: '/headers/idempotency-key', message: 'invalid' }]);
-  }
-  return key;
 }

@@ -2,12 +2,12 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { localized } from '../../http/shapes';
 
-const priority = { title: 'Priority', type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
-const ticketType = { title: 'TicketType', type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] } as const;
+export const priority = { title: 'Priority', type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
+export const ticketType = { title: 'TicketType', type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] } as const;
 const slaStatus = { title: 'SlaStatus', type: 'string', enum: ['ok', 'warning', 'breached'] } as const;
 const stateCategory = { title: 'StateCategory', type: 'string', enum: ['new', 'open', 'pending', 'resolved', 'closed'] } as const;
 const visibility = { title: 'Visibility', type: 'string', enum: ['public', 'internal'] } as const;
-const fieldValues = {
+export const fieldValues = {
   title: 'FieldValues',
   type: 'object',
   maxProperties: 100,

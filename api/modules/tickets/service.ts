@@ -28,7 +28,7 @@ import { type Cursor, type TicketRepository } from './repository';
 import { visibleTo } from './policy';
 import { TicketConversation } from './conversation';
 import { TicketLinks, type LinkRelation } from './links';
-import type { TicketOpening } from './opening';
+import type { OpeningOptions, TicketOpening } from './opening';
 import { TicketReader } from './reader';
 import { actorOf, idempotentUpdateId } from './workflow-calls';
 import type { AssignBody, CommentBody, CreateTicketBody, ListTicketsQuery, PatchTicketBody, TransitionBody } from './schemas';
@@ -99,9 +99,9 @@ export class TicketService {
 
   /**
    * `body.requesterId` (staff) or `onBehalfOf` (an inbound webhook's service account) makes another user the requester;
-   * `operatorPriority`: the priority is the operator's configuration (mail intake), not the customer's choice.
+   * `opts`: see OpeningOptions.
    */
-  async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser, opts: { operatorPriority?: boolean } = {}): Promise<{ ticket: TicketView; replayed: boolean }> {
+  async create(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser, opts: OpeningOptions = {}): Promise<{ ticket: TicketView; replayed: boolean }> {
     const { ticket, replayed } = await this.opening.open(user, body, idempotencyKey, onBehalfOf, opts);
     if (body.then && !replayed) {
       const moved = await this.transition(user, ticket.id, { transition: body.then.transition, fields: body.then.fields }, idempotencyKey ? `${idempotencyKey}:then` : undefined);

@@ -58,6 +58,28 @@ async function freshCustomer(w: World): Promise<{ id: string; email: string }> {
   return { id: made.body.id, email };
 }
 const json = (s: Session, method: string, path: string, body?: unknown) => s.request(method, path, body);
+/** A published offering open to organisation A only, with a person picker; made once per run. */
+const offeringsA = new WeakMap<World, Promise<{ id: string; key: string }>>();
+const offeringA = (w: World) => {
+  if (!offeringsA.has(w)) offeringsA.set(w, freshOffering(w, [w.orgA]));
+  return offeringsA.get(w)!;
+};
+const freshOffering = async (w: World, organisationIds: string[] = []) => {
+  const made = await admin(w).post('/api/catalogue/offerings', {
+    key: unique('mx-offer').toLowerCase().replace(/[^a-z0-9-]/g, '-'),
+    name: { en: 'Matrix offering', fr: 'Offre matrice' },
+    description: { en: '', fr: '' },
+    category: { en: 'Matrix', fr: 'Matrice' },
+    icon: 'box',
+    ticketType: 'service_request',
+    priority: 'low',
+    published: true,
+    organisationIds,
+    form: { fields: [{ name: 'who', kind: 'user', label: { en: 'Who', fr: 'Qui' } }, { name: 'why', kind: 'text', label: { en: 'Why', fr: 'Pourquoi' }, required: true }] },
+  });
+  if (made.status !== 201) throw new Error(`offering: ${made.status} ${JSON.stringify(made.body)}`);
+  return made.body as { id: string; key: string };
+};
 const key = (p: string) => unique(p).replace(/[^a-z0-9_]/gi, '_').toLowerCase();
 
 async function freshSharedMacro(w: World): Promise<string> {
@@ -359,6 +381,25 @@ function cases(w: World): Record<string, Case[]> {
     'PATCH /api/settings': [{ name: 'unchanged', expect: adminOnly(200), call: async (s) => json(s, 'PATCH', '/api/settings', { customersMayChooseCritical: (await admin(w).get('/api/settings')).body.customersMayChooseCritical }) }],
     'GET /api/directory': [{ expect: staffRead(200), call: (s) => s.get('/api/directory') }],
 
+    'GET /api/catalogue/offerings': [{ expect: adminOnly(200), call: (s) => s.get('/api/catalogue/offerings') }],
+    'POST /api/catalogue/offerings': [
+      {
+        expect: adminOnly(201),
+        call: (s) =>
+          s.post('/api/catalogue/offerings', { key: unique('mx-new').toLowerCase().replace(/[^a-z0-9-]/g, '-'), name: { en: 'M', fr: 'M' }, description: { en: '', fr: '' }, category: { en: 'M', fr: 'M' }, icon: 'box', ticketType: 'service_request', priority: 'low', form: { fields: [{ name: 'a', kind: 'text', label: { en: 'A', fr: 'A' } }] } }),
+      },
+    ],
+    'GET /api/catalogue/offerings/{id}': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/catalogue/offerings/${(await offeringA(w)).id}`) }],
+    'PATCH /api/catalogue/offerings/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/catalogue/offerings/${(await freshOffering(w)).id}`, { published: false }) }],
+    'DELETE /api/catalogue/offerings/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/catalogue/offerings/${(await freshOffering(w)).id}`) }],
+    'GET /api/catalogue/items': [{ expect: userRead(200), call: (s) => s.get('/api/catalogue/items?q=matrix') }],
+    'GET /api/catalogue/items/{key}': [{ expect: { ...userRead(200), customerB: 404 }, call: async (s) => s.get(`/api/catalogue/items/${(await offeringA(w)).key}`) }],
+    'GET /api/catalogue/items/{key}/forms/{version}/check.js': [{ expect: { ...userRead(200), customerB: 404 }, call: async (s) => s.get(`/api/catalogue/items/${(await offeringA(w)).key}/forms/1/check.js`) }],
+    'GET /api/catalogue/items/{key}/choices/{field}': [{ expect: { ...userRead(200), customerB: 404 }, call: async (s) => s.get(`/api/catalogue/items/${(await offeringA(w)).key}/choices/who?q=a`) }],
+    'POST /api/catalogue/items/{key}/requests': [
+      { expect: { ...userWrite(201), customerB: 404 }, call: async (s) => s.post(`/api/catalogue/items/${(await offeringA(w)).key}/requests`, { version: 1, answers: { why: 'matrix' } }) },
+    ],
+    'GET /api/tickets/{id}/request-form': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/request-form`) }],
     'GET /api/kb/categories': [{ expect: userRead(200), call: (s) => s.get('/api/kb/categories') }],
     'POST /api/kb/categories': [{ expect: adminOnly(201), call: (s) => s.post('/api/kb/categories', { key: key('mxc'), name: { en: 'Matrix', fr: 'Matrice' } }) }],
     'DELETE /api/kb/categories/{key}': [{

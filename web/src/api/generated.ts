@@ -618,6 +618,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/catalogue/offerings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every offering of the service catalogue, published or not, with its current form (admin) */
+        get: operations["getApiCatalogueOfferings"];
+        put?: never;
+        /** Add an offering with its form (version 1); checked whole, nothing saved while any element is wrong (admin) */
+        post: operations["postApiCatalogueOfferings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalogue/offerings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One offering with its current form (admin) */
+        get: operations["getApiCatalogueOfferingsId"];
+        put?: never;
+        post?: never;
+        /** Delete an offering nobody has submitted yet (admin); one with requests is unpublished instead */
+        delete: operations["deleteApiCatalogueOfferingsId"];
+        options?: never;
+        head?: never;
+        /** Change an offering; a changed form becomes a new version, and requests already submitted keep theirs (admin) */
+        patch: operations["patchApiCatalogueOfferingsId"];
+        trace?: never;
+    };
+    "/api/catalogue/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published offerings the caller may request (a customer's: those open to everyone or to their organisation), searched by q */
+        get: operations["getApiCatalogueItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalogue/items/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An offering's current form, with the address of its compiled answer check */
+        get: operations["getApiCatalogueItemsKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalogue/items/{key}/forms/{version}/check.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form version's answer check as an ES module (text/javascript): the ajv code the server checks submissions with, run by the console before it submits */
+        get: operations["getApiCatalogueItemsKeyFormsVersionCheckjs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalogue/items/{key}/choices/{field}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a person or asset picker of the form offers: a customer picks people of their organisation, staff anyone; assets of the field's category */
+        get: operations["getApiCatalogueItemsKeyChoicesField"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalogue/items/{key}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit an offering's form: the answers are checked against the version shown, and the ticket opens with the offering's type, queue, priority and fields. Idempotency-Key makes retries safe. */
+        post: operations["postApiCatalogueItemsKeyRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/request-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalogue form a ticket was submitted with (its version) and the answers, to whoever may see the ticket */
+        get: operations["getApiTicketsIdRequestform"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/people": {
         parameters: {
             query?: never;
@@ -3076,6 +3215,244 @@ export interface components {
             name: string;
             email?: string;
         };
+        /**
+         * OfferingIcon
+         * @enum {string}
+         */
+        OfferingIcon: "desktop" | "mobile" | "key" | "lock" | "user-plus" | "users" | "wifi" | "print" | "envelope" | "shopping-cart" | "briefcase" | "wrench" | "box" | "server" | "database" | "calendar" | "car" | "building" | "question-circle" | "file";
+        /**
+         * OfferingTicketType
+         * @enum {string}
+         */
+        OfferingTicketType: "service_request" | "incident" | "problem";
+        /**
+         * CatalogueFieldKind
+         * @enum {string}
+         */
+        CatalogueFieldKind: "text" | "longText" | "number" | "date" | "choice" | "multiChoice" | "user" | "asset" | "attachment";
+        /** CatalogueFormField */
+        CatalogueFormField: {
+            /** @description The answer key: a letter, then letters, digits or _ */
+            name: string;
+            kind: components["schemas"]["CatalogueFieldKind"];
+            label: {
+                en: string;
+                fr: string;
+            };
+            help?: {
+                en?: string;
+                fr?: string;
+            };
+            required?: boolean;
+            options?: {
+                value: string;
+                label: {
+                    en: string;
+                    fr: string;
+                };
+            }[];
+            min?: number;
+            max?: number;
+            maxLength?: number;
+            pattern?: string;
+            assetCategory?: string;
+            showWhen?: {
+                field: string;
+                equals: string[];
+            };
+        };
+        /** CatalogueForm */
+        CatalogueForm: {
+            fields: components["schemas"]["CatalogueFormField"][];
+        };
+        /** Offering */
+        Offering: {
+            /** Format: uuid */
+            id: string;
+            /** @description Stable name in addresses, e.g. new-laptop */
+            key: string;
+            name: {
+                en: string;
+                fr: string;
+            };
+            description: {
+                en: string;
+                fr: string;
+            };
+            category: {
+                en: string;
+                fr: string;
+            };
+            icon: components["schemas"]["OfferingIcon"];
+            /** @description Organisations whose customers see it; empty: every customer */
+            organisationIds: string[];
+            /** @description The ticket's type, hence the workflow definition that runs it */
+            ticketType: components["schemas"]["OfferingTicketType"];
+            /** @description Queue of its tickets; null: the routing rules decide */
+            queue: string | null;
+            priority: components["schemas"]["Priority"];
+            /** @description Field values every ticket of the offering starts with (the definition's fields) */
+            fields: components["schemas"]["FieldValues"];
+            /** @description Shown in the portal and open to requests */
+            published: boolean;
+            form: components["schemas"]["CatalogueForm"];
+            /** @description The current form version; each change of the form makes a new one */
+            version: number;
+            /** @description Requests submitted through it, all versions */
+            requests: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** NewOffering */
+        NewOffering: {
+            /** @description Stable name in addresses, e.g. new-laptop */
+            key: string;
+            name: {
+                en: string;
+                fr: string;
+            };
+            description: {
+                en: string;
+                fr: string;
+            };
+            category: {
+                en: string;
+                fr: string;
+            };
+            icon: components["schemas"]["OfferingIcon"];
+            /** @description Organisations whose customers see it; empty: every customer */
+            organisationIds?: string[];
+            /** @description The ticket's type, hence the workflow definition that runs it */
+            ticketType: components["schemas"]["OfferingTicketType"];
+            /** @description Queue of its tickets; null: the routing rules decide */
+            queue?: string | null;
+            priority: components["schemas"]["Priority"];
+            /** @description Field values every ticket of the offering starts with (the definition's fields) */
+            fields?: components["schemas"]["FieldValues"];
+            /** @description Shown in the portal and open to requests */
+            published?: boolean;
+            form: components["schemas"]["CatalogueForm"];
+        };
+        /** OfferingChange */
+        OfferingChange: {
+            /** @description Stable name in addresses, e.g. new-laptop */
+            key?: string;
+            name?: {
+                en: string;
+                fr: string;
+            };
+            description?: {
+                en: string;
+                fr: string;
+            };
+            category?: {
+                en: string;
+                fr: string;
+            };
+            icon?: components["schemas"]["OfferingIcon"];
+            /** @description Organisations whose customers see it; empty: every customer */
+            organisationIds?: string[];
+            /** @description The ticket's type, hence the workflow definition that runs it */
+            ticketType?: components["schemas"]["OfferingTicketType"];
+            /** @description Queue of its tickets; null: the routing rules decide */
+            queue?: string | null;
+            priority?: components["schemas"]["Priority"];
+            /** @description Field values every ticket of the offering starts with (the definition's fields) */
+            fields?: components["schemas"]["FieldValues"];
+            /** @description Shown in the portal and open to requests */
+            published?: boolean;
+            form?: components["schemas"]["CatalogueForm"];
+        };
+        /** CatalogueItem */
+        CatalogueItem: {
+            /** @description Stable name in addresses, e.g. new-laptop */
+            key: string;
+            name: {
+                en: string;
+                fr: string;
+            };
+            description: {
+                en: string;
+                fr: string;
+            };
+            category: {
+                en: string;
+                fr: string;
+            };
+            icon: components["schemas"]["OfferingIcon"];
+            /** @description The ticket's type, hence the workflow definition that runs it */
+            ticketType: components["schemas"]["OfferingTicketType"];
+            version: number;
+        };
+        /** CatalogueItemForm */
+        CatalogueItemForm: {
+            /** @description Stable name in addresses, e.g. new-laptop */
+            key: string;
+            name: {
+                en: string;
+                fr: string;
+            };
+            description: {
+                en: string;
+                fr: string;
+            };
+            category: {
+                en: string;
+                fr: string;
+            };
+            icon: components["schemas"]["OfferingIcon"];
+            /** @description The ticket's type, hence the workflow definition that runs it */
+            ticketType: components["schemas"]["OfferingTicketType"];
+            version: number;
+            form: components["schemas"]["CatalogueForm"];
+            /** @description The form version's answer check: an ES module whose default export is the ajv function the server checks with */
+            checkUrl: string;
+        };
+        /** CatalogueChoice */
+        CatalogueChoice: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            detail: string;
+        };
+        /** CatalogueRequest */
+        CatalogueRequest: {
+            /** @description The form version the answers were given to; another than the current one is refused (409) */
+            version: number;
+            /** @description The form's answers by field name, checked against the version's schema */
+            answers: Record<string, unknown>;
+            /**
+             * Format: uuid
+             * @description Agents and admins submit for someone else
+             */
+            requesterId?: string;
+        };
+        /** TicketRequestForm */
+        TicketRequestForm: {
+            /** @description null: the ticket did not come from the catalogue */
+            request: {
+                offering: {
+                    key: string;
+                    name: {
+                        en: string;
+                        fr: string;
+                    };
+                    icon: components["schemas"]["OfferingIcon"];
+                };
+                /** @description The form version it was submitted with (its labels are those of that version) */
+                version: number;
+                form: components["schemas"]["CatalogueForm"];
+                answers: Record<string, unknown>;
+                /** @description Names of the people and assets the answers picked, by id */
+                names: {
+                    [key: string]: string;
+                };
+                /** Format: date-time */
+                submittedAt: string;
+            } | null;
+        };
         /** DeskSettings */
         DeskSettings: {
             /** @description Customers may file tickets at critical priority (default false: their highest is high) */
@@ -3539,7 +3916,7 @@ export interface components {
              * @description what an admin change touched
              * @enum {string|null}
              */
-            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | null;
+            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | null;
             entityId: string | null;
             detail: {
                 /** @description JSON-pointer paths of the configuration, before and after */
@@ -3558,7 +3935,7 @@ export interface components {
          * AuditedEntity
          * @enum {string}
          */
-        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings";
+        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering";
         /**
          * WebhookEventType
          * @enum {string}
@@ -4225,6 +4602,19 @@ export type TicketQuery = components['schemas']['TicketQuery'];
 export type SavedView = components['schemas']['SavedView'];
 export type SavedViewInput = components['schemas']['SavedViewInput'];
 export type Watcher = components['schemas']['Watcher'];
+export type OfferingIcon = components['schemas']['OfferingIcon'];
+export type OfferingTicketType = components['schemas']['OfferingTicketType'];
+export type CatalogueFieldKind = components['schemas']['CatalogueFieldKind'];
+export type CatalogueFormField = components['schemas']['CatalogueFormField'];
+export type CatalogueForm = components['schemas']['CatalogueForm'];
+export type Offering = components['schemas']['Offering'];
+export type NewOffering = components['schemas']['NewOffering'];
+export type OfferingChange = components['schemas']['OfferingChange'];
+export type CatalogueItem = components['schemas']['CatalogueItem'];
+export type CatalogueItemForm = components['schemas']['CatalogueItemForm'];
+export type CatalogueChoice = components['schemas']['CatalogueChoice'];
+export type CatalogueRequest = components['schemas']['CatalogueRequest'];
+export type TicketRequestForm = components['schemas']['TicketRequestForm'];
 export type DeskSettings = components['schemas']['DeskSettings'];
 export type Viewer = components['schemas']['Viewer'];
 export type TimeEntry = components['schemas']['TimeEntry'];
@@ -8217,6 +8607,973 @@ export interface operations {
             };
             /** @description Semantically invalid */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCatalogueOfferings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offerings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Offering"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCatalogueOfferings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewOffering"];
+            };
+        };
+        responses: {
+            /** @description The offering */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offering"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The offering is invalid: each error names its element (form field, organisation, queue, preset field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCatalogueOfferingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offering */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offering"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such offering */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiCatalogueOfferingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such offering */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Requests were submitted with it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchApiCatalogueOfferingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferingChange"];
+            };
+        };
+        responses: {
+            /** @description The offering */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offering"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such offering */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The offering is invalid: each error names its element (form field, organisation, queue, preset field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCatalogueItems: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offerings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CatalogueItem"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCatalogueItemsKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueItemForm"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in your catalogue */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCatalogueItemsKeyFormsVersionCheckjs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/javascript: an ES module whose default export checks the answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in your catalogue, or no such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCatalogueItemsKeyChoicesField: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+                field: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Choices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CatalogueChoice"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in your catalogue, or no such picker */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCatalogueItemsKeyRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogueRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in your catalogue */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The form changed since it was shown */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid answers, each at /answers/<field> */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Workflow engine unreachable: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiTicketsIdRequestform: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request form, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRequestForm"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ticket */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24392,12 +25749,15 @@ export const ticketTypeValues = ["incident","service_request","problem","mainten
 export const channelValues = ["portal","email","phone","walk_in","api","other"] as const satisfies readonly Channel[];
 export const visibilityValues = ["public","internal"] as const satisfies readonly Visibility[];
 export const linkRelationValues = ["problem","child","related","duplicate"] as const satisfies readonly LinkRelation[];
+export const offeringIconValues = ["desktop","mobile","key","lock","user-plus","users","wifi","print","envelope","shopping-cart","briefcase","wrench","box","server","database","calendar","car","building","question-circle","file"] as const satisfies readonly OfferingIcon[];
+export const offeringTicketTypeValues = ["service_request","incident","problem"] as const satisfies readonly OfferingTicketType[];
+export const catalogueFieldKindValues = ["text","longText","number","date","choice","multiChoice","user","asset","attachment"] as const satisfies readonly CatalogueFieldKind[];
 export const mailKindValues = ["ticket_created","comment","state_change","escalation","reminder","password_reset","digest","webhook_disabled"] as const satisfies readonly MailKind[];
 export const mailLocaleValues = ["en","fr"] as const satisfies readonly MailLocale[];
 export const notificationModeValues = ["immediate","digest","off"] as const satisfies readonly NotificationMode[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
-export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings"] as const satisfies readonly AuditedEntity[];
+export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering"] as const satisfies readonly AuditedEntity[];
 export const webhookEventTypeValues = ["ticket.created","ticket.transitioned","ticket.assigned","ticket.commented","ticket.sla_warning","ticket.sla_breached","ticket.escalated","ticket.event_emitted","problem.resolved","maintenance.work_order_created","maintenance.work_order_overdue"] as const satisfies readonly WebhookEventType[];
 export const kbLocaleValues = ["en","fr"] as const satisfies readonly KbLocale[];
 export const kbVisibilityValues = ["public","internal"] as const satisfies readonly KbVisibility[];
