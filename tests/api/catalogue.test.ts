@@ -164,8 +164,7 @@ describe('Requests', () => {
     expect(created.status).toBe(201);
     const ticket = created.body;
     expect(ticket).toMatchObject({ type: 'service_request', priority: 'high', queue: 'service_desk', title: 'Nouvel ordinateur portable', fields: { item: 'Laptop' } });
-    expect(ticket.description).toContain('**Mémoire**: 32 Go');
-    expect(ticket.description).toContain('Mine \\*\\*died\\*\\*');
+    expect(ticket.description.split('\n')).toEqual(['Appareil : Portable', 'Mémoire : 32 Go', `Pour qui : ${mate.name}`, 'Pourquoi : Mine **died**']);
     const again = await submit();
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');

@@ -1,37 +1,11 @@
 // Automated accessibility checks (axe-core, WCAG 2.1 A and AA rules) in Chromium on the pages agents live in: the queue
 // with a selection, the ticket page with its dialogs, and the macros page, in English and French. No serious or critical
 // violation may remain; each one found is listed with the elements it concerns.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { createUser, loginUi, useBrowser } from '../support/browser';
+import { violations } from '../support/axe';
 import { Session, unique } from '../support/http';
 
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const { openPage } = useBrowser();
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** Serious and critical violations on the page as it is now, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  // Colours are judged once dialogs and overlays have finished fading in.
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-  // Through the debugging protocol, not a script tag: the console's Content-Security-Policy rightly refuses inline scripts.
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return result.violations;
-  });
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.each(['en', 'fr'] as const)('accessibility (%s)', (locale) => {
   it('should leave no serious violation on the queue, the ticket page and the macros page', async () => {

@@ -1,5 +1,5 @@
 // A request's answers as people read them: each shown field's label and its answer in words (option labels, names of
-// the people and assets picked), in the reader's language. Also the Markdown the ticket's description carries.
+// the people and assets picked), in the reader's language. Also the plain text the ticket's description carries.
 import type { Answers } from './answers';
 import type { FormLayout } from './layout';
 
@@ -32,8 +32,8 @@ export function summaryLines(layout: FormLayout, answers: Answers, locale: FormL
   return lines;
 }
 
-/** Markdown, each line escaped so an answer cannot inject links or markup into the description. */
-export function summaryMarkdown(lines: SummaryLine[]): string {
-  const escape = (s: string) => s.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1').replace(/\r?\n/g, '  \n  ');
-  return lines.map((l) => `- **${escape(l.label)}**: ${escape(l.text)}`).join('\n');
+/** Plain text, one "label: answer" per line (with the French space before the colon): the ticket's description. */
+export function summaryText(lines: SummaryLine[], locale: FormLocale): string {
+  const colon = locale === 'fr' ? ' : ' : ': ';
+  return lines.map((l) => `${l.label}${colon}${l.text}`).join('\n');
 }

@@ -2,7 +2,7 @@
 // picker offers, a submission (checked with the same compiled code the console ran, then opened as a ticket pinned to
 // the form version), and a ticket's answers as its readers see them.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { summaryLines, summaryMarkdown, answerErrors, tidyAnswers, type Answers, type FormField, type FormLayout, type FormLocale, type Priority } from '../../../workflow-definitions/index';
+import { summaryLines, summaryText, answerErrors, tidyAnswers, type Answers, type FormField, type FormLayout, type FormLocale, type Priority } from '../../../workflow-definitions/index';
 import { escapeLike } from '../../../platform/db/like';
 import { iso, type DbTime } from '../../../platform/db/time';
 import { ProblemError, notFound, unprocessable, type FieldError } from '../../http/problem';
@@ -99,7 +99,7 @@ export class CatalogueRequests {
       {
         type: row.ticket_type as 'service_request',
         title: row.name[locale],
-        description: summaryMarkdown(summaryLines(row.layout, answers as Answers, locale, names)),
+        description: summaryText(summaryLines(row.layout, answers as Answers, locale, names), locale),
         priority: row.priority as Priority,
         ...(body.requesterId ? { requesterId: body.requesterId } : {}),
       },

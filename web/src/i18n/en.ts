@@ -1,6 +1,7 @@
 // English messages; their shape is the contract every other locale must fill completely.
 // Long by nature (one message per line, ~700): the areas with many messages (kb, people, workspace…) have files of their own.
 import kbEn from './kb.en';
+import catalogueEn from './catalogue.en';
 import peopleEn from './people.en';
 const en = {
   app: { name: 'Guichet', skip: 'Skip to content' },
@@ -562,6 +563,7 @@ const en = {
     },
   },
   kb: kbEn,
+  catalogue: catalogueEn,
   people: peopleEn,
   attachments: {
     title: 'Files',

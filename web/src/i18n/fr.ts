@@ -1,6 +1,7 @@
 // French messages, typed against the English ones so a missing key fails the type check.
 import type { Messages } from './en';
 import kbFr from './kb.fr';
+import catalogueFr from './catalogue.fr';
 import peopleFr from './people.fr';
 
 const fr: Messages = {
@@ -563,6 +564,7 @@ const fr: Messages = {
     },
   },
   kb: kbFr,
+  catalogue: catalogueFr,
   people: peopleFr,
   attachments: {
     title: 'Fichiers',

@@ -11,12 +11,13 @@ const admin = () => import('../areas/admin/admin');
 const account = () => import('../areas/account/account');
 const kbStaff = () => import('../areas/agent/kb/kb');
 const help = () => import('../areas/portal/help/help');
+const catalogue = () => import('../areas/portal/catalogue/catalogue');
 const maintenance = () => import('../areas/maintenance/maintenance');
 const reports = () => import('../areas/reports/reports');
 
 // The area of the first URL starts downloading now, beside the session check, instead of after it (not the admin
 // area: only admins may download it, and the role is known only after the check).
-const firstArea = ([['/tickets', agent], ['/macros', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/reports', reports], ['/portal/help', help], ['/portal', portal]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+const firstArea = ([['/tickets', agent], ['/macros', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/reports', reports], ['/portal/help', help], ['/portal/catalogue', catalogue], ['/portal', portal]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
 if (firstArea) void firstArea[1]().catch(() => undefined);
 
 export const router = createRouter({
@@ -66,6 +67,14 @@ export const router = createRouter({
     { path: '/kb', name: 'kb', component: () => kbStaff().then((m) => m.KbListPage), meta: { roles: ['agent', 'admin'] } },
     { path: '/kb/new', name: 'kb-new', component: () => kbStaff().then((m) => m.KbEditorPage), meta: { roles: ['agent', 'admin'] } },
     { path: '/kb/:id', name: 'kb-article', component: () => kbStaff().then((m) => m.KbEditorPage), props: true, meta: { roles: ['agent', 'admin'] } },
+    { path: '/portal/catalogue', name: 'catalogue', component: () => catalogue().then((m) => m.CataloguePage), meta: { roles: ['customer'] } },
+    {
+      path: '/portal/catalogue/:offeringKey',
+      name: 'catalogue-request',
+      component: () => catalogue().then((m) => m.CatalogueRequestPage),
+      props: true,
+      meta: { roles: ['customer'] },
+    },
     { path: '/portal/help', name: 'help', component: () => help().then((m) => m.HelpPage), meta: { roles: ['customer'] } },
     { path: '/portal/help/:id', name: 'help-article', component: () => help().then((m) => m.HelpArticlePage), props: true, meta: { roles: ['customer'] } },
     {
@@ -76,6 +85,9 @@ export const router = createRouter({
       // Each screen also needs an entry in areas/admin/nav.ts to appear in the admin navigation.
       children: [
         { path: '', name: 'admin', component: () => admin().then((m) => m.DefinitionsPage), meta: { permission: 'admin.definitions' } },
+        { path: 'catalogue', name: 'admin-catalogue', component: () => admin().then((m) => m.CatalogueAdminPage), meta: { permission: 'admin.definitions' } },
+        { path: 'catalogue/new', name: 'admin-offering-new', component: () => admin().then((m) => m.OfferingEditor), meta: { permission: 'admin.definitions' } },
+        { path: 'catalogue/:offeringId', name: 'admin-offering', component: () => admin().then((m) => m.OfferingEditor), props: true, meta: { permission: 'admin.definitions' } },
         { path: 'users', name: 'admin-users', component: () => admin().then((m) => m.UsersPage), meta: { permission: 'admin.people' } },
         { path: 'roles', name: 'admin-roles', component: () => admin().then((m) => m.RolesPage), meta: { permission: 'admin.people' } },
         { path: 'groups', name: 'admin-groups', component: () => admin().then((m) => m.GroupsPage), meta: { permission: 'admin.people' } },

@@ -49,4 +49,22 @@ export const readableTogglebutton = {
   },
 };
 
-export const shellPreset = { ...base, semantic, components: { ...SHELL_COMPONENTS, togglebutton: readableTogglebutton }, css };
+// A message's text reads {colour}.600 on a tint of the same colour, 3.2:1 for green: two steps darker, 4.5:1 and more.
+const messageLight = message.colorScheme?.light as Record<string, Record<string, unknown>> | undefined;
+export const readableMessage = {
+  ...message,
+  colorScheme: {
+    ...message.colorScheme,
+    light: {
+      ...messageLight,
+      ...Object.fromEntries(
+        (['info', 'success', 'warn', 'error'] as const).map((severity) => {
+          const hue = { info: 'blue', success: 'green', warn: 'yellow', error: 'red' }[severity];
+          return [severity, { ...messageLight?.[severity], color: `{${hue}.800}` }];
+        }),
+      ),
+    },
+  },
+};
+
+export const shellPreset = { ...base, semantic, components: { ...SHELL_COMPONENTS, togglebutton: readableTogglebutton, message: readableMessage }, css };

@@ -19,3 +19,5 @@ export { default as SettingsPage } from './SettingsPage.vue';
 export { default as RetentionPage } from './RetentionPage.vue';
 export { default as DirectoriesPage } from './DirectoriesPage.vue';
 export { default as RolesPage } from './RolesPage.vue';
+export { default as CatalogueAdminPage } from './catalogue/CatalogueAdminPage.vue';
+export { default as OfferingEditor } from './catalogue/OfferingEditor.vue';
