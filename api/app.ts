@@ -84,6 +84,8 @@ import { scimRoutes } from './modules/scim/routes';
 import { privacyRoutes } from './modules/privacy/routes';
 import { ldapRoutes } from './modules/ldap/routes';
 import { catalogueRoutes } from './modules/catalogue/routes';
+import { slaPolicyRoutes } from './modules/sla-policies/routes';
+import { SlaPolicyService } from './modules/sla-policies/service';
 import { OfferingService } from './modules/catalogue/offerings';
 import { CatalogueRequests } from './modules/catalogue/requests';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
@@ -187,7 +189,8 @@ export function createApp(deps: AppDeps): App {
   const queues = new QueueService(deps.em);
   const settings = new SettingsService(deps.em);
   const ticketRows = new TicketRepository(deps.em);
-  const opening = new TicketOpening(ticketRows, definitions, queues, deps.temporal, deps.taskQueue, deps.log, settings);
+  const slaPolicies = new SlaPolicyService(deps.em);
+  const opening = new TicketOpening(ticketRows, definitions, queues, deps.temporal, deps.taskQueue, deps.log, settings, slaPolicies);
   const tickets = new TicketService(ticketRows, definitions, queues, deps.temporal, opening, settings);
 
   koa.use(async (ctx, next) => {
@@ -289,7 +292,8 @@ export function createApp(deps: AppDeps): App {
   attachmentRoutes(routes, attachments);
   mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);
   const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);
-  definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal));
+  definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal, slaPolicies));
+  slaPolicyRoutes(routes, slaPolicies);
   userRoutes(routes, auth);
   queueRoutes(routes, queues);
   iamRoutes(routes, new IamService(deps.em));

@@ -10,3 +10,4 @@ export * from './simulate';
 export * from './ticket-machine/index';
 export { DEFAULT_DEFINITIONS } from './defaults/index';
 export * from './forms/index';
+export * from './sla-policy';

@@ -2,7 +2,7 @@
 // are left out on purpose: the log shows that a secret was rotated (its grace period moves), never the secret.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings', 'catalogue_offering'] as const;
+export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings', 'catalogue_offering', 'sla_policy'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
 /** One query per entity, taking the entity's id as its parameters and answering one JSON document (or no row). */
@@ -59,6 +59,12 @@ const SNAPSHOTS: Record<AuditedEntity, { sql: string; params: (id: string) => un
             'organisationIds', o.organisation_ids, 'ticketType', o.ticket_type, 'queue', o.queue, 'priority', o.priority, 'fields', o.field_values,
             'published', o.published, 'version', o.version, 'form', v.layout) as doc
           from catalogue_offerings o join catalogue_form_versions v on v.offering_id = o.id and v.version = o.version where o.id = ?`,
+    params: (id) => [id],
+  },
+  sla_policy: {
+    sql: `select json_build_object('name', p.name, 'calendar', p.calendar, 'targets', p.targets,
+            'organisationIds', (select coalesce(json_agg(o.organisation_id order by o.organisation_id), '[]'::json) from sla_policy_organisations o where o.policy_id = p.id)) as doc
+          from sla_policies p where p.id = ?`,
     params: (id) => [id],
   },
   kb_category: { sql: `select json_build_object('en', c.name_en, 'fr', c.name_fr) as doc from kb_categories c where c.key = ?`, params: (id) => [id] },

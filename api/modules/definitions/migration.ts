@@ -5,6 +5,8 @@ import { migrateUpdate, ticketWorkflowId, type Actor } from '../../../workflows/
 import { toProblem } from '../../temporal-errors';
 import { unprocessable, type FieldError } from '../../http/problem';
 import type { DefinitionService } from './service';
+import type { SlaPolicyLookup } from '../sla-policies/service';
+import { withSlaPolicy } from '../../../workflow-definitions/index';
 
 export interface MigrationRequest {
   fromVersion: number;
@@ -26,6 +28,8 @@ export class DefinitionMigrator {
     private readonly em: EntityManager,
     private readonly defs: DefinitionService,
     private readonly temporal: Client,
+    /** Each ticket keeps the SLA policy of its organisation it opened under, in the version it moves to as well. */
+    private readonly slaPolicies?: Pick<SlaPolicyLookup, 'pinned'>,
   ) {}
 
   async migrate(key: string, req: MigrationRequest, actor: Actor): Promise<MigrationReport> {
@@ -53,10 +57,12 @@ export class DefinitionMigrator {
       while (next < tickets.length) {
         const t = tickets[next++];
         try {
+          const policy = (await this.slaPolicies?.pinned(t.id)) ?? null;
+          const definition = policy ? withSlaPolicy(to.body, policy) : to.body;
           const p = await this.temporal.connection.withDeadline(Date.now() + PER_TICKET_MS, () =>
             this.temporal.workflow
               .getHandle(ticketWorkflowId(t.id))
-              .executeUpdate(migrateUpdate, { args: [{ definition: to.body, version: to.version, stateMapping: mapping, actor }] }),
+              .executeUpdate(migrateUpdate, { args: [{ definition, version: to.version, stateMapping: mapping, actor }] }),
           );
           report.migrated.push({ ticketId: t.id, number: t.number, state: p.state });
         } catch (err) {

@@ -45,6 +45,8 @@ export function rollupDim(by: Dimension | undefined, granularity: string, dayCol
       return { group: 'r.grp', label: 'r.grp' };
     case 'organisation':
       return { group: `coalesce(r.org::text, '')`, label: `coalesce(r.org::text, '')` };
+    case 'slaPolicy':
+      throw new Error('the roll-ups have no SLA policy: the report takes the raw query (rollupDays)');
     case 'period': {
       const b = dayBucket(dayCol, granularity);
       return { group: b, label: `to_char(${b}, 'YYYY-MM-DD')` };

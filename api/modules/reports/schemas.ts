@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 
 export const REPORT_NAMES = ['sla', 'backlog', 'volume', 'agents', 'reopens', 'escalations', 'satisfaction', 'tags', 'time'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
-export const DIMENSIONS = ['queue', 'priority', 'type', 'group', 'organisation', 'period'] as const;
+export const DIMENSIONS = ['queue', 'priority', 'type', 'group', 'organisation', 'slaPolicy', 'period'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** An instant (ISO 8601) or a day (YYYY-MM-DD; as `to` it includes the whole day). */

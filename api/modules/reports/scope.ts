@@ -37,6 +37,9 @@ export function dimension(by: Dimension, granularity: string): Dim {
       return plain(`coalesce(t.assigned_group, '')`);
     case 'organisation':
       return plain(`coalesce(t.organisation_id::text, '')`);
+    case 'slaPolicy':
+      // The policy's name when the ticket opened: a renamed or deleted policy still reports its tickets where they were.
+      return plain(`coalesce((select p.name from ticket_sla_policies p where p.ticket_id = t.ticket_id), '')`);
     case 'period': {
       const b = dayBucket('t.created_day', granularity);
       return { group: b, label: `to_char(${b}, 'YYYY-MM-DD')` };

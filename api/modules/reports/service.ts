@@ -41,7 +41,8 @@ export class ReportService {
    * are absent or at midnight UTC. Anything else (agents' visibility, instants inside a day) takes the raw query.
    */
   private rollupDays(q: ReportQuery, user: AuthUser): { from: string | null; to: string | null } | null {
-    if (this.options.rollups === false || user.role !== 'admin') return null;
+    // The roll-ups are grouped by the ticket's own columns; an SLA policy is not one of them.
+    if (this.options.rollups === false || user.role !== 'admin' || q.by === 'slaPolicy') return null;
     return wholeDays(q.from ? instant(q.from, false) : null, q.to ? instant(q.to, true) : null);
   }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { fieldErrors, lockedFields, openingState, step, type Priority } from '../../../workflow-definitions/index';
+import { fieldErrors, lockedFields, openingState, step, withSlaPolicy, type Priority } from '../../../workflow-definitions/index';
 import { TICKET_WORKFLOW, ticketWorkflowId, type TicketProjection, type TicketWorkflowInput } from '../../../workflows/ticket-messages';
 import type { ticketWorkflow } from '../../../workflows/ticket';
 import { initialProjection } from '../../../workflows/ticket-initial';
@@ -14,6 +14,7 @@ import type { AuthUser } from '../auth/types';
 import type { DefinitionService } from '../definitions/service';
 import type { QueueService } from '../queues/service';
 import type { DeskSettings } from '../settings/service';
+import type { SlaPolicyLookup } from '../sla-policies/service';
 import { presentProjection, presentRow, type TicketView } from './present';
 import type { TicketRepository } from './repository';
 import type { CreateTicketBody } from './schemas';
@@ -48,6 +49,7 @@ export class TicketOpening {
     private readonly taskQueue: string,
     private readonly log?: Logger,
     private readonly settings?: { get(): Promise<Pick<DeskSettings, 'customersMayChooseCritical'>> },
+    private readonly slaPolicies?: SlaPolicyLookup,
   ) {}
 
   /**
@@ -64,7 +66,10 @@ export class TicketOpening {
     }
     const stored = await this.defs.forType(body.type);
     if (!stored) throw unprocessable(`no published workflow definition serves '${body.type}'`, [{ pointer: '/type', message: 'no definition' }]);
-    const def = stored.body;
+    const organisationId = requester.role === 'customer' ? requester.organisationId : null;
+    // The organisation's SLA policy replaces the definition's targets in the definition this ticket is pinned to.
+    const policy = (await this.slaPolicies?.forOrganisation(organisationId)) ?? null;
+    const def = policy ? withSlaPolicy(stored.body, policy) : stored.body;
     const fields = { ...(body.fields ?? {}), ...(opts.offering?.presetFields ?? {}) };
     const errors = fieldErrors(def, fields);
     for (const name of lockedFields(def, user.role, body.fields ?? {})) errors.push({ pointer: `/fields/${name}`, message: `${name} is set by agents only` });
@@ -101,7 +106,7 @@ export class TicketOpening {
         fields,
         createdAt: new Date().toISOString(),
         createdBy: actorOf(user),
-        organisationId: requester.role === 'customer' ? requester.organisationId : null,
+        organisationId,
       },
       definition: def,
       definitionVersion: stored.version,
@@ -131,6 +136,7 @@ export class TicketOpening {
       throw toProblem(err) ?? err;
     }
     const opened = await this.recordOpened(initialProjection(input, Date.now()));
+    if (policy) await this.slaPolicies!.pin(id, policy);
     await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
     return { ticket: opened, replayed: false };
   }

@@ -124,6 +124,12 @@ export class TicketRepository {
     return row?.channel ?? null;
   }
 
+  /** The SLA policy of its organisation the ticket opened under (its name then), if any. */
+  async slaPolicy(id: string): Promise<{ id: string | null; name: string } | null> {
+    const [row] = await this.em.fork().execute<Array<{ policy_id: string | null; name: string }>>('select policy_id, name from ticket_sla_policies where ticket_id = ?', [id]);
+    return row ? { id: row.policy_id, name: row.name } : null;
+  }
+
   /** A requester's other tickets the scope shows: open ones first, then the most recent. */
   async requesterTickets(requesterId: string, except: string, scope: Scope, limit: number): Promise<TicketRow[]> {
     return this.em.fork().execute<TicketRow[]>(

@@ -85,12 +85,18 @@ export function ticketRoutes(
         schema: {
           title: 'TicketContext',
           type: 'object',
-          required: ['channel', 'requester', 'otherTickets', 'assignees', 'workflowId', 'historyUrl'],
+          required: ['channel', 'requester', 'otherTickets', 'assignees', 'slaPolicy', 'workflowId', 'historyUrl'],
           properties: {
             channel: { type: ['string', 'null'], enum: [...CHANNELS, null] },
             requester: { anyOf: [personSchema, { type: 'null' }] },
             otherTickets: { type: 'array', items: ticketSchema },
             assignees: { type: 'array', description: 'Agents and admins who may see the ticket, so may be assigned it', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+            slaPolicy: {
+              type: ['object', 'null'],
+              description: "The SLA policy of the requester's organisation the ticket opened under (its name then); null: the definition's own targets",
+              required: ['id', 'name'],
+              properties: { id: { type: ['string', 'null'], description: 'null once the policy is deleted' }, name: { type: 'string' } },
+            },
             workflowId: { type: 'string' },
             historyUrl: { type: ['string', 'null'], description: "The workflow's history in the Temporal Web UI, when the desk knows where it is" },
           },
@@ -101,9 +107,9 @@ export function ticketRoutes(
     },
     handler: async ({ user, params }) => {
       requireStaff(user, 'the ticket context is for agents and admins');
-      const { ticket, channel, otherTickets, assignees } = await tickets.context(user, params.id);
+      const { ticket, channel, otherTickets, assignees, slaPolicy } = await tickets.context(user, params.id);
       const workflowId = ticketWorkflowId(ticket.id);
-      return { body: { channel, requester: await people.get(ticket.requesterId), otherTickets, assignees, workflowId, historyUrl: historyUrl(workflowId) } };
+      return { body: { channel, requester: await people.get(ticket.requesterId), otherTickets, assignees, slaPolicy, workflowId, historyUrl: historyUrl(workflowId) } };
     },
   });
   table.add<CreateTicketBody>({

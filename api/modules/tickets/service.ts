@@ -305,12 +305,13 @@ export class TicketService {
   /** What the ticket page shows beside the conversation: how it came in and the requester's other tickets the caller may see. */
   async context(user: AuthUser, id: string) {
     const row = await this.reader.visibleRow(user, id);
-    const [channel, others, assignees] = await Promise.all([
+    const [channel, others, assignees, slaPolicy] = await Promise.all([
       this.repo.channel(id),
       this.repo.requesterTickets(row.requester_id, id, visibleTo(user), 10),
       this.repo.staffWhoSee(id),
+      this.repo.slaPolicy(id),
     ]);
-    return { ticket: presentRow(row), channel, assignees, otherTickets: await Promise.all(others.map((r) => this.reader.labelled(user, presentRow(r)))) };
+    return { ticket: presentRow(row), channel, assignees, slaPolicy, otherTickets: await Promise.all(others.map((r) => this.reader.labelled(user, presentRow(r)))) };
   }
 
   async userById(id: string): Promise<AuthUser | null> {

@@ -58,6 +58,9 @@ async function freshCustomer(w: World): Promise<{ id: string; email: string }> {
   return { id: made.body.id, email };
 }
 const json = (s: Session, method: string, path: string, body?: unknown) => s.request(method, path, body);
+/** An SLA policy for no organisation: safe to read, change or delete. */
+const freshSlaPolicy = async (w: World) =>
+  (await admin(w).post('/api/sla-policies', { name: unique('matrix sla'), organisationIds: [], calendar: '24x7', targets: { low: { resolutionMinutes: 600 } } })).body.id as string;
 /** A published offering open to organisation A only, with a person picker; made once per run. */
 const offeringsA = new WeakMap<World, Promise<{ id: string; key: string }>>();
 const offeringA = (w: World) => {
@@ -381,6 +384,11 @@ function cases(w: World): Record<string, Case[]> {
     'PATCH /api/settings': [{ name: 'unchanged', expect: adminOnly(200), call: async (s) => json(s, 'PATCH', '/api/settings', { customersMayChooseCritical: (await admin(w).get('/api/settings')).body.customersMayChooseCritical }) }],
     'GET /api/directory': [{ expect: staffRead(200), call: (s) => s.get('/api/directory') }],
 
+    'GET /api/sla-policies': [{ expect: adminOnly(200), call: (s) => s.get('/api/sla-policies') }],
+    'POST /api/sla-policies': [{ expect: adminOnly(201), call: (s) => s.post('/api/sla-policies', { name: unique('matrix sla'), organisationIds: [], calendar: '24x7', targets: { low: { resolutionMinutes: 600 } } }) }],
+    'GET /api/sla-policies/{id}': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/sla-policies/${await freshSlaPolicy(w)}`) }],
+    'PATCH /api/sla-policies/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/sla-policies/${await freshSlaPolicy(w)}`, { targets: { low: { resolutionMinutes: 700 } } }) }],
+    'DELETE /api/sla-policies/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/sla-policies/${await freshSlaPolicy(w)}`) }],
     'GET /api/catalogue/offerings': [{ expect: adminOnly(200), call: (s) => s.get('/api/catalogue/offerings') }],
     'POST /api/catalogue/offerings': [
       {

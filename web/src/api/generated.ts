@@ -1175,6 +1175,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA policies of customer organisations (admin) */
+        get: operations["getApiSlapolicies"];
+        put?: never;
+        /** Add an SLA policy: its targets replace the definitions' for tickets opened from then on by its organisations (admin) */
+        post: operations["postApiSlapolicies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One SLA policy (admin) */
+        get: operations["getApiSlapoliciesId"];
+        put?: never;
+        post?: never;
+        /** Delete an SLA policy; its tickets keep the targets they opened with (admin) */
+        delete: operations["deleteApiSlapoliciesId"];
+        options?: never;
+        head?: never;
+        /** Change an SLA policy; tickets already open keep the targets they opened with (admin) */
+        patch: operations["patchApiSlapoliciesId"];
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2989,6 +3026,12 @@ export interface components {
                 id: string;
                 name: string;
             }[];
+            /** @description The SLA policy of the requester's organisation the ticket opened under (its name then); null: the definition's own targets */
+            slaPolicy: {
+                /** @description null once the policy is deleted */
+                id: string | null;
+                name: string;
+            } | null;
             workflowId: string;
             /** @description The workflow's history in the Temporal Web UI, when the desk knows where it is */
             historyUrl: string | null;
@@ -3754,6 +3797,76 @@ export interface components {
                 reason: string;
             }[];
         };
+        /** SlaCalendar */
+        SlaCalendar: "24x7" | {
+            timeZone: string;
+            weekly: {
+                mon?: string[][];
+                tue?: string[][];
+                wed?: string[][];
+                thu?: string[][];
+                fri?: string[][];
+                sat?: string[][];
+                sun?: string[][];
+            };
+            holidays?: string[];
+        };
+        /** SlaTargets */
+        SlaTargets: {
+            firstResponseMinutes?: number;
+            resolutionMinutes?: number;
+            warnAtPercent?: number;
+        };
+        /** SlaPolicyView */
+        SlaPolicyView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The organisations whose tickets it serves; each in one policy at most */
+            organisationIds: string[];
+            calendar: components["schemas"]["SlaCalendar"];
+            /** @description Targets per priority; a priority left out keeps the definition's own */
+            targets: {
+                low?: components["schemas"]["SlaTargets"];
+                medium?: components["schemas"]["SlaTargets"];
+                high?: components["schemas"]["SlaTargets"];
+                critical?: components["schemas"]["SlaTargets"];
+            };
+            /** @description Tickets opened under it */
+            tickets: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** NewSlaPolicy */
+        NewSlaPolicy: {
+            name: string;
+            /** @description The organisations whose tickets it serves; each in one policy at most */
+            organisationIds: string[];
+            calendar: components["schemas"]["SlaCalendar"];
+            /** @description Targets per priority; a priority left out keeps the definition's own */
+            targets: {
+                low?: components["schemas"]["SlaTargets"];
+                medium?: components["schemas"]["SlaTargets"];
+                high?: components["schemas"]["SlaTargets"];
+                critical?: components["schemas"]["SlaTargets"];
+            };
+        };
+        /** SlaPolicyChange */
+        SlaPolicyChange: {
+            name?: string;
+            /** @description The organisations whose tickets it serves; each in one policy at most */
+            organisationIds?: string[];
+            calendar?: components["schemas"]["SlaCalendar"];
+            /** @description Targets per priority; a priority left out keeps the definition's own */
+            targets?: {
+                low?: components["schemas"]["SlaTargets"];
+                medium?: components["schemas"]["SlaTargets"];
+                high?: components["schemas"]["SlaTargets"];
+                critical?: components["schemas"]["SlaTargets"];
+            };
+        };
         /** AdminUser */
         AdminUser: {
             /** Format: uuid */
@@ -3916,7 +4029,7 @@ export interface components {
              * @description what an admin change touched
              * @enum {string|null}
              */
-            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | null;
+            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | null;
             entityId: string | null;
             detail: {
                 /** @description JSON-pointer paths of the configuration, before and after */
@@ -3935,7 +4048,7 @@ export interface components {
          * AuditedEntity
          * @enum {string}
          */
-        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering";
+        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy";
         /**
          * WebhookEventType
          * @enum {string}
@@ -4636,6 +4749,11 @@ export type ValidationResult = components['schemas']['ValidationResult'];
 export type DefinitionVersion = components['schemas']['DefinitionVersion'];
 export type DefinitionChange = components['schemas']['DefinitionChange'];
 export type MigrationReport = components['schemas']['MigrationReport'];
+export type SlaCalendar = components['schemas']['SlaCalendar'];
+export type SlaTargets = components['schemas']['SlaTargets'];
+export type SlaPolicyView = components['schemas']['SlaPolicyView'];
+export type NewSlaPolicy = components['schemas']['NewSlaPolicy'];
+export type SlaPolicyChange = components['schemas']['SlaPolicyChange'];
 export type AdminUser = components['schemas']['AdminUser'];
 export type Queue = components['schemas']['Queue'];
 export type RoutingRule = components['schemas']['RoutingRule'];
@@ -13012,6 +13130,462 @@ export interface operations {
             };
         };
     };
+    getApiSlapolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Policies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SlaPolicyView"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiSlapolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSlaPolicy"];
+            };
+        };
+        responses: {
+            /** @description The policy */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An organisation was taken meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid: each error names its element (an organisation already in another policy, an unknown time zone, a resolution before the first response) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiSlapoliciesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such policy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiSlapoliciesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such policy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchApiSlapoliciesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyChange"];
+            };
+        };
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyView"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such policy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An organisation was taken meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid: each error names its element (an organisation already in another policy, an unknown time zone, a resolution before the first response) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiUsers: {
         parameters: {
             query?: {
@@ -20701,7 +21275,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -20787,7 +21361,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -20880,7 +21454,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -20966,7 +21540,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -21059,7 +21633,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -21145,7 +21719,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -21238,7 +21812,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -21324,7 +21898,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -21417,7 +21991,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -21503,7 +22077,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -21596,7 +22170,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -21682,7 +22256,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -21775,7 +22349,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -21861,7 +22435,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -21954,7 +22528,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -22040,7 +22614,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -22133,7 +22707,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
             };
             header?: never;
@@ -22219,7 +22793,7 @@ export interface operations {
                 group?: string;
                 organisation?: string;
                 granularity?: "day" | "week";
-                by?: "queue" | "priority" | "type" | "group" | "organisation" | "period";
+                by?: "queue" | "priority" | "type" | "group" | "organisation" | "slaPolicy" | "period";
                 format?: "json" | "csv";
                 key?: string;
                 measure?: string;
@@ -25757,7 +26331,7 @@ export const mailLocaleValues = ["en","fr"] as const satisfies readonly MailLoca
 export const notificationModeValues = ["immediate","digest","off"] as const satisfies readonly NotificationMode[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
-export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering"] as const satisfies readonly AuditedEntity[];
+export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy"] as const satisfies readonly AuditedEntity[];
 export const webhookEventTypeValues = ["ticket.created","ticket.transitioned","ticket.assigned","ticket.commented","ticket.sla_warning","ticket.sla_breached","ticket.escalated","ticket.event_emitted","problem.resolved","maintenance.work_order_created","maintenance.work_order_overdue"] as const satisfies readonly WebhookEventType[];
 export const kbLocaleValues = ["en","fr"] as const satisfies readonly KbLocale[];
 export const kbVisibilityValues = ["public","internal"] as const satisfies readonly KbVisibility[];

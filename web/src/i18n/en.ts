@@ -220,6 +220,7 @@ const en = {
       type: 'Type',
       group: 'Group',
       organisation: 'Organisation',
+      slaPolicy: 'SLA policy',
       period: 'Period',
     },
     columns: {

@@ -221,6 +221,7 @@ const fr: Messages = {
       type: 'Type',
       group: 'Groupe',
       organisation: 'Organisation',
+      slaPolicy: 'Politique de SLA',
       period: 'Période',
     },
     columns: {

@@ -1,0 +1,46 @@
+// JSON Schemas of SLA policies: targets per priority and a calendar, attached to customer organisations.
+import { definitionSchema } from '../../../workflow-definitions/index';
+
+const minutes = { type: 'integer', minimum: 1, maximum: 525600 } as const;
+const targets = {
+  title: 'SlaTargets',
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { firstResponseMinutes: minutes, resolutionMinutes: minutes, warnAtPercent: { type: 'integer', minimum: 1, maximum: 99 } },
+} as const;
+
+/** Round the clock, or business hours in the definitions' calendar shape. */
+const calendar = {
+  title: 'SlaCalendar',
+  oneOf: [{ type: 'string', const: '24x7' }, definitionSchema.properties.calendars.additionalProperties],
+} as const;
+
+const properties = {
+  name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+  organisationIds: { type: 'array', maxItems: 5000, uniqueItems: true, items: { type: 'string', format: 'uuid' }, description: 'The organisations whose tickets it serves; each in one policy at most' },
+  calendar,
+  targets: {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    description: "Targets per priority; a priority left out keeps the definition's own",
+    properties: { low: targets, medium: targets, high: targets, critical: targets },
+  },
+} as const;
+
+export const slaPolicyBody = { title: 'NewSlaPolicy', type: 'object', required: ['name', 'organisationIds', 'calendar', 'targets'], additionalProperties: false, properties } as const;
+export const slaPolicyPatch = { title: 'SlaPolicyChange', type: 'object', additionalProperties: false, minProperties: 1, properties } as const;
+
+export const slaPolicySchema = {
+  title: 'SlaPolicyView',
+  type: 'object',
+  required: ['id', 'name', 'organisationIds', 'calendar', 'targets', 'tickets', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    ...properties,
+    tickets: { type: 'integer', description: 'Tickets opened under it' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
