@@ -2,6 +2,7 @@
 // Long by nature (one message per line, ~700): the areas with many messages (kb, people, workspace…) have files of their own.
 import kbEn from './kb.en';
 import catalogueEn from './catalogue.en';
+import slaPoliciesEn from './sla-policies.en';
 import peopleEn from './people.en';
 const en = {
   app: { name: 'Guichet', skip: 'Skip to content' },
@@ -565,6 +566,7 @@ const en = {
   },
   kb: kbEn,
   catalogue: catalogueEn,
+  slaPolicies: slaPoliciesEn,
   people: peopleEn,
   attachments: {
     title: 'Files',

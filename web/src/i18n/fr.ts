@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import kbFr from './kb.fr';
 import catalogueFr from './catalogue.fr';
+import slaPoliciesFr from './sla-policies.fr';
 import peopleFr from './people.fr';
 
 const fr: Messages = {
@@ -566,6 +567,7 @@ const fr: Messages = {
   },
   kb: kbFr,
   catalogue: catalogueFr,
+  slaPolicies: slaPoliciesFr,
   people: peopleFr,
   attachments: {
     title: 'Fichiers',

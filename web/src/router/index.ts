@@ -88,6 +88,7 @@ export const router = createRouter({
         { path: 'catalogue', name: 'admin-catalogue', component: () => admin().then((m) => m.CatalogueAdminPage), meta: { permission: 'admin.definitions' } },
         { path: 'catalogue/new', name: 'admin-offering-new', component: () => admin().then((m) => m.OfferingEditor), meta: { permission: 'admin.definitions' } },
         { path: 'catalogue/:offeringId', name: 'admin-offering', component: () => admin().then((m) => m.OfferingEditor), props: true, meta: { permission: 'admin.definitions' } },
+        { path: 'sla-policies', name: 'admin-sla-policies', component: () => admin().then((m) => m.SlaPoliciesPage), meta: { permission: 'admin.definitions' } },
         { path: 'users', name: 'admin-users', component: () => admin().then((m) => m.UsersPage), meta: { permission: 'admin.people' } },
         { path: 'roles', name: 'admin-roles', component: () => admin().then((m) => m.RolesPage), meta: { permission: 'admin.people' } },
         { path: 'groups', name: 'admin-groups', component: () => admin().then((m) => m.GroupsPage), meta: { permission: 'admin.people' } },

@@ -2,6 +2,6 @@
 // use any PrimeVue component without listing it. Imported for its effect only. The shell's own adjustments stay.
 import { updatePreset } from '@primeuix/themes';
 import Aura from '@primeuix/themes/aura';
-import { readableMessage, readableTogglebutton } from './index';
+import { readableButton, readableMessage, readableTogglebutton } from './index';
 
-updatePreset({ components: { ...Aura.components, togglebutton: readableTogglebutton, message: readableMessage } });
+updatePreset({ components: { ...Aura.components, togglebutton: readableTogglebutton, message: readableMessage, button: readableButton } });

@@ -67,4 +67,18 @@ export const readableMessage = {
   },
 };
 
-export const shellPreset = { ...base, semantic, components: { ...SHELL_COMPONENTS, togglebutton: readableTogglebutton, message: readableMessage }, css };
+// A text or outlined danger button (delete in a table row) reads red-500 on white, 3.8:1: red-700 reads 6.5:1.
+const buttonLight = button.colorScheme?.light as Record<string, Record<string, Record<string, unknown>>> | undefined;
+export const readableButton = {
+  ...button,
+  colorScheme: {
+    ...button.colorScheme,
+    light: {
+      ...buttonLight,
+      text: { ...buttonLight?.text, danger: { ...buttonLight?.text?.danger, color: '{red.700}' } },
+      outlined: { ...buttonLight?.outlined, danger: { ...buttonLight?.outlined?.danger, color: '{red.700}' } },
+    },
+  },
+};
+
+export const shellPreset = { ...base, semantic, components: { ...SHELL_COMPONENTS, togglebutton: readableTogglebutton, message: readableMessage, button: readableButton }, css };

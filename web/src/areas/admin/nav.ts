@@ -12,6 +12,7 @@ export interface AdminNavEntry {
 export const ADMIN_NAV: AdminNavEntry[] = [
   { name: 'admin', label: 'admin.title', icon: 'pi pi-sitemap', permission: 'admin.definitions' },
   { name: 'admin-catalogue', label: 'catalogue.nav.admin', icon: 'pi pi-th-large', permission: 'admin.definitions' },
+  { name: 'admin-sla-policies', label: 'slaPolicies.nav', icon: 'pi pi-stopwatch', permission: 'admin.definitions' },
   { name: 'admin-users', label: 'iam.nav.users', icon: 'pi pi-users', permission: 'admin.people' },
   { name: 'admin-roles', label: 'iam.nav.roles', icon: 'pi pi-shield', permission: 'admin.people' },
   { name: 'admin-groups', label: 'iam.nav.groups', icon: 'pi pi-id-card', permission: 'admin.people' },

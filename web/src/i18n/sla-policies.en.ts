@@ -1,0 +1,37 @@
+// English messages of SLA policies (admin page, ticket side); French mirrors this shape in sla-policies.fr.ts.
+const slaPoliciesEn = {
+  nav: 'SLA policies',
+  title: 'SLA policies',
+  intro: "Targets per priority and business hours for the tickets of chosen customer organisations, in place of the workflow definition's. A ticket keeps the policy it opened under; a change here applies to tickets opened after it.",
+  new: 'New policy',
+  empty: 'No policy yet: every ticket follows its definition.',
+  name: 'Name',
+  organisations: 'Organisations',
+  none: 'No organisation yet',
+  tickets: 'Tickets',
+  edit: 'Edit',
+  delete: 'Delete',
+  deleteConfirm: 'Delete the policy {name}? Its tickets keep the targets they opened with.',
+  save: 'Save',
+  cancel: 'Cancel',
+  hours: 'Counted in',
+  roundTheClock: 'Round the clock (24/7)',
+  businessHours: 'Business hours',
+  timeZone: 'Time zone',
+  holidays: 'Holidays (one date per line, YYYY-MM-DD)',
+  days: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
+  from: 'From',
+  to: 'To',
+  targets: 'Targets (minutes)',
+  targetsHelp: "A priority left empty keeps the definition's own targets.",
+  priority: 'Priority',
+  firstResponse: 'First response',
+  resolution: 'Resolution',
+  warnAt: 'Warn at (%)',
+  onTicket: 'SLA policy: {name}',
+  saved: 'Saved.',
+  invalid: 'The policy was not saved: see the elements marked below.',
+};
+
+export default slaPoliciesEn;
+export type SlaPolicyMessages = typeof slaPoliciesEn;
