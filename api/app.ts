@@ -85,6 +85,8 @@ import { privacyRoutes } from './modules/privacy/routes';
 import { ldapRoutes } from './modules/ldap/routes';
 import { catalogueRoutes } from './modules/catalogue/routes';
 import { slaPolicyRoutes } from './modules/sla-policies/routes';
+import { availabilityRoutes } from './modules/availability/routes';
+import { AvailabilityService } from './modules/availability/service';
 import { SlaPolicyService } from './modules/sla-policies/service';
 import { OfferingService } from './modules/catalogue/offerings';
 import { CatalogueRequests } from './modules/catalogue/requests';
@@ -285,6 +287,7 @@ export function createApp(deps: AppDeps): App {
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);
   presenceRoutes(routes, new PresenceService(deps.em, tickets));
+  availabilityRoutes(routes, new AvailabilityService(deps.em, deps.temporal));
   timeTrackingRoutes(routes, new TimeTrackingService(deps.em, tickets));
   macroRoutes(routes, new MacroService(deps.em, tickets));
   const attachmentBytes = new AttachmentBytes(deps.em, deps.objectStore);

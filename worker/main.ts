@@ -9,6 +9,8 @@ import { createActivities } from '../activities/index';
 import { notifyTicketChanges } from '../activities/notify-ticket-changes';
 import { planCompletionListener } from '../activities/maintenance-plans';
 import { planWorkflowId, workOrderFinishedSignal } from '../workflows/maintenance-plan-messages';
+import { assignUpdate, ticketWorkflowId } from '../workflows/ticket-messages';
+import { autoAssignListener } from '../activities/auto-assignment';
 import { workerOptions } from './options';
 import { deploymentOptions, promoteBuild } from './deployment';
 import { webhookEventListener } from '../activities/webhook-delivery';
@@ -47,6 +49,9 @@ async function main(): Promise<void> {
         webhookEventListener(orm.em, enqueue),
         ...(outbox ? [mailNotifier(orm.em, config.mail, () => outbox.wake())] : []),
         planCompletionListener((planId, ticketId, at) => client.workflow.getHandle(planWorkflowId(planId)).signal(workOrderFinishedSignal, { ticketId, at })),
+        autoAssignListener(orm.em, async (ticketId, request, updateId) => {
+          await client.workflow.getHandle(ticketWorkflowId(ticketId)).executeUpdate(assignUpdate, { args: [request], updateId });
+        }),
       ],
       all: [reportFactsListener(orm.em), notifyTicketChanges(orm.em)],
     },

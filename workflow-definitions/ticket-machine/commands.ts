@@ -78,6 +78,8 @@ export function refuseCommand(m: TicketCore, cmd: TicketCommand): TransitionRefu
     case 'assign':
       if (!isAgent(cmd.actor) && cmd.actor.role !== 'system') return conflict('role-not-allowed', 'only agents assign tickets');
       if (closed) return conflict('ticket-closed', 'the ticket is closed');
+      // The desk's own choice stands only on the ticket it was made for: someone may have taken or moved it meanwhile.
+      if (cmd.auto && (s.queue !== cmd.auto.queue || s.assigneeId !== (cmd.auto.awayFrom ?? null))) return conflict('assignment-changed', 'the ticket was assigned or moved meanwhile');
       return null;
     case 'priority':
       if (!isAgent(cmd.actor)) return conflict('role-not-allowed', 'only agents change the priority');
@@ -230,7 +232,7 @@ export function applyCommand(m: TicketCore, cmd: TicketCommand): number {
     case 'editComment':
       return m.emit('comment_edited', cmd.actor, { seq: cmd.seq, body: cmd.body }, s.comments[cmd.seq]!.visibility);
     case 'assign':
-      return m.assignTo(cmd.assigneeId, cmd.actor, { queue: cmd.queue, group: cmd.group });
+      return m.assignTo(cmd.assigneeId, cmd.actor, { queue: cmd.queue, group: cmd.group }, cmd.auto);
     case 'priority': {
       const seq = m.setPriority(cmd.priority, cmd.actor);
       m.touchedBy(cmd.actor);

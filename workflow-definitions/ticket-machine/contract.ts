@@ -115,6 +115,19 @@ export interface AssignRequest {
   /** The agent group that owns the ticket; absent leaves it unchanged. */
   group?: string | null;
   actor: Actor;
+  /** Why the desk chose the assignee itself (auto-assignment): recorded with the event, shown in the timeline. */
+  auto?: AutoAssignment;
+}
+
+/** An auto-assignment decision as the timeline explains it. */
+export interface AutoAssignment {
+  policy: 'round_robin' | 'least_open';
+  /** The queue whose policy chose: the ticket must still be in it, and held by nobody (unless taken from an away agent). */
+  queue: string;
+  /** The chosen agent's open tickets when chosen. */
+  openTickets: number;
+  /** The agent the ticket was taken from because they went away, if that is why. */
+  awayFrom?: string;
 }
 export interface PriorityRequest {
   priority: Priority;

@@ -4,7 +4,7 @@
 import { initialState, refuseTransition, stateOf, type Fields, type TransitionContext } from '../lifecycle';
 import type { Priority, WorkflowDefinition } from '../schema';
 import { calendarOf, pauseClock, restartClock, resumeClock, retargetClock, startClocks, stopClock } from '../sla';
-import type { Actor, CarriedTicketState, ChecklistItem, ChildFinishedSignal, ProblemResolvedSignal, TicketEvent, TicketEventType } from './contract';
+import type { Actor, AutoAssignment, CarriedTicketState, ChecklistItem, ChildFinishedSignal, ProblemResolvedSignal, TicketEvent, TicketEventType } from './contract';
 
 export const SYSTEM: Actor = { id: null, role: 'system' };
 
@@ -251,7 +251,7 @@ export class TicketCore {
     return this.emit('tags_changed', actor, { added, removed });
   }
 
-  assignTo(assigneeId: string | null, actor: Actor, moves: { queue?: string | null; group?: string | null } = {}): number {
+  assignTo(assigneeId: string | null, actor: Actor, moves: { queue?: string | null; group?: string | null } = {}, auto?: AutoAssignment): number {
     const s = this.s;
     const from = { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null };
     s.assigneeId = assigneeId;
@@ -259,7 +259,7 @@ export class TicketCore {
     if (moves.group !== undefined) s.group = moves.group;
     s.unassignedSince = s.assigneeId === null ? this.now() : null;
     this.touchedBy(actor);
-    return this.emit('assigned', actor, { from, to: { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null } });
+    return this.emit('assigned', actor, { from, to: { assigneeId: s.assigneeId, queue: s.queue, group: s.group ?? null }, ...(auto ? { auto } : {}) });
   }
 
   setFields(fields: Record<string, unknown>, actor: Actor): number {

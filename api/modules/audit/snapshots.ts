@@ -14,7 +14,7 @@ const SNAPSHOTS: Record<AuditedEntity, { sql: string; params: (id: string) => un
     params: (id) => [id, id],
   },
   queue: {
-    sql: `select json_build_object('key', q.key, 'name', q.name, 'description', q.description,
+    sql: `select json_build_object('key', q.key, 'name', q.name, 'description', q.description, 'assignment', q.assignment, 'maxOpenPerAgent', q.max_open_per_agent,
             'groups', (select coalesce(json_agg(qg.group_key order by qg.group_key), '[]'::json) from queue_groups qg where qg.queue = q.key)) as doc
           from queues q where q.key = ?`,
     params: (id) => [id],

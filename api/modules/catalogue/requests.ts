@@ -23,6 +23,10 @@ function audience(user: Pick<AuthUser, 'role' | 'organisationId'>): { sql: strin
 /** Active accounts people can be: never disabled, never an integration's service account. */
 const ACTIVE_PERSON = `not u.disabled and not exists (select 1 from inbound_endpoints ie where ie.actor_id = u.id)`;
 
+/** A ticket's description holds 20,000 characters; the answers themselves are kept whole with the request form. */
+const DESCRIPTION_MAX = 20_000;
+const clip = (text: string) => (text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`);
+
 const item = (r: OfferingRow) => ({ key: r.key, name: r.name, description: r.description, category: r.category, icon: r.icon, ticketType: r.ticket_type, version: r.version });
 
 export class CatalogueRequests {
@@ -99,7 +103,7 @@ export class CatalogueRequests {
       {
         type: row.ticket_type as 'service_request',
         title: row.name[locale],
-        description: summaryText(summaryLines(row.layout, answers as Answers, locale, names), locale),
+        description: clip(summaryText(summaryLines(row.layout, answers as Answers, locale, names), locale)),
         priority: row.priority as Priority,
         ...(body.requesterId ? { requesterId: body.requesterId } : {}),
       },

@@ -2,7 +2,7 @@
 import type { RouteTable } from '../../http/routes';
 import { requireStaff } from '../auth/policy';
 import { listOf } from '../../http/shapes';
-import { queueBody, queueSchema, routingRulesBody, type QueueBody, type RoutingRulesBody } from './schemas';
+import { queueBody, queuePatch, queueSchema, routingRulesBody, type QueueBody, type QueuePatch, type RoutingRulesBody } from './schemas';
 import type { QueueService } from './service';
 
 
@@ -32,6 +32,18 @@ export function queueRoutes(table: RouteTable, queues: QueueService): void {
     handler: async ({ body }) => {
       return { status: 201, body: await queues.create(body) };
     },
+  });
+  table.add<QueuePatch>({
+    method: 'patch',
+    path: '/api/queues/:key',
+    audits: { entity: 'queue', id: ({ params }) => params.key },
+    summary: 'Change a queue: its name, description and how it assigns tickets by itself (admin)',
+    tag: 'queues',
+    auth: 'user',
+    scope: 'admin', permission: 'admin.queues',
+    body: queuePatch,
+    responses: { 200: { description: 'The queue', schema: queueSchema }, 404: { description: 'No such queue' } },
+    handler: async ({ params, body }) => ({ body: await queues.update(params.key!, body) }),
   });
   table.add({
     method: 'get',

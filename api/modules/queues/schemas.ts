@@ -11,6 +11,23 @@ export const queueBody = {
 } as const;
 export type QueueBody = FromSchema<typeof queueBody>;
 
+const assignment = {
+  title: 'AssignmentPolicy',
+  type: 'string',
+  enum: ['off', 'round_robin', 'least_open'],
+  description: 'How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, or to whoever has the fewest open tickets; agents away are skipped',
+} as const;
+const maxOpenPerAgent = { type: ['integer', 'null'], minimum: 1, maximum: 10000, description: 'An agent at this many open tickets gets no more from the queue (null: no limit)' } as const;
+
+export const queuePatch = {
+  title: 'QueueChange',
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { name: queueBody.properties.name, description: queueBody.properties.description, assignment, maxOpenPerAgent },
+} as const;
+export type QueuePatch = FromSchema<typeof queuePatch>;
+
 export const routingConditions = {
   type: 'object',
   additionalProperties: false,
@@ -52,9 +69,11 @@ export type RoutingRulesBody = FromSchema<typeof routingRulesBody>;
 export const queueSchema = {
   title: 'Queue',
   type: 'object',
-  required: ['key', 'name', 'description', 'groups', 'open', 'breached'],
+  required: ['key', 'name', 'description', 'groups', 'open', 'breached', 'assignment', 'maxOpenPerAgent'],
   properties: {
     key: { type: 'string' },
+    assignment,
+    maxOpenPerAgent,
     name: { type: 'string' },
     description: { type: 'string' },
     groups: { type: 'array', items: { type: 'string' }, description: 'agent groups that work it (none: every agent)' },

@@ -1,8 +1,8 @@
 // Queues and routing: admin-defined queues, ordered rules that pick the queue of a new ticket (first match wins), open counts per queue.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, unprocessable } from '../../http/problem';
-import type { QueueBody, RoutingConditions, RoutingRulesBody } from './schemas';
+import { conflict, notFound, unprocessable } from '../../http/problem';
+import type { QueueBody, QueuePatch, RoutingConditions, RoutingRulesBody } from './schemas';
 
 export interface RoutingRule {
   name: string;
@@ -34,8 +34,8 @@ export class QueueService {
   constructor(private readonly em: EntityManager) {}
 
   async list() {
-    return this.em.fork().execute<Array<{ key: string; name: string; description: string; groups: string[]; open: number; breached: number }>>(
-      `select q.key, q.name, q.description,
+    return this.em.fork().execute<Array<{ key: string; name: string; description: string; groups: string[]; open: number; breached: number; assignment: string; maxOpenPerAgent: number | null }>>(
+      `select q.key, q.name, q.description, q.assignment, q.max_open_per_agent as "maxOpenPerAgent",
               coalesce((select array_agg(qg.group_key order by qg.group_key) from queue_groups qg where qg.queue = q.key), '{}') as groups,
               count(t.id) filter (where t.state_category not in ('resolved', 'closed'))::int as open,
               count(t.id) filter (where t.state_category not in ('resolved', 'closed') and t.sla_status = 'breached')::int as breached
@@ -52,7 +52,20 @@ export class QueueService {
         body.description ?? '',
       ]);
     if (!rows.length) throw conflict(`queue '${body.key}' already exists`, 'queue-exists');
-    return { key: body.key, name: body.name, description: body.description ?? '', groups: [], open: 0, breached: 0 };
+    return { key: body.key, name: body.name, description: body.description ?? '', groups: [], open: 0, breached: 0, assignment: 'off', maxOpenPerAgent: null };
+  }
+
+  async update(key: string, patch: QueuePatch) {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const column = { name: 'name', description: 'description', assignment: 'assignment', maxOpenPerAgent: 'max_open_per_agent' } as const;
+    for (const [k, v] of Object.entries(patch) as Array<[keyof typeof column, unknown]>) {
+      sets.push(`${column[k]} = ?`);
+      params.push(v);
+    }
+    const rows = await this.em.fork().execute(`update queues set ${sets.join(', ')} where key = ? returning key`, [...params, key]);
+    if (!rows.length) throw notFound(`no queue '${key}'`);
+    return (await this.list()).find((q) => q.key === key)!;
   }
 
   async exists(key: string): Promise<boolean> {

@@ -328,6 +328,18 @@ function cases(w: World): Record<string, Case[]> {
     'GET /api/users': [{ expect: adminOnly(200), call: (s) => s.get('/api/users') }],
     'GET /api/queues': [{ expect: staffRead(200), call: (s) => s.get('/api/queues') }],
     'POST /api/queues': [{ expect: adminOnly(201), call: (s) => s.post('/api/queues', { key: key('mxq'), name: 'Matrix queue' }) }],
+    'PATCH /api/queues/{key}': [
+      {
+        expect: adminOnly(200),
+        call: async (s) => {
+          const fresh = key('mxq');
+          await admin(w).post('/api/queues', { key: fresh, name: 'Matrix queue' });
+          return json(s, 'PATCH', `/api/queues/${fresh}`, { assignment: 'round_robin', maxOpenPerAgent: 5 });
+        },
+      },
+    ],
+    'GET /api/me/availability': [{ expect: userRead(200), call: (s) => s.get('/api/me/availability') }],
+    'PUT /api/me/availability': [{ expect: { ...userWrite(200), customerA: 403, customerB: 403 }, call: (s) => json(s, 'PUT', '/api/me/availability', { away: false }) }],
     'GET /api/routing-rules': [{ expect: staffRead(200), call: (s) => s.get('/api/routing-rules') }],
     'PUT /api/routing-rules': [{ expect: adminOnly(200), call: async (s) => json(s, 'PUT', '/api/routing-rules', { items: (await admin(w).get('/api/routing-rules')).body.items }) }],
     'GET /api/organisations': [{ expect: adminOnly(200), call: (s) => s.get('/api/organisations') }],

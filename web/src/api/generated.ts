@@ -811,6 +811,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's availability for auto-assignment */
+        get: operations["getApiMeAvailability"];
+        /** Set oneself away (optionally until a date) or available (agents, admins); going away hands one's open tickets of queues that assign by themselves to others */
+        put: operations["putApiMeAvailability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets/{id}/time": {
         parameters: {
             query?: never;
@@ -1246,6 +1264,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/queues/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a queue: its name, description and how it assigns tickets by itself (admin) */
+        patch: operations["patchApiQueuesKey"];
         trace?: never;
     };
     "/api/routing-rules": {
@@ -3518,6 +3553,21 @@ export interface components {
             name: string;
             typing: boolean;
         };
+        /** Availability */
+        Availability: {
+            away: boolean;
+            /** Format: date-time */
+            awaySince: string | null;
+            /**
+             * Format: date-time
+             * @description When the agent is back on their own (null: until they say so)
+             */
+            awayUntil: string | null;
+            /** @description On going away: open tickets handed to others by their queue’s policy */
+            redistributed?: number;
+            /** @description On going away: open tickets of such queues nobody could take now, still theirs */
+            kept?: number;
+        };
         /** TimeEntry */
         TimeEntry: {
             seq: number;
@@ -3880,9 +3930,18 @@ export interface components {
             organisationId: string | null;
             disabled: boolean;
         };
+        /**
+         * AssignmentPolicy
+         * @enum {string}
+         */
+        AssignmentPolicy: "off" | "round_robin" | "least_open";
         /** Queue */
         Queue: {
             key: string;
+            /** @description How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, or to whoever has the fewest open tickets; agents away are skipped */
+            assignment: components["schemas"]["AssignmentPolicy"];
+            /** @description An agent at this many open tickets gets no more from the queue (null: no limit) */
+            maxOpenPerAgent: number | null;
             name: string;
             description: string;
             /** @description agent groups that work it (none: every agent) */
@@ -3891,6 +3950,15 @@ export interface components {
             open: number;
             /** @description open tickets past an SLA target */
             breached: number;
+        };
+        /** QueueChange */
+        QueueChange: {
+            name?: string;
+            description?: string;
+            /** @description How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, or to whoever has the fewest open tickets; agents away are skipped */
+            assignment?: components["schemas"]["AssignmentPolicy"];
+            /** @description An agent at this many open tickets gets no more from the queue (null: no limit) */
+            maxOpenPerAgent?: number | null;
         };
         /** RoutingRule */
         RoutingRule: {
@@ -4730,6 +4798,7 @@ export type CatalogueRequest = components['schemas']['CatalogueRequest'];
 export type TicketRequestForm = components['schemas']['TicketRequestForm'];
 export type DeskSettings = components['schemas']['DeskSettings'];
 export type Viewer = components['schemas']['Viewer'];
+export type Availability = components['schemas']['Availability'];
 export type TimeEntry = components['schemas']['TimeEntry'];
 export type Macro = components['schemas']['Macro'];
 export type MacroInput = components['schemas']['MacroInput'];
@@ -4755,7 +4824,9 @@ export type SlaPolicyView = components['schemas']['SlaPolicyView'];
 export type NewSlaPolicy = components['schemas']['NewSlaPolicy'];
 export type SlaPolicyChange = components['schemas']['SlaPolicyChange'];
 export type AdminUser = components['schemas']['AdminUser'];
+export type AssignmentPolicy = components['schemas']['AssignmentPolicy'];
 export type Queue = components['schemas']['Queue'];
+export type QueueChange = components['schemas']['QueueChange'];
 export type RoutingRule = components['schemas']['RoutingRule'];
 export type Organisation = components['schemas']['Organisation'];
 export type Group = components['schemas']['Group'];
@@ -10307,6 +10378,183 @@ export interface operations {
             };
         };
     };
+    getApiMeAvailability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Availability */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiMeAvailability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    away: boolean;
+                    /**
+                     * Format: date-time
+                     * @description The return date, when away
+                     */
+                    until?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Availability */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Customers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A return date that has passed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiTicketsIdTime: {
         parameters: {
             query?: never;
@@ -13908,6 +14156,122 @@ export interface operations {
                 };
             };
             /** @description Key taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchApiQueuesKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueChange"];
+            };
+        };
+        responses: {
+            /** @description The queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such queue */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26329,6 +26693,7 @@ export const catalogueFieldKindValues = ["text","longText","number","date","choi
 export const mailKindValues = ["ticket_created","comment","state_change","escalation","reminder","password_reset","digest","webhook_disabled"] as const satisfies readonly MailKind[];
 export const mailLocaleValues = ["en","fr"] as const satisfies readonly MailLocale[];
 export const notificationModeValues = ["immediate","digest","off"] as const satisfies readonly NotificationMode[];
+export const assignmentPolicyValues = ["off","round_robin","least_open"] as const satisfies readonly AssignmentPolicy[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
 export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy"] as const satisfies readonly AuditedEntity[];

@@ -118,6 +118,9 @@ const en = {
     mergedSentence: '{number} merged into this ticket; its conversation is copied above ({count} comment) | {number} merged into this ticket; its conversation is copied above ({count} comments)',
     mergedFrom: 'From {number}',
     linkKinds: { problem: 'Problem', incident: 'Incident', parent: 'Parent', child: 'Child', related: 'Related', duplicate_of: 'Duplicate of', duplicated_by: 'Duplicated by' },
+    autoAssigned: 'Chosen by the queue, {how}: no open ticket then | Chosen by the queue, {how}: one open ticket then | Chosen by the queue, {how}: {count} open tickets then',
+    autoAssignedAway: 'Handed on because the agent went away; chosen by the queue, {how}',
+    autoPolicies: { round_robin: 'in turn', least_open: 'fewest open tickets' },
     system: 'System',
     internal: 'Internal',
     types: {
@@ -412,6 +415,18 @@ const en = {
     },
   },
   account: {
+    availability: {
+      title: 'Availability',
+      intro: 'Queues that assign tickets by themselves skip you while you are away, and hand your open tickets of those queues to others when you leave.',
+      available: 'Available',
+      away: 'Away',
+      awayUntil: 'Away until {date}',
+      goAway: 'Set me away',
+      back: 'I am back',
+      until: 'Back on (optional)',
+      handedOn: 'No ticket to hand on. | One ticket handed on to others. | {count} tickets handed on to others.',
+      kept: 'Still yours (nobody could take them now): {count}',
+    },
     title: 'My account',
     notifications: 'Notifications',
     intro: 'Choose which emails you receive and in which language.',

@@ -119,6 +119,9 @@ const fr: Messages = {
     mergedSentence: '{number} a été fusionné dans ce ticket ; sa conversation est copiée ci-dessus ({count} commentaire) | {number} a été fusionné dans ce ticket ; sa conversation est copiée ci-dessus ({count} commentaires)',
     mergedFrom: 'Depuis {number}',
     linkKinds: { problem: 'Problème', incident: 'Incident', parent: 'Parent', child: 'Enfant', related: 'Lié', duplicate_of: 'Doublon de', duplicated_by: 'A pour doublon' },
+    autoAssigned: 'Choisi par la file, {how} : aucun ticket ouvert alors | Choisi par la file, {how} : un ticket ouvert alors | Choisi par la file, {how} : {count} tickets ouverts alors',
+    autoAssignedAway: "Transmis parce que l'agent s'est absenté ; choisi par la file, {how}",
+    autoPolicies: { round_robin: 'à tour de rôle', least_open: 'le moins de tickets ouverts' },
     system: 'Système',
     internal: 'Interne',
     types: {
@@ -413,6 +416,18 @@ const fr: Messages = {
     },
   },
   account: {
+    availability: {
+      title: 'Disponibilité',
+      intro: 'Les files qui attribuent seules les tickets vous passent pendant votre absence, et confient vos tickets ouverts de ces files à d’autres quand vous partez.',
+      available: 'Disponible',
+      away: 'Absent',
+      awayUntil: "Absent jusqu'au {date}",
+      goAway: 'Me déclarer absent',
+      back: 'Je suis de retour',
+      until: 'De retour le (facultatif)',
+      handedOn: 'Aucun ticket à confier. | Un ticket confié à d’autres. | {count} tickets confiés à d’autres.',
+      kept: 'Toujours à vous (personne ne pouvait les prendre) : {count}',
+    },
     title: 'Mon compte',
     notifications: 'Notifications',
     intro: 'Choisissez les e-mails que vous recevez et leur langue.',

@@ -1,0 +1,56 @@
+// Who gets a ticket of a queue that assigns by itself: among the active members of the groups working the queue (every
+// agent when no group is named) who
+// are not away and are under the queue's limit of open tickets, the one round-robin or the least open load names.
+// Used by the worker (new and moved tickets) and the API (tickets of an agent who goes away).
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export const ASSIGNMENT_POLICIES = ['off', 'round_robin', 'least_open'] as const;
+export type AssignmentPolicy = (typeof ASSIGNMENT_POLICIES)[number];
+
+export interface Pick {
+  userId: string;
+  policy: Exclude<AssignmentPolicy, 'off'>;
+  /** The agent's open tickets when picked. */
+  openTickets: number;
+}
+
+/** Away now: since a moment that has come, and not yet back (no return date, or one still ahead). */
+export const AWAY_SQL = (u: string) => `(${u}.away_since is not null and ${u}.away_since <= now() and (${u}.away_until is null or ${u}.away_until > now()))`;
+
+/**
+ * Picks and records the pick (when each agent last got one of the queue's tickets), under a lock on the queue's row so
+ * that picks for one queue, from any worker or API replica, take turns. Null: the queue does not assign by itself, or
+ * nobody may take the ticket now (it stays unassigned, and the definition's unassigned escalation applies).
+ */
+export async function pickAssignee(em: EntityManager, queue: string, except: readonly string[] = []): Promise<Pick | null> {
+  // Most queues do not assign by themselves: a plain read spares them the transaction and the lock on their row.
+  const [policy] = await em.fork().execute<Array<{ assignment: AssignmentPolicy }>>(`select assignment from queues where key = ?`, [queue]);
+  if (!policy || policy.assignment === 'off') return null;
+  return em.fork().transactional(async (tx) => {
+    const [q] = await tx.execute<Array<{ assignment: AssignmentPolicy; max_open_per_agent: number | null }>>(
+      `select assignment, max_open_per_agent from queues where key = ? for update`,
+      [queue],
+    );
+    if (!q || q.assignment === 'off') return null;
+    const [chosen] = await tx.execute<Array<{ id: string; open: number }>>(
+      `select u.id, (select count(*)::int from tickets t where t.assignee_id = u.id and t.state_category not in ('resolved', 'closed')) as open
+       from users u
+       left join queue_assignees qa on qa.queue = ? and qa.user_id = u.id
+       where u.role in ('agent', 'admin') and not u.disabled and not ${AWAY_SQL('u')}
+         and (not exists (select 1 from queue_groups qg where qg.queue = ?)
+              or exists (select 1 from group_members gm join queue_groups qg on qg.group_key = gm.group_key where gm.user_id = u.id and qg.queue = ?))
+         and not (u.id = any(?::uuid[]))
+         and (?::int is null or (select count(*) from tickets t where t.assignee_id = u.id and t.state_category not in ('resolved', 'closed')) < ?::int)
+       order by ${q.assignment === 'least_open' ? 'open,' : ''} qa.last_assigned_at asc nulls first, lower(u.name), u.id
+       limit 1`,
+      [queue, queue, queue, `{${except.join(',')}}`, q.max_open_per_agent, q.max_open_per_agent],
+    );
+    if (!chosen) return null;
+    await tx.execute(
+      `insert into queue_assignees (queue, user_id, last_assigned_at) values (?, ?, clock_timestamp())
+       on conflict (queue, user_id) do update set last_assigned_at = excluded.last_assigned_at`,
+      [queue, chosen.id],
+    );
+    return { userId: chosen.id, policy: q.assignment, openTickets: chosen.open };
+  });
+}
