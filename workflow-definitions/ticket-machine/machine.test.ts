@@ -146,3 +146,26 @@ describe('a work order and its checklist', () => {
     expect(step(at(done.state), { kind: 'checklist', open: [], actor: agent }).refused).toMatchObject({ code: 'ticket-finished' });
   });
 });
+
+describe('an assignment the desk chose itself', () => {
+  const incident = DEFAULT_DEFINITIONS.find((d) => d.key === 'incident')!;
+  const SYSTEM_ACTOR = { id: null, role: 'system' as const };
+  const at = (state: ReturnType<typeof openingState>) => ({ definition: incident, version: 1, ticket: TICKET, state, now: CREATED });
+  const inQueue = openingState(incident, { priority: 'medium', queue: 'desk', fields: {}, title: 't', description: '' }, CREATED);
+  const auto = { policy: 'round_robin' as const, queue: 'desk', openTickets: 3 };
+
+  it('should record why, and stand only on the unheld ticket of the queue it was made for', () => {
+    const r = step(at(inQueue), { kind: 'assign', assigneeId: 'ann', actor: SYSTEM_ACTOR, auto });
+    if (r.refused) throw new Error(r.refused.message);
+    expect(r.events.at(-1)).toMatchObject({ type: 'assigned', actor: SYSTEM_ACTOR, data: { to: { assigneeId: 'ann', queue: 'desk' }, auto } });
+    // Taken by someone meanwhile, or moved to another queue: the desk's choice is refused.
+    expect(step(at(r.state), { kind: 'assign', assigneeId: 'cid', actor: SYSTEM_ACTOR, auto }).refused?.code).toBe('assignment-changed');
+    expect(step(at({ ...inQueue, queue: 'other' }), { kind: 'assign', assigneeId: 'cid', actor: SYSTEM_ACTOR, auto }).refused?.code).toBe('assignment-changed');
+    // Handing on from an agent who went away expects that agent to hold it still.
+    expect(step(at(r.state), { kind: 'assign', assigneeId: 'cid', actor: SYSTEM_ACTOR, auto: { ...auto, awayFrom: 'ann' } }).refused).toBeNull();
+    // A person's assignment carries no reason and needs none.
+    const manual = step(at(inQueue), { kind: 'assign', assigneeId: 'bob', actor: { id: 'bob', role: 'agent' } });
+    if (manual.refused) throw new Error(manual.refused.message);
+    expect(manual.events.at(-1)?.data).not.toHaveProperty('auto');
+  });
+});
