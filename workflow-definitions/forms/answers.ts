@@ -75,7 +75,8 @@ const isShownBy = (field: FormField, answers: Answers): boolean => {
  */
 export function tidyAnswers(layout: FormLayout, raw: Record<string, unknown>): Record<string, unknown> {
   const known = new Set(layout.fields.map((f) => f.name));
-  const out: Record<string, unknown> = {};
+  // No prototype: an answer named __proto__ stays an answer (and is refused by name) instead of becoming one.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of Object.entries(raw)) {
     if (known.has(name)) continue;
     out[name] = value;

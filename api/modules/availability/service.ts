@@ -37,9 +37,10 @@ export class AvailabilityService {
       throw unprocessable('the return date has passed', [{ pointer: '/until', message: 'must be in the future' }], 'invalid-return-date');
     }
     const [before] = await this.em.fork().execute<Array<{ away: boolean }>>(`select ${AWAY_SQL('u')} as away from users u where u.id = ?`, [user.id]);
+    // The database's clock, the one every "away now" test reads, so a skewed API host cannot open a gap.
     await this.em
       .fork()
-      .execute(`update users set away_since = ?, away_until = ? where id = ?`, [body.away ? new Date() : null, body.away ? (body.until ?? null) : null, user.id]);
+      .execute(`update users set away_since = case when ? then now() end, away_until = ?::timestamptz where id = ?`, [body.away, body.away ? (body.until ?? null) : null, user.id]);
     const handedOn = body.away && !before?.away ? await this.handOn(user.id) : { redistributed: 0, kept: 0 };
     return { ...(await this.get(user)), ...handedOn };
   }

@@ -64,6 +64,12 @@ describe('catalogue forms', () => {
     expect(answerErrors(laptop, check.errors ?? []).map((e) => e.field)).toEqual(['dockModel']);
   });
 
+  it('should refuse an answer named __proto__ by name, like any unknown one', () => {
+    const answers = tidyAnswers(laptop, JSON.parse('{"kind": "phone", "reason": "Broken", "__proto__": {"admin": true}}'));
+    expect(check(answers)).toBe(false);
+    expect(answerErrors(laptop, check.errors ?? [])).toEqual([{ field: '__proto__', code: 'unknown', message: '__proto__ is not a field of this form' }]);
+  });
+
   it('should give one error per field, in the form order', () => {
     const ok = check(tidyAnswers(laptop, { kind: 'tablet', reason: 'lower case and far too long', budget: 5, when: '2026-13-01', extras: ['dock', 'dock'], stray: 1 }));
     expect(ok).toBe(false);
