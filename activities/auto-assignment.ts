@@ -2,7 +2,7 @@
 // fan-out picks the agent (platform/assignment/pick.ts) and assigns through the ticket's own workflow, with the
 // decision recorded in its timeline.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pickAssignee } from '../platform/assignment/pick';
+import { pickAssignee, skillsAskedBy } from '../platform/assignment/pick';
 import type { AssignRequest, TicketEvent } from '../workflows/ticket-messages';
 import type { TicketEventListener } from './record-ticket-events';
 
@@ -24,10 +24,10 @@ export function autoAssignListener(em: EntityManager, assign: AssignTicket): Tic
     if (row.assigneeId !== null || row.queue === null || row.stateCategory === 'resolved' || row.stateCategory === 'closed') return;
     const event = arrival(events);
     if (!event) return;
-    const pick = await pickAssignee(em, row.queue);
+    const pick = await pickAssignee(em, row.queue, { skills: skillsAskedBy(row) });
     if (!pick) return;
     try {
-      await assign(row.id, { assigneeId: pick.userId, actor: { id: null, role: 'system' }, auto: { policy: pick.policy, queue: row.queue, openTickets: pick.openTickets } }, `auto-assign-${row.id}-${event.seq}`);
+      await assign(row.id, { assigneeId: pick.userId, actor: { id: null, role: 'system' }, auto: { policy: pick.policy, queue: row.queue, openTickets: pick.openTickets, ...(pick.skill !== undefined ? { skill: pick.skill } : {}) } }, `auto-assign-${row.id}-${event.seq}`);
     } catch (err) {
       // Someone assigned, moved or closed it first: the ticket refused, which is its answer.
       if ((err as Error).name === 'WorkflowUpdateFailedError' || (err as Error).name === 'WorkflowNotFoundError') return;

@@ -4,7 +4,7 @@
 // Used by the worker (new and moved tickets) and the API (tickets of an agent who goes away).
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export const ASSIGNMENT_POLICIES = ['off', 'round_robin', 'least_open'] as const;
+export const ASSIGNMENT_POLICIES = ['off', 'round_robin', 'least_open', 'skills'] as const;
 export type AssignmentPolicy = (typeof ASSIGNMENT_POLICIES)[number];
 
 export interface Pick {
@@ -12,6 +12,14 @@ export interface Pick {
   policy: Exclude<AssignmentPolicy, 'off'>;
   /** The agent's open tickets when picked. */
   openTickets: number;
+  /** By skills: the agent's skill the ticket named, or null when no agent who may take it has one it names. */
+  skill?: string | null;
+}
+
+/** What a ticket asks of an agent, for a queue that assigns by skills: its tags and its fields' text values, as words. */
+export function skillsAskedBy(ticket: { tags?: readonly string[] | null; fields?: Record<string, unknown> | null }): string[] {
+  const words = [...(ticket.tags ?? []), ...Object.values(ticket.fields ?? {}).filter((v): v is string => typeof v === 'string')];
+  return [...new Set(words.map((w) => w.trim().toLowerCase()).filter((w) => /^[a-z0-9][a-z0-9_-]{0,39}$/.test(w)))];
 }
 
 /** Away now: since a moment that has come, and not yet back (no return date, or one still ahead). */
@@ -22,7 +30,9 @@ export const AWAY_SQL = (u: string) => `(${u}.away_since is not null and ${u}.aw
  * that picks for one queue, from any worker or API replica, take turns. Null: the queue does not assign by itself, or
  * nobody may take the ticket now (it stays unassigned, and the definition's unassigned escalation applies).
  */
-export async function pickAssignee(em: EntityManager, queue: string, except: readonly string[] = []): Promise<Pick | null> {
+export async function pickAssignee(em: EntityManager, queue: string, opts: { except?: readonly string[]; skills?: readonly string[] } = {}): Promise<Pick | null> {
+  const except = opts.except ?? [];
+  const asked = `{${(opts.skills ?? []).join(',')}}`;
   // Most queues do not assign by themselves: a plain read spares them the transaction and the lock on their row.
   const [policy] = await em.fork().execute<Array<{ assignment: AssignmentPolicy }>>(`select assignment from queues where key = ?`, [queue]);
   if (!policy || policy.assignment === 'off') return null;
@@ -32,8 +42,10 @@ export async function pickAssignee(em: EntityManager, queue: string, except: rea
       [queue],
     );
     if (!q || q.assignment === 'off') return null;
-    const [chosen] = await tx.execute<Array<{ id: string; open: number }>>(
-      `select u.id, (select count(*)::int from tickets t where t.assignee_id = u.id and t.state_category not in ('resolved', 'closed')) as open
+    // By skills: agents who have a skill the ticket names come first, in turn among themselves; with none, all in turn.
+    const [chosen] = await tx.execute<Array<{ id: string; open: number; skill: string | null }>>(
+      `select u.id, (select count(*)::int from tickets t where t.assignee_id = u.id and t.state_category not in ('resolved', 'closed')) as open,
+              (select s from unnest(u.skills) s where s = any(?::text[]) order by s limit 1) as skill
        from users u
        left join queue_assignees qa on qa.queue = ? and qa.user_id = u.id
        where u.role in ('agent', 'admin') and not u.disabled and not ${AWAY_SQL('u')}
@@ -41,9 +53,9 @@ export async function pickAssignee(em: EntityManager, queue: string, except: rea
               or exists (select 1 from group_members gm join queue_groups qg on qg.group_key = gm.group_key where gm.user_id = u.id and qg.queue = ?))
          and not (u.id = any(?::uuid[]))
          and (?::int is null or (select count(*) from tickets t where t.assignee_id = u.id and t.state_category not in ('resolved', 'closed')) < ?::int)
-       order by ${q.assignment === 'least_open' ? 'open,' : ''} qa.last_assigned_at asc nulls first, lower(u.name), u.id
+       order by ${q.assignment === 'least_open' ? 'open,' : ''}${q.assignment === 'skills' ? '(u.skills && ?::text[]) desc,' : ''} qa.last_assigned_at asc nulls first, lower(u.name), u.id
        limit 1`,
-      [queue, queue, queue, `{${except.join(',')}}`, q.max_open_per_agent, q.max_open_per_agent],
+      [asked, queue, queue, queue, `{${except.join(',')}}`, q.max_open_per_agent, q.max_open_per_agent, ...(q.assignment === 'skills' ? [asked] : [])],
     );
     if (!chosen) return null;
     await tx.execute(
@@ -51,6 +63,6 @@ export async function pickAssignee(em: EntityManager, queue: string, except: rea
        on conflict (queue, user_id) do update set last_assigned_at = excluded.last_assigned_at`,
       [queue, chosen.id],
     );
-    return { userId: chosen.id, policy: q.assignment, openTickets: chosen.open };
+    return { userId: chosen.id, policy: q.assignment, openTickets: chosen.open, ...(q.assignment === 'skills' ? { skill: chosen.skill } : {}) };
   });
 }

@@ -30,7 +30,7 @@ describe('audit of configuration changes', () => {
     expect(routed).toMatchObject({ action: 'PUT /api/queues/:key/groups', entity: 'queue', entityId: queue, actorId: admin.user!.id });
     expect(routed!.detail.changes).toEqual([{ path: '/groups/0', before: null, after: group }]);
     expect(created).toMatchObject({ action: 'POST /api/queues' });
-    expect(created!.detail.changes).toEqual([{ path: '/', before: null, after: { key: queue, name: 'Audit queue', description: '', groups: [] } }]);
+    expect(created!.detail.changes).toEqual([{ path: '/', before: null, after: { key: queue, name: 'Audit queue', description: '', assignment: 'off', maxOpenPerAgent: null, groups: [] } }]);
 
     const email = `${unique('audited')}@example.test`;
     const user = await admin.post('/api/users', { email, name: 'Audited', role: 'customer', password: 'a-long-password-1' });

@@ -91,6 +91,27 @@ describe('Auto-assignment', () => {
     expect((await arrive(queue)).assignee).toBe(ann.id);
   });
 
+  it("should give a ticket to an agent with a skill its tags name, all in turn when nobody has one, and say so", async () => {
+    const { queue, ann, cid } = await team();
+    await ok(admin.request('PATCH', `/api/users/${ann.id}`, { skills: ['network'] }));
+    expect((await ok(admin.request('PATCH', `/api/users/${cid.id}`, { skills: ['printers', 'scanners'] }))).skills).toEqual(['printers', 'scanners']);
+    expect((await admin.request('PATCH', `/api/users/${cid.id}`, { skills: ['Net Work'] })).status).toBe(400);
+    await ok(admin.request('PATCH', `/api/queues/${queue}`, { assignment: 'skills' }));
+
+    const tagged = await ok(admin.post('/api/tickets', { type: 'incident', title: unique('Paper jam'), priority: 'medium' }), 201);
+    await ok(admin.request('PUT', `/api/tickets/${tagged.id}/tags`, { add: ['printers'] }));
+    await ok(admin.post(`/api/tickets/${tagged.id}/assign`, { assigneeId: null, queue }));
+    expect(await eventually(async () => (await ok(admin.get(`/api/tickets/${tagged.id}`))).assigneeId ?? undefined)).toBe(cid.id);
+    const why = (await ok(admin.get(`/api/tickets/${tagged.id}/timeline`))).items.filter((e: { type: string }) => e.type === 'assigned').at(-1);
+    expect(why.data.auto).toEqual({ policy: 'skills', queue, openTickets: 0, skill: 'printers' });
+
+    // Nothing named that anyone has: everyone in turn, Ann first (never given one of this queue, first by name).
+    const plain = await arrive(queue);
+    expect(plain.assignee).toBe(ann.id);
+    const plainWhy = (await ok(admin.get(`/api/tickets/${plain.id}/timeline`))).items.filter((e: { type: string }) => e.type === 'assigned').at(-1);
+    expect(plainWhy.data.auto).toMatchObject({ policy: 'skills', skill: null });
+  });
+
   it('should refuse a return date in the past, and availability to customers', async () => {
     const { ann } = await team();
     const past = await ann.session.request('PUT', '/api/me/availability', { away: true, until: '2020-01-01T00:00:00Z' });

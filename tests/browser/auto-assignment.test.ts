@@ -64,6 +64,18 @@ describe.each(['en', 'fr'] as const)('auto-assignment (%s)', (locale) => {
     await console_.page.goto(`/tickets/${tickets[0]}`);
     await console_.page.getByText(text.chosen).waitFor();
     await shot(console_.page, `auto-assigned-timeline-${locale}`);
+
+    // The admin gives Ann her skills, for queues that assign by them.
+    await console_.page.goto('/admin/users');
+    await console_.page.getByTestId('user-search').fill(ann.email);
+    await console_.page.getByTestId('user-row').filter({ hasText: ann.email }).getByTestId('user-edit').click();
+    await console_.page.getByTestId('user-skills').fill('Network, printers');
+    await shot(console_.page, `user-skills-${locale}`);
+    await console_.page.getByTestId('user-submit').click();
+    await eventually(async () => {
+      const found = (await admin.get(`/api/users?q=${encodeURIComponent(ann.email)}`)).body.items[0];
+      return JSON.stringify(found?.skills) === JSON.stringify(['network', 'printers']) ? true : undefined;
+    });
     expect([...console_.errors, ...bobPage.errors]).toEqual([]);
   });
 });

@@ -121,13 +121,15 @@ export interface AssignRequest {
 
 /** An auto-assignment decision as the timeline explains it. */
 export interface AutoAssignment {
-  policy: 'round_robin' | 'least_open';
+  policy: 'round_robin' | 'least_open' | 'skills';
   /** The queue whose policy chose: the ticket must still be in it, and held by nobody (unless taken from an away agent). */
   queue: string;
   /** The chosen agent's open tickets when chosen. */
   openTickets: number;
   /** The agent the ticket was taken from because they went away, if that is why. */
   awayFrom?: string;
+  /** By skills: the skill of the chosen agent that the ticket's tags or field values named; null when none did. */
+  skill?: string | null;
 }
 export interface PriorityRequest {
   priority: Priority;

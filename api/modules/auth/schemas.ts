@@ -14,12 +14,13 @@ export const userSchema = {
 export const adminUserSchema = {
   title: 'AdminUser',
   type: 'object',
-  required: [...userSchema.required, 'customRole', 'organisationId', 'disabled'],
+  required: [...userSchema.required, 'customRole', 'organisationId', 'disabled', 'skills'],
   properties: {
     ...userSchema.properties,
     customRole: { type: ['string', 'null'], description: 'a custom role held by this agent (its key)' },
     organisationId: { type: ['string', 'null'] },
     disabled: { type: 'boolean' },
+    skills: { type: 'array', items: { type: 'string' }, description: 'an agent\'s skills, for queues that assign by skills' },
   },
 } as const;
 

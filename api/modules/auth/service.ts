@@ -19,6 +19,7 @@ interface UserRow {
   password_hash: string | null;
   disabled: boolean;
   custom_role?: string | null;
+  skills?: string[];
   /** The custom role's grants, joined in where the caller's rights are needed. */
   grants?: RoleGrants | null;
 }
@@ -202,7 +203,7 @@ export class AuthService {
     const page = rows.slice(0, opts.limit);
     // Admins edit organisation and access from this list, so it carries them too.
     return {
-      items: page.map((r) => ({ ...publicUser(r), customRole: r.custom_role ?? null, organisationId: r.organisation_id, disabled: r.disabled })),
+      items: page.map((r) => ({ ...publicUser(r), customRole: r.custom_role ?? null, organisationId: r.organisation_id, disabled: r.disabled, skills: r.skills ?? [] })),
       next: rows.length > opts.limit ? page[page.length - 1]!.email : null,
     };
   }

@@ -3,7 +3,7 @@
 // the reason in its timeline; tickets of other queues, or that nobody may take now, stay with the agent.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { AWAY_SQL, pickAssignee } from '../../../platform/assignment/pick';
+import { AWAY_SQL, pickAssignee, skillsAskedBy } from '../../../platform/assignment/pick';
 import { isoOrNull, type DbTime } from '../../../platform/db/time';
 import { assignUpdate, ticketWorkflowId } from '../../../workflows/ticket-messages';
 import { forbidden, unprocessable } from '../../http/problem';
@@ -46,19 +46,19 @@ export class AvailabilityService {
   }
 
   private async handOn(agentId: string): Promise<{ redistributed: number; kept: number }> {
-    const tickets = await this.em.fork().execute<Array<{ id: string; queue: string }>>(
-      `select t.id, t.queue from tickets t join queues q on q.key = t.queue
+    const tickets = await this.em.fork().execute<Array<{ id: string; queue: string; tags: string[]; fields: Record<string, unknown> }>>(
+      `select t.id, t.queue, t.tags, t.fields from tickets t join queues q on q.key = t.queue
        where t.assignee_id = ? and t.state_category not in ('resolved', 'closed') and q.assignment <> 'off'
        order by t.priority_order, t.created_at limit ?`,
       [agentId, REDISTRIBUTE_MAX],
     );
     let redistributed = 0;
     for (const t of tickets) {
-      const pick = await pickAssignee(this.em, t.queue, [agentId]);
+      const pick = await pickAssignee(this.em, t.queue, { except: [agentId], skills: skillsAskedBy(t) });
       if (!pick) continue;
       try {
         await this.temporal.workflow.getHandle(ticketWorkflowId(t.id)).executeUpdate(assignUpdate, {
-          args: [{ assigneeId: pick.userId, actor: { id: null, role: 'system' }, auto: { policy: pick.policy, queue: t.queue, openTickets: pick.openTickets, awayFrom: agentId } }],
+          args: [{ assigneeId: pick.userId, actor: { id: null, role: 'system' }, auto: { policy: pick.policy, queue: t.queue, openTickets: pick.openTickets, awayFrom: agentId, ...(pick.skill !== undefined ? { skill: pick.skill } : {}) } }],
         });
         redistributed += 1;
       } catch (err) {

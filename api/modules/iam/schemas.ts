@@ -50,6 +50,13 @@ export const patchUserBody = {
     locale: { type: 'string', enum: ['en', 'fr'] },
     organisationId: { type: ['string', 'null'], format: 'uuid' },
     disabled: { type: 'boolean' },
+    skills: {
+      type: 'array',
+      maxItems: 50,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' },
+      description: "An agent's skills, as lowercase words: a queue that assigns by skills gives them the tickets whose tags or field values name one",
+    },
   },
 } as const;
 export type PatchUserBody = FromSchema<typeof patchUserBody>;

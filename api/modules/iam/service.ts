@@ -92,13 +92,15 @@ export class IamService {
       if (body.customRole) change.role = 'agent';
       if (body.role !== undefined && body.role !== 'agent') change.customRole = null;
       if (body.disabled === true || (change.role !== undefined && change.role !== 'admin')) await refuseLosingLastAdmin(tx, id, body.disabled ? 'disabling it' : 'changing its role');
-      const columns: Record<string, string> = { name: 'name', role: 'role', customRole: 'custom_role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled' };
-      const sets = Object.keys(change).map((k) => `${columns[k]} = ?`);
+      // Skills go as one array literal (their pattern leaves no comma, brace or quote to escape).
+      if (body.skills) change.skills = `{${body.skills.join(',')}}`;
+      const columns: Record<string, string> = { name: 'name', role: 'role', customRole: 'custom_role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled', skills: 'skills' };
+      const sets = Object.keys(change).map((k) => `${columns[k]} = ?${k === 'skills' ? '::text[]' : ''}`);
       await tx.execute(`update users set ${sets.join(', ')} where id = ?`, [...Object.values(change), id]);
       // A disabled account or a changed built-in role must not keep acting through old sessions (custom grants are read per request).
       if (body.disabled || (change.role !== undefined && change.role !== user.role)) await tx.execute('delete from sessions where user_id = ?', [id]);
       if (change.role === 'customer') await tx.execute('delete from group_members where user_id = ?', [id]);
-      const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled from users where id = ?`, [id]);
+      const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled, skills from users where id = ?`, [id]);
       return row;
     });
   }

@@ -14,8 +14,8 @@ export type QueueBody = FromSchema<typeof queueBody>;
 const assignment = {
   title: 'AssignmentPolicy',
   type: 'string',
-  enum: ['off', 'round_robin', 'least_open'],
-  description: 'How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, or to whoever has the fewest open tickets; agents away are skipped',
+  enum: ['off', 'round_robin', 'least_open', 'skills'],
+  description: 'How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, to whoever has the fewest open tickets, or in turn among the agents with a skill the ticket names in its tags or field values (all in turn when none has one); agents away are skipped',
 } as const;
 const maxOpenPerAgent = { type: ['integer', 'null'], minimum: 1, maximum: 10000, description: 'An agent at this many open tickets gets no more from the queue (null: no limit)' } as const;
 

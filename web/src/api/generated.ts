@@ -3929,16 +3929,18 @@ export interface components {
             customRole: string | null;
             organisationId: string | null;
             disabled: boolean;
+            /** @description an agent's skills, for queues that assign by skills */
+            skills: string[];
         };
         /**
          * AssignmentPolicy
          * @enum {string}
          */
-        AssignmentPolicy: "off" | "round_robin" | "least_open";
+        AssignmentPolicy: "off" | "round_robin" | "least_open" | "skills";
         /** Queue */
         Queue: {
             key: string;
-            /** @description How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, or to whoever has the fewest open tickets; agents away are skipped */
+            /** @description How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, to whoever has the fewest open tickets, or in turn among the agents with a skill the ticket names in its tags or field values (all in turn when none has one); agents away are skipped */
             assignment: components["schemas"]["AssignmentPolicy"];
             /** @description An agent at this many open tickets gets no more from the queue (null: no limit) */
             maxOpenPerAgent: number | null;
@@ -3955,7 +3957,7 @@ export interface components {
         QueueChange: {
             name?: string;
             description?: string;
-            /** @description How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, or to whoever has the fewest open tickets; agents away are skipped */
+            /** @description How new tickets (and tickets moved in) that nobody holds find an agent: not at all, in turn, to whoever has the fewest open tickets, or in turn among the agents with a skill the ticket names in its tags or field values (all in turn when none has one); agents away are skipped */
             assignment?: components["schemas"]["AssignmentPolicy"];
             /** @description An agent at this many open tickets gets no more from the queue (null: no limit) */
             maxOpenPerAgent?: number | null;
@@ -15237,6 +15239,8 @@ export interface operations {
                     /** Format: uuid */
                     organisationId?: string | null;
                     disabled?: boolean;
+                    /** @description An agent's skills, as lowercase words: a queue that assigns by skills gives them the tickets whose tags or field values name one */
+                    skills?: string[];
                 };
             };
         };
@@ -26693,7 +26697,7 @@ export const catalogueFieldKindValues = ["text","longText","number","date","choi
 export const mailKindValues = ["ticket_created","comment","state_change","escalation","reminder","password_reset","digest","webhook_disabled"] as const satisfies readonly MailKind[];
 export const mailLocaleValues = ["en","fr"] as const satisfies readonly MailLocale[];
 export const notificationModeValues = ["immediate","digest","off"] as const satisfies readonly NotificationMode[];
-export const assignmentPolicyValues = ["off","round_robin","least_open"] as const satisfies readonly AssignmentPolicy[];
+export const assignmentPolicyValues = ["off","round_robin","least_open","skills"] as const satisfies readonly AssignmentPolicy[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
 export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy"] as const satisfies readonly AuditedEntity[];

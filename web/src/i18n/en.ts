@@ -120,7 +120,9 @@ const en = {
     linkKinds: { problem: 'Problem', incident: 'Incident', parent: 'Parent', child: 'Child', related: 'Related', duplicate_of: 'Duplicate of', duplicated_by: 'Duplicated by' },
     autoAssigned: 'Chosen by the queue, {how}: no open ticket then | Chosen by the queue, {how}: one open ticket then | Chosen by the queue, {how}: {count} open tickets then',
     autoAssignedAway: 'Handed on because the agent went away; chosen by the queue, {how}',
-    autoPolicies: { round_robin: 'in turn', least_open: 'fewest open tickets' },
+    autoAssignedSkill: 'Chosen by the queue for the skill “{skill}”, in turn',
+    autoAssignedNoSkill: 'Chosen by the queue in turn: no agent free has a skill this ticket names',
+    autoPolicies: { round_robin: 'in turn', least_open: 'fewest open tickets', skills: 'by skills' },
     system: 'System',
     internal: 'Internal',
     types: {

@@ -121,7 +121,9 @@ const fr: Messages = {
     linkKinds: { problem: 'Problème', incident: 'Incident', parent: 'Parent', child: 'Enfant', related: 'Lié', duplicate_of: 'Doublon de', duplicated_by: 'A pour doublon' },
     autoAssigned: 'Choisi par la file, {how} : aucun ticket ouvert alors | Choisi par la file, {how} : un ticket ouvert alors | Choisi par la file, {how} : {count} tickets ouverts alors',
     autoAssignedAway: "Transmis parce que l'agent s'est absenté ; choisi par la file, {how}",
-    autoPolicies: { round_robin: 'à tour de rôle', least_open: 'le moins de tickets ouverts' },
+    autoAssignedSkill: 'Choisi par la file pour la compétence « {skill} », à tour de rôle',
+    autoAssignedNoSkill: 'Choisi par la file à tour de rôle : aucun agent libre n’a de compétence que ce ticket nomme',
+    autoPolicies: { round_robin: 'à tour de rôle', least_open: 'le moins de tickets ouverts', skills: 'selon les compétences' },
     system: 'Système',
     internal: 'Interne',
     types: {

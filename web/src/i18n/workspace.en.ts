@@ -158,6 +158,8 @@ export const iamEn = {
   },
   customRole: 'Custom role: {name}',
   users: {
+    skills: 'Skills',
+    skillsHint: 'Lowercase words separated by commas, e.g. network, printers: a queue that assigns by skills gives this agent the tickets whose tags or field values name one.',
     more: 'Show more accounts',
     title: 'Users',
     new: 'New user',
@@ -213,7 +215,7 @@ export const iamEn = {
     saveGrants: 'Save the groups of {name}',
     assignment: 'Assigns by itself',
     assignmentOf: 'How {name} assigns tickets by itself',
-    assignmentPolicies: { off: 'No', round_robin: 'In turn', least_open: 'Fewest open tickets' },
+    assignmentPolicies: { off: 'No', round_robin: 'In turn', least_open: 'Fewest open tickets', skills: 'By skills' },
     maxOpen: 'At most open per agent',
     maxOpenOf: 'Most open tickets an agent takes from {name}',
     noLimit: 'No limit',

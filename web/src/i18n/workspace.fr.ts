@@ -160,6 +160,8 @@ export const iamFr: typeof iamEn = {
   },
   customRole: 'Rôle personnalisé : {name}',
   users: {
+    skills: 'Compétences',
+    skillsHint: 'Des mots en minuscules séparés par des virgules, p. ex. reseau, imprimantes : une file qui attribue selon les compétences donne à cet agent les tickets dont les étiquettes ou les valeurs de champs en nomment une.',
     more: 'Afficher plus de comptes',
     title: 'Utilisateurs',
     new: 'Nouvel utilisateur',
@@ -215,7 +217,7 @@ export const iamFr: typeof iamEn = {
     saveGrants: 'Enregistrer les groupes de {name}',
     assignment: 'Attribue seule',
     assignmentOf: 'Comment {name} attribue seule les tickets',
-    assignmentPolicies: { off: 'Non', round_robin: 'À tour de rôle', least_open: 'Le moins de tickets ouverts' },
+    assignmentPolicies: { off: 'Non', round_robin: 'À tour de rôle', least_open: 'Le moins de tickets ouverts', skills: 'Selon les compétences' },
     maxOpen: 'Au plus ouverts par agent',
     maxOpenOf: 'Le plus de tickets ouverts qu’un agent reçoit de {name}',
     noLimit: 'Sans limite',
