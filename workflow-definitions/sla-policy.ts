@@ -1,7 +1,7 @@
 // SLA policies of customer organisations: targets per priority and a calendar that replace a definition's own for the
 // tickets of the organisations a policy names. Applied to the definition a ticket starts with (and to the one it is
 // migrated to), so the ticket's workflow keeps them pinned like the rest of its definition. Pure.
-import { hasBusinessHours, isValidTimeZone, ROUND_THE_CLOCK } from './calendar';
+import { addBusinessMinutes, hasBusinessHours, isValidTimeZone, ROUND_THE_CLOCK } from './calendar';
 import type { CalendarDef, Priority, WorkflowDefinition } from './schema';
 
 export interface SlaTargets {
@@ -52,4 +52,31 @@ export function slaCalendarErrors(calendar: OrganisationSlaPolicy['calendar']): 
     });
   }
   return errors;
+}
+
+export type ClockOutcome = 'none' | 'pending' | 'met' | 'breached';
+
+/** What a ticket's record says of one clock, and when the thing it waits for happened (null: not yet). */
+export interface PastClock {
+  status: ClockOutcome;
+  doneAt: number | null;
+}
+
+/**
+ * How a past ticket's clock would have ended under a policy, from when it opened: its due time and outcome. Pauses
+ * (waiting for the customer) are not counted back, so a dry run errs toward breaches; a priority the policy leaves
+ * out, or a clock the policy sets no target for, keeps the ticket's own outcome.
+ */
+export function wouldHaveBeen(
+  policy: Pick<OrganisationSlaPolicy, 'calendar' | 'targets'>,
+  ticket: { createdAt: number; priority: Priority },
+  clock: 'firstResponseMinutes' | 'resolutionMinutes',
+  past: PastClock,
+  now: number,
+): { status: ClockOutcome; dueAt: number | null } {
+  const minutes = policy.targets[ticket.priority]?.[clock];
+  if (minutes === undefined) return { status: past.status, dueAt: null };
+  const dueAt = addBusinessMinutes(ticket.createdAt, minutes, policy.calendar === ROUND_THE_CLOCK ? null : policy.calendar);
+  const status: ClockOutcome = past.doneAt !== null ? (past.doneAt <= dueAt ? 'met' : 'breached') : now > dueAt ? 'breached' : 'pending';
+  return { status, dueAt };
 }

@@ -1,9 +1,12 @@
 // SLA policies of customer organisations against the real desk: a ticket of a policy's organisation counts its clocks
 // against the policy's targets and calendar, pinned when it opens (a later change of the policy is for later tickets),
 // a change of priority reads the policy's table, an organisation is in one policy at most, and reports group by policy.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { openOrm } from '../../platform/db/orm';
 import { ADMIN, Session, eventually, unique } from '../support/http';
 
 let admin: Session;
+let orm: MikroORM;
 
 async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
   const r = await res;
@@ -27,7 +30,9 @@ const about = (ms: number | null, expected: number) => ms !== null && Math.abs(m
 
 beforeAll(async () => {
   admin = await Session.login(ADMIN.email, ADMIN.password);
+  orm = await openOrm(process.env.DATABASE_URL!);
 });
+afterAll(async () => orm?.close());
 
 describe('SLA policies', () => {
   it("should count a policy organisation's tickets against the policy, pinned when they open", async () => {
@@ -106,5 +111,40 @@ describe('SLA policies', () => {
     const audit = await ok(admin.get(`/api/audit?entity=sla_policy&entityId=${first.id}`));
     const changes = audit.items.flatMap((e: { detail?: { changes?: Array<{ path: string; before: unknown; after: unknown }> } }) => e.detail?.changes ?? []);
     expect(changes).toEqual(expect.arrayContaining([{ path: '/targets/medium/resolutionMinutes', before: 600, after: 500 }]));
+  });
+});
+
+describe('SLA policy dry run', () => {
+  it("should say how the organisation's recent tickets would have done under the targets, changing nothing", async () => {
+    const org = await ok(admin.post('/api/organisations', { name: unique('Dry org') }), 201);
+    const customer = await customerOf(org.id);
+    const answered = await ok(customer.post('/api/tickets', { type: 'incident', title: unique('Answered'), priority: 'high' }), 201);
+    const waiting = await ok(customer.post('/api/tickets', { type: 'incident', title: unique('Waiting'), priority: 'high' }), 201);
+    // The reports' facts have heard every event of both tickets, so nothing rewrites them after the history below.
+    const settled = async (id: string) =>
+      (await orm.em.fork().execute<Array<{ ok: boolean }>>('select f.last_seq = t.last_seq as ok from ticket_facts f join tickets t on t.id = f.ticket_id where f.ticket_id = ?', [id]))[0]?.ok;
+    await eventually(async () => ((await settled(answered.id)) && (await settled(waiting.id)) ? true : undefined));
+    // History, as the reports recorded it: both opened two hours ago; one answered after 90 minutes, one not yet.
+    await orm.em.fork().execute(
+      `update ticket_facts set created_at = now() - interval '2 hours',
+         first_response_at = case when ticket_id = ? then now() - interval '30 minutes' end,
+         fr_status = case when ticket_id = ? then 'met' else 'pending' end
+       where ticket_id in (?, ?)`,
+      [answered.id, answered.id, answered.id, waiting.id],
+    );
+    const policies = (await ok(admin.get('/api/sla-policies'))).items.length;
+
+    const strict = await ok(admin.post('/api/sla-policies/preview', { organisationIds: [org.id], calendar: '24x7', targets: { high: { firstResponseMinutes: 60 } } }));
+    expect(strict).toMatchObject({ days: 30, tickets: 2, truncated: false, firstResponse: { now: { met: 1, pending: 1 }, would: { breached: 2 } } });
+    expect(strict.changes.map((c: { ticketId: string; firstResponse: { now: string; would: string } }) => [c.ticketId, c.firstResponse.now, c.firstResponse.would]).sort()).toEqual(
+      [[answered.id, 'met', 'breached'], [waiting.id, 'pending', 'breached']].sort(),
+    );
+    const generous = await ok(admin.post('/api/sla-policies/preview', { organisationIds: [org.id], calendar: '24x7', targets: { high: { firstResponseMinutes: 180 } } }));
+    expect(generous.firstResponse.would).toMatchObject({ met: 1, pending: 1 });
+    expect(generous.changes).toEqual([]);
+    // Only the organisations named, only the days asked for.
+    expect((await ok(admin.post('/api/sla-policies/preview', { organisationIds: [], calendar: '24x7', targets: { high: { firstResponseMinutes: 60 } } }))).tickets).toBe(0);
+    expect((await admin.post('/api/sla-policies/preview', { organisationIds: [org.id], calendar: { timeZone: 'Nowhere/Land', weekly: { mon: [['09:00', '17:00']] } }, targets: { high: { firstResponseMinutes: 60 } } })).status).toBe(422);
+    expect((await ok(admin.get('/api/sla-policies'))).items).toHaveLength(policies);
   });
 });

@@ -44,6 +44,10 @@ describe.each(['en', 'fr'] as const)('SLA policies (%s)', (locale) => {
     await shot(page, `sla-policy-dialog-${locale}`);
     expect(await violations(page)).toEqual([]);
     await page.getByTestId('sla-policy-hours').getByRole('button').first().click();
+    // A dry run first: the organisation has no ticket yet, so nothing would end differently.
+    await page.getByTestId('sla-policy-try').click();
+    await page.getByTestId('sla-policy-dry-run').waitFor();
+    await shot(page, `sla-policy-dry-run-${locale}`);
     await page.getByTestId('sla-policy-save').click();
     await page.getByTestId('sla-policy-dialog').waitFor({ state: 'detached' });
     await page.getByRole('cell', { name, exact: true }).waitFor();

@@ -1,7 +1,7 @@
 // SLA policy endpoints (admin): targets and calendars for the tickets of chosen customer organisations.
 import type { RouteTable } from '../../http/routes';
 import { listOf } from '../../http/shapes';
-import { slaPolicyBody, slaPolicyPatch, slaPolicySchema } from './schemas';
+import { slaPolicyBody, slaPolicyPatch, slaPolicySchema, slaPreviewBody, slaPreviewSchema } from './schemas';
 import type { SlaPolicyBody, SlaPolicyService } from './service';
 
 const invalid = { 422: { description: 'Invalid: each error names its element (an organisation already in another policy, an unknown time zone, a resolution before the first response)' } };
@@ -25,6 +25,15 @@ export function slaPolicyRoutes(table: RouteTable, policies: SlaPolicyService): 
     audits: { entity: 'sla_policy', id: ({ reply }) => (reply as { id?: string } | undefined)?.id },
     responses: { 201: { description: 'The policy', schema: slaPolicySchema }, 409: { description: 'An organisation was taken meanwhile' }, ...invalid },
     handler: async ({ body }) => ({ status: 201, body: await policies.create(body) }),
+  });
+  table.add<Pick<SlaPolicyBody, 'organisationIds' | 'calendar' | 'targets'> & { days?: number }>({
+    ...common,
+    method: 'post',
+    path: '/api/sla-policies/preview',
+    summary: "Dry run (admin): how the organisations' tickets of the last days would have done under these targets, beside how they did; changes nothing",
+    body: slaPreviewBody,
+    responses: { 200: { description: 'The outcomes, and the tickets whose outcome would differ', schema: slaPreviewSchema }, 422: { description: 'An invalid calendar' } },
+    handler: async ({ body }) => ({ body: await policies.preview(body, body.days ?? 30) }),
   });
   table.add({
     ...common,

@@ -44,3 +44,55 @@ export const slaPolicySchema = {
     updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const;
+
+export const slaPreviewBody = {
+  title: 'SlaPolicyPreviewRequest',
+  type: 'object',
+  required: ['organisationIds', 'calendar', 'targets'],
+  additionalProperties: false,
+  properties: {
+    organisationIds: properties.organisationIds,
+    calendar,
+    targets: properties.targets,
+    days: { type: 'integer', minimum: 1, maximum: 365, default: 30, description: 'How far back to look (days)' },
+  },
+} as const;
+
+const outcome = { title: 'SlaOutcome', type: 'string', enum: ['none', 'pending', 'met', 'breached'] } as const;
+const outcomes = { type: 'object', required: ['none', 'pending', 'met', 'breached'], properties: { none: { type: 'integer' }, pending: { type: 'integer' }, met: { type: 'integer' }, breached: { type: 'integer' } } } as const;
+const both = { type: 'object', required: ['now', 'would'], properties: { now: outcomes, would: outcomes } } as const;
+const change = {
+  type: 'object',
+  required: ['now', 'would', 'dueAt'],
+  properties: { now: outcome, would: outcome, dueAt: { type: ['string', 'null'], format: 'date-time', description: "null: the policy sets no such target for the ticket's priority" } },
+} as const;
+
+export const slaPreviewSchema = {
+  title: 'SlaPolicyPreview',
+  type: 'object',
+  required: ['days', 'tickets', 'truncated', 'firstResponse', 'resolution', 'changes'],
+  properties: {
+    days: { type: 'integer' },
+    tickets: { type: 'integer', description: 'Tickets the organisations opened in the period' },
+    truncated: { type: 'boolean', description: 'More tickets than a dry run reads (100,000): the newest were read' },
+    firstResponse: both,
+    resolution: both,
+    changes: {
+      type: 'array',
+      description: 'Tickets whose outcome would differ (200 at most, newest first)',
+      items: {
+        type: 'object',
+        required: ['ticketId', 'number', 'title', 'priority', 'createdAt', 'firstResponse', 'resolution'],
+        properties: {
+          ticketId: { type: 'string', format: 'uuid' },
+          number: { type: 'string' },
+          title: { type: 'string' },
+          priority: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          firstResponse: change,
+          resolution: change,
+        },
+      },
+    },
+  },
+} as const;

@@ -3,7 +3,7 @@
 // tickets opened after it; a migration of the definition keeps each ticket's own).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { slaCalendarErrors, type OrganisationSlaPolicy } from '../../../workflow-definitions/index';
+import { slaCalendarErrors, wouldHaveBeen, type ClockOutcome, type OrganisationSlaPolicy, type Priority } from '../../../workflow-definitions/index';
 import { iso, type DbTime } from '../../../platform/db/time';
 import { notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
 
@@ -27,6 +27,22 @@ interface PolicyRow {
 
 const SELECT = `select p.*, coalesce((select array_agg(o.organisation_id order by o.organisation_id) from sla_policy_organisations o where o.policy_id = p.id), '{}') as organisation_ids,
   (select count(*)::int from ticket_sla_policies t where t.policy_id = p.id) as tickets from sla_policies p`;
+
+interface PastRow {
+  ticket_id: string;
+  number: string;
+  title: string;
+  priority: Priority;
+  created_at: DbTime;
+  first_response_at: DbTime | null;
+  resolved_at: DbTime | null;
+  fr_status: ClockOutcome;
+  res_status: ClockOutcome;
+}
+
+/** Tickets a dry run reads at most, and changed tickets it lists at most. */
+const PREVIEW_MAX = 100_000;
+const PREVIEW_CHANGES_MAX = 200;
 
 const present = (r: PolicyRow) => ({
   id: r.id,
@@ -85,6 +101,48 @@ export class SlaPolicyService implements SlaPolicyLookup {
       [organisationId],
     );
     return row ? { id: row.id, name: row.name, calendar: row.calendar, targets: row.targets } : null;
+  }
+
+  /**
+   * A dry run: the tickets the organisations opened in the last `days`, and how their first response and resolution
+   * would have ended under these targets, beside how they did. Changes nothing.
+   */
+  async preview(body: Pick<SlaPolicyBody, 'organisationIds' | 'calendar' | 'targets'>, days: number) {
+    const errors = slaCalendarErrors(body.calendar);
+    if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-sla-policy');
+    const rows = await this.em.fork().execute<PastRow[]>(
+      `select f.ticket_id, t.number, t.title, f.priority, f.created_at, f.first_response_at, f.resolved_at, f.fr_status, f.res_status
+       from ticket_facts f join tickets t on t.id = f.ticket_id
+       where f.organisation_id = any(?::uuid[]) and f.created_at >= now() - make_interval(days => ?)
+       order by f.created_at desc limit ?`,
+      [`{${body.organisationIds.join(',')}}`, days, PREVIEW_MAX],
+    );
+    const now = Date.now();
+    const count = () => ({ none: 0, pending: 0, met: 0, breached: 0 }) as Record<ClockOutcome, number>;
+    const totals = { firstResponse: { now: count(), would: count() }, resolution: { now: count(), would: count() } };
+    const changes = [];
+    for (const r of rows) {
+      const ticket = { createdAt: new Date(r.created_at).getTime(), priority: r.priority };
+      const at = (v: DbTime | null) => (v === null ? null : new Date(v).getTime());
+      const fr = wouldHaveBeen(body, ticket, 'firstResponseMinutes', { status: r.fr_status, doneAt: at(r.first_response_at) }, now);
+      const res = wouldHaveBeen(body, ticket, 'resolutionMinutes', { status: r.res_status, doneAt: at(r.resolved_at) }, now);
+      totals.firstResponse.now[r.fr_status] += 1;
+      totals.firstResponse.would[fr.status] += 1;
+      totals.resolution.now[r.res_status] += 1;
+      totals.resolution.would[res.status] += 1;
+      if ((fr.status !== r.fr_status || res.status !== r.res_status) && changes.length < PREVIEW_CHANGES_MAX) {
+        changes.push({
+          ticketId: r.ticket_id,
+          number: r.number,
+          title: r.title,
+          priority: r.priority,
+          createdAt: iso(r.created_at),
+          firstResponse: { now: r.fr_status, would: fr.status, dueAt: fr.dueAt === null ? null : new Date(fr.dueAt).toISOString() },
+          resolution: { now: r.res_status, would: res.status, dueAt: res.dueAt === null ? null : new Date(res.dueAt).toISOString() },
+        });
+      }
+    }
+    return { days, tickets: rows.length, truncated: rows.length === PREVIEW_MAX, ...totals, changes };
   }
 
   async pin(ticketId: string, policy: OrganisationSlaPolicy): Promise<void> {

@@ -398,6 +398,7 @@ function cases(w: World): Record<string, Case[]> {
 
     'GET /api/sla-policies': [{ expect: adminOnly(200), call: (s) => s.get('/api/sla-policies') }],
     'POST /api/sla-policies': [{ expect: adminOnly(201), call: (s) => s.post('/api/sla-policies', { name: unique('matrix sla'), organisationIds: [], calendar: '24x7', targets: { low: { resolutionMinutes: 600 } } }) }],
+    'POST /api/sla-policies/preview': [{ expect: adminOnly(200), call: (s) => s.post('/api/sla-policies/preview', { organisationIds: [w.orgA], calendar: '24x7', targets: { high: { firstResponseMinutes: 60 } } }) }],
     'GET /api/sla-policies/{id}': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/sla-policies/${await freshSlaPolicy(w)}`) }],
     'PATCH /api/sla-policies/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/sla-policies/${await freshSlaPolicy(w)}`, { targets: { low: { resolutionMinutes: 700 } } }) }],
     'DELETE /api/sla-policies/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/sla-policies/${await freshSlaPolicy(w)}`) }],

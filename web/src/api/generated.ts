@@ -1211,6 +1211,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sla-policies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry run (admin): how the organisations' tickets of the last days would have done under these targets, beside how they did; changes nothing */
+        post: operations["postApiSlapoliciesPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sla-policies/{id}": {
         parameters: {
             query?: never;
@@ -3903,6 +3920,93 @@ export interface components {
                 critical?: components["schemas"]["SlaTargets"];
             };
         };
+        /**
+         * SlaOutcome
+         * @enum {string}
+         */
+        SlaOutcome: "none" | "pending" | "met" | "breached";
+        /** SlaPolicyPreview */
+        SlaPolicyPreview: {
+            days: number;
+            /** @description Tickets the organisations opened in the period */
+            tickets: number;
+            /** @description More tickets than a dry run reads (100,000): the newest were read */
+            truncated: boolean;
+            firstResponse: {
+                now: {
+                    none: number;
+                    pending: number;
+                    met: number;
+                    breached: number;
+                };
+                would: {
+                    none: number;
+                    pending: number;
+                    met: number;
+                    breached: number;
+                };
+            };
+            resolution: {
+                now: {
+                    none: number;
+                    pending: number;
+                    met: number;
+                    breached: number;
+                };
+                would: {
+                    none: number;
+                    pending: number;
+                    met: number;
+                    breached: number;
+                };
+            };
+            /** @description Tickets whose outcome would differ (200 at most, newest first) */
+            changes: {
+                /** Format: uuid */
+                ticketId: string;
+                number: string;
+                title: string;
+                priority: string;
+                /** Format: date-time */
+                createdAt: string;
+                firstResponse: {
+                    now: components["schemas"]["SlaOutcome"];
+                    would: components["schemas"]["SlaOutcome"];
+                    /**
+                     * Format: date-time
+                     * @description null: the policy sets no such target for the ticket's priority
+                     */
+                    dueAt: string | null;
+                };
+                resolution: {
+                    now: components["schemas"]["SlaOutcome"];
+                    would: components["schemas"]["SlaOutcome"];
+                    /**
+                     * Format: date-time
+                     * @description null: the policy sets no such target for the ticket's priority
+                     */
+                    dueAt: string | null;
+                };
+            }[];
+        };
+        /** SlaPolicyPreviewRequest */
+        SlaPolicyPreviewRequest: {
+            /** @description The organisations whose tickets it serves; each in one policy at most */
+            organisationIds: string[];
+            calendar: components["schemas"]["SlaCalendar"];
+            /** @description Targets per priority; a priority left out keeps the definition's own */
+            targets: {
+                low?: components["schemas"]["SlaTargets"];
+                medium?: components["schemas"]["SlaTargets"];
+                high?: components["schemas"]["SlaTargets"];
+                critical?: components["schemas"]["SlaTargets"];
+            };
+            /**
+             * @description How far back to look (days)
+             * @default 30
+             */
+            days: number;
+        };
         /** SlaPolicyChange */
         SlaPolicyChange: {
             name?: string;
@@ -4824,6 +4928,9 @@ export type SlaCalendar = components['schemas']['SlaCalendar'];
 export type SlaTargets = components['schemas']['SlaTargets'];
 export type SlaPolicyView = components['schemas']['SlaPolicyView'];
 export type NewSlaPolicy = components['schemas']['NewSlaPolicy'];
+export type SlaOutcome = components['schemas']['SlaOutcome'];
+export type SlaPolicyPreview = components['schemas']['SlaPolicyPreview'];
+export type SlaPolicyPreviewRequest = components['schemas']['SlaPolicyPreviewRequest'];
 export type SlaPolicyChange = components['schemas']['SlaPolicyChange'];
 export type AdminUser = components['schemas']['AdminUser'];
 export type AssignmentPolicy = components['schemas']['AssignmentPolicy'];
@@ -13524,6 +13631,111 @@ export interface operations {
                 };
             };
             /** @description Invalid: each error names its element (an organisation already in another policy, an unknown time zone, a resolution before the first response) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiSlapoliciesPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The outcomes, and the tickets whose outcome would differ */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyPreview"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An invalid calendar */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -26697,6 +26909,7 @@ export const catalogueFieldKindValues = ["text","longText","number","date","choi
 export const mailKindValues = ["ticket_created","comment","state_change","escalation","reminder","password_reset","digest","webhook_disabled"] as const satisfies readonly MailKind[];
 export const mailLocaleValues = ["en","fr"] as const satisfies readonly MailLocale[];
 export const notificationModeValues = ["immediate","digest","off"] as const satisfies readonly NotificationMode[];
+export const slaOutcomeValues = ["none","pending","met","breached"] as const satisfies readonly SlaOutcome[];
 export const assignmentPolicyValues = ["off","round_robin","least_open","skills"] as const satisfies readonly AssignmentPolicy[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
