@@ -33,7 +33,7 @@ export interface FormField {
   maxLength?: number;
   /** text: a regular expression (JavaScript, unicode) the whole answer must match. */
   pattern?: string;
-  /** asset: only assets of this category are offered. */
+  /** asset: the category of the assets offered (required: requesters see their names). */
   assetCategory?: string;
   /** Shown (and then possibly required) only while an earlier choice field has one of these values. */
   showWhen?: { field: string; equals: string[] };
@@ -142,6 +142,8 @@ export function layoutErrors(layout: FormLayout): FormLayoutError[] {
       }
     }
     if (field.assetCategory !== undefined && field.kind !== 'asset') errors.push({ pointer: at('/assetCategory'), message: 'only an asset field has a category' });
+    // Requesters see the names of the assets a picker offers: never the whole inventory, only the category it names.
+    if (field.kind === 'asset' && !field.assetCategory) errors.push({ pointer: at('/assetCategory'), message: 'an asset field names the category of assets it offers' });
     if (field.showWhen) {
       const target = seen.get(field.showWhen.field);
       if (!target) {

@@ -35,6 +35,7 @@ describe('catalogue forms', () => {
         { name: 'd', kind: 'choice', label: en('D') },
         { name: 'e', kind: 'text', label: en('E'), showWhen: { field: 'a', equals: ['nope'] } },
         { name: 'later', kind: 'choice', label: en('L'), options: [{ value: 'x', label: en('X') }] },
+        { name: 'laptop', kind: 'asset', label: en('Which laptop') },
       ],
     });
     expect(errors.map((e) => e.pointer)).toEqual([
@@ -45,6 +46,7 @@ describe('catalogue forms', () => {
       '/fields/3/pattern',
       '/fields/4/options',
       '/fields/5/showWhen/field',
+      '/fields/7/assetCategory',
     ]);
     expect(layoutErrors(laptop)).toEqual([]);
   });

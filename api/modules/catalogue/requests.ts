@@ -68,10 +68,11 @@ export class CatalogueRequests {
     if (!field || (field.kind !== 'user' && field.kind !== 'asset')) throw notFound(`the form has no picker '${fieldName}'`);
     const like = `%${escapeLike(q?.trim() ?? '')}%`;
     if (field.kind === 'asset') {
+      // Where an asset stands is for staff: a customer picks by name alone.
+      const detail = isStaff(user) ? `coalesce(nullif(a.location, ''), '')` : `''`;
       return this.em.fork().execute<Array<{ id: string; name: string; detail: string }>>(
-        `select a.id, a.name, concat_ws(' · ', nullif(a.category, ''), nullif(a.location, '')) as detail from assets a
-         where (?::text is null or a.category = ?) and (a.name ilike ? or a.location ilike ?) order by lower(a.name), a.id limit 20`,
-        [field.assetCategory ?? null, field.assetCategory ?? null, like, like],
+        `select a.id, a.name, ${detail} as detail from assets a where a.category = ? and a.name ilike ? order by lower(a.name), a.id limit 20`,
+        [field.assetCategory ?? '', like],
       );
     }
     const who = this.pickable(user);
@@ -189,7 +190,7 @@ export class CatalogueRequests {
       const [row] =
         field.kind === 'user'
           ? await em.execute<Array<{ name: string }>>(`select u.name from users u where u.id = ? and ${ACTIVE_PERSON} and ${this.pickable(requester).sql}`, [id, ...this.pickable(requester).params])
-          : await em.execute<Array<{ name: string }>>(`select a.name from assets a where a.id = ? and (?::text is null or a.category = ?)`, [id, field.assetCategory ?? null, field.assetCategory ?? null]);
+          : await em.execute<Array<{ name: string }>>(`select a.name from assets a where a.id = ? and a.category = ?`, [id, field.assetCategory ?? '']);
       if (row) names[id] = row.name;
       else errors.push({ pointer: `/answers/${field.name}`, message: `${field.name} is not one you may pick` });
     }
