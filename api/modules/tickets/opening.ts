@@ -132,7 +132,11 @@ export class TicketOpening {
         }),
       );
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { ticket: await this.alreadyOpened(id), replayed: true };
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        // A retry after a first attempt that started the ticket but failed before pinning its policy pins it now.
+        if (policy) await this.slaPolicies!.pin(id, policy);
+        return { ticket: await this.alreadyOpened(id), replayed: true };
+      }
       throw toProblem(err) ?? err;
     }
     const opened = await this.recordOpened(initialProjection(input, Date.now()));
