@@ -1,5 +1,5 @@
 // Who gets a ticket of a queue that assigns by itself: among the active members of the groups working the queue (every
-// agent when no group is named) who
+// agent and admin when no group is named; never an integration's service account) who
 // are not away and are under the queue's limit of open tickets, the one round-robin or the least open load names.
 // Used by the worker (new and moved tickets) and the API (tickets of an agent who goes away).
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -49,6 +49,8 @@ export async function pickAssignee(em: EntityManager, queue: string, opts: { exc
        from users u
        left join queue_assignees qa on qa.queue = ? and qa.user_id = u.id
        where u.role in ('agent', 'admin') and not u.disabled and not ${AWAY_SQL('u')}
+         -- An integration's service account is an admin that never works a ticket.
+         and not exists (select 1 from inbound_endpoints ie where ie.actor_id = u.id)
          and (not exists (select 1 from queue_groups qg where qg.queue = ?)
               or exists (select 1 from group_members gm join queue_groups qg on qg.group_key = gm.group_key where gm.user_id = u.id and qg.queue = ?))
          and not (u.id = any(?::uuid[]))

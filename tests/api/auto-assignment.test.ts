@@ -112,6 +112,23 @@ describe('Auto-assignment', () => {
     expect(plainWhy.data.auto).toMatchObject({ policy: 'skills', skill: null });
   });
 
+  it("should never give a ticket to an integration's service account, though it is an admin in the group", async () => {
+    const endpoint = await ok(admin.post('/api/webhooks/endpoints', { name: unique('auto hook'), mapping: { rules: [{ action: { type: 'transition', externalRef: '{{/id}}', transition: 'resolve', fields: {} } }] } }), 201);
+    const service = (endpoint.endpoint ?? endpoint).actorId as string;
+    expect(service).toMatch(/^[0-9a-f-]{36}$/);
+    const zed = await agent(`Zed ${unique('x')}`);
+    const group = unique('hook_grp').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    const queue = unique('hook_q').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    await ok(admin.post('/api/groups', { key: group, name: group }), 201);
+    // "Webhook: …" comes before "Zed …": in turn, the service account would be first.
+    await ok(admin.request('PUT', `/api/groups/${group}/members`, { userIds: [service, zed.id] }));
+    await ok(admin.post('/api/queues', { key: queue, name: queue }), 201);
+    await ok(admin.request('PUT', `/api/queues/${queue}/groups`, { groups: [group] }));
+    await ok(admin.request('PATCH', `/api/queues/${queue}`, { assignment: 'round_robin' }));
+    expect((await arrive(queue)).assignee).toBe(zed.id);
+    expect((await arrive(queue)).assignee).toBe(zed.id);
+  });
+
   it('should refuse a return date in the past, and availability to customers', async () => {
     const { ann } = await team();
     const past = await ann.session.request('PUT', '/api/me/availability', { away: true, until: '2020-01-01T00:00:00Z' });
