@@ -4,7 +4,7 @@ import type { RouteTable } from '../../http/routes';
 import { listOf } from '../../http/shapes';
 import { idempotencyKey } from '../../http/idempotency-key';
 import { notFound } from '../../http/problem';
-import type { Backpressure } from '../tickets/backpressure';
+import { openedTicketReply, type Backpressure } from '../tickets/backpressure';
 import { ticketSchema } from '../tickets/schemas';
 import type { OfferingService } from './offerings';
 import type { CatalogueRequests } from './requests';
@@ -146,12 +146,7 @@ export function catalogueRoutes(table: RouteTable, offerings: OfferingService, r
       422: { description: 'Invalid answers, each at /answers/<field>' },
       503: { description: 'Workflow engine unreachable: retry later' },
     },
-    handler: async ({ user, params, body, ctx }) => {
-      await backpressure?.admit();
-      const { ticket, replayed } = await requests.submit(user, params.key!, body, idempotencyKey(ctx));
-      if (!replayed) backpressure?.opened(ticket.id);
-      return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
-    },
+    handler: ({ user, params, body, ctx }) => openedTicketReply(backpressure, () => requests.submit(user, params.key!, body, idempotencyKey(ctx))),
   });
   table.add({
     method: 'get',

@@ -8,6 +8,7 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { ProblemError } from '../../http/problem';
+import type { Reply } from '../../http/routes';
 
 const CHECK_EVERY_MS = 250;
 /** Tickets watched at most: minutes of creations at the rates one worker records (bench/ticket-creation.ts). */
@@ -102,4 +103,16 @@ export class Backpressure {
       return 0;
     }
   }
+}
+
+/**
+ * The answer of a route that opens a ticket (a plain creation, a catalogue request): refused first when the workers are
+ * behind, the new ticket then watched until its workflow records it, and 201 with its address, saying when the
+ * Idempotency-Key replayed an earlier creation.
+ */
+export async function openedTicketReply(backpressure: Backpressure | undefined, open: () => Promise<{ ticket: { id: string }; replayed: boolean }>): Promise<Reply> {
+  await backpressure?.admit();
+  const { ticket, replayed } = await open();
+  if (!replayed) backpressure?.opened(ticket.id);
+  return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
 }

@@ -24,7 +24,7 @@ import type { LinkRelation } from './links';
 import type { TicketService } from './service';
 import type { CollaborationService } from './collaboration';
 import type { PeopleService } from '../people/service';
-import type { Backpressure } from './backpressure';
+import { openedTicketReply, type Backpressure } from './backpressure';
 import { ticketWorkflowId } from '../../../workflows/ticket-messages';
 import { requireStaff } from '../auth/policy';
 import { bulkBody, bulkResponseSchema, CHANNELS, savedViewBody, savedViewSchema, type BulkBody, type ListTicketsQuery as ViewQuery } from './schemas';
@@ -125,12 +125,7 @@ export function ticketRoutes(
       422: { description: 'Invalid fields' },
       503: { description: 'Workflow engine unreachable, or the workers are behind (busy, with Retry-After): retry later' },
     },
-    handler: async ({ body, user, ctx }) => {
-      await backpressure?.admit();
-      const { ticket, replayed } = await tickets.create(user, body, idempotencyKey(ctx));
-      if (!replayed) backpressure?.opened(ticket.id);
-      return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
-    },
+    handler: ({ body, user, ctx }) => openedTicketReply(backpressure, () => tickets.create(user, body, idempotencyKey(ctx))),
   });
   table.add<unknown, ListTicketsQuery>({
     method: 'get',
