@@ -6,6 +6,7 @@ import { SecretBox } from '../webhooks/secrets';
 import { planActivitiesWith } from './maintenance-plans';
 import { retentionActivitiesWith } from './retention';
 import { directorySyncActivitiesWith } from './directory-sync';
+import { findApproversWith } from './find-approvers';
 import type { TellWorkflows } from '../platform/privacy/tell-workflows';
 
 export interface ActivityDeps {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...planActivitiesWith(deps.em),
     ...retentionActivitiesWith(deps.em, deps.tellWorkflows),
     ...directorySyncActivitiesWith(deps.em, deps.webhooks?.box ?? new SecretBox(undefined)),
+    ...findApproversWith(deps.em),
   };
 }
 

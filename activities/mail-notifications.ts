@@ -7,8 +7,9 @@ import type { RecordTicketEventsInput, TicketEventListener } from './record-tick
 import { loadTemplates, mailLocale, type MailLocale, type NotificationKind, renderText, type Vars } from '../mail/templates';
 import { domainOf, messageIdFor, newReplyToken, replyAddress, REPLY_MARKER } from '../mail/addresses';
 import { USER_SEES_TICKET_SQL } from '../platform/access/ticket-visibility';
+import { approvalNotices } from './approval-mail';
 
-interface Recipient {
+export interface Recipient {
   id: string;
   email: string;
   name: string;
@@ -16,9 +17,9 @@ interface Recipient {
   locale: string;
 }
 
-interface Notice {
+export interface Notice {
   seq: number;
-  kind: NotificationKind;
+  kind: NotificationKind | 'approval_request';
   recipients: Recipient[];
   vars: (locale: MailLocale, to: Recipient) => Vars;
 }
@@ -33,7 +34,7 @@ const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.locale';
 export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => void): TicketEventListener {
   const domain = domainOf(config.replyAddress);
   return async function notifyByMail(batch: RecordTicketEventsInput): Promise<void> {
-    const interesting = batch.events.filter((e) => ['created', 'commented', 'transitioned', 'notification', 'reminder'].includes(e.type));
+    const interesting = batch.events.filter((e) => ['created', 'commented', 'transitioned', 'notification', 'reminder', 'approval_requested', 'approval_reminder'].includes(e.type));
     if (!interesting.length) return;
     const db = em.fork();
     const t = batch.row;
@@ -98,7 +99,10 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
     // Lists, roles and groups name candidates; only those who may see the ticket now hear about it.
     const allowed = await mayHear(db, batch.ticketId, [...new Set(notices.flatMap((n) => n.recipients.map((r) => r.id)))]);
     for (const n of notices) n.recipients = n.recipients.filter((r) => allowed.has(r.id));
-    const recipientIds = [...allowed];
+    // Approvers are asked whether or not they may see the ticket: the request carries what they decide on.
+    const asked = await approvalNotices(db, config, batch, await nameOf(t.requesterId), USER_COLUMNS);
+    notices.push(...asked);
+    const recipientIds = [...new Set([...allowed, ...asked.flatMap((n) => n.recipients.map((r) => r.id))])];
     if (!recipientIds.length) return;
     const prefs = new Map(
       (

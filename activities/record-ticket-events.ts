@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TicketEvent, TicketProjection } from '../workflows/ticket-messages';
 import { INSERT_TICKET_ROW, ticketRowParams } from './ticket-row';
+import { hasApprovalEvents, projectApprovals } from './approval-rows';
 
 export interface RecordTicketEventsInput {
   ticketId: string;
@@ -54,6 +55,7 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) 
         ...(fanout ? [input.ticketId, fanout.taskQueue, JSON.stringify(input)] : []),
       ],
     );
+    if (hasApprovalEvents(input.events)) await projectApprovals(em.fork(), input.ticketId, input.events);
     fanout?.kick();
   };
 }

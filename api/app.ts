@@ -90,6 +90,8 @@ import { AvailabilityService } from './modules/availability/service';
 import { SlaPolicyService } from './modules/sla-policies/service';
 import { OfferingService } from './modules/catalogue/offerings';
 import { CatalogueRequests } from './modules/catalogue/requests';
+import { approvalRoutes } from './modules/approvals/routes';
+import { ApprovalService } from './modules/approvals/service';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
@@ -283,7 +285,9 @@ export function createApp(deps: AppDeps): App {
     deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
   const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, (ids) => ticketRows.unrecorded(ids));
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
-  catalogueRoutes(routes, new OfferingService(deps.em, definitions), new CatalogueRequests(deps.em, tickets), backpressure);
+  const catalogueRequests = new CatalogueRequests(deps.em, tickets);
+  catalogueRoutes(routes, new OfferingService(deps.em, definitions), catalogueRequests, backpressure);
+  approvalRoutes(routes, new ApprovalService(deps.em, deps.temporal, audit, catalogueRequests));
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);
   presenceRoutes(routes, new PresenceService(deps.em, tickets));

@@ -3,7 +3,7 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/client';
 import { ProblemError, conflict, unavailable, unprocessable } from './http/problem';
 
 /** Refusals the workflow raises as conflicts that are, for the caller, a matter of who they are. */
-const FORBIDDEN_CODES = new Set(['not-author']);
+const FORBIDDEN_CODES = new Set(['not-author', 'not-an-approver']);
 import { REJECTION_TYPES } from '../workflows/ticket-messages';
 
 function findApplicationFailure(err: unknown): ApplicationFailure | undefined {

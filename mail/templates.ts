@@ -4,7 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /** Kinds a user can turn off or receive as a digest. */
 export const NOTIFICATION_KINDS = ['ticket_created', 'comment', 'state_change', 'escalation', 'reminder'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export const MAIL_KINDS = [...NOTIFICATION_KINDS, 'password_reset', 'digest', 'webhook_disabled'] as const;
+// An approval request is always mailed at once: the request waits on it, so it is neither digested nor turned off.
+export const MAIL_KINDS = [...NOTIFICATION_KINDS, 'password_reset', 'digest', 'webhook_disabled', 'approval_request'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const MAIL_LOCALES = ['en', 'fr'] as const;
 export type MailLocale = (typeof MAIL_LOCALES)[number];
@@ -26,6 +27,7 @@ export const PLACEHOLDERS: Record<MailKind, string[]> = {
   password_reset: ['recipient.name', 'reset.url', 'reset.expiresAt'],
   digest: ['recipient.name', 'digest.count', 'digest.items'],
   webhook_disabled: ['recipient.name', 'webhook.name', 'webhook.url', 'webhook.reason', 'webhook.consoleUrl'],
+  approval_request: ['recipient.name', 'ticket.number', 'ticket.title', 'ticket.description', 'approval.requester', 'approval.url', 'approval.deadline', 'approval.reminder'],
 };
 
 export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, Template>> = {
@@ -101,6 +103,16 @@ export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, Template>> =
     fr: {
       subject: 'Le webhook {{webhook.name}} a été désactivé',
       body: "Bonjour {{recipient.name}},\n\nL'abonnement webhook {{webhook.name}} ({{webhook.url}}) échouait sans cesse et a été désactivé : {{webhook.reason}}.\n\nAucun événement ne lui est plus envoyé. Réparez le destinataire, puis réactivez l'abonnement et renvoyez ce qu'il a manqué sur {{webhook.consoleUrl}}.",
+    },
+  },
+  approval_request: {
+    en: {
+      subject: '[{{ticket.number}}] {{approval.reminder}}Your approval is requested: {{ticket.title}}',
+      body: 'Hello {{recipient.name}},\n\n{{approval.requester}} asks for: {{ticket.title}} (ticket {{ticket.number}}).\n\n{{ticket.description}}\n\nApprove or reject it here:\n{{approval.url}}\n{{approval.deadline}}\n\nThe link is yours alone and counts for one decision.',
+    },
+    fr: {
+      subject: '[{{ticket.number}}] {{approval.reminder}}Votre approbation est demandée : {{ticket.title}}',
+      body: "Bonjour {{recipient.name}},\n\n{{approval.requester}} demande : {{ticket.title}} (ticket {{ticket.number}}).\n\n{{ticket.description}}\n\nApprouvez ou refusez ici :\n{{approval.url}}\n{{approval.deadline}}\n\nCe lien n'est valable que pour vous et pour une seule décision.",
     },
   },
 };

@@ -62,6 +62,46 @@ const escalationAction = {
   ],
 } as const;
 
+/**
+ * A state that waits for approval: entering it asks the approvers, whose decisions take one of two transitions.
+ * Policies: `any` (the first decision decides), `all` (every approver approves; one rejection rejects), `atLeast`
+ * (`count` approvals approve; a rejection that leaves `count` out of reach rejects).
+ */
+const approval = {
+  type: 'object',
+  required: ['approvers', 'policy', 'approved', 'rejected'],
+  additionalProperties: false,
+  properties: {
+    approvers: {
+      description: "who decides: the requester's manager, an agent group's members, named users (by e-mail), or the user a ticket field or form answer names",
+      oneOf: [
+        { type: 'object', required: ['manager'], additionalProperties: false, properties: { manager: { const: true } } },
+        { type: 'object', required: ['group'], additionalProperties: false, properties: { group: name } },
+        { type: 'object', required: ['users'], additionalProperties: false, properties: { users: { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: { type: 'string', format: 'email', maxLength: 200 } } } },
+        { type: 'object', required: ['field'], additionalProperties: false, properties: { field: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'a ticket field, else a form answer, holding a user id' } } },
+      ],
+    },
+    policy: { type: 'string', enum: ['any', 'all', 'atLeast'] },
+    count: { type: 'integer', minimum: 1, maximum: 20, description: 'for atLeast: how many approvals approve' },
+    approved: {
+      type: 'object',
+      required: ['transition'],
+      additionalProperties: false,
+      properties: { transition: name, commentField: { ...name, description: "the field that receives the approvers' comments" } },
+    },
+    rejected: {
+      type: 'object',
+      required: ['transition'],
+      additionalProperties: false,
+      properties: { transition: name, commentField: { ...name, description: "the field that receives the approvers' comments" } },
+    },
+    timeoutMinutes: minutes,
+    onTimeout: { type: 'string', enum: ['approve', 'reject', 'escalate'], description: 'what the desk decides when the approvers have not (default: escalate)' },
+    escalate: { type: 'array', minItems: 1, maxItems: 10, items: escalationAction, description: 'actions when onTimeout is escalate' },
+    remindBeforeMinutes: { ...minutes, description: 'mail the approvers who have not decided this long before the timeout' },
+  },
+} as const;
+
 export const definitionSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://guichet.dev/schemas/workflow-definition.json',
@@ -115,6 +155,7 @@ export const definitionSchema = {
           initial: { type: 'boolean' },
           slaPaused: { type: 'boolean' },
           requiredFields: { type: 'array', uniqueItems: true, items: name },
+          approval,
         },
       },
     },
@@ -275,6 +316,7 @@ export type FieldDef = NonNullable<WorkflowDefinition['fields']>[number];
 export type CalendarDef = NonNullable<WorkflowDefinition['calendars']>[string];
 export type EscalationDef = NonNullable<WorkflowDefinition['escalations']>[number];
 export type EscalationAction = EscalationDef['actions'][number];
+export type ApprovalDef = NonNullable<StateDef['approval']>;
 export type AutomationDef = NonNullable<WorkflowDefinition['automations']>[number];
 export interface SlaPolicy {
   calendar: string;

@@ -53,3 +53,37 @@ describe('validateDefinition', () => {
     );
   });
 });
+
+describe('approvals', () => {
+  /** The shipped service request with its approval state asking the requester's manager. */
+  const request = (approval: Record<string, unknown> = {}) => {
+    const d = structuredClone(DEFAULT_DEFINITIONS.find((x) => x.key === 'service_request')!) as any;
+    for (const t of d.transitions) if (t.name === 'approve' || t.name === 'reject') t.roles.push('system');
+    const i = d.states.findIndex((s: any) => s.name === 'awaiting_approval');
+    d.states[i].approval = { approvers: { manager: true }, policy: 'any', approved: { transition: 'approve', commentField: 'approval_note' }, rejected: { transition: 'reject', commentField: 'rejection_reason' }, ...approval };
+    return { d, at: `/states/${i}/approval` };
+  };
+
+  it('should accept a well-formed approval', () => {
+    expect(validateDefinition(request({ policy: 'atLeast', count: 2, timeoutMinutes: 600, remindBeforeMinutes: 60, onTimeout: 'escalate', escalate: [{ type: 'notify', role: 'admin' }] }).d).valid).toBe(true);
+  });
+
+  it.each([
+    ['an outcome transition from another state', { approved: { transition: 'fulfil' } }, '/approved/transition', "cannot be taken from 'awaiting_approval'"],
+    ['an outcome needing a field the desk does not fill', { approved: { transition: 'approve' } }, '/approved', 'requires approval_note'],
+    ['atLeast without a count', { policy: 'atLeast' }, '/count', 'needs a count'],
+    ['a reminder after the timeout', { timeoutMinutes: 60, remindBeforeMinutes: 90 }, '/remindBeforeMinutes', 'before the timeout'],
+    ['onTimeout without a timeout', { onTimeout: 'approve' }, '/onTimeout', 'needs timeoutMinutes'],
+    ['escalation actions when the timeout decides', { timeoutMinutes: 60, onTimeout: 'reject', escalate: [{ type: 'raisePriority' }] }, '/escalate', "onTimeout 'escalate'"],
+  ])('should refuse %s at its element', (_what, approval, pointer, message) => {
+    const { d, at } = request(approval);
+    const result = validateDefinition(d);
+    expect(result.errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: `${at}${pointer}`, message: expect.stringContaining(message) })]));
+  });
+
+  it('should refuse an outcome transition the system may not take', () => {
+    const { d, at } = request();
+    d.transitions.find((t: any) => t.name === 'reject').roles = ['agent'];
+    expect(validateDefinition(d).errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: `${at}/rejected/transition`, message: expect.stringContaining("role 'system'") })]));
+  });
+});

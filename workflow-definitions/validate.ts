@@ -2,7 +2,8 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { hasBusinessHours, isValidTimeZone, ROUND_THE_CLOCK } from './calendar';
-import { definitionSchema, type WorkflowDefinition } from './schema';
+import { requiredFieldsOf } from './lifecycle';
+import { definitionSchema, type ApprovalDef, type WorkflowDefinition } from './schema';
 
 export interface DefinitionError {
   pointer: string;
@@ -168,6 +169,10 @@ export function semanticErrors(def: WorkflowDefinition): DefinitionError[] {
     }
   });
 
+  def.states.forEach((s, i) => {
+    if (s.approval) errors.push(...approvalErrors(def, s.name, s.approval, `/states/${i}/approval`, fields));
+  });
+
   const opr = def.onProblemResolved;
   if (opr?.transition) {
     const t = def.transitions.find((x) => x.name === opr.transition);
@@ -183,5 +188,33 @@ export function semanticErrors(def: WorkflowDefinition): DefinitionError[] {
     else if (!(t.roles as readonly string[]).includes('system')) errors.push({ pointer: '/onChildrenDone/transition', message: `'${ocd.transition}' must allow the role 'system'` });
   }
 
+  return errors;
+}
+
+/** An approval's outcomes are transitions the desk takes from its state, and its timer settings fit together. */
+function approvalErrors(def: WorkflowDefinition, state: string, a: ApprovalDef, at: string, fields: Set<string>): DefinitionError[] {
+  const errors: DefinitionError[] = [];
+  const category = def.states.find((x) => x.name === state)?.category;
+  if (category === 'resolved' || category === 'closed') errors.push({ pointer: at, message: `a ${category} state cannot wait for approval` });
+  for (const outcome of ['approved', 'rejected'] as const) {
+    const { transition, commentField } = a[outcome];
+    const t = def.transitions.find((x) => x.name === transition);
+    if (!t) errors.push({ pointer: `${at}/${outcome}/transition`, message: `unknown transition '${transition}'` });
+    else if (!t.from.includes(state)) errors.push({ pointer: `${at}/${outcome}/transition`, message: `'${transition}' cannot be taken from '${state}'` });
+    else if (!(t.roles as readonly string[]).includes('system')) errors.push({ pointer: `${at}/${outcome}/transition`, message: `'${transition}' must allow the role 'system'` });
+    if (commentField && !fields.has(commentField)) errors.push({ pointer: `${at}/${outcome}/commentField`, message: `unknown field '${commentField}'` });
+    // The desk fills only the comment field: a transition needing any other would be refused when the round closes.
+    const missing = t ? requiredFieldsOf(def, t).filter((f) => f !== commentField) : [];
+    if (missing.length) errors.push({ pointer: `${at}/${outcome}`, message: `'${transition}' requires ${missing.join(', ')}: name it as the commentField, or drop the requirement` });
+  }
+  if (a.policy === 'atLeast' && a.count === undefined) errors.push({ pointer: `${at}/count`, message: "the 'atLeast' policy needs a count" });
+  if (a.policy !== 'atLeast' && a.count !== undefined) errors.push({ pointer: `${at}/count`, message: "a count goes with the 'atLeast' policy only" });
+  if (a.timeoutMinutes === undefined) {
+    if (a.onTimeout) errors.push({ pointer: `${at}/onTimeout`, message: 'onTimeout needs timeoutMinutes' });
+    if (a.remindBeforeMinutes !== undefined) errors.push({ pointer: `${at}/remindBeforeMinutes`, message: 'a reminder needs timeoutMinutes' });
+  } else if (a.remindBeforeMinutes !== undefined && a.remindBeforeMinutes >= a.timeoutMinutes) {
+    errors.push({ pointer: `${at}/remindBeforeMinutes`, message: 'the reminder must come before the timeout' });
+  }
+  if (a.escalate && (a.onTimeout ?? 'escalate') !== 'escalate') errors.push({ pointer: `${at}/escalate`, message: "escalation actions go with onTimeout 'escalate'" });
   return errors;
 }

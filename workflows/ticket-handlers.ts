@@ -10,6 +10,7 @@ import {
   checklistUpdate,
   childFinishedSignal,
   commentUpdate,
+  decideApprovalUpdate,
   editCommentUpdate,
   fieldsUpdate,
   linkUpdate,
@@ -82,6 +83,7 @@ export function registerTicketHandlers(machine: TicketMachine, io: { projection(
   accept(unlinkUpdate, 'unlink', projection);
   accept(migrateUpdate, 'migrate', projection);
   accept(checklistUpdate, 'checklist', projection);
+  accept(decideApprovalUpdate, 'decideApproval', projection);
 
   // The API created tickets with this update until it began answering from the start alone; tickets opened that way
   // replay it, and integrators may still ask for a ticket as recorded.

@@ -90,6 +90,8 @@ export const absorbUpdate = defineUpdate<TicketProjection, [Machine.AbsorbReques
 export const linkUpdate = defineUpdate<TicketProjection, [Machine.LinkRequest]>('link');
 export const unlinkUpdate = defineUpdate<TicketProjection, [Machine.LinkRequest]>('unlink');
 export const migrateUpdate = defineUpdate<TicketProjection, [Machine.MigrateRequest]>('migrate');
+/** An approver's decision on the open approval round; answered with the ticket once recorded (its outcome included). */
+export const decideApprovalUpdate = defineUpdate<TicketProjection, [Machine.DecideApprovalRequest]>('decideApproval');
 export const problemResolvedSignal = defineSignal<[Machine.ProblemResolvedSignal]>('problemResolved');
 export const childFinishedSignal = defineSignal<[Machine.ChildFinishedSignal]>('childFinished');
 /**

@@ -32,6 +32,11 @@ const { recordTicketEvents: recordTicketEventsLocally } = proxyLocalActivities<A
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+// Who approves: asked of the directory once per round, inside the worker (a short read).
+const { findApprovers } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
 const LOCAL_READ_MODEL_WRITES = 'read-model-local-activity';
 /** Continue-as-new well before Temporal's own warning so replays stay short. */
 const MAX_HISTORY_EVENTS = 4000;
@@ -123,6 +128,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       const record = patched(LOCAL_READ_MODEL_WRITES) ? recordTicketEventsLocally : recordTicketEvents;
       await record({ ticketId: t.id, events: batch, row: projection() });
       persistedSeq = batch[batch.length - 1].seq;
+      continue;
+    }
+    // Only definitions with approvals get here: older histories never asked, so they replay unchanged.
+    const asking = machine.awaitingApprovers();
+    if (asking) {
+      const found = await findApprovers({ ticketId: t.id, requesterId: t.requesterId, fields: s.fields, approvers: asking.approvers });
+      machine.apply({ kind: 'approvers', round: asking.round, ...found });
       continue;
     }
     const current = Date.now();

@@ -73,14 +73,15 @@ export class RecordedEvents {
 }
 
 /** `cached: false` keeps no sticky queue, so a replacement worker picks the workflow up at once (and replays it whole). */
-export async function createWorker(env: TestWorkflowEnvironment, taskQueue: string, recorded: RecordedEvents, opts: { cached?: boolean } = {}): Promise<Worker> {
+/** `activities` adds stand-ins for the other activities a test's workflows call (the directory's answer to who approves, say). */
+export async function createWorker(env: TestWorkflowEnvironment, taskQueue: string, recorded: RecordedEvents, opts: { cached?: boolean; activities?: Record<string, (...args: never[]) => Promise<unknown>> } = {}): Promise<Worker> {
   return Worker.create({
     ...(opts.cached === false ? { maxCachedWorkflows: 0 } : {}),
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: recorded.activities(),
+    activities: { ...recorded.activities(), ...opts.activities },
   });
 }
 

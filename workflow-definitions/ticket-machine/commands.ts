@@ -7,7 +7,9 @@ import {
   MAX_TAGS,
   type AbsorbRequest,
   type AssignRequest,
+  type ApproversResolved,
   type ChecklistRequest,
+  type DecideApprovalRequest,
   type ChildFinishedSignal,
   type CommentRequest,
   type EditCommentRequest,
@@ -20,6 +22,7 @@ import {
   type TagsRequest,
   type TransitionRequest,
 } from './contract';
+import { applyApproversResolved, applyDecision, refuseDecision, withdrawApproval } from './approvals';
 import { CUSTOMER_REPLY_RESUMES, isAgent, MIGRATION_RESUMES_CLOCKS, SYSTEM, type TicketCore } from './core';
 
 export type TicketCommand =
@@ -36,6 +39,9 @@ export type TicketCommand =
   | ({ kind: 'unlink' } & LinkRequest)
   | ({ kind: 'migrate' } & MigrateRequest)
   | ({ kind: 'checklist' } & ChecklistRequest)
+  | ({ kind: 'decideApproval' } & DecideApprovalRequest)
+  // The workflow's answer from the directory: never refused (a stale answer changes nothing).
+  | ({ kind: 'approvers' } & ApproversResolved)
   // Told by other tickets or by the desk: never refused.
   | { kind: 'childFinished'; child: ChildFinishedSignal }
   | { kind: 'problemResolved'; problem: ProblemResolvedSignal }
@@ -128,6 +134,9 @@ export function refuseCommand(m: TicketCore, cmd: TicketCommand): TransitionRefu
       if (!isAgent(cmd.actor) && cmd.actor.role !== 'system') return conflict('role-not-allowed', 'only agents tick checklists');
       if (m.isFinished()) return conflict('ticket-finished', 'the work order is resolved or closed: its checklist is final');
       return null;
+    case 'decideApproval':
+      return refuseDecision(m, cmd);
+    case 'approvers':
     case 'childFinished':
     case 'problemResolved':
     case 'anonymise':
@@ -270,6 +279,10 @@ export function applyCommand(m: TicketCore, cmd: TicketCommand): number {
       // The checklist's details (readings, notes, who ticked what) are the API's record; the machine keeps what its rule needs.
       s.openChecks = cmd.open.map(({ id, label }) => ({ id, label }));
       return s.seq;
+    case 'decideApproval':
+      return applyDecision(m, cmd);
+    case 'approvers':
+      return applyApproversResolved(m, cmd);
     case 'childFinished':
       m.onChildFinished(cmd.child);
       return s.seq;
@@ -306,6 +319,8 @@ function migrate(m: TicketCore, req: MigrateRequest): number {
   const to = req.stateMapping[s.state] ?? s.state;
   m.def = req.definition;
   m.version = req.version;
+  // A round stays open only where the new version still asks for approval in the same state.
+  if (s.approval && (s.approval.state !== to || !stateOf(m.def, to)?.approval)) withdrawApproval(m, to, true);
   s.state = to;
   const at = m.now();
   s.clocks = s.clocks.map((c) => retargetClock(c, m.def, s.priority, at, m.cal(c.calendar)));

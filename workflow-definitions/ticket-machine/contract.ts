@@ -42,6 +42,22 @@ export interface CarriedTicketState {
    * tickets, and on work orders opened before the machine held this rule until their checklist first changes.
    */
   openChecks?: ChecklistItem[];
+  /** The approval the ticket waits for in its present state, if its definition asks for one there. */
+  approval?: ApprovalRound | null;
+}
+
+export type ApprovalDecision = 'approve' | 'reject';
+/** One round of approval: opened on entering a state that requires it, closed by the decisions, a timeout or leaving the state. */
+export interface ApprovalRound {
+  /** The seq of the event that entered the state: it names the round within the ticket. */
+  round: number;
+  state: string;
+  openedAt: number;
+  /** Null while the desk finds out who the approvers are (the workflow asks the directory). */
+  approvers: string[] | null;
+  decisions: Record<string, ApprovalDecision>;
+  /** The approvers' comments in the order given, for the outcome's comment field. */
+  comments: string[];
 }
 
 export interface ChecklistItem {
@@ -79,7 +95,11 @@ export type TicketEventType =
   | 'tags_changed'
   | 'time_logged'
   | 'macro_applied'
-  | 'merged_in';
+  | 'merged_in'
+  | 'approval_requested'
+  | 'approval_decided'
+  | 'approval_reminder'
+  | 'approval_closed';
 
 export interface TicketEvent {
   seq: number;
@@ -192,6 +212,22 @@ export interface ChecklistRequest {
   open: ChecklistItem[];
   actor: Actor;
 }
+/** An approver's decision on the ticket's open approval round. */
+export interface DecideApprovalRequest {
+  round: number;
+  decision: ApprovalDecision;
+  comment?: string;
+  /** Where the decision was made: recorded with it for the timeline and the audit log. */
+  via: 'console' | 'portal' | 'email';
+  actor: Actor;
+}
+/** Who the approvers of a round are, as the directory answered when the round opened; `unresolved` says why nobody. */
+export interface ApproversResolved {
+  round: number;
+  approvers: string[];
+  unresolved?: string;
+}
+
 export interface ProblemResolvedSignal {
   problemId: string;
   number: string;

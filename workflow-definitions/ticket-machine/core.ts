@@ -4,6 +4,7 @@
 import { initialState, refuseTransition, stateOf, type Fields, type TransitionContext } from '../lifecycle';
 import type { Priority, WorkflowDefinition } from '../schema';
 import { calendarOf, pauseClock, restartClock, resumeClock, retargetClock, startClocks, stopClock } from '../sla';
+import { openApproval, withdrawApproval } from './approvals';
 import type { Actor, AutoAssignment, CarriedTicketState, ChecklistItem, ChildFinishedSignal, ProblemResolvedSignal, TicketEvent, TicketEventType } from './contract';
 
 export const SYSTEM: Actor = { id: null, role: 'system' };
@@ -139,6 +140,7 @@ export class TicketCore {
     const from = stateOf(this.def, s.state);
     const target = stateOf(this.def, to)!;
     const at = this.now();
+    withdrawApproval(this, to);
     s.state = to;
     s.enteredStateAt = at;
     if (target.category === 'resolved' || target.category === 'closed') {
@@ -158,6 +160,8 @@ export class TicketCore {
       s.clocks = s.clocks.map((c) => (c.name === 'resolution' ? restartClock(c, at) : c));
     }
     s.clocks = s.clocks.map((c) => (target.slaPaused ? pauseClock(c, at, this.cal(c.calendar)) : resumeClock(c, at)));
+    // The event that entered the state comes next: its seq names the round.
+    if (!s.approval) openApproval(this, to, s.seq + 1);
   }
 
   applyTransition(name: string, fields: Record<string, unknown>, actor: Actor): number {

@@ -4,6 +4,7 @@
 import { availableTransitions, type AvailableTransition, type TransitionRefusal } from '../lifecycle';
 import type { Priority, Role, WorkflowDefinition } from '../schema';
 import type { Actor, CarriedTicketState, TicketEvent } from './contract';
+import { awaitingApprovers, openApproval } from './approvals';
 import { applyCommand, refuseCommand, type TicketCommand } from './commands';
 import { TicketCore, type MachineHost, type OutboundSignal, type TicketState } from './core';
 import { dueTimers, finalAfter, fireTimer, type DueTimer } from './timers';
@@ -19,6 +20,8 @@ export interface TicketMachine {
   refuse(cmd: TicketCommand): TransitionRefusal | null;
   /** Runs a command `refuse` accepted; returns the seq the caller is answered with. */
   apply(cmd: TicketCommand): number;
+  /** The open approval round whose approvers the driver must find (and then `apply` an `approvers` command), or null. */
+  awaitingApprovers(): ReturnType<typeof awaitingApprovers>;
   /** Records the ticket's creation (first run only). */
   created(by: Actor, intake: { title: string; type: string; priority: Priority }): void;
   available(role: Role): AvailableTransition[];
@@ -44,8 +47,10 @@ export function ticketMachine(init: { definition: WorkflowDefinition; version: n
     refuse: (cmd) => refuseCommand(m, cmd),
     apply: (cmd) => applyCommand(m, cmd),
     created: (by, intake) => {
-      m.emit('created', by, { title: intake.title, priority: intake.priority, type: intake.type, state: m.s.state, definition: { key: m.def.key, version: m.version } }, 'public');
+      const seq = m.emit('created', by, { title: intake.title, priority: intake.priority, type: intake.type, state: m.s.state, definition: { key: m.def.key, version: m.version } }, 'public');
+      openApproval(m, m.s.state, seq);
     },
+    awaitingApprovers: () => awaitingApprovers(m),
     available: (role) => availableTransitions(m.def, m.ctx(role)),
     dueTimers: () => dueTimers(m),
     fire: (due) => fireTimer(m, due),

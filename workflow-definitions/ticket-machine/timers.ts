@@ -3,6 +3,7 @@
 import { addBusinessMinutes, ROUND_THE_CLOCK } from '../calendar';
 import { PRIORITIES, type EscalationAction } from '../schema';
 import { clockDeadlines, type ClockName } from '../sla';
+import { approvalTimers, fireApprovalTimer, type ApprovalTimer } from './approvals';
 import { SYSTEM, type TicketCore } from './core';
 
 const MINUTE = 60_000;
@@ -12,7 +13,7 @@ export type DueTimer = { key: string; at: number } & (
   | { kind: 'sla'; clock: ClockName; level: 'warning' | 'breach' }
   | { kind: 'escalation'; escalation: string }
   | { kind: 'automation'; automation: string }
-);
+) | ApprovalTimer;
 
 export function dueTimers(m: TicketCore): DueTimer[] {
   const { s, def, fired } = m;
@@ -48,13 +49,15 @@ export function dueTimers(m: TicketCore): DueTimer[] {
     const calendar = a.calendar && a.calendar !== ROUND_THE_CLOCK ? m.cal(a.calendar) : null;
     due.push({ key, at: addBusinessMinutes(s.enteredStateAt, a.afterMinutes, calendar), kind: 'automation', automation: a.name });
   }
+  due.push(...approvalTimers(m));
   return due;
 }
 
 /** Marks the timer fired and does what it was armed for. */
 export function fireTimer(m: TicketCore, due: DueTimer): void {
   m.fired.add(due.key);
-  if (due.kind === 'sla') {
+  if (due.kind === 'approval') fireApprovalTimer(m, due, (name, actions) => runEscalation(m, name, actions));
+  else if (due.kind === 'sla') {
     m.emit(due.level === 'warning' ? 'sla_warning' : 'sla_breached', SYSTEM, { clock: due.clock, deadline: new Date(due.at).toISOString() });
   } else if (due.kind === 'escalation') {
     const e = (m.def.escalations ?? []).find((x) => x.name === due.escalation);

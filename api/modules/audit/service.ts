@@ -7,7 +7,8 @@ import { escapeLike } from '../../../platform/db/like';
 import { iso, type DbTime } from '../../../platform/db/time';
 
 export interface AuditEntry {
-  user?: AuthUser;
+  /** Who acted: a signed-in caller, or someone a signed link speaks for (`via: 'link'`). */
+  user?: Pick<AuthUser, 'id' | 'role'> & { via?: string };
   action: string;
   target?: string;
   outcome: 'allowed' | 'denied';

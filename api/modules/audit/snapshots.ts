@@ -31,7 +31,7 @@ const SNAPSHOTS: Record<AuditedEntity, { sql: string; params: (id: string) => un
   },
   organisation: { sql: `select json_build_object('name', o.name, 'shareTickets', o.share_tickets) as doc from organisations o where o.id = ?`, params: (id) => [id] },
   user: {
-    sql: `select json_build_object('email', u.email, 'name', u.name, 'role', u.role, 'customRole', u.custom_role, 'locale', u.locale, 'organisationId', u.organisation_id, 'disabled', u.disabled, 'skills', u.skills) as doc from users u where u.id = ?`,
+    sql: `select json_build_object('email', u.email, 'name', u.name, 'role', u.role, 'customRole', u.custom_role, 'locale', u.locale, 'organisationId', u.organisation_id, 'disabled', u.disabled, 'skills', u.skills, 'managerId', u.manager_id) as doc from users u where u.id = ?`,
     params: (id) => [id],
   },
   token: {

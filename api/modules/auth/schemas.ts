@@ -14,13 +14,14 @@ export const userSchema = {
 export const adminUserSchema = {
   title: 'AdminUser',
   type: 'object',
-  required: [...userSchema.required, 'customRole', 'organisationId', 'disabled', 'skills'],
+  required: [...userSchema.required, 'customRole', 'organisationId', 'disabled', 'skills', 'managerId'],
   properties: {
     ...userSchema.properties,
     customRole: { type: ['string', 'null'], description: 'a custom role held by this agent (its key)' },
     organisationId: { type: ['string', 'null'] },
     disabled: { type: 'boolean' },
     skills: { type: 'array', items: { type: 'string' }, description: 'an agent\'s skills, for queues that assign by skills' },
+    managerId: { type: ['string', 'null'], description: 'their manager, who approves what a definition sends to the requester\'s manager' },
   },
 } as const;
 

@@ -20,6 +20,7 @@ interface UserRow {
   disabled: boolean;
   custom_role?: string | null;
   skills?: string[];
+  manager_id?: string | null;
   /** The custom role's grants, joined in where the caller's rights are needed. */
   grants?: RoleGrants | null;
 }
@@ -203,7 +204,7 @@ export class AuthService {
     const page = rows.slice(0, opts.limit);
     // Admins edit organisation and access from this list, so it carries them too.
     return {
-      items: page.map((r) => ({ ...publicUser(r), customRole: r.custom_role ?? null, organisationId: r.organisation_id, disabled: r.disabled, skills: r.skills ?? [] })),
+      items: page.map((r) => ({ ...publicUser(r), customRole: r.custom_role ?? null, organisationId: r.organisation_id, disabled: r.disabled, skills: r.skills ?? [], managerId: r.manager_id ?? null })),
       next: rows.length > opts.limit ? page[page.length - 1]!.email : null,
     };
   }

@@ -123,6 +123,11 @@ export class CatalogueRequests {
   /** The answers a ticket was opened with, to whoever may see the ticket. */
   async ofTicket(user: AuthUser, ticketId: string) {
     await this.tickets.get(user, ticketId);
+    return this.formOf(ticketId);
+  }
+
+  /** The answers a ticket was requested with, for a reader already allowed them (the ticket's viewers, its approvers). */
+  async formOf(ticketId: string) {
     const [row] = await this.em.fork().execute<Array<{ key: string; name: { en: string; fr: string }; icon: string; version: number; layout: FormLayout; answers: Answers; created_at: DbTime }>>(
       `select o.key, o.name, o.icon, r.version, v.layout, r.answers, r.created_at from ticket_request_forms r
        join catalogue_offerings o on o.id = r.offering_id

@@ -57,6 +57,7 @@ export const patchUserBody = {
       items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' },
       description: "An agent's skills, as lowercase words: a queue that assigns by skills gives them the tickets whose tags or field values name one",
     },
+    managerId: { type: ['string', 'null'], format: 'uuid', description: "The user's manager (approver of what a definition sends to the requester's manager); null for none" },
   },
 } as const;
 export type PatchUserBody = FromSchema<typeof patchUserBody>;

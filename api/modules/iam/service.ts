@@ -81,6 +81,19 @@ export class IamService {
       if (body.organisationId && !(await tx.execute('select 1 from organisations where id = ?', [body.organisationId])).length) {
         throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
       }
+      if (body.managerId) {
+        if (body.managerId === id) throw unprocessable('nobody is their own manager', [{ pointer: '/managerId', message: 'cannot be the user themselves' }], 'invalid-manager');
+        const [manager] = await tx.execute<Array<{ disabled: boolean }>>('select disabled from users where id = ? and erased_at is null', [body.managerId]);
+        if (!manager) throw unprocessable('unknown manager', [{ pointer: '/managerId', message: 'unknown user' }], 'invalid-manager');
+        if (manager.disabled) throw unprocessable('the manager is disabled', [{ pointer: '/managerId', message: 'a disabled account cannot approve' }], 'invalid-manager');
+        // A cycle would make each the other's approver: refuse one through any length of chain.
+        const [cycle] = await tx.execute(
+          `with recursive up(id, depth) as (select ?::uuid, 0 union all select u.manager_id, up.depth + 1 from users u join up on u.id = up.id where u.manager_id is not null and up.depth < 50)
+           select 1 from up where id = ? limit 1`,
+          [body.managerId, id],
+        );
+        if (cycle) throw unprocessable('managers would form a cycle', [{ pointer: '/managerId', message: "this user already manages that manager (directly or not)" }], 'invalid-manager');
+      }
       // A custom role is held by agents: naming one makes the account an agent; another built-in role drops it.
       if (body.customRole && body.role !== undefined && body.role !== 'agent') {
         throw unprocessable('a custom role is held by agents', [{ pointer: '/role', message: 'must be agent (or left out) with a custom role' }], 'custom-role-needs-agent');
@@ -94,13 +107,13 @@ export class IamService {
       if (body.disabled === true || (change.role !== undefined && change.role !== 'admin')) await refuseLosingLastAdmin(tx, id, body.disabled ? 'disabling it' : 'changing its role');
       // Skills go as one array literal (their pattern leaves no comma, brace or quote to escape).
       if (body.skills) change.skills = `{${body.skills.join(',')}}`;
-      const columns: Record<string, string> = { name: 'name', role: 'role', customRole: 'custom_role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled', skills: 'skills' };
+      const columns: Record<string, string> = { name: 'name', role: 'role', customRole: 'custom_role', locale: 'locale', organisationId: 'organisation_id', disabled: 'disabled', skills: 'skills', managerId: 'manager_id' };
       const sets = Object.keys(change).map((k) => `${columns[k]} = ?${k === 'skills' ? '::text[]' : ''}`);
       await tx.execute(`update users set ${sets.join(', ')} where id = ?`, [...Object.values(change), id]);
       // A disabled account or a changed built-in role must not keep acting through old sessions (custom grants are read per request).
       if (body.disabled || (change.role !== undefined && change.role !== user.role)) await tx.execute('delete from sessions where user_id = ?', [id]);
       if (change.role === 'customer') await tx.execute('delete from group_members where user_id = ?', [id]);
-      const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled, skills from users where id = ?`, [id]);
+      const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled, skills, manager_id as "managerId" from users where id = ?`, [id]);
       return row;
     });
   }

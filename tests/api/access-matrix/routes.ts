@@ -421,6 +421,12 @@ function cases(w: World): Record<string, Case[]> {
       { expect: { ...userWrite(201), customerB: 404 }, call: async (s) => s.post(`/api/catalogue/items/${(await offeringA(w)).key}/requests`, { version: 1, answers: { why: 'matrix' } }) },
     ],
     'GET /api/tickets/{id}/request-form': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/request-form`) }],
+    'GET /api/approvals': [{ expect: userRead(200), call: (s) => s.get('/api/approvals?status=all') }],
+    'GET /api/tickets/{id}/approvals': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/approvals`) }],
+    // Ticket A never waited for approval: nobody may know of a round there (the approvals suite decides real ones).
+    'POST /api/tickets/{id}/approvals/{round}/decision': [{ expect: userWrite(404), call: (s) => s.post(`/api/tickets/${A}/approvals/1/decision`, { decision: 'approve' }) }],
+    'GET /api/approval-links/{token}': [{ expect: all(403), call: (s) => s.get('/api/approval-links/eyJmb3JnZWQiOnRydWV9.bm90LWEtc2lnbmF0dXJl') }],
+    'POST /api/approval-links/{token}': [{ expect: all(403), call: (s) => s.post('/api/approval-links/eyJmb3JnZWQiOnRydWV9.bm90LWEtc2lnbmF0dXJl', { decision: 'approve' }) }],
     'GET /api/kb/categories': [{ expect: userRead(200), call: (s) => s.get('/api/kb/categories') }],
     'POST /api/kb/categories': [{ expect: adminOnly(201), call: (s) => s.post('/api/kb/categories', { key: key('mxc'), name: { en: 'Matrix', fr: 'Matrice' } }) }],
     'DELETE /api/kb/categories/{key}': [{

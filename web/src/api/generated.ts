@@ -757,6 +757,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approvals for me: the rounds waiting on my decision (or those I decided) */
+        get: operations["getApiApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's approval rounds, newest first (for whoever sees the ticket, and its approvers) */
+        get: operations["getApiTicketsIdApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/approvals/{round}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject as one of the round’s approvers; the ticket takes the outcome’s transition once the policy is met */
+        post: operations["postApiTicketsIdApprovalsRoundDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approval-links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a signed approval link (from a mail) asks its approver to decide; deciding is a POST, so a mail scanner opening it changes nothing */
+        get: operations["getApiApprovallinksToken"];
+        put?: never;
+        /** Decide through a signed approval link, as the approver it names (one decision per link) */
+        post: operations["postApiApprovallinksToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/people": {
         parameters: {
             query?: never;
@@ -3548,6 +3617,92 @@ export interface components {
                 submittedAt: string;
             } | null;
         };
+        /** ApprovalRound */
+        ApprovalRound: {
+            ticket: {
+                /** Format: uuid */
+                id: string;
+                number: string;
+                title: string;
+                description: string;
+                state: string;
+                requester: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                };
+            };
+            /** @description Names the round within its ticket (the seq of the event that entered the state) */
+            round: number;
+            /** @description The definition state that asked for approval */
+            state: string;
+            stateLabel: {
+                en: string;
+                fr: string;
+            } | null;
+            /** @enum {string} */
+            policy: "any" | "all" | "atLeast";
+            /** @description Approvals that approve the round */
+            needed: number;
+            /** @enum {string} */
+            status: "open" | "approved" | "rejected" | "withdrawn";
+            /** @description Why no approver was found, when none was */
+            unresolved: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /**
+             * @description What closed it
+             * @enum {string|null}
+             */
+            closedBy: "decisions" | "timeout" | "left_state" | null;
+            approvers: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string|null} */
+                decision: "approve" | "reject" | null;
+                comment: string | null;
+                /** @enum {string|null} */
+                via: "console" | "portal" | "email" | null;
+                /** Format: date-time */
+                decidedAt: string | null;
+            }[];
+            /** @enum {string|null} */
+            myDecision: "approve" | "reject" | null;
+            /** @description The caller is an approver who has not decided and the round is open */
+            canDecide: boolean;
+            /** @description null: the ticket did not come from the catalogue */
+            request: {
+                offering: {
+                    key: string;
+                    name: {
+                        en: string;
+                        fr: string;
+                    };
+                    icon: components["schemas"]["OfferingIcon"];
+                };
+                /** @description The form version it was submitted with (its labels are those of that version) */
+                version: number;
+                form: components["schemas"]["CatalogueForm"];
+                answers: Record<string, unknown>;
+                /** @description Names of the people and assets the answers picked, by id */
+                names: {
+                    [key: string]: string;
+                };
+                /** Format: date-time */
+                submittedAt: string;
+            } | null;
+        };
+        /** ApprovalLinkView */
+        ApprovalLinkView: {
+            approval: components["schemas"]["ApprovalRound"];
+            /** @description The name of the approver the link speaks for */
+            approver: string;
+        };
         /** DeskSettings */
         DeskSettings: {
             /** @description Customers may file tickets at critical priority (default false: their highest is high) */
@@ -3767,7 +3922,7 @@ export interface components {
          * MailKind
          * @enum {string}
          */
-        MailKind: "ticket_created" | "comment" | "state_change" | "escalation" | "reminder" | "password_reset" | "digest" | "webhook_disabled";
+        MailKind: "ticket_created" | "comment" | "state_change" | "escalation" | "reminder" | "password_reset" | "digest" | "webhook_disabled" | "approval_request";
         /**
          * MailLocale
          * @enum {string}
@@ -4035,6 +4190,8 @@ export interface components {
             disabled: boolean;
             /** @description an agent's skills, for queues that assign by skills */
             skills: string[];
+            /** @description their manager, who approves what a definition sends to the requester's manager */
+            managerId: string | null;
         };
         /**
          * AssignmentPolicy
@@ -4902,6 +5059,8 @@ export type CatalogueItemForm = components['schemas']['CatalogueItemForm'];
 export type CatalogueChoice = components['schemas']['CatalogueChoice'];
 export type CatalogueRequest = components['schemas']['CatalogueRequest'];
 export type TicketRequestForm = components['schemas']['TicketRequestForm'];
+export type ApprovalRound = components['schemas']['ApprovalRound'];
+export type ApprovalLinkView = components['schemas']['ApprovalLinkView'];
 export type DeskSettings = components['schemas']['DeskSettings'];
 export type Viewer = components['schemas']['Viewer'];
 export type Availability = components['schemas']['Availability'];
@@ -9899,6 +10058,500 @@ export interface operations {
             };
         };
     };
+    getApiApprovals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "decided" | "all";
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rounds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApprovalRound"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiTicketsIdApprovals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rounds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApprovalRound"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ticket */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiTicketsIdApprovalsRoundDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                round: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    /** @description Why; required to reject */
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The round after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRound"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an approver (not-an-approver), no longer one (approver-lost-right), or a forged link (invalid-link) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such approval the caller may know of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The approval is closed (approval-closed) or the caller already decided (already-decided) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rejection without a comment (comment-required) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiApprovallinksToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The round as its approver sees it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalLinkView"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an approver (not-an-approver), no longer one (approver-lost-right), or a forged link (invalid-link) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiApprovallinksToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    /** @description Why; required to reject */
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The round after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalLinkView"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an approver (not-an-approver), no longer one (approver-lost-right), or a forged link (invalid-link) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such approval the caller may know of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The approval is closed (approval-closed) or the caller already decided (already-decided) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rejection without a comment (comment-required) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiPeople: {
         parameters: {
             query?: {
@@ -12591,6 +13244,70 @@ export interface operations {
                             initial?: boolean;
                             slaPaused?: boolean;
                             requiredFields?: string[];
+                            approval?: {
+                                /** @description who decides: the requester's manager, an agent group's members, named users (by e-mail), or the user a ticket field or form answer names */
+                                approvers: {
+                                    /** @constant */
+                                    manager: true;
+                                } | {
+                                    group: string;
+                                } | {
+                                    users: string[];
+                                } | {
+                                    /** @description a ticket field, else a form answer, holding a user id */
+                                    field: string;
+                                };
+                                /** @enum {string} */
+                                policy: "any" | "all" | "atLeast";
+                                /** @description for atLeast: how many approvals approve */
+                                count?: number;
+                                approved: {
+                                    transition: string;
+                                    /** @description the field that receives the approvers' comments */
+                                    commentField?: string;
+                                };
+                                rejected: {
+                                    transition: string;
+                                    /** @description the field that receives the approvers' comments */
+                                    commentField?: string;
+                                };
+                                timeoutMinutes?: number;
+                                /**
+                                 * @description what the desk decides when the approvers have not (default: escalate)
+                                 * @enum {string}
+                                 */
+                                onTimeout?: "approve" | "reject" | "escalate";
+                                /** @description actions when onTimeout is escalate */
+                                escalate?: ({
+                                    /** @constant */
+                                    type: "notify";
+                                    /** @enum {string} */
+                                    role?: "admin" | "agent" | "customer" | "system";
+                                    group?: string;
+                                    user?: string;
+                                } | {
+                                    /** @constant */
+                                    type: "reassign";
+                                    queue?: string;
+                                    group?: string;
+                                } | {
+                                    /** @constant */
+                                    type: "raisePriority";
+                                } | {
+                                    /** @constant */
+                                    type: "addNote";
+                                    text: {
+                                        en: string;
+                                        fr: string;
+                                    };
+                                } | {
+                                    /** @constant */
+                                    type: "emit";
+                                    event: string;
+                                })[];
+                                /** @description mail the approvers who have not decided this long before the timeout */
+                                remindBeforeMinutes?: number;
+                            };
                         }[];
                         transitions?: {
                             name: string;
@@ -15453,6 +16170,11 @@ export interface operations {
                     disabled?: boolean;
                     /** @description An agent's skills, as lowercase words: a queue that assigns by skills gives them the tickets whose tags or field values name one */
                     skills?: string[];
+                    /**
+                     * Format: uuid
+                     * @description The user's manager (approver of what a definition sends to the requester's manager); null for none
+                     */
+                    managerId?: string | null;
                 };
             };
         };
@@ -26906,7 +27628,7 @@ export const linkRelationValues = ["problem","child","related","duplicate"] as c
 export const offeringIconValues = ["desktop","mobile","key","lock","user-plus","users","wifi","print","envelope","shopping-cart","briefcase","wrench","box","server","database","calendar","car","building","question-circle","file"] as const satisfies readonly OfferingIcon[];
 export const offeringTicketTypeValues = ["service_request","incident","problem"] as const satisfies readonly OfferingTicketType[];
 export const catalogueFieldKindValues = ["text","longText","number","date","choice","multiChoice","user","asset","attachment"] as const satisfies readonly CatalogueFieldKind[];
-export const mailKindValues = ["ticket_created","comment","state_change","escalation","reminder","password_reset","digest","webhook_disabled"] as const satisfies readonly MailKind[];
+export const mailKindValues = ["ticket_created","comment","state_change","escalation","reminder","password_reset","digest","webhook_disabled","approval_request"] as const satisfies readonly MailKind[];
 export const mailLocaleValues = ["en","fr"] as const satisfies readonly MailLocale[];
 export const notificationModeValues = ["immediate","digest","off"] as const satisfies readonly NotificationMode[];
 export const slaOutcomeValues = ["none","pending","met","breached"] as const satisfies readonly SlaOutcome[];
