@@ -25,7 +25,7 @@ export async function approvalNotices(db: EntityManager, config: MailConfig, bat
     const reminder = e.type === 'approval_reminder';
     const ids = (reminder ? e.data.pending : e.data.approvers) as string[];
     if (!ids?.length) continue;
-    const recipients = await db.execute<Recipient[]>(`select ${userColumns} from users u where u.id = any(?::uuid[]) and not u.disabled and u.erased_at is null`, [ids]);
+    const recipients = await db.execute<Recipient[]>(`select ${userColumns} from users u where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and not u.disabled and u.erased_at is null`, [JSON.stringify(ids)]);
     const round = Number(e.data.round);
     const [opened] = await db.execute<Array<{ deadline: Date | null }>>(`select deadline from ticket_approvals where ticket_id = ? and round = ?`, [batch.ticketId, round]);
     const deadline = e.data.deadline ?? opened?.deadline?.toISOString();

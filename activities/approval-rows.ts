@@ -14,8 +14,8 @@ export async function projectApprovals(em: EntityManager, ticketId: string, even
       await conn.execute(
         `with a as (insert into ticket_approvals (ticket_id, round, state, policy, needed, unresolved, opened_at, deadline)
            values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing)
-         insert into ticket_approvers (ticket_id, round, user_id) select ?, ?, unnest(?::uuid[]) on conflict do nothing`,
-        [ticketId, d.round, d.state, d.policy, d.needed, d.unresolved ?? null, e.at, d.deadline ?? null, ticketId, d.round, d.approvers],
+         insert into ticket_approvers (ticket_id, round, user_id) select ?, ?, value::uuid from jsonb_array_elements_text(?::jsonb) on conflict do nothing`,
+        [ticketId, d.round, d.state, d.policy, d.needed, d.unresolved ?? null, e.at, d.deadline ?? null, ticketId, d.round, JSON.stringify(d.approvers)],
       );
     } else if (e.type === 'approval_decided') {
       await conn.execute(

@@ -37,8 +37,8 @@ export async function findApprovers(em: EntityManager, spec: ApprovalDef['approv
   if ('users' in spec) {
     const emails = spec.users.map((e) => e.toLowerCase());
     const rows = await conn.execute<Array<{ id: string }>>(
-      `select id from users where lower(email) = any(?::text[]) and not disabled and erased_at is null order by id`,
-      [emails],
+      `select id from users where lower(email) in (select jsonb_array_elements_text(?::jsonb)) and not disabled and erased_at is null order by id`,
+      [JSON.stringify(emails)],
     );
     return rows.length ? { approvers: rows.map((r) => r.id) } : { approvers: [], unresolved: 'none of the named approvers is an active user' };
   }

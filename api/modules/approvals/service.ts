@@ -192,8 +192,8 @@ export class ApprovalService {
     if (!rows.length) return [];
     const approvers = await this.em.fork().execute<ApproverRow[]>(
       `select p.*, u.name from ticket_approvers p left join users u on u.id = p.user_id
-       where (p.ticket_id, p.round) in (select * from unnest(?::uuid[], ?::int[])) order by u.name, p.user_id`,
-      [rows.map((r) => r.ticket_id), rows.map((r) => r.round)],
+       where (p.ticket_id, p.round) in (select (x->>0)::uuid, (x->>1)::int from jsonb_array_elements(?::jsonb) x) order by u.name, p.user_id`,
+      [JSON.stringify(rows.map((r) => [r.ticket_id, r.round]))],
     );
     const labels = await this.stateLabels(rows);
     return Promise.all(
@@ -224,8 +224,8 @@ export class ApprovalService {
 
   private async stateLabels(rows: RoundRow[]): Promise<Map<string, { en: string; fr: string }>> {
     const defs = await this.em.fork().execute<Array<{ key: string; version: number; states: Array<{ name: string; label: { en: string; fr: string } }> }>>(
-      `select key, version, body->'states' as states from definitions where (key, version) in (select * from unnest(?::text[], ?::int[]))`,
-      [rows.map((r) => r.definition_key), rows.map((r) => r.definition_version)],
+      `select key, version, body->'states' as states from definitions where (key, version) in (select x->>0, (x->>1)::int from jsonb_array_elements(?::jsonb) x)`,
+      [JSON.stringify(rows.map((r) => [r.definition_key, r.definition_version]))],
     );
     return new Map(defs.flatMap((d) => d.states.map((s) => [`${d.key}:${d.version}:${s.name}`, s.label] as const)));
   }
