@@ -14,7 +14,7 @@ export const userSchema = {
 export const adminUserSchema = {
   title: 'AdminUser',
   type: 'object',
-  required: [...userSchema.required, 'customRole', 'organisationId', 'disabled', 'skills', 'managerId'],
+  required: [...userSchema.required, 'customRole', 'organisationId', 'disabled', 'skills', 'managerId', 'managerName'],
   properties: {
     ...userSchema.properties,
     customRole: { type: ['string', 'null'], description: 'a custom role held by this agent (its key)' },
@@ -22,6 +22,7 @@ export const adminUserSchema = {
     disabled: { type: 'boolean' },
     skills: { type: 'array', items: { type: 'string' }, description: 'an agent\'s skills, for queues that assign by skills' },
     managerId: { type: ['string', 'null'], description: 'their manager, who approves what a definition sends to the requester\'s manager' },
+    managerName: { type: ['string', 'null'] },
   },
 } as const;
 

@@ -21,6 +21,7 @@ interface UserRow {
   custom_role?: string | null;
   skills?: string[];
   manager_id?: string | null;
+  manager_name?: string | null;
   /** The custom role's grants, joined in where the caller's rights are needed. */
   grants?: RoleGrants | null;
 }
@@ -200,11 +201,11 @@ export class AuthService {
     }
     const rows = await this.em
       .fork()
-      .execute<UserRow[]>(`select * from users ${where.length ? `where ${where.join(' and ')}` : ''} order by email limit ?`, [...params, opts.limit + 1]);
+      .execute<UserRow[]>(`select u.*, (select m.name from users m where m.id = u.manager_id) as manager_name from users u ${where.length ? `where ${where.join(' and ')}` : ''} order by email limit ?`, [...params, opts.limit + 1]);
     const page = rows.slice(0, opts.limit);
     // Admins edit organisation and access from this list, so it carries them too.
     return {
-      items: page.map((r) => ({ ...publicUser(r), customRole: r.custom_role ?? null, organisationId: r.organisation_id, disabled: r.disabled, skills: r.skills ?? [], managerId: r.manager_id ?? null })),
+      items: page.map((r) => ({ ...publicUser(r), customRole: r.custom_role ?? null, organisationId: r.organisation_id, disabled: r.disabled, skills: r.skills ?? [], managerId: r.manager_id ?? null, managerName: r.manager_name ?? null })),
       next: rows.length > opts.limit ? page[page.length - 1]!.email : null,
     };
   }

@@ -113,7 +113,7 @@ export class IamService {
       // A disabled account or a changed built-in role must not keep acting through old sessions (custom grants are read per request).
       if (body.disabled || (change.role !== undefined && change.role !== user.role)) await tx.execute('delete from sessions where user_id = ?', [id]);
       if (change.role === 'customer') await tx.execute('delete from group_members where user_id = ?', [id]);
-      const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled, skills, manager_id as "managerId" from users where id = ?`, [id]);
+      const [row] = await tx.execute(`select id, email, name, role, custom_role as "customRole", locale, organisation_id as "organisationId", disabled, skills, manager_id as "managerId", (select m.name from users m where m.id = users.manager_id) as "managerName" from users where id = ?`, [id]);
       return row;
     });
   }

@@ -4192,6 +4192,7 @@ export interface components {
             skills: string[];
             /** @description their manager, who approves what a definition sends to the requester's manager */
             managerId: string | null;
+            managerName: string | null;
         };
         /**
          * AssignmentPolicy

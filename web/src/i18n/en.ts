@@ -3,6 +3,7 @@
 import kbEn from './kb.en';
 import catalogueEn from './catalogue.en';
 import slaPoliciesEn from './sla-policies.en';
+import approvalsEn from './approvals.en';
 import peopleEn from './people.en';
 const en = {
   app: { name: 'Guichet', skip: 'Skip to content' },
@@ -145,6 +146,10 @@ const en = {
       time_logged: 'Time spent',
       macro_applied: 'Macro applied',
       merged_in: 'Merged in',
+      approval_requested: 'Approval requested',
+      approval_decided: 'Approval decision',
+      approval_reminder: 'Approval reminder',
+      approval_closed: 'Approval closed',
       migrated: 'Workflow version changed',
       problem_resolved: 'Problem resolved',
       child_finished: 'Child ticket finished',
@@ -414,6 +419,7 @@ const en = {
       password_reset: 'Password reset',
       digest: 'Digest',
       webhook_disabled: 'Webhook disabled (owner)',
+      approval_request: 'Approval request (approvers)',
     },
   },
   account: {
@@ -584,6 +590,7 @@ const en = {
   kb: kbEn,
   catalogue: catalogueEn,
   slaPolicies: slaPoliciesEn,
+  approvals: approvalsEn,
   people: peopleEn,
   attachments: {
     title: 'Files',

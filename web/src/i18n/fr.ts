@@ -3,6 +3,7 @@ import type { Messages } from './en';
 import kbFr from './kb.fr';
 import catalogueFr from './catalogue.fr';
 import slaPoliciesFr from './sla-policies.fr';
+import approvalsFr from './approvals.fr';
 import peopleFr from './people.fr';
 
 const fr: Messages = {
@@ -146,6 +147,10 @@ const fr: Messages = {
       time_logged: 'Temps passé',
       macro_applied: 'Macro appliquée',
       merged_in: 'Fusion',
+      approval_requested: 'Approbation demandée',
+      approval_decided: 'Décision d’approbation',
+      approval_reminder: 'Rappel d’approbation',
+      approval_closed: 'Approbation close',
       migrated: 'Version du workflow changée',
       problem_resolved: 'Problème résolu',
       child_finished: 'Ticket enfant terminé',
@@ -413,6 +418,7 @@ const fr: Messages = {
       escalation: 'Escalade (agents)',
       reminder: 'Rappel (en attente de vous)',
       webhook_disabled: 'Webhook désactivé (propriétaire)',
+      approval_request: 'Demande d’approbation (approbateurs)',
       password_reset: 'Réinitialisation du mot de passe',
       digest: 'Résumé',
     },
@@ -585,6 +591,7 @@ const fr: Messages = {
   kb: kbFr,
   catalogue: catalogueFr,
   slaPolicies: slaPoliciesFr,
+  approvals: approvalsFr,
   people: peopleFr,
   attachments: {
     title: 'Fichiers',

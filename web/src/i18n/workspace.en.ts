@@ -159,6 +159,8 @@ export const iamEn = {
   customRole: 'Custom role: {name}',
   users: {
     skills: 'Skills',
+    manager: 'Manager',
+    managerHint: 'Approves what a workflow sends to the requester\'s manager.',
     skillsHint: 'Lowercase words separated by commas, e.g. network, printers: a queue that assigns by skills gives this agent the tickets whose tags or field values name one.',
     more: 'Show more accounts',
     title: 'Users',

@@ -161,6 +161,8 @@ export const iamFr: typeof iamEn = {
   customRole: 'Rôle personnalisé : {name}',
   users: {
     skills: 'Compétences',
+    manager: 'Responsable',
+    managerHint: 'Approuve ce qu\'un workflow soumet au responsable du demandeur.',
     skillsHint: 'Des mots en minuscules séparés par des virgules, p. ex. reseau, imprimantes : une file qui attribue selon les compétences donne à cet agent les tickets dont les étiquettes ou les valeurs de champs en nomment une.',
     more: 'Afficher plus de comptes',
     title: 'Utilisateurs',

@@ -14,10 +14,11 @@ const help = () => import('../areas/portal/help/help');
 const catalogue = () => import('../areas/portal/catalogue/catalogue');
 const maintenance = () => import('../areas/maintenance/maintenance');
 const reports = () => import('../areas/reports/reports');
+const approvals = () => import('../areas/approvals/approvals');
 
 // The area of the first URL starts downloading now, beside the session check, instead of after it (not the admin
 // area: only admins may download it, and the role is known only after the check).
-const firstArea = ([['/tickets', agent], ['/macros', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/reports', reports], ['/portal/help', help], ['/portal/catalogue', catalogue], ['/portal', portal]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
+const firstArea = ([['/tickets', agent], ['/macros', agent], ['/maintenance', maintenance], ['/kb', kbStaff], ['/reports', reports], ['/portal/help', help], ['/portal/catalogue', catalogue], ['/portal', portal], ['/approv', approvals]] as const).find(([prefix]) => location.pathname.startsWith(prefix));
 if (firstArea) void firstArea[1]().catch(() => undefined);
 
 export const router = createRouter({
@@ -25,6 +26,9 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: () => import('../areas/login/LoginPage.vue'), meta: { public: true } },
     { path: '/reset-password', name: 'reset-password', component: () => import('../areas/login/ResetPasswordPage.vue'), meta: { public: true } },
+    // A mailed approval link speaks for its approver: no sign-in, one decision.
+    { path: '/approve/:token', name: 'approve-link', component: () => approvals().then((m) => m.LinkApprovalPage), props: true, meta: { public: true } },
+    { path: '/approvals', name: 'approvals', component: () => approvals().then((m) => m.ApprovalsPage), meta: { roles: ['customer', 'agent', 'admin'] } },
     { path: '/', name: 'home', redirect: () => useAuthStore().homePath },
     {
       path: '/tickets',
