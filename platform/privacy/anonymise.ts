@@ -30,6 +30,7 @@ export async function anonymiseTickets(tx: EntityManager, ticketIds: readonly st
   await tx.execute(`update ticket_events e set data = e.data || jsonb_build_object('title', t.title) from tickets t where t.id = e.ticket_id and e.ticket_id in ${IDS} and e.data->>'title' is not null`, [ids]);
   await replaceFiles(tx, `ticket_id in ${IDS}`, [ids]);
   await tx.execute(`update ticket_ratings set comment = null where ticket_id in ${IDS} and comment is not null`, [ids]);
+  await tx.execute(`update ticket_approvers set comment = null where ticket_id in ${IDS} and comment is not null`, [ids]);
   // The catalogue form's answers go; which offering the request came from stays for the reports.
   await tx.execute(`update ticket_request_forms set answers = '{}'::jsonb where ticket_id in ${IDS} and answers <> '{}'::jsonb`, [ids]);
   await tx.execute(`update mail_outbox set subject = ?, body = ? where ticket_id in ${IDS} and body <> ?`, [ANONYMISED_TEXT, ANONYMISED_TEXT, ids, ANONYMISED_TEXT]);
@@ -51,15 +52,17 @@ export async function anonymiseContributions(tx: EntityManager, userId: string):
   await scrubEvents(tx, `actor_id = ?`, [userId]);
   await replaceFiles(tx, `uploaded_by = ?`, [userId]);
   await tx.execute(`update ticket_ratings set comment = null where rater_id = ? and comment is not null`, [userId]);
+  await tx.execute(`update ticket_approvers set comment = null where user_id = ? and comment is not null`, [userId]);
 }
 
-/** Comment bodies (and their French copies) in the timeline; the event stays, so counts and first-response times hold. */
+/** Comment bodies (and their French copies) and approvers' remarks in the timeline; the event stays, so counts and first-response times hold. */
 async function scrubEvents(tx: EntityManager, where: string, params: unknown[]): Promise<void> {
   await tx.execute(
     `update ticket_events set data = (data - 'bodyFr' - 'description') || jsonb_build_object('body', ?::text)
      where ${where} and data->>'body' is not null and data->>'body' <> ?`,
     [ANONYMISED_TEXT, ...params, ANONYMISED_TEXT],
   );
+  await tx.execute(`update ticket_events set data = data - 'comment' where ${where} and type = 'approval_decided' and data->>'comment' is not null`, params);
 }
 
 /** Each file becomes a short text saying it was removed; its row (and so the timeline's reference) stays. */

@@ -154,5 +154,12 @@ describe('Approvals', () => {
       return r.status === 'open' ? undefined : r;
     });
     expect(closed).toMatchObject({ status: 'withdrawn', closedBy: 'left_state' });
+
+    // Erasing Mia removes her words: her remark leaves the round and the timeline; the decision itself stays.
+    await ok(admin.post(`/api/users/${mia.id}/erase`, { confirm: mia.email }));
+    const scrubbed = (await ok(admin.get(`/api/tickets/${rejected.id}/approvals`))).items[0];
+    expect(scrubbed.approvers).toEqual([expect.objectContaining({ id: mia.id, decision: 'reject', comment: null })]);
+    const decision = (await ok(admin.get(`/api/tickets/${rejected.id}/timeline`))).items.find((e: { type: string }) => e.type === 'approval_decided');
+    expect(decision.data).toEqual({ round: rejected.round.round, decision: 'reject', via: 'portal' });
   });
 });

@@ -294,6 +294,7 @@ export function applyCommand(m: TicketCore, cmd: TicketCommand): number {
       s.title = cmd.title;
       s.description = '';
       s.anonymised = true;
+      if (s.approval) s.approval.comments = [];
       return s.seq;
   }
 }
