@@ -3,7 +3,7 @@
 // them; a manager's rejection ends another request; and every refusal is clear: a stranger, a second decision, a closed
 // round, a forged or altered link, an approver who has lost the right, a rejection without a reason.
 import { ADMIN, Session, eventually, unique } from '../support/http';
-import { startDesk, type Desk } from '../support/desk';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
 let desk: Desk;
@@ -46,7 +46,8 @@ const linkIn = (text: string) => /\/approve\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.e
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  desk = await startDesk({ taskQueue: unique('guichet-approvals'), env: { SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' } });
+  // A database of its own: these tests publish service request definitions no other suite expects.
+  desk = await startDesk({ taskQueue: unique('guichet-approvals'), env: { DATABASE_URL: await freshDatabaseUrl('approvals'), SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' } });
   admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
 });
 

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { violations } from '../support/axe';
 import { launchBrowser, shot, UI_TIMEOUT_MS, type Locale } from '../support/browser';
 import { ADMIN, Session, eventually, unique } from '../support/http';
-import { startDesk, type Desk } from '../support/desk';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
 const PASSWORD = 'a-long-password-for-approvals';
@@ -17,7 +17,8 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  desk = await startDesk({ taskQueue: unique('guichet-approvals-ui'), env: { SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' } });
+  // A database of its own: this test publishes a service request definition no other suite expects.
+  desk = await startDesk({ taskQueue: unique('guichet-approvals-ui'), env: { DATABASE_URL: await freshDatabaseUrl('approvals_ui'), SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' } });
   admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
   browser = await launchBrowser();
 }, 120_000);
@@ -70,7 +71,7 @@ it('should complete an all-approvers approval from the console and a mailed link
 
   const versions = (await admin.get('/api/definitions/service_request/versions')).body.items;
   const { version: _v, status: _s, ...def } = (await admin.get(`/api/definitions/service_request/versions/${versions.at(-1).version}`)).body;
-  for (const t of def.transitions) if (t.name === 'approve' || t.name === 'reject') t.roles.push('system');
+  for (const t of def.transitions) if ((t.name === 'approve' || t.name === 'reject') && !t.roles.includes('system')) t.roles.push('system');
   def.states.find((s: { name: string }) => s.name === 'awaiting_approval').approval = {
     approvers: { users: [anne.email, bruno.email] },
     policy: 'all',
