@@ -91,6 +91,8 @@ import { SlaPolicyService } from './modules/sla-policies/service';
 import { OfferingService } from './modules/catalogue/offerings';
 import { CatalogueRequests } from './modules/catalogue/requests';
 import { approvalRoutes } from './modules/approvals/routes';
+import { ticketTypeRoutes } from './modules/ticket-types/routes';
+import { TicketTypeService } from './modules/ticket-types/service';
 import { ApprovalService } from './modules/approvals/service';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
@@ -194,7 +196,8 @@ export function createApp(deps: AppDeps): App {
   const settings = new SettingsService(deps.em);
   const ticketRows = new TicketRepository(deps.em);
   const slaPolicies = new SlaPolicyService(deps.em);
-  const opening = new TicketOpening(ticketRows, definitions, queues, deps.temporal, deps.taskQueue, deps.log, settings, slaPolicies);
+  const ticketTypes = new TicketTypeService(deps.em, definitions);
+  const opening = new TicketOpening(ticketRows, definitions, queues, deps.temporal, deps.taskQueue, deps.log, settings, slaPolicies, ticketTypes);
   const tickets = new TicketService(ticketRows, definitions, queues, deps.temporal, opening, settings);
 
   koa.use(async (ctx, next) => {
@@ -287,6 +290,7 @@ export function createApp(deps: AppDeps): App {
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   const catalogueRequests = new CatalogueRequests(deps.em, tickets);
   catalogueRoutes(routes, new OfferingService(deps.em, definitions), catalogueRequests, backpressure);
+  ticketTypeRoutes(routes, ticketTypes);
   approvalRoutes(routes, new ApprovalService(deps.em, deps.temporal, audit, catalogueRequests));
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);

@@ -133,8 +133,9 @@ export class OfferingService {
       const [queue] = await em.execute(`select 1 from queues where key = ?`, [body.queue]);
       if (!queue) errors.push({ pointer: '/queue', message: `no queue '${body.queue}'` });
     }
-    const def = await this.definitions.forType(body.ticketType);
-    if (!def) {
+    const def = body.ticketType === 'maintenance' ? undefined : await this.definitions.forType(body.ticketType);
+    if (body.ticketType === 'maintenance') errors.push({ pointer: '/ticketType', message: 'work orders come from maintenance plans, not from requests' });
+    else if (!def) {
       errors.push({ pointer: '/ticketType', message: `no published workflow definition serves '${body.ticketType}'` });
     } else {
       const fields = body.fields ?? {};

@@ -10,8 +10,6 @@ export const OFFERING_ICONS = [
   'wrench', 'box', 'server', 'database', 'calendar', 'car', 'building', 'question-circle', 'file',
 ] as const;
 
-/** Types an offering may open: a work order comes from a maintenance plan, never from a request. */
-export const OFFERING_TICKET_TYPES = ['service_request', 'incident', 'problem'] as const;
 
 const description = {
   type: 'object',
@@ -27,7 +25,7 @@ const offeringProperties = {
   category: localisedText,
   icon: { title: 'OfferingIcon', type: 'string', enum: [...OFFERING_ICONS] },
   organisationIds: { type: 'array', maxItems: 500, uniqueItems: true, items: { type: 'string', format: 'uuid' }, description: 'Organisations whose customers see it; empty: every customer' },
-  ticketType: { title: 'OfferingTicketType', type: 'string', enum: [...OFFERING_TICKET_TYPES], description: "The ticket's type, hence the workflow definition that runs it" },
+  ticketType: { title: 'OfferingTicketType', type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: "The ticket's type (built-in or custom, not maintenance: work orders come from plans), hence the workflow definition that runs it" },
   queue: { type: ['string', 'null'], maxLength: 63, description: 'Queue of its tickets; null: the routing rules decide' },
   priority,
   fields: { ...fieldValues, description: "Field values every ticket of the offering starts with (the definition's fields)" },

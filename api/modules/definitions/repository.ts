@@ -40,6 +40,12 @@ export class DefinitionRepository {
     return rows.map(toStored);
   }
 
+  /** The definition a custom ticket type names, or null for any other type. */
+  async definitionOfCustomType(type: string): Promise<string | null> {
+    const [row] = await this.em.fork().execute<Array<{ definition_key: string }>>('select definition_key from ticket_types where key = ?', [type]);
+    return row?.definition_key ?? null;
+  }
+
   async find(key: string, version: number): Promise<StoredDefinition | null> {
     const rows = await this.em.fork().execute<Row[]>('select * from definitions where key = ? and version = ?', [key, version]);
     return rows[0] ? toStored(rows[0]) : null;

@@ -34,9 +34,18 @@ export class DefinitionService {
     return this.cache.defs;
   }
 
+  /** The latest published version of one definition. */
+  async latest(key: string): Promise<StoredDefinition | undefined> {
+    return (await this.published()).find((d) => d.key === key);
+  }
+
   /** The latest published definition serving a ticket type. */
   async forType(type: string): Promise<StoredDefinition | undefined> {
-    return (await this.published()).find((d) => (d.body.types as readonly string[]).includes(type));
+    const listed = (await this.published()).find((d) => (d.body.types as readonly string[]).includes(type));
+    if (listed) return listed;
+    // A custom ticket type names the definition that runs it.
+    const key = await this.repo.definitionOfCustomType(type);
+    return key ? this.latest(key) : undefined;
   }
 
   find(key: string, version: number): Promise<StoredDefinition | null> {

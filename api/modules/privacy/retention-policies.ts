@@ -8,11 +8,10 @@ import { countDue, type RetentionScope } from '../../../platform/privacy/retenti
 import type { RetentionInput, RetentionResult } from '../../../workflows/retention';
 import { iso, type DbTime } from '../../../platform/db/time';
 
-export const TICKET_TYPES = ['incident', 'service_request', 'problem', 'maintenance'] as const;
 
 export const scopeProperties = {
   organisationId: { type: ['string', 'null'], format: 'uuid', description: 'Only tickets of this organisation (null: any)' },
-  ticketType: { type: ['string', 'null'], enum: [...TICKET_TYPES, null], description: 'Only tickets of this type (null: any)' },
+  ticketType: { type: ['string', 'null'], pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'Only tickets of this type, built-in or custom (null: any)' },
   afterDays: { type: 'integer', minimum: 0, maximum: 36500, description: 'Days after closing (e.g. 365 for a year)' },
 } as const;
 

@@ -33,7 +33,7 @@ export const routingConditions = {
   additionalProperties: false,
   minProperties: 1,
   properties: {
-    type: { type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] },
+    type: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'a built-in or custom ticket type' },
     priority: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
     organisationId: { type: 'string', format: 'uuid' },
     field: {

@@ -12,7 +12,7 @@ const filterProperties = {
   from: when,
   to: when,
   queue: { type: 'string', minLength: 1, maxLength: 63 },
-  type: { type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] },
+  type: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'a built-in or custom ticket type' },
   priority: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
   group: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
   organisation: { type: 'string', format: 'uuid' },

@@ -50,6 +50,8 @@ export class TicketOpening {
     private readonly log?: Logger,
     private readonly settings?: { get(): Promise<Pick<DeskSettings, 'customersMayChooseCritical'>> },
     private readonly slaPolicies?: SlaPolicyLookup,
+    /** Custom ticket types: each names the definition that runs it and whether customers may open it. */
+    private readonly types?: { custom(key: string): Promise<{ customersMayOpen: boolean } | null> },
   ) {}
 
   /**
@@ -60,7 +62,8 @@ export class TicketOpening {
   async open(user: AuthUser, body: CreateTicketBody, idempotencyKey?: string, onBehalfOf?: AuthUser, opts: OpeningOptions = {}): Promise<{ ticket: TicketView; replayed: boolean }> {
     if (user.role === 'customer' && body.requesterId && body.requesterId !== user.id) throw forbidden('customers open tickets for themselves only');
     const requester = body.requesterId && body.requesterId !== user.id ? await this.requester(body.requesterId) : onBehalfOf && user.role !== 'customer' ? onBehalfOf : user;
-    if (user.role === 'customer' && !opts.offering && !CUSTOMER_TYPES.has(body.type)) throw forbidden(`customers cannot open ${body.type} tickets`);
+    const custom = await this.types?.custom(body.type);
+    if (user.role === 'customer' && !opts.offering && !CUSTOMER_TYPES.has(body.type) && !custom?.customersMayOpen) throw forbidden(`customers cannot open ${body.type} tickets`);
     if (user.role === 'customer' && body.priority === 'critical' && !opts.operatorPriority && !(await this.settings?.get())?.customersMayChooseCritical) {
       throw unprocessable('customers file tickets at high priority at most on this desk; an agent raises it when it is critical', [{ pointer: '/priority', message: 'critical is for agents to set' }], 'priority-not-allowed');
     }

@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { localized } from '../../http/shapes';
 
 export const priority = { title: 'Priority', type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
-export const ticketType = { title: 'TicketType', type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] } as const;
+export const ticketType = { title: 'TicketType', type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'incident, service_request, problem, maintenance, or a custom type an admin added (GET /api/ticket-types)' } as const;
 const slaStatus = { title: 'SlaStatus', type: 'string', enum: ['ok', 'warning', 'breached'] } as const;
 const stateCategory = { title: 'StateCategory', type: 'string', enum: ['new', 'open', 'pending', 'resolved', 'closed'] } as const;
 const visibility = { title: 'Visibility', type: 'string', enum: ['public', 'internal'] } as const;

@@ -65,7 +65,7 @@ function holds(c: Condition, doc: unknown): boolean {
 }
 
 export type PlannedAction =
-  | { type: 'create'; ticketType: 'incident' | 'service_request' | 'problem' | 'maintenance'; title: string; description: string; priority: 'low' | 'medium' | 'high' | 'critical'; requester?: string; fields: Record<string, string | number | boolean>; externalRef?: string }
+  | { type: 'create'; ticketType: string; title: string; description: string; priority: 'low' | 'medium' | 'high' | 'critical'; requester?: string; fields: Record<string, string | number | boolean>; externalRef?: string }
   | { type: 'comment'; externalRef: string; body: string; visibility: 'public' | 'internal' }
   | { type: 'transition'; externalRef: string; transition: string; fields: Record<string, string | number | boolean> };
 

@@ -136,7 +136,7 @@ const createAction = {
   additionalProperties: false,
   properties: {
     type: { const: 'create' },
-    ticketType: { type: 'string', enum: ['incident', 'service_request', 'problem', 'maintenance'] },
+    ticketType: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'a built-in or custom ticket type' },
     title: template,
     description: template,
     /** A priority, or a template giving one; priorityMap translates the sender's words (e.g. critical → critical, warning → medium). */

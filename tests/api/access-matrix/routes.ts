@@ -61,6 +61,12 @@ const json = (s: Session, method: string, path: string, body?: unknown) => s.req
 /** An SLA policy for no organisation: safe to read, change or delete. */
 const freshSlaPolicy = async (w: World) =>
   (await admin(w).post('/api/sla-policies', { name: unique('matrix sla'), organisationIds: [], calendar: '24x7', targets: { low: { resolutionMinutes: 600 } } })).body.id as string;
+/** A custom ticket type no ticket uses: safe to change or delete. */
+const freshType = async (w: World) => {
+  const k = unique('mx_type').replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  await admin(w).post('/api/ticket-types', { key: k, name: { en: 'Matrix', fr: 'Matrice' }, definitionKey: 'incident' });
+  return k;
+};
 /** A published offering open to organisation A only, with a person picker; made once per run. */
 const offeringsA = new WeakMap<World, Promise<{ id: string; key: string }>>();
 const offeringA = (w: World) => {
@@ -421,6 +427,10 @@ function cases(w: World): Record<string, Case[]> {
       { expect: { ...userWrite(201), customerB: 404 }, call: async (s) => s.post(`/api/catalogue/items/${(await offeringA(w)).key}/requests`, { version: 1, answers: { why: 'matrix' } }) },
     ],
     'GET /api/tickets/{id}/request-form': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/request-form`) }],
+    'GET /api/ticket-types': [{ expect: userRead(200), call: (s) => s.get('/api/ticket-types') }],
+    'POST /api/ticket-types': [{ expect: adminOnly(201), call: (s) => s.post('/api/ticket-types', { key: key('mx_type'), name: { en: 'Matrix', fr: 'Matrice' }, definitionKey: 'incident' }) }],
+    'PATCH /api/ticket-types/{key}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/ticket-types/${await freshType(w)}`, { name: { en: 'Matrix 2', fr: 'Matrice 2' } }) }],
+    'DELETE /api/ticket-types/{key}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/ticket-types/${await freshType(w)}`) }],
     'GET /api/approvals': [{ expect: userRead(200), call: (s) => s.get('/api/approvals?status=all') }],
     'GET /api/tickets/{id}/approvals': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/approvals`) }],
     // Ticket A never waited for approval: nobody may know of a round there (the approvals suite decides real ones).

@@ -757,6 +757,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ticket-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket types: the four built in, then the custom ones with their definition */
+        get: operations["getApiTickettypes"];
+        put?: never;
+        /** Add a custom ticket type, run by a published definition (admin) */
+        post: operations["postApiTickettypes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ticket-types/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a custom type no ticket or catalogue offering uses (admin) */
+        delete: operations["deleteApiTickettypesKey"];
+        options?: never;
+        head?: never;
+        /** Rename a custom type, change its definition (for tickets opened after) or whether customers may open it (admin) */
+        patch: operations["patchApiTickettypesKey"];
+        trace?: never;
+    };
     "/api/approvals": {
         parameters: {
             query?: never;
@@ -3157,11 +3193,8 @@ export interface components {
             /** @description The workflow's history in the Temporal Web UI, when the desk knows where it is */
             historyUrl: string | null;
         };
-        /**
-         * TicketType
-         * @enum {string}
-         */
-        TicketType: "incident" | "service_request" | "problem" | "maintenance";
+        /** TicketType */
+        TicketType: string;
         /** FieldValues */
         FieldValues: {
             [key: string]: string | number | boolean;
@@ -3173,6 +3206,7 @@ export interface components {
         Channel: "portal" | "email" | "phone" | "walk_in" | "api" | "other";
         /** NewTicket */
         NewTicket: {
+            /** @description incident, service_request, problem, maintenance, or a custom type an admin added (GET /api/ticket-types) */
             type: components["schemas"]["TicketType"];
             title: string;
             /** @default  */
@@ -3384,11 +3418,8 @@ export interface components {
          * @enum {string}
          */
         OfferingIcon: "desktop" | "mobile" | "key" | "lock" | "user-plus" | "users" | "wifi" | "print" | "envelope" | "shopping-cart" | "briefcase" | "wrench" | "box" | "server" | "database" | "calendar" | "car" | "building" | "question-circle" | "file";
-        /**
-         * OfferingTicketType
-         * @enum {string}
-         */
-        OfferingTicketType: "service_request" | "incident" | "problem";
+        /** OfferingTicketType */
+        OfferingTicketType: string;
         /**
          * CatalogueFieldKind
          * @enum {string}
@@ -3450,7 +3481,7 @@ export interface components {
             icon: components["schemas"]["OfferingIcon"];
             /** @description Organisations whose customers see it; empty: every customer */
             organisationIds: string[];
-            /** @description The ticket's type, hence the workflow definition that runs it */
+            /** @description The ticket's type (built-in or custom, not maintenance: work orders come from plans), hence the workflow definition that runs it */
             ticketType: components["schemas"]["OfferingTicketType"];
             /** @description Queue of its tickets; null: the routing rules decide */
             queue: string | null;
@@ -3488,7 +3519,7 @@ export interface components {
             icon: components["schemas"]["OfferingIcon"];
             /** @description Organisations whose customers see it; empty: every customer */
             organisationIds?: string[];
-            /** @description The ticket's type, hence the workflow definition that runs it */
+            /** @description The ticket's type (built-in or custom, not maintenance: work orders come from plans), hence the workflow definition that runs it */
             ticketType: components["schemas"]["OfferingTicketType"];
             /** @description Queue of its tickets; null: the routing rules decide */
             queue?: string | null;
@@ -3518,7 +3549,7 @@ export interface components {
             icon?: components["schemas"]["OfferingIcon"];
             /** @description Organisations whose customers see it; empty: every customer */
             organisationIds?: string[];
-            /** @description The ticket's type, hence the workflow definition that runs it */
+            /** @description The ticket's type (built-in or custom, not maintenance: work orders come from plans), hence the workflow definition that runs it */
             ticketType?: components["schemas"]["OfferingTicketType"];
             /** @description Queue of its tickets; null: the routing rules decide */
             queue?: string | null;
@@ -3546,7 +3577,7 @@ export interface components {
                 fr: string;
             };
             icon: components["schemas"]["OfferingIcon"];
-            /** @description The ticket's type, hence the workflow definition that runs it */
+            /** @description The ticket's type (built-in or custom, not maintenance: work orders come from plans), hence the workflow definition that runs it */
             ticketType: components["schemas"]["OfferingTicketType"];
             version: number;
         };
@@ -3567,7 +3598,7 @@ export interface components {
                 fr: string;
             };
             icon: components["schemas"]["OfferingIcon"];
-            /** @description The ticket's type, hence the workflow definition that runs it */
+            /** @description The ticket's type (built-in or custom, not maintenance: work orders come from plans), hence the workflow definition that runs it */
             ticketType: components["schemas"]["OfferingTicketType"];
             version: number;
             form: components["schemas"]["CatalogueForm"];
@@ -3616,6 +3647,22 @@ export interface components {
                 /** Format: date-time */
                 submittedAt: string;
             } | null;
+        };
+        /** TicketTypeInfo */
+        TicketTypeInfo: {
+            key: string;
+            /** @description null for built-in types (the console has their words) */
+            name: {
+                en: string;
+                fr: string;
+            } | null;
+            builtIn: boolean;
+            /** @description The definition that runs tickets of a custom type (built-in types: those listing them) */
+            definitionKey: string | null;
+            /** @description Customers may open it from the portal */
+            customersMayOpen: boolean;
+            /** @description Tickets of this type so far (custom types) */
+            tickets?: number;
         };
         /** ApprovalRound */
         ApprovalRound: {
@@ -4228,8 +4275,8 @@ export interface components {
         RoutingRule: {
             name: string;
             conditions: {
-                /** @enum {string} */
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                /** @description a built-in or custom ticket type */
+                type?: string;
                 /** @enum {string} */
                 priority?: "low" | "medium" | "high" | "critical";
                 /** Format: uuid */
@@ -4361,7 +4408,7 @@ export interface components {
              * @description what an admin change touched
              * @enum {string|null}
              */
-            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | null;
+            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | null;
             entityId: string | null;
             detail: {
                 /** @description JSON-pointer paths of the configuration, before and after */
@@ -4380,7 +4427,7 @@ export interface components {
          * AuditedEntity
          * @enum {string}
          */
-        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy";
+        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type";
         /**
          * WebhookEventType
          * @enum {string}
@@ -4457,8 +4504,8 @@ export interface components {
                 action: {
                     /** @constant */
                     type: "create";
-                    /** @enum {string} */
-                    ticketType: "incident" | "service_request" | "problem" | "maintenance";
+                    /** @description a built-in or custom ticket type */
+                    ticketType: string;
                     title: string;
                     description?: string;
                     priority?: string;
@@ -4914,11 +4961,8 @@ export interface components {
             name: string;
             organisationId: string | null;
             organisationName: string | null;
-            /**
-             * @description Only tickets of this type (null: any)
-             * @enum {string|null}
-             */
-            ticketType: "incident" | "service_request" | "problem" | "maintenance" | null;
+            /** @description Only tickets of this type, built-in or custom (null: any) */
+            ticketType: string | null;
             afterDays: number;
             enabled: boolean;
             /** @description Tickets it would anonymise if run now */
@@ -5060,6 +5104,7 @@ export type CatalogueItemForm = components['schemas']['CatalogueItemForm'];
 export type CatalogueChoice = components['schemas']['CatalogueChoice'];
 export type CatalogueRequest = components['schemas']['CatalogueRequest'];
 export type TicketRequestForm = components['schemas']['TicketRequestForm'];
+export type TicketTypeInfo = components['schemas']['TicketTypeInfo'];
 export type ApprovalRound = components['schemas']['ApprovalRound'];
 export type ApprovalLinkView = components['schemas']['ApprovalLinkView'];
 export type DeskSettings = components['schemas']['DeskSettings'];
@@ -10032,6 +10077,401 @@ export interface operations {
             };
             /** @description No such ticket */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiTickettypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TicketTypeInfo"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiTickettypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    key: string;
+                    name: {
+                        en: string;
+                        fr: string;
+                    };
+                    definitionKey: string;
+                    customersMayOpen?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The type */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketTypeInfo"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is taken (type-taken) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such published definition (unknown-definition) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiTickettypesKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such custom type */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Built in, or in use (type-in-use) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchApiTickettypesKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: {
+                        en: string;
+                        fr: string;
+                    };
+                    definitionKey?: string;
+                    customersMayOpen?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketTypeInfo"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such custom type */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A built-in type */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such published definition */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22573,7 +23013,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -22659,7 +23099,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -22752,7 +23192,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -22838,7 +23278,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -22931,7 +23371,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23017,7 +23457,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23110,7 +23550,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23196,7 +23636,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23289,7 +23729,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23375,7 +23815,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23468,7 +23908,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23554,7 +23994,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23647,7 +24087,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23733,7 +24173,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23826,7 +24266,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -23912,7 +24352,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -24005,7 +24445,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -24091,7 +24531,7 @@ export interface operations {
                 from?: string;
                 to?: string;
                 queue?: string;
-                type?: "incident" | "service_request" | "problem" | "maintenance";
+                type?: string;
                 priority?: "low" | "medium" | "high" | "critical";
                 group?: string;
                 organisation?: string;
@@ -26179,11 +26619,8 @@ export interface operations {
                      * @description Only tickets of this organisation (null: any)
                      */
                     organisationId?: string | null;
-                    /**
-                     * @description Only tickets of this type (null: any)
-                     * @enum {string|null}
-                     */
-                    ticketType?: "incident" | "service_request" | "problem" | "maintenance" | null;
+                    /** @description Only tickets of this type, built-in or custom (null: any) */
+                    ticketType?: string | null;
                     /** @description Days after closing (e.g. 365 for a year) */
                     afterDays: number;
                 };
@@ -26297,11 +26734,8 @@ export interface operations {
                      * @description Only tickets of this organisation (null: any)
                      */
                     organisationId?: string | null;
-                    /**
-                     * @description Only tickets of this type (null: any)
-                     * @enum {string|null}
-                     */
-                    ticketType?: "incident" | "service_request" | "problem" | "maintenance" | null;
+                    /** @description Only tickets of this type, built-in or custom (null: any) */
+                    ticketType?: string | null;
                     /** @description Days after closing (e.g. 365 for a year) */
                     afterDays: number;
                 };
@@ -26513,11 +26947,8 @@ export interface operations {
                      * @description Only tickets of this organisation (null: any)
                      */
                     organisationId?: string | null;
-                    /**
-                     * @description Only tickets of this type (null: any)
-                     * @enum {string|null}
-                     */
-                    ticketType?: "incident" | "service_request" | "problem" | "maintenance" | null;
+                    /** @description Only tickets of this type, built-in or custom (null: any) */
+                    ticketType?: string | null;
                     /** @description Days after closing (e.g. 365 for a year) */
                     afterDays?: number;
                 };
@@ -27622,12 +28053,10 @@ export const roleValues = ["admin","agent","customer"] as const satisfies readon
 export const priorityValues = ["low","medium","high","critical"] as const satisfies readonly Priority[];
 export const stateCategoryValues = ["new","open","pending","resolved","closed"] as const satisfies readonly StateCategory[];
 export const slaStatusValues = ["ok","warning","breached"] as const satisfies readonly SlaStatus[];
-export const ticketTypeValues = ["incident","service_request","problem","maintenance"] as const satisfies readonly TicketType[];
 export const channelValues = ["portal","email","phone","walk_in","api","other"] as const satisfies readonly Channel[];
 export const visibilityValues = ["public","internal"] as const satisfies readonly Visibility[];
 export const linkRelationValues = ["problem","child","related","duplicate"] as const satisfies readonly LinkRelation[];
 export const offeringIconValues = ["desktop","mobile","key","lock","user-plus","users","wifi","print","envelope","shopping-cart","briefcase","wrench","box","server","database","calendar","car","building","question-circle","file"] as const satisfies readonly OfferingIcon[];
-export const offeringTicketTypeValues = ["service_request","incident","problem"] as const satisfies readonly OfferingTicketType[];
 export const catalogueFieldKindValues = ["text","longText","number","date","choice","multiChoice","user","asset","attachment"] as const satisfies readonly CatalogueFieldKind[];
 export const mailKindValues = ["ticket_created","comment","state_change","escalation","reminder","password_reset","digest","webhook_disabled","approval_request"] as const satisfies readonly MailKind[];
 export const mailLocaleValues = ["en","fr"] as const satisfies readonly MailLocale[];
@@ -27636,7 +28065,7 @@ export const slaOutcomeValues = ["none","pending","met","breached"] as const sat
 export const assignmentPolicyValues = ["off","round_robin","least_open","skills"] as const satisfies readonly AssignmentPolicy[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
-export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy"] as const satisfies readonly AuditedEntity[];
+export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy","ticket_type"] as const satisfies readonly AuditedEntity[];
 export const webhookEventTypeValues = ["ticket.created","ticket.transitioned","ticket.assigned","ticket.commented","ticket.sla_warning","ticket.sla_breached","ticket.escalated","ticket.event_emitted","problem.resolved","maintenance.work_order_created","maintenance.work_order_overdue"] as const satisfies readonly WebhookEventType[];
 export const kbLocaleValues = ["en","fr"] as const satisfies readonly KbLocale[];
 export const kbVisibilityValues = ["public","internal"] as const satisfies readonly KbVisibility[];

@@ -4,6 +4,7 @@ import kbEn from './kb.en';
 import catalogueEn from './catalogue.en';
 import slaPoliciesEn from './sla-policies.en';
 import approvalsEn from './approvals.en';
+import ticketTypesEn from './ticket-types.en';
 import peopleEn from './people.en';
 const en = {
   app: { name: 'Guichet', skip: 'Skip to content' },
@@ -591,6 +592,7 @@ const en = {
   catalogue: catalogueEn,
   slaPolicies: slaPoliciesEn,
   approvals: approvalsEn,
+  ticketTypes: ticketTypesEn,
   people: peopleEn,
   attachments: {
     title: 'Files',

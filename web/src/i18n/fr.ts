@@ -4,6 +4,7 @@ import kbFr from './kb.fr';
 import catalogueFr from './catalogue.fr';
 import slaPoliciesFr from './sla-policies.fr';
 import approvalsFr from './approvals.fr';
+import ticketTypesFr from './ticket-types.fr';
 import peopleFr from './people.fr';
 
 const fr: Messages = {
@@ -592,6 +593,7 @@ const fr: Messages = {
   catalogue: catalogueFr,
   slaPolicies: slaPoliciesFr,
   approvals: approvalsFr,
+  ticketTypes: ticketTypesFr,
   people: peopleFr,
   attachments: {
     title: 'Fichiers',

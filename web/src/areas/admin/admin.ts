@@ -22,3 +22,4 @@ export { default as RolesPage } from './RolesPage.vue';
 export { default as CatalogueAdminPage } from './catalogue/CatalogueAdminPage.vue';
 export { default as OfferingEditor } from './catalogue/OfferingEditor.vue';
 export { default as SlaPoliciesPage } from './sla/SlaPoliciesPage.vue';
+export { default as TicketTypesPage } from './TicketTypesPage.vue';

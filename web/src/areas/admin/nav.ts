@@ -11,6 +11,7 @@ export interface AdminNavEntry {
 
 export const ADMIN_NAV: AdminNavEntry[] = [
   { name: 'admin', label: 'admin.title', icon: 'pi pi-sitemap', permission: 'admin.definitions' },
+  { name: 'admin-ticket-types', label: 'ticketTypes.nav', icon: 'pi pi-tags', permission: 'admin.definitions' },
   { name: 'admin-catalogue', label: 'catalogue.nav.admin', icon: 'pi pi-th-large', permission: 'admin.definitions' },
   { name: 'admin-sla-policies', label: 'slaPolicies.nav', icon: 'pi pi-stopwatch', permission: 'admin.definitions' },
   { name: 'admin-users', label: 'iam.nav.users', icon: 'pi pi-users', permission: 'admin.people' },
