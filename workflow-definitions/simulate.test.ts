@@ -111,3 +111,28 @@ describe('simulate', () => {
     expect(of(answered.entries, 'sla_breached').map((e) => e.clock)).toEqual(['resolution']);
   });
 });
+
+describe('approvals in the simulator', () => {
+  it("should play an approval's reminder and deadline with a stand-in approver who never decides", () => {
+    const def = structuredClone(DEFAULT_DEFINITIONS.find((d) => d.key === 'service_request')!) as any;
+    for (const t of def.transitions) if (t.name === 'approve' || t.name === 'reject') t.roles.push('system');
+    def.states.find((s: any) => s.name === 'awaiting_approval').approval = {
+      approvers: { manager: true },
+      policy: 'any',
+      approved: { transition: 'approve', commentField: 'approval_note' },
+      rejected: { transition: 'reject', commentField: 'rejection_reason' },
+      timeoutMinutes: 120,
+      remindBeforeMinutes: 30,
+      onTimeout: 'reject',
+    };
+    const result = simulate({ definition: def, priority: 'medium', createdAt: '2026-12-07T09:00:00Z', steps: [{ kind: 'transition', transition: 'request_approval' }], horizonMinutes: 300 });
+    const shown = result.entries.map((e) => [e.kind, e.at, e.transition ?? e.automation ?? null]);
+    expect(shown).toEqual(
+      expect.arrayContaining([
+        ['reminder', '2026-12-07T10:30:00.000Z', 'approval reminder'],
+        ['transitioned', '2026-12-07T11:00:00.000Z', 'reject'],
+      ]),
+    );
+    expect(result.state).toBe('rejected');
+  });
+});

@@ -70,6 +70,7 @@ export interface SimulationResult {
 const MINUTE = 60_000;
 const SYSTEM_STEPS_LIMIT = 10_000;
 const SIMULATED = { id: 'simulated', number: 'SIM-1' };
+const SIMULATED_APPROVER = 'simulated-approver';
 
 /** The definition with every SLA policy counting on `calendar`. */
 function withCalendar(def: WorkflowDefinition, calendar: string | undefined): WorkflowDefinition {
@@ -112,6 +113,9 @@ export function simulate(input: SimulationInput): SimulationResult {
   /** Fires every timer due up to `until`, in time order, as the workflow's main loop does when it wakes. */
   function runUntil(until: number): boolean {
     for (let i = 0; i < SYSTEM_STEPS_LIMIT; i++) {
+      // An approval round waits for one stand-in approver who never decides: its reminder and deadline play out.
+      const asking = machine.awaitingApprovers();
+      if (asking) logged(() => machine.apply({ kind: 'approvers', round: asking.round, approvers: [SIMULATED_APPROVER] }));
       const end = machine.finalAfter();
       if (end !== null && end <= now) return false;
       const timers = machine.dueTimers().sort((a, b) => a.at - b.at);
@@ -167,7 +171,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   };
 }
 
-const automationOf = (d: DueTimer): string | undefined => (d.kind === 'automation' ? d.automation : undefined);
+const automationOf = (d: DueTimer): string | undefined => (d.kind === 'automation' ? d.automation : d.kind === 'approval' ? `approval ${d.step}` : undefined);
 
 /**
  * The timeline entry for one recorded event, or null for what the timeline leaves out: an escalation's own actions are
@@ -195,6 +199,8 @@ function entryOf(def: WorkflowDefinition, e: TicketEvent, state: string, automat
     }
     case 'reminder':
       return { ...base, kind: 'reminder', automation: String(d.automation), message: String(d.text) };
+    case 'approval_reminder':
+      return { ...base, kind: 'reminder', automation: automation ?? 'approval reminder', message: 'the approvers who have not decided are reminded' };
     default:
       return null;
   }

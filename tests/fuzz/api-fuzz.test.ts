@@ -14,8 +14,12 @@ const tokens = { admin: '', scim: '' };
 beforeAll(async () => {
   desk = await startDesk({ taskQueue: unique('fuzz'), env: { DATABASE_URL: await freshDatabaseUrl('fuzz') } });
   const admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
-  tokens.admin = (await admin.post('/api/tokens', { name: 'fuzzer', scope: 'admin' })).body.token as string;
-  tokens.scim = (await admin.post('/api/tokens', { name: 'idp fuzzer', scope: 'scim' })).body.token as string;
+  for (const [name, scope] of [['fuzzer', 'admin'], ['idp fuzzer', 'scim']] as const) {
+    const made = await admin.post('/api/tokens', { name, scope });
+    // Without its token the fuzzer would only report 401s: say why the token is missing instead.
+    if (made.status !== 201) throw new Error(`creating the ${scope} token failed: ${made.status} ${JSON.stringify(made.body)}`);
+    tokens[scope] = made.body.token as string;
+  }
 });
 afterAll(async () => desk?.stop());
 
