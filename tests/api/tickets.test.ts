@@ -230,7 +230,7 @@ describe('GET /api/openapi.json', () => {
     expect(docs.status).toBe(200);
     // Named shapes are shown whole on the page, not as references to the document's components.
     expect(docs.body).not.toContain('#/components/schemas/');
-    expect(docs.body).toContain('&quot;service_request&quot;');
+    expect(docs.body).toContain('&quot;critical&quot;');
   });
 
   it('should validate against the OpenAPI 3.1 schema', async () => {
