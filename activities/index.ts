@@ -7,6 +7,7 @@ import { planActivitiesWith } from './maintenance-plans';
 import { retentionActivitiesWith } from './retention';
 import { directorySyncActivitiesWith } from './directory-sync';
 import { findApproversWith } from './find-approvers';
+import { automationRulesWith } from './automation-rules';
 import type { TellWorkflows } from '../platform/privacy/tell-workflows';
 
 export interface ActivityDeps {
@@ -21,7 +22,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    recordTicketEvents: recordTicketEventsWith(deps.em, deps.fanout),
+    recordTicketEvents: recordTicketEventsWith(deps.em, deps.fanout, automationRulesWith(deps.em)),
     ...createWebhookActivities({ em: deps.em, box: new SecretBox(undefined), disableAfterFailures: 20, disableAfterHours: 72, ...deps.webhooks }),
     ...planActivitiesWith(deps.em),
     ...retentionActivitiesWith(deps.em, deps.tellWorkflows),

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MailConfig } from '../platform/config';
 import type { TicketEvent } from '../workflows/ticket-messages';
 import type { RecordTicketEventsInput, TicketEventListener } from './record-ticket-events';
-import { loadTemplates, mailLocale, type MailLocale, type NotificationKind, renderText, type Vars } from '../mail/templates';
+import { loadTemplates, mailLocale, type MailLocale, type NotificationKind, renderText, type Template, type Vars } from '../mail/templates';
 import { domainOf, messageIdFor, newReplyToken, replyAddress, REPLY_MARKER } from '../mail/addresses';
 import { USER_SEES_TICKET_SQL } from '../platform/access/ticket-visibility';
 import { approvalNotices } from './approval-mail';
@@ -19,9 +19,11 @@ export interface Recipient {
 
 export interface Notice {
   seq: number;
-  kind: NotificationKind | 'approval_request';
+  kind: NotificationKind | 'approval_request' | 'rule';
   recipients: Recipient[];
   vars: (locale: MailLocale, to: Recipient) => Vars;
+  /** The mail's own words (an automation rule's), instead of the admin's template for its kind. */
+  text?: (locale: MailLocale) => Template;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,6 +85,11 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
           recipients: people(requester, watchers, assignee).filter(notAuthor),
           vars: (l, r) => ({ ...base(l, r), state: { label: states.get(to)?.[l] ?? to }, actor: { name: actor } }),
         });
+      } else if (e.type === 'notification' && e.data.mail) {
+        // An automation rule's mail: its own words, to the people it names (customers hear only of public tickets' news they may see, below).
+        const mail = e.data.mail as { to: 'requester' | 'assignee' | 'watchers'; subject: Record<MailLocale, string>; body: Record<MailLocale, string> };
+        const to = mail.to === 'requester' ? requester : mail.to === 'assignee' ? assignee : watchers;
+        notices.push({ seq: e.seq, kind: 'rule', recipients: people(to), vars: base, text: (l) => ({ subject: mail.subject[l], body: mail.body[l] }) });
       } else if (e.type === 'notification') {
         const staff = (await escalationRecipients(db, e)).filter((r) => r.role !== 'customer');
         notices.push({ seq: e.seq, kind: 'escalation', recipients: staff, vars: (l, r) => ({ ...base(l, r), escalation: { name: String(e.data.escalation ?? '') } }) });
@@ -120,7 +127,7 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
         if (mode === 'off') continue;
         const locale = mailLocale(r.locale);
         const vars = { ...n.vars(locale, r), recipient: { name: r.name } };
-        const tpl = template(n.kind, locale);
+        const tpl = n.text ? n.text(locale) : template(n.kind as Exclude<Notice['kind'], 'rule'>, locale);
         const key = `${batch.ticketId}:${n.seq}:${r.id}:${n.kind}`;
         const token = await replyToken(db, batch.ticketId, r.id);
         const res = await db.execute(

@@ -1,6 +1,7 @@
 // Writes a batch of ticket events and the ticket's row in one statement; replays of the same (ticket, seq) change nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TicketEvent, TicketProjection } from '../workflows/ticket-messages';
+import type { RulesOutcome } from '../workflow-definitions/ticket-machine/contract';
 import { INSERT_TICKET_ROW, ticketRowParams } from './ticket-row';
 import { hasApprovalEvents, projectApprovals } from './approval-rows';
 
@@ -8,7 +9,12 @@ export interface RecordTicketEventsInput {
   ticketId: string;
   events: TicketEvent[];
   row: TicketProjection;
+  /** The automation rules' generation the ticket knows (0 or absent: none yet). */
+  rulesGeneration?: number;
 }
+
+/** What the automation rules decide about a recorded batch (see automation-rules.ts); undefined: nothing. */
+export type RulesForBatch = (input: RecordTicketEventsInput) => Promise<RulesOutcome | undefined>;
 
 /**
  * Hears every batch once it is committed (report facts, live consoles, webhooks, mail). The batch is queued in
@@ -25,8 +31,9 @@ export interface FanoutQueue {
   kick(): void;
 }
 
-export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) {
-  return async function recordTicketEvents(input: RecordTicketEventsInput): Promise<void> {
+export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue, rules?: RulesForBatch) {
+  /** Returns what the automation rules decided about the batch, for the ticket's workflow to run (after the write, so a retry decides alike). */
+  return async function recordTicketEvents(input: RecordTicketEventsInput): Promise<RulesOutcome | undefined> {
     const values = input.events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ');
     const eventParams = input.events.flatMap((e) => [input.ticketId, e.seq, e.type, e.actor.id, e.actor.role, e.visibility, e.at, JSON.stringify(e.data)]);
     // A retried write whose events are all there already queues nothing: that batch was queued by the first attempt.
@@ -52,10 +59,11 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue) 
       [
         ...ticketRowParams(input.row),
         ...eventParams,
-        ...(fanout ? [input.ticketId, fanout.taskQueue, JSON.stringify(input)] : []),
+        ...(fanout ? [input.ticketId, fanout.taskQueue, JSON.stringify({ ticketId: input.ticketId, events: input.events, row: input.row })] : []),
       ],
     );
     if (hasApprovalEvents(input.events)) await projectApprovals(em.fork(), input.ticketId, input.events);
     fanout?.kick();
+    return rules ? rules(input) : undefined;
   };
 }

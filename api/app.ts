@@ -92,6 +92,8 @@ import { OfferingService } from './modules/catalogue/offerings';
 import { CatalogueRequests } from './modules/catalogue/requests';
 import { approvalRoutes } from './modules/approvals/routes';
 import { ticketTypeRoutes } from './modules/ticket-types/routes';
+import { ruleRoutes } from './modules/rules/routes';
+import { RuleService } from './modules/rules/service';
 import { TicketTypeService } from './modules/ticket-types/service';
 import { ApprovalService } from './modules/approvals/service';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
@@ -291,6 +293,7 @@ export function createApp(deps: AppDeps): App {
   const catalogueRequests = new CatalogueRequests(deps.em, tickets);
   catalogueRoutes(routes, new OfferingService(deps.em, definitions), catalogueRequests, backpressure);
   ticketTypeRoutes(routes, ticketTypes);
+  ruleRoutes(routes, new RuleService(deps.em, definitions));
   approvalRoutes(routes, new ApprovalService(deps.em, deps.temporal, audit, catalogueRequests));
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);

@@ -126,8 +126,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (pending.length) {
       const batch = pending.splice(0, pending.length);
       const record = patched(LOCAL_READ_MODEL_WRITES) ? recordTicketEventsLocally : recordTicketEvents;
-      await record({ ticketId: t.id, events: batch, row: projection() });
+      const rules = await record({ ticketId: t.id, events: batch, row: projection(), rulesGeneration: s.rules?.generation ?? 0 });
       persistedSeq = batch[batch.length - 1].seq;
+      // The rules' firings are recorded in history with the write that decided them: a replay runs the same ones.
+      if (rules) machine.apply({ kind: 'rules', ...rules });
       continue;
     }
     // Only definitions with approvals get here: older histories never asked, so they replay unchanged.

@@ -3,7 +3,7 @@ import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { badRequest, type FieldError } from './problem';
 
-export const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true });
+export const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true, discriminator: true });
 addFormats(ajv);
 
 const cache = new WeakMap<object, ReturnType<typeof ajv.compile>>();

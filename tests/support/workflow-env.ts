@@ -6,6 +6,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { findTemporalTestServer } from '../../platform/servers/temporal';
 import { WORKFLOWS_PATH } from '../../worker/options';
 import type { RecordTicketEventsInput } from '../../activities/record-ticket-events';
+import { decideRules, type RuleSet } from '../../activities/automation-rules';
 import { ticketWorkflowId, type Actor, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from '../../workflows/ticket-messages';
 import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -46,6 +47,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export class RecordedEvents {
   readonly byTicket = new Map<string, Map<number, TicketEvent>>();
   readonly rows = new Map<string, TicketProjection>();
+  /** The automation rules the stand-in read model decides with, as the real one does after each write. */
+  rules: RuleSet | null = null;
 
   activities() {
     return {
@@ -59,6 +62,7 @@ export class RecordedEvents {
         this.byTicket.set(input.ticketId, events);
         const prev = this.rows.get(input.ticketId);
         if (!prev || prev.lastSeq < input.row.lastSeq) this.rows.set(input.ticketId, input.row);
+        return this.rules ? decideRules(this.rules, input) : undefined;
       },
     };
   }

@@ -10,7 +10,7 @@ const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error()
 
 it('should have recorded histories for every default definition', () => {
   expect(histories.map((h) => h.name)).toEqual(
-    expect.arrayContaining(['incident-main', 'service-request-approval', 'service-request-rejected', 'problem-main', 'maintenance-main', 'incident-sla-breach', 'incident-sla-pause', 'incident-auto-close', 'problem-resolves-incident', 'incident-resolved-by-problem', 'maintenance-migrated', 'parent-waits-for-children', 'incident-main-local-writes', 'incident-auto-close-local-writes', 'webhook-delivery-retries', 'maintenance-plan-monthly', 'maintenance-plan-pause', 'maintenance-plan-edit', 'maintenance-plan-interval', 'incident-customer-reply', 'incident-migrated-resumes-clocks', 'incident-tags', 'incident-macro-time', 'incident-merged-in', 'incident-anonymised', 'service-request-approval-round', 'service-request-approval-timeout']),
+    expect.arrayContaining(['incident-main', 'service-request-approval', 'service-request-rejected', 'problem-main', 'maintenance-main', 'incident-sla-breach', 'incident-sla-pause', 'incident-auto-close', 'problem-resolves-incident', 'incident-resolved-by-problem', 'maintenance-migrated', 'parent-waits-for-children', 'incident-main-local-writes', 'incident-auto-close-local-writes', 'webhook-delivery-retries', 'maintenance-plan-monthly', 'maintenance-plan-pause', 'maintenance-plan-edit', 'maintenance-plan-interval', 'incident-customer-reply', 'incident-migrated-resumes-clocks', 'incident-tags', 'incident-macro-time', 'incident-merged-in', 'incident-anonymised', 'service-request-approval-round', 'service-request-approval-timeout', 'incident-rules-chain', 'incident-rules-idle']),
   );
 });
 

@@ -19,10 +19,12 @@ import {
   type MigrateRequest,
   type PriorityRequest,
   type ProblemResolvedSignal,
+  type RulesOutcome,
   type TagsRequest,
   type TransitionRequest,
 } from './contract';
 import { applyApproversResolved, applyDecision, refuseDecision, withdrawApproval } from './approvals';
+import { applyRulesOutcome } from './rules';
 import { CUSTOMER_REPLY_RESUMES, isAgent, MIGRATION_RESUMES_CLOCKS, SYSTEM, type TicketCore } from './core';
 
 export type TicketCommand =
@@ -42,6 +44,8 @@ export type TicketCommand =
   | ({ kind: 'decideApproval' } & DecideApprovalRequest)
   // The workflow's answer from the directory: never refused (a stale answer changes nothing).
   | ({ kind: 'approvers' } & ApproversResolved)
+  // What the desk's automation rules decided about the events just recorded: never refused (each firing is checked).
+  | ({ kind: 'rules' } & RulesOutcome)
   // Told by other tickets or by the desk: never refused.
   | { kind: 'childFinished'; child: ChildFinishedSignal }
   | { kind: 'problemResolved'; problem: ProblemResolvedSignal }
@@ -137,6 +141,7 @@ export function refuseCommand(m: TicketCore, cmd: TicketCommand): TransitionRefu
     case 'decideApproval':
       return refuseDecision(m, cmd);
     case 'approvers':
+    case 'rules':
     case 'childFinished':
     case 'problemResolved':
     case 'anonymise':
@@ -149,14 +154,14 @@ function timeFromNonAgent(actor: TransitionRequest['actor'], timeSpent: number |
 }
 
 /** A parent cannot finish while its children are open. */
-function finishingParent(m: TicketCore, transition: string): TransitionRefusal | null {
+export function finishingParent(m: TicketCore, transition: string): TransitionRefusal | null {
   const to = stateOf(m.def, m.def.transitions.find((x) => x.name === transition)!.to)!;
   const open = m.s.openChildren.length;
   return open && (to.category === 'resolved' || to.category === 'closed') ? conflict('children-open', `${open} child ticket(s) are still open`) : null;
 }
 
 /** A work order is completed (enters a resolved state) only once every mandatory checklist item is done; cancelling it is not completing it. */
-function incompleteChecklist(m: TicketCore, transition: string): TransitionRefusal | null {
+export function incompleteChecklist(m: TicketCore, transition: string): TransitionRefusal | null {
   const open = m.s.openChecks ?? [];
   const to = stateOf(m.def, m.def.transitions.find((x) => x.name === transition)!.to)!;
   if (!open.length || to.category !== 'resolved') return null;
@@ -167,7 +172,7 @@ function incompleteChecklist(m: TicketCore, transition: string): TransitionRefus
   );
 }
 
-function tagsChange(m: TicketCore, add: readonly string[], remove: readonly string[]): { changes: boolean; tooMany: boolean } {
+export function tagsChange(m: TicketCore, add: readonly string[], remove: readonly string[]): { changes: boolean; tooMany: boolean } {
   const tags = m.s.tags;
   const after = new Set([...tags.filter((tag) => !remove.includes(tag)), ...add]);
   const changes = add.some((tag) => !tags.includes(tag)) || remove.some((tag) => tags.includes(tag));
@@ -283,6 +288,8 @@ export function applyCommand(m: TicketCore, cmd: TicketCommand): number {
       return applyDecision(m, cmd);
     case 'approvers':
       return applyApproversResolved(m, cmd);
+    case 'rules':
+      return applyRulesOutcome(m, cmd);
     case 'childFinished':
       m.onChildFinished(cmd.child);
       return s.seq;

@@ -44,6 +44,55 @@ export interface CarriedTicketState {
   openChecks?: ChecklistItem[];
   /** The approval the ticket waits for in its present state, if its definition asks for one there. */
   approval?: ApprovalRound | null;
+  /** When a person (customer or agent) last did something on the ticket: idle rules count from it. */
+  lastActivityAt?: number;
+  /** The automation rules' generation the ticket last heard of, and the idle rules of that generation. */
+  rules?: { generation: number; idle: IdleRule[] };
+}
+
+/** An enabled rule triggered by idleness: the ticket arms a timer for it. */
+export interface IdleRule {
+  id: string;
+  minutes: number;
+  /** Counted in the business hours of the ticket's definition (its first calendar) rather than round the clock. */
+  businessHours: boolean;
+}
+export interface RuleRef {
+  id: string;
+  name: string;
+  version: number;
+}
+/** A rule's action as the ticket runs it: the activity has resolved what it names (a macro's parts, the words of a comment). */
+export type RuleStep =
+  | { action: 'assign'; assigneeId: string | null }
+  | { action: 'set_queue'; queue: string }
+  | { action: 'set_priority'; priority: Priority }
+  | { action: 'set_field'; field: string; value: unknown }
+  | { action: 'add_tags' | 'remove_tags'; tags: string[] }
+  /** `macro` is null when the macro was deleted since the rule was saved. */
+  | { action: 'apply_macro'; macro: { id: string; name: string } | null; steps: RuleStep[] }
+  | { action: 'send_mail'; to: 'requester' | 'assignee' | 'watchers'; subject: { en: string; fr: string }; body: { en: string; fr: string } }
+  /** `replies`: a macro's reply in both languages, until the desk picks the requester's into `body`. */
+  | { action: 'comment'; body: string; visibility: 'public' | 'internal'; replies?: { en: string | null; fr: string | null } }
+  | { action: 'webhook'; event: string }
+  | { action: 'transition'; transition: string };
+/** One rule that an event triggered and whose conditions held: its actions run all or none. */
+export interface RuleFiring {
+  rule: RuleRef;
+  /** The seq of the event that triggered it. */
+  trigger: number;
+  /** 1 for an event a person or the desk caused, n + 1 for an event a rule at depth n caused. */
+  depth: number;
+  steps: RuleStep[];
+  /** Set when the chain is too deep: the rule does not run and the timeline says why. */
+  stopped?: true;
+}
+/** What the automation rules decided about a batch of events, in the order they run. */
+export interface RulesOutcome {
+  generation: number;
+  /** The idle rules of this generation, sent only when the ticket's generation was older. */
+  idle?: IdleRule[];
+  firings: RuleFiring[];
 }
 
 export type ApprovalDecision = 'approve' | 'reject';
@@ -99,7 +148,11 @@ export type TicketEventType =
   | 'approval_requested'
   | 'approval_decided'
   | 'approval_reminder'
-  | 'approval_closed';
+  | 'approval_closed'
+  | 'rule_applied'
+  | 'rule_failed'
+  | 'rule_chain_stopped'
+  | 'idle_elapsed';
 
 export interface TicketEvent {
   seq: number;

@@ -83,6 +83,8 @@ export class TicketCore {
   /** Keys of the timers that have fired (SLA levels, escalations, automations); copied into the state when it is carried. */
   readonly fired: Set<string>;
   readonly s: TicketState;
+  /** The rule whose actions are running: every event they record names it, so a rule they trigger knows its depth. */
+  cause: { id: string; name: string; depth: number } | null = null;
 
   constructor(
     /** The definition the ticket runs now (a migration swaps it) and its version. */
@@ -120,7 +122,9 @@ export class TicketCore {
 
   emit(type: TicketEventType, actor: Actor, data: Record<string, unknown>, visibility: 'public' | 'internal' = 'internal'): number {
     this.s.seq += 1;
-    this.host.record({ seq: this.s.seq, type, actor, visibility, at: new Date(this.now()).toISOString(), data });
+    if (actor.role !== 'system') this.s.lastActivityAt = this.now();
+    const stamped = this.cause ? { ...data, byRule: this.cause } : data;
+    this.host.record({ seq: this.s.seq, type, actor, visibility, at: new Date(this.now()).toISOString(), data: stamped });
     return this.s.seq;
   }
 

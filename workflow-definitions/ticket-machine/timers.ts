@@ -5,6 +5,7 @@ import { PRIORITIES, type EscalationAction } from '../schema';
 import { clockDeadlines, type ClockName } from '../sla';
 import { approvalTimers, fireApprovalTimer, type ApprovalTimer } from './approvals';
 import { SYSTEM, type TicketCore } from './core';
+import { fireIdleTimer, idleTimers, type IdleTimer } from './rules';
 
 const MINUTE = 60_000;
 
@@ -13,7 +14,7 @@ export type DueTimer = { key: string; at: number } & (
   | { kind: 'sla'; clock: ClockName; level: 'warning' | 'breach' }
   | { kind: 'escalation'; escalation: string }
   | { kind: 'automation'; automation: string }
-) | ApprovalTimer;
+) | ApprovalTimer | IdleTimer;
 
 export function dueTimers(m: TicketCore): DueTimer[] {
   const { s, def, fired } = m;
@@ -50,13 +51,15 @@ export function dueTimers(m: TicketCore): DueTimer[] {
     due.push({ key, at: addBusinessMinutes(s.enteredStateAt, a.afterMinutes, calendar), kind: 'automation', automation: a.name });
   }
   due.push(...approvalTimers(m));
+  due.push(...idleTimers(m));
   return due;
 }
 
 /** Marks the timer fired and does what it was armed for. */
 export function fireTimer(m: TicketCore, due: DueTimer): void {
   m.fired.add(due.key);
-  if (due.kind === 'approval') fireApprovalTimer(m, due, (name, actions) => runEscalation(m, name, actions));
+  if (due.kind === 'idle') fireIdleTimer(m, due);
+  else if (due.kind === 'approval') fireApprovalTimer(m, due, (name, actions) => runEscalation(m, name, actions));
   else if (due.kind === 'sla') {
     m.emit(due.level === 'warning' ? 'sla_warning' : 'sla_breached', SYSTEM, { clock: due.clock, deadline: new Date(due.at).toISOString() });
   } else if (due.kind === 'escalation') {

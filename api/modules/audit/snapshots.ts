@@ -2,7 +2,7 @@
 // are left out on purpose: the log shows that a secret was rotated (its grace period moves), never the secret.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings', 'catalogue_offering', 'sla_policy', 'ticket_type'] as const;
+export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings', 'catalogue_offering', 'sla_policy', 'ticket_type', 'automation_rule'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
 /** One query per entity, taking the entity's id as its parameters and answering one JSON document (or no row). */
@@ -69,6 +69,11 @@ const SNAPSHOTS: Record<AuditedEntity, { sql: string; params: (id: string) => un
   },
   ticket_type: {
     sql: `select json_build_object('name', json_build_object('en', k.name_en, 'fr', k.name_fr), 'definitionKey', k.definition_key, 'customersMayOpen', k.customers_may_open) as doc from ticket_types k where k.key = ?`,
+    params: (id) => [id],
+  },
+  automation_rule: {
+    sql: `select json_build_object('name', r.name, 'enabled', r.enabled, 'position', r.position, 'version', r.version, 'when', r.body->'when', 'if', r.body->'if', 'then', r.body->'then') as doc
+          from automation_rules r where r.id = ?::uuid`,
     params: (id) => [id],
   },
   kb_category: { sql: `select json_build_object('en', c.name_en, 'fr', c.name_fr) as doc from kb_categories c where c.key = ?`, params: (id) => [id] },

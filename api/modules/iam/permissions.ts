@@ -25,7 +25,7 @@ export const PERMISSION_DOCS: Record<AreaPermission | QueuePermission, string> =
   'kb.edit': 'write, publish and archive knowledge-base articles',
   'reports.view': 'read the reports of the tickets they may see',
   'maintenance.manage': 'manage assets, maintenance plans and work-order checklists of their groups',
-  'admin.definitions': 'edit and publish workflow definitions and the service catalogue',
+  'admin.definitions': 'edit and publish workflow definitions, the service catalogue and automation rules',
   'admin.people': 'manage users, groups, organisations and roles',
   'admin.queues': 'manage queues and routing rules',
   'admin.integrations': 'manage API tokens, webhooks, e-mail and directories',

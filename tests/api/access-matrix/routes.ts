@@ -59,6 +59,10 @@ async function freshCustomer(w: World): Promise<{ id: string; email: string }> {
 }
 const json = (s: Session, method: string, path: string, body?: unknown) => s.request(method, path, body);
 /** An SLA policy for no organisation: safe to read, change or delete. */
+// A disabled rule that would only tag: the matrix checks who may manage rules, not what rules do.
+const matrixRule = () => ({ name: unique('matrix rule'), when: { event: 'created' }, then: [{ action: 'add_tags', tags: ['matrix-rule'] }] });
+const freshRule = async (w: World): Promise<string> => (await admin(w).post('/api/rules', matrixRule())).body.id as string;
+
 const freshSlaPolicy = async (w: World) =>
   (await admin(w).post('/api/sla-policies', { name: unique('matrix sla'), organisationIds: [], calendar: '24x7', targets: { low: { resolutionMinutes: 600 } } })).body.id as string;
 /** A custom ticket type no ticket uses: safe to change or delete. */
@@ -427,6 +431,13 @@ function cases(w: World): Record<string, Case[]> {
       { expect: { ...userWrite(201), customerB: 404 }, call: async (s) => s.post(`/api/catalogue/items/${(await offeringA(w)).key}/requests`, { version: 1, answers: { why: 'matrix' } }) },
     ],
     'GET /api/tickets/{id}/request-form': [{ expect: ticketRead(200), call: (s) => s.get(`/api/tickets/${A}/request-form`) }],
+    'GET /api/rules': [{ expect: adminOnly(200), call: (s) => s.get('/api/rules') }],
+    'POST /api/rules': [{ expect: adminOnly(201), call: (s) => s.post('/api/rules', matrixRule()) }],
+    'POST /api/rules/dry-run': [{ expect: adminOnly(200), call: (s) => s.post('/api/rules/dry-run', { rule: matrixRule(), days: 1 }) }],
+    'GET /api/rules/{id}': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/rules/${await freshRule(w)}`) }],
+    'GET /api/rules/{id}/versions': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/rules/${await freshRule(w)}/versions`) }],
+    'PATCH /api/rules/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/rules/${await freshRule(w)}`, { enabled: false }) }],
+    'DELETE /api/rules/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/rules/${await freshRule(w)}`) }],
     'GET /api/ticket-types': [{ expect: userRead(200), call: (s) => s.get('/api/ticket-types') }],
     'POST /api/ticket-types': [{ expect: adminOnly(201), call: (s) => s.post('/api/ticket-types', { key: key('mx_type'), name: { en: 'Matrix', fr: 'Matrice' }, definitionKey: 'incident' }) }],
     'PATCH /api/ticket-types/{key}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/ticket-types/${await freshType(w)}`, { name: { en: 'Matrix 2', fr: 'Matrice 2' } }) }],

@@ -793,6 +793,77 @@ export interface paths {
         patch: operations["patchApiTickettypesKey"];
         trace?: never;
     };
+    "/api/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Automation rules, in the order they run for each ticket event (admin) */
+        get: operations["getApiRules"];
+        put?: never;
+        /** Add a rule at the end of the list; it runs from the next ticket event on once enabled (admin) */
+        post: operations["postApiRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry run (admin): the tickets a rule would have fired on over the last days of real events, and what it would have changed; changes nothing */
+        post: operations["postApiRulesDryrun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule (admin) */
+        get: operations["getApiRulesId"];
+        put?: never;
+        post?: never;
+        /** Delete a rule; its versions stay for the record (admin) */
+        delete: operations["deleteApiRulesId"];
+        options?: never;
+        head?: never;
+        /** Change, enable, disable or move a rule; a new version, applied from the next ticket event on (admin) */
+        patch: operations["patchApiRulesId"];
+        trace?: never;
+    };
+    "/api/rules/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rule's versions, newest first: who changed it, when, and the whole rule after each change (admin) */
+        get: operations["getApiRulesIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/approvals": {
         parameters: {
             query?: never;
@@ -3664,6 +3735,212 @@ export interface components {
             /** @description Tickets of this type so far (custom types) */
             tickets?: number;
         };
+        /** RuleTrigger */
+        RuleTrigger: {
+            /** @enum {string} */
+            event: "created" | "field_changed" | "commented" | "state_entered" | "sla_warning" | "sla_breached" | "idle";
+            /** @description field_changed: a custom field's name, or priority, queue, assignee, group, tags; absent: any */
+            field?: string;
+            /**
+             * @description commented: whose comment (default any person; the desk's own comments never count)
+             * @enum {string}
+             */
+            by?: "any" | "customer" | "agent";
+            /** @description state_entered: the state entered; absent: any */
+            state?: string;
+            /**
+             * @description sla_warning, sla_breached: which clock; absent: either
+             * @enum {string}
+             */
+            clock?: "firstResponse" | "resolution";
+            /** @description idle: how long nobody (customer or agent) has touched the ticket */
+            minutes?: number;
+            /** @description idle: count only the business hours of the ticket's definition (its first calendar); default true */
+            businessHours?: boolean;
+        };
+        /** RuleCondition */
+        RuleCondition: {
+            /** @enum {string} */
+            subject: "priority" | "queue" | "type" | "state" | "organisation" | "requester" | "assignee" | "group" | "tags" | "field" | "time";
+            /** @description subject field: the custom field's name */
+            field?: string;
+            /** @enum {string} */
+            op: "is" | "is_not" | "in" | "not_in" | "contains" | "not_contains" | "is_set" | "is_not_set" | "greater_than" | "less_than" | "within" | "outside";
+            /** @description is, is_not, contains, not_contains: one value; in, not_in: a list; greater_than, less_than: a number or date; within, outside (time): business hours */
+            value?: unknown;
+            /** @description time: the days */
+            days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+            /** @description time: from (local) */
+            from?: string;
+            /** @description time: until (local) */
+            to?: string;
+            /** @description time: the IANA time zone of from and to */
+            timeZone?: string;
+        };
+        /** RuleAction */
+        RuleAction: {
+            /** @constant */
+            action: "assign";
+            /**
+             * Format: uuid
+             * @description an agent, or null to unassign
+             */
+            assigneeId: string | null;
+        } | {
+            /** @constant */
+            action: "set_queue";
+            queue: string;
+        } | {
+            /** @constant */
+            action: "set_priority";
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "critical";
+        } | {
+            /** @constant */
+            action: "set_field";
+            field: string;
+            /** @description a value the field's type accepts */
+            value: unknown;
+        } | {
+            /** @constant */
+            action: "add_tags";
+            tags: string[];
+        } | {
+            /** @constant */
+            action: "remove_tags";
+            tags: string[];
+        } | {
+            /** @constant */
+            action: "apply_macro";
+            /**
+             * Format: uuid
+             * @description a shared macro
+             */
+            macroId: string;
+        } | {
+            /** @constant */
+            action: "send_mail";
+            /** @enum {string} */
+            to: "requester" | "assignee" | "watchers";
+            subject: {
+                en: string;
+                fr: string;
+            };
+            body: {
+                en: string;
+                fr: string;
+            };
+        } | {
+            /** @constant */
+            action: "comment";
+            body: string;
+            /** @enum {string} */
+            visibility: "public" | "internal";
+        } | {
+            /** @constant */
+            action: "webhook";
+            /** @description sent to subscriptions of ticket.event_emitted as data.event.data.event */
+            event: string;
+        } | {
+            /** @constant */
+            action: "transition";
+            transition: string;
+        };
+        /** AutomationRule */
+        AutomationRule: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description?: string;
+            enabled: boolean;
+            /** @description Rules run in this order (1 first) for each event */
+            position: number;
+            /** @description Goes up with every change; recorded with each action a rule takes */
+            version: number;
+            when: components["schemas"]["RuleTrigger"];
+            if: components["schemas"]["RuleCondition"][];
+            then: components["schemas"]["RuleAction"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** RuleBody */
+        RuleBody: {
+            name: string;
+            description?: string;
+            enabled?: boolean;
+            when: components["schemas"]["RuleTrigger"];
+            /** @description all must hold */
+            if?: components["schemas"]["RuleCondition"][];
+            /** @description run in this order, all or none */
+            then: components["schemas"]["RuleAction"][];
+        };
+        /** RuleDryRun */
+        RuleDryRun: {
+            days: number;
+            /** @description Events looked at */
+            events: number;
+            /** @description Tickets those events belong to */
+            tickets: number;
+            matchedTickets: number;
+            /** @description Times the rule would have run */
+            firings: number;
+            /** @description More matches than listed (the first 500 are) */
+            truncated: boolean;
+            seconds: number;
+            matches: {
+                /** Format: uuid */
+                ticketId: string;
+                number: string;
+                title: string;
+                trigger: {
+                    seq: number;
+                    type: string;
+                    /** Format: date-time */
+                    at: string;
+                };
+                changes: {
+                    action: string;
+                }[];
+            }[];
+        };
+        /** RuleDryRunInput */
+        RuleDryRunInput: {
+            rule: components["schemas"]["RuleBody"];
+            /**
+             * @description How far back to look
+             * @default 30
+             */
+            days: number;
+        };
+        /** AutomationRuleVersion */
+        AutomationRuleVersion: {
+            version: number;
+            /** @enum {string} */
+            change: "created" | "updated" | "deleted";
+            /** @description The whole rule as it was after this change */
+            rule: Record<string, unknown>;
+            changedBy: {
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            changedAt: string;
+        };
+        /** RulePatch */
+        RulePatch: {
+            name?: string;
+            description?: string;
+            enabled?: boolean;
+            when?: components["schemas"]["RuleTrigger"];
+            /** @description all must hold */
+            if?: components["schemas"]["RuleCondition"][];
+            /** @description run in this order, all or none */
+            then?: components["schemas"]["RuleAction"][];
+            /** @description Its place in the order rules run in (1 = first); the others move down */
+            position?: number;
+        };
         /** ApprovalRound */
         ApprovalRound: {
             ticket: {
@@ -4408,7 +4685,7 @@ export interface components {
              * @description what an admin change touched
              * @enum {string|null}
              */
-            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | null;
+            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | "automation_rule" | null;
             entityId: string | null;
             detail: {
                 /** @description JSON-pointer paths of the configuration, before and after */
@@ -4427,7 +4704,7 @@ export interface components {
          * AuditedEntity
          * @enum {string}
          */
-        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type";
+        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | "automation_rule";
         /**
          * WebhookEventType
          * @enum {string}
@@ -5105,6 +5382,15 @@ export type CatalogueChoice = components['schemas']['CatalogueChoice'];
 export type CatalogueRequest = components['schemas']['CatalogueRequest'];
 export type TicketRequestForm = components['schemas']['TicketRequestForm'];
 export type TicketTypeInfo = components['schemas']['TicketTypeInfo'];
+export type RuleTrigger = components['schemas']['RuleTrigger'];
+export type RuleCondition = components['schemas']['RuleCondition'];
+export type RuleAction = components['schemas']['RuleAction'];
+export type AutomationRule = components['schemas']['AutomationRule'];
+export type RuleBody = components['schemas']['RuleBody'];
+export type RuleDryRun = components['schemas']['RuleDryRun'];
+export type RuleDryRunInput = components['schemas']['RuleDryRunInput'];
+export type AutomationRuleVersion = components['schemas']['AutomationRuleVersion'];
+export type RulePatch = components['schemas']['RulePatch'];
 export type ApprovalRound = components['schemas']['ApprovalRound'];
 export type ApprovalLinkView = components['schemas']['ApprovalLinkView'];
 export type DeskSettings = components['schemas']['DeskSettings'];
@@ -10472,6 +10758,645 @@ export interface operations {
             };
             /** @description No such published definition */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AutomationRule"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleBody"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The name is taken, or the desk holds the most rules it may */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid: each error names its element (an unknown field, queue, state, transition, macro or agent; an operator that does not suit its subject) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiRulesDryrun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleDryRunInput"];
+            };
+        };
+        responses: {
+            /** @description What the rule would have done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDryRun"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid: each error names its element (an unknown field, queue, state, transition, macro or agent; an operator that does not suit its subject) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiRulesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiRulesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchApiRulesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RulePatch"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid: each error names its element (an unknown field, queue, state, transition, macro or agent; an operator that does not suit its subject) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiRulesIdVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AutomationRuleVersion"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such rule */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28065,7 +28990,7 @@ export const slaOutcomeValues = ["none","pending","met","breached"] as const sat
 export const assignmentPolicyValues = ["off","round_robin","least_open","skills"] as const satisfies readonly AssignmentPolicy[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
-export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy","ticket_type"] as const satisfies readonly AuditedEntity[];
+export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy","ticket_type","automation_rule"] as const satisfies readonly AuditedEntity[];
 export const webhookEventTypeValues = ["ticket.created","ticket.transitioned","ticket.assigned","ticket.commented","ticket.sla_warning","ticket.sla_breached","ticket.escalated","ticket.event_emitted","problem.resolved","maintenance.work_order_created","maintenance.work_order_overdue"] as const satisfies readonly WebhookEventType[];
 export const kbLocaleValues = ["en","fr"] as const satisfies readonly KbLocale[];
 export const kbVisibilityValues = ["public","internal"] as const satisfies readonly KbVisibility[];
