@@ -4,6 +4,7 @@ import kbEn from './kb.en';
 import catalogueEn from './catalogue.en';
 import slaPoliciesEn from './sla-policies.en';
 import approvalsEn from './approvals.en';
+import rulesEn from './rules.en';
 import ticketTypesEn from './ticket-types.en';
 import peopleEn from './people.en';
 const en = {
@@ -151,6 +152,10 @@ const en = {
       approval_decided: 'Approval decision',
       approval_reminder: 'Approval reminder',
       approval_closed: 'Approval closed',
+      rule_applied: 'Rule ran',
+      rule_failed: 'Rule refused',
+      rule_chain_stopped: 'Rule chain stopped',
+      idle_elapsed: 'Idle',
       migrated: 'Workflow version changed',
       problem_resolved: 'Problem resolved',
       child_finished: 'Child ticket finished',
@@ -592,6 +597,7 @@ const en = {
   catalogue: catalogueEn,
   slaPolicies: slaPoliciesEn,
   approvals: approvalsEn,
+  rules: rulesEn,
   ticketTypes: ticketTypesEn,
   people: peopleEn,
   attachments: {

@@ -4,6 +4,7 @@ import kbFr from './kb.fr';
 import catalogueFr from './catalogue.fr';
 import slaPoliciesFr from './sla-policies.fr';
 import approvalsFr from './approvals.fr';
+import rulesFr from './rules.fr';
 import ticketTypesFr from './ticket-types.fr';
 import peopleFr from './people.fr';
 
@@ -152,6 +153,10 @@ const fr: Messages = {
       approval_decided: 'Décision d’approbation',
       approval_reminder: 'Rappel d’approbation',
       approval_closed: 'Approbation close',
+      rule_applied: 'Règle appliquée',
+      rule_failed: 'Règle refusée',
+      rule_chain_stopped: 'Chaîne de règles arrêtée',
+      idle_elapsed: 'Inactivité',
       migrated: 'Version du workflow changée',
       problem_resolved: 'Problème résolu',
       child_finished: 'Ticket enfant terminé',
@@ -593,6 +598,7 @@ const fr: Messages = {
   catalogue: catalogueFr,
   slaPolicies: slaPoliciesFr,
   approvals: approvalsFr,
+  rules: rulesFr,
   ticketTypes: ticketTypesFr,
   people: peopleFr,
   attachments: {

@@ -13,6 +13,7 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { name: 'admin', label: 'admin.title', icon: 'pi pi-sitemap', permission: 'admin.definitions' },
   { name: 'admin-ticket-types', label: 'ticketTypes.nav', icon: 'pi pi-tags', permission: 'admin.definitions' },
   { name: 'admin-catalogue', label: 'catalogue.nav.admin', icon: 'pi pi-th-large', permission: 'admin.definitions' },
+  { name: 'admin-rules', label: 'rules.nav', icon: 'pi pi-bolt', permission: 'admin.definitions' },
   { name: 'admin-sla-policies', label: 'slaPolicies.nav', icon: 'pi pi-stopwatch', permission: 'admin.definitions' },
   { name: 'admin-users', label: 'iam.nav.users', icon: 'pi pi-users', permission: 'admin.people' },
   { name: 'admin-roles', label: 'iam.nav.roles', icon: 'pi pi-shield', permission: 'admin.people' },
