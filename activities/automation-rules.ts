@@ -110,6 +110,11 @@ async function fillWords(em: EntityManager, firings: RuleFiring[], input: Record
   return firings.map((f) => ({ ...f, steps: fill(f.steps) }));
 }
 
+/** The idle rules of the set, when the ticket knows an older generation; undefined when it is up to date. */
+export function idleRulesOf(set: RuleSet, known: number): { generation: number; idle: IdleRule[] } | undefined {
+  return set.generation === known ? undefined : { generation: set.generation, idle: set.idle };
+}
+
 /** What the rules decide about one recorded batch, or undefined when there is nothing to tell the ticket. */
 export function automationRulesWith(em: EntityManager) {
   let cache: RuleSet | null = null;
@@ -123,9 +128,13 @@ export function automationRulesWith(em: EntityManager) {
     if (!cache || loaded.generation >= cache.generation) cache = loaded;
     return cache;
   }
-  return async function rulesFor(input: RecordTicketEventsInput): Promise<RulesOutcome | undefined> {
-    const db = em.fork();
-    const outcome = decideRules(await current(db), input);
-    return outcome && { ...outcome, firings: await fillWords(db, outcome.firings, input) };
+  return {
+    rulesFor: async (input: RecordTicketEventsInput): Promise<RulesOutcome | undefined> => {
+      const db = em.fork();
+      const outcome = decideRules(await current(db), input);
+      return outcome && { ...outcome, firings: await fillWords(db, outcome.firings, input) };
+    },
+    /** For a ticket told the rules changed: the idle rules it should arm now. */
+    currentIdleRules: async (input: { generation: number }) => idleRulesOf(await current(em.fork()), input.generation),
   };
 }

@@ -8,6 +8,7 @@ import { retentionActivitiesWith } from './retention';
 import { directorySyncActivitiesWith } from './directory-sync';
 import { findApproversWith } from './find-approvers';
 import { automationRulesWith } from './automation-rules';
+import { rulesBroadcastActivitiesWith, type TellRulesChanged } from './rules-broadcast';
 import type { TellWorkflows } from '../platform/privacy/tell-workflows';
 
 export interface ActivityDeps {
@@ -16,13 +17,18 @@ export interface ActivityDeps {
   fanout?: FanoutQueue;
   /** Tells ticket workflows their text was anonymised (retention); without it they are not told. */
   tellWorkflows?: TellWorkflows;
+  /** Tells a ticket's workflow the automation rules changed; without it, tickets learn at their next event. */
+  tellRulesChanged?: TellRulesChanged;
   /** Outbound webhook delivery settings; defaults: secrets stored plainly, disable after 20 give-ups or 72 h failing. */
   webhooks?: Omit<WebhookActivityDeps, 'em'>;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const rules = automationRulesWith(deps.em);
   return {
-    recordTicketEvents: recordTicketEventsWith(deps.em, deps.fanout, automationRulesWith(deps.em)),
+    recordTicketEvents: recordTicketEventsWith(deps.em, deps.fanout, rules.rulesFor),
+    currentIdleRules: rules.currentIdleRules,
+    ...rulesBroadcastActivitiesWith(deps.em, deps.tellRulesChanged),
     ...createWebhookActivities({ em: deps.em, box: new SecretBox(undefined), disableAfterFailures: 20, disableAfterHours: 72, ...deps.webhooks }),
     ...planActivitiesWith(deps.em),
     ...retentionActivitiesWith(deps.em, deps.tellWorkflows),

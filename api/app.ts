@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../platform/logger';
 import { badRequest, ProblemError, unavailable } from './http/problem';
@@ -94,6 +94,7 @@ import { approvalRoutes } from './modules/approvals/routes';
 import { ticketTypeRoutes } from './modules/ticket-types/routes';
 import { ruleRoutes } from './modules/rules/routes';
 import { RuleService } from './modules/rules/service';
+import { rulesBroadcastWorkflowId } from '../workflows/ticket-messages';
 import { TicketTypeService } from './modules/ticket-types/service';
 import { ApprovalService } from './modules/approvals/service';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
@@ -293,7 +294,17 @@ export function createApp(deps: AppDeps): App {
   const catalogueRequests = new CatalogueRequests(deps.em, tickets);
   catalogueRoutes(routes, new OfferingService(deps.em, definitions), catalogueRequests, backpressure);
   ticketTypeRoutes(routes, ticketTypes);
-  ruleRoutes(routes, new RuleService(deps.em, definitions));
+  ruleRoutes(
+    routes,
+    new RuleService(deps.em, definitions, async (generation) => {
+      // One broadcast per generation: a retried request starts nothing twice. A failure leaves tickets to learn at their next event.
+      await deps.temporal.workflow
+        .start('rulesBroadcastWorkflow', { taskQueue: deps.taskQueue, workflowId: rulesBroadcastWorkflowId(deps.taskQueue, generation), args: [{ generation }] })
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) deps.log.warn({ err, generation }, 'could not tell open tickets the idle rules changed');
+        });
+    }),
+  );
   approvalRoutes(routes, new ApprovalService(deps.em, deps.temporal, audit, catalogueRequests));
   peopleRoutes(routes, people);
   settingsRoutes(routes, settings);

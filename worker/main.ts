@@ -1,6 +1,6 @@
 // The worker process: runs the workflows and activities on the "guichet" task queue until SIGTERM/SIGINT, then drains.
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfig, requireServers } from '../platform/config';
 import { connectOrExplain, connectionOptions, replaceableConnection, temporalConnectionSettings, watchTlsFiles } from '../platform/temporal-connection';
 import { createLogger } from '../platform/logger';
@@ -9,7 +9,7 @@ import { createActivities } from '../activities/index';
 import { notifyTicketChanges } from '../activities/notify-ticket-changes';
 import { planCompletionListener } from '../activities/maintenance-plans';
 import { planWorkflowId, workOrderFinishedSignal } from '../workflows/maintenance-plan-messages';
-import { assignUpdate, ticketWorkflowId } from '../workflows/ticket-messages';
+import { assignUpdate, rulesChangedSignal, ticketWorkflowId } from '../workflows/ticket-messages';
 import { autoAssignListener } from '../activities/auto-assignment';
 import { workerOptions } from './options';
 import { deploymentOptions, promoteBuild } from './deployment';
@@ -61,6 +61,14 @@ async function main(): Promise<void> {
     em: orm.em,
     fanout,
     tellWorkflows: tellWorkflows(client, (message, err) => log.warn({ err }, message)),
+    tellRulesChanged: async (ticketId, generation) => {
+      await client.workflow
+        .getHandle(ticketWorkflowId(ticketId))
+        .signal(rulesChangedSignal, { generation })
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        });
+    },
     webhooks: { box: new SecretBox(hooks.secretsKey), disableAfterFailures: hooks.disableAfterFailures, disableAfterHours: hooks.disableAfterHours },
   });
   // Report facts a previous worker may have left stale when it died; in the background, the worker starts at once.

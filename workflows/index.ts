@@ -4,3 +4,4 @@ export { webhookDeliveryWorkflow } from './webhook-delivery';
 export { maintenancePlanWorkflow } from './maintenance-plan';
 export { retentionWorkflow } from './retention';
 export { directorySyncWorkflow } from './directory-sync';
+export { rulesBroadcastWorkflow } from './rules-broadcast';

@@ -99,6 +99,10 @@ export const childFinishedSignal = defineSignal<[Machine.ChildFinishedSignal]>('
  * copy so no later write, answer or continued run brings it back. Records no event; the read model is already changed.
  */
 export const anonymisedSignal = defineSignal<[{ title: string }]>('anonymised');
+/** The automation rules changed (their idle rules, which a quiet ticket would otherwise learn at its next event). */
+export const rulesChangedSignal = defineSignal<[{ generation: number }]>('rulesChanged');
+/** The workflow that tells every open ticket (rules-broadcast.ts): one per rule-set generation. */
+export const rulesBroadcastWorkflowId = (taskQueue: string, generation: number) => `rules-changed-${taskQueue}-${generation}`;
 /** Resolves once the ticket's creation is in the read model: lets the API answer read-your-writes. */
 export const recordedUpdate = defineUpdate<TicketProjection, []>('recorded');
 

@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import { calendarOf, openingState, ticketMachine, viewClock, type OutboundSignal, type SlaClock } from '../workflow-definitions/engine';
 import type { Activities } from '../activities/index';
-import { problemResolvedSignal, childFinishedSignal, ticketWorkflowId, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from './ticket-messages';
+import { problemResolvedSignal, childFinishedSignal, rulesChangedSignal, ticketWorkflowId, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from './ticket-messages';
 import { slaSummary } from './ticket-initial';
 import { registerTicketHandlers } from './ticket-handlers';
 import { continueOnCurrentVersion, newWorkerVersionSignal, newerVersionIsCurrent } from './deployment-messages';
@@ -32,8 +32,9 @@ const { recordTicketEvents: recordTicketEventsLocally } = proxyLocalActivities<A
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
-// Who approves: asked of the directory once per round, inside the worker (a short read).
-const { findApprovers } = proxyLocalActivities<Activities>({
+// Who approves: asked of the directory once per round, inside the worker (a short read); the idle rules, likewise,
+// when the desk says they changed.
+const { findApprovers, currentIdleRules } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
@@ -109,6 +110,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   registerTicketHandlers(machine, { projection, persisted });
   let nudged = false;
   setHandler(newWorkerVersionSignal, () => void (nudged = true));
+  let rulesStale = false;
+  setHandler(rulesChangedSignal, ({ generation }) => void (rulesStale ||= generation > (s.rules?.generation ?? 0)));
 
   // ---- main loop: persist events in order, fire what is due, sleep until the next deadline or message ----
   for (;;) {
@@ -137,6 +140,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (asking) {
       const found = await findApprovers({ ticketId: t.id, requesterId: t.requesterId, fields: s.fields, approvers: asking.approvers });
       machine.apply({ kind: 'approvers', round: asking.round, ...found });
+      continue;
+    }
+    // Only tickets told that the idle rules changed get here: older histories never were, so they replay unchanged.
+    if (rulesStale) {
+      rulesStale = false;
+      const known = await currentIdleRules({ generation: s.rules?.generation ?? 0 });
+      if (known) machine.apply({ kind: 'rules', generation: known.generation, idle: known.idle, firings: [] });
       continue;
     }
     const current = Date.now();
@@ -170,7 +180,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const wakeAt = Math.min(timers[0]?.at ?? Infinity, end ?? Infinity);
     const seqBefore = s.seq;
     const timeout = Number.isFinite(wakeAt) ? Math.max(1, wakeAt - current) : undefined;
-    const woken = () => s.seq !== seqBefore || pending.length > 0 || outbox.length > 0 || nudged;
+    const woken = () => s.seq !== seqBefore || pending.length > 0 || outbox.length > 0 || nudged || rulesStale;
     if (timeout === undefined) await condition(woken);
     else await condition(woken, timeout);
     nudged = false;

@@ -3,6 +3,7 @@
 // event are among its actions; a customer's reply moves the ticket; a broken rule is refused at its element and
 // nothing is saved; every change is a version in the rule's history and the audit log; the dry run lists the tickets
 // a rule would have fired on over the last days of real events and what it would have changed, changing nothing.
+import { Client, Connection } from '@temporalio/client';
 import { ADMIN, Session, eventually, unique } from '../support/http';
 import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
@@ -10,6 +11,8 @@ import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 let desk: Desk;
 let smtp: SmtpCapture;
 let admin: Session;
+let temporal: Connection;
+const TASK_QUEUE = unique('guichet-rules');
 const PASSWORD = 'a-long-password-1';
 
 async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
@@ -29,13 +32,15 @@ const timeline = async (id: string) => (await ok(admin.get(`/api/tickets/${id}/t
 beforeAll(async () => {
   smtp = await startSmtpCapture();
   // A database of its own: enabled rules act on every ticket of the desk they run on.
-  desk = await startDesk({ taskQueue: unique('guichet-rules'), env: { DATABASE_URL: await freshDatabaseUrl('rules'), SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' } });
+  temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  desk = await startDesk({ taskQueue: TASK_QUEUE, env: { DATABASE_URL: await freshDatabaseUrl('rules'), SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' } });
   admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
 });
 
 afterAll(async () => {
   await desk?.stop();
   await smtp?.stop();
+  await temporal?.close();
 });
 
 describe('Automation rules', () => {
@@ -162,6 +167,29 @@ describe('Automation rules', () => {
     expect((await admin.request('DELETE', `/api/rules/${b.id}`)).status).toBe(204);
     expect((await ok(admin.get(`/api/rules/${b.id}/versions`))).items[0]).toMatchObject({ version: 3, change: 'deleted' });
     expect((await admin.get(`/api/rules/${b.id}`)).status).toBe(404);
+  });
+
+  it('should tell open tickets when an idle rule is added, so quiet ones arm it at once', async () => {
+    const customer = await person('customer', 'Quinn');
+    const quiet = await ok(customer.session.post('/api/tickets', { type: 'incident', title: unique('Quiet one'), priority: 'low' }), 201);
+    await eventually(async () => ((await timeline(quiet.id)).length ? true : undefined));
+    const rule = await ok(admin.post('/api/rules', { name: unique('Nudge quiet tickets'), enabled: true, when: { event: 'idle', minutes: 240 }, then: [{ action: 'add_tags', tags: ['nudged'] }] }), 201);
+    const versions = (await ok(admin.get(`/api/rules/${rule.id}/versions`))).items;
+    expect(versions).toHaveLength(1);
+    const client = new Client({ connection: temporal });
+    // The broadcast runs once per rule-set generation, which its id carries: found through visibility, which may lag the start.
+    const ids = await eventually(async () => {
+      const found: string[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowType = 'rulesBroadcastWorkflow' AND TaskQueue = '${TASK_QUEUE}'` })) found.push(w.workflowId);
+      return found.length ? found : undefined;
+    });
+    expect(ids).toHaveLength(1);
+    const told = await client.workflow.getHandle(ids[0]!).result();
+    expect(told.told).toBeGreaterThanOrEqual(1);
+    // The quiet ticket heard it and asked for the idle rules (a local activity, recorded in its history).
+    const history = await client.workflow.getHandle(`ticket-${quiet.id}`).fetchHistory();
+    const signalled = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'rulesChanged');
+    expect(signalled).toHaveLength(1);
   });
 
   it('should dry-run a rule over the last days of real events, listing what it would have changed, changing nothing', async () => {

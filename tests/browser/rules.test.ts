@@ -89,6 +89,16 @@ it('should let an admin write a rule, dry-run it on past tickets, enable it, and
   await dialog.getByTestId('rule-save').click();
   await dialog.waitFor({ state: 'hidden' });
   await page.getByTestId('rules').getByText(name).waitFor();
+  // An idle rule, counted in business hours: the list says what triggers it.
+  await page.getByTestId('rule-new').click();
+  await dialog.getByTestId('rule-name').fill(`${name} idle`);
+  await pick(page, 'rule-event', 'A ticket stays idle', dialog);
+  await dialog.getByTestId('rule-when-minutes').locator('input').fill('240');
+  await dialog.getByTestId('rule-action-0').getByTestId('rule-action-tags').fill('stale');
+  await dialog.getByTestId('rule-save').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByTestId('rules').getByText('A ticket stays idle (240 min)').waitFor();
+  expect((await admin.get('/api/rules')).body.items.find((r: { name: string }) => r.name === `${name} idle`)).toMatchObject({ when: { event: 'idle', minutes: 240 }, enabled: false });
   await shot(page, 'rules-list-en');
   expect(await violations(page)).toEqual([]);
 

@@ -6,7 +6,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { findTemporalTestServer } from '../../platform/servers/temporal';
 import { WORKFLOWS_PATH } from '../../worker/options';
 import type { RecordTicketEventsInput } from '../../activities/record-ticket-events';
-import { decideRules, type RuleSet } from '../../activities/automation-rules';
+import { decideRules, idleRulesOf, type RuleSet } from '../../activities/automation-rules';
 import { ticketWorkflowId, type Actor, type TicketEvent, type TicketProjection, type TicketWorkflowInput } from '../../workflows/ticket-messages';
 import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -64,6 +64,7 @@ export class RecordedEvents {
         if (!prev || prev.lastSeq < input.row.lastSeq) this.rows.set(input.ticketId, input.row);
         return this.rules ? decideRules(this.rules, input) : undefined;
       },
+      currentIdleRules: async (input: { generation: number }) => (this.rules ? idleRulesOf(this.rules, input.generation) : undefined),
     };
   }
 

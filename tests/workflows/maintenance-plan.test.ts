@@ -44,6 +44,7 @@ class Plans {
   activities(): PlanActivities & ReturnType<RecordedEvents['activities']> {
     const base = this.recorded.activities();
     return {
+      ...base,
       // Like the real table (on conflict do nothing): a worker killed between a ticket's local write and its task
       // completion re-runs that task later, and the first write of a (ticket, seq) stays.
       recordTicketEvents: async (input: Parameters<typeof base.recordTicketEvents>[0]) => {

@@ -6,7 +6,7 @@ import { ruleSetOf } from '../../activities/automation-rules';
 import type { RuleBody } from '../../workflow-definitions/rules/schema';
 import { MAX_RULE_DEPTH } from '../../workflow-definitions/rules/schema';
 import { DEFAULT_DEFINITIONS, type WorkflowDefinition } from '../../workflow-definitions/index';
-import { commentUpdate, snapshotQuery, type Actor, type TicketEvent } from '../../workflows/ticket-messages';
+import { commentUpdate, rulesChangedSignal, snapshotQuery, type Actor, type TicketEvent } from '../../workflows/ticket-messages';
 import { createWorker, incidentInput, RecordedEvents, startTicket, useTimeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
@@ -123,5 +123,29 @@ it('should fire an idle rule after its minutes counted in business hours only', 
     expect((await h.query(snapshotQuery)).tags).toEqual(['stale']);
     expect(recorded.ofType(input.ticket.id, 'rule_applied').map((e) => e.data.trigger)).toEqual([elapsed[0]!.seq]);
     await saveHistory('incident-rules-idle', await h.fetchHistory());
+  });
+});
+
+it('should arm a new idle rule on a quiet ticket once told the rules changed, without waiting for its next event', async () => {
+  const env = testEnv();
+  const recorded = new RecordedEvents();
+  recorded.rules = ruleSetOf(4, []);
+  const now = await env.currentTimeMs();
+  const input = incidentInput({ createdAt: now, requester: CUSTOMER });
+  const worker = await createWorker(env, 'rules-told', recorded);
+  await worker.runUntil(async () => {
+    const h = await startTicket(env, 'rules-told', input);
+    await until(recorded, input.ticket.id, () => recorded.events(input.ticket.id).length > 0);
+    // An admin adds an idle rule (round the clock): the ticket is told, asks for the idle rules, arms the timer.
+    recorded.rules = ruleSetOf(5, [rule('Quiet for two hours', { when: { event: 'idle', minutes: 120, businessHours: false }, then: [{ action: 'add_tags', tags: ['quiet'] }] })]);
+    await h.signal(rulesChangedSignal, { generation: 5 });
+    await env.sleep(3 * 60 * MINUTE);
+    const elapsed = recorded.ofType(input.ticket.id, 'idle_elapsed');
+    expect(elapsed).toHaveLength(1);
+    expect(Date.parse(elapsed[0]!.at) - now).toBeGreaterThanOrEqual(120 * MINUTE);
+    expect((await h.query(snapshotQuery)).tags).toEqual(['quiet']);
+    // Told again of a generation it knows: nothing to do.
+    await h.signal(rulesChangedSignal, { generation: 5 });
+    await saveHistory('incident-rules-told', await h.fetchHistory());
   });
 });

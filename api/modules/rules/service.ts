@@ -39,10 +39,16 @@ const present = (r: Row) => ({
 });
 export type PresentedRule = ReturnType<typeof present>;
 
+/** Tells open tickets the idle rules changed (generation: the change's number); best effort, tickets also learn at their next event. */
+export type BroadcastIdleRules = (generation: number) => Promise<void>;
+
+const isIdle = (body: { when?: { event?: string } } | undefined) => body?.when?.event === 'idle';
+
 export class RuleService {
   constructor(
     private readonly em: EntityManager,
     private readonly defs: DefinitionService,
+    private readonly broadcast?: BroadcastIdleRules,
   ) {}
 
   async list() {
@@ -92,9 +98,9 @@ export class RuleService {
         [id, body.name.trim(), count!.last + 1, body.enabled ?? false, JSON.stringify({ when: body.when, if: body.if ?? [], then: body.then, ...(body.description ? { description: body.description } : {}) })],
       );
       if (!row) throw conflict(`a rule named '${body.name.trim()}' exists already`, 'rule-name-taken');
-      await this.recordChange(tx, row, 'created', user);
-      return present(row);
-    });
+      const generation = await this.recordChange(tx, row, 'created', user);
+      return { row, generation };
+    }).then(({ row, generation }) => this.told(isIdle(row.body) && row.enabled, generation, present(row)));
   }
 
   async update(user: AuthUser, id: string, patch: RulePatch) {
@@ -113,19 +119,26 @@ export class RuleService {
         `update automation_rules set name = ?, enabled = ?, body = ?::jsonb, version = version + 1, updated_at = now() where id = ? returning *`,
         [patch.name?.trim() ?? old.name, patch.enabled ?? old.enabled, JSON.stringify(body), id],
       );
-      await this.recordChange(tx, row!, 'updated', user);
-      return present(row!);
-    });
+      const generation = await this.recordChange(tx, row!, 'updated', user);
+      return { before: old, row: row!, generation };
+    }).then(({ before, row, generation }) => this.told((isIdle(before.body) && before.enabled) || (isIdle(row.body) && row.enabled), generation, present(row)));
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
-    await this.em.fork().transactional(async (tx) => {
+    const gone = await this.em.fork().transactional(async (tx) => {
       await tx.execute('lock table automation_rules in share row exclusive mode');
       const [row] = await tx.execute<Row[]>('delete from automation_rules where id = ? returning *', [id]);
       if (!row) throw notFound(`no rule ${id}`);
       await tx.execute('update automation_rules set position = position - 1 where position > ?', [row.position]);
-      await this.recordChange(tx, { ...row, version: row.version + 1 }, 'deleted', user);
+      return { row, generation: await this.recordChange(tx, { ...row, version: row.version + 1 }, 'deleted', user) };
     });
+    await this.told(isIdle(gone.row.body) && gone.row.enabled, gone.generation, undefined);
+  }
+
+  /** After a committed change that touched an enabled idle rule, open tickets are told; then `answer` is returned. */
+  private async told<T>(idle: boolean, generation: number, answer: T): Promise<T> {
+    if (idle && this.broadcast) await this.broadcast(generation);
+    return answer;
   }
 
   /** Puts the rule at `to` (1-based, clamped to the list) and closes the gap it left. */
@@ -138,13 +151,15 @@ export class RuleService {
     await tx.execute('update automation_rules set position = ? where id = ?', [target, rule.id]);
   }
 
-  private async recordChange(tx: EntityManager, row: Row, change: 'created' | 'updated' | 'deleted', user: AuthUser): Promise<void> {
-    await tx.execute('insert into automation_rule_changes (rule_id, version, change, rule, changed_by) values (?, ?, ?, ?::jsonb, ?)', [
+  /** Records the change; its number is the rule set's new generation. */
+  private async recordChange(tx: EntityManager, row: Row, change: 'created' | 'updated' | 'deleted', user: AuthUser): Promise<number> {
+    const [made] = await tx.execute<Array<{ id: string }>>('insert into automation_rule_changes (rule_id, version, change, rule, changed_by) values (?, ?, ?, ?::jsonb, ?) returning id', [
       row.id,
       row.version,
       change,
       JSON.stringify({ name: row.name, enabled: row.enabled, position: row.position, ...row.body }),
       user.id,
     ]);
+    return Number(made!.id);
   }
 }
