@@ -5,8 +5,7 @@ import { fieldOf, fieldValueError } from '../../../workflow-definitions/lifecycl
 import { WATCHED_ATTRIBUTES, type RuleBody } from '../../../workflow-definitions/rules/schema';
 import type { WorkflowDefinition } from '../../../workflow-definitions/schema';
 import type { FieldError } from '../../http/problem';
-
-const BUILT_IN_TYPES = ['incident', 'service_request', 'problem', 'maintenance'];
+import { BUILT_IN_TYPES } from '../ticket-types/schemas';
 
 interface Known {
   queues: Set<string>;
