@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordTicketEventsWith, type FanoutQueue } from './record-ticket-events';
 import { createWebhookActivities, type WebhookActivityDeps } from './webhook-delivery';
-import { SecretBox } from '../webhooks/secrets';
+import { SecretBox } from '../platform/secret-box';
 import { planActivitiesWith } from './maintenance-plans';
 import { retentionActivitiesWith } from './retention';
 import { directorySyncActivitiesWith } from './directory-sync';

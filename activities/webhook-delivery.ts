@@ -8,7 +8,7 @@ import type { TicketEventListener } from './record-ticket-events';
 import { eventIdOf, payloadOf, webhookTypesOf, type WebhookEventType } from '../webhooks/events';
 import { signedHeaders } from '../webhooks/signing';
 import { guardedLookup, isBlockedAddress } from '../webhooks/ssrf';
-import type { SecretBox } from '../webhooks/secrets';
+import type { SecretBox } from '../platform/secret-box';
 
 export interface DeliveryRef {
   subscriptionId: string;

@@ -60,7 +60,7 @@ import { oidcRoutes, type OidcRouteOptions } from './modules/oidc/routes';
 import { webhookRoutes } from './modules/webhooks/routes';
 import { SubscriptionService } from './modules/webhooks/subscriptions';
 import { InboundService } from './modules/webhooks/inbound';
-import { SecretBox } from '../webhooks/secrets';
+import { SecretBox } from '../platform/secret-box';
 import { deliveryEnqueuer } from '../webhooks/enqueue';
 import type { WebhookRetry } from '../workflows/webhook-delivery';
 import { mailRoutes } from './modules/mail/routes';
@@ -97,6 +97,9 @@ import { RuleService } from './modules/rules/service';
 import { rulesBroadcastWorkflowId } from '../workflows/ticket-messages';
 import { TicketTypeService } from './modules/ticket-types/service';
 import { ApprovalService } from './modules/approvals/service';
+import type { PluginSet } from '../platform/plugins/loader';
+import { mountPluginRoutes, pluginAdminRoutes } from './modules/plugins/routes';
+import { PluginAdmin } from './modules/plugins/service';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
@@ -128,6 +131,8 @@ export interface AppDeps {
   mailTransport: MailTransport;
   /** Port of the inbound SMTP endpoint when it runs (shown in the admin's settings). */
   mailInboundPort?: number;
+  /** Plug-ins this process loaded (PLUGINS); their routes are mounted under /api/plugins/{name}/. */
+  plugins?: PluginSet;
   /** Where the live event stream LISTENs for ticket changes; without it the stream is off (404). */
   databaseUrl?: string;
 }
@@ -344,6 +349,9 @@ export function createApp(deps: AppDeps): App {
   scimRoutes(routes, deps.em);
   privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue, deps.log, attachmentBytes);
   ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  pluginAdminRoutes(routes, new PluginAdmin(deps.plugins ?? null));
+  // Last, so a plug-in's route never shadows one of the desk's.
+  if (deps.plugins) mountPluginRoutes(routes, deps.plugins);
 
   const openapi = buildOpenApi(routes, deps.version);
   routes.router.get('/api/openapi.json', (ctx) => {

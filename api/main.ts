@@ -15,6 +15,9 @@ import { backfillTicketFacts } from '../activities/report-facts';
 import { importFilesFromDisk, sweepAbandonedUploads } from './modules/attachments/chunks';
 import pkg from '../package.json' with { type: 'json' };
 import { answerClientErrors } from './http/client-errors';
+import { SecretBox } from '../platform/secret-box';
+import { pluginErrorLog } from '../platform/plugins/errors';
+import { findPlugins, migratePlugins, registerPlugins } from '../platform/plugins/loader';
 
 const MIGRATION_LOCK = 727_001;
 
@@ -27,12 +30,24 @@ async function main(): Promise<void> {
   const orm = await openOrm(databaseUrl, { poolMax: 20 });
   const em = orm.em;
 
+  // Plug-ins' own queries, settings and errors go through a small pool of their own, so a busy plug-in cannot starve the desk's.
+  const pluginPool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  const plugins = await findPlugins(config.plugins, {
+    process: 'api',
+    pool: pluginPool,
+    box: new SecretBox(config.webhooks.secretsKey),
+    log,
+    errors: pluginErrorLog(pluginPool, 'api'),
+    cwd: process.cwd(),
+  });
+
   // Replicas starting together must not migrate twice: an advisory lock, held on a connection of its own, serialises them.
   const lock = new pg.Client({ connectionString: databaseUrl });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(orm);
+    await migratePlugins(plugins, lock);
     // Report facts for tickets recorded before the reports existed, or left stale by a crashed worker.
     const backfilled = await backfillTicketFacts(em);
     if (backfilled) log.info({ tickets: backfilled }, 'report facts backfilled');
@@ -44,6 +59,7 @@ async function main(): Promise<void> {
   } finally {
     await lock.end();
   }
+  await registerPlugins(plugins);
 
   // Few quick retries: while Temporal is down the API must answer 503 promptly rather than hold requests for tens of seconds.
   const connect = (settings: TemporalConnectionSettings) =>
@@ -103,6 +119,7 @@ async function main(): Promise<void> {
     mailTransport,
     mailInboundPort: config.mail.inboundPort,
     databaseUrl,
+    plugins,
   });
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();
@@ -145,6 +162,8 @@ async function main(): Promise<void> {
     clearInterval(objectSweep);
     objectStore?.destroy();
     await connection.close();
+    plugins.close();
+    await pluginPool.end();
     await orm.close();
     log.info('api stopped');
     process.exit(0);

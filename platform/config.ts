@@ -38,6 +38,8 @@ export interface Config {
   mail: MailConfig;
   /** New attachments go to this S3-compatible store (ATTACHMENTS_STORE=s3); undefined: into PostgreSQL. */
   objectStore: ObjectStoreSettings | undefined;
+  /** Plug-ins to load (PLUGINS, comma-separated): folders (absolute or relative to the working directory) or npm packages. */
+  plugins: string[];
 }
 
 export interface ObjectStoreSettings {
@@ -166,6 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mail: loadMail(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
     objectStore: loadObjectStore(env),
+    plugins: (env.PLUGINS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
   };
 }
 

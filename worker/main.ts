@@ -14,7 +14,7 @@ import { autoAssignListener } from '../activities/auto-assignment';
 import { workerOptions } from './options';
 import { deploymentOptions, promoteBuild } from './deployment';
 import { webhookEventListener } from '../activities/webhook-delivery';
-import { SecretBox } from '../webhooks/secrets';
+import { SecretBox } from '../platform/secret-box';
 import { deliveryEnqueuer, retryOf, webhookActivityQueue } from '../webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
 import { MailOutbox } from '../mail/outbox';
@@ -23,6 +23,10 @@ import { TicketEventFanout } from '../activities/ticket-event-fanout';
 import { backfillTicketFacts, reportFactsListener } from '../activities/report-facts';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { tellWorkflows } from '../platform/privacy/tell-workflows';
+import pg from 'pg';
+import { pluginErrorLog } from '../platform/plugins/errors';
+import { findPlugins, registerPlugins } from '../platform/plugins/loader';
+import { pluginListeners } from '../activities/plugin-listeners';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -41,6 +45,16 @@ async function main(): Promise<void> {
   // Without SMTP nothing is queued at all: mail switched on later starts with the events that follow.
   const transport = createMailTransport(config.mail, log);
   const outbox = transport.enabled ? new MailOutbox(orm.em, transport, config.mail, log) : undefined;
+  const pluginPool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  const plugins = await findPlugins(config.plugins, {
+    process: 'worker',
+    pool: pluginPool,
+    box: new SecretBox(hooks.secretsKey),
+    log,
+    errors: pluginErrorLog(pluginPool, 'worker'),
+    cwd: process.cwd(),
+  });
+  await registerPlugins(plugins);
   const fanout = new TicketEventFanout(
     config.taskQueue,
     orm.em,
@@ -52,6 +66,8 @@ async function main(): Promise<void> {
         autoAssignListener(orm.em, async (ticketId, request, updateId) => {
           await client.workflow.getHandle(ticketWorkflowId(ticketId)).executeUpdate(assignUpdate, { args: [request], updateId });
         }),
+        // After the desk's own: a plug-in's fault is fenced off and reported, never retried into theirs.
+        ...pluginListeners(plugins),
       ],
       all: [reportFactsListener(orm.em), notifyTicketChanges(orm.em)],
     },
@@ -147,6 +163,8 @@ async function main(): Promise<void> {
   tlsWatch.stop();
   await connection.close();
   await clientConnection.close();
+  plugins.close();
+  await pluginPool.end();
   await orm.close();
   log.info('worker stopped');
 }

@@ -2,7 +2,7 @@
 // that needs two approvers ("all") is approved by one in the console and by the other through the signed link mailed to
 // them; a manager's rejection ends another request; and every refusal is clear: a stranger, a second decision, a closed
 // round, a forged or altered link, an approver who has lost the right, a rejection without a reason.
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, unique, ok } from '../support/http';
 import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
@@ -10,12 +10,6 @@ let desk: Desk;
 let smtp: SmtpCapture;
 let admin: Session;
 const PASSWORD = 'a-long-password-1';
-
-async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 async function person(role: 'agent' | 'customer', name: string, extra: Record<string, unknown> = {}) {
   const email = `${unique(name.toLowerCase())}@example.test`;

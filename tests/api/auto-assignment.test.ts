@@ -1,15 +1,9 @@
 // Auto-assignment against the real desk: a queue that assigns in turn skips an agent who is away, keeps to its limit of
 // open tickets per agent, hands an agent's tickets on when they go away, and assigns by least open load when told to;
 // each decision is in the ticket's timeline.
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, unique, ok } from '../support/http';
 
 let admin: Session;
-
-async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 async function agent(name: string): Promise<{ id: string; session: Session }> {
   const email = `${unique('auto')}@example.test`;

@@ -5,15 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, unique, ok } from '../support/http';
 
 let admin: Session;
-
-async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 const words = (en: string, fr: string) => ({ en, fr });
 

@@ -2,7 +2,7 @@
 // statistics kept, nothing half-done on bad input), and retention policies run by the durable schedule.
 import { unzipSync, strFromU8 } from 'fflate';
 import { Client, Connection } from '@temporalio/client';
-import { ADMIN, Session, eventually, signedInAs, unique, userByEmail } from '../support/http';
+import { ADMIN, Session, eventually, signedInAs, unique, userByEmail, ok } from '../support/http';
 import { freshDatabaseUrl, startApiProcess } from '../support/desk';
 
 let admin: Session;
@@ -13,12 +13,6 @@ beforeAll(async () => {
   temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
 });
 afterAll(async () => temporal?.close());
-
-async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 /** A customer (in a fresh organisation) with a ticket holding a reply of theirs, an agent's reply and a file of theirs. */
 async function customerWithHistory() {

@@ -1,7 +1,7 @@
 // Reports end to end: tickets with known SLA outcomes go through the real API and workflows (one-minute targets on a 24/7
 // calendar), then every report's figures are compared with values computed by hand from the recorded timelines.
 import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, unique, ok } from '../support/http';
 
 let desk: Desk;
 let admin: Session;
@@ -27,12 +27,6 @@ async function user(role: string, name = `${role} ${unique('n')}`): Promise<{ id
   const res = await admin.post('/api/users', { email, name, role, password: 'a-long-password-1' });
   expect(res.status).toBe(201);
   return { id: res.body.id, s: await Session.login(email, 'a-long-password-1', desk.url) };
-}
-
-async function ok<T = any>(p: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const res = await p;
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
 }
 
 async function timeline(id: string): Promise<Array<{ seq: number; type: string; at: string; visibility: string; actor: { role: string }; data: any }>> {

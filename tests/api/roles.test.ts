@@ -1,18 +1,12 @@
 // Custom roles against the real desk: composed from the documented permissions, per queue or for every queue the holder
 // works, applied from the holder's next request, refused when malformed, and never deleted while held.
-import { ADMIN, Session, unique } from '../support/http';
+import { ADMIN, Session, unique, ok } from '../support/http';
 
 let admin: Session;
 
 beforeAll(async () => {
   admin = await Session.login(ADMIN.email, ADMIN.password);
 });
-
-async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 const key = (p: string) => unique(p).replace(/[^a-z0-9_]/g, '_');
 

@@ -4,7 +4,7 @@
 // nothing is saved; every change is a version in the rule's history and the audit log; the dry run lists the tickets
 // a rule would have fired on over the last days of real events and what it would have changed, changing nothing.
 import { Client, Connection } from '@temporalio/client';
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, unique, ok } from '../support/http';
 import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
@@ -14,12 +14,6 @@ let admin: Session;
 let temporal: Connection;
 const TASK_QUEUE = unique('guichet-rules');
 const PASSWORD = 'a-long-password-1';
-
-async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 async function person(role: 'agent' | 'customer', name: string, extra: Record<string, unknown> = {}) {
   const email = `${unique(name.toLowerCase())}@example.test`;

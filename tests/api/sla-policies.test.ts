@@ -3,16 +3,10 @@
 // a change of priority reads the policy's table, an organisation is in one policy at most, and reports group by policy.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../../platform/db/orm';
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, unique, ok } from '../support/http';
 
 let admin: Session;
 let orm: MikroORM;
-
-async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 async function customerOf(orgId: string | null): Promise<Session> {
   const email = `${unique('sla')}@example.test`;

@@ -57,6 +57,13 @@ export class Session {
   post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body ?? {}, headers);
 }
 
+/** The answer's body when it has the expected status; otherwise fails with what came instead. */
+export async function ok<T = any>(res: Promise<{ status: number; body: T }>, status = 200): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
 /** Polls until `probe` returns a value other than undefined, or fails with the last value after the deadline. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;

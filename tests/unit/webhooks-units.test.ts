@@ -1,7 +1,7 @@
 // Webhook building blocks without servers: Standard Webhooks signatures, secret sealing, the SSRF address rules and inbound mappings.
 import { createHmac, randomBytes } from 'node:crypto';
 import { newSecret, signedHeaders, verify } from '../../webhooks/signing';
-import { SecretBox } from '../../webhooks/secrets';
+import { SecretBox } from '../../platform/secret-box';
 import { guardedLookup, isBlockedAddress, urlRefusal } from '../../webhooks/ssrf';
 import { planAction, render } from '../../api/modules/webhooks/mapping';
 import { payloadOf, webhookTypesOf } from '../../webhooks/events';

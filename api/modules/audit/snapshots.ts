@@ -2,7 +2,7 @@
 // are left out on purpose: the log shows that a secret was rotated (its grace period moves), never the secret.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings', 'catalogue_offering', 'sla_policy', 'ticket_type', 'automation_rule'] as const;
+export const AUDITED_ENTITIES = ['definition', 'queue', 'routing_rules', 'group', 'organisation', 'user', 'token', 'webhook_subscription', 'webhook_endpoint', 'mail_template', 'kb_category', 'settings', 'catalogue_offering', 'sla_policy', 'ticket_type', 'automation_rule', 'plugin_settings'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
 /** One query per entity, taking the entity's id as its parameters and answering one JSON document (or no row). */
@@ -27,6 +27,11 @@ const SNAPSHOTS: Record<AuditedEntity, { sql: string; params: (id: string) => un
     sql: `select json_build_object('key', g.key, 'name', g.name,
             'members', (select coalesce(json_agg(u.email order by u.email), '[]'::json) from group_members gm join users u on u.id = gm.user_id where gm.group_key = g.key)) as doc
           from groups g where g.key = ?`,
+    params: (id) => [id],
+  },
+  // Which secrets are set, never their sealed values.
+  plugin_settings: {
+    sql: `select json_build_object('values', p."values", 'secretsSet', (select coalesce(json_agg(k order by k), '[]'::json) from jsonb_object_keys(p.secrets) k)) as doc from plugin_settings p where p.plugin = ?`,
     params: (id) => [id],
   },
   organisation: { sql: `select json_build_object('name', o.name, 'shareTickets', o.share_tickets) as doc from organisations o where o.id = ?`, params: (id) => [id] },

@@ -2,7 +2,7 @@
 // (each works once). Secrets are sealed at rest like webhook secrets; a code is never accepted twice.
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SecretBox } from '../../../webhooks/secrets';
+import type { SecretBox } from '../../../platform/secret-box';
 import { conflict, forbidden, ProblemError } from '../../http/problem';
 import type { AuthUser } from './types';
 import { base32Encode, matchingStep, newSecret, otpauthUri } from './totp';

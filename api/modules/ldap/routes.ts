@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { RouteTable } from '../../http/routes';
 import { listOf } from '../../http/shapes';
-import type { SecretBox } from '../../../webhooks/secrets';
+import type { SecretBox } from '../../../platform/secret-box';
 import type { AuthService } from '../auth/service';
 import { LdapService, type DirectoryInput } from './service';
 

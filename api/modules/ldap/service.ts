@@ -4,7 +4,7 @@ import { randomUUID, X509Certificate } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { FilterParser } from 'ldapts';
-import type { SecretBox } from '../../../webhooks/secrets';
+import type { SecretBox } from '../../../platform/secret-box';
 import { conflict, notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
 import { DEFAULT_ATTRIBUTES, DEFAULT_GROUP_FILTER, DEFAULT_USER_FILTER, directoryView, loadDirectory, type DirectoryAttributes, type DirectoryRow, type GroupMapping } from '../../../platform/ldap/config';
 import { DirectoryError, openBound } from '../../../platform/ldap/connection';

@@ -6,7 +6,7 @@ import { iso } from '../../../platform/db/time';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
 import { newSecret, verify } from '../../../webhooks/signing';
-import type { SecretBox } from '../../../webhooks/secrets';
+import type { SecretBox } from '../../../platform/secret-box';
 import { MappingError, mappedEventId, planAction, type PlannedAction } from './mapping';
 import type { CreateEndpointBody, Mapping, PatchEndpointBody, RequestsQuery } from './schemas';
 

@@ -5,7 +5,7 @@ import { notFound, unprocessable } from '../../http/problem';
 import { iso } from '../../../platform/db/time';
 import type { AuthUser } from '../auth/types';
 import { newSecret } from '../../../webhooks/signing';
-import type { SecretBox } from '../../../webhooks/secrets';
+import type { SecretBox } from '../../../platform/secret-box';
 import { urlRefusal } from '../../../webhooks/ssrf';
 import type { DeliveryTarget } from '../../../webhooks/enqueue';
 import type { CreateSubscriptionBody, DeliveriesQuery, PatchSubscriptionBody, RedeliverBody, RotateBody } from './schemas';

@@ -438,6 +438,9 @@ function cases(w: World): Record<string, Case[]> {
     'GET /api/rules/{id}/versions': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/rules/${await freshRule(w)}/versions`) }],
     'PATCH /api/rules/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/rules/${await freshRule(w)}`, { enabled: false }) }],
     'DELETE /api/rules/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/rules/${await freshRule(w)}`) }],
+    'GET /api/plugins': [{ expect: adminOnly(200), call: (s) => s.get('/api/plugins') }],
+    // The matrix desk loads no plug-in: an admin learns there is none of that name (tests/api/plugins.test.ts saves real ones).
+    'PUT /api/plugins/{name}/settings': [{ expect: adminOnly(404), call: (s) => json(s, 'PUT', '/api/plugins/echo/settings', { greeting: 'hi' }) }],
     'GET /api/ticket-types': [{ expect: userRead(200), call: (s) => s.get('/api/ticket-types') }],
     'POST /api/ticket-types': [{ expect: adminOnly(201), call: (s) => s.post('/api/ticket-types', { key: key('mx_type'), name: { en: 'Matrix', fr: 'Matrice' }, definitionKey: 'incident' }) }],
     'PATCH /api/ticket-types/{key}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/ticket-types/${await freshType(w)}`, { name: { en: 'Matrix 2', fr: 'Matrice 2' } }) }],

@@ -3073,6 +3073,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plugins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plug-ins named by PLUGINS: status, settings (secrets left out), what each adds and its recent errors (admin) */
+        get: operations["getApiPlugins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins/{name}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a plug-in's settings, checked against its schema; a secret left out keeps its value, null clears it (admin) */
+        put: operations["putApiPluginsNameSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4685,7 +4719,7 @@ export interface components {
              * @description what an admin change touched
              * @enum {string|null}
              */
-            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | "automation_rule" | null;
+            entity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | "automation_rule" | "plugin_settings" | null;
             entityId: string | null;
             detail: {
                 /** @description JSON-pointer paths of the configuration, before and after */
@@ -4704,7 +4738,7 @@ export interface components {
          * AuditedEntity
          * @enum {string}
          */
-        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | "automation_rule";
+        AuditedEntity: "definition" | "queue" | "routing_rules" | "group" | "organisation" | "user" | "token" | "webhook_subscription" | "webhook_endpoint" | "mail_template" | "kb_category" | "settings" | "catalogue_offering" | "sla_policy" | "ticket_type" | "automation_rule" | "plugin_settings";
         /**
          * WebhookEventType
          * @enum {string}
@@ -28973,6 +29007,261 @@ export interface operations {
             };
         };
     };
+    getApiPlugins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Plug-ins */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            entry: string;
+                            version: string | null;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "running" | "not_configured" | "failed";
+                            error: string | null;
+                            settingsSchema: Record<string, unknown> | null;
+                            settings: {
+                                values: Record<string, unknown>;
+                                secretsSet: string[];
+                                problems: {
+                                    pointer: string;
+                                    message: string;
+                                }[];
+                                /** Format: date-time */
+                                updatedAt: string | null;
+                            };
+                            routes: {
+                                method: string;
+                                path: string;
+                                summary: string;
+                                access: string;
+                            }[];
+                            listeners: number;
+                            migrations: string[];
+                            recentErrors: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                process: "api" | "worker";
+                                /** @enum {string} */
+                                phase: "load" | "migration" | "route" | "listener";
+                                message: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiPluginsNameSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description The plug-in, with its settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        entry: string;
+                        version: string | null;
+                        description: string | null;
+                        /** @enum {string} */
+                        status: "running" | "not_configured" | "failed";
+                        error: string | null;
+                        settingsSchema: Record<string, unknown> | null;
+                        settings: {
+                            values: Record<string, unknown>;
+                            secretsSet: string[];
+                            problems: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                        routes: {
+                            method: string;
+                            path: string;
+                            summary: string;
+                            access: string;
+                        }[];
+                        listeners: number;
+                        migrations: string[];
+                        recentErrors: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            process: "api" | "worker";
+                            /** @enum {string} */
+                            phase: "load" | "migration" | "route" | "listener";
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such plug-in */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The settings do not match the schema: each error names its setting */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
 }
 export const roleValues = ["admin","agent","customer"] as const satisfies readonly Role[];
 export const priorityValues = ["low","medium","high","critical"] as const satisfies readonly Priority[];
@@ -28990,7 +29279,7 @@ export const slaOutcomeValues = ["none","pending","met","breached"] as const sat
 export const assignmentPolicyValues = ["off","round_robin","least_open","skills"] as const satisfies readonly AssignmentPolicy[];
 export const areaPermissionValues = ["kb.edit","reports.view","maintenance.manage","admin.definitions","admin.people","admin.queues","admin.integrations","admin.settings","admin.audit","admin.privacy"] as const satisfies readonly AreaPermission[];
 export const queuePermissionValues = ["reply","note","transition","edit","assign"] as const satisfies readonly QueuePermission[];
-export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy","ticket_type","automation_rule"] as const satisfies readonly AuditedEntity[];
+export const auditedEntityValues = ["definition","queue","routing_rules","group","organisation","user","token","webhook_subscription","webhook_endpoint","mail_template","kb_category","settings","catalogue_offering","sla_policy","ticket_type","automation_rule","plugin_settings"] as const satisfies readonly AuditedEntity[];
 export const webhookEventTypeValues = ["ticket.created","ticket.transitioned","ticket.assigned","ticket.commented","ticket.sla_warning","ticket.sla_breached","ticket.escalated","ticket.event_emitted","problem.resolved","maintenance.work_order_created","maintenance.work_order_overdue"] as const satisfies readonly WebhookEventType[];
 export const kbLocaleValues = ["en","fr"] as const satisfies readonly KbLocale[];
 export const kbVisibilityValues = ["public","internal"] as const satisfies readonly KbVisibility[];

@@ -279,6 +279,7 @@ export const iamEn = {
     entities: {
       definition: 'Workflow definition', queue: 'Queue', routing_rules: 'Routing rules', group: 'Agent group', organisation: 'Organisation',
       user: 'User', token: 'API token', webhook_subscription: 'Webhook subscription', webhook_endpoint: 'Inbound webhook', mail_template: 'Mail template', settings: 'Desk settings', kb_category: 'Knowledge-base category',
+      catalogue_offering: 'Catalogue offering', sla_policy: 'SLA policy', ticket_type: 'Ticket type', automation_rule: 'Automation rule', plugin_settings: 'Plug-in settings',
     },
     from: 'From',
     to: 'Until',

@@ -281,6 +281,7 @@ export const iamFr: typeof iamEn = {
     entities: {
       definition: 'Définition de workflow', queue: 'File', routing_rules: 'Règles de routage', group: 'Groupe d\'agents', organisation: 'Organisation',
       user: 'Utilisateur', token: 'Jeton d\'API', webhook_subscription: 'Abonnement webhook', webhook_endpoint: 'Webhook entrant', mail_template: 'Modèle de courriel', settings: 'Réglages du guichet', kb_category: 'Catégorie de la base de connaissances',
+      catalogue_offering: 'Offre du catalogue', sla_policy: 'Politique de SLA', ticket_type: 'Type de ticket', automation_rule: 'Règle d\'automatisation', plugin_settings: 'Réglages d\'une extension',
     },
     from: 'Du',
     to: 'Jusqu\'au',

@@ -1,4 +1,4 @@
-// Seals webhook secrets at rest with AES-256-GCM when a key is configured; they must stay readable, since signing needs them.
+// Seals secrets the desk must read back (webhook signing secrets, two-step sign-in secrets, directory and plug-in secrets) with AES-256-GCM when a key is configured.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /*

@@ -1,0 +1,62 @@
+// The plug-ins' own routes, mounted under /api/plugins/{name}/ and documented with the desk's, and the admin's
+// endpoints to see every plug-in and fill in its settings.
+import type { RouteTable } from '../../http/routes';
+import { ProblemError } from '../../http/problem';
+import type { PluginSet } from '../../../platform/plugins/loader';
+import { pluginListSchema, pluginSchema, pluginSettingsBody } from './schemas';
+import type { PluginAdmin } from './service';
+
+const isPluginError = (err: unknown): err is { status: number; message: string } =>
+  (err as Error)?.name === 'PluginError' && Number.isInteger((err as { status?: unknown }).status);
+
+/** A plug-in's routes reach only its own handler: its faults are its own 5xx, reported on the admin page. */
+export function mountPluginRoutes(table: RouteTable, set: PluginSet): void {
+  for (const plugin of set.loaded()) {
+    for (const route of plugin.routes) {
+      const access = route.access === 'public' ? ({ auth: 'public' } as const) : route.access === 'user' ? ({ auth: 'user' } as const) : ({ auth: 'user', scope: 'admin', permission: 'admin.integrations' } as const);
+      table.add<unknown, Record<string, unknown>>({
+        ...access,
+        method: route.method,
+        path: `/api/plugins/${plugin.name}${route.path}`,
+        summary: `${route.summary} (plug-in ${plugin.name})`,
+        tag: `plugin: ${plugin.name}`,
+        body: route.body,
+        query: route.query,
+        responses: { 200: { description: 'Answered by the plug-in', schema: route.response }, 503: { description: "The plug-in's settings are incomplete" } },
+        handler: async ({ body, query, params, user }) => {
+          try {
+            const reply = await route.handler({ body, query: query ?? {}, params: { ...params }, caller: user ? { id: user.id, email: user.email, role: user.role } : undefined });
+            return { status: reply.status, body: reply.body };
+          } catch (err) {
+            if ((err as Error)?.name === 'PluginNotConfigured') throw new ProblemError(503, 'plugin-not-configured', 'Service unavailable', `the plug-in ${plugin.name} is not configured yet: an admin fills in its settings`);
+            if (isPluginError(err) && err.status >= 400 && err.status < 500) throw new ProblemError(err.status, 'plugin-refused', 'Refused by the plug-in', err.message);
+            await set.report(plugin, 'route', err);
+            throw new ProblemError(500, 'plugin-failed', 'Internal server error', `the plug-in ${plugin.name} failed; the error is on its admin page`);
+          }
+        },
+      });
+    }
+  }
+}
+
+export function pluginAdminRoutes(table: RouteTable, admin: PluginAdmin): void {
+  const common = { tag: 'plugins', auth: 'user', scope: 'admin', permission: 'admin.integrations' } as const;
+  table.add({
+    ...common,
+    method: 'get',
+    path: '/api/plugins',
+    summary: 'Plug-ins named by PLUGINS: status, settings (secrets left out), what each adds and its recent errors (admin)',
+    responses: { 200: { description: 'Plug-ins', schema: pluginListSchema } },
+    handler: async () => ({ body: await admin.list() }),
+  });
+  table.add<Record<string, unknown>>({
+    ...common,
+    method: 'put',
+    path: '/api/plugins/:name/settings',
+    summary: "Replace a plug-in's settings, checked against its schema; a secret left out keeps its value, null clears it (admin)",
+    body: pluginSettingsBody,
+    audits: { entity: 'plugin_settings', id: ({ params }) => params.name },
+    responses: { 200: { description: 'The plug-in, with its settings', schema: pluginSchema }, 404: { description: 'No such plug-in' }, 422: { description: 'The settings do not match the schema: each error names its setting' } },
+    handler: async ({ params, body, user }) => ({ body: await admin.saveSettings(params.name!, body, user.id) }),
+  });
+}

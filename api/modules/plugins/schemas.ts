@@ -1,0 +1,54 @@
+// Shapes of the plug-in admin endpoints.
+import { listOf } from '../../http/shapes';
+
+const problem = { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string' }, message: { type: 'string' } } } as const;
+
+export const pluginSchema = {
+  type: 'object',
+  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'migrations', 'recentErrors'],
+  properties: {
+    name: { type: 'string' },
+    /** The PLUGINS entry it was loaded from. */
+    entry: { type: 'string' },
+    version: { type: ['string', 'null'] },
+    description: { type: ['string', 'null'] },
+    /** failed: not running (see error); not_configured: loaded, waiting for valid settings; running. */
+    status: { type: 'string', enum: ['running', 'not_configured', 'failed'] },
+    error: { type: ['string', 'null'] },
+    settingsSchema: { type: ['object', 'null'] },
+    settings: {
+      type: 'object',
+      required: ['values', 'secretsSet', 'problems', 'updatedAt'],
+      properties: {
+        values: { type: 'object' },
+        secretsSet: { type: 'array', items: { type: 'string' } },
+        problems: { type: 'array', items: problem },
+        updatedAt: { type: ['string', 'null'], format: 'date-time' },
+      },
+    },
+    routes: {
+      type: 'array',
+      items: { type: 'object', required: ['method', 'path', 'summary', 'access'], properties: { method: { type: 'string' }, path: { type: 'string' }, summary: { type: 'string' }, access: { type: 'string' } } },
+    },
+    listeners: { type: 'integer' },
+    migrations: { type: 'array', items: { type: 'string' } },
+    recentErrors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['at', 'process', 'phase', 'message'],
+        properties: {
+          at: { type: 'string', format: 'date-time' },
+          process: { type: 'string', enum: ['api', 'worker'] },
+          phase: { type: 'string', enum: ['load', 'migration', 'route', 'listener'] },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const pluginListSchema = listOf(pluginSchema);
+
+/** Values by setting name; a secret left out keeps its saved value, null clears it. */
+export const pluginSettingsBody = { type: 'object', maxProperties: 200 } as const;

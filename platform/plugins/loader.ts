@@ -1,0 +1,203 @@
+// Loads the plug-ins PLUGINS names, each on its own: one that cannot be read, migrated or registered is marked failed,
+// reported (log and admin page) and left out, and the desk starts without it.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type pg from 'pg';
+import type { Logger } from '../logger';
+import type { SecretBox } from '../secret-box';
+import type { PluginErrorLog, PluginPhase } from './errors';
+import { pluginFolder, readManifest } from './manifest';
+import { applyPluginMigrations } from './migrations';
+import { compileSchema } from './schema-check';
+import { PluginSettingsStore } from './settings';
+import { PLUGIN_API_VERSION, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginRoute, type PluginTicketListener } from './v1';
+
+export interface LoadedPlugin {
+  /** The PLUGINS entry it came from. */
+  entry: string;
+  /** The manifest's name, or the entry while the manifest could not be read. */
+  name: string;
+  folder: string | null;
+  manifest: PluginManifest | null;
+  status: 'loaded' | 'failed';
+  /** Why it failed to load. */
+  error: string | null;
+  routes: PluginRoute[];
+  listeners: PluginTicketListener[];
+  /** Its own migrations applied so far (as the API last saw them). */
+  migrations: string[];
+}
+
+export interface PluginRuntime {
+  process: 'api' | 'worker';
+  /** The desk's database for plug-ins' own queries, their settings and their errors. */
+  pool: pg.Pool;
+  box: SecretBox;
+  log: Logger;
+  errors: PluginErrorLog;
+  /** Where relative PLUGINS entries and npm package names are resolved from. */
+  cwd: string;
+}
+
+/** How long a plug-in's register() may take before it counts as hung. */
+const REGISTER_TIMEOUT_MS = 10_000;
+const ROUTE_PATH = /^(\/(:?[A-Za-z0-9_.-]+))+$/;
+
+/** How often errors that could not be recorded yet are tried again. */
+const PENDING_RETRY_MS = 2000;
+
+export class PluginSet {
+  readonly settings: PluginSettingsStore;
+  private pending: { plugin: string; phase: PluginPhase; message: string }[] = [];
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly plugins: LoadedPlugin[],
+    readonly runtime: PluginRuntime,
+  ) {
+    this.settings = new PluginSettingsStore(runtime.pool, runtime.box);
+  }
+
+  loaded(): LoadedPlugin[] {
+    return this.plugins.filter((p) => p.status === 'loaded');
+  }
+
+  /** Reports an error a plug-in raised; `load` and `migration` errors also take it out of this process. */
+  async report(plugin: LoadedPlugin, phase: PluginPhase, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    if (phase === 'load' || phase === 'migration') {
+      plugin.status = 'failed';
+      plugin.error = message;
+      plugin.routes = [];
+      plugin.listeners = [];
+    }
+    this.runtime.log.error({ plugin: plugin.name, phase, err }, `plug-in ${plugin.name}: ${phase} failed`);
+    await this.runtime.errors.record(plugin.name, phase, message).catch(() => this.keep({ plugin: plugin.name, phase, message }));
+  }
+
+  /**
+   * A worker starting beside the API on a new database loads its plug-ins before the API has created the error
+   * table: those errors are kept and recorded once it exists, so the admin page shows them too.
+   */
+  private keep(entry: { plugin: string; phase: PluginPhase; message: string }): void {
+    if (this.pending.length < 100) this.pending.push(entry);
+    this.retry ??= setInterval(() => void this.flush(), PENDING_RETRY_MS);
+    this.retry.unref();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length) {
+      const [next] = this.pending;
+      try {
+        await this.runtime.errors.record(next!.plugin, next!.phase, next!.message);
+      } catch {
+        return;
+      }
+      this.pending.shift();
+    }
+    clearInterval(this.retry);
+    this.retry = undefined;
+  }
+
+  /** Stops retrying errors not yet recorded (the process is stopping). */
+  close(): void {
+    clearInterval(this.retry);
+  }
+}
+
+/** Reads every entry's manifest; entries that cannot be used are failed, duplicates of a name too. */
+export async function findPlugins(entries: readonly string[], runtime: PluginRuntime): Promise<PluginSet> {
+  const set = new PluginSet([], runtime);
+  for (const entry of entries) {
+    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], migrations: [] };
+    set.plugins.push(plugin);
+    try {
+      plugin.folder = pluginFolder(entry, runtime.cwd);
+      plugin.manifest = await readManifest(plugin.folder);
+      plugin.name = plugin.manifest.name;
+      const twin = set.plugins.find((p) => p !== plugin && p.name === plugin.name);
+      if (twin) throw new Error(`another plug-in named ${plugin.name} is already loaded (from ${twin.entry})`);
+    } catch (err) {
+      await set.report(plugin, 'load', err);
+    }
+  }
+  return set;
+}
+
+/** Applies each plug-in's migrations; run by the API while it holds the desk's migration lock. */
+export async function migratePlugins(set: PluginSet, client: pg.ClientBase): Promise<void> {
+  for (const plugin of set.loaded()) {
+    if (!plugin.manifest?.migrations || !plugin.folder) continue;
+    try {
+      const applied = await applyPluginMigrations(client, plugin.name, path.resolve(plugin.folder, plugin.manifest.migrations));
+      if (applied.length) set.runtime.log.info({ plugin: plugin.name, applied }, 'plug-in migrations applied');
+    } catch (err) {
+      await set.report(plugin, 'migration', err);
+    }
+  }
+}
+
+function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest): PluginHost {
+  const { runtime } = set;
+  const log = runtime.log.child({ plugin: plugin.name });
+  return {
+    apiVersion: PLUGIN_API_VERSION,
+    plugin: { name: manifest.name, version: manifest.version },
+    process: runtime.process,
+    log: {
+      info: (message, detail) => log.info(detail ?? {}, message),
+      warn: (message, detail) => log.warn(detail ?? {}, message),
+      error: (message, detail) => log.error(detail ?? {}, message),
+    },
+    db: { query: async <R>(sql: string, params?: readonly unknown[]) => (await runtime.pool.query(sql, params ? [...params] : undefined)).rows as R[] },
+    settings: async <T>() => {
+      const { values, problems } = await set.settings.current(manifest);
+      if (problems.length) throw new PluginNotConfigured(problems.map((p) => `${p.pointer || '/'} ${p.message}`));
+      return values as T;
+    },
+    route(route) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(route.method)) throw new Error(`route ${route.path}: unknown method ${route.method}`);
+      if (!ROUTE_PATH.test(route.path)) throw new Error(`route path '${route.path}' must start with / and hold letters, digits, '-', '_', '.' and :parameters`);
+      if (route.path === '/settings') throw new Error("route path '/settings' is the desk's own (the plug-in's settings)");
+      if (!['public', 'user', 'admin'].includes(route.access)) throw new Error(`route ${route.path}: access must be public, user or admin`);
+      if (plugin.routes.some((r) => r.method === route.method && r.path === route.path)) throw new Error(`route ${route.method.toUpperCase()} ${route.path} is declared twice`);
+      for (const [what, schema] of [['body', route.body], ['query', route.query], ['response', route.response]] as const) {
+        if (!schema) continue;
+        try {
+          compileSchema(schema);
+        } catch (err) {
+          throw new Error(`route ${route.path}: the ${what} schema is not a valid JSON Schema: ${(err as Error).message}`);
+        }
+      }
+      plugin.routes.push(route);
+    },
+    onTicketEvents(listener) {
+      if (typeof listener !== 'function') throw new Error('onTicketEvents needs a function');
+      plugin.listeners.push(listener);
+    },
+  };
+}
+
+/** Imports each plug-in and lets it register; one that throws, hangs or exports no plug-in is failed and left out. */
+export async function registerPlugins(set: PluginSet): Promise<void> {
+  for (const plugin of set.loaded()) {
+    const manifest = plugin.manifest!;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const mod = (await import(pathToFileURL(path.resolve(plugin.folder!, manifest.main)).href)) as { default?: GuichetPlugin; plugin?: GuichetPlugin };
+      const exported = mod.plugin ?? mod.default;
+      if (typeof exported?.register !== 'function') throw new Error(`${manifest.main} exports no plug-in (a default export or \`plugin\` with a register function)`);
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`register() did not finish within ${REGISTER_TIMEOUT_MS / 1000} s`)), REGISTER_TIMEOUT_MS);
+      });
+      await Promise.race([Promise.resolve(exported.register(hostFor(set, plugin, manifest))), hung]);
+      const { rows } = await set.runtime.pool.query<{ name: string }>('select name from plugin_migrations where plugin = $1 order by name', [plugin.name]).catch(() => ({ rows: [] }));
+      plugin.migrations = rows.map((r) => r.name);
+      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length }, 'plug-in loaded');
+    } catch (err) {
+      await set.report(plugin, 'load', err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

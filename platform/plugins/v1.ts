@@ -1,0 +1,146 @@
+// The plug-in API, version 1: everything a plug-in may touch. A plug-in imports only from this file, so the desk's own
+// modules can change while this contract stays; a breaking change makes a version 2 beside it.
+
+export const PLUGIN_API_VERSION = 1;
+
+/** A JSON Schema (draft 2020-12) object; a property marked `writeOnly: true` is a secret, stored sealed. */
+export type JsonSchema = Record<string, unknown>;
+
+/** `guichet-plugin.json` at the root of the plug-in's folder or package. */
+export interface PluginManifest {
+  /** Lower-case letters, digits and dashes; its routes live under /api/plugins/{name}/. */
+  name: string;
+  version: string;
+  /** The plug-in API it was written for: 1. */
+  apiVersion: number;
+  description?: string;
+  /** The module exporting the plug-in (default export or `plugin`), relative to the manifest. */
+  main: string;
+  /** The admin's settings form; validated on save and before every use. */
+  settings?: JsonSchema;
+  /** A folder of `*.sql` files applied once each, in name order, when the API starts. */
+  migrations?: string;
+}
+
+export interface PluginLogger {
+  info(message: string, detail?: Record<string, unknown>): void;
+  warn(message: string, detail?: Record<string, unknown>): void;
+  error(message: string, detail?: Record<string, unknown>): void;
+}
+
+/** The desk's database, for the plug-in's own tables (created by its migrations). `?`-free: parameters are $1, $2… */
+export interface PluginDatabase {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+/** Who calls a plug-in route. */
+export interface PluginCaller {
+  id: string;
+  email: string;
+  role: 'customer' | 'agent' | 'admin';
+}
+
+export interface PluginRouteInput {
+  body: unknown;
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+  /** Absent on public routes. */
+  caller: PluginCaller | undefined;
+}
+
+export interface PluginReply {
+  status?: number;
+  body?: unknown;
+}
+
+export interface PluginRoute {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Below the plug-in's prefix, Koa-style parameters: `/lookups/:email`. */
+  path: string;
+  summary: string;
+  /** `public`: anyone (rate limited per address); `user`: any signed-in caller; `admin`: admins and admin-scope tokens. */
+  access: 'public' | 'user' | 'admin';
+  /** JSON Schemas the desk validates before the handler runs (400 problem+json otherwise), and documents. */
+  body?: JsonSchema;
+  query?: JsonSchema;
+  /** The successful answer's schema, for the OpenAPI document. */
+  response?: JsonSchema;
+  handler(input: PluginRouteInput): Promise<PluginReply> | PluginReply;
+}
+
+/** One ticket's events as committed, in order, with the ticket as it stood after the last of them. */
+export interface PluginTicketBatch {
+  ticket: {
+    id: string;
+    number: string;
+    type: string;
+    title: string;
+    priority: string;
+    state: string;
+    stateCategory: string;
+    queue: string | null;
+    assigneeId: string | null;
+    requesterId: string;
+    organisationId: string | null;
+    tags: string[];
+    slaStatus: string;
+    slaDueAt: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+  events: {
+    /** Stable per (ticket, seq): a listener heard twice de-duplicates on it. */
+    id: string;
+    seq: number;
+    type: string;
+    /** The webhook event types the event raises (`ticket.created`…), empty for the others. */
+    eventTypes: string[];
+    visibility: 'public' | 'internal';
+    at: string;
+    /** Who caused it: a person's id and role, or `system` with a null id (timers, rules). */
+    actor: { id: string | null; role: string };
+    data: Record<string, unknown>;
+  }[];
+}
+
+/** Hears committed ticket events, at least once, in order per ticket, off the ticket's path. */
+export type PluginTicketListener = (batch: PluginTicketBatch) => Promise<void>;
+
+export interface PluginHost {
+  readonly apiVersion: number;
+  readonly plugin: { name: string; version: string };
+  /** Which desk process runs this registration: routes serve only in the API, listeners run only in the worker. */
+  readonly process: 'api' | 'worker';
+  readonly log: PluginLogger;
+  readonly db: PluginDatabase;
+  /** The admin's settings, secrets opened; rejects with PluginNotConfigured while they are missing or invalid. */
+  settings<T = Record<string, unknown>>(): Promise<T>;
+  route(route: PluginRoute): void;
+  onTicketEvents(listener: PluginTicketListener): void;
+}
+
+export interface GuichetPlugin {
+  register(host: PluginHost): void | Promise<void>;
+}
+
+/** Thrown by a route handler: answered as problem+json with this status and detail (4xx only; anything else is a 500). */
+export class PluginError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PluginError';
+  }
+}
+
+/** The settings are missing or do not match the plug-in's schema: the admin must fill them in. */
+export class PluginNotConfigured extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the plug-in's settings are incomplete: ${problems.join('; ')}`);
+    this.name = 'PluginNotConfigured';
+  }
+}
+
+/** Gives a plug-in object its type without importing anything else. */
+export const definePlugin = (plugin: GuichetPlugin): GuichetPlugin => plugin;

@@ -1,0 +1,155 @@
+// Plug-ins against the real desk (PostgreSQL, the Temporal dev server, an API and a worker): a test plug-in uses every
+// extension point of the plug-in API v1 (its migrations, settings with a secret, public/user/admin routes in the
+// OpenAPI document, a ticket-event listener); a plug-in whose listener always throws, one whose module does not parse
+// and one that is not there leave the desk serving, each error on the admin page.
+import path from 'node:path';
+import pg from 'pg';
+import { ADMIN, Session, eventually, ok, signedInAs, unique } from '../support/http';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+
+let desk: Desk;
+let admin: Session;
+let databaseUrl: string;
+const TASK_QUEUE = unique('guichet-plugins');
+const plugin = (name: string) => path.resolve(import.meta.dirname, '..', 'plugins', name);
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+const plugins = async () => (await ok(admin.get('/api/plugins'))).items as any[];
+const named = async (name: string) => (await plugins()).find((p) => p.name === name);
+
+beforeAll(async () => {
+  databaseUrl = await freshDatabaseUrl('plugins');
+  desk = await startDesk({
+    taskQueue: TASK_QUEUE,
+    env: { DATABASE_URL: databaseUrl, WEBHOOK_SECRETS_KEY: KEY, PLUGINS: [plugin('echo'), plugin('loud'), plugin('broken'), plugin('nowhere')].join(',') },
+  });
+  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+});
+
+afterAll(async () => {
+  await desk?.stop();
+});
+
+describe('Plug-ins', () => {
+  it('should leave the desk serving when plug-ins are broken, with each error on the admin page', async () => {
+    expect((await fetch(`${desk.url}/readyz`)).status).toBe(200);
+    const list = await plugins();
+    expect(list.map((p) => [p.name, p.status])).toEqual([
+      ['echo', 'not_configured'],
+      ['loud', 'running'],
+      ['broken', 'failed'],
+      [plugin('nowhere'), 'failed'],
+    ]);
+    const broken = list.find((p) => p.name === 'broken');
+    expect(broken.error).toMatch(/SyntaxError|Unexpected/i);
+    expect(broken.routes).toEqual([]);
+    // The worker reports its own failure to load it, once the API has created the table (they start together).
+    const both = await eventually(async () => {
+      const errors = (await named('broken')).recentErrors.map((e: any) => `${e.process} ${e.phase}`);
+      return errors.includes('worker load') ? errors : undefined;
+    });
+    expect(both).toContain('api load');
+    expect(list[3].error).toMatch(/cannot read .*nowhere.*guichet-plugin\.json/);
+    const echo = list[0];
+    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, migrations: ['001-heard.sql', '002-heard-index.sql'], error: null });
+    expect(echo.routes.map((r: any) => `${r.method} ${r.path} ${r.access}`)).toEqual([
+      'GET /api/plugins/echo/ping public',
+      'GET /api/plugins/echo/hello user',
+      'POST /api/plugins/echo/echo admin',
+      'GET /api/plugins/echo/heard/:ticketId user',
+      'GET /api/plugins/echo/refuse user',
+      'GET /api/plugins/echo/boom user',
+    ]);
+    expect(echo.settings.problems).toEqual([{ pointer: '/greeting', message: 'is required' }]);
+
+    // Its routes are documented with the desk's, and only admins see the plug-in page.
+    const doc = await ok(admin.get('/api/openapi.json'));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/plugins/echo/hello', '/api/plugins/echo/heard/{ticketId}', '/api/plugins']));
+    const agent = await signedInAs(admin, 'agent', 'Ada');
+    expect((await agent.get('/api/plugins')).status).toBe(403);
+  });
+
+  it('should keep settings to the schema, seal the secret and hand the plug-in what the admin saved', async () => {
+    const agent = await signedInAs(admin, 'agent', 'Alba');
+    const waiting = await agent.get('/api/plugins/echo/hello');
+    expect(waiting.status).toBe(503);
+    expect(waiting.body.type).toMatch(/\/plugin-not-configured$/);
+
+    const refused = await admin.request('PUT', '/api/plugins/echo/settings', { maxItems: 'many', colour: 'red', apiToken: 'x' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e: any) => e.pointer).sort()).toEqual(['/apiToken', '/colour', '/greeting', '/maxItems']);
+    expect((await named('echo')).settings.updatedAt).toBeNull();
+
+    const saved = await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Bonjour', apiToken: 's3cret-token', maxItems: 5, mode: 'chatty' }));
+    expect(saved).toMatchObject({ status: 'running', settings: { values: { greeting: 'Bonjour', maxItems: 5, mode: 'chatty' }, secretsSet: ['apiToken'], problems: [] } });
+    expect(saved.settings.values.apiToken).toBeUndefined();
+    expect(await ok(agent.get('/api/plugins/echo/hello'))).toEqual({ greeting: `Bonjour, ${agent.user!.email}`, tokenSet: true, role: 'agent' });
+
+    // A secret left out keeps its value; null clears it. At rest it is sealed, and the audit never copies it.
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Salut' }));
+    expect(await ok(agent.get('/api/plugins/echo/hello'))).toMatchObject({ greeting: `Salut, ${agent.user!.email}`, tokenSet: true });
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`select "values", secrets from plugin_settings where plugin = 'echo'`);
+      expect(rows[0].values).toEqual({ greeting: 'Salut' });
+      expect(rows[0].secrets.apiToken).toMatch(/^v1:/);
+      expect(JSON.stringify(rows)).not.toContain('s3cret');
+      const audit = await db.query(`select entity, entity_id, detail from audit_log where action = 'PUT /api/plugins/:name/settings' order by id`);
+      expect(audit.rows).toHaveLength(2);
+      expect(JSON.stringify(audit.rows)).not.toContain('s3cret');
+      expect(audit.rows[1]).toMatchObject({ entity: 'plugin_settings', entity_id: 'echo' });
+      expect(JSON.stringify(audit.rows[1].detail)).toContain('Salut');
+    } finally {
+      await db.end();
+    }
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Salut', apiToken: null }));
+    expect(await ok(agent.get('/api/plugins/echo/hello'))).toMatchObject({ tokenSet: false });
+    expect((await admin.request('PUT', '/api/plugins/nowhere/settings', {})).status).toBe(404);
+  });
+
+  it("should guard a plug-in's routes like the desk's own and fence off its faults", async () => {
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
+    expect(await ok(new Session(desk.url).get('/api/plugins/echo/ping'))).toEqual({ pong: true });
+    expect((await new Session(desk.url).get('/api/plugins/echo/hello')).status).toBe(401);
+
+    const agent = await signedInAs(admin, 'agent', 'Abel');
+    expect((await agent.post('/api/plugins/echo/echo', { message: 'hi' })).status).toBe(403);
+    const bad = await admin.post('/api/plugins/echo/echo', { message: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toBe('/message');
+    expect(await ok(admin.post('/api/plugins/echo/echo', { message: 'hi' }), 201)).toEqual({ message: 'hi', by: ADMIN.email });
+
+    const refused = await agent.get('/api/plugins/echo/refuse');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ detail: 'the echo is busy' });
+    const failed = await agent.get('/api/plugins/echo/boom');
+    expect(failed.status).toBe(500);
+    expect(failed.body.type).toMatch(/\/plugin-failed$/);
+    expect((await named('echo')).recentErrors[0]).toMatchObject({ process: 'api', phase: 'route', message: 'kaboom' });
+    expect((await fetch(`${desk.url}/readyz`)).status).toBe(200);
+  });
+
+  it('should hand every committed ticket event to listeners, a throwing one reported and the others unaffected', async () => {
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello', maxItems: 50 }));
+    const customer = await signedInAs(admin, 'customer', 'Carla');
+    const agent = await signedInAs(admin, 'agent', 'Aldo');
+    const ticket = await ok(customer.post('/api/tickets', { type: 'incident', title: 'Printer on fire', description: 'Smoke', priority: 'high' }), 201);
+    const heard = (want: string) =>
+      eventually(async () => {
+        const items = (await ok(agent.get(`/api/plugins/echo/heard/${ticket.id}`))).items as any[];
+        return items.some((e) => e.type === want) ? items : undefined;
+      });
+    const first = await heard('created');
+    expect(first.find((e) => e.type === 'created')).toMatchObject({ seq: 1, eventTypes: ['ticket.created'], actorRole: 'customer' });
+
+    // The loud plug-in throws on every batch: the worker reports it, and later events still reach the echo.
+    await eventually(async () => ((await named('loud')).recentErrors.some((e: any) => e.phase === 'listener' && e.process === 'worker' && e.message.includes(ticket.number)) ? true : undefined));
+    await ok(agent.post(`/api/tickets/${ticket.id}/comments`, { body: 'On it', visibility: 'public' }), 201);
+    const later = await heard('commented');
+    expect(later.find((e) => e.type === 'commented')).toMatchObject({ eventTypes: ['ticket.commented'], actorRole: 'agent' });
+    const seqs = later.map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect((await named('loud')).status).toBe('running');
+  });
+});

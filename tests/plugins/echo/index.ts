@@ -1,0 +1,84 @@
+// A plug-in that uses every extension point of the plug-in API v1: its own migrations and table, settings with a
+// secret, public, user and admin routes (validated bodies, a refusal, a fault) and a ticket-event listener.
+import { definePlugin, PluginError } from '../../../platform/plugins/v1';
+
+interface EchoSettings {
+  greeting: string;
+  apiToken?: string;
+  maxItems?: number;
+  mode?: 'quiet' | 'chatty';
+  enabled?: boolean;
+}
+
+export default definePlugin({
+  register(host) {
+    host.route({
+      method: 'get',
+      path: '/ping',
+      summary: 'Answers pong to anyone',
+      access: 'public',
+      response: { type: 'object', properties: { pong: { type: 'boolean' } } },
+      handler: () => ({ body: { pong: true } }),
+    });
+    host.route({
+      method: 'get',
+      path: '/hello',
+      summary: 'Greets the caller with the configured greeting',
+      access: 'user',
+      handler: async ({ caller }) => {
+        const settings = await host.settings<EchoSettings>();
+        return { body: { greeting: `${settings.greeting}, ${caller!.email}`, tokenSet: Boolean(settings.apiToken), role: caller!.role } };
+      },
+    });
+    host.route({
+      method: 'post',
+      path: '/echo',
+      summary: 'Echoes a message (admins only)',
+      access: 'admin',
+      body: { type: 'object', required: ['message'], additionalProperties: false, properties: { message: { type: 'string', minLength: 1, maxLength: 50 } } },
+      handler: ({ body, caller }) => ({ status: 201, body: { message: (body as { message: string }).message, by: caller!.email } }),
+    });
+    host.route({
+      method: 'get',
+      path: '/heard/:ticketId',
+      summary: 'The ticket events the plug-in heard',
+      access: 'user',
+      handler: async ({ params }) => {
+        const { maxItems = 20 } = await host.settings<EchoSettings>();
+        const rows = await host.db.query<{ seq: number; type: string; event_types: string[]; actor_role: string }>(
+          'select seq, type, event_types, actor_role from plugin_echo_heard where ticket_id = $1 order by seq limit $2',
+          [params.ticketId, maxItems],
+        );
+        return { body: { items: rows.map((r) => ({ seq: r.seq, type: r.type, eventTypes: r.event_types, actorRole: r.actor_role })) } };
+      },
+    });
+    host.route({
+      method: 'get',
+      path: '/refuse',
+      summary: 'Always refuses',
+      access: 'user',
+      handler: () => {
+        throw new PluginError(409, 'the echo is busy');
+      },
+    });
+    host.route({
+      method: 'get',
+      path: '/boom',
+      summary: 'Always fails',
+      access: 'user',
+      handler: () => {
+        throw new Error('kaboom');
+      },
+    });
+    host.onTicketEvents(async ({ ticket, events }) => {
+      const { enabled = true } = await host.settings<EchoSettings>();
+      if (!enabled) return;
+      for (const e of events) {
+        await host.db.query(
+          'insert into plugin_echo_heard (event_id, ticket_id, seq, type, event_types, actor_role) values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing',
+          [e.id, ticket.id, e.seq, e.type, e.eventTypes, e.actor.role],
+        );
+      }
+    });
+  },
+});
