@@ -184,7 +184,9 @@ export async function registerPlugins(set: PluginSet): Promise<void> {
     const manifest = plugin.manifest!;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const mod = (await import(pathToFileURL(path.resolve(plugin.folder!, manifest.main)).href)) as { default?: GuichetPlugin; plugin?: GuichetPlugin };
+      const mod = (await import(pathToFileURL(path.resolve(plugin.folder!, manifest.main)).href).catch((err: Error) => {
+        throw new Error(`${manifest.main} cannot be loaded: ${err.message}`);
+      })) as { default?: GuichetPlugin; plugin?: GuichetPlugin };
       const exported = mod.plugin ?? mod.default;
       if (typeof exported?.register !== 'function') throw new Error(`${manifest.main} exports no plug-in (a default export or \`plugin\` with a register function)`);
       const hung = new Promise<never>((_, reject) => {

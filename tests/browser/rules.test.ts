@@ -2,45 +2,31 @@
 // the console (English), sees a refusal at the action at fault, tries the rule on the last 30 days (the dry run lists
 // the ticket it would have fired on, not the other) and enables it; a new ticket is then changed by it, and an agent
 // reads in French, on the ticket's timeline, which rule did what.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { violations } from '../support/axe';
-import { launchBrowser, shot, UI_TIMEOUT_MS, type Locale } from '../support/browser';
+import { loginUi, shot, useBrowser, type Locale } from '../support/browser';
 import { ADMIN, Session, eventually, unique } from '../support/http';
 import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 
 const PASSWORD = 'a-long-password-for-rules';
 let desk: Desk;
 let admin: Session;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-const contexts: BrowserContext[] = [];
+const { openPage } = useBrowser();
 
 beforeAll(async () => {
   desk = await startDesk({ taskQueue: unique('guichet-rules-ui'), env: { DATABASE_URL: await freshDatabaseUrl('rules_ui') } });
   admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
-  browser = await launchBrowser();
 }, 120_000);
 
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-});
-
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
   await desk?.stop();
 });
 
 async function signedIn(role: 'admin' | 'agent', locale: Locale): Promise<Page> {
   const email = `${unique(role)}@example.test`;
   await admin.post('/api/users', { email, name: role === 'admin' ? 'Ada' : 'Aurélien', role, password: PASSWORD, locale });
-  const context = await browser.newContext({ baseURL: desk.url, locale: locale === 'fr' ? 'fr-FR' : 'en-US', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  const { page } = await openPage(locale, { baseURL: desk.url });
+  await loginUi(page, email, PASSWORD);
   return page;
 }
 

@@ -21,10 +21,10 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh, isolated context (no cookies, no localStorage) whose navigator.language is `locale`. */
-export async function newContext(browser: Browser, locale: Locale): Promise<BrowserContext> {
+/** A fresh, isolated context (no cookies, no localStorage) whose navigator.language is `locale`; on the shared desk unless `baseURL` names another. */
+export async function newContext(browser: Browser, locale: Locale, baseURL = process.env.GUICHET_TEST_URL): Promise<BrowserContext> {
   const context = await browser.newContext({
-    baseURL: process.env.GUICHET_TEST_URL,
+    baseURL,
     locale: locale === 'fr' ? 'fr-FR' : 'en-US',
     timezoneId: 'Europe/Paris',
     viewport: { width: 1280, height: 900 },
@@ -45,7 +45,7 @@ export interface BrowserHarness {
   /** The test file's Chromium, launched in beforeAll. */
   readonly browser: Browser;
   /** A page in a fresh context for `locale`, watched for errors; every context opened in a test is closed after it. */
-  openPage(locale: Locale, options?: { viewport?: { width: number; height: number } }): Promise<OpenedPage>;
+  openPage(locale: Locale, options?: { viewport?: { width: number; height: number }; baseURL?: string }): Promise<OpenedPage>;
 }
 
 /**
@@ -71,7 +71,7 @@ export function useBrowser(): BrowserHarness {
       return browser;
     },
     async openPage(locale, options = {}) {
-      const context = await newContext(harness.browser, locale);
+      const context = await newContext(harness.browser, locale, options.baseURL);
       contexts.push(context);
       const page = await context.newPage();
       if (options.viewport) await page.setViewportSize(options.viewport);
@@ -103,6 +103,10 @@ export async function loginUi(page: Page, email: string, password: string): Prom
 export async function shot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  // A message or dialog still sliding in would be caught half drawn: wait for finite animations to end (spinners never do).
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity), undefined, { timeout: 2000 })
+    .catch(() => undefined);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

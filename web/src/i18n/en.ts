@@ -5,6 +5,7 @@ import catalogueEn from './catalogue.en';
 import slaPoliciesEn from './sla-policies.en';
 import approvalsEn from './approvals.en';
 import rulesEn from './rules.en';
+import pluginsEn from './plugins.en';
 import ticketTypesEn from './ticket-types.en';
 import peopleEn from './people.en';
 const en = {
@@ -598,6 +599,7 @@ const en = {
   slaPolicies: slaPoliciesEn,
   approvals: approvalsEn,
   rules: rulesEn,
+  plugins: pluginsEn,
   ticketTypes: ticketTypesEn,
   people: peopleEn,
   attachments: {

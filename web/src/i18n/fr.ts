@@ -5,6 +5,7 @@ import catalogueFr from './catalogue.fr';
 import slaPoliciesFr from './sla-policies.fr';
 import approvalsFr from './approvals.fr';
 import rulesFr from './rules.fr';
+import pluginsFr from './plugins.fr';
 import ticketTypesFr from './ticket-types.fr';
 import peopleFr from './people.fr';
 
@@ -599,6 +600,7 @@ const fr: Messages = {
   slaPolicies: slaPoliciesFr,
   approvals: approvalsFr,
   rules: rulesFr,
+  plugins: pluginsFr,
   ticketTypes: ticketTypesFr,
   people: peopleFr,
   attachments: {

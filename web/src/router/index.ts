@@ -90,6 +90,7 @@ export const router = createRouter({
       children: [
         { path: '', name: 'admin', component: () => admin().then((m) => m.DefinitionsPage), meta: { permission: 'admin.definitions' } },
         { path: 'ticket-types', name: 'admin-ticket-types', component: () => admin().then((m) => m.TicketTypesPage), meta: { permission: 'admin.definitions' } },
+        { path: 'plugins', name: 'admin-plugins', component: () => admin().then((m) => m.PluginsPage), meta: { permission: 'admin.integrations' } },
         { path: 'rules', name: 'admin-rules', component: () => admin().then((m) => m.RulesPage), meta: { permission: 'admin.definitions' } },
         { path: 'catalogue', name: 'admin-catalogue', component: () => admin().then((m) => m.CatalogueAdminPage), meta: { permission: 'admin.definitions' } },
         { path: 'catalogue/new', name: 'admin-offering-new', component: () => admin().then((m) => m.OfferingEditor), meta: { permission: 'admin.definitions' } },

@@ -24,3 +24,4 @@ export { default as OfferingEditor } from './catalogue/OfferingEditor.vue';
 export { default as SlaPoliciesPage } from './sla/SlaPoliciesPage.vue';
 export { default as TicketTypesPage } from './TicketTypesPage.vue';
 export { default as RulesPage } from './rules/RulesPage.vue';
+export { default as PluginsPage } from './plugins/PluginsPage.vue';

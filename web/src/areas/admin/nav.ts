@@ -24,6 +24,7 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { name: 'admin-directories', label: 'directories.nav', icon: 'pi pi-address-book', permission: 'admin.integrations' },
   { name: 'admin-webhooks', label: 'nav.webhooks', icon: 'pi pi-send', permission: 'admin.integrations' },
   { name: 'admin-email', label: 'nav.email', icon: 'pi pi-envelope', permission: 'admin.integrations' },
+  { name: 'admin-plugins', label: 'plugins.nav', icon: 'pi pi-box', permission: 'admin.integrations' },
   { name: 'admin-settings', label: 'settings.title', icon: 'pi pi-cog', permission: 'admin.settings' },
   { name: 'admin-audit', label: 'iam.nav.audit', icon: 'pi pi-history', permission: 'admin.audit' },
   { name: 'admin-retention', label: 'iam.nav.retention', icon: 'pi pi-eraser', permission: 'admin.privacy' },

@@ -1,0 +1,72 @@
+// The plug-ins admin page in Chromium, on a desk of its own loading the test plug-ins: an admin sees which plug-in runs,
+// which waits for settings and which failed to load (with why), fills in the settings form drawn from the plug-in's
+// schema (a secret never shown back), sees a refusal at the setting at fault, and reads the page in French.
+import path from 'node:path';
+import { violations } from '../support/axe';
+import { loginUi, shot, useBrowser } from '../support/browser';
+import { ADMIN, Session, ok, unique } from '../support/http';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+
+const plugin = (name: string) => path.resolve(import.meta.dirname, '..', 'plugins', name);
+let desk: Desk;
+let admin: Session;
+const { openPage } = useBrowser();
+
+beforeAll(async () => {
+  desk = await startDesk({ taskQueue: unique('guichet-plugins-ui'), env: { DATABASE_URL: await freshDatabaseUrl('plugins_ui'), PLUGINS: [plugin('echo'), plugin('broken')].join(',') } });
+  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+}, 120_000);
+
+afterAll(async () => {
+  await desk?.stop();
+});
+
+it('should show each plug-in as it stands and save its settings from a form drawn from its schema', async () => {
+  const { page, errors } = await openPage('en', { baseURL: desk.url });
+  await loginUi(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Plug-ins' }).click();
+  const echo = page.getByTestId('plugin-echo');
+  await expect(echo.getByTestId('plugin-status').textContent()).resolves.toBe('Needs settings');
+  await expect(echo.getByTestId('plugin-needs-settings').textContent()).resolves.toContain('/greeting is required');
+  await expect(echo.getByTestId('plugin-adds').textContent()).resolves.toContain('GET /api/plugins/echo/hello');
+  const broken = page.getByTestId('plugin-broken');
+  await expect(broken.getByTestId('plugin-status').textContent()).resolves.toBe('Failed to load');
+  await expect(broken.getByTestId('plugin-error').textContent()).resolves.toMatch(/SyntaxError|Unexpected/);
+  await broken.getByTestId('plugin-error-row').first().waitFor();
+  await shot(page, 'plugins-before-en');
+  expect(await violations(page)).toEqual([]);
+
+  // A greeting, a secret, a number and a choice; saved, the secret is only said to be set.
+  await echo.getByTestId('setting-greeting').fill('Bonjour');
+  await echo.getByTestId('setting-apiToken').fill('s3cret-token');
+  await echo.getByTestId('setting-maxItems').locator('input').fill('7');
+  await echo.getByTestId('setting-mode').click();
+  await page.getByRole('option', { name: 'chatty' }).click();
+  await echo.getByTestId('plugin-save-echo').click();
+  await page.getByTestId('admin-notice').waitFor();
+  await expect(echo.getByTestId('plugin-status').textContent()).resolves.toBe('Running');
+  await expect(echo.getByTestId('setting-apiToken').inputValue()).resolves.toBe('');
+  await expect(echo.getByTestId('setting-apiToken').getAttribute('placeholder')).resolves.toContain('leave empty to keep');
+  const saved = (await ok(admin.get('/api/plugins'))).items.find((p: any) => p.name === 'echo');
+  expect(saved.settings).toMatchObject({ values: { greeting: 'Bonjour', maxItems: 7, mode: 'chatty' }, secretsSet: ['apiToken'] });
+
+  // The greeting emptied: refused at its field, nothing saved.
+  await echo.getByTestId('setting-greeting').fill('');
+  await echo.getByTestId('plugin-save-echo').click();
+  await expect(echo.getByTestId('setting-greeting-error').textContent()).resolves.toBe('is required');
+  expect((await ok(admin.get('/api/plugins'))).items.find((p: any) => p.name === 'echo').settings.values.greeting).toBe('Bonjour');
+  await shot(page, 'plugins-refused-en');
+  expect(errors).toEqual([]);
+
+  const { page: fr } = await openPage('fr', { baseURL: desk.url });
+  const email = `${unique('admin')}@example.test`;
+  await ok(admin.post('/api/users', { email, name: 'Aude', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  await loginUi(fr, email, 'a-long-password-1');
+  await fr.goto('/admin/plugins');
+  await expect(fr.getByTestId('plugin-echo').getByTestId('plugin-status').textContent()).resolves.toBe('En service');
+  await expect(fr.getByTestId('plugin-broken').getByTestId('plugin-status').textContent()).resolves.toBe('Échec du chargement');
+  await fr.getByRole('heading', { name: 'Extensions' }).waitFor();
+  await shot(fr, 'plugins-fr');
+  expect(await violations(fr)).toEqual([]);
+}, 120_000);

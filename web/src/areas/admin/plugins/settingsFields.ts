@@ -1,0 +1,57 @@
+// Reads a plug-in's settings schema into the inputs its form shows: one per top-level property, in the schema's order.
+
+export type SettingKind = 'text' | 'secret' | 'choice' | 'integer' | 'number' | 'switch' | 'json';
+
+export interface SettingField {
+  key: string;
+  label: string;
+  hint: string | null;
+  kind: SettingKind;
+  required: boolean;
+  choices: string[];
+  min: number | null;
+  max: number | null;
+  maxLength: number | null;
+  /** The schema's default: shown while nothing is saved, so the form says what the plug-in will use. */
+  fallback: unknown;
+}
+
+interface PropertySchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  enum?: unknown[];
+  writeOnly?: boolean;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  default?: unknown;
+}
+
+function kindOf(p: PropertySchema): SettingKind {
+  const type = Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type;
+  if (Array.isArray(p.enum) && p.enum.every((v) => typeof v === 'string')) return 'choice';
+  if (type === 'string') return p.writeOnly ? 'secret' : 'text';
+  if (type === 'integer') return 'integer';
+  if (type === 'number') return 'number';
+  if (type === 'boolean') return 'switch';
+  // Objects, arrays and untyped values are edited as JSON; the API checks them against the schema.
+  return 'json';
+}
+
+export function settingFields(schema: Record<string, unknown> | null | undefined): SettingField[] {
+  const properties = (schema?.properties ?? {}) as Record<string, PropertySchema>;
+  const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
+  return Object.entries(properties).map(([key, p]) => ({
+    key,
+    label: p.title ?? key,
+    hint: p.description ?? null,
+    kind: kindOf(p),
+    required: required.has(key),
+    choices: Array.isArray(p.enum) ? (p.enum as string[]) : [],
+    min: typeof p.minimum === 'number' ? p.minimum : null,
+    max: typeof p.maximum === 'number' ? p.maximum : null,
+    maxLength: typeof p.maxLength === 'number' ? p.maxLength : null,
+    fallback: p.default ?? null,
+  }));
+}
