@@ -2,6 +2,7 @@
 // reported and skipped, and the desk's own listeners, and the other plug-ins, carry on.
 import type { PluginSet } from '../platform/plugins/loader';
 import type { PluginTicketBatch } from '../platform/plugins/v1';
+import { pluginTicketOf } from '../platform/plugins/ticket';
 import type { TicketEventListener } from './record-ticket-events';
 import { eventIdOf, webhookTypesOf } from '../webhooks/events';
 
@@ -19,24 +20,7 @@ export function pluginListeners(set: PluginSet): TicketEventListener[] {
       const { problems } = await set.settings.current(plugin.manifest!);
       if (problems.length) return;
       const batch: PluginTicketBatch = {
-        ticket: {
-          id: row.id,
-          number: row.number,
-          type: row.type,
-          title: row.title,
-          priority: row.priority,
-          state: row.state,
-          stateCategory: row.stateCategory,
-          queue: row.queue,
-          assigneeId: row.assigneeId,
-          requesterId: row.requesterId,
-          organisationId: row.organisationId,
-          tags: [...row.tags],
-          slaStatus: row.slaStatus,
-          slaDueAt: row.slaDueAt,
-          createdAt: row.createdAt,
-          updatedAt: row.updatedAt,
-        },
+        ticket: pluginTicketOf(row),
         events: [...events]
           .sort((a, b) => a.seq - b.seq)
           .map((e) => ({

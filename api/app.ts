@@ -98,7 +98,8 @@ import { rulesBroadcastWorkflowId } from '../workflows/ticket-messages';
 import { TicketTypeService } from './modules/ticket-types/service';
 import { ApprovalService } from './modules/approvals/service';
 import type { PluginSet } from '../platform/plugins/loader';
-import { mountPluginRoutes, pluginAdminRoutes } from './modules/plugins/routes';
+import { mountPluginRoutes, pluginAdminRoutes, pluginPanelRoutes } from './modules/plugins/routes';
+import { PluginPanels } from './modules/plugins/panels';
 import { PluginAdmin } from './modules/plugins/service';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
@@ -350,6 +351,7 @@ export function createApp(deps: AppDeps): App {
   privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue, deps.log, attachmentBytes);
   ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
   pluginAdminRoutes(routes, new PluginAdmin(deps.plugins ?? null));
+  pluginPanelRoutes(routes, new PluginPanels(deps.plugins ?? null, deps.em, tickets));
   // Last, so a plug-in's route never shadows one of the desk's.
   if (deps.plugins) mountPluginRoutes(routes, deps.plugins);
 

@@ -10,7 +10,7 @@ import { pluginFolder, readManifest } from './manifest';
 import { applyPluginMigrations } from './migrations';
 import { compileSchema } from './schema-check';
 import { PluginSettingsStore } from './settings';
-import { PLUGIN_API_VERSION, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginRoute, type PluginTicketListener } from './v1';
+import { PLUGIN_API_VERSION, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
 
 export interface LoadedPlugin {
   /** The PLUGINS entry it came from. */
@@ -24,6 +24,7 @@ export interface LoadedPlugin {
   error: string | null;
   routes: PluginRoute[];
   listeners: PluginTicketListener[];
+  panels: PluginTicketPanel[];
   /** Its own migrations applied so far (as the API last saw them). */
   migrations: string[];
 }
@@ -70,6 +71,7 @@ export class PluginSet {
       plugin.error = message;
       plugin.routes = [];
       plugin.listeners = [];
+      plugin.panels = [];
     }
     this.runtime.log.error({ plugin: plugin.name, phase, err }, `plug-in ${plugin.name}: ${phase} failed`);
     await this.runtime.errors.record(plugin.name, phase, message).catch(() => this.keep({ plugin: plugin.name, phase, message }));
@@ -109,7 +111,7 @@ export class PluginSet {
 export async function findPlugins(entries: readonly string[], runtime: PluginRuntime): Promise<PluginSet> {
   const set = new PluginSet([], runtime);
   for (const entry of entries) {
-    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], migrations: [] };
+    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], migrations: [] };
     set.plugins.push(plugin);
     try {
       plugin.folder = pluginFolder(entry, runtime.cwd);
@@ -175,6 +177,14 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       if (typeof listener !== 'function') throw new Error('onTicketEvents needs a function');
       plugin.listeners.push(listener);
     },
+    ticketPanel(panel) {
+      if (!/^[a-z][a-z0-9-]{0,39}$/.test(panel?.key ?? '')) throw new Error(`panel key '${panel?.key}' must be lower-case letters, digits and dashes`);
+      if (plugin.panels.some((p) => p.key === panel.key)) throw new Error(`panel ${panel.key} is declared twice`);
+      const title = panel.title;
+      if (!(typeof title === 'string' ? title : title?.en && title?.fr)) throw new Error(`panel ${panel.key} needs a title (a string, or en and fr)`);
+      if (typeof panel.load !== 'function') throw new Error(`panel ${panel.key} needs a load function`);
+      plugin.panels.push(panel);
+    },
   };
 }
 
@@ -195,7 +205,7 @@ export async function registerPlugins(set: PluginSet): Promise<void> {
       await Promise.race([Promise.resolve(exported.register(hostFor(set, plugin, manifest))), hung]);
       const { rows } = await set.runtime.pool.query<{ name: string }>('select name from plugin_migrations where plugin = $1 order by name', [plugin.name]).catch(() => ({ rows: [] }));
       plugin.migrations = rows.map((r) => r.name);
-      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length }, 'plug-in loaded');
+      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length }, 'plug-in loaded');
     } catch (err) {
       await set.report(plugin, 'load', err);
     } finally {

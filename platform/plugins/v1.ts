@@ -68,26 +68,29 @@ export interface PluginRoute {
   handler(input: PluginRouteInput): Promise<PluginReply> | PluginReply;
 }
 
+/** A ticket as plug-ins see it (the same fields in every version-1 contract). */
+export interface PluginTicket {
+  id: string;
+  number: string;
+  type: string;
+  title: string;
+  priority: string;
+  state: string;
+  stateCategory: string;
+  queue: string | null;
+  assigneeId: string | null;
+  requesterId: string;
+  organisationId: string | null;
+  tags: string[];
+  slaStatus: string;
+  slaDueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** One ticket's events as committed, in order, with the ticket as it stood after the last of them. */
 export interface PluginTicketBatch {
-  ticket: {
-    id: string;
-    number: string;
-    type: string;
-    title: string;
-    priority: string;
-    state: string;
-    stateCategory: string;
-    queue: string | null;
-    assigneeId: string | null;
-    requesterId: string;
-    organisationId: string | null;
-    tags: string[];
-    slaStatus: string;
-    slaDueAt: string | null;
-    createdAt: string;
-    updatedAt: string;
-  };
+  ticket: PluginTicket;
   events: {
     /** Stable per (ticket, seq): a listener heard twice de-duplicates on it. */
     id: string;
@@ -106,6 +109,30 @@ export interface PluginTicketBatch {
 /** Hears committed ticket events, at least once, in order per ticket, off the ticket's path. */
 export type PluginTicketListener = (batch: PluginTicketBatch) => Promise<void>;
 
+/** What a ticket-side panel is given: the ticket, who asked for it, and in which language to answer. */
+export interface PluginPanelInput {
+  ticket: PluginTicket;
+  requester: { id: string; email: string; name: string } | null;
+  organisation: { id: string; name: string } | null;
+  caller: PluginCaller;
+  locale: 'en' | 'fr';
+}
+
+/** What the console shows in the panel: plain text only (never HTML); links must be http(s). */
+export interface PluginPanelContent {
+  summary?: string;
+  rows?: { label: string; value: string; href?: string }[];
+  links?: { label: string; href: string }[];
+}
+
+/** A panel beside the agent's ticket page, loaded when the page opens (staff only). */
+export interface PluginTicketPanel {
+  /** Lower-case letters, digits and dashes, unique within the plug-in. */
+  key: string;
+  title: string | { en: string; fr: string };
+  load(input: PluginPanelInput): Promise<PluginPanelContent>;
+}
+
 export interface PluginHost {
   readonly apiVersion: number;
   readonly plugin: { name: string; version: string };
@@ -117,6 +144,7 @@ export interface PluginHost {
   settings<T = Record<string, unknown>>(): Promise<T>;
   route(route: PluginRoute): void;
   onTicketEvents(listener: PluginTicketListener): void;
+  ticketPanel(panel: PluginTicketPanel): void;
 }
 
 export interface GuichetPlugin {

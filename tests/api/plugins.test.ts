@@ -51,7 +51,7 @@ describe('Plug-ins', () => {
     expect(both).toContain('api load');
     expect(list[3].error).toMatch(/cannot read .*nowhere.*guichet-plugin\.json/);
     const echo = list[0];
-    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, migrations: ['001-heard.sql', '002-heard-index.sql'], error: null });
+    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql'], error: null });
     expect(echo.routes.map((r: any) => `${r.method} ${r.path} ${r.access}`)).toEqual([
       'GET /api/plugins/echo/ping public',
       'GET /api/plugins/echo/hello user',
@@ -151,5 +151,44 @@ describe('Plug-ins', () => {
     const seqs = later.map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect((await named('loud')).status).toBe('running');
+  });
+
+  it('should show running plug-ins\' panels to staff beside a ticket, checked before they reach the console', async () => {
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
+    const org = await ok(admin.post('/api/organisations', { name: unique('Globex') }), 201);
+    const email = `${unique('carl')}@example.test`;
+    await ok(admin.post('/api/users', { email, name: 'Carl', role: 'customer', password: 'a-long-password-1', organisationId: org.id }), 201);
+    const customer = await Session.login(email, 'a-long-password-1', desk.url);
+    const agent = await signedInAs(admin, 'agent', 'Anouk');
+    const ticket = await ok(customer.post('/api/tickets', { type: 'incident', title: 'VPN down', description: 'No tunnel', priority: 'medium' }), 201);
+
+    expect(await ok(agent.get(`/api/tickets/${ticket.id}/panels`))).toEqual({
+      items: [
+        { plugin: 'echo', key: 'heard', title: 'Echo' },
+        { plugin: 'echo', key: 'faulty', title: 'Faulty' },
+      ],
+    });
+    expect((await customer.get(`/api/tickets/${ticket.id}/panels`)).status).toBe(403);
+    await eventually(async () => ((await ok(agent.get(`/api/plugins/echo/heard/${ticket.id}`))).items.length ? true : undefined));
+    const panel = await ok(agent.get(`/api/tickets/${ticket.id}/panels/echo/heard`));
+    expect(panel).toMatchObject({ title: 'Echo', content: { summary: `1 events heard for ${ticket.number}`, links: [{ label: 'Open in the CRM', href: `https://crm.example.test/tickets/${ticket.number}` }] } });
+    expect(panel.content.rows).toEqual([
+      { label: 'Requester', value: `Carl <${email}>`, href: `https://crm.example.test/contacts?email=${encodeURIComponent(email)}` },
+      { label: 'Organisation', value: org.name },
+      { label: 'Greeting', value: `Hello, ${agent.user!.email}` },
+    ]);
+    const faulty = await agent.get(`/api/tickets/${ticket.id}/panels/echo/faulty`);
+    expect(faulty.status).toBe(502);
+    expect((await named('echo')).recentErrors[0].message).toMatch(/panel faulty answered content the console cannot show/);
+    expect((await agent.get(`/api/tickets/${ticket.id}/panels/echo/nothing`)).status).toBe(404);
+    expect((await agent.get(`/api/tickets/${ticket.id}/panels/broken/heard`)).status).toBe(404);
+
+    // Settings made incomplete: the panels go until an admin completes them.
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello', mode: 'chatty' }));
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    await db.query(`update plugin_settings set "values" = '{}' where plugin = 'echo'`).finally(() => db.end());
+    await eventually(async () => ((await ok(agent.get(`/api/tickets/${ticket.id}/panels`))).items.length === 0 ? true : undefined), 10_000);
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
   });
 });

@@ -70,3 +70,25 @@ it('should show each plug-in as it stands and save its settings from a form draw
   await shot(fr, 'plugins-fr');
   expect(await violations(fr)).toEqual([]);
 }, 120_000);
+
+it("should show a plug-in's panel beside the agent's ticket page, and a failing panel's error without losing the page", async () => {
+  await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Bonjour' }));
+  const email = `${unique('agent')}@example.test`;
+  await ok(admin.post('/api/users', { email, name: 'Agathe', role: 'agent', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const ticket = await ok(admin.post('/api/tickets', { type: 'incident', title: unique('Badge reader offline'), description: 'Door 3', priority: 'high' }), 201);
+
+  const { page, errors } = await openPage('fr', { baseURL: desk.url });
+  await loginUi(page, email, 'a-long-password-1');
+  await page.goto(`/tickets/${ticket.id}`);
+  const echo = page.getByTestId('plugin-panel-echo-heard');
+  await echo.getByRole('heading', { name: 'Écho' }).waitFor();
+  await expect(echo.locator('.summary').textContent()).resolves.toMatch(new RegExp(`événements entendus pour ${ticket.number}`));
+  await expect(echo.locator('dd').first().textContent()).resolves.toContain(ADMIN.email);
+  await expect(echo.getByRole('link', { name: 'Open in the CRM' }).getAttribute('href')).resolves.toBe(`https://crm.example.test/tickets/${ticket.number}`);
+  await page.getByTestId('plugin-panel-echo-faulty').getByRole('alert').waitFor();
+  await echo.scrollIntoViewIfNeeded();
+  await shot(page, 'plugins-ticket-panel-fr');
+  expect(await violations(page)).toEqual([]);
+  // The faulty panel's 502 is the plug-in's, answered as such; nothing else on the page failed.
+  expect(errors.filter((e) => !e.includes('/panels/echo/faulty'))).toEqual([]);
+}, 120_000);

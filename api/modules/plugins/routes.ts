@@ -5,6 +5,7 @@ import { ProblemError } from '../../http/problem';
 import type { PluginSet } from '../../../platform/plugins/loader';
 import { pluginListSchema, pluginSchema, pluginSettingsBody } from './schemas';
 import type { PluginAdmin } from './service';
+import { panelContentSchema, type PluginPanels } from './panels';
 
 const isPluginError = (err: unknown): err is { status: number; message: string } =>
   (err as Error)?.name === 'PluginError' && Number.isInteger((err as { status?: unknown }).status);
@@ -58,5 +59,34 @@ export function pluginAdminRoutes(table: RouteTable, admin: PluginAdmin): void {
     audits: { entity: 'plugin_settings', id: ({ params }) => params.name },
     responses: { 200: { description: 'The plug-in, with its settings', schema: pluginSchema }, 404: { description: 'No such plug-in' }, 422: { description: 'The settings do not match the schema: each error names its setting' } },
     handler: async ({ params, body, user }) => ({ body: await admin.saveSettings(params.name!, body, user.id) }),
+  });
+}
+
+const panelSchema = { type: 'object', required: ['plugin', 'key', 'title'], properties: { plugin: { type: 'string' }, key: { type: 'string' }, title: { type: 'string' } } } as const;
+
+export function pluginPanelRoutes(table: RouteTable, panels: PluginPanels): void {
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id/panels',
+    summary: "The plug-ins' panels beside a ticket, titled in the caller's language (agents and admins)",
+    tag: 'plugins',
+    auth: 'user',
+    responses: { 200: { description: 'Panels', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: panelSchema } } } }, 403: { description: 'Customers see no panels' }, 404: { description: 'No such ticket' } },
+    handler: async ({ user, params }) => ({ body: await panels.list(user, params.id!) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/tickets/:id/panels/:plugin/:key',
+    summary: "One plug-in panel's content for a ticket: text, labelled values and links (agents and admins)",
+    tag: 'plugins',
+    auth: 'user',
+    responses: {
+      200: { description: 'The panel', schema: { type: 'object', required: ['plugin', 'key', 'title', 'content'], properties: { ...panelSchema.properties, content: panelContentSchema } } },
+      403: { description: 'Customers see no panels' },
+      404: { description: 'No such ticket, or no such panel among running plug-ins' },
+      502: { description: 'The plug-in failed, or answered what the console cannot show' },
+      503: { description: "The plug-in's settings are incomplete" },
+    },
+    handler: async ({ user, params }) => ({ body: await panels.content(user, params.id!, params.plugin!, params.key!) }),
   });
 }

@@ -5,7 +5,7 @@ const problem = { type: 'object', required: ['pointer', 'message'], properties: 
 
 export const pluginSchema = {
   type: 'object',
-  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'migrations', 'recentErrors'],
+  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'migrations', 'recentErrors'],
   properties: {
     name: { type: 'string' },
     /** The PLUGINS entry it was loaded from. */
@@ -31,6 +31,8 @@ export const pluginSchema = {
       items: { type: 'object', required: ['method', 'path', 'summary', 'access'], properties: { method: { type: 'string' }, path: { type: 'string' }, summary: { type: 'string' }, access: { type: 'string' } } },
     },
     listeners: { type: 'integer' },
+    /** Keys of its ticket-side panels. */
+    panels: { type: 'array', items: { type: 'string' } },
     migrations: { type: 'array', items: { type: 'string' } },
     recentErrors: {
       type: 'array',

@@ -35,6 +35,7 @@ export class PluginAdmin {
           settings,
           routes: p.routes.map((r) => ({ method: r.method.toUpperCase(), path: `/api/plugins/${p.name}${r.path}`, summary: r.summary, access: r.access })),
           listeners: p.listeners.length,
+          panels: p.panels.map((panel) => panel.key),
           migrations: p.migrations,
           recentErrors: rows.filter((r) => r.plugin === p.name).map((r) => ({ at: r.at.toISOString(), process: r.process, phase: r.phase, message: r.message })),
         };

@@ -438,6 +438,9 @@ function cases(w: World): Record<string, Case[]> {
     'GET /api/rules/{id}/versions': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/rules/${await freshRule(w)}/versions`) }],
     'PATCH /api/rules/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/rules/${await freshRule(w)}`, { enabled: false }) }],
     'DELETE /api/rules/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/rules/${await freshRule(w)}`) }],
+    // No plug-in on the matrix desk: staff see no panel, and none by name; customers never see panels.
+    'GET /api/tickets/{id}/panels': [{ expect: ownedRead(200), call: (s) => s.get(`/api/tickets/${A}/panels`) }],
+    'GET /api/tickets/{id}/panels/{plugin}/{key}': [{ expect: staffRead(404), call: (s) => s.get(`/api/tickets/${A}/panels/echo/heard`) }],
     'GET /api/plugins': [{ expect: adminOnly(200), call: (s) => s.get('/api/plugins') }],
     // The matrix desk loads no plug-in: an admin learns there is none of that name (tests/api/plugins.test.ts saves real ones).
     'PUT /api/plugins/{name}/settings': [{ expect: adminOnly(404), call: (s) => json(s, 'PUT', '/api/plugins/echo/settings', { greeting: 'hi' }) }],

@@ -70,6 +70,29 @@ export default definePlugin({
         throw new Error('kaboom');
       },
     });
+    host.ticketPanel({
+      key: 'heard',
+      title: { en: 'Echo', fr: 'Écho' },
+      load: async ({ ticket, requester, organisation, caller, locale }) => {
+        const { greeting } = await host.settings<EchoSettings>();
+        const [{ n }] = await host.db.query<{ n: number }>('select count(*)::int as n from plugin_echo_heard where ticket_id = $1', [ticket.id]);
+        return {
+          summary: locale === 'fr' ? `${n} événements entendus pour ${ticket.number}` : `${n} events heard for ${ticket.number}`,
+          rows: [
+            { label: 'Requester', value: requester ? `${requester.name} <${requester.email}>` : '—', ...(requester ? { href: `https://crm.example.test/contacts?email=${encodeURIComponent(requester.email)}` } : {}) },
+            { label: 'Organisation', value: organisation?.name ?? '—' },
+            { label: 'Greeting', value: `${greeting}, ${caller.email}` },
+          ],
+          links: [{ label: 'Open in the CRM', href: `https://crm.example.test/tickets/${ticket.number}` }],
+        };
+      },
+    });
+    host.ticketPanel({
+      key: 'faulty',
+      title: 'Faulty',
+      // Markup is not plain text: the desk refuses to pass it to the console.
+      load: async () => ({ html: '<script>alert(1)</script>' }) as never,
+    });
     host.onTicketEvents(async ({ ticket, events }) => {
       const { enabled = true } = await host.settings<EchoSettings>();
       if (!enabled) return;

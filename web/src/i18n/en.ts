@@ -57,6 +57,7 @@ const en = {
     fieldsRequired: 'Fill in every field.',
   },
   ticket: {
+    pluginPanel: { reload: 'Reload {title}', loading: 'Loading', empty: 'Nothing to show.', from: 'From the plug-in {plugin}' },
     list: 'Tickets',
     number: 'Number',
     title: 'Title',

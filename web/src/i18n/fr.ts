@@ -58,6 +58,7 @@ const fr: Messages = {
     fieldsRequired: 'Remplissez tous les champs.',
   },
   ticket: {
+    pluginPanel: { reload: 'Recharger {title}', loading: 'Chargement', empty: 'Rien à afficher.', from: 'Fourni par l’extension {plugin}' },
     list: 'Tickets',
     number: 'Numéro',
     title: 'Titre',

@@ -14,6 +14,7 @@ const pluginsEn = {
   addsNothing: 'Nothing yet.',
   access: { public: 'anyone', user: 'signed-in users', admin: 'admins' },
   listeners: 'Hears ticket events ({count} listener) | Hears ticket events ({count} listeners)',
+  panels: 'Panels beside the agent\'s ticket page: {list}',
   migrations: 'Its own tables, migrations applied: {list}',
   settings: 'Settings',
   savedAt: 'Last saved {date}.',

@@ -16,6 +16,7 @@ const pluginsFr: PluginMessages = {
   addsNothing: 'Rien pour l’instant.',
   access: { public: 'tout le monde', user: 'utilisateurs connectés', admin: 'administrateurs' },
   listeners: 'Écoute les événements des tickets ({count} écoute) | Écoute les événements des tickets ({count} écoutes)',
+  panels: 'Panneaux à côté de la page ticket des agents : {list}',
   migrations: 'Ses propres tables, migrations appliquées : {list}',
   settings: 'Réglages',
   savedAt: 'Enregistrés le {date}.',
