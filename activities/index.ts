@@ -10,6 +10,8 @@ import { findApproversWith } from './find-approvers';
 import { automationRulesWith } from './automation-rules';
 import { rulesBroadcastActivitiesWith, type TellRulesChanged } from './rules-broadcast';
 import type { TellWorkflows } from '../platform/privacy/tell-workflows';
+import type { PluginSet } from '../platform/plugins/loader';
+import { pluginActionActivitiesWith } from './plugin-actions';
 
 export interface ActivityDeps {
   em: EntityManager;
@@ -21,6 +23,8 @@ export interface ActivityDeps {
   tellRulesChanged?: TellRulesChanged;
   /** Outbound webhook delivery settings; defaults: secrets stored plainly, disable after 20 give-ups or 72 h failing. */
   webhooks?: Omit<WebhookActivityDeps, 'em'>;
+  /** The plug-ins this worker loaded, whose actions it runs; without them every plug-in action is unknown. */
+  plugins?: PluginSet;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -34,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...retentionActivitiesWith(deps.em, deps.tellWorkflows),
     ...directorySyncActivitiesWith(deps.em, deps.webhooks?.box ?? new SecretBox(undefined)),
     ...findApproversWith(deps.em),
+    ...pluginActionActivitiesWith(deps.plugins),
   };
 }
 

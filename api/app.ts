@@ -100,6 +100,7 @@ import { ApprovalService } from './modules/approvals/service';
 import type { PluginSet } from '../platform/plugins/loader';
 import { mountPluginRoutes, pluginAdminRoutes, pluginPanelRoutes } from './modules/plugins/routes';
 import { PluginPanels } from './modules/plugins/panels';
+import { definitionPluginErrors, pluginActionCheck } from './modules/plugins/definition-check';
 import { PluginAdmin } from './modules/plugins/service';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
@@ -200,7 +201,8 @@ export function createApp(deps: AppDeps): App {
   );
   const auth = new AuthService(deps.em, deps.sessionTtlHours);
   const tokens = new TokenService(deps.em);
-  const definitions = new DefinitionService(new DefinitionRepository(deps.em));
+  // Definitions and rules may name plug-in actions: only those of plug-ins loaded here, with values their schemas accept.
+  const definitions = new DefinitionService(new DefinitionRepository(deps.em), definitionPluginErrors(deps.plugins ?? null));
   const queues = new QueueService(deps.em);
   const settings = new SettingsService(deps.em);
   const ticketRows = new TicketRepository(deps.em);
@@ -309,7 +311,7 @@ export function createApp(deps: AppDeps): App {
         .catch((err: unknown) => {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) deps.log.warn({ err, generation }, 'could not tell open tickets the idle rules changed');
         });
-    }),
+    }, pluginActionCheck(deps.plugins ?? null)),
   );
   approvalRoutes(routes, new ApprovalService(deps.em, deps.temporal, audit, catalogueRequests));
   peopleRoutes(routes, people);

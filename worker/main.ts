@@ -27,6 +27,7 @@ import pg from 'pg';
 import { pluginErrorLog } from '../platform/plugins/errors';
 import { findPlugins, registerPlugins } from '../platform/plugins/loader';
 import { pluginListeners } from '../activities/plugin-listeners';
+import { pluginActionListener, startPluginAction } from '../activities/plugin-actions';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
         autoAssignListener(orm.em, async (ticketId, request, updateId) => {
           await client.workflow.getHandle(ticketWorkflowId(ticketId)).executeUpdate(assignUpdate, { args: [request], updateId });
         }),
+        pluginActionListener(startPluginAction(client, config.taskQueue)),
         // After the desk's own: a plug-in's fault is fenced off and reported, never retried into theirs.
         ...pluginListeners(plugins),
       ],
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     em: orm.em,
     fanout,
     tellWorkflows: tellWorkflows(client, (message, err) => log.warn({ err }, message)),
+    plugins,
     tellRulesChanged: async (ticketId, generation) => {
       await client.workflow
         .getHandle(ticketWorkflowId(ticketId))

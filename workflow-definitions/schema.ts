@@ -22,6 +22,9 @@ const dayHours = {
   items: { type: 'array', items: hhmm, minItems: 2, maxItems: 2, description: '[from, to] local times' },
 } as const;
 
+/** A plug-in's name, or the name of an action it adds (platform/plugins/v1.ts). */
+const pluginName = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' } as const;
+
 const escalationAction = {
   oneOf: [
     {
@@ -58,6 +61,13 @@ const escalationAction = {
       required: ['type', 'event'],
       additionalProperties: false,
       properties: { type: { const: 'emit' }, event: { type: 'string', pattern: '^[a-z][a-z0-9_.]{0,62}$' } },
+    },
+    {
+      type: 'object',
+      required: ['type', 'plugin', 'run'],
+      additionalProperties: false,
+      description: "runs an action a plug-in adds, in the worker, retried; `with` is checked against the action's schema when the definition is saved",
+      properties: { type: { const: 'plugin' }, plugin: pluginName, run: pluginName, with: { type: 'object', maxProperties: 50 } },
     },
   ],
 } as const;

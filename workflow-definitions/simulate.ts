@@ -210,5 +210,6 @@ function describeAction(a: EscalationAction): string {
   if (a.type === 'notify') return `notify ${a.role ?? a.group ?? a.user ?? ''}`.trim();
   if (a.type === 'reassign') return `reassign ${a.queue ?? a.group ?? ''}`.trim();
   if (a.type === 'emit') return `emit ${a.event}`;
+  if (a.type === 'plugin') return `plug-in ${a.plugin}: ${a.run}`;
   return a.type;
 }

@@ -5,3 +5,4 @@ export { maintenancePlanWorkflow } from './maintenance-plan';
 export { retentionWorkflow } from './retention';
 export { directorySyncWorkflow } from './directory-sync';
 export { rulesBroadcastWorkflow } from './rules-broadcast';
+export { pluginActionWorkflow } from './plugin-action';

@@ -10,7 +10,7 @@ import { pluginFolder, readManifest } from './manifest';
 import { applyPluginMigrations } from './migrations';
 import { compileSchema } from './schema-check';
 import { PluginSettingsStore } from './settings';
-import { PLUGIN_API_VERSION, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
+import { PLUGIN_API_VERSION, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginAction, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
 
 export interface LoadedPlugin {
   /** The PLUGINS entry it came from. */
@@ -25,6 +25,7 @@ export interface LoadedPlugin {
   routes: PluginRoute[];
   listeners: PluginTicketListener[];
   panels: PluginTicketPanel[];
+  actions: PluginAction[];
   /** Its own migrations applied so far (as the API last saw them). */
   migrations: string[];
 }
@@ -72,6 +73,7 @@ export class PluginSet {
       plugin.routes = [];
       plugin.listeners = [];
       plugin.panels = [];
+      plugin.actions = [];
     }
     this.runtime.log.error({ plugin: plugin.name, phase, err }, `plug-in ${plugin.name}: ${phase} failed`);
     await this.runtime.errors.record(plugin.name, phase, message).catch(() => this.keep({ plugin: plugin.name, phase, message }));
@@ -111,7 +113,7 @@ export class PluginSet {
 export async function findPlugins(entries: readonly string[], runtime: PluginRuntime): Promise<PluginSet> {
   const set = new PluginSet([], runtime);
   for (const entry of entries) {
-    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], migrations: [] };
+    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], actions: [], migrations: [] };
     set.plugins.push(plugin);
     try {
       plugin.folder = pluginFolder(entry, runtime.cwd);
@@ -185,6 +187,21 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       if (typeof panel.load !== 'function') throw new Error(`panel ${panel.key} needs a load function`);
       plugin.panels.push(panel);
     },
+    action(action) {
+      if (!/^[a-z][a-z0-9-]{0,39}$/.test(action?.name ?? '')) throw new Error(`action name '${action?.name}' must be lower-case letters, digits and dashes`);
+      if (plugin.actions.some((a) => a.name === action.name)) throw new Error(`action ${action.name} is declared twice`);
+      const title = action.title;
+      if (!(typeof title === 'string' ? title : title?.en && title?.fr)) throw new Error(`action ${action.name} needs a title (a string, or en and fr)`);
+      if (typeof action.run !== 'function') throw new Error(`action ${action.name} needs a run function`);
+      if (action.schema) {
+        try {
+          compileSchema(action.schema);
+        } catch (err) {
+          throw new Error(`action ${action.name}: the schema is not a valid JSON Schema: ${(err as Error).message}`);
+        }
+      }
+      plugin.actions.push(action);
+    },
   };
 }
 
@@ -205,7 +222,7 @@ export async function registerPlugins(set: PluginSet): Promise<void> {
       await Promise.race([Promise.resolve(exported.register(hostFor(set, plugin, manifest))), hung]);
       const { rows } = await set.runtime.pool.query<{ name: string }>('select name from plugin_migrations where plugin = $1 order by name', [plugin.name]).catch(() => ({ rows: [] }));
       plugin.migrations = rows.map((r) => r.name);
-      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length }, 'plug-in loaded');
+      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length }, 'plug-in loaded');
     } catch (err) {
       await set.report(plugin, 'load', err);
     } finally {

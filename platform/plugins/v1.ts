@@ -133,6 +133,33 @@ export interface PluginTicketPanel {
   load(input: PluginPanelInput): Promise<PluginPanelContent>;
 }
 
+/** What an action is given each time it runs. */
+export interface PluginActionInput {
+  /** Stable for this request (one per ticket event): an action run twice de-duplicates on it. */
+  id: string;
+  ticket: PluginTicket;
+  /** The values the definition or rule gave, checked against the action's schema when saved. */
+  with: Record<string, unknown>;
+  /** 1 on the first run, then each retry. */
+  attempt: number;
+  /** What asked for it: a definition's escalation or an automation rule, by name. */
+  cause: { escalation: string } | { rule: string } | null;
+}
+
+/**
+ * An action definitions' escalations and automation rules can name (`{ "type" | "action": "plugin", "plugin": …,
+ * "run": …, "with": {…} }`). It runs in the worker as a Temporal activity, at most 30 s a run, retried 5 times with
+ * backoff when it throws: make it idempotent on `input.id`.
+ */
+export interface PluginAction {
+  /** Lower-case letters, digits and dashes, unique within the plug-in. */
+  name: string;
+  title: string | { en: string; fr: string };
+  /** JSON Schema of `with`: the desk refuses a definition or rule whose values do not match, and the console draws its form. */
+  schema?: JsonSchema;
+  run(input: PluginActionInput): Promise<void>;
+}
+
 export interface PluginHost {
   readonly apiVersion: number;
   readonly plugin: { name: string; version: string };
@@ -145,6 +172,7 @@ export interface PluginHost {
   route(route: PluginRoute): void;
   onTicketEvents(listener: PluginTicketListener): void;
   ticketPanel(panel: PluginTicketPanel): void;
+  action(action: PluginAction): void;
 }
 
 export interface GuichetPlugin {

@@ -51,7 +51,7 @@ describe('Plug-ins', () => {
     expect(both).toContain('api load');
     expect(list[3].error).toMatch(/cannot read .*nowhere.*guichet-plugin\.json/);
     const echo = list[0];
-    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql'], error: null });
+    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql', '003-paged.sql'], actions: ['page'], error: null });
     expect(echo.routes.map((r: any) => `${r.method} ${r.path} ${r.access}`)).toEqual([
       'GET /api/plugins/echo/ping public',
       'GET /api/plugins/echo/hello user',
@@ -59,6 +59,7 @@ describe('Plug-ins', () => {
       'GET /api/plugins/echo/heard/:ticketId user',
       'GET /api/plugins/echo/refuse user',
       'GET /api/plugins/echo/boom user',
+      'GET /api/plugins/echo/paged/:ticketId user',
     ]);
     expect(echo.settings.problems).toEqual([{ pointer: '/greeting', message: 'is required' }]);
 
@@ -191,4 +192,38 @@ describe('Plug-ins', () => {
     await eventually(async () => ((await ok(agent.get(`/api/tickets/${ticket.id}/panels`))).items.length === 0 ? true : undefined), 10_000);
     await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
   });
+
+  it("should run a plug-in action a rule asks for in the worker, retried, and refuse one its schema would not accept", async () => {
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
+    expect((await ok(admin.get('/api/plugins/actions'))).items).toEqual([
+      { plugin: 'echo', name: 'page', title: 'Page a channel', schema: expect.objectContaining({ required: ['channel'] }) },
+    ]);
+
+    // Refused at the element at fault, nothing saved: values the schema refuses, an action or a plug-in that is not there.
+    const rule = (then: unknown[]) => ({ name: unique('Page ops'), enabled: true, when: { event: 'created' }, if: [{ subject: 'priority', op: 'is', value: 'critical' }], then });
+    const refusals = await Promise.all([
+      admin.post('/api/rules', rule([{ action: 'plugin', plugin: 'echo', run: 'page', with: { channel: 'ops', loud: true } }])),
+      admin.post('/api/rules', rule([{ action: 'plugin', plugin: 'echo', run: 'shout', with: {} }])),
+      admin.post('/api/rules', rule([{ action: 'plugin', plugin: 'broken', run: 'page' }])),
+    ]);
+    expect(refusals.map((r) => r.status)).toEqual([422, 422, 422]);
+    expect(refusals[0].body.errors.map((e: any) => e.pointer).sort()).toEqual(['/then/0/with/channel', '/then/0/with/loud']);
+    expect(refusals[1].body.errors).toEqual([{ pointer: '/then/0/run', message: "the plug-in echo has no action 'shout' (it has: page)" }]);
+    expect(refusals[2].body.errors[0]).toMatchObject({ pointer: '/then/0/plugin' });
+    const { version: _v, status: _s, ...definition } = await ok(admin.get('/api/definitions/incident/versions/1'));
+    const checked = await ok(admin.post('/api/definitions/validate', { ...definition, escalations: [{ name: 'page_ops', on: 'resolution.breach', actions: [{ type: 'plugin', plugin: 'echo', run: 'page', with: { urgent: 'yes' } }] }] }));
+    expect(checked.errors.map((e: any) => e.pointer).sort()).toEqual(['/escalations/0/actions/0/with/channel', '/escalations/0/actions/0/with/urgent']);
+
+    const saved = await ok(admin.post('/api/rules', rule([{ action: 'plugin', plugin: 'echo', run: 'page', with: { channel: '#ops', urgent: true, flaky: true } }])), 201);
+    const ticket = await ok(admin.post('/api/tickets', { type: 'incident', title: 'PAGE-ME: the core switch', description: 'All down', priority: 'critical' }), 201);
+    // The first attempt fails on purpose; the workflow runs it again 5 s later, once.
+    const paged = await eventually(async () => {
+      const items = (await ok(admin.get(`/api/plugins/echo/paged/${ticket.id}`))).items as any[];
+      return items.length ? items : undefined;
+    }, 30_000);
+    expect(paged).toEqual([{ id: expect.stringMatching(/^evt_/), channel: '#ops', urgent: true, attempt: 2, cause: { rule: saved.name } }]);
+    const timeline = (await ok(admin.get(`/api/tickets/${ticket.id}/timeline`))).items as any[];
+    expect(timeline.filter((e) => e.type === 'plugin_action')).toEqual([expect.objectContaining({ visibility: 'internal', data: expect.objectContaining({ plugin: 'echo', run: 'page', rule: saved.name }) })]);
+    await ok(admin.request('DELETE', `/api/rules/${saved.id}`), 204);
+  }, 60_000);
 });

@@ -92,3 +92,38 @@ it("should show a plug-in's panel beside the agent's ticket page, and a failing 
   // The faulty panel's 502 is the plug-in's, answered as such; nothing else on the page failed.
   expect(errors.filter((e) => !e.includes('/panels/echo/faulty'))).toEqual([]);
 }, 120_000);
+
+it("should let an admin give a rule a plug-in's action, its values in a form drawn from the action's schema", async () => {
+  await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Bonjour' }));
+  const { page, errors } = await openPage('en', { baseURL: desk.url });
+  await loginUi(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/rules');
+  await page.getByTestId('rules').waitFor();
+  await page.getByTestId('rule-new').click();
+  const dialog = page.getByTestId('rule-dialog');
+  const name = unique('Page ops');
+  await dialog.getByTestId('rule-name').fill(name);
+  const row = dialog.getByTestId('rule-action-0');
+  await row.getByTestId('rule-action-kind').click();
+  await page.getByRole('option', { name: 'Run a plug-in action' }).click();
+  await row.getByTestId('rule-action-plugin').click();
+  await page.getByRole('option', { name: 'Page a channel (echo)' }).click();
+  // A channel the action's schema refuses: marked at its input, nothing saved.
+  await row.getByTestId('rule-action-with-channel').fill('ops');
+  await dialog.getByTestId('rule-save').click();
+  await row.getByTestId('rule-action-with-channel-error').waitFor();
+  expect((await ok(admin.get('/api/rules'))).items.filter((r: any) => r.name === name)).toEqual([]);
+  await shot(page, 'plugins-rule-action-refused-en');
+
+  await row.getByTestId('rule-action-with-channel').fill('#ops');
+  await row.getByTestId('rule-action-with-urgent').click();
+  await dialog.getByTestId('rule-save').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByTestId('rules').getByText(name).waitFor();
+  const saved = (await ok(admin.get('/api/rules'))).items.find((r: any) => r.name === name);
+  expect(saved.then).toEqual([{ action: 'plugin', plugin: 'echo', run: 'page', with: { channel: '#ops', urgent: true } }]);
+  await shot(page, 'plugins-rule-action-en');
+  expect(await violations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+  await ok(admin.request('DELETE', `/api/rules/${saved.id}`), 204);
+}, 120_000);

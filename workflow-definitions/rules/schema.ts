@@ -59,6 +59,7 @@ export const ruleConditionSchema = {
 } as const;
 
 const branch = { type: 'object', additionalProperties: false } as const;
+const pluginName = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' } as const;
 export const ruleActionSchema = {
   title: 'RuleAction',
   type: 'object',
@@ -84,9 +85,19 @@ export const ruleActionSchema = {
       properties: { action: { const: 'webhook' }, event: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{0,62}$', description: 'sent to subscriptions of ticket.event_emitted as data.event.data.event' } },
     },
     { ...branch, required: ['action', 'transition'], properties: { action: { const: 'transition' }, transition: key } },
+    {
+      ...branch,
+      required: ['action', 'plugin', 'run'],
+      properties: {
+        action: { const: 'plugin' },
+        plugin: pluginName,
+        run: { ...pluginName, description: 'an action the plug-in adds' },
+        with: { type: 'object', maxProperties: 50, description: "checked against the action's schema when the rule is saved" },
+      },
+    },
   ],
 } as const;
-export const RULE_ACTIONS = ['assign', 'set_queue', 'set_priority', 'set_field', 'add_tags', 'remove_tags', 'apply_macro', 'send_mail', 'comment', 'webhook', 'transition'] as const;
+export const RULE_ACTIONS = ['assign', 'set_queue', 'set_priority', 'set_field', 'add_tags', 'remove_tags', 'apply_macro', 'send_mail', 'comment', 'webhook', 'transition', 'plugin'] as const;
 
 const ruleProperties = {
   name: { type: 'string', minLength: 1, maxLength: 120, pattern: '\\S' },

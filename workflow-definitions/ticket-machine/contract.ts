@@ -75,7 +75,8 @@ export type RuleStep =
   /** `replies`: a macro's reply in both languages, until the desk picks the requester's into `body`. */
   | { action: 'comment'; body: string; visibility: 'public' | 'internal'; replies?: { en: string | null; fr: string | null } }
   | { action: 'webhook'; event: string }
-  | { action: 'transition'; transition: string };
+  | { action: 'transition'; transition: string }
+  | { action: 'plugin'; plugin: string; run: string; with?: Record<string, unknown> };
 /** One rule that an event triggered and whose conditions held: its actions run all or none. */
 export interface RuleFiring {
   rule: RuleRef;
@@ -152,7 +153,9 @@ export type TicketEventType =
   | 'rule_applied'
   | 'rule_failed'
   | 'rule_chain_stopped'
-  | 'idle_elapsed';
+  | 'idle_elapsed'
+  /** A definition's escalation or a rule asked a plug-in's action to run (the worker runs it, retried). */
+  | 'plugin_action';
 
 export interface TicketEvent {
   seq: number;

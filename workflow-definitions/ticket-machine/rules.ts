@@ -118,6 +118,9 @@ function runStep(m: TicketCore, step: RuleStep): string | null {
     case 'webhook':
       m.emit('event_emitted', SYSTEM, { event: step.event, rule: m.cause?.name ?? null });
       return null;
+    case 'plugin':
+      m.emit('plugin_action', SYSTEM, { plugin: step.plugin, run: step.run, with: step.with ?? {}, rule: m.cause?.name ?? null });
+      return null;
     case 'transition': {
       const t = m.def.transitions.find((x) => x.name === step.transition);
       // A rule acts with the desk's rights where the definition names them, else with an agent's.

@@ -90,6 +90,7 @@ function runEscalation(m: TicketCore, escalation: string, actions: readonly Esca
       if (i < PRIORITIES.length - 1) m.setPriority(PRIORITIES[i + 1]!, SYSTEM, escalation);
     } else if (a.type === 'addNote') m.emit('commented', SYSTEM, { body: a.text.en, bodyFr: a.text.fr, escalation }, 'internal');
     else if (a.type === 'emit') m.emit('event_emitted', SYSTEM, { event: a.event, escalation });
+    else if (a.type === 'plugin') m.emit('plugin_action', SYSTEM, { plugin: a.plugin, run: a.run, with: a.with ?? {}, escalation });
   }
 }
 

@@ -16,7 +16,18 @@ export class DefinitionService {
   private cache: { at: number; defs: StoredDefinition[] } | null = null;
   private readonly labelCache = new Map<string, DefinitionLabels>();
 
-  constructor(private readonly repo: DefinitionRepository) {}
+  /** `moreErrors`: checks the schema cannot make, from outside the definitions (what plug-ins' actions accept). */
+  constructor(
+    private readonly repo: DefinitionRepository,
+    private readonly moreErrors: (def: WorkflowDefinition) => DefinitionValidation['errors'] = () => [],
+  ) {}
+
+  private check(input: unknown): DefinitionValidation {
+    const result = validateDefinition(input);
+    if (!result.valid) return result;
+    const errors = this.moreErrors(result.definition);
+    return errors.length ? { valid: false, errors } : result;
+  }
 
   async seedDefaults(): Promise<string[]> {
     const seeded: string[] = [];
@@ -53,7 +64,7 @@ export class DefinitionService {
   }
 
   validate(input: unknown): DefinitionValidation {
-    return validateDefinition(input);
+    return this.check(input);
   }
 
   /**
@@ -84,7 +95,7 @@ export class DefinitionService {
 
   /** Saves the draft only when it is valid: a definition with an error never reaches a worker. */
   async saveDraft(key: string, body: unknown): Promise<StoredDefinition> {
-    const result = validateDefinition(body);
+    const result = this.check(body);
     if (!result.valid) throw unprocessable(`the definition has ${result.errors.length} error(s)`, result.errors, 'invalid-definition');
     if (result.definition.key !== key) throw unprocessable(`the body's key '${result.definition.key}' differs from '${key}'`, [{ pointer: '/key', message: `must be ${key}` }], 'invalid-definition');
     await this.assertTypesFree(result.definition);
@@ -94,7 +105,7 @@ export class DefinitionService {
   async publish(key: string): Promise<StoredDefinition> {
     const draft = await this.repo.draft(key);
     if (!draft) throw notFound(`definition '${key}' has no draft to publish`);
-    const result = validateDefinition(draft.body);
+    const result = this.check(draft.body);
     if (!result.valid) throw unprocessable('the draft is invalid', result.errors, 'invalid-definition');
     const published = await this.repo.publishDraft(key);
     if (!published) throw conflict(`the draft of '${key}' was published or discarded meanwhile`);

@@ -3,7 +3,7 @@
 import type { RouteTable } from '../../http/routes';
 import { ProblemError } from '../../http/problem';
 import type { PluginSet } from '../../../platform/plugins/loader';
-import { pluginListSchema, pluginSchema, pluginSettingsBody } from './schemas';
+import { pluginActionListSchema, pluginListSchema, pluginSchema, pluginSettingsBody } from './schemas';
 import type { PluginAdmin } from './service';
 import { panelContentSchema, type PluginPanels } from './panels';
 
@@ -49,6 +49,15 @@ export function pluginAdminRoutes(table: RouteTable, admin: PluginAdmin): void {
     summary: 'Plug-ins named by PLUGINS: status, settings (secrets left out), what each adds and its recent errors (admin)',
     responses: { 200: { description: 'Plug-ins', schema: pluginListSchema } },
     handler: async () => ({ body: await admin.list() }),
+  });
+  table.add({
+    ...common,
+    permission: 'admin.definitions',
+    method: 'get',
+    path: '/api/plugins/actions',
+    summary: "Actions of loaded plug-ins that definitions' escalations and automation rules may run, with the schema of their values (admin)",
+    responses: { 200: { description: 'Plug-in actions', schema: pluginActionListSchema } },
+    handler: ({ user }) => ({ body: admin.actions(user.locale) }),
   });
   table.add<Record<string, unknown>>({
     ...common,

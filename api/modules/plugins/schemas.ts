@@ -5,7 +5,7 @@ const problem = { type: 'object', required: ['pointer', 'message'], properties: 
 
 export const pluginSchema = {
   type: 'object',
-  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'migrations', 'recentErrors'],
+  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'actions', 'migrations', 'recentErrors'],
   properties: {
     name: { type: 'string' },
     /** The PLUGINS entry it was loaded from. */
@@ -33,6 +33,8 @@ export const pluginSchema = {
     listeners: { type: 'integer' },
     /** Keys of its ticket-side panels. */
     panels: { type: 'array', items: { type: 'string' } },
+    /** Names of the actions definitions and rules may run. */
+    actions: { type: 'array', items: { type: 'string' } },
     migrations: { type: 'array', items: { type: 'string' } },
     recentErrors: {
       type: 'array',
@@ -42,7 +44,7 @@ export const pluginSchema = {
         properties: {
           at: { type: 'string', format: 'date-time' },
           process: { type: 'string', enum: ['api', 'worker'] },
-          phase: { type: 'string', enum: ['load', 'migration', 'route', 'listener'] },
+          phase: { type: 'string', enum: ['load', 'migration', 'route', 'listener', 'action'] },
           message: { type: 'string' },
         },
       },
@@ -51,6 +53,12 @@ export const pluginSchema = {
 } as const;
 
 export const pluginListSchema = listOf(pluginSchema);
+
+export const pluginActionListSchema = listOf({
+  type: 'object',
+  required: ['plugin', 'name', 'title', 'schema'],
+  properties: { plugin: { type: 'string' }, name: { type: 'string' }, title: { type: 'string' }, schema: { type: ['object', 'null'], description: 'JSON Schema of the action\'s `with`' } },
+} as const);
 
 /** Values by setting name; a secret left out keeps its saved value, null clears it. */
 export const pluginSettingsBody = { type: 'object', maxProperties: 200 } as const;

@@ -1,6 +1,7 @@
 // What the admin page shows of each plug-in (status, settings, what it adds, its recent errors), and saving settings.
 import { ProblemError } from '../../http/problem';
 import type { LoadedPlugin, PluginSet } from '../../../platform/plugins/loader';
+import type { PluginPhase } from '../../../platform/plugins/errors';
 
 export class PluginAdmin {
   /** `set` null: the process loads no plug-ins (PLUGINS unset), so there is nothing to list. */
@@ -15,7 +16,7 @@ export class PluginAdmin {
   async list() {
     if (!this.set?.plugins.length) return { items: [] };
     const set = this.set;
-    const { rows } = await set.runtime.pool.query<{ plugin: string; at: Date; process: 'api' | 'worker'; phase: 'load' | 'migration' | 'route' | 'listener'; message: string }>(
+    const { rows } = await set.runtime.pool.query<{ plugin: string; at: Date; process: 'api' | 'worker'; phase: PluginPhase; message: string }>(
       `select plugin, at, process, phase, message from (
          select e.*, row_number() over (partition by plugin order by id desc) as n from plugin_errors e where plugin = any($1)) recent
        where n <= 10 order by plugin, id desc`,
@@ -36,12 +37,22 @@ export class PluginAdmin {
           routes: p.routes.map((r) => ({ method: r.method.toUpperCase(), path: `/api/plugins/${p.name}${r.path}`, summary: r.summary, access: r.access })),
           listeners: p.listeners.length,
           panels: p.panels.map((panel) => panel.key),
+          actions: p.actions.map((action) => action.name),
           migrations: p.migrations,
           recentErrors: rows.filter((r) => r.plugin === p.name).map((r) => ({ at: r.at.toISOString(), process: r.process, phase: r.phase, message: r.message })),
         };
       }),
     );
     return { items };
+  }
+
+  /** Actions of loaded plug-ins that definitions and rules may name, titled in `locale`, with their schemas. */
+  actions(locale: string) {
+    return {
+      items: (this.set?.loaded() ?? []).flatMap((p) =>
+        p.actions.map((a) => ({ plugin: p.name, name: a.name, title: typeof a.title === 'string' ? a.title : locale === 'fr' ? a.title.fr : a.title.en, schema: a.schema ?? null })),
+      ),
+    };
   }
 
   async saveSettings(name: string, input: Record<string, unknown>, userId: string) {

@@ -35,7 +35,15 @@ async function known(em: EntityManager, rule: Pick<RuleBody, 'if' | 'then'>): Pr
 }
 
 /** The rule's references that the desk does not know (against the published definitions and the directory). */
-export async function referenceErrors(em: EntityManager, rule: Pick<RuleBody, 'when' | 'if' | 'then'>, definitions: readonly WorkflowDefinition[]): Promise<FieldError[]> {
+/** The problems of a plug-in action a rule names, each at its pointer below `at`. */
+export type PluginProblems = (request: { plugin: string; run: string; with?: Record<string, unknown> }, at: string) => FieldError[];
+
+export async function referenceErrors(
+  em: EntityManager,
+  rule: Pick<RuleBody, 'when' | 'if' | 'then'>,
+  definitions: readonly WorkflowDefinition[],
+  pluginProblems: PluginProblems,
+): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   const k = await known(em, rule);
   const states = new Set(definitions.flatMap((d) => d.states.map((s) => s.name)));
@@ -65,6 +73,7 @@ export async function referenceErrors(em: EntityManager, rule: Pick<RuleBody, 'w
     else if (a.action === 'set_queue' && !k.queues.has(a.queue)) errors.push({ pointer: `${at}/queue`, message: `no queue '${a.queue}'` });
     else if (a.action === 'apply_macro' && !k.macros.has(a.macroId)) errors.push({ pointer: `${at}/macroId`, message: 'no shared macro with this id' });
     else if (a.action === 'transition' && !transitions.has(a.transition)) errors.push({ pointer: `${at}/transition`, message: `no published definition has a transition '${a.transition}'` });
+    else if (a.action === 'plugin') errors.push(...pluginProblems(a, at));
     else if (a.action === 'set_field') {
       const defs = declares(a.field);
       if (!defs.length) errors.push({ pointer: `${at}/field`, message: `no published definition has a field '${a.field}' (was it deleted?)` });

@@ -8,7 +8,7 @@ import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import type { DefinitionService } from '../definitions/service';
 import { dryRun } from './dry-run';
-import { referenceErrors } from './references';
+import { referenceErrors, type PluginProblems } from './references';
 
 export type RulePatch = Partial<RuleBody> & { position?: number };
 
@@ -49,6 +49,8 @@ export class RuleService {
     private readonly em: EntityManager,
     private readonly defs: DefinitionService,
     private readonly broadcast?: BroadcastIdleRules,
+    /** What a plug-in action the rule names lacks (unknown plug-in or action, values its schema refuses); none: no plug-in. */
+    private readonly pluginProblems: PluginProblems = (req, at) => [{ pointer: `${at}/plugin`, message: `no plug-in named '${req.plugin}' is loaded` }],
   ) {}
 
   async list() {
@@ -75,7 +77,7 @@ export class RuleService {
   /** Every error of the rule (its shape, then what it names), each at its element; throws 422 if any. */
   async check(rule: Pick<RuleBody, 'when' | 'if' | 'then'>): Promise<void> {
     const shape = ruleShapeErrors(rule);
-    const errors = shape.length ? shape : await referenceErrors(this.em.fork(), rule, (await this.defs.published()).map((d) => d.body));
+    const errors = shape.length ? shape : await referenceErrors(this.em.fork(), rule, (await this.defs.published()).map((d) => d.body), this.pluginProblems);
     if (errors.length) throw unprocessable(`the rule is not valid: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`, errors, 'invalid-rule');
   }
 

@@ -18,7 +18,7 @@ export class Migration20261212000001Plugins extends Migration {
       id bigserial primary key,
       plugin text not null,
       process text not null check (process in ('api', 'worker')),
-      phase text not null check (phase in ('load', 'migration', 'route', 'listener')),
+      phase text not null check (phase in ('load', 'migration', 'route', 'listener', 'action')),
       message text not null,
       at timestamptz not null default now()
     )`);

@@ -93,6 +93,37 @@ export default definePlugin({
       // Markup is not plain text: the desk refuses to pass it to the console.
       load: async () => ({ html: '<script>alert(1)</script>' }) as never,
     });
+    host.action({
+      name: 'page',
+      title: { en: 'Page a channel', fr: 'Alerter un canal' },
+      schema: {
+        type: 'object',
+        required: ['channel'],
+        additionalProperties: false,
+        properties: { channel: { type: 'string', title: 'Channel', pattern: '^#[a-z0-9-]+$' }, urgent: { type: 'boolean', title: 'Urgent' }, flaky: { type: 'boolean', title: 'Fail the first attempt' } },
+      },
+      run: async ({ id, ticket, with: values, attempt, cause }) => {
+        const { channel, urgent = false, flaky = false } = values as { channel: string; urgent?: boolean; flaky?: boolean };
+        if (flaky && attempt === 1) throw new Error('the pager is busy, try again');
+        await host.db.query('insert into plugin_echo_paged (id, ticket_id, channel, urgent, attempt, cause) values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing', [
+          id,
+          ticket.id,
+          channel,
+          urgent,
+          attempt,
+          JSON.stringify(cause),
+        ]);
+      },
+    });
+    host.route({
+      method: 'get',
+      path: '/paged/:ticketId',
+      summary: 'The pages the plug-in sent for a ticket',
+      access: 'user',
+      handler: async ({ params }) => ({
+        body: { items: await host.db.query('select id, channel, urgent, attempt, cause from plugin_echo_paged where ticket_id = $1 order by id', [params.ticketId]) },
+      }),
+    });
     host.onTicketEvents(async ({ ticket, events }) => {
       const { enabled = true } = await host.settings<EchoSettings>();
       if (!enabled) return;

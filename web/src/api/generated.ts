@@ -3090,6 +3090,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plugins/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Actions of loaded plug-ins that definitions' escalations and automation rules may run, with the schema of their values (admin) */
+        get: operations["getApiPluginsActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/plugins/{name}/settings": {
         parameters: {
             query?: never;
@@ -3913,6 +3930,14 @@ export interface components {
             /** @constant */
             action: "transition";
             transition: string;
+        } | {
+            /** @constant */
+            action: "plugin";
+            plugin: string;
+            /** @description an action the plug-in adds */
+            run: string;
+            /** @description checked against the action's schema when the rule is saved */
+            with?: Record<string, unknown>;
         };
         /** AutomationRule */
         AutomationRule: {
@@ -14738,6 +14763,12 @@ export interface operations {
                                     /** @constant */
                                     type: "emit";
                                     event: string;
+                                } | {
+                                    /** @constant */
+                                    type: "plugin";
+                                    plugin: string;
+                                    run: string;
+                                    with?: Record<string, unknown>;
                                 })[];
                                 /** @description mail the approvers who have not decided this long before the timeout */
                                 remindBeforeMinutes?: number;
@@ -14821,6 +14852,12 @@ export interface operations {
                                 /** @constant */
                                 type: "emit";
                                 event: string;
+                            } | {
+                                /** @constant */
+                                type: "plugin";
+                                plugin: string;
+                                run: string;
+                                with?: Record<string, unknown>;
                             })[];
                         }[];
                         /** @description what a ticket of this definition does when a problem it is linked to is resolved */
@@ -29084,6 +29121,7 @@ export interface operations {
                             }[];
                             listeners: number;
                             panels: string[];
+                            actions: string[];
                             migrations: string[];
                             recentErrors: {
                                 /** Format: date-time */
@@ -29091,9 +29129,82 @@ export interface operations {
                                 /** @enum {string} */
                                 process: "api" | "worker";
                                 /** @enum {string} */
-                                phase: "load" | "migration" | "route" | "listener";
+                                phase: "load" | "migration" | "route" | "listener" | "action";
                                 message: string;
                             }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiPluginsActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Plug-in actions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            plugin: string;
+                            name: string;
+                            title: string;
+                            /** @description JSON Schema of the action's `with` */
+                            schema: Record<string, unknown> | null;
                         }[];
                     };
                 };
@@ -29193,6 +29304,7 @@ export interface operations {
                         }[];
                         listeners: number;
                         panels: string[];
+                        actions: string[];
                         migrations: string[];
                         recentErrors: {
                             /** Format: date-time */
@@ -29200,7 +29312,7 @@ export interface operations {
                             /** @enum {string} */
                             process: "api" | "worker";
                             /** @enum {string} */
-                            phase: "load" | "migration" | "route" | "listener";
+                            phase: "load" | "migration" | "route" | "listener" | "action";
                             message: string;
                         }[];
                     };

@@ -14,6 +14,7 @@ const pluginsEn = {
   addsNothing: 'Nothing yet.',
   access: { public: 'anyone', user: 'signed-in users', admin: 'admins' },
   listeners: 'Hears ticket events ({count} listener) | Hears ticket events ({count} listeners)',
+  actions: 'Actions that definitions\' escalations and automation rules may run: {list}',
   panels: 'Panels beside the agent\'s ticket page: {list}',
   migrations: 'Its own tables, migrations applied: {list}',
   settings: 'Settings',
@@ -33,7 +34,7 @@ const pluginsEn = {
   phase: 'While',
   message: 'Error',
   processes: { api: 'API', worker: 'Worker' },
-  phases: { load: 'loading', migration: 'migrating', route: 'answering a request', listener: 'hearing ticket events' },
+  phases: { load: 'loading', migration: 'migrating', route: 'answering a request', listener: 'hearing ticket events', action: 'running an action' },
 };
 
 export type PluginMessages = typeof pluginsEn;

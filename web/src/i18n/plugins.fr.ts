@@ -16,6 +16,7 @@ const pluginsFr: PluginMessages = {
   addsNothing: 'Rien pour l’instant.',
   access: { public: 'tout le monde', user: 'utilisateurs connectés', admin: 'administrateurs' },
   listeners: 'Écoute les événements des tickets ({count} écoute) | Écoute les événements des tickets ({count} écoutes)',
+  actions: 'Actions que les escalades des définitions et les règles d’automatisation peuvent lancer : {list}',
   panels: 'Panneaux à côté de la page ticket des agents : {list}',
   migrations: 'Ses propres tables, migrations appliquées : {list}',
   settings: 'Réglages',
@@ -35,7 +36,7 @@ const pluginsFr: PluginMessages = {
   phase: 'Pendant',
   message: 'Erreur',
   processes: { api: 'API', worker: 'Worker' },
-  phases: { load: 'le chargement', migration: 'la migration', route: 'une requête', listener: 'l’écoute des événements' },
+  phases: { load: 'le chargement', migration: 'la migration', route: 'une requête', listener: 'l’écoute des événements', action: 'une action' },
 };
 
 export default pluginsFr;

@@ -99,6 +99,7 @@ const rulesEn = {
     send_mail: 'Send a mail',
     comment: 'Post a comment',
     webhook: 'Send a webhook event',
+    plugin: 'Run a plug-in action',
     transition: 'Take transition',
   },
   nobody: 'Nobody (unassign)',
@@ -115,6 +116,8 @@ const rulesEn = {
   visibility: 'Visibility',
   visibilities: { public: 'Public reply', internal: 'Internal note' },
   webhookEvent: 'Event name',
+  pluginAction: 'Plug-in action',
+  noPluginActions: 'No loaded plug-in adds actions',
   transition: 'Transition',
   summary: {
     when: 'When {event}',
@@ -144,6 +147,7 @@ const rulesEn = {
     send_mail: 'mail {to}',
     comment: 'post “{body}”',
     webhook: 'send event {event}',
+    plugin: 'run {action}',
     transition: 'take {transition}',
   },
   timeline: {

@@ -100,6 +100,7 @@ const rulesFr: RuleMessages = {
     send_mail: 'Envoyer un courriel',
     comment: 'Publier un commentaire',
     webhook: 'Envoyer un événement webhook',
+    plugin: 'Lancer une action d’extension',
     transition: 'Effectuer la transition',
   },
   nobody: 'Personne (désattribuer)',
@@ -116,6 +117,8 @@ const rulesFr: RuleMessages = {
   visibility: 'Visibilité',
   visibilities: { public: 'Réponse publique', internal: 'Note interne' },
   webhookEvent: 'Nom de l’événement',
+  pluginAction: 'Action d’extension',
+  noPluginActions: 'Aucune extension chargée n’ajoute d’action',
   transition: 'Transition',
   summary: {
     when: 'Quand {event}',
@@ -145,6 +148,7 @@ const rulesFr: RuleMessages = {
     send_mail: 'écrit à {to}',
     comment: 'publié « {body} »',
     webhook: 'envoyé l’événement {event}',
+    plugin: 'lancé {action}',
     transition: 'effectué {transition}',
   },
   timeline: {

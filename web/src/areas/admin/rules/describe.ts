@@ -48,5 +48,7 @@ export function describeAction(t: T, a: RuleActionBody, choices?: RuleChoices): 
       return t('rules.describe.webhook', { event: a.event });
     case 'transition':
       return t('rules.describe.transition', { transition: nameIn(choices?.transitions, a.transition) });
+    case 'plugin':
+      return t('rules.describe.plugin', { action: nameIn(choices?.pluginActions, `${a.plugin}/${a.run}`) });
   }
 }

@@ -1,5 +1,5 @@
 // What a rule may name, loaded once for the editor: the published definitions' states, transitions and fields (with
-// their labels), queues, ticket types, people, groups, organisations and shared macros.
+// their labels), queues, ticket types, people, groups, organisations, shared macros and plug-ins' actions.
 import { http } from '../../../api/http';
 
 export interface Named {
@@ -22,6 +22,8 @@ export interface RuleChoices {
   groups: Named[];
   organisations: Named[];
   macros: Named[];
+  /** Actions of loaded plug-ins (value `plugin/name`), with the schema their values follow. */
+  pluginActions: Array<Named & { plugin: string; name: string; schema: Record<string, unknown> | null }>;
 }
 
 type Labelled = { name: string; label?: { en: string; fr: string } };
@@ -29,7 +31,14 @@ type Doc = { states: Labelled[]; transitions: Labelled[]; fields?: Array<Labelle
 
 /** The choices in the reader's language; a name two definitions share is listed once. */
 export async function loadRuleChoices(locale: 'en' | 'fr'): Promise<RuleChoices> {
-  const [defs, queues, directory, macros, types] = await Promise.all([http.get('/definitions'), http.get('/queues'), http.get('/directory'), http.get('/macros'), http.get('/ticket-types')]);
+  const [defs, queues, directory, macros, types, actions] = await Promise.all([
+    http.get('/definitions'),
+    http.get('/queues'),
+    http.get('/directory'),
+    http.get('/macros'),
+    http.get('/ticket-types'),
+    http.get('/plugins/actions'),
+  ]);
   const docs = (await Promise.all(defs.items.filter((d) => d.status === 'published').map((d) => http.get('/definitions/{key}/versions/{version}', { path: { key: d.key, version: d.version } })))) as unknown as Doc[];
   const once = <T extends Named>(list: T[]) => [...new Map(list.map((x) => [x.value, x])).values()].sort((a, b) => a.label.localeCompare(b.label));
   const named = (x: Labelled) => ({ value: x.name, label: x.label?.[locale] ? `${x.label[locale]} (${x.name})` : x.name });
@@ -43,5 +52,6 @@ export async function loadRuleChoices(locale: 'en' | 'fr'): Promise<RuleChoices>
     groups: directory.groups.map((g) => ({ value: g.key, label: g.name })),
     organisations: directory.organisations.map((o) => ({ value: o.id, label: o.name })),
     macros: macros.items.filter((m) => m.shared).map((m) => ({ value: m.id, label: m.name })),
+    pluginActions: actions.items.map((a) => ({ value: `${a.plugin}/${a.name}`, label: `${a.title} (${a.plugin})`, plugin: a.plugin, name: a.name, schema: a.schema as Record<string, unknown> | null })),
   };
 }
