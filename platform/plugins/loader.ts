@@ -10,7 +10,7 @@ import { pluginFolder, readManifest } from './manifest';
 import { applyPluginMigrations } from './migrations';
 import { compileSchema } from './schema-check';
 import { PluginSettingsStore } from './settings';
-import { PLUGIN_API_VERSION, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginAction, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
+import { PLUGIN_API_VERSION, PluginError, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginAction, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
 
 export interface LoadedPlugin {
   /** The PLUGINS entry it came from. */
@@ -178,6 +178,9 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
     onTicketEvents(listener) {
       if (typeof listener !== 'function') throw new Error('onTicketEvents needs a function');
       plugin.listeners.push(listener);
+    },
+    refuse(status, detail) {
+      throw new PluginError(status, detail);
     },
     ticketPanel(panel) {
       if (!/^[a-z][a-z0-9-]{0,39}$/.test(panel?.key ?? '')) throw new Error(`panel key '${panel?.key}' must be lower-case letters, digits and dashes`);

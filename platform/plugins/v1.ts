@@ -173,6 +173,8 @@ export interface PluginHost {
   onTicketEvents(listener: PluginTicketListener): void;
   ticketPanel(panel: PluginTicketPanel): void;
   action(action: PluginAction): void;
+  /** Throws the refusal a route answers (4xx problem+json with this detail): a plug-in needs nothing else from the desk at run time. */
+  refuse(status: number, detail: string): never;
 }
 
 export interface GuichetPlugin {

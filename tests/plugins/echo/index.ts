@@ -1,6 +1,6 @@
 // A plug-in that uses every extension point of the plug-in API v1: its own migrations and table, settings with a
 // secret, public, user and admin routes (validated bodies, a refusal, a fault) and a ticket-event listener.
-import { definePlugin, PluginError } from '../../../platform/plugins/v1';
+import { definePlugin } from '../../../platform/plugins/v1';
 
 interface EchoSettings {
   greeting: string;
@@ -57,9 +57,7 @@ export default definePlugin({
       path: '/refuse',
       summary: 'Always refuses',
       access: 'user',
-      handler: () => {
-        throw new PluginError(409, 'the echo is busy');
-      },
+      handler: () => host.refuse(409, 'the echo is busy'),
     });
     host.route({
       method: 'get',
