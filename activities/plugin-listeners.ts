@@ -3,6 +3,7 @@
 import type { PluginSet } from '../platform/plugins/loader';
 import type { PluginTicketBatch } from '../platform/plugins/v1';
 import { pluginTicketOf } from '../platform/plugins/ticket';
+import { withinTime } from '../platform/plugins/time-limit';
 import type { TicketEventListener } from './record-ticket-events';
 import { eventIdOf, webhookTypesOf } from '../webhooks/events';
 
@@ -34,18 +35,10 @@ export function pluginListeners(set: PluginSet): TicketEventListener[] {
             data: structuredClone(e.data) as Record<string, unknown>,
           })),
       };
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          listener(batch),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`the listener did not finish within ${LISTENER_TIMEOUT_MS / 1000} s (ticket ${row.number})`)), LISTENER_TIMEOUT_MS);
-          }),
-        ]);
+        await withinTime(() => listener(batch), LISTENER_TIMEOUT_MS, `the listener did not finish within ${LISTENER_TIMEOUT_MS / 1000} s (ticket ${row.number})`);
       } catch (err) {
         await set.report(plugin, 'listener', err);
-      } finally {
-        clearTimeout(timer);
       }
     }),
   );

@@ -9,6 +9,7 @@ import type { PluginErrorLog, PluginPhase } from './errors';
 import { pluginFolder, readManifest } from './manifest';
 import { applyPluginMigrations } from './migrations';
 import { compileSchema } from './schema-check';
+import { withinTime } from './time-limit';
 import { PluginSettingsStore } from './settings';
 import { PLUGIN_API_VERSION, PluginError, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginAction, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
 
@@ -141,10 +142,19 @@ export async function migratePlugins(set: PluginSet, client: pg.ClientBase): Pro
   }
 }
 
-function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest): PluginHost {
+function checkTitle(title: string | { en: string; fr: string } | undefined, what: string): void {
+  if (!(typeof title === 'string' ? title : title?.en && title?.fr)) throw new Error(`${what} needs a title (a string, or en and fr)`);
+}
+
+/** The host a plug-in registers through; `close` ends registration (a register() that timed out cannot add anything later). */
+function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest): { host: PluginHost; close(): void } {
   const { runtime } = set;
   const log = runtime.log.child({ plugin: plugin.name });
-  return {
+  let open = true;
+  const registering = (what: string) => {
+    if (!open) throw new Error(`${what} after register() finished: declare routes, listeners, panels and actions while it runs`);
+  };
+  const host: PluginHost = {
     apiVersion: PLUGIN_API_VERSION,
     plugin: { name: manifest.name, version: manifest.version },
     process: runtime.process,
@@ -160,6 +170,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       return values as T;
     },
     route(route) {
+      registering('a route');
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(route.method)) throw new Error(`route ${route.path}: unknown method ${route.method}`);
       if (!ROUTE_PATH.test(route.path)) throw new Error(`route path '${route.path}' must start with / and hold letters, digits, '-', '_', '.' and :parameters`);
       if (route.path === '/settings') throw new Error("route path '/settings' is the desk's own (the plug-in's settings)");
@@ -176,6 +187,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       plugin.routes.push(route);
     },
     onTicketEvents(listener) {
+      registering('a listener');
       if (typeof listener !== 'function') throw new Error('onTicketEvents needs a function');
       plugin.listeners.push(listener);
     },
@@ -183,18 +195,18 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       throw new PluginError(status, detail);
     },
     ticketPanel(panel) {
+      registering('a panel');
       if (!/^[a-z][a-z0-9-]{0,39}$/.test(panel?.key ?? '')) throw new Error(`panel key '${panel?.key}' must be lower-case letters, digits and dashes`);
       if (plugin.panels.some((p) => p.key === panel.key)) throw new Error(`panel ${panel.key} is declared twice`);
-      const title = panel.title;
-      if (!(typeof title === 'string' ? title : title?.en && title?.fr)) throw new Error(`panel ${panel.key} needs a title (a string, or en and fr)`);
+      checkTitle(panel.title, `panel ${panel.key}`);
       if (typeof panel.load !== 'function') throw new Error(`panel ${panel.key} needs a load function`);
       plugin.panels.push(panel);
     },
     action(action) {
+      registering('an action');
       if (!/^[a-z][a-z0-9-]{0,39}$/.test(action?.name ?? '')) throw new Error(`action name '${action?.name}' must be lower-case letters, digits and dashes`);
       if (plugin.actions.some((a) => a.name === action.name)) throw new Error(`action ${action.name} is declared twice`);
-      const title = action.title;
-      if (!(typeof title === 'string' ? title : title?.en && title?.fr)) throw new Error(`action ${action.name} needs a title (a string, or en and fr)`);
+      checkTitle(action.title, `action ${action.name}`);
       if (typeof action.run !== 'function') throw new Error(`action ${action.name} needs a run function`);
       if (action.schema) {
         try {
@@ -206,30 +218,30 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       plugin.actions.push(action);
     },
   };
+  return { host, close: () => void (open = false) };
 }
 
 /** Imports each plug-in and lets it register; one that throws, hangs or exports no plug-in is failed and left out. */
 export async function registerPlugins(set: PluginSet): Promise<void> {
   for (const plugin of set.loaded()) {
     const manifest = plugin.manifest!;
-    let timer: NodeJS.Timeout | undefined;
     try {
       const mod = (await import(pathToFileURL(path.resolve(plugin.folder!, manifest.main)).href).catch((err: Error) => {
         throw new Error(`${manifest.main} cannot be loaded: ${err.message}`);
       })) as { default?: GuichetPlugin; plugin?: GuichetPlugin };
       const exported = mod.plugin ?? mod.default;
       if (typeof exported?.register !== 'function') throw new Error(`${manifest.main} exports no plug-in (a default export or \`plugin\` with a register function)`);
-      const hung = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`register() did not finish within ${REGISTER_TIMEOUT_MS / 1000} s`)), REGISTER_TIMEOUT_MS);
-      });
-      await Promise.race([Promise.resolve(exported.register(hostFor(set, plugin, manifest))), hung]);
+      const { host, close } = hostFor(set, plugin, manifest);
+      try {
+        await withinTime(() => exported.register(host), REGISTER_TIMEOUT_MS, `register() did not finish within ${REGISTER_TIMEOUT_MS / 1000} s`);
+      } finally {
+        close();
+      }
       const { rows } = await set.runtime.pool.query<{ name: string }>('select name from plugin_migrations where plugin = $1 order by name', [plugin.name]).catch(() => ({ rows: [] }));
       plugin.migrations = rows.map((r) => r.name);
       set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length }, 'plug-in loaded');
     } catch (err) {
       await set.report(plugin, 'load', err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

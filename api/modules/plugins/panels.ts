@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
 import type { LoadedPlugin, PluginSet } from '../../../platform/plugins/loader';
 import { pluginTicketOf } from '../../../platform/plugins/ticket';
+import { withinTime } from '../../../platform/plugins/time-limit';
 import type { PluginPanelContent, PluginTicketPanel } from '../../../platform/plugins/v1';
 
 /** How long a panel may take: the agent is waiting for the page. */
@@ -66,27 +67,24 @@ export class PluginPanels {
        from tickets t left join users u on u.id = t.requester_id left join organisations o on o.id = t.organisation_id where t.id = ?`,
       [ticketId],
     );
-    let timer: NodeJS.Timeout | undefined;
     let content: PluginPanelContent;
     try {
-      content = await Promise.race([
-        panel.load({
-          ticket: pluginTicketOf({ ...ticket, slaDueAt: row?.sla_due_at ? new Date(row.sla_due_at).toISOString() : null }),
-          requester: row?.requester_email ? { id: ticket.requesterId, email: row.requester_email, name: row.requester_name ?? '' } : null,
-          organisation: ticket.organisationId && row?.organisation_name ? { id: ticket.organisationId, name: row.organisation_name } : null,
-          caller: { id: user.id, email: user.email, role: user.role },
-          locale: user.locale === 'fr' ? 'fr' : 'en',
-        }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`panel ${key} did not answer within ${PANEL_TIMEOUT_MS / 1000} s`)), PANEL_TIMEOUT_MS);
-        }),
-      ]);
+      content = await withinTime(
+        () =>
+          panel.load({
+            ticket: pluginTicketOf({ ...ticket, slaDueAt: row?.sla_due_at ? new Date(row.sla_due_at).toISOString() : null }),
+            requester: row?.requester_email ? { id: ticket.requesterId, email: row.requester_email, name: row.requester_name ?? '' } : null,
+            organisation: ticket.organisationId && row?.organisation_name ? { id: ticket.organisationId, name: row.organisation_name } : null,
+            caller: { id: user.id, email: user.email, role: user.role },
+            locale: user.locale === 'fr' ? 'fr' : 'en',
+          }),
+        PANEL_TIMEOUT_MS,
+        `panel ${key} did not answer within ${PANEL_TIMEOUT_MS / 1000} s`,
+      );
     } catch (err) {
       if ((err as Error)?.name === 'PluginNotConfigured') throw new ProblemError(503, 'plugin-not-configured', 'Service unavailable', `the plug-in ${pluginName} is not configured yet`);
       await this.set!.report(plugin, 'route', err);
       throw new ProblemError(502, 'plugin-failed', 'Bad gateway', `the panel ${key} of ${pluginName} failed; the error is on the plug-in's admin page`);
-    } finally {
-      clearTimeout(timer);
     }
     if (!checkContent(content)) {
       await this.set!.report(plugin, 'route', new Error(`panel ${key} answered content the console cannot show: ${ajv.errorsText(checkContent.errors)}`));
