@@ -98,7 +98,8 @@ import { rulesBroadcastWorkflowId } from '../workflows/ticket-messages';
 import { TicketTypeService } from './modules/ticket-types/service';
 import { ApprovalService } from './modules/approvals/service';
 import type { PluginSet } from '../platform/plugins/loader';
-import { mountPluginRoutes, pluginAdminRoutes, pluginPanelRoutes } from './modules/plugins/routes';
+import { mountPluginRoutes, pluginAdminRoutes, pluginPageRoutes, pluginPanelRoutes } from './modules/plugins/routes';
+import { PluginPages } from './modules/plugins/pages';
 import { PluginPanels } from './modules/plugins/panels';
 import { definitionPluginErrors, pluginActionCheck } from './modules/plugins/definition-check';
 import { PluginAdmin } from './modules/plugins/service';
@@ -354,6 +355,7 @@ export function createApp(deps: AppDeps): App {
   ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
   pluginAdminRoutes(routes, new PluginAdmin(deps.plugins ?? null));
   pluginPanelRoutes(routes, new PluginPanels(deps.plugins ?? null, deps.em, tickets));
+  pluginPageRoutes(routes, new PluginPages(deps.plugins ?? null));
   // Last, so a plug-in's route never shadows one of the desk's.
   if (deps.plugins) mountPluginRoutes(routes, deps.plugins);
 

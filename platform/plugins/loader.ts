@@ -11,7 +11,7 @@ import { applyPluginMigrations } from './migrations';
 import { compileSchema } from './schema-check';
 import { withinTime } from './time-limit';
 import { PluginSettingsStore } from './settings';
-import { PLUGIN_API_VERSION, PluginError, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginAction, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
+import { PLUGIN_API_VERSION, PluginError, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginAction, type PluginPage, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
 
 export interface LoadedPlugin {
   /** The PLUGINS entry it came from. */
@@ -27,6 +27,7 @@ export interface LoadedPlugin {
   listeners: PluginTicketListener[];
   panels: PluginTicketPanel[];
   actions: PluginAction[];
+  pages: PluginPage[];
   /** Its own migrations applied so far (as the API last saw them). */
   migrations: string[];
 }
@@ -75,6 +76,7 @@ export class PluginSet {
       plugin.listeners = [];
       plugin.panels = [];
       plugin.actions = [];
+      plugin.pages = [];
     }
     this.runtime.log.error({ plugin: plugin.name, phase, err }, `plug-in ${plugin.name}: ${phase} failed`);
     await this.runtime.errors.record(plugin.name, phase, message).catch(() => this.keep({ plugin: plugin.name, phase, message }));
@@ -114,7 +116,7 @@ export class PluginSet {
 export async function findPlugins(entries: readonly string[], runtime: PluginRuntime): Promise<PluginSet> {
   const set = new PluginSet([], runtime);
   for (const entry of entries) {
-    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], actions: [], migrations: [] };
+    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], actions: [], pages: [], migrations: [] };
     set.plugins.push(plugin);
     try {
       plugin.folder = pluginFolder(entry, runtime.cwd);
@@ -217,6 +219,15 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       }
       plugin.actions.push(action);
     },
+    page(page) {
+      registering('a page');
+      if (!/^[a-z][a-z0-9-]{0,39}$/.test(page?.key ?? '')) throw new Error(`page key '${page?.key}' must be lower-case letters, digits and dashes`);
+      if (plugin.pages.some((p) => p.key === page.key)) throw new Error(`page ${page.key} is declared twice`);
+      checkTitle(page.title, `page ${page.key}`);
+      if (page.access !== 'staff' && page.access !== 'admin') throw new Error(`page ${page.key}: access must be staff or admin`);
+      if (typeof page.load !== 'function') throw new Error(`page ${page.key} needs a load function`);
+      plugin.pages.push(page);
+    },
   };
   return { host, close: () => void (open = false) };
 }
@@ -239,7 +250,7 @@ export async function registerPlugins(set: PluginSet): Promise<void> {
       }
       const { rows } = await set.runtime.pool.query<{ name: string }>('select name from plugin_migrations where plugin = $1 order by name', [plugin.name]).catch(() => ({ rows: [] }));
       plugin.migrations = rows.map((r) => r.name);
-      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length }, 'plug-in loaded');
+      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length, pages: plugin.pages.length }, 'plug-in loaded');
     } catch (err) {
       await set.report(plugin, 'load', err);
     }

@@ -6,6 +6,7 @@ import { compileSchema, problemsOf } from './schema-check';
 import { PLUGIN_API_VERSION, type PluginManifest } from './v1';
 
 export const MANIFEST_FILE = 'guichet-plugin.json';
+const RESERVED = ['actions', 'pages'];
 
 const manifestSchema = {
   type: 'object',
@@ -43,6 +44,8 @@ export async function readManifest(folder: string): Promise<PluginManifest> {
     throw new Error(`${file} is invalid: ${problemsOf(checkManifest.errors).map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`);
   }
   const manifest = raw as unknown as PluginManifest;
+  // The desk's own paths below /api/plugins/ take these names.
+  if (RESERVED.includes(manifest.name)) throw new Error(`${file}: the name '${manifest.name}' is the desk's own; choose another`);
   if (manifest.apiVersion !== PLUGIN_API_VERSION) {
     throw new Error(`${manifest.name} is written for plug-in API ${manifest.apiVersion}; this desk offers version ${PLUGIN_API_VERSION}`);
   }

@@ -133,6 +133,21 @@ export interface PluginTicketPanel {
   load(input: PluginPanelInput): Promise<PluginPanelContent>;
 }
 
+/** A page's content: a panel's, and a table (plain text cells). */
+export interface PluginPageContent extends PluginPanelContent {
+  table?: { columns: string[]; rows: string[][] };
+}
+
+/** A page of the console (under Plug-ins in the top bar), loaded when opened. */
+export interface PluginPage {
+  /** Lower-case letters, digits and dashes, unique within the plug-in. */
+  key: string;
+  title: string | { en: string; fr: string };
+  /** `staff`: agents and admins; `admin`: admins only. */
+  access: 'staff' | 'admin';
+  load(input: { caller: PluginCaller; locale: 'en' | 'fr' }): Promise<PluginPageContent>;
+}
+
 /** What an action is given each time it runs. */
 export interface PluginActionInput {
   /** Stable for this request (one per ticket event): an action run twice de-duplicates on it. */
@@ -173,6 +188,7 @@ export interface PluginHost {
   onTicketEvents(listener: PluginTicketListener): void;
   ticketPanel(panel: PluginTicketPanel): void;
   action(action: PluginAction): void;
+  page(page: PluginPage): void;
   /** Throws the refusal a route answers (4xx problem+json with this detail): a plug-in needs nothing else from the desk at run time. */
   refuse(status: number, detail: string): never;
 }

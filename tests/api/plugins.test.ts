@@ -51,7 +51,7 @@ describe('Plug-ins', () => {
     expect(both).toContain('api load');
     expect(list[3].error).toMatch(/cannot read .*nowhere.*guichet-plugin\.json/);
     const echo = list[0];
-    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql', '003-paged.sql'], actions: ['page'], error: null });
+    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql', '003-paged.sql'], actions: ['page'], pages: ['stats', 'admin-only'], error: null });
     expect(echo.routes.map((r: any) => `${r.method} ${r.path} ${r.access}`)).toEqual([
       'GET /api/plugins/echo/ping public',
       'GET /api/plugins/echo/hello user',
@@ -226,4 +226,19 @@ describe('Plug-ins', () => {
     expect(timeline.filter((e) => e.type === 'plugin_action')).toEqual([expect.objectContaining({ visibility: 'internal', data: expect.objectContaining({ plugin: 'echo', run: 'page', rule: saved.name }) })]);
     await ok(admin.request('DELETE', `/api/rules/${saved.id}`), 204);
   }, 60_000);
+
+  it('should list the console pages a caller may open and load one, checked like a panel', async () => {
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
+    const agent = await signedInAs(admin, 'agent', 'Axel');
+    const customer = await signedInAs(admin, 'customer', 'Chloé');
+    expect((await ok(agent.get('/api/plugins/pages'))).items).toEqual([{ plugin: 'echo', key: 'stats', title: 'Echo statistics', access: 'staff' }]);
+    expect((await ok(admin.get('/api/plugins/pages'))).items.map((p: any) => p.key)).toEqual(['stats', 'admin-only']);
+    expect((await customer.get('/api/plugins/pages')).status).toBe(403);
+    expect((await agent.get('/api/plugins/pages/echo/admin-only')).status).toBe(403);
+    const page = await ok(agent.get('/api/plugins/pages/echo/stats'));
+    expect(page).toMatchObject({ title: 'Echo statistics', content: { summary: 'Events heard, by type.', table: { columns: ['Type', 'Count'] } } });
+    expect(page.content.table.rows).toEqual(expect.arrayContaining([['created', expect.stringMatching(/^\d+$/)]]));
+    expect(await ok(admin.get('/api/plugins/pages/echo/admin-only'))).toMatchObject({ content: { rows: [{ label: 'Tables' }] } });
+    expect((await agent.get('/api/plugins/pages/echo/nothing')).status).toBe(404);
+  });
 });

@@ -91,6 +91,15 @@ it("should show a plug-in's panel beside the agent's ticket page, and a failing 
   expect(await violations(page)).toEqual([]);
   // The faulty panel's 502 is the plug-in's, answered as such; nothing else on the page failed.
   expect(errors.filter((e) => !e.includes('/panels/echo/faulty'))).toEqual([]);
+
+  // The plug-in's console page, from the top bar: a table of what it heard.
+  await page.getByRole('navigation').getByRole('link', { name: 'Extensions' }).click();
+  await page.getByRole('heading', { name: 'Statistiques de l’écho' }).waitFor();
+  const table = page.getByTestId('plugin-page').getByTestId('plugin-table');
+  await table.getByRole('cell', { name: 'created' }).waitFor();
+  expect(await page.getByTestId('plugin-page-tab-echo-admin-only').count()).toBe(0);
+  await shot(page, 'plugins-page-fr');
+  expect(await violations(page)).toEqual([]);
 }, 120_000);
 
 it("should let an admin give a rule a plug-in's action, its values in a form drawn from the action's schema", async () => {

@@ -5,7 +5,9 @@ import { ProblemError } from '../../http/problem';
 import type { PluginSet } from '../../../platform/plugins/loader';
 import { pluginActionListSchema, pluginListSchema, pluginSchema, pluginSettingsBody } from './schemas';
 import type { PluginAdmin } from './service';
-import { panelContentSchema, type PluginPanels } from './panels';
+import type { PluginPanels } from './panels';
+import type { PluginPages } from './pages';
+import { pageContentSchema, panelContentSchema } from './content';
 
 const isPluginError = (err: unknown): err is { status: number; message: string } =>
   (err as Error)?.name === 'PluginError' && Number.isInteger((err as { status?: unknown }).status);
@@ -97,5 +99,34 @@ export function pluginPanelRoutes(table: RouteTable, panels: PluginPanels): void
       503: { description: "The plug-in's settings are incomplete" },
     },
     handler: async ({ user, params }) => ({ body: await panels.content(user, params.id!, params.plugin!, params.key!) }),
+  });
+}
+
+const pageSchema = { type: 'object', required: ['plugin', 'key', 'title', 'access'], properties: { ...panelSchema.properties, access: { type: 'string', enum: ['staff', 'admin'] } } } as const;
+
+export function pluginPageRoutes(table: RouteTable, pages: PluginPages): void {
+  table.add({
+    method: 'get',
+    path: '/api/plugins/pages',
+    summary: "The console pages of running plug-ins the caller may open, titled in the caller's language (agents and admins)",
+    tag: 'plugins',
+    auth: 'user',
+    responses: { 200: { description: 'Pages', schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: pageSchema } } } }, 403: { description: 'Customers see no plug-in pages' } },
+    handler: async ({ user }) => ({ body: await pages.list(user) }),
+  });
+  table.add({
+    method: 'get',
+    path: '/api/plugins/pages/:plugin/:key',
+    summary: "One plug-in page's content: text, labelled values, links and a table (agents and admins; admin pages to admins)",
+    tag: 'plugins',
+    auth: 'user',
+    responses: {
+      200: { description: 'The page', schema: { type: 'object', required: ['plugin', 'key', 'title', 'content'], properties: { ...panelSchema.properties, content: pageContentSchema } } },
+      403: { description: 'Customers, or an agent opening an admin page' },
+      404: { description: 'No such page among running plug-ins' },
+      502: { description: 'The plug-in failed, or answered what the console cannot show' },
+      503: { description: "The plug-in's settings are incomplete" },
+    },
+    handler: async ({ user, params }) => ({ body: await pages.content(user, params.plugin!, params.key!) }),
   });
 }

@@ -5,7 +5,7 @@ const problem = { type: 'object', required: ['pointer', 'message'], properties: 
 
 export const pluginSchema = {
   type: 'object',
-  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'actions', 'migrations', 'recentErrors'],
+  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'actions', 'pages', 'migrations', 'recentErrors'],
   properties: {
     name: { type: 'string' },
     /** The PLUGINS entry it was loaded from. */
@@ -35,6 +35,8 @@ export const pluginSchema = {
     panels: { type: 'array', items: { type: 'string' } },
     /** Names of the actions definitions and rules may run. */
     actions: { type: 'array', items: { type: 'string' } },
+    /** Keys of its console pages. */
+    pages: { type: 'array', items: { type: 'string' } },
     migrations: { type: 'array', items: { type: 'string' } },
     recentErrors: {
       type: 'array',

@@ -38,6 +38,7 @@ export class PluginAdmin {
           listeners: p.listeners.length,
           panels: p.panels.map((panel) => panel.key),
           actions: p.actions.map((action) => action.name),
+          pages: p.pages.map((page) => page.key),
           migrations: p.migrations,
           recentErrors: rows.filter((r) => r.plugin === p.name).map((r) => ({ at: r.at.toISOString(), process: r.process, phase: r.phase, message: r.message })),
         };

@@ -441,6 +441,8 @@ function cases(w: World): Record<string, Case[]> {
     // No plug-in on the matrix desk: staff see no panel, and none by name; customers never see panels.
     'GET /api/tickets/{id}/panels': [{ expect: ownedRead(200), call: (s) => s.get(`/api/tickets/${A}/panels`) }],
     'GET /api/tickets/{id}/panels/{plugin}/{key}': [{ expect: staffRead(404), call: (s) => s.get(`/api/tickets/${A}/panels/echo/heard`) }],
+    'GET /api/plugins/pages': [{ expect: staffRead(200), call: (s) => s.get('/api/plugins/pages') }],
+    'GET /api/plugins/pages/{plugin}/{key}': [{ expect: staffRead(404), call: (s) => s.get('/api/plugins/pages/echo/stats') }],
     'GET /api/plugins/actions': [{ expect: adminOnly(200), call: (s) => s.get('/api/plugins/actions') }],
     'GET /api/plugins': [{ expect: adminOnly(200), call: (s) => s.get('/api/plugins') }],
     // The matrix desk loads no plug-in: an admin learns there is none of that name (tests/api/plugins.test.ts saves real ones).

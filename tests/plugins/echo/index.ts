@@ -122,6 +122,25 @@ export default definePlugin({
         body: { items: await host.db.query('select id, channel, urgent, attempt, cause from plugin_echo_paged where ticket_id = $1 order by id', [params.ticketId]) },
       }),
     });
+    host.page({
+      key: 'stats',
+      title: { en: 'Echo statistics', fr: 'Statistiques de l’écho' },
+      access: 'staff',
+      load: async ({ locale }) => {
+        const rows = await host.db.query<{ type: string; n: number }>('select type, count(*)::int as n from plugin_echo_heard group by type order by type');
+        return {
+          summary: locale === 'fr' ? 'Événements entendus, par type.' : 'Events heard, by type.',
+          table: { columns: [locale === 'fr' ? 'Type' : 'Type', locale === 'fr' ? 'Nombre' : 'Count'], rows: rows.map((r) => [r.type, String(r.n)]) },
+          links: [{ label: 'Echo documentation', href: 'https://echo.example.test/docs' }],
+        };
+      },
+    });
+    host.page({
+      key: 'admin-only',
+      title: 'Echo maintenance',
+      access: 'admin',
+      load: async () => ({ rows: [{ label: 'Tables', value: 'plugin_echo_heard, plugin_echo_paged' }] }),
+    });
     host.onTicketEvents(async ({ ticket, events }) => {
       const { enabled = true } = await host.settings<EchoSettings>();
       if (!enabled) return;

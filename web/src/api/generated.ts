@@ -3158,6 +3158,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plugins/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The console pages of running plug-ins the caller may open, titled in the caller's language (agents and admins) */
+        get: operations["getApiPluginsPages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins/pages/{plugin}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One plug-in page's content: text, labelled values, links and a table (agents and admins; admin pages to admins) */
+        get: operations["getApiPluginsPagesPluginKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -29122,6 +29156,7 @@ export interface operations {
                             listeners: number;
                             panels: string[];
                             actions: string[];
+                            pages: string[];
                             migrations: string[];
                             recentErrors: {
                                 /** Format: date-time */
@@ -29305,6 +29340,7 @@ export interface operations {
                         listeners: number;
                         panels: string[];
                         actions: string[];
+                        pages: string[];
                         migrations: string[];
                         recentErrors: {
                             /** Format: date-time */
@@ -29558,6 +29594,185 @@ export interface operations {
                 };
             };
             /** @description No such ticket, or no such panel among running plug-ins */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plug-in failed, or answered what the console cannot show */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plug-in's settings are incomplete */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiPluginsPages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            plugin: string;
+                            key: string;
+                            title: string;
+                            /** @enum {string} */
+                            access: "staff" | "admin";
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Customers see no plug-in pages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiPluginsPagesPluginKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plugin: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        plugin: string;
+                        key: string;
+                        title: string;
+                        content: {
+                            summary?: string;
+                            rows?: {
+                                label: string;
+                                value: string;
+                                href?: string;
+                            }[];
+                            links?: {
+                                label: string;
+                                href: string;
+                            }[];
+                            table?: {
+                                columns: string[];
+                                rows: string[][];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Customers, or an agent opening an admin page */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page among running plug-ins */
             404: {
                 headers: {
                     [name: string]: unknown;

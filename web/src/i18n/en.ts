@@ -56,6 +56,7 @@ const en = {
     unknown: 'Something went wrong.',
     fieldsRequired: 'Fill in every field.',
   },
+  pluginPages: { nav: 'Plug-ins', title: 'Plug-in pages', empty: 'No running plug-in offers you a page.', notFound: 'This page is not offered to you, or its plug-in is not running.' },
   ticket: {
     pluginPanel: { reload: 'Reload {title}', loading: 'Loading', empty: 'Nothing to show.', from: 'From the plug-in {plugin}' },
     list: 'Tickets',

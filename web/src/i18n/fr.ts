@@ -57,6 +57,7 @@ const fr: Messages = {
     unknown: 'Une erreur est survenue.',
     fieldsRequired: 'Remplissez tous les champs.',
   },
+  pluginPages: { nav: 'Extensions', title: 'Pages des extensions', empty: 'Aucune extension en service ne vous propose de page.', notFound: 'Cette page ne vous est pas proposée, ou son extension n’est pas en service.' },
   ticket: {
     pluginPanel: { reload: 'Recharger {title}', loading: 'Chargement', empty: 'Rien à afficher.', from: 'Fourni par l’extension {plugin}' },
     list: 'Tickets',

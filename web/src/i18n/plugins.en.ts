@@ -15,6 +15,7 @@ const pluginsEn = {
   access: { public: 'anyone', user: 'signed-in users', admin: 'admins' },
   listeners: 'Hears ticket events ({count} listener) | Hears ticket events ({count} listeners)',
   actions: 'Actions that definitions\' escalations and automation rules may run: {list}',
+  pages: 'Console pages (under Plug-ins in the top bar): {list}',
   panels: 'Panels beside the agent\'s ticket page: {list}',
   migrations: 'Its own tables, migrations applied: {list}',
   settings: 'Settings',

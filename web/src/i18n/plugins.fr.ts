@@ -17,6 +17,7 @@ const pluginsFr: PluginMessages = {
   access: { public: 'tout le monde', user: 'utilisateurs connectés', admin: 'administrateurs' },
   listeners: 'Écoute les événements des tickets ({count} écoute) | Écoute les événements des tickets ({count} écoutes)',
   actions: 'Actions que les escalades des définitions et les règles d’automatisation peuvent lancer : {list}',
+  pages: 'Pages de la console (sous Extensions dans la barre du haut) : {list}',
   panels: 'Panneaux à côté de la page ticket des agents : {list}',
   migrations: 'Ses propres tables, migrations appliquées : {list}',
   settings: 'Réglages',

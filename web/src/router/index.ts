@@ -44,6 +44,13 @@ export const router = createRouter({
       meta: { roles: ['agent', 'admin'] },
     },
     {
+      path: '/plugins/:plugin?/:pageKey?',
+      name: 'plugin-page',
+      component: () => agent().then((m) => m.PluginPagesPage),
+      props: true,
+      meta: { roles: ['agent', 'admin'] },
+    },
+    {
       path: '/macros',
       name: 'macros',
       component: () => agent().then((m) => m.MacrosPage),

@@ -5,3 +5,4 @@ import '../../i18n/workspace';
 export { default as TicketsPage } from './TicketsPage.vue';
 export { default as TicketPage } from './TicketPage.vue';
 export { default as MacrosPage } from './MacrosPage.vue';
+export { default as PluginPagesPage } from './PluginPagesPage.vue';
