@@ -54,6 +54,7 @@ export class PluginSet {
   readonly settings: PluginSettingsStore;
   private pending: { plugin: string; phase: PluginPhase; message: string }[] = [];
   private retry: NodeJS.Timeout | undefined;
+  private flushing = false;
 
   constructor(
     readonly plugins: LoadedPlugin[],
@@ -93,17 +94,22 @@ export class PluginSet {
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length) {
-      const [next] = this.pending;
-      try {
+    // A slow database must not let two rounds record the same error twice.
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.length) {
+        const [next] = this.pending;
         await this.runtime.errors.record(next!.plugin, next!.phase, next!.message);
-      } catch {
-        return;
+        this.pending.shift();
       }
-      this.pending.shift();
+      clearInterval(this.retry);
+      this.retry = undefined;
+    } catch {
+      // Still unreachable: the next round tries again.
+    } finally {
+      this.flushing = false;
     }
-    clearInterval(this.retry);
-    this.retry = undefined;
   }
 
   /** Stops retrying errors not yet recorded (the process is stopping). */

@@ -26,9 +26,10 @@ export function mountPluginRoutes(table: RouteTable, set: PluginSet): void {
         body: route.body,
         query: route.query,
         responses: { 200: { description: 'Answered by the plug-in', schema: route.response }, 503: { description: "The plug-in's settings are incomplete" } },
-        handler: async ({ body, query, params, user }) => {
+        handler: async ({ body, query, params, user, ctx }) => {
           try {
-            const reply = await route.handler({ body, query: query ?? {}, params: { ...params }, caller: user ? { id: user.id, email: user.email, role: user.role } : undefined });
+            // Without a query schema the plug-in reads the query as sent (strings).
+            const reply = await route.handler({ body, query: query ?? { ...ctx.query }, params: { ...params }, caller: user ? { id: user.id, email: user.email, role: user.role } : undefined });
             return { status: reply.status, body: reply.body };
           } catch (err) {
             if ((err as Error)?.name === 'PluginNotConfigured') throw new ProblemError(503, 'plugin-not-configured', 'Service unavailable', `the plug-in ${plugin.name} is not configured yet: an admin fills in its settings`);
