@@ -4,13 +4,14 @@
 import path from 'node:path';
 import { violations } from '../support/axe';
 import { loginUi, shot, useBrowser } from '../support/browser';
-import { ADMIN, Session, ok, unique } from '../support/http';
+import { ADMIN, Session, eventually, ok, unique } from '../support/http';
 import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 
 const plugin = (name: string) => path.resolve(import.meta.dirname, '..', 'plugins', name);
 let desk: Desk;
 let admin: Session;
 const { openPage } = useBrowser();
+const draftOf = async (key: string) => ((await ok(admin.get(`/api/definitions/${key}/versions`))).items as any[]).find((v) => v.status === 'draft');
 
 beforeAll(async () => {
   desk = await startDesk({ taskQueue: unique('guichet-plugins-ui'), env: { DATABASE_URL: await freshDatabaseUrl('plugins_ui'), PLUGINS: [plugin('echo'), plugin('broken')].join(',') } });
@@ -135,4 +136,34 @@ it("should let an admin give a rule a plug-in's action, its values in a form dra
   expect(await violations(page)).toEqual([]);
   expect(errors).toEqual([]);
   await ok(admin.request('DELETE', `/api/rules/${saved.id}`), 204);
+}, 120_000);
+
+it("should let an admin add a plug-in's action to a definition's escalation in the designer, checked when the draft is saved", async () => {
+  await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Bonjour' }));
+  const { page, errors } = await openPage('en', { baseURL: desk.url });
+  await loginUi(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/definitions/incident');
+  await page.getByTestId('tab-rules').click();
+  const escalation = page.getByTestId('escalation-row').first();
+  const picker = escalation.getByTestId('plugin-action-picker');
+  await picker.getByTestId('plugin-action-pick').click();
+  await page.getByRole('option', { name: 'Page a channel (echo)' }).click();
+  // A channel the schema refuses: the designer adds it, the API refuses the draft at the value.
+  await picker.getByTestId('plugin-action-with-channel').fill('ops');
+  await picker.getByTestId('plugin-action-add').click();
+  await page.getByTestId('designer-save').click();
+  await page.getByTestId('error-message').filter({ hasText: '/with/channel' }).waitFor();
+  expect(await draftOf('incident')).toBeUndefined();
+  await shot(page, 'plugins-designer-refused-en');
+
+  const actions = escalation.locator('textarea').first();
+  const fixed = (JSON.parse(await actions.inputValue()) as any[]).map((a) => (a.type === 'plugin' ? { ...a, with: { channel: '#ops' } } : a));
+  await actions.fill(JSON.stringify(fixed));
+  await actions.blur();
+  await page.getByTestId('designer-save').click();
+  const draft = await eventually(() => draftOf('incident'));
+  const body = await ok(admin.get(`/api/definitions/incident/versions/${draft.version}`));
+  expect(body.escalations.flatMap((e: any) => e.actions).filter((a: any) => a.type === 'plugin')).toEqual([{ type: 'plugin', plugin: 'echo', run: 'page', with: { channel: '#ops' } }]);
+  expect(errors.filter((e) => !e.includes('/draft'))).toEqual([]);
+  await admin.request('DELETE', '/api/definitions/incident/draft');
 }, 120_000);

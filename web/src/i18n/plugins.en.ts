@@ -26,6 +26,8 @@ const pluginsEn = {
   secretClear: 'Clear this secret',
   notJson: 'This is not valid JSON.',
   reset: 'Undo changes',
+  addAction: 'Add a plug-in action',
+  add: 'Add',
   save: 'Save settings',
   saved: 'The settings of {name} are saved; every process uses them within 5 seconds.',
   recentErrors: 'Recent errors',

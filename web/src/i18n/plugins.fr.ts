@@ -28,6 +28,8 @@ const pluginsFr: PluginMessages = {
   secretClear: 'Effacer ce secret',
   notJson: 'Ce n’est pas du JSON valide.',
   reset: 'Annuler les modifications',
+  addAction: 'Ajouter une action d’extension',
+  add: 'Ajouter',
   save: 'Enregistrer les réglages',
   saved: 'Les réglages de {name} sont enregistrés ; chaque processus les utilise d’ici 5 secondes.',
   recentErrors: 'Erreurs récentes',
