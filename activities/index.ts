@@ -12,6 +12,7 @@ import { rulesBroadcastActivitiesWith, type TellRulesChanged } from './rules-bro
 import type { TellWorkflows } from '../platform/privacy/tell-workflows';
 import type { PluginSet } from '../platform/plugins/loader';
 import { pluginActionActivitiesWith } from './plugin-actions';
+import { pluginScheduleActivitiesWith } from './plugin-schedules';
 
 export interface ActivityDeps {
   em: EntityManager;
@@ -23,7 +24,7 @@ export interface ActivityDeps {
   tellRulesChanged?: TellRulesChanged;
   /** Outbound webhook delivery settings; defaults: secrets stored plainly, disable after 20 give-ups or 72 h failing. */
   webhooks?: Omit<WebhookActivityDeps, 'em'>;
-  /** The plug-ins this worker loaded, whose actions it runs; without them every plug-in action is unknown. */
+  /** The plug-ins this worker loaded, whose actions and schedules it runs; without them every plug-in action is unknown. */
   plugins?: PluginSet;
 }
 
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...directorySyncActivitiesWith(deps.em, deps.webhooks?.box ?? new SecretBox(undefined)),
     ...findApproversWith(deps.em),
     ...pluginActionActivitiesWith(deps.plugins),
+    ...pluginScheduleActivitiesWith(deps.plugins),
   };
 }
 

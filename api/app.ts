@@ -103,6 +103,7 @@ import { PluginPages } from './modules/plugins/pages';
 import { PluginPanels } from './modules/plugins/panels';
 import { definitionPluginErrors, pluginActionCheck } from './modules/plugins/definition-check';
 import { PluginAdmin } from './modules/plugins/service';
+import { PluginSchedules } from './modules/plugins/schedules';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
@@ -144,7 +145,7 @@ const DEFAULT_WEBHOOK_RETRY: WebhookRetry = { initialIntervalMs: 10_000, maxInte
 
 export interface App {
   koa: Koa;
-  services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService; mailIntake: MailIntake };
+  services: { auth: AuthService; definitions: DefinitionService; tickets: TicketService; mailIntake: MailIntake; pluginSchedules: PluginSchedules };
   routes: RouteTable;
   /** From now on readiness answers 503, so a proxy stops sending new requests here while in-flight ones finish. */
   drain(): void;
@@ -353,7 +354,8 @@ export function createApp(deps: AppDeps): App {
   scimRoutes(routes, deps.em);
   privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue, deps.log, attachmentBytes);
   ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
-  pluginAdminRoutes(routes, new PluginAdmin(deps.plugins ?? null));
+  const pluginSchedules = new PluginSchedules(deps.plugins ?? null, deps.temporal, deps.taskQueue);
+  pluginAdminRoutes(routes, new PluginAdmin(deps.plugins ?? null, pluginSchedules), pluginSchedules);
   pluginPanelRoutes(routes, new PluginPanels(deps.plugins ?? null, deps.em, tickets));
   pluginPageRoutes(routes, new PluginPages(deps.plugins ?? null));
   // Last, so a plug-in's route never shadows one of the desk's.
@@ -374,7 +376,7 @@ export function createApp(deps: AppDeps): App {
 
   return {
     koa,
-    services: { auth, definitions, tickets, mailIntake },
+    services: { auth, definitions, tickets, mailIntake, pluginSchedules },
     routes,
     drain: () => void (draining = true),
     stop: async () => hub?.close(),

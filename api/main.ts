@@ -124,6 +124,8 @@ async function main(): Promise<void> {
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   const seeded = await app.services.definitions.seedDefaults();
   log.info({ admin: config.adminEmail, adminAccount: admin, seededDefinitions: seeded }, 'seeded');
+  // Plug-in schedules follow the settings; a Temporal hiccup here must not keep the API from serving (the next save or start retries).
+  await app.services.pluginSchedules.reconcile().catch((err: unknown) => log.error({ err }, 'plug-in schedules could not be set up'));
 
   const server = app.koa.listen(config.port, config.host);
   answerClientErrors(server);

@@ -6,3 +6,4 @@ export { retentionWorkflow } from './retention';
 export { directorySyncWorkflow } from './directory-sync';
 export { rulesBroadcastWorkflow } from './rules-broadcast';
 export { pluginActionWorkflow } from './plugin-action';
+export { pluginScheduleWorkflow } from './plugin-schedule';

@@ -11,7 +11,21 @@ import { applyPluginMigrations } from './migrations';
 import { compileSchema } from './schema-check';
 import { withinTime } from './time-limit';
 import { PluginSettingsStore } from './settings';
-import { PLUGIN_API_VERSION, PluginError, PluginNotConfigured, type GuichetPlugin, type PluginHost, type PluginManifest, type PluginAction, type PluginPage, type PluginRoute, type PluginTicketListener, type PluginTicketPanel } from './v1';
+import { pluginDirectory } from './directory';
+import {
+  PLUGIN_API_VERSION,
+  PluginError,
+  PluginNotConfigured,
+  type GuichetPlugin,
+  type PluginHost,
+  type PluginManifest,
+  type PluginAction,
+  type PluginPage,
+  type PluginRoute,
+  type PluginSchedule,
+  type PluginTicketListener,
+  type PluginTicketPanel,
+} from './v1';
 
 export interface LoadedPlugin {
   /** The PLUGINS entry it came from. */
@@ -28,6 +42,7 @@ export interface LoadedPlugin {
   panels: PluginTicketPanel[];
   actions: PluginAction[];
   pages: PluginPage[];
+  schedules: PluginSchedule[];
   /** Its own migrations applied so far (as the API last saw them). */
   migrations: string[];
 }
@@ -78,6 +93,7 @@ export class PluginSet {
       plugin.panels = [];
       plugin.actions = [];
       plugin.pages = [];
+      plugin.schedules = [];
     }
     this.runtime.log.error({ plugin: plugin.name, phase, err }, `plug-in ${plugin.name}: ${phase} failed`);
     await this.runtime.errors.record(plugin.name, phase, message).catch(() => this.keep({ plugin: plugin.name, phase, message }));
@@ -122,7 +138,7 @@ export class PluginSet {
 export async function findPlugins(entries: readonly string[], runtime: PluginRuntime): Promise<PluginSet> {
   const set = new PluginSet([], runtime);
   for (const entry of entries) {
-    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], actions: [], pages: [], migrations: [] };
+    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], actions: [], pages: [], schedules: [], migrations: [] };
     set.plugins.push(plugin);
     try {
       plugin.folder = pluginFolder(entry, runtime.cwd);
@@ -160,7 +176,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
   const log = runtime.log.child({ plugin: plugin.name });
   let open = true;
   const registering = (what: string) => {
-    if (!open) throw new Error(`${what} after register() finished: declare routes, listeners, panels and actions while it runs`);
+    if (!open) throw new Error(`${what} after register() finished: declare everything while it runs`);
   };
   const host: PluginHost = {
     apiVersion: PLUGIN_API_VERSION,
@@ -172,6 +188,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       error: (message, detail) => log.error(detail ?? {}, message),
     },
     db: { query: async <R>(sql: string, params?: readonly unknown[]) => (await runtime.pool.query(sql, params ? [...params] : undefined)).rows as R[] },
+    directory: pluginDirectory(runtime.pool),
     settings: async <T>() => {
       const { values, problems } = await set.settings.current(manifest);
       if (problems.length) throw new PluginNotConfigured(problems.map((p) => `${p.pointer || '/'} ${p.message}`));
@@ -234,6 +251,15 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       if (typeof page.load !== 'function') throw new Error(`page ${page.key} needs a load function`);
       plugin.pages.push(page);
     },
+    schedule(schedule) {
+      registering('a schedule');
+      if (!/^[a-z][a-z0-9-]{0,39}$/.test(schedule?.key ?? '')) throw new Error(`schedule key '${schedule?.key}' must be lower-case letters, digits and dashes`);
+      if (plugin.schedules.some((x) => x.key === schedule.key)) throw new Error(`schedule ${schedule.key} is declared twice`);
+      checkTitle(schedule.title, `schedule ${schedule.key}`);
+      if (typeof schedule.everyMinutes !== 'function') throw new Error(`schedule ${schedule.key} needs an everyMinutes function`);
+      if (typeof schedule.run !== 'function') throw new Error(`schedule ${schedule.key} needs a run function`);
+      plugin.schedules.push(schedule);
+    },
   };
   return { host, close: () => void (open = false) };
 }
@@ -256,7 +282,7 @@ export async function registerPlugins(set: PluginSet): Promise<void> {
       }
       const { rows } = await set.runtime.pool.query<{ name: string }>('select name from plugin_migrations where plugin = $1 order by name', [plugin.name]).catch(() => ({ rows: [] }));
       plugin.migrations = rows.map((r) => r.name);
-      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length, pages: plugin.pages.length }, 'plug-in loaded');
+      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length, pages: plugin.pages.length, schedules: plugin.schedules.length }, 'plug-in loaded');
     } catch (err) {
       await set.report(plugin, 'load', err);
     }

@@ -81,6 +81,11 @@ export class PluginSettingsStore {
     return read;
   }
 
+  /** Drops what this process remembers of a plug-in's settings: the next read sees what is saved now. */
+  forget(name: string): void {
+    this.cache.delete(name);
+  }
+
   async view(manifest: PluginManifest): Promise<PluginSettingsView> {
     const stored = await this.stored(manifest.name);
     const { problems } = await this.current(manifest);

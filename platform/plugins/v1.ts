@@ -175,6 +175,71 @@ export interface PluginAction {
   run(input: PluginActionInput): Promise<void>;
 }
 
+/** What a scheduled run is given. */
+export interface PluginScheduleInput {
+  /** Stable for this run (the Temporal workflow run): a run retried by the desk de-duplicates on it. */
+  id: string;
+  /** `schedule`: its interval came round; `admin`: an admin asked for a run now. */
+  trigger: 'schedule' | 'admin';
+}
+
+/** What a run did, kept with the run and shown on the plug-in's admin page. */
+export interface PluginRunReport {
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+  skipped?: number;
+  /** Why rows were skipped, and anything else the admin should read (the first 50 are kept). */
+  notes?: string[];
+}
+
+/**
+ * Work the desk runs on a Temporal schedule in the worker (a sync, a clean-up), one run at a time, at most 15 minutes
+ * a run, not retried (the next run tries again); every run is recorded with its report or its error.
+ */
+export interface PluginSchedule {
+  /** Lower-case letters, digits and dashes, unique within the plug-in. */
+  key: string;
+  title: string | { en: string; fr: string };
+  /**
+   * Minutes between runs under these settings (1 to 10080), or null when it should not run (turned off, or a setting
+   * it needs is empty). Read when the API starts and whenever the settings are saved; never called with invalid settings.
+   */
+  everyMinutes(settings: Record<string, unknown>): number | null;
+  run(input: PluginScheduleInput): Promise<PluginRunReport>;
+}
+
+/** An organisation as the desk's directory holds it; matched by name. */
+export interface PluginOrganisation {
+  name: string;
+}
+
+/** A customer contact; matched by e-mail (case-insensitive), created as a customer when new. */
+export interface PluginContact {
+  email: string;
+  name: string;
+  /** The organisation's name (created when missing); absent or null: none. */
+  organisation?: string | null;
+}
+
+/** How a batch of directory rows went; `notes` say why rows were skipped. */
+export interface PluginDirectoryResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  notes: string[];
+}
+
+/**
+ * The desk's organisations and customers, for plug-ins that bring them in from elsewhere. Each call is one
+ * transaction: a batch is applied whole or not at all. Staff accounts and accounts an admin disabled are never changed.
+ */
+export interface PluginDirectory {
+  upsertOrganisations(rows: readonly PluginOrganisation[]): Promise<PluginDirectoryResult>;
+  upsertContacts(rows: readonly PluginContact[]): Promise<PluginDirectoryResult>;
+}
+
 export interface PluginHost {
   readonly apiVersion: number;
   readonly plugin: { name: string; version: string };
@@ -182,6 +247,7 @@ export interface PluginHost {
   readonly process: 'api' | 'worker';
   readonly log: PluginLogger;
   readonly db: PluginDatabase;
+  readonly directory: PluginDirectory;
   /** The admin's settings, secrets opened; rejects with PluginNotConfigured while they are missing or invalid. */
   settings<T = Record<string, unknown>>(): Promise<T>;
   route(route: PluginRoute): void;
@@ -189,6 +255,7 @@ export interface PluginHost {
   ticketPanel(panel: PluginTicketPanel): void;
   action(action: PluginAction): void;
   page(page: PluginPage): void;
+  schedule(schedule: PluginSchedule): void;
   /** Throws the refusal a route answers (4xx problem+json with this detail): a plug-in needs nothing else from the desk at run time. */
   refuse(status: number, detail: string): never;
 }

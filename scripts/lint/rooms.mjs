@@ -16,7 +16,12 @@ export const ALLOWED = {
   worker: ['workflow-definitions', 'workflows', 'platform', 'mail', 'webhooks', 'activities'],
   // The console is built for the browser: only pure shapes (definitions, the webhook event list) cross into it.
   web: ['workflow-definitions', 'webhooks'],
+  // First-party plug-ins are written as anyone's would be: against the plug-in API's contract only (checked below).
+  plugins: ['platform'],
 };
+
+/** The one file of platform/ a plug-in may import. */
+const PLUGIN_CONTRACT = path.join(ROOT, 'platform', 'plugins', 'v1');
 
 const ROOMS = new Set([...Object.keys(ALLOWED), 'tests', 'bench', 'scripts']);
 
@@ -32,6 +37,7 @@ export const roomsRule = {
     docs: { description: 'forbid imports from a room above (see CONTRIBUTING.md) and value imports of activities into workflows' },
     messages: {
       upward: "'{{from}}' may not import from '{{to}}': rooms import only from the rooms below them ({{allowed}}).",
+      contract: "a plug-in imports only the plug-in API's contract (platform/plugins/v1), never the desk's own modules.",
       typeOnly: 'workflow code may import only types from activities (use `import type`): activities do I/O, workflows must stay deterministic.',
     },
     schema: [],
@@ -43,8 +49,13 @@ export const roomsRule = {
     if (!allowed) return {};
     const check = (node, source, typeOnly) => {
       if (typeof source !== 'string' || !source.startsWith('.')) return;
-      const to = roomOf(path.resolve(path.dirname(file), source));
+      const target = path.resolve(path.dirname(file), source);
+      const to = roomOf(target);
       if (!to || to === from) return;
+      if (from === 'plugins' && target.replace(/\.(ts|js)$/, '') !== PLUGIN_CONTRACT) {
+        context.report({ node, messageId: 'contract' });
+        return;
+      }
       if (!allowed.includes(to)) {
         context.report({ node, messageId: 'upward', data: { from, to, allowed: allowed.join(', ') || 'none' } });
       } else if (from === 'workflows' && to === 'activities' && !typeOnly) {

@@ -27,3 +27,11 @@ it('should let rooms import from below, and workflows take types from activities
   expect(await roomErrors('workflows/example.ts', "import type { Activities } from '../activities/index';\nexport type A = Activities;\n")).toEqual([]);
   expect(await roomErrors('tests/example.ts', "import { createApp } from '../api/app';\nexport const x = createApp;\n")).toEqual([]);
 });
+
+it("should let a first-party plug-in import the plug-in API's contract and nothing else of the desk", async () => {
+  expect(await roomErrors('plugins/example/index.ts', "import { definePlugin } from '../../platform/plugins/v1';\nexport default definePlugin({ register() {} });\n")).toEqual([]);
+  expect(await roomErrors('plugins/example/index.ts', "import { pluginDirectory } from '../../platform/plugins/directory';\nexport const x = pluginDirectory;\n")).toEqual([
+    "a plug-in imports only the plug-in API's contract (platform/plugins/v1), never the desk's own modules.",
+  ]);
+  expect(await roomErrors('plugins/example/index.ts', "import { createApp } from '../../api/app';\nexport const x = createApp;\n")).toHaveLength(1);
+});

@@ -5,6 +5,7 @@ import { ProblemError } from '../../http/problem';
 import type { PluginSet } from '../../../platform/plugins/loader';
 import { pluginActionListSchema, pluginListSchema, pluginSchema, pluginSettingsBody } from './schemas';
 import type { PluginAdmin } from './service';
+import type { PluginSchedules } from './schedules';
 import type { PluginPanels } from './panels';
 import type { PluginPages } from './pages';
 import { pageContentSchema, panelContentSchema } from './content';
@@ -43,7 +44,7 @@ export function mountPluginRoutes(table: RouteTable, set: PluginSet): void {
   }
 }
 
-export function pluginAdminRoutes(table: RouteTable, admin: PluginAdmin): void {
+export function pluginAdminRoutes(table: RouteTable, admin: PluginAdmin, schedules: PluginSchedules): void {
   const common = { tag: 'plugins', auth: 'user', scope: 'admin', permission: 'admin.integrations' } as const;
   table.add({
     ...common,
@@ -51,7 +52,7 @@ export function pluginAdminRoutes(table: RouteTable, admin: PluginAdmin): void {
     path: '/api/plugins',
     summary: 'Plug-ins named by PLUGINS: status, settings (secrets left out), what each adds and its recent errors (admin)',
     responses: { 200: { description: 'Plug-ins', schema: pluginListSchema } },
-    handler: async () => ({ body: await admin.list() }),
+    handler: async ({ user }) => ({ body: await admin.list(user.locale) }),
   });
   table.add({
     ...common,
@@ -70,7 +71,19 @@ export function pluginAdminRoutes(table: RouteTable, admin: PluginAdmin): void {
     body: pluginSettingsBody,
     audits: { entity: 'plugin_settings', id: ({ params }) => params.name },
     responses: { 200: { description: 'The plug-in, with its settings', schema: pluginSchema }, 404: { description: 'No such plug-in' }, 422: { description: 'The settings do not match the schema: each error names its setting' } },
-    handler: async ({ params, body, user }) => ({ body: await admin.saveSettings(params.name!, body, user.id) }),
+    handler: async ({ params, body, user }) => ({ body: await admin.saveSettings(params.name!, body, user.id, user.locale) }),
+  });
+  table.add({
+    ...common,
+    method: 'post',
+    path: '/api/plugins/:name/schedules/:key/runs',
+    summary: "Run a plug-in's schedule now, in the worker; its outcome appears among the schedule's runs (admin)",
+    responses: {
+      202: { description: 'Started', schema: { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'The run, as listed in the schedule\'s runs' } } } },
+      404: { description: 'No such plug-in or schedule' },
+      409: { description: 'A run is already going on, or the plug-in is not configured' },
+    },
+    handler: async ({ params }) => ({ status: 202, body: await schedules.runNow(params.name!, params.key!) }),
   });
 }
 

@@ -3,9 +3,45 @@ import { listOf } from '../../http/shapes';
 
 const problem = { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string' }, message: { type: 'string' } } } as const;
 
+const count = { type: 'integer', minimum: 0 } as const;
+
+export const scheduleRunSchema = {
+  type: 'object',
+  required: ['id', 'trigger', 'status', 'report', 'error', 'startedAt', 'finishedAt'],
+  properties: {
+    id: { type: 'string' },
+    trigger: { type: 'string', enum: ['schedule', 'admin'] },
+    status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+    report: {
+      type: ['object', 'null'],
+      required: ['created', 'updated', 'unchanged', 'skipped', 'notes'],
+      properties: { created: count, updated: count, unchanged: count, skipped: count, notes: { type: 'array', items: { type: 'string' } } },
+    },
+    error: { type: ['string', 'null'] },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+/** Work a plug-in runs on a Temporal schedule in the worker, with its recent runs. */
+const scheduleSchema = {
+  type: 'object',
+  required: ['key', 'title', 'everyMinutes', 'paused', 'nextRunAt', 'runs'],
+  properties: {
+    key: { type: 'string' },
+    title: { type: 'string' },
+    /** Minutes between runs under the current settings; null: off (paused). */
+    everyMinutes: { type: ['integer', 'null'] },
+    paused: { type: 'boolean' },
+    nextRunAt: { type: ['string', 'null'], format: 'date-time' },
+    /** The last ten, newest first. */
+    runs: { type: 'array', items: scheduleRunSchema },
+  },
+} as const;
+
 export const pluginSchema = {
   type: 'object',
-  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'actions', 'pages', 'migrations', 'recentErrors'],
+  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'actions', 'pages', 'schedules', 'migrations', 'recentErrors'],
   properties: {
     name: { type: 'string' },
     /** The PLUGINS entry it was loaded from. */
@@ -37,6 +73,7 @@ export const pluginSchema = {
     actions: { type: 'array', items: { type: 'string' } },
     /** Keys of its console pages. */
     pages: { type: 'array', items: { type: 'string' } },
+    schedules: { type: 'array', items: scheduleSchema },
     migrations: { type: 'array', items: { type: 'string' } },
     recentErrors: {
       type: 'array',
@@ -46,7 +83,7 @@ export const pluginSchema = {
         properties: {
           at: { type: 'string', format: 'date-time' },
           process: { type: 'string', enum: ['api', 'worker'] },
-          phase: { type: 'string', enum: ['load', 'migration', 'route', 'listener', 'action'] },
+          phase: { type: 'string', enum: ['load', 'migration', 'route', 'listener', 'action', 'schedule'] },
           message: { type: 'string' },
         },
       },

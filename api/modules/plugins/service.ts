@@ -2,10 +2,14 @@
 import { ProblemError } from '../../http/problem';
 import type { LoadedPlugin, PluginSet } from '../../../platform/plugins/loader';
 import type { PluginPhase } from '../../../platform/plugins/errors';
+import type { PluginSchedules } from './schedules';
 
 export class PluginAdmin {
   /** `set` null: the process loads no plug-ins (PLUGINS unset), so there is nothing to list. */
-  constructor(private readonly set: PluginSet | null) {}
+  constructor(
+    private readonly set: PluginSet | null,
+    private readonly schedules: PluginSchedules,
+  ) {}
 
   private find(name: string): LoadedPlugin & { manifest: NonNullable<LoadedPlugin['manifest']> } {
     const plugin = this.set?.plugins.find((p) => p.name === name);
@@ -13,7 +17,7 @@ export class PluginAdmin {
     return plugin as LoadedPlugin & { manifest: NonNullable<LoadedPlugin['manifest']> };
   }
 
-  async list() {
+  async list(locale = 'en') {
     if (!this.set?.plugins.length) return { items: [] };
     const set = this.set;
     const { rows } = await set.runtime.pool.query<{ plugin: string; at: Date; process: 'api' | 'worker'; phase: PluginPhase; message: string }>(
@@ -39,6 +43,7 @@ export class PluginAdmin {
           panels: p.panels.map((panel) => panel.key),
           actions: p.actions.map((action) => action.name),
           pages: p.pages.map((page) => page.key),
+          schedules: await this.schedules.of(p, locale),
           migrations: p.migrations,
           recentErrors: rows.filter((r) => r.plugin === p.name).map((r) => ({ at: r.at.toISOString(), process: r.process, phase: r.phase, message: r.message })),
         };
@@ -56,7 +61,7 @@ export class PluginAdmin {
     };
   }
 
-  async saveSettings(name: string, input: Record<string, unknown>, userId: string) {
+  async saveSettings(name: string, input: Record<string, unknown>, userId: string, locale: string) {
     const plugin = this.find(name);
     const problems = await this.set!.settings.save(plugin.manifest, input, userId);
     if (problems.length) {
@@ -68,6 +73,8 @@ export class PluginAdmin {
         problems.map((p) => ({ pointer: p.pointer || '/', message: p.message })),
       );
     }
-    return (await this.list()).items.find((p) => p.name === name)!;
+    // The schedules follow the settings at once (interval, or paused); every API replica also does so when it starts.
+    await this.schedules.reconcile(name);
+    return (await this.list(locale)).items.find((p) => p.name === name)!;
   }
 }

@@ -447,6 +447,7 @@ function cases(w: World): Record<string, Case[]> {
     'GET /api/plugins': [{ expect: adminOnly(200), call: (s) => s.get('/api/plugins') }],
     // The matrix desk loads no plug-in: an admin learns there is none of that name (tests/api/plugins.test.ts saves real ones).
     'PUT /api/plugins/{name}/settings': [{ expect: adminOnly(404), call: (s) => json(s, 'PUT', '/api/plugins/echo/settings', { greeting: 'hi' }) }],
+    'POST /api/plugins/{name}/schedules/{key}/runs': [{ expect: adminOnly(404), call: (s) => json(s, 'POST', '/api/plugins/crm/schedules/sync/runs', {}) }],
     'GET /api/ticket-types': [{ expect: userRead(200), call: (s) => s.get('/api/ticket-types') }],
     'POST /api/ticket-types': [{ expect: adminOnly(201), call: (s) => s.post('/api/ticket-types', { key: key('mx_type'), name: { en: 'Matrix', fr: 'Matrice' }, definitionKey: 'incident' }) }],
     'PATCH /api/ticket-types/{key}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/ticket-types/${await freshType(w)}`, { name: { en: 'Matrix 2', fr: 'Matrice 2' } }) }],

@@ -3124,6 +3124,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plugins/{name}/schedules/{key}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a plug-in's schedule now, in the worker; its outcome appears among the schedule's runs (admin) */
+        post: operations["postApiPluginsNameSchedulesKeyRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets/{id}/panels": {
         parameters: {
             query?: never;
@@ -29157,6 +29174,33 @@ export interface operations {
                             panels: string[];
                             actions: string[];
                             pages: string[];
+                            schedules: {
+                                key: string;
+                                title: string;
+                                everyMinutes: number | null;
+                                paused: boolean;
+                                /** Format: date-time */
+                                nextRunAt: string | null;
+                                runs: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    trigger: "schedule" | "admin";
+                                    /** @enum {string} */
+                                    status: "running" | "succeeded" | "failed";
+                                    report: {
+                                        created: number;
+                                        updated: number;
+                                        unchanged: number;
+                                        skipped: number;
+                                        notes: string[];
+                                    } | null;
+                                    error: string | null;
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    /** Format: date-time */
+                                    finishedAt: string | null;
+                                }[];
+                            }[];
                             migrations: string[];
                             recentErrors: {
                                 /** Format: date-time */
@@ -29164,7 +29208,7 @@ export interface operations {
                                 /** @enum {string} */
                                 process: "api" | "worker";
                                 /** @enum {string} */
-                                phase: "load" | "migration" | "route" | "listener" | "action";
+                                phase: "load" | "migration" | "route" | "listener" | "action" | "schedule";
                                 message: string;
                             }[];
                         }[];
@@ -29341,6 +29385,33 @@ export interface operations {
                         panels: string[];
                         actions: string[];
                         pages: string[];
+                        schedules: {
+                            key: string;
+                            title: string;
+                            everyMinutes: number | null;
+                            paused: boolean;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            runs: {
+                                id: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "admin";
+                                /** @enum {string} */
+                                status: "running" | "succeeded" | "failed";
+                                report: {
+                                    created: number;
+                                    updated: number;
+                                    unchanged: number;
+                                    skipped: number;
+                                    notes: string[];
+                                } | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                        }[];
                         migrations: string[];
                         recentErrors: {
                             /** Format: date-time */
@@ -29348,7 +29419,7 @@ export interface operations {
                             /** @enum {string} */
                             process: "api" | "worker";
                             /** @enum {string} */
-                            phase: "load" | "migration" | "route" | "listener" | "action";
+                            phase: "load" | "migration" | "route" | "listener" | "action" | "schedule";
                             message: string;
                         }[];
                     };
@@ -29418,6 +29489,122 @@ export interface operations {
                 };
             };
             /** @description The settings do not match the schema: each error names its setting */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiPluginsNameSchedulesKeyRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The run, as listed in the schedule's runs */
+                        id: string;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such plug-in or schedule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A run is already going on, or the plug-in is not configured */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Semantically invalid */
             422: {
                 headers: {
                     [name: string]: unknown;

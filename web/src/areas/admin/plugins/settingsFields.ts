@@ -1,6 +1,6 @@
 // Reads a plug-in's settings schema into the inputs its form shows: one per top-level property, in the schema's order.
 
-export type SettingKind = 'text' | 'secret' | 'choice' | 'integer' | 'number' | 'switch' | 'json';
+export type SettingKind = 'text' | 'longtext' | 'secret' | 'choice' | 'integer' | 'number' | 'switch' | 'json';
 
 export interface SettingField {
   key: string;
@@ -31,7 +31,8 @@ interface PropertySchema {
 function kindOf(p: PropertySchema): SettingKind {
   const type = Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type;
   if (Array.isArray(p.enum) && p.enum.every((v) => typeof v === 'string')) return 'choice';
-  if (type === 'string') return p.writeOnly ? 'secret' : 'text';
+  // A string allowed to be long (a query, a template) gets room to be read whole.
+  if (type === 'string') return p.writeOnly ? 'secret' : (p.maxLength ?? 0) > 300 ? 'longtext' : 'text';
   if (type === 'integer') return 'integer';
   if (type === 'number') return 'number';
   if (type === 'boolean') return 'switch';

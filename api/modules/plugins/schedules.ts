@@ -1,0 +1,129 @@
+// Plug-ins' schedules as Temporal Schedules: made or updated from the plug-in's settings when the API starts and when
+// the settings are saved (paused while they say not to run), run now on an admin's request, and their recent runs.
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { LoadedPlugin, PluginSet } from '../../../platform/plugins/loader';
+import type { PluginSchedule } from '../../../platform/plugins/v1';
+import { PLUGIN_SCHEDULE_WORKFLOW, pluginScheduleId, pluginScheduleWorkflowId } from '../../../workflows/plugin-schedule';
+import type { PluginScheduleRun } from '../../../activities/plugin-schedules';
+import { ProblemError } from '../../http/problem';
+
+const MAX_MINUTES = 7 * 24 * 60;
+/** The interval a paused schedule keeps (it never fires while paused). */
+const IDLE_MINUTES = 60;
+
+export interface ScheduleRunView {
+  id: string;
+  trigger: 'schedule' | 'admin';
+  status: 'running' | 'succeeded' | 'failed';
+  report: { created: number; updated: number; unchanged: number; skipped: number; notes: string[] } | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export class PluginSchedules {
+  constructor(
+    private readonly set: PluginSet | null,
+    private readonly temporal: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  private find(name: string, key: string): { plugin: LoadedPlugin; schedule: PluginSchedule } {
+    const plugin = this.set?.loaded().find((p) => p.name === name);
+    const schedule = plugin?.schedules.find((s) => s.key === key);
+    if (!plugin || !schedule) throw new ProblemError(404, 'not-found', 'Not found', `no running plug-in named '${name}' has a schedule '${key}'`);
+    return { plugin, schedule };
+  }
+
+  /** Minutes between runs under the current settings; null: it should not run (settings missing, or the plug-in says so). */
+  async interval(plugin: LoadedPlugin, schedule: PluginSchedule, report = true): Promise<number | null> {
+    const { values, problems } = await this.set!.settings.current(plugin.manifest!);
+    if (problems.length) return null;
+    try {
+      const every = schedule.everyMinutes(structuredClone(values));
+      if (every === null) return null;
+      if (!Number.isInteger(every) || every < 1 || every > MAX_MINUTES) throw new Error(`everyMinutes gave ${String(every)}: expected a whole number of minutes from 1 to ${MAX_MINUTES}, or null`);
+      return every;
+    } catch (err) {
+      if (report) await this.set!.report(plugin, 'schedule', new Error(`schedule ${schedule.key}: ${(err as Error).message}`));
+      return null;
+    }
+  }
+
+  /** Makes or updates the Temporal Schedules of one plug-in (or all): run every N minutes, or paused. */
+  async reconcile(name?: string): Promise<void> {
+    for (const plugin of this.set?.loaded() ?? []) {
+      if (name && plugin.name !== name) continue;
+      for (const schedule of plugin.schedules) {
+        const every = await this.interval(plugin, schedule);
+        const id = pluginScheduleId(this.taskQueue, plugin.name, schedule.key);
+        const spec = { intervals: [{ every: `${every ?? IDLE_MINUTES}m` as const }] };
+        const action = {
+          type: 'startWorkflow' as const,
+          workflowType: PLUGIN_SCHEDULE_WORKFLOW,
+          workflowId: pluginScheduleWorkflowId(this.taskQueue, plugin.name, schedule.key),
+          taskQueue: this.taskQueue,
+          args: [{ plugin: plugin.name, key: schedule.key, trigger: 'schedule' } satisfies Omit<PluginScheduleRun, 'runId'>],
+        };
+        const note = every === null ? 'off under the current settings' : undefined;
+        try {
+          await this.temporal.schedule.create({ scheduleId: id, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' }, state: { paused: every === null, note } });
+        } catch (err) {
+          if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+          await this.temporal.schedule.getHandle(id).update((prev) => ({ ...prev, spec, action, state: { ...prev.state, paused: every === null, note } }));
+        }
+      }
+    }
+  }
+
+  /** Starts a run now; refused while one is running (runs of a schedule never overlap). */
+  async runNow(name: string, key: string): Promise<{ id: string }> {
+    const { plugin, schedule } = this.find(name, key);
+    const { problems } = await this.set!.settings.current(plugin.manifest!);
+    if (problems.length) throw new ProblemError(409, 'plugin-not-configured', 'Conflict', `the plug-in ${name} is not configured yet: fill in its settings first`);
+    try {
+      const handle = await this.temporal.workflow.start(PLUGIN_SCHEDULE_WORKFLOW, {
+        taskQueue: this.taskQueue,
+        workflowId: pluginScheduleWorkflowId(this.taskQueue, name, schedule.key),
+        args: [{ plugin: name, key: schedule.key, trigger: 'admin' } satisfies Omit<PluginScheduleRun, 'runId'>],
+      });
+      return { id: handle.firstExecutionRunId };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new ProblemError(409, 'schedule-running', 'Conflict', `a run of ${name}'s ${key} is already going on: wait for it to finish`);
+      throw err;
+    }
+  }
+
+  /** Each schedule of a plug-in: its interval, whether it is paused, its next run and its last ten runs. */
+  async of(plugin: LoadedPlugin, locale: string) {
+    if (plugin.status !== 'loaded' || !plugin.schedules.length) return [];
+    const { rows } = await this.set!.runtime.pool.query<{ id: string; schedule: string; trigger: 'schedule' | 'admin'; status: ScheduleRunView['status']; report: ScheduleRunView['report']; error: string | null; started_at: Date; finished_at: Date | null }>(
+      `select id, schedule, trigger, status, report, error, started_at, finished_at from (
+         select r.*, row_number() over (partition by schedule order by started_at desc) as n from plugin_schedule_runs r where plugin = $1) recent
+       where n <= 10 order by schedule, started_at desc`,
+      [plugin.name],
+    );
+    return Promise.all(
+      plugin.schedules.map(async (s) => {
+        const next = await this.temporal.schedule
+          .getHandle(pluginScheduleId(this.taskQueue, plugin.name, s.key))
+          .describe()
+          .then((d) => ({ paused: d.state.paused, nextRunAt: d.state.paused ? null : (d.info.nextActionTimes[0]?.toISOString() ?? null) }))
+          .catch((err: unknown) => {
+            if (err instanceof ScheduleNotFoundError) return { paused: true, nextRunAt: null };
+            throw err;
+          });
+        return {
+          key: s.key,
+          title: typeof s.title === 'string' ? s.title : locale === 'fr' ? s.title.fr : s.title.en,
+          // Reported when the schedule was last set up; reading the page does not report it again.
+          everyMinutes: await this.interval(plugin, s, false),
+          ...next,
+          runs: rows
+            .filter((r) => r.schedule === s.key)
+            .map((r): ScheduleRunView => ({ id: r.id, trigger: r.trigger, status: r.status, report: r.report, error: r.error, startedAt: r.started_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null })),
+        };
+      }),
+    );
+  }
+}
