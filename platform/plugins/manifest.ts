@@ -16,7 +16,12 @@ const manifestSchema = {
     name: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' },
     version: { type: 'string', minLength: 1, maxLength: 40 },
     apiVersion: { type: 'integer' },
-    description: { type: 'string', maxLength: 500 },
+    description: {
+      oneOf: [
+        { type: 'string', maxLength: 500 },
+        { type: 'object', required: ['en', 'fr'], additionalProperties: false, properties: { en: { type: 'string', maxLength: 500 }, fr: { type: 'string', maxLength: 500 } } },
+      ],
+    },
     main: { type: 'string', minLength: 1 },
     settings: { type: 'object', properties: { type: { const: 'object' } }, required: ['type'] },
     migrations: { type: 'string', minLength: 1 },

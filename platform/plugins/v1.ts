@@ -3,7 +3,11 @@
 
 export const PLUGIN_API_VERSION = 1;
 
-/** A JSON Schema (draft 2020-12) object; a property marked `writeOnly: true` is a secret, stored sealed. */
+/**
+ * A JSON Schema (draft 2020-12) object; a property marked `writeOnly: true` is a secret, stored sealed. The console
+ * draws a form from its top-level properties: `title` and `description` label each field, and a property's
+ * `"x-fr": { "title": …, "description": … }` gives them in French.
+ */
 export type JsonSchema = Record<string, unknown>;
 
 /** `guichet-plugin.json` at the root of the plug-in's folder or package. */
@@ -13,7 +17,8 @@ export interface PluginManifest {
   version: string;
   /** The plug-in API it was written for: 1. */
   apiVersion: number;
-  description?: string;
+  /** One text, or one per language. */
+  description?: string | { en: string; fr: string };
   /** The module exporting the plug-in (default export or `plugin`), relative to the manifest. */
   main: string;
   /** The admin's settings form; validated on save and before every use. */

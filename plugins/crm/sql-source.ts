@@ -6,6 +6,12 @@ export type Row = Record<string, unknown>;
 
 let current: { key: string; pool: pg.Pool } | null = null;
 
+/** Dates and times as the CRM stores them (2027-03-31), not turned into instants in this server's time zone. */
+const DATE_TIME_TYPES = new Set<number>([pg.types.builtins.DATE, pg.types.builtins.TIMESTAMP, pg.types.builtins.TIMESTAMPTZ, pg.types.builtins.TIME, pg.types.builtins.TIMETZ]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (DATE_TIME_TYPES.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+};
+
 function poolFor(url: string, timeoutMs: number): pg.Pool {
   const key = `${timeoutMs} ${url}`;
   if (current?.key === key) return current.pool;
@@ -18,6 +24,7 @@ function poolFor(url: string, timeoutMs: number): pg.Pool {
     // The server enforces both too, so a statement that outlives us is stopped there rather than left running.
     statement_timeout: timeoutMs,
     options: '-c default_transaction_read_only=on',
+    types,
   });
   // An idle connection the CRM drops must not crash the process.
   pool.on('error', () => undefined);

@@ -42,7 +42,11 @@ export async function runningPlugins(set: PluginSet | null, has: (p: LoadedPlugi
   return ready.filter((p): p is LoadedPlugin => p !== null);
 }
 
-export const titleIn = (title: string | { en: string; fr: string }, locale: string) => (typeof title === 'string' ? title : locale === 'fr' ? title.fr : title.en);
+export function titleIn(title: string | { en: string; fr: string }, locale: string): string;
+export function titleIn(title: string | { en: string; fr: string } | null, locale: string): string | null;
+export function titleIn(title: string | { en: string; fr: string } | null, locale: string): string | null {
+  return title === null || typeof title === 'string' ? title : locale === 'fr' ? title.fr : title.en;
+}
 
 /** `load`'s answer once checked against `schema`; the plug-in's fault (a throw, a hang, bad content) is its 502, reported. */
 export async function loadContent<T>(set: PluginSet, plugin: LoadedPlugin, what: string, load: () => Promise<T>, schema: object): Promise<T> {

@@ -6,6 +6,7 @@ import type { PluginSchedule } from '../../../platform/plugins/v1';
 import { PLUGIN_SCHEDULE_WORKFLOW, pluginScheduleId, pluginScheduleWorkflowId } from '../../../workflows/plugin-schedule';
 import type { PluginScheduleRun } from '../../../activities/plugin-schedules';
 import { ProblemError } from '../../http/problem';
+import { titleIn } from './content';
 
 const MAX_MINUTES = 7 * 24 * 60;
 /** The interval a paused schedule keeps (it never fires while paused). */
@@ -115,7 +116,7 @@ export class PluginSchedules {
           });
         return {
           key: s.key,
-          title: typeof s.title === 'string' ? s.title : locale === 'fr' ? s.title.fr : s.title.en,
+          title: titleIn(s.title, locale),
           // Reported when the schedule was last set up; reading the page does not report it again.
           everyMinutes: await this.interval(plugin, s, false),
           ...next,

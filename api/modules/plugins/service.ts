@@ -3,6 +3,7 @@ import { ProblemError } from '../../http/problem';
 import type { LoadedPlugin, PluginSet } from '../../../platform/plugins/loader';
 import type { PluginPhase } from '../../../platform/plugins/errors';
 import type { PluginSchedules } from './schedules';
+import { titleIn } from './content';
 
 export class PluginAdmin {
   /** `set` null: the process loads no plug-ins (PLUGINS unset), so there is nothing to list. */
@@ -33,7 +34,7 @@ export class PluginAdmin {
           name: p.name,
           entry: p.entry,
           version: p.manifest?.version ?? null,
-          description: p.manifest?.description ?? null,
+          description: titleIn(p.manifest?.description ?? null, locale),
           status: p.status === 'failed' ? ('failed' as const) : settings.problems.length ? ('not_configured' as const) : ('running' as const),
           error: p.error,
           settingsSchema: p.manifest?.settings ?? null,
@@ -56,7 +57,7 @@ export class PluginAdmin {
   actions(locale: string) {
     return {
       items: (this.set?.loaded() ?? []).flatMap((p) =>
-        p.actions.map((a) => ({ plugin: p.name, name: a.name, title: typeof a.title === 'string' ? a.title : locale === 'fr' ? a.title.fr : a.title.en, schema: a.schema ?? null })),
+        p.actions.map((a) => ({ plugin: p.name, name: a.name, title: titleIn(a.title, locale), schema: a.schema ?? null })),
       ),
     };
   }

@@ -20,7 +20,7 @@ const pluginsEn = {
   migrations: 'Its own tables, migrations applied: {list}',
   schedulesAdded: 'Scheduled work, run by the workers: {list}',
   schedules: 'Schedules',
-  every: 'Runs every {count} minute | Runs every {count} minutes',
+  every: 'Runs every minute. | Runs every {count} minutes.',
   off: 'Off under the current settings (an admin may still run it now).',
   nextRun: 'Next run {date}.',
   runNow: 'Run now',

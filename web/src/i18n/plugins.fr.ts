@@ -22,7 +22,7 @@ const pluginsFr: PluginMessages = {
   migrations: 'Ses propres tables, migrations appliquées : {list}',
   schedulesAdded: 'Travaux planifiés, exécutés par les workers : {list}',
   schedules: 'Planifications',
-  every: 'S’exécute chaque minute | S’exécute toutes les {count} minutes',
+  every: 'S’exécute chaque minute. | S’exécute toutes les {count} minutes.',
   off: 'Arrêtée avec les réglages actuels (un administrateur peut toujours la lancer).',
   nextRun: 'Prochaine exécution {date}.',
   runNow: 'Lancer maintenant',

@@ -26,6 +26,8 @@ interface PropertySchema {
   maximum?: number;
   maxLength?: number;
   default?: unknown;
+  /** The label and help in French (the plug-in API's convention). */
+  'x-fr'?: { title?: string; description?: string };
 }
 
 function kindOf(p: PropertySchema): SettingKind {
@@ -40,13 +42,13 @@ function kindOf(p: PropertySchema): SettingKind {
   return 'json';
 }
 
-export function settingFields(schema: Record<string, unknown> | null | undefined): SettingField[] {
+export function settingFields(schema: Record<string, unknown> | null | undefined, locale = 'en'): SettingField[] {
   const properties = (schema?.properties ?? {}) as Record<string, PropertySchema>;
   const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
   return Object.entries(properties).map(([key, p]) => ({
     key,
-    label: p.title ?? key,
-    hint: p.description ?? null,
+    label: (locale === 'fr' ? p['x-fr']?.title : undefined) ?? p.title ?? key,
+    hint: (locale === 'fr' ? p['x-fr']?.description : undefined) ?? p.description ?? null,
     kind: kindOf(p),
     required: required.has(key),
     choices: Array.isArray(p.enum) ? (p.enum as string[]) : [],
