@@ -105,7 +105,8 @@ export async function startContext(scale: Scale): Promise<BenchContext> {
     const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
 
     log('starting the desk (API + worker child processes)');
-    const desk = await startDesk({ taskQueue: DESK_TASK_QUEUE });
+    // The CRM connector is loaded for the connector benchmark; until it is configured it does nothing.
+    const desk = await startDesk({ taskQueue: DESK_TASK_QUEUE, env: { PLUGINS: path.join(ROOT, 'plugins', 'crm') } });
     cleanups.push(() => desk.stop());
     const admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
 

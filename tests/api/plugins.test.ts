@@ -52,6 +52,7 @@ describe('Plug-ins', () => {
     expect(list[3].error).toMatch(/cannot read .*nowhere.*guichet-plugin\.json/);
     const echo = list[0];
     expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql', '003-paged.sql'], actions: ['page'], pages: ['stats', 'admin-only'], error: null });
+    expect(echo.schedules.map((x: any) => x.key)).toEqual(['tally']);
     expect(echo.routes.map((r: any) => `${r.method} ${r.path} ${r.access}`)).toEqual([
       'GET /api/plugins/echo/ping public',
       'GET /api/plugins/echo/hello user',
@@ -240,5 +241,27 @@ describe('Plug-ins', () => {
     expect(page.content.table.rows).toEqual(expect.arrayContaining([['created', expect.stringMatching(/^\d+$/)]]));
     expect(await ok(admin.get('/api/plugins/pages/echo/admin-only'))).toMatchObject({ content: { rows: [{ label: 'Tables' }] } });
     expect((await agent.get('/api/plugins/pages/echo/nothing')).status).toBe(404);
+  });
+
+  it("should run a plug-in's schedule on Temporal as its settings say, recording each run's report", async () => {
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
+    expect((await named('echo')).schedules).toEqual([{ key: 'tally', title: 'Tally', everyMinutes: null, paused: true, nextRunAt: null, runs: [] }]);
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello', tallyEveryMinutes: 90 }));
+    expect((await named('echo')).schedules[0]).toMatchObject({ everyMinutes: 90, paused: false, nextRunAt: expect.any(String) });
+
+    const started = await ok(admin.post('/api/plugins/echo/schedules/tally/runs', {}), 202);
+    const run = await eventually(async () => (await named('echo')).schedules[0].runs.find((r: any) => r.id === started.id && r.status !== 'running'));
+    expect(run).toMatchObject({
+      trigger: 'admin',
+      status: 'succeeded',
+      error: null,
+      report: { created: 1, updated: 0, unchanged: 0, skipped: 1, notes: [expect.stringMatching(/^\d+ tickets heard \(admin\)$/), 'row 2: an organisation needs a name of 1 to 200 characters'] },
+    });
+    expect(((await ok(admin.get('/api/organisations'))).items as any[]).map((o) => o.name)).toContain('Echo Hello');
+    // Again: the organisation is there already.
+    const again = await ok(admin.post('/api/plugins/echo/schedules/tally/runs', {}), 202);
+    expect((await eventually(async () => (await named('echo')).schedules[0].runs.find((r: any) => r.id === again.id && r.status !== 'running'))).report).toMatchObject({ created: 0, unchanged: 1 });
+    // The loud plug-in has no schedule; a schedule nobody declared is not found.
+    expect((await admin.post('/api/plugins/loud/schedules/tally/runs', {})).status).toBe(404);
   });
 });

@@ -1,5 +1,6 @@
 // A plug-in that uses every extension point of the plug-in API v1: its own migrations and table, settings with a
-// secret, public, user and admin routes (validated bodies, a refusal, a fault) and a ticket-event listener.
+// secret, public, user and admin routes (validated bodies, a refusal, a fault), a ticket-event listener, panels,
+// pages, an action, and a schedule that writes through the desk's directory.
 import { definePlugin } from '../../../platform/plugins/v1';
 
 interface EchoSettings {
@@ -8,6 +9,7 @@ interface EchoSettings {
   maxItems?: number;
   mode?: 'quiet' | 'chatty';
   enabled?: boolean;
+  tallyEveryMinutes?: number;
 }
 
 export default definePlugin({
@@ -140,6 +142,18 @@ export default definePlugin({
       title: 'Echo maintenance',
       access: 'admin',
       load: async () => ({ rows: [{ label: 'Tables', value: 'plugin_echo_heard, plugin_echo_paged' }] }),
+    });
+    host.schedule({
+      key: 'tally',
+      title: { en: 'Tally', fr: 'Décompte' },
+      everyMinutes: (values) => (values as Partial<EchoSettings>).tallyEveryMinutes ?? null,
+      // Counts the tickets heard, and files an organisation per greeting through the desk's directory.
+      run: async ({ trigger }) => {
+        const { greeting } = await host.settings<EchoSettings>();
+        const [{ n }] = await host.db.query<{ n: number }>('select count(distinct ticket_id)::int as n from plugin_echo_heard');
+        const filed = await host.directory.upsertOrganisations([{ name: `Echo ${greeting}` }, { name: '' }]);
+        return { ...filed, notes: [`${n} tickets heard (${trigger})`, ...filed.notes] };
+      },
     });
     host.onTicketEvents(async ({ ticket, events }) => {
       const { enabled = true } = await host.settings<EchoSettings>();
