@@ -18,6 +18,7 @@ import { answerClientErrors } from './http/client-errors';
 import { SecretBox } from '../platform/secret-box';
 import { pluginErrorLog } from '../platform/plugins/errors';
 import { findPlugins, migratePlugins, registerPlugins } from '../platform/plugins/loader';
+import { runBackgrounds } from '../platform/plugins/background';
 
 const MIGRATION_LOCK = 727_001;
 
@@ -139,6 +140,12 @@ async function main(): Promise<void> {
       ? await startSmtpEndpoint(app.services.mailIntake, { host: config.mail.inboundHost, port: config.mail.inboundPort, log })
       : undefined;
   const mailPort = smtp ? (smtp.server.address() as { port: number }).port : undefined;
+  // Plug-ins that fetch mail (IMAP) hand it to the same intake as SMTP; their background tasks run in one replica at a time.
+  plugins.attachMailIntake(async (raw, mailbox) => {
+    const result = await app.services.mailIntake.receive(raw, { from: false, to: [] }, mailbox);
+    return { outcome: result.outcome, ticketId: result.ticketId ?? null, detail: result.detail ?? null };
+  });
+  const backgrounds = runBackgrounds(plugins, databaseUrl);
   process.send?.({ ready: true, port: config.port, mailPort });
 
   let stopping = false;
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     clearTimeout(force);
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await backgrounds.stop();
     mailTransport.close();
     tlsWatch.stop();
     clearInterval(objectSweep);

@@ -21,6 +21,7 @@ interface OutboxRow {
 }
 
 const MAX_ATTEMPTS = 12;
+const UNDELIVERABLE = 'the address bounced: not mailed again (mail_undeliverable)';
 const BATCH = 20;
 
 /** 10 s, 20 s, 40 s … capped at one hour. */
@@ -96,7 +97,19 @@ export class MailOutbox {
           `select id, message_id, ticket_id, to_address, recipient_id, locale, subject, body, reply_to, attempts from mail_outbox
            where status = 'pending' and mode = 'immediate' and next_attempt_at <= now() order by created_at limit ${BATCH} for update skip locked`,
         );
+        // An address a bounce said is dead is not mailed again: the row fails at once, saying why.
+        const dead = rows.length
+          ? new Set(
+              (await tx.execute<Array<{ email: string }>>('select email from mail_undeliverable where email in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(rows.map((r) => r.to_address.toLowerCase()))])).map(
+                (d) => d.email,
+              ),
+            )
+          : new Set<string>();
         for (const r of rows) {
+          if (dead.has(r.to_address.toLowerCase())) {
+            await tx.execute(`update mail_outbox set status = 'failed', last_error = ? where id = ?`, [UNDELIVERABLE, r.id]);
+            continue;
+          }
           try {
             await this.transport.send({
               to: r.to_address,
@@ -172,12 +185,16 @@ export class MailOutbox {
         if (!rows.length) return;
         const [user] = await tx.execute<Array<{ name: string; email: string; locale: string }>>('select name, email, locale from users where id = ?', [recipient_id]);
         if (!user) return;
+        const ids = JSON.stringify(rows.map((r) => r.id));
+        if ((await tx.execute('select 1 from mail_undeliverable where email = ?', [user.email.toLowerCase()])).length) {
+          await tx.execute(`update mail_outbox set status = 'failed', last_error = ? where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [UNDELIVERABLE, ids]);
+          return;
+        }
         const locale = mailLocale(user.locale);
         const tpl = (await loadTemplates(tx))('digest', locale);
         const vars = { recipient: { name: user.name }, digest: { count: rows.length, items: rows.map((r) => `• ${r.subject}`).join('\n') } };
         // The same set of rows always makes the same Message-ID, so a resend after a crash is recognisably the same mail.
         const messageId = messageIdFor(`digest:${rows.map((r) => r.id).sort().join(',')}`, this.domain);
-        const ids = JSON.stringify(rows.map((r) => r.id));
         try {
           await this.transport.send({ to: user.email, subject: renderText(tpl.subject, vars), text: renderText(tpl.body, vars), html: renderHtml(tpl.body, vars), messageId });
           await tx.execute(

@@ -1,7 +1,7 @@
 // Keeps the errors a plug-in raised (loading, migrations, routes, listeners) where the admin page shows them.
 import type pg from 'pg';
 
-export type PluginPhase = 'load' | 'migration' | 'route' | 'listener' | 'action' | 'schedule';
+export type PluginPhase = 'load' | 'migration' | 'route' | 'listener' | 'action' | 'schedule' | 'background';
 
 /** Errors kept per plug-in: enough to see a pattern, never a table that grows with a listener failing on every event. */
 const KEPT = 50;

@@ -20,6 +20,8 @@ import {
   type PluginHost,
   type PluginManifest,
   type PluginAction,
+  type PluginBackground,
+  type PluginMailResult,
   type PluginPage,
   type PluginRoute,
   type PluginSchedule,
@@ -43,6 +45,7 @@ export interface LoadedPlugin {
   actions: PluginAction[];
   pages: PluginPage[];
   schedules: PluginSchedule[];
+  backgrounds: PluginBackground[];
   /** Its own migrations applied so far (as the API last saw them). */
   migrations: string[];
 }
@@ -70,12 +73,23 @@ export class PluginSet {
   private pending: { plugin: string; phase: PluginPhase; message: string }[] = [];
   private retry: NodeJS.Timeout | undefined;
   private flushing = false;
+  private intake: ((raw: Buffer, mailbox: string) => Promise<PluginMailResult>) | undefined;
 
   constructor(
     readonly plugins: LoadedPlugin[],
     readonly runtime: PluginRuntime,
   ) {
     this.settings = new PluginSettingsStore(runtime.pool, runtime.box);
+  }
+
+  /** The API hands over its mail intake once it has one; until then (and in the worker) plug-ins cannot pass mail on. */
+  attachMailIntake(intake: (raw: Buffer, mailbox: string) => Promise<PluginMailResult>): void {
+    this.intake = intake;
+  }
+
+  receiveMail(raw: Uint8Array, mailbox: string): Promise<PluginMailResult> {
+    if (!this.intake) return Promise.reject(new Error(`mail is taken in by the API; this ${this.runtime.process} has no mail intake`));
+    return this.intake(Buffer.from(raw), mailbox);
   }
 
   loaded(): LoadedPlugin[] {
@@ -94,6 +108,7 @@ export class PluginSet {
       plugin.actions = [];
       plugin.pages = [];
       plugin.schedules = [];
+      plugin.backgrounds = [];
     }
     this.runtime.log.error({ plugin: plugin.name, phase, err }, `plug-in ${plugin.name}: ${phase} failed`);
     await this.runtime.errors.record(plugin.name, phase, message).catch(() => this.keep({ plugin: plugin.name, phase, message }));
@@ -138,7 +153,7 @@ export class PluginSet {
 export async function findPlugins(entries: readonly string[], runtime: PluginRuntime): Promise<PluginSet> {
   const set = new PluginSet([], runtime);
   for (const entry of entries) {
-    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], actions: [], pages: [], schedules: [], migrations: [] };
+    const plugin: LoadedPlugin = { entry, name: entry, folder: null, manifest: null, status: 'loaded', error: null, routes: [], listeners: [], panels: [], actions: [], pages: [], schedules: [], backgrounds: [], migrations: [] };
     set.plugins.push(plugin);
     try {
       plugin.folder = pluginFolder(entry, runtime.cwd);
@@ -189,6 +204,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
     },
     db: { query: async <R>(sql: string, params?: readonly unknown[]) => (await runtime.pool.query(sql, params ? [...params] : undefined)).rows as R[] },
     directory: pluginDirectory(runtime.pool),
+    mail: { receive: (raw, source) => set.receiveMail(raw, String(source?.mailbox ?? '')) },
     settings: async <T>() => {
       const { values, problems } = await set.settings.current(manifest);
       if (problems.length) throw new PluginNotConfigured(problems.map((p) => `${p.pointer || '/'} ${p.message}`));
@@ -260,6 +276,14 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       if (typeof schedule.run !== 'function') throw new Error(`schedule ${schedule.key} needs a run function`);
       plugin.schedules.push(schedule);
     },
+    background(task) {
+      registering('a background task');
+      if (!/^[a-z][a-z0-9-]{0,39}$/.test(task?.key ?? '')) throw new Error(`background task key '${task?.key}' must be lower-case letters, digits and dashes`);
+      if (plugin.backgrounds.some((x) => x.key === task.key)) throw new Error(`background task ${task.key} is declared twice`);
+      checkTitle(task.title, `background task ${task.key}`);
+      if (typeof task.run !== 'function') throw new Error(`background task ${task.key} needs a run function`);
+      plugin.backgrounds.push(task);
+    },
   };
   return { host, close: () => void (open = false) };
 }
@@ -282,7 +306,7 @@ export async function registerPlugins(set: PluginSet): Promise<void> {
       }
       const { rows } = await set.runtime.pool.query<{ name: string }>('select name from plugin_migrations where plugin = $1 order by name', [plugin.name]).catch(() => ({ rows: [] }));
       plugin.migrations = rows.map((r) => r.name);
-      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length, pages: plugin.pages.length, schedules: plugin.schedules.length }, 'plug-in loaded');
+      set.runtime.log.info({ plugin: plugin.name, version: manifest.version, routes: plugin.routes.length, listeners: plugin.listeners.length, panels: plugin.panels.length, actions: plugin.actions.length, pages: plugin.pages.length, schedules: plugin.schedules.length, backgrounds: plugin.backgrounds.length }, 'plug-in loaded');
     } catch (err) {
       await set.report(plugin, 'load', err);
     }

@@ -245,6 +245,42 @@ export interface PluginDirectory {
   upsertContacts(rows: readonly PluginContact[]): Promise<PluginDirectoryResult>;
 }
 
+/** What the desk's mail intake did with a message a plug-in handed it. */
+export interface PluginMailResult {
+  /**
+   * `ticket_created`, `commented`; `duplicate` (that Message-ID was taken in before); `bounce` (a delivery failure: a
+   * note on its ticket, the address no longer mailed); `automatic` (auto-replies, lists, loops: dropped); and refusals:
+   * `rate_limited`, `unknown_sender`, `no_sender`, `refused`, `staff_unverified`. Every one of them is final: the
+   * message is done with.
+   */
+  outcome: string;
+  ticketId: string | null;
+  detail: string | null;
+}
+
+export interface PluginMail {
+  /**
+   * Hands one received message (RFC 5322 bytes, as fetched) to the desk's mail intake: the same threading, loop
+   * protection and bounce handling as mail the desk receives by SMTP, idempotent on the Message-ID. In the API only (a
+   * background task runs there); throws when the desk could not take it (try again later).
+   */
+  receive(raw: Uint8Array, source: { mailbox: string }): Promise<PluginMailResult>;
+}
+
+/**
+ * A task that runs for as long as the desk does (a mailbox watched with IMAP IDLE, a stream followed): the desk runs it
+ * in one API process at a time (replicas take turns through a PostgreSQL lock), only while the plug-in's settings are
+ * complete, with those settings. `signal` aborts when the process stops, the settings change or the lock is lost:
+ * return promptly then. When it returns or throws the desk reports it and starts it again after 10 s (longer after
+ * repeated failures).
+ */
+export interface PluginBackground {
+  /** Lower-case letters, digits and dashes, unique within the plug-in. */
+  key: string;
+  title: string | { en: string; fr: string };
+  run(input: { signal: AbortSignal; settings: Record<string, unknown> }): Promise<void>;
+}
+
 export interface PluginHost {
   readonly apiVersion: number;
   readonly plugin: { name: string; version: string };
@@ -253,6 +289,7 @@ export interface PluginHost {
   readonly log: PluginLogger;
   readonly db: PluginDatabase;
   readonly directory: PluginDirectory;
+  readonly mail: PluginMail;
   /** The admin's settings, secrets opened; rejects with PluginNotConfigured while they are missing or invalid. */
   settings<T = Record<string, unknown>>(): Promise<T>;
   route(route: PluginRoute): void;
@@ -261,6 +298,7 @@ export interface PluginHost {
   action(action: PluginAction): void;
   page(page: PluginPage): void;
   schedule(schedule: PluginSchedule): void;
+  background(task: PluginBackground): void;
   /** Throws the refusal a route answers (4xx problem+json with this detail): a plug-in needs nothing else from the desk at run time. */
   refuse(status: number, detail: string): never;
 }

@@ -36,6 +36,7 @@ function setWith(name: string, run: () => Promise<PluginRunReport>): PluginSet {
     actions: [],
     pages: [],
     schedules: [{ key: 'sync', title: 'Sync', everyMinutes: () => 60, run }],
+    backgrounds: [],
     migrations: [],
   };
   const log = { error: () => undefined, info: () => undefined, warn: () => undefined, child: () => log } as never;

@@ -11,8 +11,9 @@ import type { AttachmentService } from '../attachments/service';
 import type { AuthUser } from '../auth/types';
 import { domainOf, replyTokenOf, ticketOfThreadId } from '../../../mail/addresses';
 import { automaticReason, trimQuotedReply } from './inbound-rules';
+import { bounceOf, type Bounce } from './bounces';
 
-export type IntakeOutcome = 'ticket_created' | 'commented' | 'duplicate' | 'automatic' | 'rate_limited' | 'unknown_sender' | 'no_sender' | 'refused' | 'staff_unverified';
+export type IntakeOutcome = 'ticket_created' | 'commented' | 'duplicate' | 'automatic' | 'bounce' | 'rate_limited' | 'unknown_sender' | 'no_sender' | 'refused' | 'staff_unverified';
 
 export interface IntakeResult {
   outcome: IntakeOutcome;
@@ -39,8 +40,11 @@ export class MailIntake {
     this.domain = domainOf(config.replyAddress);
   }
 
-  /** `envelope` carries the SMTP MAIL FROM (empty for bounces) and RCPT TO addresses. */
-  async receive(raw: Buffer, envelope: { from: string | false; to: string[] }): Promise<IntakeResult> {
+  /**
+   * `envelope` carries the SMTP MAIL FROM (empty for bounces) and RCPT TO addresses (false and none for mail fetched
+   * from a mailbox); `via` says where it came from (SMTP, or the mailbox a plug-in fetched it from).
+   */
+  async receive(raw: Buffer, envelope: { from: string | false; to: string[] }, via = 'smtp'): Promise<IntakeResult> {
     const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
     const messageId = mail.messageId?.trim() || `<sha256-${createHash('sha256').update(raw).digest('hex')}@${this.domain}>`;
     const sender = mail.from?.value[0]?.address?.toLowerCase() ?? '';
@@ -51,12 +55,15 @@ export class MailIntake {
           `insert into mail_inbound (message_id, sender, outcome, ticket_id, detail) values (?, ?, ?, ?, ?) on conflict (message_id) do update set outcome = excluded.outcome, ticket_id = excluded.ticket_id, detail = excluded.detail`,
           [messageId.slice(0, 998), sender || '(none)', result.outcome, result.ticketId ?? null, result.detail?.slice(0, 500) ?? null],
         );
-      this.log.info({ messageId, sender, ...result }, 'inbound mail');
+      this.log.info({ messageId, sender, via, ...result }, 'inbound mail');
       return result;
     };
 
     const [seen] = await this.em.fork().execute<Array<{ outcome: string; ticket_id: string | null }>>('select outcome, ticket_id from mail_inbound where message_id = ?', [messageId.slice(0, 998)]);
-    if (seen && (seen.outcome === 'ticket_created' || seen.outcome === 'commented')) return { outcome: 'duplicate', ticketId: seen.ticket_id ?? undefined };
+    if (seen && (seen.outcome === 'ticket_created' || seen.outcome === 'commented' || seen.outcome === 'bounce')) return { outcome: 'duplicate', ticketId: seen.ticket_id ?? undefined };
+    // Before the loop rules, which drop mail from mailer daemons: a bounce is news for the ticket it came back from.
+    const bounce = bounceOf(mail, raw);
+    if (bounce) return done(await this.bounced(bounce, messageId));
     if (!sender) return done({ outcome: 'no_sender' });
 
     // From the raw header lines: mailparser folds some headers (List-*) into structured values under other names.
@@ -109,6 +116,49 @@ export class MailIntake {
     }
   }
 
+  /**
+   * Each address that failed for good is no longer mailed (the outbox skips it), and the ticket the returned message
+   * belonged to gets an internal note saying so, once per bounce.
+   */
+  private async bounced(bounce: Bounce, messageId: string): Promise<IntakeResult> {
+    const ticketId = await this.ticketOfReferences(bounce.references);
+    const db = this.em.fork();
+    for (const f of bounce.failed) {
+      await db.execute(
+        `insert into mail_undeliverable (email, status, diagnostic, ticket_id) values (?, ?, ?, ?)
+         on conflict (email) do update set status = excluded.status, diagnostic = excluded.diagnostic, ticket_id = coalesce(excluded.ticket_id, mail_undeliverable.ticket_id), bounced_at = now()`,
+        [f.address, f.status, f.diagnostic, ticketId ?? null],
+      );
+    }
+    const list = bounce.failed.map((f) => `${f.address} (${f.status}${f.diagnostic ? `: ${f.diagnostic}` : ''})`).join(', ');
+    if (ticketId) {
+      const body = `Mail to ${list} could not be delivered. The desk no longer mails ${bounce.failed.length === 1 ? 'this address' : 'these addresses'}; reach the requester another way, or correct the address. / Le courriel n’a pas pu être remis ; le guichet n’écrit plus à ${bounce.failed.length === 1 ? 'cette adresse' : 'ces adresses'}.`;
+      try {
+        await this.tickets.systemNote(ticketId, body, messageId);
+      } catch (err) {
+        // A ticket gone or closed to notes keeps the address stopped; the note is the only thing lost.
+        if (!(err instanceof ProblemError) || err.status >= 500) throw err;
+        this.log.info({ ticketId, status: err.status }, 'bounce note not added');
+      }
+    }
+    return { outcome: 'bounce', ticketId, detail: `undeliverable: ${list}` };
+  }
+
+  /** The ticket one of our Message-IDs belongs to (thread ids name it; other outbound ids are in the outbox). */
+  private async ticketOfReferences(refs: string[]): Promise<string | undefined> {
+    for (const ref of refs) {
+      const direct = ticketOfThreadId(ref, this.domain);
+      if (direct) return direct;
+    }
+    if (!refs.length) return undefined;
+    const [row] = await this.em
+      .fork()
+      .execute<Array<{ ticket_id: string }>>('select ticket_id from mail_outbox where ticket_id is not null and message_id in (select value from jsonb_array_elements_text(?::jsonb)) limit 1', [
+        JSON.stringify(refs.map((r) => (r.startsWith('<') ? r : `<${r}>`))),
+      ]);
+    return row?.ticket_id;
+  }
+
   /** The sender's account; unknown senders get a customer account only when the desk allows it. */
   private async senderAccount(sender: string, mail: ParsedMail): Promise<AuthUser | null> {
     const db = this.em.fork();
@@ -138,18 +188,7 @@ export class MailIntake {
     }
     if (!byReferences) return undefined;
     const refs = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].flatMap((r) => r.split(/\s+/)).filter(Boolean);
-    for (const ref of refs) {
-      const direct = ticketOfThreadId(ref, this.domain);
-      if (direct) return direct;
-    }
-    if (refs.length) {
-      const [row] = await db.execute<Array<{ ticket_id: string }>>(
-        'select ticket_id from mail_outbox where ticket_id is not null and message_id in (select value from jsonb_array_elements_text(?::jsonb)) limit 1',
-        [JSON.stringify(refs.map((r) => (r.startsWith('<') ? r : `<${r}>`)))],
-      );
-      if (row) return row.ticket_id;
-    }
-    return undefined;
+    return this.ticketOfReferences(refs);
   }
 
   /** Keeps the attachments the desk accepts (same types and size limit as uploads); refused ones are named in the log. */

@@ -41,6 +41,20 @@ export class TicketConversation {
     return user.role === 'customer' ? { seq: await this.publicNumber(id, done.seq) } : done;
   }
 
+  /**
+   * An internal note written by the desk itself (a mail that bounced): no caller, so no queue rights to check; once per
+   * `key` however often the cause is received.
+   */
+  async systemNote(id: string, body: string, key: string): Promise<{ seq: number }> {
+    try {
+      return await this.temporal.workflow
+        .getHandle(ticketWorkflowId(id))
+        .executeUpdate(commentUpdate, { args: [{ body, visibility: 'internal', actor: { id: null, role: 'system' } }], updateId: idempotentUpdateId('system-note', id, 'system', key) });
+    } catch (err) {
+      throw toProblem(err) ?? err;
+    }
+  }
+
   /** So no one answers a customer twice without knowing: a reply or state change the writer has not seen stops the comment. */
   private async refuseIfMissed(user: AuthUser, id: string, seenSeq: number): Promise<void> {
     const customer = user.role === 'customer';

@@ -85,6 +85,10 @@ export class TicketService {
     return this.conversation.comment(user, id, body, idempotencyKey);
   }
 
+  systemNote(id: string, body: string, key: string): Promise<{ seq: number }> {
+    return this.conversation.systemNote(id, body, key);
+  }
+
   editComment(user: AuthUser, id: string, seq: number, body: string): Promise<{ seq: number }> {
     return this.conversation.editComment(user, id, seq, body);
   }

@@ -1,0 +1,18 @@
+// The mailbox settings as the admin saved them (checked against guichet-plugin.json before the plug-in sees them).
+
+export interface ImapSettings {
+  host: string;
+  port?: number;
+  security?: 'tls' | 'starttls' | 'none';
+  caCertificate?: string;
+  user: string;
+  password: string;
+  mailbox?: string;
+  afterIntake?: 'move' | 'flag';
+  moveTo?: string;
+  idle?: boolean;
+  pollSeconds?: number;
+}
+
+/** The keyword a message taken in keeps when it is flagged rather than moved. */
+export const TAKEN_IN = '$Guichet';
