@@ -41,7 +41,7 @@ const scheduleSchema = {
 
 export const pluginSchema = {
   type: 'object',
-  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'actions', 'pages', 'schedules', 'migrations', 'recentErrors'],
+  required: ['name', 'entry', 'version', 'description', 'status', 'error', 'settingsSchema', 'settings', 'routes', 'listeners', 'panels', 'actions', 'pages', 'schedules', 'backgrounds', 'migrations', 'recentErrors'],
   properties: {
     name: { type: 'string' },
     /** The PLUGINS entry it was loaded from. */
@@ -74,6 +74,8 @@ export const pluginSchema = {
     /** Keys of its console pages. */
     pages: { type: 'array', items: { type: 'string' } },
     schedules: { type: 'array', items: scheduleSchema },
+    /** Titles of its background tasks (run in one API process at a time). */
+    backgrounds: { type: 'array', items: { type: 'string' } },
     migrations: { type: 'array', items: { type: 'string' } },
     recentErrors: {
       type: 'array',
@@ -83,7 +85,7 @@ export const pluginSchema = {
         properties: {
           at: { type: 'string', format: 'date-time' },
           process: { type: 'string', enum: ['api', 'worker'] },
-          phase: { type: 'string', enum: ['load', 'migration', 'route', 'listener', 'action', 'schedule'] },
+          phase: { type: 'string', enum: ['load', 'migration', 'route', 'listener', 'action', 'schedule', 'background'] },
           message: { type: 'string' },
         },
       },

@@ -45,6 +45,7 @@ export class PluginAdmin {
           actions: p.actions.map((action) => action.name),
           pages: p.pages.map((page) => page.key),
           schedules: await this.schedules.of(p, locale),
+          backgrounds: p.backgrounds.map((b) => titleIn(b.title, locale)),
           migrations: p.migrations,
           recentErrors: rows.filter((r) => r.plugin === p.name).map((r) => ({ at: r.at.toISOString(), process: r.process, phase: r.phase, message: r.message })),
         };

@@ -29201,6 +29201,7 @@ export interface operations {
                                     finishedAt: string | null;
                                 }[];
                             }[];
+                            backgrounds: string[];
                             migrations: string[];
                             recentErrors: {
                                 /** Format: date-time */
@@ -29208,7 +29209,7 @@ export interface operations {
                                 /** @enum {string} */
                                 process: "api" | "worker";
                                 /** @enum {string} */
-                                phase: "load" | "migration" | "route" | "listener" | "action" | "schedule";
+                                phase: "load" | "migration" | "route" | "listener" | "action" | "schedule" | "background";
                                 message: string;
                             }[];
                         }[];
@@ -29412,6 +29413,7 @@ export interface operations {
                                 finishedAt: string | null;
                             }[];
                         }[];
+                        backgrounds: string[];
                         migrations: string[];
                         recentErrors: {
                             /** Format: date-time */
@@ -29419,7 +29421,7 @@ export interface operations {
                             /** @enum {string} */
                             process: "api" | "worker";
                             /** @enum {string} */
-                            phase: "load" | "migration" | "route" | "listener" | "action" | "schedule";
+                            phase: "load" | "migration" | "route" | "listener" | "action" | "schedule" | "background";
                             message: string;
                         }[];
                     };

@@ -19,6 +19,7 @@ const pluginsEn = {
   panels: 'Panels beside the agent\'s ticket page: {list}',
   migrations: 'Its own tables, migrations applied: {list}',
   schedulesAdded: 'Scheduled work, run by the workers: {list}',
+  backgrounds: 'Background tasks, run by one API process at a time while the settings are complete: {list}',
   schedules: 'Schedules',
   every: 'Runs every minute. | Runs every {count} minutes.',
   off: 'Off under the current settings (an admin may still run it now).',
@@ -51,7 +52,7 @@ const pluginsEn = {
   phase: 'While',
   message: 'Error',
   processes: { api: 'API', worker: 'Worker' },
-  phases: { load: 'loading', migration: 'migrating', route: 'answering a request', listener: 'hearing ticket events', action: 'running an action', schedule: 'a scheduled run' },
+  phases: { load: 'loading', migration: 'migrating', route: 'answering a request', listener: 'hearing ticket events', action: 'running an action', schedule: 'a scheduled run', background: 'a background task' },
 };
 
 export type PluginMessages = typeof pluginsEn;

@@ -21,6 +21,7 @@ const pluginsFr: PluginMessages = {
   panels: 'Panneaux à côté de la page ticket des agents : {list}',
   migrations: 'Ses propres tables, migrations appliquées : {list}',
   schedulesAdded: 'Travaux planifiés, exécutés par les workers : {list}',
+  backgrounds: 'Tâches de fond, exécutées par un seul processus API à la fois tant que les réglages sont complets : {list}',
   schedules: 'Planifications',
   every: 'S’exécute chaque minute. | S’exécute toutes les {count} minutes.',
   off: 'Arrêtée avec les réglages actuels (un administrateur peut toujours la lancer).',
@@ -53,7 +54,7 @@ const pluginsFr: PluginMessages = {
   phase: 'Pendant',
   message: 'Erreur',
   processes: { api: 'API', worker: 'Worker' },
-  phases: { load: 'le chargement', migration: 'la migration', route: 'une requête', listener: 'l’écoute des événements', action: 'une action', schedule: 'une exécution planifiée' },
+  phases: { load: 'le chargement', migration: 'la migration', route: 'une requête', listener: 'l’écoute des événements', action: 'une action', schedule: 'une exécution planifiée', background: 'une tâche de fond' },
 };
 
 export default pluginsFr;

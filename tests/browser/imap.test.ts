@@ -1,0 +1,75 @@
+// The IMAP mailbox fetch configured in Chromium, against a real Dovecot: an admin fills in the plug-in's form (server,
+// TLS, the server's CA in a text area, the password a secret), sees it run, and a message in the mailbox becomes a
+// ticket; the page in French too.
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { violations } from '../support/axe';
+import { loginUi, shot, useBrowser } from '../support/browser';
+import { ADMIN, Session, eventually, ok, unique } from '../support/http';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { startDovecot, type Dovecot } from '../support/dovecot';
+
+const MAILBOX = 'helpdesk@desk.test';
+const PASSWORD = 'imap-ui-secret';
+let dovecot: Dovecot;
+let desk: Desk;
+let admin: Session;
+const { openPage } = useBrowser();
+
+beforeAll(async () => {
+  dovecot = await startDovecot({ [MAILBOX]: PASSWORD });
+  desk = await startDesk({
+    taskQueue: unique('guichet-imap-ui'),
+    env: { DATABASE_URL: await freshDatabaseUrl('imap_ui'), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'imap'), MAIL_FROM: `Desk <${MAILBOX}>`, MAIL_INBOUND_CREATE_CUSTOMERS: 'true' },
+  });
+  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+}, 120_000);
+
+afterAll(async () => {
+  await desk?.stop();
+  await dovecot?.stop();
+});
+
+it('should let an admin connect a mailbox from the form and take its mail in', async () => {
+  const { page, errors } = await openPage('en', { baseURL: desk.url });
+  await loginUi(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/plugins');
+  const imap = page.getByTestId('plugin-imap');
+  await expect(imap.getByTestId('plugin-status').textContent()).resolves.toBe('Needs settings');
+  await imap.getByTestId('setting-host').fill('127.0.0.1');
+  await imap.getByTestId('setting-port').locator('input').fill(String(dovecot.tlsPort));
+  await imap.getByTestId('setting-caCertificate').fill(dovecot.caPem);
+  await imap.getByTestId('setting-user').fill(MAILBOX);
+  await imap.getByTestId('setting-password').fill(PASSWORD);
+  await imap.getByTestId('plugin-save-imap').click();
+  await page.getByTestId('admin-notice').waitFor();
+  await expect(imap.getByTestId('plugin-status').textContent()).resolves.toBe('Running');
+  await expect(imap.getByTestId('plugin-adds').textContent()).resolves.toContain('Background tasks, run by one API process at a time while the settings are complete: Mailbox fetch');
+  await eventually(async () => ((await ok(admin.get('/api/plugins/imap/status'))).watching ? true : undefined));
+
+  const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.tlsPort, secure: true, tls: { ca: dovecot.caPem }, auth: { user: MAILBOX, pass: PASSWORD }, logger: false });
+  await client.connect();
+  try {
+    const title = unique('Projector in room 4');
+    await client.append('INBOX', `From: Hugo <${unique('hugo')}@example.test>\r\nTo: ${MAILBOX}\r\nSubject: ${title}\r\nMessage-ID: <${unique('ui')}@mua.test>\r\n\r\nNo signal.\r\n`);
+    const ticket = await eventually(async () => ((await ok(admin.get(`/api/tickets?q=${encodeURIComponent(title)}`))).items as any[])[0]);
+    expect(ticket.title).toBe(title);
+  } finally {
+    await client.logout();
+  }
+  await imap.getByTestId('plugin-adds').scrollIntoViewIfNeeded();
+  await shot(page, 'imap-admin-en');
+  expect(await violations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+
+  const email = `${unique('admin')}@example.test`;
+  await ok(admin.post('/api/users', { email, name: 'Inès', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const { page: fr } = await openPage('fr', { baseURL: desk.url });
+  await loginUi(fr, email, 'a-long-password-1');
+  await fr.goto('/admin/plugins');
+  const imapFr = fr.getByTestId('plugin-imap');
+  await imapFr.getByLabel('Certificat de l’autorité (PEM)').waitFor();
+  await expect(imapFr.getByTestId('plugin-adds').textContent()).resolves.toContain('Relève de la boîte');
+  await shot(fr, 'imap-admin-fr');
+  expect(await violations(fr)).toEqual([]);
+}, 120_000);
