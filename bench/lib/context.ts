@@ -105,8 +105,12 @@ export async function startContext(scale: Scale): Promise<BenchContext> {
     const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
 
     log('starting the desk (API + worker child processes)');
-    // The CRM connector is loaded for the connector benchmark; until it is configured it does nothing.
-    const desk = await startDesk({ taskQueue: DESK_TASK_QUEUE, env: { PLUGINS: path.join(ROOT, 'plugins', 'crm') } });
+    // The CRM connector and the IMAP fetch are loaded for their benchmarks; until they are configured they do nothing.
+    // Mail from unknown senders opens tickets (the mail intake benchmark sends from new customers).
+    const desk = await startDesk({
+      taskQueue: DESK_TASK_QUEUE,
+      env: { PLUGINS: [path.join(ROOT, 'plugins', 'crm'), path.join(ROOT, 'plugins', 'imap')].join(','), MAIL_INBOUND_CREATE_CUSTOMERS: 'true', MAIL_INBOUND_PER_SENDER_PER_HOUR: '100000' },
+    });
     cleanups.push(() => desk.stop());
     const admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
 
