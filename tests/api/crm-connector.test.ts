@@ -210,4 +210,23 @@ describe('CRM connector', () => {
     expect((await admin.post('/api/plugins/crm/schedules/nothing/runs', {})).status).toBe(404);
     expect((await agent.post('/api/plugins/crm/schedules/sync/runs', {})).status).toBe(403);
   });
+
+  it("should delete this desk's schedules no loaded plug-in declares when the API starts, and leave other desks' alone", async () => {
+    const action = (taskQueue: string) => ({ type: 'startWorkflow' as const, workflowType: 'pluginScheduleWorkflow', taskQueue, args: [{ plugin: 'removed', key: 'sync', trigger: 'schedule' }] });
+    const orphan = `plugin-schedule-${TASK_QUEUE}-removed-sync`;
+    // Another desk whose task queue begins with this one's name: its schedule's id begins like ours.
+    const neighbour = `plugin-schedule-${TASK_QUEUE}-2-crm-sync`;
+    for (const [scheduleId, taskQueue] of [
+      [orphan, TASK_QUEUE],
+      [neighbour, `${TASK_QUEUE}-2`],
+    ] as const) {
+      await temporal.schedule.create({ scheduleId, spec: { intervals: [{ every: '1 day' }] }, action: action(taskQueue), state: { paused: true } });
+    }
+    await desk.api.stop('SIGTERM');
+    await desk.startApi();
+    await expect(temporal.schedule.getHandle(orphan).describe()).rejects.toThrow(/not found/i);
+    expect((await temporal.schedule.getHandle(neighbour).describe()).action).toMatchObject({ taskQueue: `${TASK_QUEUE}-2` });
+    expect((await temporal.schedule.getHandle(`plugin-schedule-${TASK_QUEUE}-crm-sync`).describe()).state.paused).toBe(true);
+    await temporal.schedule.getHandle(neighbour).delete();
+  });
 });

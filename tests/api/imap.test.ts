@@ -92,11 +92,11 @@ describe('IMAP mailbox fetch', () => {
     const opening = `<${unique('open')}@mua.test>`;
     await imap.append('INBOX', message({ 'Message-ID': opening, From: customer, Subject: 'Badge' }, 'Mon badge ne marche plus.'));
     const { ticket_id: ticketId } = await intakeOf(opening);
+    // The desk acknowledges the new ticket by mail; that is the mail that comes back.
+    await eventually(async () => (await db.query('select 1 from mail_outbox where ticket_id = $1 and to_address = $2', [ticketId, customer])).rows[0]);
     // The delivery status notification a mail server sends back when the desk's mail to the customer failed.
     const boundary = 'dsn-boundary';
-    const dsnId = `<${unique('dsn')}@mx.example.test>`;
-    await imap.append(
-      'INBOX',
+    const dsn = (dsnId: string, recipient: string) =>
       [
         `From: Mail Delivery System <MAILER-DAEMON@mx.example.test>`,
         `To: ${MAILBOX}`,
@@ -109,32 +109,40 @@ describe('IMAP mailbox fetch', () => {
         `--${boundary}`,
         'Content-Type: text/plain; charset=us-ascii',
         '',
-        `I'm sorry to have to inform you that your message could not be delivered to ${customer}.`,
+        `I'm sorry to have to inform you that your message could not be delivered to ${recipient}.`,
         '',
         `--${boundary}`,
         'Content-Type: message/delivery-status',
         '',
         'Reporting-MTA: dns; mx.example.test',
         '',
-        `Final-Recipient: rfc822; ${customer}`,
-        'Original-Recipient: rfc822;' + customer,
+        `Final-Recipient: rfc822; ${recipient}`,
+        'Original-Recipient: rfc822;' + recipient,
         'Action: failed',
         'Status: 5.1.1',
-        'Diagnostic-Code: smtp; 550 5.1.1 <' + customer + '>: Recipient address rejected: User unknown',
+        'Diagnostic-Code: smtp; 550 5.1.1 <' + recipient + '>: Recipient address rejected: User unknown',
         '',
         `--${boundary}`,
         'Content-Type: text/rfc822-headers',
         '',
         `From: Desk <${MAILBOX}>`,
-        `To: ${customer}`,
+        `To: ${recipient}`,
         `Subject: [INC] Badge`,
         `Message-ID: <${unique('out')}@desk.test>`,
         `References: <ticket-${ticketId}@desk.test>`,
         '',
         `--${boundary}--`,
         '',
-      ].join('\r\n'),
-    );
+      ].join('\r\n');
+    // One about an address the desk never mailed on that ticket is dropped: a forged bounce stops no one's mail.
+    const forged = `<${unique('forged')}@mx.example.test>`;
+    const bystander = `${unique('bystander')}@example.test`;
+    await imap.append('INBOX', dsn(forged, bystander));
+    expect(await intakeOf(forged)).toMatchObject({ outcome: 'automatic', detail: 'a delivery failure about no mail the desk sent' });
+    expect((await db.query('select 1 from mail_undeliverable where email = $1', [bystander])).rows).toEqual([]);
+
+    const dsnId = `<${unique('dsn')}@mx.example.test>`;
+    await imap.append('INBOX', dsn(dsnId, customer));
     expect(await intakeOf(dsnId)).toMatchObject({ outcome: 'bounce', ticket_id: ticketId, detail: expect.stringContaining(`${customer} (5.1.1: 550 5.1.1`) });
     const note = await eventually(async () => ((await ok(admin.get(`/api/tickets/${ticketId}/timeline`))).items as any[]).find((e) => e.type === 'commented' && e.visibility === 'internal'));
     expect(note.data.body).toMatch(new RegExp(`Mail to ${customer.replace('.', '\\.')} \\(5\\.1\\.1.*could not be delivered`));

@@ -123,23 +123,35 @@ export class MailIntake {
   private async bounced(bounce: Bounce, messageId: string): Promise<IntakeResult> {
     const ticketId = await this.ticketOfReferences(bounce.references);
     const db = this.em.fork();
-    for (const f of bounce.failed) {
+    // A notification is easy to forge: only one about mail the desk really sent (to that address, on that ticket) may
+    // stop mail to an address; anything else is dropped like other automatic mail.
+    const mailed = ticketId
+      ? new Set(
+          (
+            await db.execute<Array<{ to_address: string }>>('select distinct lower(to_address) as to_address from mail_outbox where ticket_id = ? and lower(to_address) in (select jsonb_array_elements_text(?::jsonb))', [
+              ticketId,
+              JSON.stringify(bounce.failed.map((f) => f.address)),
+            ])
+          ).map((r) => r.to_address),
+        )
+      : new Set<string>();
+    const failed = bounce.failed.filter((f) => mailed.has(f.address));
+    if (!ticketId || !failed.length) return { outcome: 'automatic', detail: 'a delivery failure about no mail the desk sent' };
+    for (const f of failed) {
       await db.execute(
         `insert into mail_undeliverable (email, status, diagnostic, ticket_id) values (?, ?, ?, ?)
          on conflict (email) do update set status = excluded.status, diagnostic = excluded.diagnostic, ticket_id = coalesce(excluded.ticket_id, mail_undeliverable.ticket_id), bounced_at = now()`,
-        [f.address, f.status, f.diagnostic, ticketId ?? null],
+        [f.address, f.status, f.diagnostic, ticketId],
       );
     }
-    const list = bounce.failed.map((f) => `${f.address} (${f.status}${f.diagnostic ? `: ${f.diagnostic}` : ''})`).join(', ');
-    if (ticketId) {
-      const body = `Mail to ${list} could not be delivered. The desk no longer mails ${bounce.failed.length === 1 ? 'this address' : 'these addresses'}; reach the requester another way, or correct the address. / Le courriel n’a pas pu être remis ; le guichet n’écrit plus à ${bounce.failed.length === 1 ? 'cette adresse' : 'ces adresses'}.`;
-      try {
-        await this.tickets.systemNote(ticketId, body, messageId);
-      } catch (err) {
-        // A ticket gone or closed to notes keeps the address stopped; the note is the only thing lost.
-        if (!(err instanceof ProblemError) || err.status >= 500) throw err;
-        this.log.info({ ticketId, status: err.status }, 'bounce note not added');
-      }
+    const list = failed.map((f) => `${f.address} (${f.status}${f.diagnostic ? `: ${f.diagnostic}` : ''})`).join(', ');
+    const body = `Mail to ${list} could not be delivered. The desk no longer mails ${failed.length === 1 ? 'this address' : 'these addresses'}; reach the requester another way, or correct the address. / Le courriel n’a pas pu être remis ; le guichet n’écrit plus à ${failed.length === 1 ? 'cette adresse' : 'ces adresses'}.`;
+    try {
+      await this.tickets.systemNote(ticketId, body, messageId);
+    } catch (err) {
+      // A ticket gone or closed to notes keeps the address stopped; the note is the only thing lost.
+      if (!(err instanceof ProblemError) || err.status >= 500) throw err;
+      this.log.info({ ticketId, status: err.status }, 'bounce note not added');
     }
     return { outcome: 'bounce', ticketId, detail: `undeliverable: ${list}` };
   }

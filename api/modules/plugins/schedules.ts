@@ -51,8 +51,12 @@ export class PluginSchedules {
     }
   }
 
-  /** Makes or updates the Temporal Schedules of one plug-in (or all): run every N minutes, or paused. */
+  /**
+   * Makes or updates the Temporal Schedules of one plug-in (or all): run every N minutes, or paused. With all, the
+   * schedules of this desk no loaded plug-in declares any more (a plug-in removed from PLUGINS) are deleted.
+   */
   async reconcile(name?: string): Promise<void> {
+    if (!name) await this.removeOrphans();
     for (const plugin of this.set?.loaded() ?? []) {
       if (name && plugin.name !== name) continue;
       for (const schedule of plugin.schedules) {
@@ -74,6 +78,26 @@ export class PluginSchedules {
           await this.temporal.schedule.getHandle(id).update((prev) => ({ ...prev, spec, action, state: { ...prev.state, paused: every === null, note } }));
         }
       }
+    }
+  }
+
+  private async removeOrphans(): Promise<void> {
+    const declared = new Set((this.set?.loaded() ?? []).flatMap((p) => p.schedules.map((s) => pluginScheduleId(this.taskQueue, p.name, s.key))));
+    // A plug-in that failed to load this time keeps its schedules: it may be back at the next start.
+    const failed = (this.set?.plugins ?? []).filter((p) => p.status === 'failed').map((p) => pluginScheduleId(this.taskQueue, p.name, ''));
+    for await (const summary of this.temporal.schedule.list()) {
+      const id = summary.scheduleId;
+      if (!id.startsWith('plugin-schedule-') || declared.has(id) || failed.some((f) => id.startsWith(f))) continue;
+      // Desks may share a namespace, and one task queue's name may begin another's: only this desk's are touched.
+      const handle = this.temporal.schedule.getHandle(id);
+      const found = await handle.describe().catch((err: unknown) => {
+        if (err instanceof ScheduleNotFoundError) return null;
+        throw err;
+      });
+      if (found?.action.type !== 'startWorkflow' || found.action.workflowType !== PLUGIN_SCHEDULE_WORKFLOW || found.action.taskQueue !== this.taskQueue) continue;
+      await handle.delete().catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      });
     }
   }
 
