@@ -104,6 +104,7 @@ import { PluginPanels } from './modules/plugins/panels';
 import { definitionPluginErrors, pluginActionCheck } from './modules/plugins/definition-check';
 import { PluginAdmin } from './modules/plugins/service';
 import { PluginSchedules } from './modules/plugins/schedules';
+import { UndeliverableAddresses } from './modules/mail/undeliverable';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
 export interface AppDeps {
@@ -325,7 +326,7 @@ export function createApp(deps: AppDeps): App {
   const attachmentBytes = new AttachmentBytes(deps.em, deps.objectStore);
   const attachments = new AttachmentService(deps.em, tickets, attachmentBytes, () => settings.get());
   attachmentRoutes(routes, attachments);
-  mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), deps.log);
+  mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), new UndeliverableAddresses(deps.em), deps.log);
   const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal, slaPolicies));
   slaPolicyRoutes(routes, slaPolicies);

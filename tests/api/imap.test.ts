@@ -157,6 +157,13 @@ describe('IMAP mailbox fetch', () => {
     );
     expect(row).toEqual({ status: 'failed', last_error: expect.stringMatching(/bounced/) });
     expect(capture.to(customer)).toHaveLength(mailedBefore);
+
+    // The admin sees it, and mails the address again once it is fixed.
+    const listed = await ok(admin.get(`/api/mail/undeliverable?q=${encodeURIComponent(customer.slice(0, 12))}`));
+    expect(listed.items).toEqual([{ email: customer, status: '5.1.1', diagnostic: expect.stringContaining('User unknown'), ticketId, ticketNumber: expect.any(String), userName: expect.any(String), bouncedAt: expect.any(String) }]);
+    await ok(admin.request('DELETE', `/api/mail/undeliverable/${encodeURIComponent(customer)}`), 204);
+    expect((await admin.request('DELETE', `/api/mail/undeliverable/${encodeURIComponent(customer)}`)).status).toBe(404);
+    expect((await ok(admin.get('/api/mail/undeliverable'))).items.map((a: any) => a.email)).not.toContain(customer);
   });
 
   it('should flag rather than move when set so, and report wrong credentials while the desk serves', async () => {

@@ -3,6 +3,7 @@
 // ticket; the page in French too.
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import pg from 'pg';
 import { violations } from '../support/axe';
 import { loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, eventually, ok, unique } from '../support/http';
@@ -14,13 +15,14 @@ const PASSWORD = 'imap-ui-secret';
 let dovecot: Dovecot;
 let desk: Desk;
 let admin: Session;
+let databaseUrl: string;
 const { openPage } = useBrowser();
 
 beforeAll(async () => {
   dovecot = await startDovecot({ [MAILBOX]: PASSWORD });
   desk = await startDesk({
     taskQueue: unique('guichet-imap-ui'),
-    env: { DATABASE_URL: await freshDatabaseUrl('imap_ui'), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'imap'), MAIL_FROM: `Desk <${MAILBOX}>`, MAIL_INBOUND_CREATE_CUSTOMERS: 'true' },
+    env: { DATABASE_URL: (databaseUrl = await freshDatabaseUrl('imap_ui')), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'imap'), MAIL_FROM: `Desk <${MAILBOX}>`, MAIL_INBOUND_CREATE_CUSTOMERS: 'true' },
   });
   admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
 }, 120_000);
@@ -71,5 +73,44 @@ it('should let an admin connect a mailbox from the form and take its mail in', a
   await imapFr.getByLabel('Certificat de l’autorité (PEM)').waitFor();
   await expect(imapFr.getByTestId('plugin-adds').textContent()).resolves.toContain('Relève de la boîte');
   await shot(fr, 'imap-admin-fr');
+  expect(await violations(fr)).toEqual([]);
+}, 120_000);
+
+it('should list the addresses that bounced on the email page, and mail one again', async () => {
+  const ticket = await ok(admin.post('/api/tickets', { type: 'incident', title: 'Badge reader', description: 'Door 2', priority: 'medium' }), 201);
+  const dead = `${unique('left')}@example.test`;
+  // What a bounce leaves (tests/api/imap.test.ts takes the whole path): the address, the server's words, the ticket.
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(`insert into mail_undeliverable (email, status, diagnostic, ticket_id) values ($1, '5.1.1', '550 5.1.1 <' || $1 || '>: Recipient address rejected: User unknown in virtual mailbox table', $2)`, [dead, ticket.id]);
+  } finally {
+    await db.end();
+  }
+  const { page, errors } = await openPage('en', { baseURL: desk.url });
+  await loginUi(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/email');
+  const section = page.getByTestId('mail-undeliverable');
+  const row = section.getByTestId('mail-undeliverable-row').filter({ hasText: dead });
+  await expect(row.textContent()).resolves.toContain('5.1.1');
+  await expect(row.getByRole('link', { name: ticket.number }).getAttribute('href')).resolves.toBe(`/tickets/${ticket.id}`);
+  await section.scrollIntoViewIfNeeded();
+  await shot(page, 'mail-undeliverable-en');
+  expect(await violations(page)).toEqual([]);
+  await section.getByTestId(`mail-again-${dead}`).click();
+  await section.getByTestId('mail-undeliverable-cleared').waitFor();
+  await section.getByTestId('mail-undeliverable-empty').waitFor();
+  expect((await ok(admin.get('/api/mail/undeliverable'))).items).toEqual([]);
+  expect(errors).toEqual([]);
+
+  const email = `${unique('admin')}@example.test`;
+  await ok(admin.post('/api/users', { email, name: 'Odile', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const { page: fr } = await openPage('fr', { baseURL: desk.url });
+  await loginUi(fr, email, 'a-long-password-1');
+  await fr.goto('/admin/email');
+  await fr.getByRole('heading', { name: 'Adresses en échec' }).waitFor();
+  await fr.getByTestId('mail-undeliverable-empty').waitFor();
+  await fr.getByTestId('mail-undeliverable').scrollIntoViewIfNeeded();
+  await shot(fr, 'mail-undeliverable-fr');
   expect(await violations(fr)).toEqual([]);
 }, 120_000);

@@ -5,9 +5,34 @@ import type { MailService, NotificationMode } from './service';
 import type { MailLocale, Template } from '../../../mail/templates';
 import { forgotBody, preferencesBody, preferencesView, previewView, settingsView, templateBody, templateView } from './schemas';
 import { listOf } from '../../http/shapes';
+import { undeliverableQuery, undeliverableView, type UndeliverableAddresses } from './undeliverable';
 
 
-export function mailRoutes(table: RouteTable, mail: MailService, log: Logger): void {
+export function mailRoutes(table: RouteTable, mail: MailService, undeliverable: UndeliverableAddresses, log: Logger): void {
+  table.add<unknown, { q?: string }>({
+    method: 'get',
+    path: '/api/mail/undeliverable',
+    summary: 'Addresses mail bounced from for good, newest first (at most 200; q filters by address): the desk no longer mails them (admin)',
+    tag: 'mail',
+    auth: 'user',
+    scope: 'admin', permission: 'admin.integrations',
+    query: undeliverableQuery,
+    responses: { 200: { description: 'Undeliverable addresses', schema: listOf(undeliverableView) }, 403: { description: 'Not an admin' } },
+    handler: async ({ query }) => ({ body: await undeliverable.list(query.q?.trim() || undefined) }),
+  });
+  table.add({
+    method: 'delete',
+    path: '/api/mail/undeliverable/:email',
+    summary: 'Mail this address again (once it is fixed); mail already given up on is not resent (admin)',
+    tag: 'mail',
+    auth: 'user',
+    scope: 'admin', permission: 'admin.integrations',
+    responses: { 204: { description: 'Mailed again from now on' }, 403: { description: 'Not an admin' }, 404: { description: 'Not among the undeliverable addresses' } },
+    handler: async ({ params }) => {
+      await undeliverable.clear(params.email!);
+      return { status: 204 };
+    },
+  });
   table.add({
     method: 'get',
     path: '/api/mail/settings',

@@ -446,6 +446,8 @@ function cases(w: World): Record<string, Case[]> {
     'GET /api/plugins/actions': [{ expect: adminOnly(200), call: (s) => s.get('/api/plugins/actions') }],
     'GET /api/plugins': [{ expect: adminOnly(200), call: (s) => s.get('/api/plugins') }],
     // The matrix desk loads no plug-in: an admin learns there is none of that name (tests/api/plugins.test.ts saves real ones).
+    'GET /api/mail/undeliverable': [{ expect: adminOnly(200), call: (s) => s.get('/api/mail/undeliverable') }],
+    'DELETE /api/mail/undeliverable/{email}': [{ expect: adminOnly(404), call: (s) => s.request('DELETE', '/api/mail/undeliverable/nobody%40example.test') }],
     'PUT /api/plugins/{name}/settings': [{ expect: adminOnly(404), call: (s) => json(s, 'PUT', '/api/plugins/echo/settings', { greeting: 'hi' }) }],
     'POST /api/plugins/{name}/schedules/{key}/runs': [{ expect: adminOnly(404), call: (s) => json(s, 'POST', '/api/plugins/crm/schedules/sync/runs', {}) }],
     'GET /api/ticket-types': [{ expect: userRead(200), call: (s) => s.get('/api/ticket-types') }],
