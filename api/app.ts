@@ -104,6 +104,7 @@ import { PluginPanels } from './modules/plugins/panels';
 import { definitionPluginErrors, pluginActionCheck } from './modules/plugins/definition-check';
 import { PluginAdmin } from './modules/plugins/service';
 import { PluginSchedules } from './modules/plugins/schedules';
+import { pluginTickets } from './modules/plugins/tickets';
 import { UndeliverableAddresses } from './modules/mail/undeliverable';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './modules/scim/errors';
 
@@ -271,8 +272,10 @@ export function createApp(deps: AppDeps): App {
 
   // Attachment uploads carry the file's own type, JSON included, and stream to disk: no body parser may read them first.
   const isUpload = (ctx: Koa.Context) => ctx.method === 'POST' && /^\/api\/tickets\/[^/]+\/attachments$/.test(ctx.path);
+  // Plug-in routes may take forms (chat services post interactions so); each route says which it takes (routes.ts).
+  const isPluginForm = (ctx: Koa.Context) => ctx.path.startsWith('/api/plugins/') && Boolean(ctx.is('application/x-www-form-urlencoded'));
   koa.use(async (ctx, next) => {
-    if (!isUpload(ctx) && ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
+    if (!isUpload(ctx) && !isPluginForm(ctx) && ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
       throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json');
     }
     if (isScim(ctx.path) && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && !ctx.is('application/scim+json', 'application/json')) {
@@ -281,7 +284,8 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
   const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' });
-  koa.use((ctx, next) => (isUpload(ctx) ? next() : parseJson(ctx, next)));
+  const parseForm = bodyParser({ enableTypes: ['form'], formLimit: BODY_LIMIT, encoding: 'utf-8' });
+  koa.use((ctx, next) => (isUpload(ctx) ? next() : isPluginForm(ctx) ? parseForm(ctx, next) : parseJson(ctx, next)));
   const twoStepRequiredFor = async () => (await settings.recent()).twoStepRequiredFor;
   const authenticated = authenticate(auth, tokens, twoStepRequiredFor);
   // Inbound webhooks authenticate with their endpoint's own secret (a bearer token there is not an API token).
@@ -356,6 +360,7 @@ export function createApp(deps: AppDeps): App {
   privacyRoutes(routes, deps.em, deps.temporal, deps.taskQueue, deps.log, attachmentBytes);
   ldapRoutes(routes, auth, { em: deps.em, box, temporal: deps.temporal, taskQueue: deps.taskQueue });
   const pluginSchedules = new PluginSchedules(deps.plugins ?? null, deps.temporal, deps.taskQueue);
+  deps.plugins?.attachTickets(pluginTickets(deps.em, tickets));
   pluginAdminRoutes(routes, new PluginAdmin(deps.plugins ?? null, pluginSchedules), pluginSchedules);
   pluginPanelRoutes(routes, new PluginPanels(deps.plugins ?? null, deps.em, tickets));
   pluginPageRoutes(routes, new PluginPages(deps.plugins ?? null));

@@ -22,6 +22,7 @@ import {
   type PluginAction,
   type PluginBackground,
   type PluginMailResult,
+  type PluginTickets,
   type PluginPage,
   type PluginRoute,
   type PluginSchedule,
@@ -74,6 +75,7 @@ export class PluginSet {
   private retry: NodeJS.Timeout | undefined;
   private flushing = false;
   private intake: ((raw: Buffer, mailbox: string) => Promise<PluginMailResult>) | undefined;
+  private ticketAccess: PluginTickets | undefined;
 
   constructor(
     readonly plugins: LoadedPlugin[],
@@ -90,6 +92,23 @@ export class PluginSet {
   receiveMail(raw: Uint8Array, mailbox: string): Promise<PluginMailResult> {
     if (!this.intake) return Promise.reject(new Error(`mail is taken in by the API; this ${this.runtime.process} has no mail intake`));
     return this.intake(Buffer.from(raw), mailbox);
+  }
+
+  /** The API hands over ticket access once its services exist; the worker has none. */
+  attachTickets(tickets: PluginTickets): void {
+    this.ticketAccess = tickets;
+  }
+
+  /** What `host.tickets` answers: the API's, or a refusal naming the process. */
+  readonly tickets: PluginTickets = {
+    get: (id, as) => this.withTickets((t) => t.get(id, as)),
+    transitions: (id, as) => this.withTickets((t) => t.transitions(id, as)),
+    act: (id, as, action) => this.withTickets((t) => t.act(id, as, action)),
+  };
+
+  private withTickets<T>(use: (t: PluginTickets) => Promise<T>): Promise<T> {
+    if (!this.ticketAccess) return Promise.reject(new Error(`tickets are changed through the API; this ${this.runtime.process} cannot`));
+    return use(this.ticketAccess);
   }
 
   loaded(): LoadedPlugin[] {
@@ -205,6 +224,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
     db: { query: async <R>(sql: string, params?: readonly unknown[]) => (await runtime.pool.query(sql, params ? [...params] : undefined)).rows as R[] },
     directory: pluginDirectory(runtime.pool),
     mail: { receive: (raw, source) => set.receiveMail(raw, String(source?.mailbox ?? '')) },
+    tickets: set.tickets,
     settings: async <T>() => {
       const { values, problems } = await set.settings.current(manifest);
       if (problems.length) throw new PluginNotConfigured(problems.map((p) => `${p.pointer || '/'} ${p.message}`));
@@ -216,6 +236,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       if (!ROUTE_PATH.test(route.path)) throw new Error(`route path '${route.path}' must start with / and hold letters, digits, '-', '_', '.' and :parameters`);
       if (route.path === '/settings') throw new Error("route path '/settings' is the desk's own (the plug-in's settings)");
       if (!['public', 'user', 'admin'].includes(route.access)) throw new Error(`route ${route.path}: access must be public, user or admin`);
+      if (route.bodyFormat !== undefined && route.bodyFormat !== 'json' && route.bodyFormat !== 'form') throw new Error(`route ${route.path}: bodyFormat must be json or form`);
       if (plugin.routes.some((r) => r.method === route.method && r.path === route.path)) throw new Error(`route ${route.method.toUpperCase()} ${route.path} is declared twice`);
       for (const [what, schema] of [['body', route.body], ['query', route.query], ['response', route.response]] as const) {
         if (!schema) continue;

@@ -47,6 +47,10 @@ export interface PluginCaller {
 
 export interface PluginRouteInput {
   body: unknown;
+  /** The body exactly as received (e.g. to check a signature over it); empty without a body. */
+  rawBody: string;
+  /** Request headers, names in lower case. */
+  headers: Record<string, string>;
   query: Record<string, unknown>;
   params: Record<string, string>;
   /** Absent on public routes. */
@@ -65,6 +69,11 @@ export interface PluginRoute {
   summary: string;
   /** `public`: anyone (rate limited per address); `user`: any signed-in caller; `admin`: admins and admin-scope tokens. */
   access: 'public' | 'user' | 'admin';
+  /**
+   * `json` (the default) or `form` (application/x-www-form-urlencoded, as chat services post interactions): the body
+   * arrives parsed either way, validated by `body`; any other type is refused with 415.
+   */
+  bodyFormat?: 'json' | 'form';
   /** JSON Schemas the desk validates before the handler runs (400 problem+json otherwise), and documents. */
   body?: JsonSchema;
   query?: JsonSchema;
@@ -281,6 +290,35 @@ export interface PluginBackground {
   run(input: { signal: AbortSignal; settings: Record<string, unknown> }): Promise<void>;
 }
 
+/** Who a plug-in acts as on a ticket: a staff account, by e-mail (the person a chat user or an external id maps to). */
+export interface PluginActor {
+  email: string;
+}
+
+/** A transition the actor may take now. */
+export interface PluginTransition {
+  name: string;
+  label: { en: string; fr: string };
+  to: string;
+}
+
+export type PluginTicketAction =
+  | { action: 'take' }
+  /** `fields`: values the definition asks for with this transition (a resolution…), checked like the console's. */
+  | { action: 'transition'; transition: string; fields?: Record<string, string | number | boolean> }
+  | { action: 'comment'; body: string; visibility: 'public' | 'internal' };
+
+/**
+ * Tickets as a staff member sees and changes them, for plug-ins that let people act from elsewhere (a chat button).
+ * Every call runs with that person's rights (queues, roles, the definition's rules); a refusal rejects with a
+ * PluginError whose status and message say why (403 not theirs, 404 no such ticket or person, 409 not now). In the API only.
+ */
+export interface PluginTickets {
+  get(ticketId: string, as: PluginActor): Promise<PluginTicket>;
+  transitions(ticketId: string, as: PluginActor): Promise<PluginTransition[]>;
+  act(ticketId: string, as: PluginActor, action: PluginTicketAction): Promise<PluginTicket>;
+}
+
 export interface PluginHost {
   readonly apiVersion: number;
   readonly plugin: { name: string; version: string };
@@ -290,6 +328,7 @@ export interface PluginHost {
   readonly db: PluginDatabase;
   readonly directory: PluginDirectory;
   readonly mail: PluginMail;
+  readonly tickets: PluginTickets;
   /** The admin's settings, secrets opened; rejects with PluginNotConfigured while they are missing or invalid. */
   settings<T = Record<string, unknown>>(): Promise<T>;
   route(route: PluginRoute): void;

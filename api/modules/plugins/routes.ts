@@ -28,9 +28,15 @@ export function mountPluginRoutes(table: RouteTable, set: PluginSet): void {
         query: route.query,
         responses: { 200: { description: 'Answered by the plug-in', schema: route.response }, 503: { description: "The plug-in's settings are incomplete" } },
         handler: async ({ body, query, params, user, ctx }) => {
+          const form = Boolean(ctx.is('application/x-www-form-urlencoded'));
+          if (ctx.request.length && form !== (route.bodyFormat === 'form')) {
+            throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', `send the body as ${route.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json'}`);
+          }
+          const rawBody = (ctx.request as { rawBody?: string }).rawBody ?? '';
+          const headers = Object.fromEntries(Object.entries(ctx.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : (v ?? '')]));
           try {
             // Without a query schema the plug-in reads the query as sent (strings).
-            const reply = await route.handler({ body, query: query ?? { ...ctx.query }, params: { ...params }, caller: user ? { id: user.id, email: user.email, role: user.role } : undefined });
+            const reply = await route.handler({ body, rawBody, headers, query: query ?? { ...ctx.query }, params: { ...params }, caller: user ? { id: user.id, email: user.email, role: user.role } : undefined });
             return { status: reply.status, body: reply.body };
           } catch (err) {
             if ((err as Error)?.name === 'PluginNotConfigured') throw new ProblemError(503, 'plugin-not-configured', 'Service unavailable', `the plug-in ${plugin.name} is not configured yet: an admin fills in its settings`);
