@@ -66,6 +66,9 @@ export interface PluginRuntime {
 const REGISTER_TIMEOUT_MS = 10_000;
 const ROUTE_PATH = /^(\/(:?[A-Za-z0-9_.-]+))+$/;
 
+/** The SMTP intake's limit, for mail plug-ins hand over too. */
+const MAX_MAIL_BYTES = 30 * 1024 * 1024;
+
 /** How often errors that could not be recorded yet are tried again. */
 const PENDING_RETRY_MS = 2000;
 
@@ -90,6 +93,7 @@ export class PluginSet {
   }
 
   receiveMail(raw: Uint8Array, mailbox: string): Promise<PluginMailResult> {
+    if (raw.byteLength > MAX_MAIL_BYTES) return Promise.reject(new Error(`the message is larger than ${MAX_MAIL_BYTES / 1024 / 1024} MB, the most the mail intake takes`));
     if (!this.intake) return Promise.reject(new Error(`mail is taken in by the API; this ${this.runtime.process} has no mail intake`));
     return this.intake(Buffer.from(raw), mailbox);
   }

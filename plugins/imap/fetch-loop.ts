@@ -3,7 +3,7 @@
 // desk has it, so a crash in between hands it over again (the intake de-duplicates on the Message-ID).
 import { ImapFlow } from 'imapflow';
 import type { PluginLogger, PluginMail } from '../../platform/plugins/v1';
-import { TAKEN_IN, type ImapSettings } from './settings';
+import { FAILED, TAKEN_IN, type ImapSettings } from './settings';
 
 /** IMAP servers end an IDLE after 30 minutes: wake well before, and check the mailbox anyway. */
 const IDLE_MAX_MS = 10 * 60_000;
@@ -31,23 +31,64 @@ function clientFor(s: ImapSettings): ImapFlow {
   });
 }
 
-/** Takes in every message waiting; returns how many. */
-async function drain(client: ImapFlow, s: ImapSettings, mail: PluginMail, signal: AbortSignal): Promise<number> {
+/** Larger than the SMTP intake takes: left in the mailbox, marked failed. */
+const MAX_MESSAGE_BYTES = 30 * 1024 * 1024;
+/** Handing a message over fails this often (across restarts of the task) before it is set aside. */
+const MAX_FAILURES = 3;
+
+/** Per message (by UID): how often handing it to the desk failed, so one bad message cannot hold the mailbox up. */
+export type Failures = Map<string, number>;
+
+/**
+ * Takes in every message waiting; returns how many. A message the desk refuses to take (it throws) is tried again at
+ * the next start of the task, and set aside after MAX_FAILURES (keyword $GuichetFailed, left in the mailbox).
+ */
+async function drain(client: ImapFlow, s: ImapSettings, mail: PluginMail, log: PluginLogger, failures: Failures, signal: AbortSignal): Promise<number> {
   const mailbox = s.mailbox ?? 'INBOX';
   const lock = await client.getMailboxLock(mailbox);
+  const keywords = client.mailbox && client.mailbox.permanentFlags ? client.mailbox.permanentFlags.has('\\*') : false;
+  if (s.afterIntake === 'flag' && !keywords) {
+    lock.release();
+    throw new Error(`the mailbox ${mailbox} does not keep custom keywords ($Guichet): choose "move" once taken in`);
+  }
+  const taken = new Set<number>();
   let count = 0;
   try {
     for (;;) {
       if (signal.aborted) return count;
-      const found = await client.search(s.afterIntake === 'flag' ? { unKeyword: TAKEN_IN } : { all: true }, { uid: true });
-      const uids = (found || []).slice(0, BATCH);
-      if (!uids.length) return count;
+      const pending = s.afterIntake === 'flag' ? { not: { or: [{ keyword: TAKEN_IN }, { keyword: FAILED }] } } : keywords ? { unKeyword: FAILED } : { all: true };
+      const found = (await client.search(pending, { uid: true })) || [];
+      const uids = found.filter((uid) => !taken.has(uid)).slice(0, BATCH);
+      if (!uids.length) {
+        // What the desk took in must have left the search: a server that ignores our flag or move would loop forever.
+        if (found.length && found.every((uid) => taken.has(uid))) throw new Error(`the server keeps messages in ${mailbox} after they were taken in`);
+        return count;
+      }
       for (const uid of uids) {
         if (signal.aborted) return count;
-        const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
-        if (message && message.source) await mail.receive(message.source, { mailbox: `imap://${s.user}@${s.host}/${mailbox}` });
-        if (s.afterIntake === 'flag') await client.messageFlagsAdd(String(uid), ['\\Seen', TAKEN_IN], { uid: true });
-        else await client.messageMove(String(uid), s.moveTo ?? 'Processed', { uid: true });
+        const key = String(uid);
+        const source = `imap://${s.user}@${s.host}/${mailbox}`;
+        try {
+          const meta = await client.fetchOne(key, { size: true, envelope: true }, { uid: true });
+          // Too large will not get better with retries: set aside at once.
+          if (meta && (meta.size ?? 0) > MAX_MESSAGE_BYTES) failures.set(key, MAX_FAILURES - 1);
+          if (meta && (meta.size ?? 0) > MAX_MESSAGE_BYTES) throw new Error(`message ${meta.envelope?.messageId ?? key} is larger than 30 MB`);
+          const message = await client.fetchOne(key, { source: true }, { uid: true });
+          if (message && message.source) await mail.receive(message.source, { mailbox: source });
+        } catch (err) {
+          const n = (failures.get(key) ?? 0) + 1;
+          failures.set(key, n);
+          if (n < MAX_FAILURES || !keywords) throw err;
+          await client.messageFlagsAdd(key, [FAILED], { uid: true });
+          failures.delete(key);
+          log.error(`message ${key} of ${mailbox} set aside (keyword ${FAILED}) after ${n} failures`, { error: (err as Error).message });
+          taken.add(uid);
+          continue;
+        }
+        failures.delete(key);
+        if (s.afterIntake === 'flag') await client.messageFlagsAdd(key, ['\\Seen', TAKEN_IN], { uid: true });
+        else await client.messageMove(key, s.moveTo ?? 'Processed', { uid: true });
+        taken.add(uid);
         count += 1;
       }
     }
@@ -102,7 +143,8 @@ function explained(err: unknown): Error {
   return e instanceof Error ? e : new Error(String(err));
 }
 
-export async function fetchLoop(s: ImapSettings, mail: PluginMail, log: PluginLogger, signal: AbortSignal, stats: LoopStats): Promise<void> {
+export async function fetchLoop(s: ImapSettings, mail: PluginMail, log: PluginLogger, signal: AbortSignal, stats: LoopStats, failures: Failures): Promise<void> {
+  if (s.afterIntake !== 'flag' && (s.moveTo ?? 'Processed') === (s.mailbox ?? 'INBOX')) throw new Error('"Move to" must be another folder than the mailbox watched');
   const client = clientFor(s);
   client.on('error', (err: Error) => log.warn('IMAP connection error', { error: err.message }));
   const arrivals = new Arrivals(client);
@@ -116,7 +158,7 @@ export async function fetchLoop(s: ImapSettings, mail: PluginMail, log: PluginLo
       if (!exists) await client.mailboxCreate(target);
     }
     while (!signal.aborted) {
-      stats.takenIn += await drain(client, s, mail, signal);
+      stats.takenIn += await drain(client, s, mail, log, failures, signal);
       if (signal.aborted) break;
       if (!client.usable) throw new Error('the IMAP server closed the connection');
       const idle = s.idle !== false && client.capabilities.has('IDLE');

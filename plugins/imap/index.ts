@@ -1,12 +1,13 @@
 // The IMAP mailbox fetch: a background task (one API replica at a time) that takes support mail from the configured
 // mailbox into the desk's mail intake and moves or flags what it took in. Written only against the plug-in API.
 import { definePlugin } from '../../platform/plugins/v1';
-import { fetchLoop, type LoopStats } from './fetch-loop';
+import { fetchLoop, type Failures, type LoopStats } from './fetch-loop';
 import type { ImapSettings } from './settings';
 
 export default definePlugin({
   register(host) {
     const stats: LoopStats = { takenIn: 0 };
+    const failures: Failures = new Map();
     let connectedSince: string | null = null;
 
     host.background({
@@ -15,7 +16,7 @@ export default definePlugin({
       run: async ({ signal, settings }) => {
         connectedSince = new Date().toISOString();
         try {
-          await fetchLoop(settings as unknown as ImapSettings, host.mail, host.log, signal, stats);
+          await fetchLoop(settings as unknown as ImapSettings, host.mail, host.log, signal, stats, failures);
         } finally {
           connectedSince = null;
         }

@@ -16,3 +16,5 @@ export interface ImapSettings {
 
 /** The keyword a message taken in keeps when it is flagged rather than moved. */
 export const TAKEN_IN = '$Guichet';
+/** The keyword of a message the desk could not take in after several tries: left in place for a person to look at. */
+export const FAILED = '$GuichetFailed';

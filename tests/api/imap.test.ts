@@ -85,6 +85,23 @@ describe('IMAP mailbox fetch', () => {
     const { rows } = await db.query(`select count(*)::int as n from tickets where requester_id = (select id from users where email = $1)`, [customer]);
     expect(rows[0].n).toBe(1);
     expect(await ok(admin.get('/api/plugins/imap/status'))).toMatchObject({ watching: true, takenIn: 4 });
+
+    // A message larger than the intake takes is set aside (left in place, marked) and the ones after it still come in.
+    const huge = `<${unique('huge')}@mua.test>`;
+    await imap.append('INBOX', message({ 'Message-ID': huge, From: customer, Subject: 'Scan' }, 'x'.repeat(31 * 1024 * 1024)));
+    const after = `<${unique('after')}@mua.test>`;
+    await imap.append('INBOX', message({ 'Message-ID': after, From: customer, Subject: 'Re: Imprimante bloquée', References: `<ticket-${opened.ticket_id}@desk.test>` }, 'Et maintenant ?'));
+    expect(await intakeOf(after)).toMatchObject({ outcome: 'commented' });
+    const lock = await imap.getMailboxLock('INBOX');
+    try {
+      const left = [];
+      for await (const m of imap.fetch('1:*', { flags: true, envelope: true })) left.push({ id: m.envelope?.messageId, flags: [...(m.flags ?? [])] });
+      expect(left).toEqual([{ id: huge, flags: ['$GuichetFailed'] }]);
+      await imap.messageDelete('1:*');
+    } finally {
+      lock.release();
+    }
+    expect((await db.query('select 1 from mail_inbound where message_id = $1', [huge])).rows).toEqual([]);
   });
 
   it('should put a bounce on its ticket and stop mailing the dead address', async () => {
@@ -92,11 +109,11 @@ describe('IMAP mailbox fetch', () => {
     const opening = `<${unique('open')}@mua.test>`;
     await imap.append('INBOX', message({ 'Message-ID': opening, From: customer, Subject: 'Badge' }, 'Mon badge ne marche plus.'));
     const { ticket_id: ticketId } = await intakeOf(opening);
-    // The desk acknowledges the new ticket by mail; that is the mail that comes back.
-    await eventually(async () => (await db.query('select 1 from mail_outbox where ticket_id = $1 and to_address = $2', [ticketId, customer])).rows[0]);
+    // The desk acknowledges the new ticket by mail; that is the mail that comes back, with its Message-ID.
+    const { message_id: ackId } = await eventually(async () => (await db.query('select message_id from mail_outbox where ticket_id = $1 and to_address = $2', [ticketId, customer])).rows[0]);
     // The delivery status notification a mail server sends back when the desk's mail to the customer failed.
     const boundary = 'dsn-boundary';
-    const dsn = (dsnId: string, recipient: string) =>
+    const dsn = (dsnId: string, recipient: string, returnedId: string) =>
       [
         `From: Mail Delivery System <MAILER-DAEMON@mx.example.test>`,
         `To: ${MAILBOX}`,
@@ -128,21 +145,25 @@ describe('IMAP mailbox fetch', () => {
         `From: Desk <${MAILBOX}>`,
         `To: ${recipient}`,
         `Subject: [INC] Badge`,
-        `Message-ID: <${unique('out')}@desk.test>`,
+        `Message-ID: ${returnedId}`,
         `References: <ticket-${ticketId}@desk.test>`,
         '',
         `--${boundary}--`,
         '',
       ].join('\r\n');
-    // One about an address the desk never mailed on that ticket is dropped: a forged bounce stops no one's mail.
+    // Forged ones are dropped and stop no one's mail: one naming the ticket's thread but no message the desk sent, and
+    // one returning the desk's message but for an address it was not sent to.
     const forged = `<${unique('forged')}@mx.example.test>`;
-    const bystander = `${unique('bystander')}@example.test`;
-    await imap.append('INBOX', dsn(forged, bystander));
+    await imap.append('INBOX', dsn(forged, customer, `<${unique('made-up')}@desk.test>`));
     expect(await intakeOf(forged)).toMatchObject({ outcome: 'automatic', detail: 'a delivery failure about no mail the desk sent' });
-    expect((await db.query('select 1 from mail_undeliverable where email = $1', [bystander])).rows).toEqual([]);
+    const forged2 = `<${unique('forged')}@mx.example.test>`;
+    const bystander = `${unique('bystander')}@example.test`;
+    await imap.append('INBOX', dsn(forged2, bystander, ackId));
+    expect(await intakeOf(forged2)).toMatchObject({ outcome: 'automatic' });
+    expect((await db.query('select 1 from mail_undeliverable where email = any($1)', [[bystander, customer]])).rows).toEqual([]);
 
     const dsnId = `<${unique('dsn')}@mx.example.test>`;
-    await imap.append('INBOX', dsn(dsnId, customer));
+    await imap.append('INBOX', dsn(dsnId, customer, ackId));
     expect(await intakeOf(dsnId)).toMatchObject({ outcome: 'bounce', ticket_id: ticketId, detail: expect.stringContaining(`${customer} (5.1.1: 550 5.1.1`) });
     const note = await eventually(async () => ((await ok(admin.get(`/api/tickets/${ticketId}/timeline`))).items as any[]).find((e) => e.type === 'commented' && e.visibility === 'internal'));
     expect(note.data.body).toMatch(new RegExp(`Mail to ${customer.replace('.', '\\.')} \\(5\\.1\\.1.*could not be delivered`));

@@ -40,18 +40,20 @@ it('should read the permanently failed recipients and the returned message ids o
       'Final-Recipient: rfc822; Ana@Example.test\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown',
       'Final-Recipient: rfc822; bo@example.test\r\nAction: delayed\r\nStatus: 4.4.1',
       'Final-Recipient: rfc822; cy@example.test\r\nAction: failed\r\nStatus: 5.2.2\r\nDiagnostic-Code: smtp; 552 mailbox\r\n full',
+      'Final-Recipient: rfc822; <Dee@Example.test>\r\nAction: failed\r\nStatus: 5.7.1\r\nDiagnostic-Code: smtp; 550 5.7.1 rejected\r\n by policy',
     ]),
   );
   expect(bounce).toEqual({
     failed: [
       { address: 'ana@example.test', status: '5.1.1', diagnostic: '550 5.1.1 User unknown' },
-      { address: 'cy@example.test', status: '5.2.2', diagnostic: '552 mailbox full' },
+      { address: 'dee@example.test', status: '5.7.1', diagnostic: '550 5.7.1 rejected by policy' },
     ],
     references: ['<out-1@desk.test>', '<ticket-42@desk.test>'],
   });
 });
 
-it('should not take a delay, a temporary failure or an ordinary message for a bounce', async () => {
+it('should not take a delay, a temporary failure, a full mailbox or an ordinary message for a bounce', async () => {
+  expect(await parse(dsn(['Final-Recipient: rfc822; cy@example.test\r\nAction: failed\r\nStatus: 5.2.2']))).toBeNull();
   expect(await parse(dsn(['Final-Recipient: rfc822; bo@example.test\r\nAction: delayed\r\nStatus: 4.4.1']))).toBeNull();
   expect(await parse(dsn(['Final-Recipient: rfc822; bo@example.test\r\nAction: failed\r\nStatus: 4.2.2']))).toBeNull();
   expect(await parse(Buffer.from('From: a@example.test\r\nSubject: hi\r\nContent-Type: text/plain\r\n\r\nAction: failed\r\nStatus: 5.1.1\r\n'))).toBeNull();

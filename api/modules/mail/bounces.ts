@@ -3,7 +3,7 @@
 import type { ParsedMail } from 'mailparser';
 
 export interface Bounce {
-  /** Recipients whose delivery failed permanently (Action: failed, status 5.x.x). */
+  /** Recipients whose delivery failed permanently (Action: failed, status 5.x.x other than a full mailbox, 5.2.x). */
   failed: { address: string; status: string; diagnostic: string | null }[];
   /** Message-IDs of the returned message and the ones it referred to, in order (ours among them). */
   references: string[];
@@ -54,7 +54,8 @@ export function bounceOf(mail: ParsedMail, raw: Buffer): Bounce | null {
   const failed = recipients.flatMap((f) => {
     const address = addressOf(f.get('final-recipient') ?? f.get('original-recipient'));
     const code = f.get('status') ?? '';
-    return address && f.get('action')?.toLowerCase() === 'failed' && code.startsWith('5') ? [{ address, status: code, diagnostic: f.get('diagnostic-code')?.replace(/^smtp\s*;\s*/i, '').slice(0, 300) ?? null }] : [];
+    // 5.2.x (mailbox full, over quota) is permanent by the code but passing in practice: it stops no one's mail.
+    return address && f.get('action')?.toLowerCase() === 'failed' && code.startsWith('5') && !code.startsWith('5.2.') ? [{ address, status: code, diagnostic: f.get('diagnostic-code')?.replace(/^smtp\s*;\s*/i, '').slice(0, 300) ?? null }] : [];
   });
   if (!failed.length) return null;
   const returned = parts.find((p) => p.type === 'text/rfc822-headers' || p.type === 'message/rfc822' || p.type === 'message/global');

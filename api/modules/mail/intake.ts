@@ -121,37 +121,37 @@ export class MailIntake {
    * belonged to gets an internal note saying so, once per bounce.
    */
   private async bounced(bounce: Bounce, messageId: string): Promise<IntakeResult> {
-    const ticketId = await this.ticketOfReferences(bounce.references);
     const db = this.em.fork();
-    // A notification is easy to forge: only one about mail the desk really sent (to that address, on that ticket) may
-    // stop mail to an address; anything else is dropped like other automatic mail.
-    const mailed = ticketId
-      ? new Set(
-          (
-            await db.execute<Array<{ to_address: string }>>('select distinct lower(to_address) as to_address from mail_outbox where ticket_id = ? and lower(to_address) in (select jsonb_array_elements_text(?::jsonb))', [
-              ticketId,
-              JSON.stringify(bounce.failed.map((f) => f.address)),
-            ])
-          ).map((r) => r.to_address),
+    // A notification is easy to forge, and thread ids are no secret: only one that returns a message the desk really
+    // sent (its own Message-ID) to the failed address may stop mail to it; anything else is dropped as automatic.
+    const refs = bounce.references.map((r) => r.slice(0, 998));
+    const sent = refs.length
+      ? await db.execute<Array<{ to_address: string; ticket_id: string | null }>>(
+          `select lower(to_address) as to_address, ticket_id from mail_outbox
+            where (message_id in (select jsonb_array_elements_text(?::jsonb)) or digest_message_id in (select jsonb_array_elements_text(?::jsonb)))
+              and lower(to_address) in (select jsonb_array_elements_text(?::jsonb))`,
+          [JSON.stringify(refs), JSON.stringify(refs), JSON.stringify(bounce.failed.map((f) => f.address))],
         )
-      : new Set<string>();
-    const failed = bounce.failed.filter((f) => mailed.has(f.address));
-    if (!ticketId || !failed.length) return { outcome: 'automatic', detail: 'a delivery failure about no mail the desk sent' };
+      : [];
+    const failed = bounce.failed.filter((f) => sent.some((s) => s.to_address === f.address));
+    if (!failed.length) return { outcome: 'automatic', detail: 'a delivery failure about no mail the desk sent' };
+    const ticketId = sent.find((s) => s.ticket_id)?.ticket_id ?? undefined;
     for (const f of failed) {
       await db.execute(
         `insert into mail_undeliverable (email, status, diagnostic, ticket_id) values (?, ?, ?, ?)
          on conflict (email) do update set status = excluded.status, diagnostic = excluded.diagnostic, ticket_id = coalesce(excluded.ticket_id, mail_undeliverable.ticket_id), bounced_at = now()`,
-        [f.address, f.status, f.diagnostic, ticketId],
+        [f.address, f.status, f.diagnostic, ticketId ?? null],
       );
     }
     const list = failed.map((f) => `${f.address} (${f.status}${f.diagnostic ? `: ${f.diagnostic}` : ''})`).join(', ');
     const body = `Mail to ${list} could not be delivered. The desk no longer mails ${failed.length === 1 ? 'this address' : 'these addresses'}; reach the requester another way, or correct the address. / Le courriel n’a pas pu être remis ; le guichet n’écrit plus à ${failed.length === 1 ? 'cette adresse' : 'ces adresses'}.`;
-    try {
-      await this.tickets.systemNote(ticketId, body, messageId);
-    } catch (err) {
-      // A ticket gone or closed to notes keeps the address stopped; the note is the only thing lost.
-      if (!(err instanceof ProblemError) || err.status >= 500) throw err;
-      this.log.info({ ticketId, status: err.status }, 'bounce note not added');
+    // A digest's bounce stops the address too; it belongs to no ticket, so there is no note.
+    if (ticketId) {
+      await this.tickets.systemNote(ticketId, body, messageId).catch((err: unknown) => {
+        // A ticket gone or closed to notes keeps the address stopped; the note is the only thing lost.
+        if (!(err instanceof ProblemError) || err.status >= 500) throw err;
+        this.log.info({ ticketId, status: err.status }, 'bounce note not added');
+      });
     }
     return { outcome: 'bounce', ticketId, detail: `undeliverable: ${list}` };
   }

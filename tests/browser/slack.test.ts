@@ -1,0 +1,54 @@
+// The Slack connector's settings in Chromium: secrets as password fields, the channel per queue and the resolve fields
+// as JSON, refused at the field when the JSON does not match, saved and running; in French too.
+import path from 'node:path';
+import { violations } from '../support/axe';
+import { loginUi, shot, useBrowser } from '../support/browser';
+import { ADMIN, Session, ok, unique } from '../support/http';
+import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+
+let desk: Desk;
+let admin: Session;
+const { openPage } = useBrowser();
+
+beforeAll(async () => {
+  desk = await startDesk({ taskQueue: unique('guichet-slack-ui'), env: { DATABASE_URL: await freshDatabaseUrl('slack_ui'), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'slack') } });
+  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+}, 120_000);
+
+afterAll(async () => {
+  await desk?.stop();
+});
+
+it('should let an admin connect Slack from the form, refusing a channel map that is not one', async () => {
+  const { page, errors } = await openPage('en', { baseURL: desk.url });
+  await loginUi(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/plugins');
+  const slack = page.getByTestId('plugin-slack');
+  await expect(slack.getByTestId('plugin-status').textContent()).resolves.toBe('Needs settings');
+  await slack.getByTestId('setting-botToken').fill('xoxb-1234-5678-abcdef');
+  await slack.getByTestId('setting-signingSecret').fill('8f742231b10e8888abcd99yyyzzz85a5');
+  await slack.getByTestId('setting-defaultChannel').fill('C0DESK001');
+  await slack.getByTestId('setting-queueChannels').fill('{"network": "#network"}');
+  await slack.getByTestId('plugin-save-slack').click();
+  await expect(slack.getByTestId('setting-queueChannels-error').textContent()).resolves.toMatch(/pattern/);
+  await slack.getByTestId('setting-queueChannels').fill('{"network": "C0NET0001"}');
+  await slack.getByTestId('plugin-save-slack').click();
+  await page.getByTestId('admin-notice').waitFor();
+  await expect(slack.getByTestId('plugin-status').textContent()).resolves.toBe('Running');
+  const saved = ((await ok(admin.get('/api/plugins'))).items as any[]).find((p) => p.name === 'slack');
+  expect(saved.settings).toMatchObject({ values: { defaultChannel: 'C0DESK001', queueChannels: { network: 'C0NET0001' } }, secretsSet: ['botToken', 'signingSecret'] });
+  await expect(slack.getByTestId('plugin-adds').textContent()).resolves.toContain('POST /api/plugins/slack/interactions');
+  await slack.scrollIntoViewIfNeeded();
+  await shot(page, 'slack-admin-en');
+  expect(await violations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+
+  const email = `${unique('admin')}@example.test`;
+  await ok(admin.post('/api/users', { email, name: 'Salomé', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const { page: fr } = await openPage('fr', { baseURL: desk.url });
+  await loginUi(fr, email, 'a-long-password-1');
+  await fr.goto('/admin/plugins');
+  await fr.getByTestId('plugin-slack').getByLabel('Secret de signature').waitFor();
+  await shot(fr, 'slack-admin-fr');
+  expect(await violations(fr)).toEqual([]);
+}, 120_000);
