@@ -15,6 +15,8 @@ export interface PluginScheduleRun {
 /** A run longer than this counts as failed: a sync that needs longer splits its work across runs. */
 export const SCHEDULE_RUN_LIMIT_MS = 15 * 60_000;
 const MAX_NOTES = 50;
+/** Runs kept per schedule. */
+const KEPT_RUNS = 100;
 
 /** Only counts and short notes are kept, whatever the plug-in returned. */
 export function reportOf(value: unknown): Required<PluginRunReport> {
@@ -37,18 +39,34 @@ export function pluginScheduleActivitiesWith(set: PluginSet | undefined) {
       );
       const plugin = set.loaded().find((p) => p.name === run.plugin);
       const schedule = plugin?.schedules.find((s) => s.key === run.key);
+      // Runs of one schedule never overlap, whoever started them (the schedule, an admin, a retry): a lock held on a
+      // connection of its own for the run's length.
+      const lock = await pool.connect();
+      let locked = false;
       let outcome: { status: 'succeeded'; report: Required<PluginRunReport> } | { status: 'failed'; error: string };
+      const limit = new AbortController();
+      const timer = setTimeout(() => limit.abort(new Error('time limit')), SCHEDULE_RUN_LIMIT_MS);
       try {
+        locked = (await lock.query<{ got: boolean }>('select pg_try_advisory_lock(hashtext($1)) as got', [`plugin-schedule:${run.plugin}:${run.key}`])).rows[0]!.got;
+        if (!locked) throw new Error('another run of this schedule is still going on');
         if (!plugin || !schedule) throw new Error(`no loaded plug-in ${run.plugin} has a schedule ${run.key}`);
         // Runs are rare and may change many rows: they start from the settings as saved now, not as cached.
         set.settings.forget(plugin.name);
         const { problems } = await set.settings.current(plugin.manifest!);
         if (problems.length) throw new Error(`the plug-in is not configured: ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`);
-        const report = await withinTime(() => schedule.run({ id: run.runId, trigger: run.trigger }), SCHEDULE_RUN_LIMIT_MS, `the run did not finish within ${SCHEDULE_RUN_LIMIT_MS / 60_000} minutes`);
+        const report = await withinTime(
+          () => schedule.run({ id: run.runId, trigger: run.trigger, signal: limit.signal }),
+          SCHEDULE_RUN_LIMIT_MS,
+          `the run did not finish within ${SCHEDULE_RUN_LIMIT_MS / 60_000} minutes`,
+        );
         outcome = { status: 'succeeded', report: reportOf(report) };
       } catch (err) {
         outcome = { status: 'failed', error: (err instanceof Error ? err.message : String(err)).slice(0, 2000) };
         if (plugin) await set.report(plugin, 'schedule', new Error(`schedule ${run.key}: ${outcome.error}`));
+      } finally {
+        clearTimeout(timer);
+        if (locked) await lock.query('select pg_advisory_unlock(hashtext($1))', [`plugin-schedule:${run.plugin}:${run.key}`]).catch(() => undefined);
+        lock.release();
       }
       await pool.query(`update plugin_schedule_runs set status = $2, report = $3, error = $4, finished_at = now() where id = $1`, [
         run.runId,
@@ -56,6 +74,11 @@ export function pluginScheduleActivitiesWith(set: PluginSet | undefined) {
         outcome.status === 'succeeded' ? JSON.stringify(outcome.report) : null,
         outcome.status === 'failed' ? outcome.error : null,
       ]);
+      // The newest runs are what the admin reads; a schedule every minute must not grow the table for ever.
+      await pool.query(
+        `delete from plugin_schedule_runs where plugin = $1 and schedule = $2 and id not in (select id from plugin_schedule_runs where plugin = $1 and schedule = $2 order by started_at desc limit $3)`,
+        [run.plugin, run.key, KEPT_RUNS],
+      );
       return { status: outcome.status };
     },
   };

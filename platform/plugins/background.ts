@@ -29,11 +29,18 @@ export function runBackgrounds(set: PluginSet, databaseUrl: string): BackgroundR
   async function once(plugin: LoadedPlugin, task: PluginBackground): Promise<'waiting' | 'ended' | 'failed'> {
     const { values, problems } = await set.settings.current(plugin.manifest!);
     if (problems.length) return 'waiting';
-    const client = new pg.Client({ connectionString: databaseUrl });
+    // Keepalive, and a query at each check below: a connection dropped in silence (a firewall, idle_session_timeout)
+    // released the lock, and another replica may hold it now.
+    const client = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
     const lost = new AbortController();
     client.on('error', () => lost.abort());
     client.on('end', () => lost.abort());
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     try {
       const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock(hashtext($1)) as got', [`plugin-background:${plugin.name}:${task.key}`]);
       if (!rows[0]!.got) return 'waiting';
@@ -44,6 +51,12 @@ export function runBackgrounds(set: PluginSet, databaseUrl: string): BackgroundR
         set.settings.current(plugin.manifest!).then(
           (now) => (now.problems.length || fingerprint(now.values) !== saved) && changed.abort(),
           () => undefined,
+        );
+        const alive = client.query('select 1');
+        const late = sleep(CHECK_MS, 'late' as const, { ref: false });
+        void Promise.race([alive.then(() => 'alive' as const), late]).then(
+          (answer) => answer === 'late' && lost.abort(),
+          () => lost.abort(),
         );
       }, CHECK_MS);
       const name = `${plugin.name}/${task.key}`;
@@ -85,7 +98,7 @@ export function runBackgrounds(set: PluginSet, databaseUrl: string): BackgroundR
     async stop() {
       stopping.abort();
       // A task that ignores its signal must not hold the process up.
-      await Promise.race([Promise.all(loops), sleep(STOP_WAIT_MS)]);
+      await Promise.race([Promise.all(loops), sleep(STOP_WAIT_MS, undefined, { ref: false })]);
     },
   };
 }

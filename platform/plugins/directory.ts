@@ -79,11 +79,12 @@ export function pluginDirectory(pool: pg.Pool): PluginDirectory {
     async upsertContacts(rows: readonly PluginContact[]) {
       refuseLarge(rows);
       const tally = new Tally();
-      const wanted = new Map<string, { email: string; name: string; organisation: string | null }>();
+      // organisation undefined: the contact's organisation is left as it is (a source without that column).
+      const wanted = new Map<string, { email: string; name: string; organisation: string | null | undefined }>();
       rows.forEach((row, i) => {
         const email = typeof row?.email === 'string' ? row.email.trim().toLowerCase() : '';
         const name = nameOf(row?.name, 200);
-        const organisation = row?.organisation == null || row.organisation === '' ? null : nameOf(row.organisation, 200);
+        const organisation = row?.organisation === undefined ? undefined : row.organisation === null || row.organisation === '' ? null : nameOf(row.organisation, 200);
         if (!EMAIL.test(email) || email.length > 254) tally.skip(`row ${i + 1}: '${String(row?.email ?? '')}' is not an e-mail address`);
         else if (!name) tally.skip(`row ${i + 1}: ${email} needs a name of 1 to 200 characters`);
         else if (row.organisation != null && row.organisation !== '' && !organisation) tally.skip(`row ${i + 1}: ${email}'s organisation name is longer than 200 characters`);
@@ -102,8 +103,8 @@ export function pluginDirectory(pool: pg.Pool): PluginDirectory {
         const creates: { id: string; email: string; name: string; organisation_id: string | null }[] = [];
         const updates: { id: string; name: string; organisation_id: string | null }[] = [];
         for (const c of wanted.values()) {
-          const organisation_id = c.organisation ? orgIds.get(c.organisation)! : null;
           const user = byEmail.get(c.email);
+          const organisation_id = c.organisation ? orgIds.get(c.organisation)! : c.organisation === undefined ? (user?.organisation_id ?? null) : null;
           if (!user) {
             creates.push({ id: randomUUID(), email: c.email, name: c.name, organisation_id });
           } else if (user.role !== 'customer') {
@@ -116,12 +117,18 @@ export function pluginDirectory(pool: pg.Pool): PluginDirectory {
             tally.unchanged += 1;
           }
         }
+        let inserted = 0;
         if (creates.length) {
-          await client.query(
+          // An account made meanwhile by someone else (mail intake, an admin) is theirs: skipped now, updated next time.
+          const { rows } = await client.query<{ email: string }>(
             `insert into users (id, email, name, role, organisation_id, password_hash)
-             select x.id, x.email, x.name, 'customer', x.organisation_id, null from jsonb_to_recordset($1::jsonb) as x(id uuid, email text, name text, organisation_id uuid)`,
+             select x.id, x.email, x.name, 'customer', x.organisation_id, null from jsonb_to_recordset($1::jsonb) as x(id uuid, email text, name text, organisation_id uuid)
+             on conflict (email) do nothing returning email`,
             [JSON.stringify(creates)],
           );
+          inserted = rows.length;
+          const made = new Set(rows.map((r) => r.email));
+          for (const c of creates) if (!made.has(c.email)) tally.skip(`${c.email} was created meanwhile: updated at the next run`);
         }
         if (updates.length) {
           await client.query(
@@ -129,7 +136,7 @@ export function pluginDirectory(pool: pg.Pool): PluginDirectory {
             [JSON.stringify(updates)],
           );
         }
-        tally.created = creates.length;
+        tally.created = inserted;
         tally.updated = updates.length;
       });
       return { ...tally };

@@ -195,6 +195,8 @@ export interface PluginScheduleInput {
   id: string;
   /** `schedule`: its interval came round; `admin`: an admin asked for a run now. */
   trigger: 'schedule' | 'admin';
+  /** Aborts when the run's time is up (15 minutes): stop there, the run has failed. */
+  signal: AbortSignal;
 }
 
 /** What a run did, kept with the run and shown on the plug-in's admin page. */
@@ -232,7 +234,7 @@ export interface PluginOrganisation {
 export interface PluginContact {
   email: string;
   name: string;
-  /** The organisation's name (created when missing); absent or null: none. */
+  /** The organisation's name (created when missing); null or empty: none; absent: left as it is (none for a new contact). */
   organisation?: string | null;
 }
 

@@ -11,9 +11,13 @@ export const MAX_SYNC_ROWS = 200_000;
 /** A sync statement may take longer than a panel's lookup. */
 const SYNC_TIMEOUT_MS = 120_000;
 
+/** The most a sync source's answer may weigh (about 200,000 contacts): more is refused before it is parsed. */
+const MAX_SYNC_BYTES = 64 * 1024 * 1024;
+
 async function source(s: CrmSettings): Promise<unknown[]> {
-  if (s.source === 'sql') return readRows(s.databaseUrl!, SYNC_TIMEOUT_MS, s.syncQuery!, []);
-  const body = await fetchJson(s.syncUrl!, s.apiToken, SYNC_TIMEOUT_MS);
+  // Never more rows than a run takes: the database stops at one past the limit, so the worker never holds the whole CRM.
+  if (s.source === 'sql') return readRows(s.databaseUrl!, SYNC_TIMEOUT_MS, `select * from (${s.syncQuery!.trim().replace(/;+$/, '')}) as sync_source limit ${MAX_SYNC_ROWS + 1}`, []);
+  const body = await fetchJson(s.syncUrl!, s.apiToken, SYNC_TIMEOUT_MS, MAX_SYNC_BYTES);
   if (!Array.isArray(body)) throw new Error('the sync URL must answer a JSON array of contacts');
   return body;
 }
@@ -24,7 +28,8 @@ export async function syncContacts(s: CrmSettings, directory: PluginDirectory): 
   const contacts = rows.map((r) => {
     const row = (r && typeof r === 'object' ? r : {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === 'string' ? v : v == null ? undefined : String(v));
-    return { email: text(row.email) ?? '', name: text(row.name) ?? '', organisation: text(row.organisation) ?? null };
+    // A source without an organisation column leaves each contact's organisation as it is.
+    return { email: text(row.email) ?? '', name: text(row.name) ?? '', ...('organisation' in row ? { organisation: text(row.organisation) ?? null } : {}) };
   });
   const report = { created: 0, updated: 0, unchanged: 0, skipped: 0, notes: [] as string[] };
   for (let i = 0; i < contacts.length; i += BATCH) {

@@ -192,6 +192,14 @@ describe('CRM connector', () => {
     expect((await userByEmail(admin, fresh)).organisationId).toBe(carol.organisationId);
     expect(await userByEmail(admin, staff)).toMatchObject({ name: 'Agnès', role: 'agent' });
 
+    // A source without an organisation column leaves each contact's organisation as it is.
+    await ok(admin.request('PUT', '/api/plugins/crm/settings', { source: 'sql', contactQuery: 'select full_name from contacts where email = $1', syncEveryMinutes: 45, syncQuery: `select email, full_name as name from contacts where email = '${existing}';` }));
+    const noOrg = await ok(admin.post('/api/plugins/crm/schedules/sync/runs', {}), 202);
+    const kept = await eventually(async () => (await crmPlugin()).schedules[0].runs.find((r: any) => r.id === noOrg.id && r.status !== 'running'));
+    expect(kept.report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    expect((await userByEmail(admin, existing)).organisationId).toBe(carol.organisationId);
+    await ok(admin.request('PUT', '/api/plugins/crm/settings', { source: 'sql', contactQuery: 'select full_name from contacts where email = $1', syncEveryMinutes: 45, syncQuery }));
+
     // Run again: nothing changes, nothing duplicates.
     const again = await ok(admin.post('/api/plugins/crm/schedules/sync/runs', {}), 202);
     const second = await eventually(async () => (await crmPlugin()).schedules[0].runs.find((r: any) => r.id === again.id && r.status !== 'running'));

@@ -91,3 +91,34 @@ it('should fail a run of a schedule no loaded plug-in has', async () => {
   expect(result).toEqual({ status: 'failed' });
   expect(rows[0]).toMatchObject({ plugin: 'absent', status: 'failed', error: 'no loaded plug-in absent has a schedule sync' });
 });
+
+it('should never run two runs of one schedule at once, whoever started them', async () => {
+  const name = `sched-${randomUUID().slice(0, 8)}`;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const set = setWith(name, async () => {
+    started();
+    await held;
+    return { updated: 1 };
+  });
+  const env = testEnv();
+  const taskQueue = `plugin-schedule-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle: await workflowBundle(), activities: pluginScheduleActivitiesWith(set) });
+  await worker.runUntil(async () => {
+    // The schedule's run and an admin's run now: two workflows, one lock.
+    const first = await env.client.workflow.start('pluginScheduleWorkflow', { taskQueue, workflowId: `plugin-schedule-run-${randomUUID()}`, args: [{ plugin: name, key: 'sync', trigger: 'schedule' }] });
+    await running;
+    const second = await env.client.workflow.start('pluginScheduleWorkflow', { taskQueue, workflowId: `plugin-schedule-run-${randomUUID()}`, args: [{ plugin: name, key: 'sync', trigger: 'admin' }] });
+    expect(await second.result()).toEqual({ status: 'failed' });
+    release();
+    expect(await first.result()).toEqual({ status: 'succeeded' });
+    const { rows } = await pool.query('select trigger, status, error from plugin_schedule_runs where id = any($1) order by started_at', [[first.firstExecutionRunId, second.firstExecutionRunId]]);
+    expect(rows).toEqual([
+      { trigger: 'schedule', status: 'succeeded', error: null },
+      { trigger: 'admin', status: 'failed', error: 'another run of this schedule is still going on' },
+    ]);
+  });
+});
+

@@ -123,8 +123,12 @@ export class PluginSchedules {
   async of(plugin: LoadedPlugin, locale: string) {
     if (plugin.status !== 'loaded' || !plugin.schedules.length) return [];
     const { rows } = await this.set!.runtime.pool.query<{ id: string; schedule: string; trigger: 'schedule' | 'admin'; status: ScheduleRunView['status']; report: ScheduleRunView['report']; error: string | null; started_at: Date; finished_at: Date | null }>(
-      `select id, schedule, trigger, status, report, error, started_at, finished_at from (
-         select r.*, row_number() over (partition by schedule order by started_at desc) as n from plugin_schedule_runs r where plugin = $1) recent
+      // A run whose worker died never records its end: past the run's limit it is shown failed, not running for ever.
+      `select id, schedule, trigger, case when stale then 'failed' else status end as status, report,
+              case when stale then 'the run stopped without an outcome (its worker stopped?)' else error end as error, started_at, finished_at from (
+         select r.*, row_number() over (partition by schedule order by started_at desc) as n,
+                (r.status = 'running' and r.started_at < now() - interval '20 minutes') as stale
+           from plugin_schedule_runs r where plugin = $1) recent
        where n <= 10 order by schedule, started_at desc`,
       [plugin.name],
     );
@@ -133,11 +137,9 @@ export class PluginSchedules {
         const next = await this.temporal.schedule
           .getHandle(pluginScheduleId(this.taskQueue, plugin.name, s.key))
           .describe()
-          .then((d) => ({ paused: d.state.paused, nextRunAt: d.state.paused ? null : (d.info.nextActionTimes[0]?.toISOString() ?? null) }))
-          .catch((err: unknown) => {
-            if (err instanceof ScheduleNotFoundError) return { paused: true, nextRunAt: null };
-            throw err;
-          });
+          .then((d) => ({ paused: d.state.paused as boolean | null, nextRunAt: d.state.paused ? null : (d.info.nextActionTimes[0]?.toISOString() ?? null) }))
+          // Temporal out of reach must not take the admin page with it: the schedule's state is then unknown (null).
+          .catch((err: unknown) => (err instanceof ScheduleNotFoundError ? { paused: true, nextRunAt: null } : { paused: null, nextRunAt: null }));
         return {
           key: s.key,
           title: titleIn(s.title, locale),

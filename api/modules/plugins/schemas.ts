@@ -32,7 +32,8 @@ const scheduleSchema = {
     title: { type: 'string' },
     /** Minutes between runs under the current settings; null: off (paused). */
     everyMinutes: { type: ['integer', 'null'] },
-    paused: { type: 'boolean' },
+    /** null: Temporal could not be asked just now. */
+    paused: { type: ['boolean', 'null'] },
     nextRunAt: { type: ['string', 'null'], format: 'date-time' },
     /** The last ten, newest first. */
     runs: { type: 'array', items: scheduleRunSchema },

@@ -76,7 +76,8 @@ export class PluginAdmin {
       );
     }
     // The schedules follow the settings at once (interval, or paused); every API replica also does so when it starts.
-    await this.schedules.reconcile(name);
+    // The settings are saved either way: a schedule Temporal could not take now is reported, and set at the next save or start.
+    await this.schedules.reconcile(name).catch((err: unknown) => this.set!.report(plugin, 'schedule', new Error(`its schedules could not be updated: ${(err as Error).message}`)));
     return (await this.list(locale)).items.find((p) => p.name === name)!;
   }
 }

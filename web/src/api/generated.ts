@@ -29396,7 +29396,7 @@ export interface operations {
                                 key: string;
                                 title: string;
                                 everyMinutes: number | null;
-                                paused: boolean;
+                                paused: boolean | null;
                                 /** Format: date-time */
                                 nextRunAt: string | null;
                                 runs: {
@@ -29608,7 +29608,7 @@ export interface operations {
                             key: string;
                             title: string;
                             everyMinutes: number | null;
-                            paused: boolean;
+                            paused: boolean | null;
                             /** Format: date-time */
                             nextRunAt: string | null;
                             runs: {
