@@ -2,6 +2,7 @@
 // statistics kept, nothing half-done on bad input), and retention policies run by the durable schedule.
 import { unzipSync, strFromU8 } from 'fflate';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { ADMIN, Session, eventually, signedInAs, unique, userByEmail, ok } from '../support/http';
 import { freshDatabaseUrl, startApiProcess } from '../support/desk';
 
@@ -73,7 +74,13 @@ describe('Erasure', () => {
 
   it("should replace the person's words and files, anonymise their tickets, keep the statistics, and record it", async () => {
     const p = await customerWithHistory();
+    // A bounce once stopped mail to the address: that record goes with the person.
+    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    await db.query(`insert into mail_undeliverable (email, status, diagnostic) values ($1, '5.1.1', '550 no such user ' || $1)`, [p.email]);
     const report = await ok(admin.post(`/api/users/${p.id}/erase`, { confirm: p.email.toUpperCase() }));
+    expect((await db.query('select 1 from mail_undeliverable where email = $1', [p.email])).rows).toEqual([]);
+    await db.end();
     expect(report).toMatchObject({ id: p.id, ticketsAnonymised: 1, commentsRemoved: 1, filesReplaced: 1 });
 
     // The account: no name, no address, no way in.

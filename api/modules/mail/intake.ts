@@ -70,7 +70,10 @@ export class MailIntake {
     const lines = new Map<string, string>();
     for (const h of mail.headerLines) if (!lines.has(h.key)) lines.set(h.key, h.line.slice(h.line.indexOf(':') + 1).trim());
     const header = (name: string): string | undefined => lines.get(name);
-    const automatic = automaticReason(header, sender, envelope.from, this.own, this.domain);
+    // Mail fetched from a mailbox has no SMTP envelope: the Return-Path its server stamped stands for it (<> for bounces).
+    const returnPath = header('return-path');
+    const envelopeFrom = envelope.from === false && returnPath !== undefined ? returnPath.replace(/^<|>$/g, '').trim().toLowerCase() : envelope.from;
+    const automatic = automaticReason(header, sender, envelopeFrom, this.own, this.domain);
     if (automatic) return done({ outcome: 'automatic', detail: automatic });
 
     const [{ n }] = await this.em

@@ -61,6 +61,10 @@ export class ErasureService {
       // Copies of the address: mail sent to or received from them, and the audit trail's snapshots of the account.
       await tx.execute(`update mail_outbox set to_address = ?, subject = '', body = '' where recipient_id = ? or lower(to_address) = ?`, [erasedEmail(userId), userId, person.email]);
       await tx.execute(`update mail_inbound set sender = ? where lower(sender) = ?`, [erasedEmail(userId), person.email]);
+      // A bounce names the address it failed for; so do plug-in runs' notes.
+      await tx.execute(`update mail_inbound set detail = replace(detail, ?, ?) where strpos(detail, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
+      await tx.execute(`delete from mail_undeliverable where email = ?`, [person.email]);
+      await tx.execute(`update plugin_schedule_runs set report = replace(report::text, ?, ?)::jsonb where strpos(report::text, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
       await tx.execute(`update audit_log set detail = replace(detail::text, ?, ?)::jsonb, target = replace(target, ?, ?) where strpos(detail::text, ?) > 0 or strpos(target, ?) > 0`, [
         person.email,
         erasedEmail(userId),
