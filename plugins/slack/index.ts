@@ -57,6 +57,10 @@ export default definePlugin({
         const s = await settings();
         const bad = verifySlack(s.signingSecret, headers, rawBody);
         if (bad) host.refuse(401, bad);
+        // Slack's window lets a captured request be sent again for five minutes: each signature is acted on once.
+        await host.db.query(`delete from plugin_slack_seen where seen_at < now() - interval '10 minutes'`);
+        const fresh = await host.db.query('insert into plugin_slack_seen (signature) values ($1) on conflict do nothing returning signature', [headers['x-slack-signature']]);
+        if (!fresh.length) host.refuse(409, 'this request was already received');
         let payload: BlockActions;
         try {
           payload = JSON.parse((body as { payload: string }).payload) as BlockActions;

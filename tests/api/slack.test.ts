@@ -88,7 +88,11 @@ describe('Slack connector', () => {
     expect(post.blocks[0].text.text).toBe(`*<https://desk.example.test/tickets/${ticket.id}|${ticket.number}>* VPN &lt;down&gt; &amp; out`);
     expect(post.blocks[2].elements.map((e: any) => e.action_id)).toEqual(['take', 'acknowledge', 'resolve']);
 
-    expect(await click(buttonPayload('U0ADA', post, 'take'))).toEqual({ status: 200, body: {} });
+    const takeAt = Math.floor(Date.now() / 1000);
+    expect(await click(buttonPayload('U0ADA', post, 'take'), { timestamp: takeAt })).toEqual({ status: 200, body: {} });
+    // The same signed request sent again within the window is refused: it acts once.
+    const replayed = await click(buttonPayload('U0ADA', post, 'take'), { timestamp: takeAt });
+    expect(replayed.status).toBe(409);
     expect((await ok(admin.get(`/api/tickets/${ticket.id}`))).assigneeId).toBe(agent.user!.id);
     expect(posts.at(-1)).toMatchObject({ channel: 'C0DESK001', thread_ts: post.ts, text: `<@U0ADA> took ${ticket.number} (now new).` });
 
