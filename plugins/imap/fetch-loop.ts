@@ -56,7 +56,8 @@ async function drain(client: ImapFlow, s: ImapSettings, mail: PluginMail, log: P
   try {
     for (;;) {
       if (signal.aborted) return count;
-      const pending = s.afterIntake === 'flag' ? { not: { or: [{ keyword: TAKEN_IN }, { keyword: FAILED }] } } : keywords ? { unKeyword: FAILED } : { all: true };
+      const since = s.receivedSince ? { since: new Date(`${s.receivedSince}T00:00:00Z`) } : {};
+      const pending = s.afterIntake === 'flag' ? { ...since, not: { or: [{ keyword: TAKEN_IN }, { keyword: FAILED }] } } : keywords ? { ...since, unKeyword: FAILED } : { ...since, all: true };
       const found = (await client.search(pending, { uid: true })) || [];
       const uids = found.filter((uid) => !taken.has(uid)).slice(0, BATCH);
       if (!uids.length) {

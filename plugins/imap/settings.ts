@@ -8,6 +8,8 @@ export interface ImapSettings {
   user: string;
   password: string;
   mailbox?: string;
+  /** YYYY-MM-DD: messages the server received before this day are left alone. */
+  receivedSince?: string;
   afterIntake?: 'move' | 'flag';
   moveTo?: string;
   idle?: boolean;

@@ -189,12 +189,15 @@ describe('IMAP mailbox fetch', () => {
 
   it('should flag rather than move when set so, and report wrong credentials while the desk serves', async () => {
     const saved = new Date().toISOString();
-    await ok(admin.request('PUT', '/api/plugins/imap/settings', settings({ afterIntake: 'flag', port: dovecot.port, security: 'starttls' })));
+    await ok(admin.request('PUT', '/api/plugins/imap/settings', settings({ afterIntake: 'flag', port: dovecot.port, security: 'starttls', receivedSince: saved.slice(0, 10) })));
     // The task starts again with the new settings (over STARTTLS) within seconds.
     await eventually(async () => {
       const status = await ok(admin.get('/api/plugins/imap/status'));
       return status.watching && status.since > saved ? true : undefined;
     });
+    // Mail older than the day set is left alone (connecting a mailbox with years of mail makes no tickets of them).
+    const old = `<${unique('old')}@mua.test>`;
+    await imap.append('INBOX', message({ 'Message-ID': old, From: `${unique('olga')}@example.test`, Subject: 'Archive' }, 'From 2020.'), [], new Date('2020-03-01T10:00:00Z'));
     const flagged = `<${unique('flag')}@mua.test>`;
     await imap.append('INBOX', message({ 'Message-ID': flagged, From: `${unique('fay')}@example.test`, Subject: 'Écran noir' }, 'Plus d’image.'));
     expect(await intakeOf(flagged)).toMatchObject({ outcome: 'ticket_created' });
@@ -206,12 +209,16 @@ describe('IMAP mailbox fetch', () => {
       });
       expect(kept.flags!.has('\\Seen')).toBe(true);
       expect(kept.envelope!.messageId).toBe(flagged);
+      const untouched = [];
+      for await (const m of imap.fetch('1:*', { flags: true, envelope: true })) if (m.envelope?.messageId === old) untouched.push([...(m.flags ?? [])].filter((f) => f !== '\\Recent'));
+      expect(untouched).toEqual([[]]);
     } finally {
       lock.release();
     }
 
     await ok(admin.request('PUT', '/api/plugins/imap/settings', settings({ password: 'not-the-password' })));
     const error = await eventually(async () => ((await ok(admin.get('/api/plugins'))).items[0].recentErrors as any[]).find((e) => e.phase === 'background'), 30_000);
+    expect((await db.query('select 1 from mail_inbound where message_id = $1', [old])).rows).toEqual([]);
     expect(error).toMatchObject({ process: 'api', message: expect.stringMatching(/^background task fetch: the IMAP server refused the user name or password \(.*(AUTHENTICATIONFAILED|Authentication failed).*\)$/i) });
     expect((await fetch(`${desk.url}/readyz`)).status).toBe(200);
   });

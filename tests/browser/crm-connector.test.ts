@@ -41,7 +41,7 @@ it('should let an admin configure the connector, run its sync and read the repor
   await expect(crm.getByTestId('plugin-schedule-interval').textContent()).resolves.toContain('Off under the current settings');
 
   await crm.getByTestId('setting-source').click();
-  await page.getByRole('option', { name: 'sql' }).click();
+  await page.getByRole('option', { name: 'PostgreSQL database' }).click();
   await crm.getByTestId('setting-databaseUrl').fill(crmUrl);
   await crm.getByTestId('setting-contactQuery').fill('select full_name, company, tier, renewal from contacts where email = $1');
   await crm.getByTestId('setting-recordUrl').fill('https://crm.umbrella.test/people/{email}');

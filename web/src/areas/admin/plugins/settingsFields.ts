@@ -8,7 +8,8 @@ export interface SettingField {
   hint: string | null;
   kind: SettingKind;
   required: boolean;
-  choices: string[];
+  /** A choice's value and what the form shows for it (the schema's `x-enumLabels`, else the value). */
+  choices: { value: string; label: string }[];
   min: number | null;
   max: number | null;
   maxLength: number | null;
@@ -28,6 +29,8 @@ interface PropertySchema {
   default?: unknown;
   /** The label and help in French (the plug-in API's convention). */
   'x-fr'?: { title?: string; description?: string };
+  /** What each choice is called, per language: { "tls": { "en": "TLS from the start", "fr": "TLS dès le début" } }. */
+  'x-enumLabels'?: Record<string, { en?: string; fr?: string }>;
 }
 
 function kindOf(p: PropertySchema): SettingKind {
@@ -51,7 +54,7 @@ export function settingFields(schema: Record<string, unknown> | null | undefined
     hint: (locale === 'fr' ? p['x-fr']?.description : undefined) ?? p.description ?? null,
     kind: kindOf(p),
     required: required.has(key),
-    choices: Array.isArray(p.enum) ? (p.enum as string[]) : [],
+    choices: Array.isArray(p.enum) ? (p.enum as string[]).map((value) => ({ value, label: p['x-enumLabels']?.[value]?.[locale === 'fr' ? 'fr' : 'en'] ?? value })) : [],
     min: typeof p.minimum === 'number' ? p.minimum : null,
     max: typeof p.maximum === 'number' ? p.maximum : null,
     maxLength: typeof p.maxLength === 'number' ? p.maxLength : null,
