@@ -7,6 +7,12 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
+import { findPlugins, registerPlugins } from '../../platform/plugins/loader';
+import { createLogger } from '../../platform/logger';
+import { SecretBox } from '../../platform/secret-box';
+import { loadConfig } from '../../platform/config';
+import type { PluginTicket } from '../../platform/plugins/v1';
 import { ADMIN, Session, eventually, ok, signedInAs, unique } from '../support/http';
 import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
 
@@ -14,6 +20,7 @@ const SIGNING_SECRET = 'slack-signing-secret-for-tests';
 const BOT_TOKEN = 'xoxb-test-token';
 let desk: Desk;
 let admin: Session;
+let databaseUrl: string;
 let slack: http.Server;
 let slackUrl: string;
 const posts: any[] = [];
@@ -43,7 +50,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
   slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api`;
-  desk = await startDesk({ taskQueue: unique('guichet-slack'), env: { DATABASE_URL: await freshDatabaseUrl('slack'), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'slack') } });
+  desk = await startDesk({ taskQueue: unique('guichet-slack'), env: { DATABASE_URL: (databaseUrl = await freshDatabaseUrl('slack')), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'slack') } });
   admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
 }, 120_000);
 
@@ -127,5 +134,39 @@ describe('Slack connector', () => {
     await click(buttonPayload('U0NOBODY', post, 'resolve'));
     expect(posts.at(-1).text).toMatch(new RegExp(`^<@U0NOBODY> could not resolve ${ticket.number}: Slack users.info refused: user_not_found$`));
     expect(await ok(admin.get(`/api/tickets/${ticket.id}`))).toMatchObject({ assigneeId: null, state: 'new' });
+  });
+
+  it("should post a ticket's escalation and breach in its thread, once however often the events are heard", async () => {
+    const customer = await signedInAs(admin, 'customer', 'Elsa');
+    const ticket = await ok(customer.post('/api/tickets', { type: 'incident', title: unique('Core switch'), description: 'Down', priority: 'high' }), 201);
+    const root = await eventually(async () => posts.find((p) => p.text.includes(ticket.number) && !p.thread_ts));
+    // The worker's listener, loaded as the worker loads it, given the batches the fan-out would give it.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    const set = await findPlugins([path.resolve(import.meta.dirname, '..', '..', 'plugins', 'slack')], {
+      process: 'worker',
+      pool,
+      box: new SecretBox(loadConfig(desk.env).webhooks.secretsKey),
+      log: createLogger('test', 'warn'),
+      errors: { record: async () => undefined },
+      cwd: process.cwd(),
+    });
+    try {
+      await registerPlugins(set);
+      const [listener] = set.loaded()[0]!.listeners;
+      const seen = await ok(admin.get(`/api/tickets/${ticket.id}`));
+      const t = { ...seen, slaDueAt: null } as PluginTicket;
+      const event = (seq: number, eventType: string, data: Record<string, unknown>) => ({ id: `evt_${ticket.id.replace(/-/g, '')}_${seq}`, seq, type: 'x', eventTypes: [eventType], visibility: 'internal' as const, at: new Date().toISOString(), actor: { id: null, role: 'system' }, data });
+      const before = posts.length;
+      const batch = { ticket: t, events: [event(90, 'ticket.escalated', { escalation: 'page_ops' }), event(91, 'ticket.sla_breached', { clock: 'resolution' }), event(92, 'ticket.commented', {})] };
+      await listener!(batch);
+      await listener!(batch);
+      expect(posts.slice(before).map((p) => [p.thread_ts, p.text])).toEqual([
+        [root.ts, `Escalated: page_ops — ${ticket.number} ${ticket.title}`],
+        [root.ts, `SLA breached: resolution — ${ticket.number} ${ticket.title}`],
+      ]);
+    } finally {
+      set.close();
+      await pool.end();
+    }
   });
 });
