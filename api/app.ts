@@ -273,7 +273,8 @@ export function createApp(deps: AppDeps): App {
   // Attachment uploads carry the file's own type, JSON included, and stream to disk: no body parser may read them first.
   const isUpload = (ctx: Koa.Context) => ctx.method === 'POST' && /^\/api\/tickets\/[^/]+\/attachments$/.test(ctx.path);
   // Plug-in routes may take forms (chat services post interactions so); each route says which it takes (routes.ts).
-  const isPluginForm = (ctx: Koa.Context) => ctx.path.startsWith('/api/plugins/') && Boolean(ctx.is('application/x-www-form-urlencoded'));
+  // The desk's own routes under /api/plugins/ (settings, schedule runs) take JSON like every other.
+  const isPluginForm = (ctx: Koa.Context) => /^\/api\/plugins\/[a-z][a-z0-9-]*\/(?!settings$|schedules\/)/.test(ctx.path) && Boolean(ctx.is('application/x-www-form-urlencoded'));
   koa.use(async (ctx, next) => {
     if (!isUpload(ctx) && !isPluginForm(ctx) && ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-type') && !ctx.is('application/json')) {
       throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json');

@@ -239,6 +239,7 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(route.method)) throw new Error(`route ${route.path}: unknown method ${route.method}`);
       if (!ROUTE_PATH.test(route.path)) throw new Error(`route path '${route.path}' must start with / and hold letters, digits, '-', '_', '.' and :parameters`);
       if (route.path === '/settings') throw new Error("route path '/settings' is the desk's own (the plug-in's settings)");
+      if (route.path === '/schedules' || route.path.startsWith('/schedules/')) throw new Error("route paths under '/schedules' are the desk's own (the plug-in's schedule runs)");
       if (!['public', 'user', 'admin'].includes(route.access)) throw new Error(`route ${route.path}: access must be public, user or admin`);
       if (route.bodyFormat !== undefined && route.bodyFormat !== 'json' && route.bodyFormat !== 'form') throw new Error(`route ${route.path}: bodyFormat must be json or form`);
       if (plugin.routes.some((r) => r.method === route.method && r.path === route.path)) throw new Error(`route ${route.method.toUpperCase()} ${route.path} is declared twice`);

@@ -127,6 +127,8 @@ describe('Slack connector', () => {
     expect(unsigned.status).toBe(401);
     const json = await fetch(`${desk.url}/api/plugins/slack/interactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payload":"{}"}' });
     expect(json.status).toBe(415);
+    // The desk's own routes under /api/plugins/ take JSON only.
+    expect((await fetch(`${desk.url}/api/plugins/slack/settings`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'defaultChannel=C0X' })).status).toBe(415);
 
     const before = posts.length;
     expect((await click(buttonPayload('U0CLEO', post, 'take'))).status).toBe(200);
