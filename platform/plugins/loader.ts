@@ -208,6 +208,13 @@ function checkTitle(title: string | { en: string; fr: string } | undefined, what
   if (!(typeof title === 'string' ? title : title?.en && title?.fr)) throw new Error(`${what} needs a title (a string, or en and fr)`);
 }
 
+/** A declaration (panel, action, page, schedule, background task): its key or name well formed and its own, and a title. */
+function checkDeclared(what: string, field: 'key' | 'name', id: string | undefined, taken: readonly string[], title: string | { en: string; fr: string } | undefined): void {
+  if (!/^[a-z][a-z0-9-]{0,39}$/.test(id ?? '')) throw new Error(`${what} ${field} '${id}' must be lower-case letters, digits and dashes`);
+  if (taken.includes(id!)) throw new Error(`${what} ${id} is declared twice`);
+  checkTitle(title, `${what} ${id}`);
+}
+
 /** The host a plug-in registers through; `close` ends registration (a register() that timed out cannot add anything later). */
 function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest): { host: PluginHost; close(): void } {
   const { runtime } = set;
@@ -263,17 +270,13 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
     },
     ticketPanel(panel) {
       registering('a panel');
-      if (!/^[a-z][a-z0-9-]{0,39}$/.test(panel?.key ?? '')) throw new Error(`panel key '${panel?.key}' must be lower-case letters, digits and dashes`);
-      if (plugin.panels.some((p) => p.key === panel.key)) throw new Error(`panel ${panel.key} is declared twice`);
-      checkTitle(panel.title, `panel ${panel.key}`);
+      checkDeclared('panel', 'key', panel?.key, plugin.panels.map((p) => p.key), panel?.title);
       if (typeof panel.load !== 'function') throw new Error(`panel ${panel.key} needs a load function`);
       plugin.panels.push(panel);
     },
     action(action) {
       registering('an action');
-      if (!/^[a-z][a-z0-9-]{0,39}$/.test(action?.name ?? '')) throw new Error(`action name '${action?.name}' must be lower-case letters, digits and dashes`);
-      if (plugin.actions.some((a) => a.name === action.name)) throw new Error(`action ${action.name} is declared twice`);
-      checkTitle(action.title, `action ${action.name}`);
+      checkDeclared('action', 'name', action?.name, plugin.actions.map((a) => a.name), action?.title);
       if (typeof action.run !== 'function') throw new Error(`action ${action.name} needs a run function`);
       if (action.schema) {
         try {
@@ -286,27 +289,21 @@ function hostFor(set: PluginSet, plugin: LoadedPlugin, manifest: PluginManifest)
     },
     page(page) {
       registering('a page');
-      if (!/^[a-z][a-z0-9-]{0,39}$/.test(page?.key ?? '')) throw new Error(`page key '${page?.key}' must be lower-case letters, digits and dashes`);
-      if (plugin.pages.some((p) => p.key === page.key)) throw new Error(`page ${page.key} is declared twice`);
-      checkTitle(page.title, `page ${page.key}`);
+      checkDeclared('page', 'key', page?.key, plugin.pages.map((p) => p.key), page?.title);
       if (page.access !== 'staff' && page.access !== 'admin') throw new Error(`page ${page.key}: access must be staff or admin`);
       if (typeof page.load !== 'function') throw new Error(`page ${page.key} needs a load function`);
       plugin.pages.push(page);
     },
     schedule(schedule) {
       registering('a schedule');
-      if (!/^[a-z][a-z0-9-]{0,39}$/.test(schedule?.key ?? '')) throw new Error(`schedule key '${schedule?.key}' must be lower-case letters, digits and dashes`);
-      if (plugin.schedules.some((x) => x.key === schedule.key)) throw new Error(`schedule ${schedule.key} is declared twice`);
-      checkTitle(schedule.title, `schedule ${schedule.key}`);
+      checkDeclared('schedule', 'key', schedule?.key, plugin.schedules.map((x) => x.key), schedule?.title);
       if (typeof schedule.everyMinutes !== 'function') throw new Error(`schedule ${schedule.key} needs an everyMinutes function`);
       if (typeof schedule.run !== 'function') throw new Error(`schedule ${schedule.key} needs a run function`);
       plugin.schedules.push(schedule);
     },
     background(task) {
       registering('a background task');
-      if (!/^[a-z][a-z0-9-]{0,39}$/.test(task?.key ?? '')) throw new Error(`background task key '${task?.key}' must be lower-case letters, digits and dashes`);
-      if (plugin.backgrounds.some((x) => x.key === task.key)) throw new Error(`background task ${task.key} is declared twice`);
-      checkTitle(task.title, `background task ${task.key}`);
+      checkDeclared('background task', 'key', task?.key, plugin.backgrounds.map((x) => x.key), task?.title);
       if (typeof task.run !== 'function') throw new Error(`background task ${task.key} needs a run function`);
       plugin.backgrounds.push(task);
     },
