@@ -4,11 +4,10 @@
 // plug-in API's directory with a report of what it created, updated and skipped.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
-import { ADMIN, Session, eventually, ok, signedInAs, unique, userByEmail } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { Session, eventually, ok, signedInAs, unique, userByEmail } from '../support/http';
+import { firstPartyPlugin, freshDatabaseUrl, startPluginDesk, type Desk } from '../support/desk';
 
 let desk: Desk;
 let admin: Session;
@@ -21,7 +20,7 @@ let temporal: Client;
 let api: http.Server;
 let apiUrl: string;
 const apiCalls: { url: string; authorization: string | undefined }[] = [];
-const TASK_QUEUE = unique('guichet-crm');
+let TASK_QUEUE: string;
 const KEY = Buffer.alloc(32, 9).toString('base64');
 
 const crmPlugin = async () => ((await ok(admin.get('/api/plugins'))).items as any[]).find((p) => p.name === 'crm');
@@ -47,9 +46,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
-  databaseUrl = await freshDatabaseUrl('crm_desk');
-  desk = await startDesk({ taskQueue: TASK_QUEUE, env: { DATABASE_URL: databaseUrl, WEBHOOK_SECRETS_KEY: KEY, PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'crm') } });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  ({ desk, admin, databaseUrl, taskQueue: TASK_QUEUE } = await startPluginDesk('crm_desk', [firstPartyPlugin('crm')], { WEBHOOK_SECRETS_KEY: KEY }));
   agent = await signedInAs(admin, 'agent', 'Agnès');
   connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
   temporal = new Client({ connection });

@@ -2,11 +2,10 @@
 // replies through the desk's own intake (threading, loop protection, de-duplication), each message moved once taken
 // in (or flagged, when set so); a delivery status notification puts a note on its ticket and stops mail to the dead
 // address; wrong credentials are reported on the plug-in's admin page while the desk serves.
-import path from 'node:path';
 import pg from 'pg';
 import { ImapFlow } from 'imapflow';
-import { ADMIN, Session, eventually, ok, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { Session, eventually, ok, unique } from '../support/http';
+import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
 import { startDovecot, type Dovecot } from '../support/dovecot';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
@@ -38,12 +37,8 @@ const count = async (mailbox: string) => {
 beforeAll(async () => {
   dovecot = await startDovecot({ [MAILBOX]: PASSWORD });
   capture = await startSmtpCapture();
-  const databaseUrl = await freshDatabaseUrl('imap');
-  desk = await startDesk({
-    taskQueue: unique('guichet-imap'),
-    env: { DATABASE_URL: databaseUrl, PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'imap'), SMTP_URL: capture.url, MAIL_FROM: `Desk <${MAILBOX}>`, MAIL_INBOUND_CREATE_CUSTOMERS: 'true' },
-  });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  let databaseUrl: string;
+  ({ desk, admin, databaseUrl } = await startPluginDesk('imap', [firstPartyPlugin('imap')], { SMTP_URL: capture.url, MAIL_FROM: `Desk <${MAILBOX}>`, MAIL_INBOUND_CREATE_CUSTOMERS: 'true' }));
   db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   imap = new ImapFlow({ host: '127.0.0.1', port: dovecot.tlsPort, secure: true, tls: { ca: dovecot.caPem }, auth: { user: MAILBOX, pass: PASSWORD }, logger: false });

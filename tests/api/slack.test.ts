@@ -6,15 +6,14 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import pg from 'pg';
 import { findPlugins, registerPlugins } from '../../platform/plugins/loader';
 import { createLogger } from '../../platform/logger';
 import { SecretBox } from '../../platform/secret-box';
 import { loadConfig } from '../../platform/config';
 import type { PluginTicket } from '../../platform/plugins/v1';
-import { ADMIN, Session, eventually, ok, signedInAs, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { Session, eventually, ok, signedInAs, unique } from '../support/http';
+import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
 
 const SIGNING_SECRET = 'slack-signing-secret-for-tests';
 const BOT_TOKEN = 'xoxb-test-token';
@@ -50,8 +49,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
   slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api`;
-  desk = await startDesk({ taskQueue: unique('guichet-slack'), env: { DATABASE_URL: (databaseUrl = await freshDatabaseUrl('slack')), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'slack') } });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  ({ desk, admin, databaseUrl } = await startPluginDesk('slack', [firstPartyPlugin('slack')]));
 }, 120_000);
 
 afterAll(async () => {
@@ -144,7 +142,7 @@ describe('Slack connector', () => {
     const root = await eventually(async () => posts.find((p) => p.text.includes(ticket.number) && !p.thread_ts));
     // The worker's listener, loaded as the worker loads it, given the batches the fan-out would give it.
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    const set = await findPlugins([path.resolve(import.meta.dirname, '..', '..', 'plugins', 'slack')], {
+    const set = await findPlugins([firstPartyPlugin('slack')], {
       process: 'worker',
       pool,
       box: new SecretBox(loadConfig(desk.env).webhooks.secretsKey),

@@ -1,12 +1,11 @@
 // The CRM connector in Chromium, on a desk of its own with a second PostgreSQL database as the CRM: an admin fills in
 // the connector's form (the database URL a secret, the queries in text areas), sees the sync's schedule follow the
 // settings, runs it now and reads its report; an agent sees the requester's CRM record beside the ticket; in French too.
-import path from 'node:path';
 import pg from 'pg';
 import { violations } from '../support/axe';
-import { loginUi, shot, useBrowser } from '../support/browser';
+import { createUser, loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, ok, unique, userByEmail } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { firstPartyPlugin, freshDatabaseUrl, startPluginDesk, type Desk } from '../support/desk';
 
 let desk: Desk;
 let admin: Session;
@@ -24,8 +23,7 @@ beforeAll(async () => {
   } finally {
     await crm.end();
   }
-  desk = await startDesk({ taskQueue: unique('guichet-crm-ui'), env: { DATABASE_URL: await freshDatabaseUrl('crm_ui_desk'), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'crm') } });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  ({ desk, admin } = await startPluginDesk('crm_ui_desk', [firstPartyPlugin('crm')]));
 }, 120_000);
 
 afterAll(async () => {
@@ -66,10 +64,9 @@ it('should let an admin configure the connector, run its sync and read the repor
 
   // The synced customer's ticket, seen by an agent: the CRM record beside it, with the link into the CRM.
   const ticket = await ok(admin.post('/api/tickets', { type: 'incident', title: 'Renewal quote', description: 'Need a quote', priority: 'medium', requesterId: (await userByEmail(admin, customer)).id }), 201);
-  const agentEmail = `${unique('agent')}@example.test`;
-  await ok(admin.post('/api/users', { email: agentEmail, name: 'Armand', role: 'agent', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const agentFr = await createUser('agent', 'fr', 'Armand', desk.url);
   const { page: fr, errors: frErrors } = await openPage('fr', { baseURL: desk.url });
-  await loginUi(fr, agentEmail, 'a-long-password-1');
+  await loginUi(fr, agentFr.email, agentFr.password);
   await fr.goto(`/tickets/${ticket.id}`);
   const panel = fr.getByTestId('plugin-panel-crm-customer');
   await expect(panel.locator('.summary').textContent()).resolves.toBe(`Fiche CRM de ${customer}`);
@@ -83,10 +80,9 @@ it('should let an admin configure the connector, run its sync and read the repor
   expect(frErrors).toEqual([]);
 
   // The schedule and its report read in French.
-  const adminFr = `${unique('admin')}@example.test`;
-  await ok(admin.post('/api/users', { email: adminFr, name: 'Aurélie', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const adminFr = await createUser('admin', 'fr', 'Aurélie', desk.url);
   const { page: frAdmin } = await openPage('fr', { baseURL: desk.url });
-  await loginUi(frAdmin, adminFr, 'a-long-password-1');
+  await loginUi(frAdmin, adminFr.email, adminFr.password);
   await frAdmin.goto('/admin/plugins');
   // The plug-in gives its description and its settings' labels in French.
   await frAdmin.getByTestId('plugin-crm').getByText('Affiche la fiche du demandeur', { exact: false }).waitFor();

@@ -1,13 +1,12 @@
 // The IMAP mailbox fetch configured in Chromium, against a real Dovecot: an admin fills in the plug-in's form (server,
 // TLS, the server's CA in a text area, the password a secret), sees it run, and a message in the mailbox becomes a
 // ticket; the page in French too.
-import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import pg from 'pg';
 import { violations } from '../support/axe';
-import { loginUi, shot, useBrowser } from '../support/browser';
+import { createUser, loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, eventually, ok, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
 import { startDovecot, type Dovecot } from '../support/dovecot';
 
 const MAILBOX = 'helpdesk@desk.test';
@@ -20,11 +19,7 @@ const { openPage } = useBrowser();
 
 beforeAll(async () => {
   dovecot = await startDovecot({ [MAILBOX]: PASSWORD });
-  desk = await startDesk({
-    taskQueue: unique('guichet-imap-ui'),
-    env: { DATABASE_URL: (databaseUrl = await freshDatabaseUrl('imap_ui')), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'imap'), MAIL_FROM: `Desk <${MAILBOX}>`, MAIL_INBOUND_CREATE_CUSTOMERS: 'true' },
-  });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  ({ desk, admin, databaseUrl } = await startPluginDesk('imap_ui', [firstPartyPlugin('imap')], { MAIL_FROM: `Desk <${MAILBOX}>`, MAIL_INBOUND_CREATE_CUSTOMERS: 'true' }));
 }, 120_000);
 
 afterAll(async () => {
@@ -64,10 +59,9 @@ it('should let an admin connect a mailbox from the form and take its mail in', a
   expect(await violations(page)).toEqual([]);
   expect(errors).toEqual([]);
 
-  const email = `${unique('admin')}@example.test`;
-  await ok(admin.post('/api/users', { email, name: 'Inès', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const adminFr = await createUser('admin', 'fr', 'Inès', desk.url);
   const { page: fr } = await openPage('fr', { baseURL: desk.url });
-  await loginUi(fr, email, 'a-long-password-1');
+  await loginUi(fr, adminFr.email, adminFr.password);
   await fr.goto('/admin/plugins');
   const imapFr = fr.getByTestId('plugin-imap');
   await imapFr.getByLabel('Certificat de l’autorité (PEM)').waitFor();
@@ -103,10 +97,9 @@ it('should list the addresses that bounced on the email page, and mail one again
   expect((await ok(admin.get('/api/mail/undeliverable'))).items).toEqual([]);
   expect(errors).toEqual([]);
 
-  const email = `${unique('admin')}@example.test`;
-  await ok(admin.post('/api/users', { email, name: 'Odile', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const adminFr = await createUser('admin', 'fr', 'Odile', desk.url);
   const { page: fr } = await openPage('fr', { baseURL: desk.url });
-  await loginUi(fr, email, 'a-long-password-1');
+  await loginUi(fr, adminFr.email, adminFr.password);
   await fr.goto('/admin/email');
   await fr.getByRole('heading', { name: 'Adresses en échec' }).waitFor();
   await fr.getByTestId('mail-undeliverable-empty').waitFor();

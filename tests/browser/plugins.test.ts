@@ -3,9 +3,9 @@
 // schema (a secret never shown back), sees a refusal at the setting at fault, and reads the page in French.
 import path from 'node:path';
 import { violations } from '../support/axe';
-import { loginUi, shot, useBrowser } from '../support/browser';
+import { createUser, loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, eventually, ok, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { startPluginDesk, type Desk } from '../support/desk';
 
 const plugin = (name: string) => path.resolve(import.meta.dirname, '..', 'plugins', name);
 let desk: Desk;
@@ -14,8 +14,7 @@ const { openPage } = useBrowser();
 const draftOf = async (key: string) => ((await ok(admin.get(`/api/definitions/${key}/versions`))).items as any[]).find((v) => v.status === 'draft');
 
 beforeAll(async () => {
-  desk = await startDesk({ taskQueue: unique('guichet-plugins-ui'), env: { DATABASE_URL: await freshDatabaseUrl('plugins_ui'), PLUGINS: [plugin('echo'), plugin('broken')].join(',') } });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  ({ desk, admin } = await startPluginDesk('plugins_ui', [plugin('echo'), plugin('broken')]));
 }, 120_000);
 
 afterAll(async () => {
@@ -61,9 +60,8 @@ it('should show each plug-in as it stands and save its settings from a form draw
   expect(errors).toEqual([]);
 
   const { page: fr } = await openPage('fr', { baseURL: desk.url });
-  const email = `${unique('admin')}@example.test`;
-  await ok(admin.post('/api/users', { email, name: 'Aude', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
-  await loginUi(fr, email, 'a-long-password-1');
+  const adminFr = await createUser('admin', 'fr', 'Aude', desk.url);
+  await loginUi(fr, adminFr.email, adminFr.password);
   await fr.goto('/admin/plugins');
   await expect(fr.getByTestId('plugin-echo').getByTestId('plugin-status').textContent()).resolves.toBe('En service');
   await expect(fr.getByTestId('plugin-broken').getByTestId('plugin-status').textContent()).resolves.toBe('Échec du chargement');

@@ -1,18 +1,16 @@
 // The Slack connector's settings in Chromium: secrets as password fields, the channel per queue and the resolve fields
 // as JSON, refused at the field when the JSON does not match, saved and running; in French too.
-import path from 'node:path';
 import { violations } from '../support/axe';
-import { loginUi, shot, useBrowser } from '../support/browser';
-import { ADMIN, Session, ok, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { createUser, loginUi, shot, useBrowser } from '../support/browser';
+import { ADMIN, Session, ok } from '../support/http';
+import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
 
 let desk: Desk;
 let admin: Session;
 const { openPage } = useBrowser();
 
 beforeAll(async () => {
-  desk = await startDesk({ taskQueue: unique('guichet-slack-ui'), env: { DATABASE_URL: await freshDatabaseUrl('slack_ui'), PLUGINS: path.resolve(import.meta.dirname, '..', '..', 'plugins', 'slack') } });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
+  ({ desk, admin } = await startPluginDesk('slack_ui', [firstPartyPlugin('slack')]));
 }, 120_000);
 
 afterAll(async () => {
@@ -43,10 +41,9 @@ it('should let an admin connect Slack from the form, refusing a channel map that
   expect(await violations(page)).toEqual([]);
   expect(errors).toEqual([]);
 
-  const email = `${unique('admin')}@example.test`;
-  await ok(admin.post('/api/users', { email, name: 'Salomé', role: 'admin', password: 'a-long-password-1', locale: 'fr' }), 201);
+  const adminFr = await createUser('admin', 'fr', 'Salomé', desk.url);
   const { page: fr } = await openPage('fr', { baseURL: desk.url });
-  await loginUi(fr, email, 'a-long-password-1');
+  await loginUi(fr, adminFr.email, adminFr.password);
   await fr.goto('/admin/plugins');
   await fr.getByTestId('plugin-slack').getByLabel('Secret de signature').waitFor();
   await shot(fr, 'slack-admin-fr');

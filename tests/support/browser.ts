@@ -111,9 +111,9 @@ export async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Creates a user through the admin API and returns its credentials. */
-export async function createUser(role: 'agent' | 'customer' | 'admin', locale: Locale, name: string): Promise<{ email: string; password: string; name: string }> {
-  const admin = await Session.login(ADMIN.email, ADMIN.password);
+/** Creates a user through the admin API (of the shared desk, or the one at `base`) and returns its credentials. */
+export async function createUser(role: 'agent' | 'customer' | 'admin', locale: Locale, name: string, base?: string): Promise<{ email: string; password: string; name: string }> {
+  const admin = await Session.login(ADMIN.email, ADMIN.password, base);
   const email = `${unique(role)}@example.test`;
   const password = `${role}-password-for-browser`;
   const res = await admin.post('/api/users', { email, name, role, password, locale });

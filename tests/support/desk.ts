@@ -1,7 +1,9 @@
 // Starts an API and a worker as real child processes against the run's PostgreSQL and Temporal, on a free port and its own task queue.
+import path from 'node:path';
 import { freePort, waitForPort } from '../../platform/servers/ports';
 import pg from 'pg';
 import { spawnTs, type Child } from '../../platform/processes';
+import { ADMIN, Session, unique } from './http';
 
 export interface Desk {
   url: string;
@@ -120,4 +122,23 @@ export async function freshDatabaseUrl(prefix: string): Promise<string> {
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** A first-party plug-in's folder (plugins/{name}), as PLUGINS names it. */
+export const firstPartyPlugin = (name: string): string => path.resolve(import.meta.dirname, '..', '..', 'plugins', name);
+
+export interface PluginDesk {
+  desk: Desk;
+  /** The seeded admin, signed in. */
+  admin: Session;
+  databaseUrl: string;
+  taskQueue: string;
+}
+
+/** A desk of its own on a fresh database (named after `name`) loading the plug-in folders `plugins`, its admin signed in. */
+export async function startPluginDesk(name: string, plugins: string[], env: NodeJS.ProcessEnv = {}): Promise<PluginDesk> {
+  const databaseUrl = await freshDatabaseUrl(name);
+  const taskQueue = unique(`guichet-${name}`);
+  const desk = await startDesk({ taskQueue, env: { DATABASE_URL: databaseUrl, PLUGINS: plugins.join(','), ...env } });
+  return { desk, admin: await Session.login(ADMIN.email, ADMIN.password, desk.url), databaseUrl, taskQueue };
 }
