@@ -74,6 +74,8 @@ import { directoryRoutes } from './modules/directory/routes';
 import { kbRoutes } from './modules/kb/routes';
 import { KbService } from './modules/kb/service';
 import { assetRoutes } from './modules/assets/routes';
+import { importRoutes } from './modules/imports/routes';
+import { ImportService } from './modules/imports/service';
 import { AssetService } from './modules/assets/service';
 import { maintenanceRoutes } from './modules/maintenance/routes';
 import { MaintenanceService } from './modules/maintenance/service';
@@ -270,8 +272,9 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
 
-  // Attachment uploads carry the file's own type, JSON included, and stream to disk: no body parser may read them first.
-  const isUpload = (ctx: Koa.Context) => ctx.method === 'POST' && /^\/api\/tickets\/[^/]+\/attachments$/.test(ctx.path);
+  // Uploads stream as they come, so no body parser may read them first: attachments (of their own type, JSON included)
+  // and CSV imports (a file of 100,000 tickets is never held whole).
+  const isUpload = (ctx: Koa.Context) => ctx.method === 'POST' && /^\/api\/(tickets\/[^/]+\/attachments|imports\/(?!request-tracker$)[^/]+)$/.test(ctx.path);
   // Plug-in routes may take forms (chat services post interactions so); each route says which it takes (routes.ts).
   // The desk's own routes under /api/plugins/ (settings, schedule runs) take JSON like every other.
   const isPluginForm = (ctx: Koa.Context) => /^\/api\/plugins\/[a-z][a-z0-9-]*\/(?!settings$|schedules\/)/.test(ctx.path) && Boolean(ctx.is('application/x-www-form-urlencoded'));
@@ -331,6 +334,10 @@ export function createApp(deps: AppDeps): App {
   const attachmentBytes = new AttachmentBytes(deps.em, deps.objectStore);
   const attachments = new AttachmentService(deps.em, tickets, attachmentBytes, () => settings.get());
   attachmentRoutes(routes, attachments);
+  importRoutes(
+    routes,
+    new ImportService(deps.em, definitions, deps.temporal, deps.taskQueue, attachmentBytes, async () => (await settings.get()).attachmentMaxMegabytes * 1024 * 1024, deps.log),
+  );
   mailRoutes(routes, new MailService(deps.em, deps.mail, deps.mailTransport, auth, deps.log, deps.mailInboundPort), new UndeliverableAddresses(deps.em), deps.log);
   const mailIntake = new MailIntake(deps.em, tickets, attachments, deps.mail, deps.log);
   definitionRoutes(routes, definitions, new DefinitionMigrator(deps.em, definitions, deps.temporal, slaPolicies));

@@ -78,8 +78,11 @@ describe('Erasure', () => {
     const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
     await db.query(`insert into mail_undeliverable (email, status, diagnostic) values ($1, '5.1.1', '550 no such user ' || $1)`, [p.email]);
+    // So did an import, keyed by the address.
+    await db.query(`insert into import_keys (source, kind, external_id, local_id, digest) values ('csv:erasure', 'user', $1, $2, '')`, [p.email, p.id]);
     const report = await ok(admin.post(`/api/users/${p.id}/erase`, { confirm: p.email.toUpperCase() }));
     expect((await db.query('select 1 from mail_undeliverable where email = $1', [p.email])).rows).toEqual([]);
+    expect((await db.query('select 1 from import_keys where external_id = $1', [p.email])).rows).toEqual([]);
     await db.end();
     expect(report).toMatchObject({ id: p.id, ticketsAnonymised: 1, commentsRemoved: 1, filesReplaced: 1 });
 

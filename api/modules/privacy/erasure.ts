@@ -64,6 +64,8 @@ export class ErasureService {
       // A bounce names the address it failed for; so do plug-in runs' notes.
       await tx.execute(`update mail_inbound set detail = replace(detail, ?, ?) where strpos(detail, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
       await tx.execute(`delete from mail_undeliverable where email = ?`, [person.email]);
+      // An import's key for the account is often the address itself.
+      await tx.execute(`delete from import_keys where kind = 'user' and local_id = ?`, [userId]);
       await tx.execute(`update plugin_schedule_runs set report = replace(report::text, ?, ?)::jsonb where strpos(report::text, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
       await tx.execute(`update audit_log set detail = replace(detail::text, ?, ?)::jsonb, target = replace(target, ?, ?) where strpos(detail::text, ?) > 0 or strpos(target, ?) > 0`, [
         person.email,

@@ -24,6 +24,15 @@ const TICKET_TYPE = defineSearchAttributeKey('GuichetTicketType', SearchAttribut
 const DEFINITION = defineSearchAttributeKey('GuichetDefinition', SearchAttributeType.KEYWORD);
 const NUMBER = defineSearchAttributeKey('GuichetTicketNumber', SearchAttributeType.KEYWORD);
 
+/** What Temporal's visibility lists of a ticket workflow: its type, pinned definition and number. */
+export function ticketSearchAttributes(type: string, definition: { key: string; version: number }, number: string): TypedSearchAttributes {
+  return new TypedSearchAttributes([
+    { key: TICKET_TYPE, value: type },
+    { key: DEFINITION, value: `${definition.key}@${definition.version}` },
+    { key: NUMBER, value: number },
+  ]);
+}
+
 /** Request types a customer may open from the portal. */
 const CUSTOMER_TYPES = new Set(['incident', 'service_request']);
 /**
@@ -127,11 +136,7 @@ export class TicketOpening {
           // The id is the caller's idempotency key (or random): a ticket already there is this request's earlier attempt.
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: TICKET_TYPE, value: body.type },
-            { key: DEFINITION, value: `${def.key}@${stored.version}` },
-            { key: NUMBER, value: number },
-          ]),
+          typedSearchAttributes: ticketSearchAttributes(body.type, { key: def.key, version: stored.version }, number),
         }),
       );
     } catch (err) {

@@ -551,6 +551,10 @@ function cases(w: World): Record<string, Case[]> {
     'PATCH /api/retention/policies/{id}': [{ expect: adminOnly(200), call: async (s) => json(s, 'PATCH', `/api/retention/policies/${await freshPolicy(w)}`, { afterDays: 36000 }) }],
     'DELETE /api/retention/policies/{id}': [{ expect: adminOnly(204), call: async (s) => json(s, 'DELETE', `/api/retention/policies/${await freshPolicy(w)}`) }],
     'POST /api/retention/policies/{id}/run': [{ expect: adminOnly(200), call: async (s) => s.post(`/api/retention/policies/${await freshPolicy(w)}/run`) }],
+    'POST /api/imports/{kind}': [
+      { name: 'dry run', expect: adminOnly(200), call: (s) => s.request('POST', '/api/imports/organisations?source=matrix&dryRun=true', 'name\nMatrix import\n' as never, { 'content-type': 'text/csv' }) },
+    ],
+    'GET /api/imports': [{ expect: adminOnly(200), call: (s) => s.get('/api/imports') }],
     'POST /api/ldap/directories': [{ expect: adminOnly(201), call: (s) => s.post('/api/ldap/directories', { name: unique('matrix-ldap'), url: 'ldap://127.0.0.1:9', bindDn: 'cn=admin,dc=example,dc=test', bindSecret: 'x', userBaseDns: ['dc=example,dc=test'] }), undo: dropDirectories }],
     'GET /api/ldap/directories': [{ expect: adminOnly(200), call: (s) => s.get('/api/ldap/directories') }],
     'GET /api/ldap/directories/{id}': [{ expect: adminOnly(200), call: async (s) => s.get(`/api/ldap/directories/${await freshDirectory(w)}`), undo: dropDirectories }],

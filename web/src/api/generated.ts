@@ -1128,6 +1128,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a CSV file (Content-Type text/csv) of organisations, users, assets or tickets: ?dryRun=true reports every row in error and writes nothing; a run with any row in error writes nothing either */
+        post: operations["postApiImportsKind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest import runs (dry runs included), newest first */
+        get: operations["getApiImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mail/undeliverable": {
         parameters: {
             query?: never;
@@ -4400,6 +4434,56 @@ export interface components {
             /** @description where to download it */
             url: string;
         };
+        /** ImportRowError */
+        ImportRowError: {
+            /** @description the row's line in the file (1 is the header), or the source's id */
+            row: number | string;
+            column?: string;
+            message: string;
+        };
+        /** ImportReport */
+        ImportReport: {
+            /** @enum {string} */
+            kind: "organisations" | "users" | "assets" | "tickets" | "request-tracker";
+            source: string;
+            dryRun: boolean;
+            /** @description false for a dry run, or when any row was in error (then nothing is written) */
+            written: boolean;
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            /** @description records the desk keeps as they are (see notes) */
+            skipped: number;
+            /** @description accounts made for requesters and authors the desk did not know */
+            usersCreated: number;
+            /** @description open tickets now run by their workflow */
+            workflowsStarted: number;
+            errorCount: number;
+            /** @description the first 1,000 errors */
+            errors: components["schemas"]["ImportRowError"][];
+            notes: string[];
+            durationMs: number;
+        };
+        /** ImportRun */
+        ImportRun: {
+            /** Format: uuid */
+            id: string;
+            source: string;
+            kind: string;
+            dryRun: boolean;
+            /** Format: uuid */
+            startedBy: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @enum {string} */
+            outcome: "running" | "done" | "refused" | "failed";
+            counts: {
+                [key: string]: number;
+            };
+        };
         /** UndeliverableAddress */
         UndeliverableAddress: {
             email: string;
@@ -5593,6 +5677,9 @@ export type MacroInput = components['schemas']['MacroInput'];
 export type MacroPreview = components['schemas']['MacroPreview'];
 export type MacroResult = components['schemas']['MacroResult'];
 export type Attachment = components['schemas']['Attachment'];
+export type ImportRowError = components['schemas']['ImportRowError'];
+export type ImportReport = components['schemas']['ImportReport'];
+export type ImportRun = components['schemas']['ImportRun'];
 export type UndeliverableAddress = components['schemas']['UndeliverableAddress'];
 export type MailSettings = components['schemas']['MailSettings'];
 export type MailKind = components['schemas']['MailKind'];
@@ -13921,6 +14008,189 @@ export interface operations {
                 };
             };
             /** @description attachment-store-unavailable: the file is kept in an S3 store this desk is not configured to reach */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiImportsKind: {
+        parameters: {
+            query?: {
+                source?: string;
+                dryRun?: "true" | "false";
+                filename?: string;
+            };
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (written: false for a dry run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such kind of import */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not text/csv */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rows in error: nothing written; the report lists them */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ImportRun"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (role, API-token scope or CSRF token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URL and headers together past 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;

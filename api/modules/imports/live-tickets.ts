@@ -1,0 +1,58 @@
+// Open imported tickets become live: their workflow starts from the imported state (a carried state, so it records no
+// second creation) once the run that wrote them has committed. The input waits with the ticket's key until Temporal
+// has it, so a start that failed (Temporal away) is made by the next run of the same source, never lost.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { TICKET_WORKFLOW, ticketWorkflowId, type TicketWorkflowInput } from '../../../workflows/ticket-messages';
+import type { ticketWorkflow } from '../../../workflows/ticket';
+import type { Logger } from '../../../platform/logger';
+import { ticketSearchAttributes } from '../tickets/opening';
+
+const CONCURRENCY = 8;
+const PAGE = 500;
+
+export async function startImportedTickets(em: EntityManager, temporal: Client, taskQueue: string, source: string, log?: Logger): Promise<{ started: number; failed: number }> {
+  let started = 0;
+  let failed = 0;
+  let after = '';
+  for (;;) {
+    const page = await em.fork().execute<{ external_id: string; local_id: string; start_input: TicketWorkflowInput }[]>(
+      `select external_id, local_id, start_input from import_keys where source = ? and kind = 'ticket' and start_input is not null and external_id > ? order by external_id limit ?`,
+      [source, after, PAGE],
+    );
+    if (!page.length) break;
+    after = page[page.length - 1].external_id;
+    const queue = [...page];
+    const done: string[] = [];
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const input = next.start_input;
+          try {
+            await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW, {
+              workflowId: ticketWorkflowId(input.ticket.id),
+              taskQueue,
+              args: [input],
+              workflowIdConflictPolicy: 'FAIL',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              typedSearchAttributes: ticketSearchAttributes(input.ticket.type, { key: input.definition.key, version: input.definitionVersion }, input.ticket.number),
+            });
+            started += 1;
+            done.push(next.local_id);
+          } catch (err) {
+            // Started by an earlier attempt whose answer was lost: it runs, which is all that was wanted.
+            if (err instanceof WorkflowExecutionAlreadyStartedError) done.push(next.local_id);
+            else {
+              failed += 1;
+              log?.warn({ err, ticketId: input.ticket.id }, 'imported open ticket: its workflow could not be started; the next run of this import starts it');
+            }
+          }
+        }
+      }),
+    );
+    if (done.length) {
+      await em.fork().execute(`update import_keys set start_input = null where source = ? and kind = 'ticket' and local_id in (select jsonb_array_elements_text(?::jsonb))`, [source, JSON.stringify(done)]);
+    }
+  }
+  return { started, failed };
+}

@@ -1,0 +1,150 @@
+// What an import brings, whatever it came from (a CSV file, Request Tracker): records keyed by the source's own ids,
+// and the report every run answers with. The writers take these; the readers (csv-rows.ts, request-tracker.ts) make them.
+import type { Fields, Priority } from '../../../workflow-definitions/index';
+
+export const IMPORT_KINDS = ['organisations', 'users', 'assets', 'tickets'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** A row the import cannot take: its line in the file (or the source's id), the column at fault and why. */
+export interface RowError {
+  row: number | string;
+  column?: string;
+  message: string;
+}
+
+export interface OrganisationRecord {
+  row: number | string;
+  key: string;
+  name: string;
+}
+
+export interface UserRecord {
+  row: number | string;
+  key: string;
+  email: string;
+  name: string;
+  role: 'customer' | 'agent';
+  /** undefined: the source says nothing, the account keeps its organisation; null: none. */
+  organisation: string | null | undefined;
+  locale?: 'en' | 'fr';
+  phone?: string | null;
+  disabled?: boolean;
+}
+
+export const ASSET_KINDS = ['equipment', 'site', 'service'] as const;
+export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export interface AssetRecord {
+  row: number | string;
+  key: string;
+  name: string;
+  kind: (typeof ASSET_KINDS)[number];
+  category: string;
+  location: string;
+  criticality: (typeof CRITICALITIES)[number];
+}
+
+export interface PersonRef {
+  email: string;
+  /** Used only when the person has no account yet and one is made. */
+  name?: string;
+}
+
+export interface AttachmentRecord {
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface CommentRecord {
+  author: PersonRef;
+  at: string;
+  visibility: 'public' | 'internal';
+  body: string;
+  attachments: AttachmentRecord[];
+}
+
+export interface TicketRecord {
+  row: number | string;
+  key: string;
+  /** How the source names the ticket, shown on its timeline ("RT #12", "row 14 of legacy.csv"). */
+  origin: string;
+  type: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  /** A state of the definition by name, or the first state of a category (a source with its own statuses). */
+  state: { name: string } | { category: 'new' | 'open' | 'pending' | 'resolved' | 'closed' } | null;
+  queue: string | null;
+  requester: PersonRef;
+  assignee: string | null;
+  createdAt: string;
+  updatedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  tags: string[];
+  fields: Fields;
+  comments: CommentRecord[];
+}
+
+export interface ImportCounts {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** Accounts made for requesters and authors the desk did not know (tickets). */
+  usersCreated: number;
+  /** Open tickets whose workflow was started (they are worked on like any other). */
+  workflowsStarted: number;
+}
+
+export interface ImportReport extends ImportCounts {
+  kind: ImportKind | 'request-tracker';
+  source: string;
+  dryRun: boolean;
+  /** Nothing was written: the run was a dry run, or some row could not be taken. */
+  written: boolean;
+  errorCount: number;
+  /** The first errors (at most MAX_LISTED_ERRORS), in file order. */
+  errors: RowError[];
+  /** Rows kept as they are and why (changed in the desk since, open tickets the desk now runs…), the first few. */
+  notes: string[];
+  durationMs: number;
+}
+
+export const MAX_LISTED_ERRORS = 1000;
+const MAX_NOTES = 200;
+
+/** Counts and errors of one run, filled as rows go by. */
+export class ImportTally implements ImportCounts {
+  rows = 0;
+  created = 0;
+  updated = 0;
+  unchanged = 0;
+  skipped = 0;
+  usersCreated = 0;
+  workflowsStarted = 0;
+  errorCount = 0;
+  readonly errors: RowError[] = [];
+  readonly notes: string[] = [];
+
+  error(e: RowError): void {
+    this.errorCount += 1;
+    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(e);
+  }
+
+  note(text: string): void {
+    if (this.notes.length < MAX_NOTES) this.notes.push(text);
+  }
+
+  skip(text: string): void {
+    this.skipped += 1;
+    this.note(text);
+  }
+
+  counts(): ImportCounts {
+    const { rows, created, updated, unchanged, skipped, usersCreated, workflowsStarted } = this;
+    return { rows, created, updated, unchanged, skipped, usersCreated, workflowsStarted };
+  }
+}

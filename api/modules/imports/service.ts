@@ -1,0 +1,187 @@
+// An import run: records in batches (from a CSV file or an older desk) written inside ONE transaction, which a dry run
+// or any row's error rolls back whole, so the report comes before anything is written and a file with a bad row
+// changes nothing. After a commit: open tickets' workflows start and the report facts of the written tickets follow.
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Client } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../../../platform/logger';
+import { refreshTicketFacts } from '../../../activities/report-facts';
+import type { AuthUser } from '../auth/types';
+import type { AttachmentBytes } from '../attachments/bytes';
+import type { DefinitionService } from '../definitions/service';
+import { csvRecords, type CsvRecord } from './csv-rows';
+import { writeAssets, writeOrganisations, writeUsers } from './directory-writer';
+import { startImportedTickets } from './live-tickets';
+import { ImportTally, type AssetRecord, type ImportKind, type ImportReport, type OrganisationRecord, type RowError, type TicketRecord, type UserRecord } from './records';
+import { writeTickets, type TicketImportContext } from './ticket-writer';
+
+/** Thrown inside the transaction to roll it back on purpose (a dry run, or rows in error). */
+class RollBack extends Error {}
+
+export interface ImportBatch {
+  organisations?: OrganisationRecord[];
+  users?: UserRecord[];
+  assets?: AssetRecord[];
+  tickets?: TicketRecord[];
+  /** The source's own queues (an older desk): made when missing, by key. */
+  queues?: { key: string; name: string }[];
+  errors?: RowError[];
+  /** Rows this batch stands for (a CSV batch: its records and its rows in error). */
+  rows?: number;
+}
+
+export interface ImportRunSummary {
+  id: string;
+  source: string;
+  kind: string;
+  dryRun: boolean;
+  startedBy: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: 'running' | 'done' | 'refused' | 'failed';
+  counts: Record<string, number>;
+}
+
+const FACTS_CHUNK = 2000;
+
+export class ImportService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly defs: Pick<DefinitionService, 'forType'>,
+    private readonly temporal: Client,
+    private readonly taskQueue: string,
+    private readonly bytes: AttachmentBytes,
+    private readonly attachmentLimitBytes: () => Promise<number>,
+    private readonly log?: Logger,
+  ) {}
+
+  /** A CSV file of one kind of record. */
+  csv(user: AuthUser, kind: ImportKind, source: string, file: string, body: Readable, dryRun: boolean): Promise<ImportReport> {
+    return this.run(user, kind, `csv:${source}`, dryRun, csvBatches(kind, body, file));
+  }
+
+  async run(user: AuthUser, kind: ImportReport['kind'], source: string, dryRun: boolean, batches: AsyncIterable<ImportBatch>): Promise<ImportReport> {
+    const began = Date.now();
+    const tally = new ImportTally();
+    const runId = randomUUID();
+    await this.em.fork().execute(`insert into import_runs (id, source, kind, dry_run, started_by) values (?, ?, ?, ?, ?)`, [runId, source, kind, dryRun, user.id]);
+    const written: string[] = [];
+    let outcome: ImportRunSummary['outcome'] = 'failed';
+    try {
+      const maxAttachmentBytes = await this.attachmentLimitBytes();
+      await this.em
+        .fork()
+        .transactional(async (tx) => {
+          // Two runs of one source would each take the other's records for new ones.
+          await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`guichet-import:${source}`]);
+          const ctx = await this.ticketContext(tx, source, dryRun, maxAttachmentBytes, written);
+          for await (const batch of batches) {
+            tally.rows += batch.rows ?? 0;
+            batch.errors?.forEach((e) => tally.error(e));
+            // After an error nothing will be kept: later batches are still read and checked, for a complete report.
+            if (batch.queues?.length) await ensureQueues(tx, source, batch.queues, tally);
+            await writeOrganisations(tx, source, batch.organisations ?? [], tally);
+            await writeUsers(tx, source, batch.users ?? [], tally);
+            await writeAssets(tx, source, batch.assets ?? [], tally);
+            if (batch.tickets?.length) await writeTickets(tx, ctx, batch.tickets, tally);
+          }
+          if (dryRun || tally.errorCount) throw new RollBack();
+        });
+      outcome = 'done';
+    } catch (err) {
+      if (!(err instanceof RollBack)) {
+        await this.finish(runId, 'failed', tally.counts());
+        throw err;
+      }
+      outcome = tally.errorCount ? 'refused' : 'done';
+    }
+    const committed = !dryRun && outcome === 'done';
+    if (committed) {
+      for (let i = 0; i < written.length; i += FACTS_CHUNK) await refreshTicketFacts(this.em, written.slice(i, i + FACTS_CHUNK));
+    }
+    // Open tickets of this run, and any an earlier run of the source could not start.
+    if (!dryRun) {
+      const live = await startImportedTickets(this.em, this.temporal, this.taskQueue, source, this.log);
+      tally.workflowsStarted = live.started;
+      if (live.failed) tally.note(`${live.failed} open tickets are imported but their workflow could not be started yet (Temporal did not answer): run the import again to start them`);
+    }
+    await this.finish(runId, outcome, tally.counts());
+    return {
+      kind,
+      source,
+      dryRun,
+      written: committed,
+      ...tally.counts(),
+      errorCount: tally.errorCount,
+      errors: tally.errors,
+      notes: tally.notes,
+      durationMs: Date.now() - began,
+    };
+  }
+
+  async runs(): Promise<ImportRunSummary[]> {
+    const rows = await this.em.fork().execute<
+      { id: string; source: string; kind: string; dry_run: boolean; started_by: string | null; started_at: Date; finished_at: Date | null; outcome: ImportRunSummary['outcome']; counts: Record<string, number> }[]
+    >(`select id, source, kind, dry_run, started_by, started_at, finished_at, outcome, counts from import_runs order by started_at desc limit 50`);
+    return rows.map((r) => ({
+      id: r.id,
+      source: r.source,
+      kind: r.kind,
+      dryRun: r.dry_run,
+      startedBy: r.started_by,
+      startedAt: new Date(r.started_at).toISOString(),
+      finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+      outcome: r.outcome,
+      counts: r.counts,
+    }));
+  }
+
+  private async finish(runId: string, outcome: ImportRunSummary['outcome'], counts: object): Promise<void> {
+    await this.em.fork().execute(`update import_runs set finished_at = now(), outcome = ?, counts = ?::jsonb where id = ?`, [outcome, JSON.stringify(counts), runId]);
+  }
+
+  private async ticketContext(tx: EntityManager, source: string, dryRun: boolean, maxAttachmentBytes: number, written: string[]): Promise<TicketImportContext> {
+    const definitions = new Map<string, Awaited<ReturnType<TicketImportContext['definitionFor']>>>();
+    const queues = new Map<string, boolean>();
+    return {
+      source,
+      dryRun,
+      now: Date.now(),
+      maxAttachmentBytes,
+      bytes: this.bytes,
+      written,
+      definitionFor: async (type) => {
+        if (!definitions.has(type)) definitions.set(type, await this.defs.forType(type));
+        return definitions.get(type);
+      },
+      queueExists: async (key) => {
+        if (!queues.has(key)) queues.set(key, (await tx.execute(`select 1 from queues where key = ?`, [key])).length > 0);
+        return queues.get(key)!;
+      },
+      nextNumber: async () => Number((await tx.execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n`))[0].n),
+    };
+  }
+}
+
+/** Queues of an older desk, by key: made when missing, never renamed once here (an admin may have). */
+async function ensureQueues(tx: EntityManager, source: string, queues: { key: string; name: string }[], tally: ImportTally): Promise<void> {
+  const made = await tx.execute<{ key: string }[]>(
+    `insert into queues (key, name) select x.key, x.name from jsonb_to_recordset(?::jsonb) as x(key text, name text) on conflict (key) do nothing returning key`,
+    [JSON.stringify(queues)],
+  );
+  if (made.length) tally.note(`queues made: ${made.map((q) => q.key).join(', ')} (give agents access to them in Admin → Groups)`);
+  await tx.execute(
+    `insert into import_keys (source, kind, external_id, local_id, digest) select ?, 'queue', x.key, x.key, '' from jsonb_to_recordset(?::jsonb) as x(key text)
+     on conflict (source, kind, external_id) do nothing`,
+    [source, JSON.stringify(queues)],
+  );
+}
+
+async function* csvBatches(kind: ImportKind, body: Readable, file: string): AsyncGenerator<ImportBatch> {
+  for await (const { records, errors } of csvRecords(kind, body, file)) {
+    // Line 1 names the columns: its errors are the file's, not a row's.
+    const rows = records.length + new Set(errors.map((e) => e.row).filter((r) => r !== 1)).size;
+    yield { [kind]: records as CsvRecord[], errors, rows } as ImportBatch;
+  }
+}

@@ -1,0 +1,419 @@
+// Tickets from an import, each batch inside the run's transaction: the read-model row and its timeline (creation and
+// every comment at their own dates, files included). A closed ticket is history, kept in the read model like any
+// ticket closed long ago (its workflow long finished); any other gets its workflow once the run commits
+// (live-tickets.ts), carrying on from the imported state, so agents work it (resolved ones reopen, close) like any
+// other. A second run rewrites a closed ticket nobody touched since, and keeps anything the desk now owns.
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  calendarOf,
+  fieldErrors,
+  fieldOf,
+  initialState,
+  openingState,
+  startClocks,
+  stateOf,
+  viewClock,
+  type CarriedTicketState,
+  type Fields,
+  type StateDef,
+  type WorkflowDefinition,
+} from '../../../workflow-definitions/index';
+import type { TicketProjection, TicketWorkflowInput } from '../../../workflows/ticket-messages';
+import { slaSummary } from '../../../workflows/ticket-initial';
+import { PRIORITY_ORDER } from '../../../workflow-definitions/index';
+import type { AttachmentBytes } from '../attachments/bytes';
+import { knownKeys, rememberKeys } from './keys';
+import type { ImportTally, RowError, TicketRecord } from './records';
+
+export interface StoredDefinitionLike {
+  version: number;
+  body: WorkflowDefinition;
+}
+
+/** What the ticket writer needs from the rest of the desk, looked up once per run. */
+export interface TicketImportContext {
+  source: string;
+  dryRun: boolean;
+  now: number;
+  definitionFor(type: string): Promise<StoredDefinitionLike | undefined>;
+  queueExists(key: string): Promise<boolean>;
+  /** The next ticket number (not drawn in a dry run, where numbers are placeholders). */
+  nextNumber(): Promise<number>;
+  bytes: AttachmentBytes;
+  maxAttachmentBytes: number;
+  /** Ids of the tickets written, for their report facts once the run commits. */
+  written: string[];
+}
+
+interface Person {
+  id: string;
+  email: string;
+  role: 'admin' | 'agent' | 'customer';
+  organisation_id: string | null;
+}
+
+interface Planned {
+  rec: TicketRecord;
+  stored: StoredDefinitionLike;
+  state: StateDef;
+  queue: string | null;
+  fields: Fields;
+}
+
+const FINISHED = new Set(['resolved', 'closed']);
+
+/** The fields of a file (text) as the definition types them. */
+function typedFields(def: WorkflowDefinition, raw: Fields, errors: RowError[], row: TicketRecord['row']): Fields {
+  const out: Fields = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const field = fieldOf(def, name);
+    if (!field || typeof value !== 'string') {
+      out[name] = value;
+      continue;
+    }
+    const type = (field as { schema?: { type?: string } }).schema?.type;
+    if (type === 'number' || type === 'integer') {
+      const n = Number(value);
+      if (value.trim() === '' || Number.isNaN(n)) errors.push({ row, column: `field.${name}`, message: `${name} '${value}' is not a number` });
+      out[name] = n;
+    } else if (type === 'boolean') {
+      const v = value.toLowerCase();
+      if (!['true', 'false', 'yes', 'no', '1', '0'].includes(v)) errors.push({ row, column: `field.${name}`, message: `${name} '${value}' is not true or false` });
+      out[name] = ['true', 'yes', '1'].includes(v);
+    } else out[name] = value;
+  }
+  return out;
+}
+
+function resolveState(def: WorkflowDefinition, wanted: TicketRecord['state']): StateDef | string {
+  if (!wanted) return initialState(def);
+  if ('name' in wanted) return stateOf(def, wanted.name) ?? `state '${wanted.name}' is not one of ${def.key}'s: ${def.states.map((s) => s.name).join(', ')}`;
+  return def.states.find((s) => s.category === wanted.category) ?? `${def.key} has no state of category ${wanted.category}`;
+}
+
+/** A digest of what the source says, so an unchanged record is left alone on the next run. */
+function digestOf(rec: TicketRecord): string {
+  const { row: _row, origin: _origin, comments, ...rest } = rec;
+  const hash = createHash('sha256').update(JSON.stringify(rest));
+  for (const c of comments) {
+    hash.update(JSON.stringify({ ...c, attachments: c.attachments.map((a) => [a.filename, a.contentType, createHash('sha256').update(a.bytes).digest('hex')]) }));
+  }
+  return hash.digest('hex');
+}
+
+/** People the batch names, made as customers when the desk does not know them (as mail from a stranger would). */
+async function people(tx: EntityManager, records: TicketRecord[], tally: ImportTally): Promise<Map<string, Person>> {
+  const named = new Map<string, string | undefined>();
+  for (const r of records) {
+    named.set(r.requester.email, r.requester.name ?? named.get(r.requester.email));
+    for (const c of r.comments) named.set(c.author.email, c.author.name ?? named.get(c.author.email));
+  }
+  const assignees = records.map((r) => r.assignee).filter((a): a is string => !!a);
+  const emails = [...new Set([...named.keys(), ...assignees])];
+  const found = await tx.execute<Person[]>(`select id, email, role, organisation_id from users where email in (select jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(emails)]);
+  const byEmail = new Map(found.map((p) => [p.email, p]));
+  const missing = [...named].filter(([email]) => !byEmail.has(email));
+  if (missing.length) {
+    const made = missing.map(([email, name]) => ({ id: randomUUID(), email, name: (name || email.split('@')[0]).slice(0, 200) }));
+    const inserted = await tx.execute<Person[]>(
+      `insert into users (id, email, name, role, password_hash) select x.id, x.email, x.name, 'customer', null
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text) on conflict (email) do nothing returning id, email, role, organisation_id`,
+      [JSON.stringify(made)],
+    );
+    tally.usersCreated += inserted.length;
+    for (const p of inserted) byEmail.set(p.email, p);
+  }
+  return byEmail;
+}
+
+const actorRole = (p: Person) => (p.role === 'customer' ? 'customer' : p.role);
+
+interface Built {
+  row: TicketProjection;
+  events: { seq: number; type: string; actor_id: string; actor_role: string; visibility: string; at: string; data: object }[];
+  files: { id: string; seq: number; author: string; at: string; visibility: string; file: TicketRecord['comments'][number]['attachments'][number] }[];
+  live: TicketWorkflowInput | null;
+}
+
+function build(p: Planned, id: string, number: string, who: Map<string, Person>, ctx: TicketImportContext): Built {
+  const { rec, stored, state } = p;
+  const def = stored.body;
+  const requester = who.get(rec.requester.email)!;
+  const assignee = rec.assignee ? who.get(rec.assignee)!.id : null;
+  const events: Built['events'] = [
+    {
+      seq: 1,
+      type: 'created',
+      actor_id: requester.id,
+      actor_role: actorRole(requester),
+      visibility: 'public',
+      at: rec.createdAt,
+      data: { title: rec.title, priority: rec.priority, type: rec.type, state: state.name, definition: { key: def.key, version: stored.version }, imported: { source: ctx.source, origin: rec.origin } },
+    },
+  ];
+  const files: Built['files'] = [];
+  const comments: CarriedTicketState['comments'] = {};
+  let firstResponded = false;
+  for (const c of rec.comments) {
+    const author = who.get(c.author.email)!;
+    const seq = events.length + 1;
+    events.push({ seq, type: 'commented', actor_id: author.id, actor_role: actorRole(author), visibility: c.visibility, at: c.at, data: { body: c.body } });
+    comments[seq] = { authorId: author.id, visibility: c.visibility };
+    if (c.visibility === 'public' && author.role !== 'customer') firstResponded = true;
+    for (const file of c.attachments) files.push({ id: randomUUID(), seq, author: author.id, at: c.at, visibility: c.visibility, file });
+  }
+  const lastAt = events.reduce((max, e) => (e.at > max ? e.at : max), rec.createdAt);
+  const category = state.category as string;
+  const finished = FINISHED.has(category);
+  const history = category === 'closed';
+  const updatedAt = rec.updatedAt && rec.updatedAt > lastAt ? rec.updatedAt : lastAt;
+  const lastSeq = events.length;
+  const organisationId = requester.role === 'customer' ? requester.organisation_id : null;
+  let live: TicketWorkflowInput | null = null;
+  let sla: TicketProjection['sla'] = [];
+  if (!history) {
+    // Its SLA clocks start as it arrives: the source's own deadlines are not known, and a clock counted from a creation
+    // years ago would breach and escalate every imported ticket at once.
+    // A resolved ticket has nothing left to meet: it runs no clock, as one resolved in the desk.
+    const clocks = finished ? [] : startClocks(def, rec.priority, ctx.now, !state.slaPaused).filter((c) => !(firstResponded && c.name === 'firstResponse'));
+    const carried: CarriedTicketState = {
+      ...openingState(def, { priority: rec.priority, queue: p.queue, fields: p.fields, title: rec.title, description: rec.description }, ctx.now),
+      state: state.name,
+      assigneeId: assignee,
+      clocks,
+      seq: lastSeq,
+      unassignedSince: assignee ? null : ctx.now,
+      firstResponded,
+      comments,
+      tags: rec.tags,
+      lastActivityAt: ctx.now,
+      resolvedAt: finished ? Date.parse(rec.resolvedAt ?? updatedAt) : null,
+    };
+    live = {
+      ticket: {
+        id,
+        number,
+        type: rec.type,
+        title: rec.title,
+        description: rec.description,
+        priority: rec.priority,
+        requesterId: requester.id,
+        queue: p.queue,
+        fields: p.fields,
+        createdAt: rec.createdAt,
+        createdBy: { id: requester.id, role: actorRole(requester) },
+        organisationId,
+      },
+      definition: def,
+      definitionVersion: stored.version,
+      carried,
+    };
+    sla = clocks.map((c) => viewClock(c, ctx.now, calendarOf(def, c.calendar)));
+  }
+  const { slaStatus, slaDueAt } = slaSummary(sla);
+  return {
+    row: {
+      id,
+      number,
+      type: rec.type,
+      title: rec.title,
+      description: rec.description,
+      priority: rec.priority,
+      state: state.name,
+      stateCategory: category,
+      queue: p.queue,
+      assigneeId: assignee,
+      assignedGroup: null,
+      requesterId: requester.id,
+      organisationId,
+      definitionKey: def.key,
+      definitionVersion: stored.version,
+      fields: p.fields,
+      links: [],
+      tags: rec.tags,
+      sla,
+      slaStatus,
+      slaDueAt,
+      lastSeq,
+      createdAt: rec.createdAt,
+      updatedAt,
+      resolvedAt: finished ? (rec.resolvedAt ?? rec.closedAt ?? updatedAt) : null,
+      closedAt: category === 'closed' ? (rec.closedAt ?? updatedAt) : null,
+    },
+    events,
+    files,
+    live,
+  };
+}
+
+const ROW_COLUMNS = `id uuid, number text, type text, title text, description text, priority text, priority_order smallint, state text, state_category text, queue text,
+  assignee_id uuid, requester_id uuid, organisation_id uuid, definition_key text, definition_version integer, fields jsonb, tags jsonb, sla jsonb, sla_status text,
+  sla_due_at timestamptz, last_seq integer, created_at timestamptz, updated_at timestamptz, resolved_at timestamptz, closed_at timestamptz`;
+
+const rowJson = (r: TicketProjection) => ({
+  id: r.id,
+  number: r.number,
+  type: r.type,
+  title: r.title,
+  description: r.description,
+  priority: r.priority,
+  priority_order: PRIORITY_ORDER[r.priority],
+  state: r.state,
+  state_category: r.stateCategory,
+  queue: r.queue,
+  assignee_id: r.assigneeId,
+  requester_id: r.requesterId,
+  organisation_id: r.organisationId,
+  definition_key: r.definitionKey,
+  definition_version: r.definitionVersion,
+  fields: r.fields,
+  tags: r.tags,
+  sla: r.sla,
+  sla_status: r.slaStatus,
+  sla_due_at: r.slaDueAt,
+  last_seq: r.lastSeq,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+  resolved_at: r.resolvedAt,
+  closed_at: r.closedAt,
+});
+
+async function insertRows(tx: EntityManager, built: Built[]): Promise<void> {
+  await tx.execute(
+    `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, requester_id, organisation_id,
+       definition_key, definition_version, fields, tags, sla, sla_status, sla_due_at, last_seq, created_at, updated_at, resolved_at, closed_at, channel)
+     select x.id, x.number, x.type, x.title, x.description, x.priority, x.priority_order, x.state, x.state_category, x.queue, x.assignee_id, x.requester_id, x.organisation_id,
+       x.definition_key, x.definition_version, x.fields, array(select jsonb_array_elements_text(x.tags)), x.sla, x.sla_status, x.sla_due_at, x.last_seq, x.created_at, x.updated_at,
+       x.resolved_at, x.closed_at, 'other'
+     from jsonb_to_recordset(?::jsonb) as x(${ROW_COLUMNS})`,
+    [JSON.stringify(built.map((b) => rowJson(b.row)))],
+  );
+}
+
+async function updateRows(tx: EntityManager, built: Built[]): Promise<void> {
+  const ids = JSON.stringify(built.map((b) => b.row.id));
+  // The files and timeline of a rewritten ticket were all imported (nobody touched it since): they are replaced whole.
+  await tx.execute(`delete from attachments where ticket_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [ids]);
+  await tx.execute(`delete from ticket_events where ticket_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [ids]);
+  await tx.execute(
+    `update tickets t set type = x.type, title = x.title, description = x.description, priority = x.priority, priority_order = x.priority_order, state = x.state,
+       state_category = x.state_category, queue = x.queue, assignee_id = x.assignee_id, requester_id = x.requester_id, organisation_id = x.organisation_id,
+       definition_key = x.definition_key, definition_version = x.definition_version, fields = x.fields, tags = array(select jsonb_array_elements_text(x.tags)),
+       sla = x.sla, sla_status = x.sla_status, sla_due_at = x.sla_due_at, last_seq = x.last_seq, created_at = x.created_at, updated_at = x.updated_at,
+       resolved_at = x.resolved_at, closed_at = x.closed_at
+     from jsonb_to_recordset(?::jsonb) as x(${ROW_COLUMNS}) where t.id = x.id`,
+    [JSON.stringify(built.map((b) => rowJson(b.row)))],
+  );
+}
+
+async function insertTimelines(tx: EntityManager, built: Built[], ctx: TicketImportContext): Promise<void> {
+  const events = built.flatMap((b) => b.events.map((e) => ({ ticket_id: b.row.id, ...e })));
+  await tx.execute(
+    `insert into ticket_events (ticket_id, seq, type, actor_id, actor_role, visibility, at, data)
+     select x.ticket_id, x.seq, x.type, x.actor_id, x.actor_role, x.visibility, x.at, x.data
+     from jsonb_to_recordset(?::jsonb) as x(ticket_id uuid, seq integer, type text, actor_id uuid, actor_role text, visibility text, at timestamptz, data jsonb)`,
+    [JSON.stringify(events)],
+  );
+  for (const b of built) {
+    for (const f of b.files) {
+      const sha256 = createHash('sha256').update(f.file.bytes).digest('hex');
+      await tx.execute(
+        `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by, created_at, store) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [f.id, b.row.id, f.file.filename, f.file.contentType, f.file.bytes.length, sha256, f.visibility, f.author, f.at, ctx.bytes.storeForNew],
+      );
+      // A dry run writes no bytes: nothing would keep them (an object store is outside the transaction).
+      if (!ctx.dryRun) await ctx.bytes.write(tx, f.id, Readable.from([f.file.bytes]), () => undefined);
+    }
+  }
+}
+
+/**
+ * Checks and writes one batch. An open ticket's workflow input is kept with its key (start_input) and started once the
+ * run commits (live-tickets.ts). Rows with errors are reported and not written (the run then rolls back whole: service.ts).
+ */
+export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, records: TicketRecord[], tally: ImportTally): Promise<void> {
+  const planned: Planned[] = [];
+  for (const rec of records) {
+    const errors: RowError[] = [];
+    const stored = await ctx.definitionFor(rec.type);
+    if (!stored) {
+      tally.error({ row: rec.row, column: 'type', message: `no published workflow definition serves '${rec.type}'` });
+      continue;
+    }
+    const state = resolveState(stored.body, rec.state);
+    if (typeof state === 'string') errors.push({ row: rec.row, column: 'state', message: state });
+    const queue = rec.queue ?? stored.body.defaultQueue ?? null;
+    if (queue && !(await ctx.queueExists(queue))) errors.push({ row: rec.row, column: 'queue', message: `no queue '${queue}' on this desk` });
+    const fields = typedFields(stored.body, rec.fields, errors, rec.row);
+    for (const e of fieldErrors(stored.body, fields)) errors.push({ row: rec.row, column: `field.${e.pointer.replace('/fields/', '')}`, message: e.message });
+    if (errors.length || typeof state === 'string') {
+      errors.forEach((e) => tally.error(e));
+      continue;
+    }
+    planned.push({ rec, stored, state, queue, fields });
+  }
+  if (!planned.length) return;
+  const who = await people(tx, planned.map((p) => p.rec), tally);
+  const known = await knownKeys(tx, ctx.source, 'ticket', planned.map((p) => p.rec.key));
+  const rows = new Map(
+    (
+      await tx.execute<{ id: string; number: string; last_seq: number }[]>(`select id, number, last_seq from tickets where id::text in (select jsonb_array_elements_text(?::jsonb))`, [
+        JSON.stringify([...known.values()].map((k) => k.local_id)),
+      ])
+    ).map((r) => [r.id, r]),
+  );
+  const creates: Built[] = [];
+  const rewrites: Built[] = [];
+  const keys: Parameters<typeof rememberKeys>[3] = [];
+  for (const p of planned) {
+    const { rec } = p;
+    if (rec.assignee && who.get(rec.assignee)?.role === undefined) {
+      tally.error({ row: rec.row, column: 'assignee', message: `${rec.assignee} has no account on this desk (import the agents first)` });
+      continue;
+    }
+    if (rec.assignee && who.get(rec.assignee)!.role === 'customer') {
+      tally.error({ row: rec.row, column: 'assignee', message: `${rec.assignee} is a customer here: only agents are assigned tickets` });
+      continue;
+    }
+    const digest = digestOf(rec);
+    const mine = known.get(rec.key);
+    const current = mine ? rows.get(mine.local_id) : undefined;
+    if (mine && current) {
+      if (mine.digest === digest) tally.unchanged += 1;
+      else if (mine.live) tally.skip(`${rec.origin}: ${current.number} was not closed when imported and is worked in the desk now: left as it is`);
+      else if (current.last_seq !== mine.imported_seq) tally.skip(`${rec.origin}: ${current.number} changed in the desk since it was imported: left as it is`);
+      else {
+        const built = build(p, current.id, current.number, who, ctx);
+        if (built.live) {
+          // Reopened at the source after a first import as closed: the desk would have to start running it.
+          tally.skip(`${rec.origin}: ${current.number} was imported closed and is open at the source now: reopen it in the desk`);
+          continue;
+        }
+        rewrites.push(built);
+        keys.push({ external_id: rec.key, local_id: current.id, digest, imported_seq: built.row.lastSeq, live: false });
+        tally.updated += 1;
+      }
+      continue;
+    }
+    const number = ctx.dryRun ? `DRY-RUN-${randomUUID()}` : `${p.stored.body.numberPrefix}-${String(await ctx.nextNumber()).padStart(6, '0')}`;
+    const built = build(p, randomUUID(), number, who, ctx);
+    creates.push(built);
+    keys.push({ external_id: rec.key, local_id: built.row.id, digest, imported_seq: built.row.lastSeq, live: !!built.live, start_input: built.live });
+    tally.created += 1;
+  }
+  for (const b of [...creates, ...rewrites]) {
+    for (const f of b.files) {
+      if (f.file.bytes.length > ctx.maxAttachmentBytes) {
+        tally.error({ row: b.row.number, message: `${f.file.filename} (${f.file.bytes.length} bytes) is larger than this desk's attachment limit` });
+      }
+    }
+  }
+  if (tally.errorCount) return;
+  if (creates.length) await insertRows(tx, creates);
+  if (rewrites.length) await updateRows(tx, rewrites);
+  await insertTimelines(tx, [...creates, ...rewrites], ctx);
+  await rememberKeys(tx, ctx.source, 'ticket', keys);
+  for (const b of [...creates, ...rewrites]) ctx.written.push(b.row.id);
+}
