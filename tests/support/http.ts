@@ -25,6 +25,12 @@ export class Session {
     return s;
   }
 
+  /** A download's bytes as they are (request() would read them as text). */
+  async bytes(path: string): Promise<{ status: number; body: Buffer }> {
+    const res = await fetch(this.base + path, { headers: this.cookie ? { cookie: this.cookie } : {} });
+    return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+  }
+
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
     const res = await fetch(this.base + path, {
       method,

@@ -57,7 +57,10 @@ export interface AttachmentRecord {
 }
 
 export interface CommentRecord {
-  author: PersonRef;
+  /** null: someone the source knows without an e-mail address (its own system account, an administrator): kept by name. */
+  author: PersonRef | null;
+  /** The source's name for an author without an address, shown instead. */
+  authorName?: string;
   at: string;
   visibility: 'public' | 'internal';
   body: string;

@@ -1,15 +1,44 @@
-// Imports over HTTP (built-in admins): a CSV file of organisations, users, assets or tickets, checked by a dry run
-// first, and the list of runs.
+// Imports over HTTP (built-in admins): a CSV file of organisations, users, assets or tickets, or a whole Request
+// Tracker 5 desk, each checked by a dry run first; and the list of runs.
 import type { RouteTable } from '../../http/routes';
 import { ProblemError } from '../../http/problem';
 import { listOf } from '../../http/shapes';
 import { IMPORT_KINDS, type ImportKind } from './records';
-import { csvImportQuery, importReportSchema, importRunSchema, type CsvImportQuery } from './schemas';
+import { RequestTrackerError } from './request-tracker';
+import { csvImportQuery, importReportSchema, importRunSchema, requestTrackerImportBody, type CsvImportQuery, type RequestTrackerImportBody } from './schemas';
 import type { ImportService } from './service';
 
 const WHY = 'import accounts and tickets (an import makes agents and writes tickets for anyone)';
 
 export function importRoutes(table: RouteTable, imports: ImportService): void {
+  // Before /api/imports/:kind, which would take its path for a kind.
+  table.add<RequestTrackerImportBody>({
+    method: 'post',
+    path: '/api/imports/request-tracker',
+    summary: 'Import a whole Request Tracker 5 desk over its REST2 API (queues, people, tickets with their conversation and files); dryRun: true reports and writes nothing',
+    tag: 'imports',
+    auth: 'user',
+    scope: 'admin',
+    permission: 'admin.people',
+    builtInAdmin: WHY,
+    body: requestTrackerImportBody,
+    responses: {
+      200: { description: 'The report (written: false for a dry run)', schema: importReportSchema },
+      400: { description: 'Invalid body' },
+      422: { description: 'Records in error: nothing written; the report lists them', schema: importReportSchema },
+      502: { description: 'Request Tracker refused the token, did not answer or answered what is not REST2' },
+    },
+    handler: async ({ user, body }) => {
+      const dryRun = body.dryRun ?? false;
+      try {
+        const report = await imports.requestTracker(user, body, dryRun);
+        return { status: !dryRun && report.errorCount ? 422 : 200, body: report };
+      } catch (err) {
+        if (err instanceof RequestTrackerError) throw new ProblemError(502, 'request-tracker-failed', 'Bad gateway', `nothing was imported: ${err.message}`);
+        throw err;
+      }
+    },
+  });
   table.add<unknown, CsvImportQuery>({
     method: 'post',
     path: '/api/imports/:kind',

@@ -18,6 +18,20 @@ export const csvImportQuery = {
 } as const;
 export type CsvImportQuery = FromSchema<typeof csvImportQuery>;
 
+export const requestTrackerImportBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url', 'token'],
+  properties: {
+    url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 500, description: "RT's web root, e.g. https://rt.example.com (its REST2 API is under /REST/2.0/)" },
+    token: { type: 'string', minLength: 1, maxLength: 500, description: 'an RT auth token of a user who sees every queue; used for this run only, never stored' },
+    query: { type: 'string', maxLength: 2000, description: 'TicketSQL choosing the tickets (default: all of them)' },
+    ticketType: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: "the desk's ticket type for RT's tickets (default incident)" },
+    dryRun: { type: 'boolean', default: false },
+  },
+} as const;
+export type RequestTrackerImportBody = FromSchema<typeof requestTrackerImportBody>;
+
 const rowError = {
   title: 'ImportRowError',
   type: 'object',

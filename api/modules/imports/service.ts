@@ -13,6 +13,7 @@ import type { DefinitionService } from '../definitions/service';
 import { csvRecords, type CsvRecord } from './csv-rows';
 import { writeAssets, writeOrganisations, writeUsers } from './directory-writer';
 import { startImportedTickets } from './live-tickets';
+import { requestTrackerBatches } from './request-tracker';
 import { ImportTally, type AssetRecord, type ImportKind, type ImportReport, type OrganisationRecord, type RowError, type TicketRecord, type UserRecord } from './records';
 import { writeTickets, type TicketImportContext } from './ticket-writer';
 
@@ -58,10 +59,16 @@ export class ImportService {
 
   /** A CSV file of one kind of record. */
   csv(user: AuthUser, kind: ImportKind, source: string, file: string, body: Readable, dryRun: boolean): Promise<ImportReport> {
-    return this.run(user, kind, `csv:${source}`, dryRun, csvBatches(kind, body, file));
+    return this.run(user, kind, `csv:${source}`, dryRun, () => csvBatches(kind, body, file));
   }
 
-  async run(user: AuthUser, kind: ImportReport['kind'], source: string, dryRun: boolean, batches: AsyncIterable<ImportBatch>): Promise<ImportReport> {
+  /** A whole Request Tracker 5 desk over REST2; its host names the source, so a second run updates the first's. */
+  async requestTracker(user: AuthUser, from: { url: string; token: string; query?: string; ticketType?: string }, dryRun: boolean): Promise<ImportReport> {
+    const maxAttachmentBytes = await this.attachmentLimitBytes();
+    return this.run(user, 'request-tracker', `rt:${new URL(from.url).host}`, dryRun, (tally) => requestTrackerBatches({ ...from, maxAttachmentBytes }, tally));
+  }
+
+  private async run(user: AuthUser, kind: ImportReport['kind'], source: string, dryRun: boolean, read: (tally: ImportTally) => AsyncIterable<ImportBatch>): Promise<ImportReport> {
     const began = Date.now();
     const tally = new ImportTally();
     const runId = randomUUID();
@@ -76,7 +83,7 @@ export class ImportService {
           // Two runs of one source would each take the other's records for new ones.
           await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`guichet-import:${source}`]);
           const ctx = await this.ticketContext(tx, source, dryRun, maxAttachmentBytes, written);
-          for await (const batch of batches) {
+          for await (const batch of read(tally)) {
             tally.rows += batch.rows ?? 0;
             batch.errors?.forEach((e) => tally.error(e));
             // After an error nothing will be kept: later batches are still read and checked, for a complete report.

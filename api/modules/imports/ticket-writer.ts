@@ -108,7 +108,7 @@ async function people(tx: EntityManager, records: TicketRecord[], tally: ImportT
   const named = new Map<string, string | undefined>();
   for (const r of records) {
     named.set(r.requester.email, r.requester.name ?? named.get(r.requester.email));
-    for (const c of r.comments) named.set(c.author.email, c.author.name ?? named.get(c.author.email));
+    for (const c of r.comments) if (c.author) named.set(c.author.email, c.author.name ?? named.get(c.author.email));
   }
   const assignees = records.map((r) => r.assignee).filter((a): a is string => !!a);
   const emails = [...new Set([...named.keys(), ...assignees])];
@@ -132,7 +132,7 @@ const actorRole = (p: Person) => (p.role === 'customer' ? 'customer' : p.role);
 
 interface Built {
   row: TicketProjection;
-  events: { seq: number; type: string; actor_id: string; actor_role: string; visibility: string; at: string; data: object }[];
+  events: { seq: number; type: string; actor_id: string | null; actor_role: string; visibility: string; at: string; data: object }[];
   files: { id: string; seq: number; author: string; at: string; visibility: string; file: TicketRecord['comments'][number]['attachments'][number] }[];
   live: TicketWorkflowInput | null;
 }
@@ -157,12 +157,21 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
   const comments: CarriedTicketState['comments'] = {};
   let firstResponded = false;
   for (const c of rec.comments) {
-    const author = who.get(c.author.email)!;
+    const author = c.author ? who.get(c.author.email)! : null;
     const seq = events.length + 1;
-    events.push({ seq, type: 'commented', actor_id: author.id, actor_role: actorRole(author), visibility: c.visibility, at: c.at, data: { body: c.body } });
-    comments[seq] = { authorId: author.id, visibility: c.visibility };
-    if (c.visibility === 'public' && author.role !== 'customer') firstResponded = true;
-    for (const file of c.attachments) files.push({ id: randomUUID(), seq, author: author.id, at: c.at, visibility: c.visibility, file });
+    events.push({
+      seq,
+      type: 'commented',
+      actor_id: author?.id ?? null,
+      actor_role: author ? actorRole(author) : 'system',
+      visibility: c.visibility,
+      at: c.at,
+      data: { body: c.body, ...(author ? {} : { importedAuthor: c.authorName ?? '' }) },
+    });
+    comments[seq] = { authorId: author?.id ?? null, visibility: c.visibility };
+    if (c.visibility === 'public' && author?.role !== 'customer') firstResponded = true;
+    // A file needs someone who uploaded it: the author, or else the requester who owns the ticket's conversation.
+    for (const file of c.attachments) files.push({ id: randomUUID(), seq, author: author?.id ?? requester.id, at: c.at, visibility: c.visibility, file });
   }
   const lastAt = events.reduce((max, e) => (e.at > max ? e.at : max), rec.createdAt);
   const category = state.category as string;
@@ -404,11 +413,12 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
     tally.created += 1;
   }
   for (const b of [...creates, ...rewrites]) {
-    for (const f of b.files) {
-      if (f.file.bytes.length > ctx.maxAttachmentBytes) {
-        tally.error({ row: b.row.number, message: `${f.file.filename} (${f.file.bytes.length} bytes) is larger than this desk's attachment limit` });
-      }
-    }
+    // A file over the desk's limit stays behind, said so, rather than holding back its whole ticket.
+    b.files = b.files.filter((f) => {
+      if (f.file.bytes.length <= ctx.maxAttachmentBytes) return true;
+      tally.note(`${b.row.number}: ${f.file.filename} (${f.file.bytes.length} bytes) is over this desk's attachment limit and was left out`);
+      return false;
+    });
   }
   if (tally.errorCount) return;
   if (creates.length) await insertRows(tx, creates);
