@@ -6,6 +6,7 @@ import slaPoliciesEn from './sla-policies.en';
 import approvalsEn from './approvals.en';
 import rulesEn from './rules.en';
 import pluginsEn from './plugins.en';
+import importsEn from './imports.en';
 import ticketTypesEn from './ticket-types.en';
 import peopleEn from './people.en';
 const en = {
@@ -617,6 +618,7 @@ const en = {
   approvals: approvalsEn,
   rules: rulesEn,
   plugins: pluginsEn,
+  imports: importsEn,
   ticketTypes: ticketTypesEn,
   people: peopleEn,
   attachments: {

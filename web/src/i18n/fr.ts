@@ -6,6 +6,7 @@ import slaPoliciesFr from './sla-policies.fr';
 import approvalsFr from './approvals.fr';
 import rulesFr from './rules.fr';
 import pluginsFr from './plugins.fr';
+import importsFr from './imports.fr';
 import ticketTypesFr from './ticket-types.fr';
 import peopleFr from './people.fr';
 
@@ -618,6 +619,7 @@ const fr: Messages = {
   approvals: approvalsFr,
   rules: rulesFr,
   plugins: pluginsFr,
+  imports: importsFr,
   ticketTypes: ticketTypesFr,
   people: peopleFr,
   attachments: {

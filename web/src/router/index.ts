@@ -106,6 +106,7 @@ export const router = createRouter({
         { path: 'users', name: 'admin-users', component: () => admin().then((m) => m.UsersPage), meta: { permission: 'admin.people' } },
         { path: 'roles', name: 'admin-roles', component: () => admin().then((m) => m.RolesPage), meta: { permission: 'admin.people' } },
         { path: 'groups', name: 'admin-groups', component: () => admin().then((m) => m.GroupsPage), meta: { permission: 'admin.people' } },
+        { path: 'imports', name: 'admin-imports', component: () => admin().then((m) => m.ImportsPage), meta: { permission: 'admin.people', roles: ['admin'] } },
         { path: 'organisations', name: 'admin-organisations', component: () => admin().then((m) => m.OrganisationsPage), meta: { permission: 'admin.people' } },
         { path: 'queues', name: 'admin-queues', component: () => admin().then((m) => m.QueuesPage), meta: { permission: 'admin.queues' } },
         { path: 'tokens', name: 'admin-tokens', component: () => admin().then((m) => m.TokensPage), meta: { permission: 'admin.integrations' } },

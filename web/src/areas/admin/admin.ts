@@ -25,3 +25,4 @@ export { default as SlaPoliciesPage } from './sla/SlaPoliciesPage.vue';
 export { default as TicketTypesPage } from './TicketTypesPage.vue';
 export { default as RulesPage } from './rules/RulesPage.vue';
 export { default as PluginsPage } from './plugins/PluginsPage.vue';
+export { default as ImportsPage } from './imports/ImportsPage.vue';

@@ -7,6 +7,8 @@ export interface AdminNavEntry {
   icon: string;
   /** The area permission the screen needs (its route says the same); the entry shows only to roles that grant it. */
   permission: string;
+  /** Only for built-in admins, whatever a custom role grants (the API says the same). */
+  builtInAdmin?: true;
 }
 
 export const ADMIN_NAV: AdminNavEntry[] = [
@@ -19,6 +21,7 @@ export const ADMIN_NAV: AdminNavEntry[] = [
   { name: 'admin-roles', label: 'iam.nav.roles', icon: 'pi pi-shield', permission: 'admin.people' },
   { name: 'admin-groups', label: 'iam.nav.groups', icon: 'pi pi-id-card', permission: 'admin.people' },
   { name: 'admin-organisations', label: 'iam.nav.organisations', icon: 'pi pi-building', permission: 'admin.people' },
+  { name: 'admin-imports', label: 'imports.nav', icon: 'pi pi-file-import', permission: 'admin.people', builtInAdmin: true },
   { name: 'admin-queues', label: 'iam.nav.queues', icon: 'pi pi-inbox', permission: 'admin.queues' },
   { name: 'admin-tokens', label: 'iam.nav.tokens', icon: 'pi pi-key', permission: 'admin.integrations' },
   { name: 'admin-directories', label: 'directories.nav', icon: 'pi pi-address-book', permission: 'admin.integrations' },

@@ -1,0 +1,77 @@
+// English messages of the imports admin page; French mirrors this shape in imports.fr.ts.
+const importsEn = {
+  nav: 'Import',
+  title: 'Import',
+  intro:
+    'Bring organisations, people, assets and tickets from a CSV file or from Request Tracker 5. Check first: a dry run reads every row and reports each one the desk cannot take, without writing anything. An import writes all or nothing, and a second import of the same source updates what the first one made instead of duplicating it.',
+  csv: {
+    title: 'From a CSV file',
+    kind: 'What the file holds',
+    kinds: { organisations: 'Organisations', users: 'People', assets: 'Assets', tickets: 'Tickets' },
+    source: 'Source name',
+    sourceHint: 'Lower-case letters, digits, . _ - (e.g. glpi-2024). Import the same source again to update it.',
+    file: 'File',
+    choose: 'Choose a CSV file',
+    chosen: '{name} ({size})',
+    columns: 'Columns (header row, any order):',
+    required: 'required',
+    columnHelp: {
+      organisations: 'name (required), id.',
+      users: 'email and name (required), id, role (customer or agent), organisation, locale (en or fr), phone, disabled (true or false). Administrators are never made by a file.',
+      assets: 'name (required), id, kind (equipment, site or service), category, location, criticality (low, medium, high, critical).',
+      tickets:
+        'id, title, requester (an e-mail address) and created_at (required); type, description, priority, state (a state of the type’s workflow), queue, requester_name, assignee (an agent’s e-mail), updated_at, resolved_at, closed_at, tags (separated by ;), field.<name> for a ticket field, and any number of comment and note columns written "date;author e-mail;text". Dates are ISO 8601 (2024-03-01 or 2024-03-01T14:05:00Z; UTC when no zone is given). Closed tickets are kept as history; any other is worked in the desk from its imported state.',
+    },
+  },
+  rt: {
+    title: 'From Request Tracker 5',
+    intro:
+      'Reads a whole Request Tracker 5 desk through its REST2 API: its queues, its people (privileged users become agents), and its tickets with their correspondence (public), comments (internal) and files. Resolved and rejected tickets are kept as history; new, open and stalled ones are worked here. Nothing is changed in Request Tracker.',
+    url: 'Request Tracker address',
+    token: 'Auth token',
+    tokenHint: 'In Request Tracker: Logged in as → Settings → Auth Tokens, for a user who sees every queue. Used for this import only, never stored.',
+    query: 'Tickets (TicketSQL, optional)',
+    queryPlaceholder: 'id > 0',
+    ticketType: 'Ticket type',
+  },
+  check: 'Check (dry run)',
+  import: 'Import',
+  checkFirst: 'Check the file first: the import is offered once a dry run found nothing wrong.',
+  working: 'Reading and checking…',
+  report: {
+    title: 'Report',
+    dryRun: 'Dry run: nothing was written.',
+    written: 'Imported in {seconds} s.',
+    refused: 'Nothing was written: {count} problem was found (below). Correct the file and check it again. | Nothing was written: {count} problems were found (below). Correct the file and check it again.',
+    clean: 'Every row can be imported.',
+    rows: 'Rows',
+    created: 'New',
+    updated: 'Updated',
+    unchanged: 'Unchanged',
+    skipped: 'Kept as they are',
+    usersCreated: 'People added',
+    workflowsStarted: 'Tickets now worked',
+    errors: 'Rows the desk cannot take',
+    moreErrors: 'The first {shown} of {count} are listed.',
+    row: 'Row',
+    column: 'Column',
+    message: 'Why',
+    notes: 'Notes',
+  },
+  runs: {
+    title: 'Recent imports',
+    none: 'No import yet.',
+    when: 'Started',
+    source: 'Source',
+    kind: 'Kind',
+    outcome: 'Outcome',
+    counts: 'Rows',
+    dryRun: 'dry run',
+    requestTracker: 'Request Tracker',
+    outcomes: { running: 'Running', done: 'Done', refused: 'Refused', failed: 'Failed' },
+    summary: '{rows} rows: {created} new, {updated} updated, {unchanged} unchanged',
+  },
+};
+
+export type ImportMessages = typeof importsEn;
+export default importsEn;
