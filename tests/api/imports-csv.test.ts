@@ -125,7 +125,8 @@ describe('CSV import', () => {
     // The requester sees the public conversation only, under her own account.
     const marie = (await db.query(`select id from users where email = 'marie@legacy.test'`)).rows[0].id;
     expect(old.requesterId).toBe(marie);
-    // A closed ticket's workflow is long gone, as for any ticket closed long ago: the desk says so.
+    // A closed ticket's workflow is long gone, as for any ticket closed long ago: nothing is offered, and a move is refused.
+    expect(await ok(admin.get(`/api/tickets/${old.id}/transitions`))).toEqual({ items: [] });
     expect((await admin.post(`/api/tickets/${old.id}/transitions`, { transition: 'reopen_closed' })).status).toBe(409);
 
     expect(fresh).toMatchObject({ state: 'in_progress', queue: 'service_desk', createdAt: '2024-05-02T08:00:00.000Z' });

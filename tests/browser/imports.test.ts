@@ -65,6 +65,15 @@ it('should check a file of tickets, list the rows it cannot take, then import th
 
   const imported = await ok(admin.get('/api/tickets?q=Projector&limit=5'));
   expect(imported.items).toEqual([expect.objectContaining({ title: 'Projector in room 4 flickers', stateCategory: 'closed', createdAt: '2024-09-02T08:15:00.000Z' })]);
+  // The ticket page says where the ticket came from, and shows its conversation at its own dates.
+  await page.goto(`/tickets/${imported.items[0].id}`);
+  const items = page.getByTestId('timeline-item');
+  await expect(items.first().textContent()).resolves.toContain('imported from GLPI export.csv line 2');
+  await expect(items.nth(1).textContent()).resolves.toContain('It started after the update.');
+  await expect(items.nth(1).textContent()).resolves.toContain('Sep 2, 2024');
+  await shot(page, 'imports-ticket-en');
+  expect(await violations(page)).toEqual([]);
+  expect(errors).toEqual([]);
 });
 
 it('should say in French which people of a file cannot be taken', async () => {

@@ -132,6 +132,8 @@ const en = {
     autoAssignedNoSkill: 'Chosen by the queue in turn: no agent free has a skill this ticket names',
     autoPolicies: { round_robin: 'in turn', least_open: 'fewest open tickets', skills: 'by skills' },
     system: 'System',
+    importedAuthor: '{name} (imported)',
+    importedFrom: 'imported from {origin}',
     internal: 'Internal',
     types: {
       created: 'Created',

@@ -133,6 +133,8 @@ const fr: Messages = {
     autoAssignedNoSkill: 'Choisi par la file à tour de rôle : aucun agent libre n’a de compétence que ce ticket nomme',
     autoPolicies: { round_robin: 'à tour de rôle', least_open: 'le moins de tickets ouverts', skills: 'selon les compétences' },
     system: 'Système',
+    importedAuthor: '{name} (importé)',
+    importedFrom: 'importé de {origin}',
     internal: 'Interne',
     types: {
       created: 'Création',
