@@ -100,7 +100,7 @@ import { rulesBroadcastWorkflowId } from '../workflows/ticket-messages';
 import { TicketTypeService } from './modules/ticket-types/service';
 import { ApprovalService } from './modules/approvals/service';
 import type { PluginSet } from '../platform/plugins/loader';
-import { mountPluginRoutes, pluginAdminRoutes, pluginPageRoutes, pluginPanelRoutes } from './modules/plugins/routes';
+import { mountPluginRoutes, pluginAdminRoutes, pluginPageRoutes, pluginPanelRoutes, publicPluginRoutes } from './modules/plugins/routes';
 import { PluginPages } from './modules/plugins/pages';
 import { PluginPanels } from './modules/plugins/panels';
 import { definitionPluginErrors, pluginActionCheck } from './modules/plugins/definition-check';
@@ -291,7 +291,7 @@ export function createApp(deps: AppDeps): App {
   const parseForm = bodyParser({ enableTypes: ['form'], formLimit: BODY_LIMIT, encoding: 'utf-8' });
   koa.use((ctx, next) => (isUpload(ctx) ? next() : isPluginForm(ctx) ? parseForm(ctx, next) : parseJson(ctx, next)));
   const twoStepRequiredFor = async () => (await settings.recent()).twoStepRequiredFor;
-  const authenticated = authenticate(auth, tokens, twoStepRequiredFor);
+  const authenticated = authenticate(auth, tokens, twoStepRequiredFor, publicPluginRoutes(deps.plugins ?? null));
   // Inbound webhooks authenticate with their endpoint's own secret (a bearer token there is not an API token).
   koa.use((ctx, next) => (ctx.path.startsWith('/api/hooks/') ? next() : authenticated(ctx, next)));
 

@@ -67,7 +67,11 @@ export interface PluginRoute {
   /** Below the plug-in's prefix, Koa-style parameters: `/lookups/:email`. */
   path: string;
   summary: string;
-  /** `public`: anyone (rate limited per address); `user`: any signed-in caller; `admin`: admins and admin-scope tokens. */
+  /**
+   * `public`: anyone (rate limited per address), and its Authorization header is the plug-in's to check (a chat
+   * service's signed token), never read as a desk API token; `user`: any signed-in caller; `admin`: admins and
+   * admin-scope tokens.
+   */
   access: 'public' | 'user' | 'admin';
   /**
    * `json` (the default) or `form` (application/x-www-form-urlencoded, as chat services post interactions): the body

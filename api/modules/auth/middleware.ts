@@ -13,9 +13,13 @@ export type TwoStepRequirement = () => Promise<readonly string[]>;
 /** What a session still owing its second step may reach: its own account (two-step set-up, notification preferences, logout) and the settings. */
 const SET_UP_PATHS = /^\/api\/(auth\/|me\/|settings$)/;
 
-export function authenticate(auth: AuthService, tokens: TokenService, requiredFor: TwoStepRequirement = async () => []): Middleware {
+/**
+ * `foreignAuthorization`: requests whose Authorization header belongs to someone else (a plug-in's public route, where
+ * a chat service sends its own signed token): not read as an API token.
+ */
+export function authenticate(auth: AuthService, tokens: TokenService, requiredFor: TwoStepRequirement = async () => [], foreignAuthorization: (method: string, path: string) => boolean = () => false): Middleware {
   return async (ctx, next) => {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+    const bearer = foreignAuthorization(ctx.method, ctx.path) ? undefined : /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
     if (bearer) {
       const user = await tokens.authenticate(bearer);
       // A bad token is an error, never a silent fall-back to anonymous or to a cookie.

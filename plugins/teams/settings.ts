@@ -1,0 +1,21 @@
+// The Teams connector's settings as the admin saved them (checked against guichet-plugin.json before the plug-in sees them).
+
+export interface TeamsSettings {
+  appId: string;
+  appPassword: string;
+  tenantId?: string;
+  serviceUrl: string;
+  defaultChannel: string;
+  queueChannels?: Record<string, string>;
+  post?: Array<'created' | 'escalated' | 'breached'>;
+  acknowledgeTransition?: string;
+  resolveTransition?: string;
+  resolveFields?: Record<string, string | number | boolean>;
+  deskUrl?: string;
+  loginUrl?: string;
+  openIdMetadataUrl?: string;
+}
+
+export const channelOf = (s: TeamsSettings, queue: string | null): string => (queue && s.queueChannels?.[queue]) || s.defaultChannel;
+/** The service URL with exactly one trailing slash, as Teams writes it. */
+export const serviceOf = (url: string): string => `${url.replace(/\/+$/, '')}/`;
