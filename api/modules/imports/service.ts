@@ -166,7 +166,8 @@ export class ImportService {
         if (!queues.has(key)) queues.set(key, (await tx.execute(`select 1 from queues where key = ?`, [key])).length > 0);
         return queues.get(key)!;
       },
-      nextNumber: async () => Number((await tx.execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n`))[0].n),
+      nextNumbers: async (count) =>
+        count ? (await tx.execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n from generate_series(1, ?) order by 1`, [count])).map((r) => Number(r.n)) : [],
     };
   }
 }

@@ -39,8 +39,8 @@ export interface TicketImportContext {
   now: number;
   definitionFor(type: string): Promise<StoredDefinitionLike | undefined>;
   queueExists(key: string): Promise<boolean>;
-  /** The next ticket number (not drawn in a dry run, where numbers are placeholders). */
-  nextNumber(): Promise<number>;
+  /** The next `count` ticket numbers, in one round trip (not drawn in a dry run, where numbers are placeholders). */
+  nextNumbers(count: number): Promise<number[]>;
   bytes: AttachmentBytes;
   maxAttachmentBytes: number;
   /** Ids of the tickets written, for their report facts once the run commits. */
@@ -375,6 +375,11 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
   );
   const creates: Built[] = [];
   const rewrites: Built[] = [];
+  const isNew = (p: Planned) => {
+    const mine = known.get(p.rec.key);
+    return !(mine && rows.get(mine.local_id));
+  };
+  const numbers = ctx.dryRun ? [] : await ctx.nextNumbers(planned.filter(isNew).length);
   const keys: Parameters<typeof rememberKeys>[3] = [];
   for (const p of planned) {
     const { rec } = p;
@@ -406,7 +411,7 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
       }
       continue;
     }
-    const number = ctx.dryRun ? `DRY-RUN-${randomUUID()}` : `${p.stored.body.numberPrefix}-${String(await ctx.nextNumber()).padStart(6, '0')}`;
+    const number = ctx.dryRun ? `DRY-RUN-${randomUUID()}` : `${p.stored.body.numberPrefix}-${String(numbers.shift()).padStart(6, '0')}`;
     const built = build(p, randomUUID(), number, who, ctx);
     creates.push(built);
     keys.push({ external_id: rec.key, local_id: built.row.id, digest, imported_seq: built.row.lastSeq, live: !!built.live, start_input: built.live });
