@@ -5,7 +5,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { ADMIN, Session, eventually, ok, signedInAs, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { freshDatabaseUrl, startApiProcess, startDesk, type Desk } from '../support/desk';
 
 let desk: Desk;
 let admin: Session;
@@ -51,8 +51,9 @@ describe('Plug-ins', () => {
     expect(both).toContain('api load');
     expect(list[3].error).toMatch(/cannot read .*nowhere.*guichet-plugin\.json/);
     const echo = list[0];
-    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql', '003-paged.sql'], actions: ['page'], pages: ['stats', 'admin-only'], error: null });
+    expect(echo).toMatchObject({ version: '1.2.0', listeners: 1, panels: ['heard', 'faulty'], migrations: ['001-heard.sql', '002-heard-index.sql', '003-paged.sql', '004-beats.sql'], actions: ['page'], pages: ['stats', 'admin-only'], error: null });
     expect(echo.schedules.map((x: any) => x.key)).toEqual(['tally']);
+    expect(echo.backgrounds).toEqual(['Heartbeat']);
     expect(echo.routes.map((r: any) => `${r.method} ${r.path} ${r.access}`)).toEqual([
       'GET /api/plugins/echo/ping public',
       'GET /api/plugins/echo/hello user',
@@ -264,4 +265,31 @@ describe('Plug-ins', () => {
     // The loud plug-in has no schedule; a schedule nobody declared is not found.
     expect((await admin.post('/api/plugins/loud/schedules/tally/runs', {})).status).toBe(404);
   });
+
+  it('should run a background task in one API replica at a time, another taking it over when that one stops', async () => {
+    await ok(admin.request('PUT', '/api/plugins/echo/settings', { greeting: 'Hello' }));
+    const { PORT: deskPort, ...env } = desk.env;
+    const second = await startApiProcess(env);
+    let deskApiStopped = false;
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const beating = (holder?: string) =>
+        eventually(async () => {
+          const [beat] = (await db.query(`select holder from plugin_echo_beats where key = 'beat' and at > now() - interval '1 second'`)).rows;
+          return beat && (!holder || beat.holder === holder) ? (beat.holder as string) : undefined;
+        }, 20_000);
+      const first = await beating();
+      expect([deskPort, String(second.port)]).toContain(first);
+      // The replica running it stops; the other, which waited for the lock, runs it within its next check.
+      deskApiStopped = first === deskPort;
+      await (deskApiStopped ? desk.api : second.child).stop();
+      await beating(deskApiStopped ? String(second.port) : deskPort);
+    } finally {
+      await db.end();
+      if (!deskApiStopped) await second.child.stop();
+      // The desk's own API back for the suites' teardown (its port, its process).
+      else await Promise.all([second.child.stop(), desk.startApi()]);
+    }
+  }, 60_000);
 });
