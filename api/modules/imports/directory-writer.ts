@@ -20,7 +20,7 @@ export async function writeOrganisations(tx: EntityManager, source: string, reco
   if (!records.length) return;
   const known = await knownKeys(tx, source, 'organisation', records.map((r) => r.key));
   const current = new Map(
-    (await tx.execute<{ id: string; name: string }[]>(`select id, name from organisations where id::text in (select jsonb_array_elements_text(?::jsonb))`, [JSON.stringify([...known.values()].map((k) => k.local_id))])).map((o) => [o.id, o.name]),
+    (await tx.execute<{ id: string; name: string }[]>(`select id, name from organisations where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify([...known.values()].map((k) => k.local_id))])).map((o) => [o.id, o.name]),
   );
   const { ids, created } = await ensureOrganisations(tx, records.filter((r) => !known.has(r.key)).map((r) => r.name));
   const keys: { external_id: string; local_id: string }[] = [];
@@ -129,7 +129,7 @@ interface AssetRow {
 export async function writeAssets(tx: EntityManager, source: string, records: AssetRecord[], tally: ImportTally): Promise<void> {
   if (!records.length) return;
   const known = await knownKeys(tx, source, 'asset', records.map((r) => r.key));
-  const rows = await tx.execute<AssetRow[]>(`select id, name, kind, category, location, criticality from assets where id::text in (select jsonb_array_elements_text(?::jsonb))`, [
+  const rows = await tx.execute<AssetRow[]>(`select id, name, kind, category, location, criticality from assets where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [
     JSON.stringify([...known.values()].map((k) => k.local_id)),
   ]);
   const byId = new Map(rows.map((a) => [a.id, a]));

@@ -368,7 +368,7 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
   const known = await knownKeys(tx, ctx.source, 'ticket', planned.map((p) => p.rec.key));
   const rows = new Map(
     (
-      await tx.execute<{ id: string; number: string; last_seq: number }[]>(`select id, number, last_seq from tickets where id::text in (select jsonb_array_elements_text(?::jsonb))`, [
+      await tx.execute<{ id: string; number: string; last_seq: number }[]>(`select id, number, last_seq from tickets where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [
         JSON.stringify([...known.values()].map((k) => k.local_id)),
       ])
     ).map((r) => [r.id, r]),
