@@ -1,5 +1,5 @@
 // `npm run bench`: starts PostgreSQL, Temporal and a desk once, runs each benchmark against its baseline, prints tables and writes bench/results/*.json.
-// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,overload,web,kb,reports,macros,attachments,live,ldap,permissions,rules,crm,imap,memory to pick benchmarks.
+// BENCH_SCALE=full for the large sizes; BENCH_ONLY=creation,transition,burst,listing,sla,overload,web,kb,reports,macros,attachments,live,ldap,permissions,rules,crm,imap,csv,memory to pick benchmarks.
 import os from 'node:os';
 import { startContext, type Scale } from './lib/context';
 import { log, writeResult } from './lib/load';
@@ -21,6 +21,7 @@ import { permissionsBench } from './permissions';
 import { rulesBench } from './rules';
 import { crmPanelBench } from './crm-panel';
 import { imapIntakeBench } from './imap-intake';
+import { csvImportBench } from './csv-import';
 import type { BenchContext } from './lib/context';
 
 const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
@@ -41,6 +42,7 @@ const BENCHMARKS: Array<[string, (ctx: BenchContext) => Promise<unknown>]> = [
   ['rules', rulesBench],
   ['crm', crmPanelBench],
   ['imap', imapIntakeBench],
+  ['csv', csvImportBench],
   // Last: it restarts the desk worker.
   ['memory', workerMemory],
 ];
