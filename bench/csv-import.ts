@@ -415,7 +415,7 @@ export async function csvImportBench(ctx: BenchContext) {
         `select external_id, local_id, digest, imported_seq, live from import_keys where source = $1 and kind = $2 and external_id in (select jsonb_array_elements_text($3::jsonb))`,
         [`csv:${source}`, 'ticket', JSON.stringify(keys.map((k) => k.external_id))],
       ),
-      'tickets of known keys (tickets)': await explain(ctx, `select id, number, last_seq from tickets where id::text in (select jsonb_array_elements_text($1::jsonb))`, [
+      'tickets of known keys (tickets)': await explain(ctx, `select id, number, last_seq from tickets where id in (select value::uuid from jsonb_array_elements_text($1::jsonb))`, [
         JSON.stringify(keys.map((k) => k.local_id)),
       ]),
     };

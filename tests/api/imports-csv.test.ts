@@ -161,6 +161,8 @@ describe('CSV import', () => {
     const noSource = await admin.request('POST', '/api/imports/users?source=Bad%20Name', 'email,name\n' as never, { 'content-type': 'text/csv' });
     expect(noSource.status).toBe(400);
     expect((await ok(upload('users', 'legacy', '', true))).errors).toEqual([{ row: 1, message: 'the file is empty: the first row names the columns' }]);
+    const shifted = await ok(upload('users', 'legacy', 'email,name\nmarie@legacy.test,Curie, Marie\n', true));
+    expect(shifted.errors).toEqual([{ row: 2, message: 'the row has 3 cells and the header names 2 columns: quote cells that hold a comma' }]);
     const unclosed = await ok(upload('users', 'legacy', 'email,name\n"broken@legacy.test,Broken\n', true));
     expect(unclosed.errors[0].message).toMatch(/cannot be read as CSV/);
   });

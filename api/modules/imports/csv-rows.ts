@@ -97,8 +97,9 @@ class Row {
     return this.cols.index.has(name);
   }
 
-  fail(column: string, message: string): void {
-    this.errors.push({ row: this.line, column, message });
+  /** `column` undefined: the row as a whole. */
+  fail(column: string | undefined, message: string): void {
+    this.errors.push({ row: this.line, ...(column ? { column } : {}), message });
   }
 
   required(name: string, max: number): string {
@@ -258,11 +259,13 @@ export async function* csvRecords(kind: ImportKind, body: Readable, file: string
   let batch: CsvRecord[] = [];
   let errors: RowError[] = [];
   let rows = 0;
+  let width = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (!cols) {
         const headerErrors: RowError[] = [];
         cols = readHeader(kind, record, headerErrors);
+        width = record.length;
         if (!cols) {
           yield { records: [], errors: headerErrors };
           return;
@@ -274,6 +277,8 @@ export async function* csvRecords(kind: ImportKind, body: Readable, file: string
         return;
       }
       const row = new Row(info.lines, record, cols);
+      // More cells than the header names: a comma left unquoted has shifted the row, whatever its cells now say.
+      if (record.length > width && record.slice(width).some((c) => c.trim())) row.fail(undefined, `the row has ${record.length} cells and the header names ${width} columns: quote cells that hold a comma`);
       const rec = kind === 'organisations' ? organisation(row) : kind === 'users' ? user(row) : kind === 'assets' ? asset(row) : ticket(row, file, now);
       const dedupe = rec.key.toLowerCase();
       if (rec.key && seen.has(dedupe)) row.fail(kind === 'users' && !row.text('id') ? 'email' : kind === 'tickets' ? 'id' : row.text('id') ? 'id' : 'name', `'${rec.key}' appears twice in the file`);
