@@ -25,6 +25,11 @@ export class Session {
     return s;
   }
 
+  /** What a request of this session sends besides its body (for a caller that streams one itself). */
+  headersForWrite(): Record<string, string> {
+    return { ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}) };
+  }
+
   /** A download's bytes as they are (request() would read them as text). */
   async bytes(path: string): Promise<{ status: number; body: Buffer }> {
     const res = await fetch(this.base + path, { headers: this.cookie ? { cookie: this.cookie } : {} });
