@@ -12,6 +12,7 @@ import { retryOf } from '../webhooks/enqueue';
 import { createMailTransport } from '../mail/transport';
 import { startSmtpEndpoint } from './modules/mail/smtp-endpoint';
 import { backfillTicketFacts } from '../activities/report-facts';
+import { startPendingImports } from './modules/imports/live-tickets';
 import { importFilesFromDisk, sweepAbandonedUploads } from './modules/attachments/chunks';
 import pkg from '../package.json' with { type: 'json' };
 import { answerClientErrors } from './http/client-errors';
@@ -127,6 +128,11 @@ async function main(): Promise<void> {
   log.info({ admin: config.adminEmail, adminAccount: admin, seededDefinitions: seeded }, 'seeded');
   // Plug-in schedules follow the settings; a Temporal hiccup here must not keep the API from serving (the next save or start retries).
   await app.services.pluginSchedules.reconcile().catch((err: unknown) => log.error({ err }, 'plug-in schedules could not be set up'));
+  // Imported open tickets whose workflow Temporal did not take then: in the background, the API serves meanwhile.
+  void startPendingImports(em, temporal, config.taskQueue, log).then(
+    (n) => n && log.info({ started: n }, 'imported tickets started'),
+    (err: unknown) => log.error({ err }, 'imported tickets could not be started yet; the next start or import run tries again'),
+  );
 
   const server = app.koa.listen(config.port, config.host);
   answerClientErrors(server);

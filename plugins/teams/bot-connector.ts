@@ -9,10 +9,11 @@ const SCOPE = 'https://api.botframework.com/.default';
 const tokens = new Map<string, { token: string; until: number }>();
 
 async function botToken(s: TeamsSettings): Promise<string> {
-  const key = `${s.appId}\n${s.appPassword}\n${s.tenantId ?? ''}\n${s.loginUrl ?? ''}`;
+  const authority = s.singleTenant ? s.tenantId : 'botframework.com';
+  const key = `${s.appId}\n${s.appPassword}\n${authority}\n${s.loginUrl ?? ''}`;
   const kept = tokens.get(key);
   if (kept && kept.until > Date.now()) return kept.token;
-  const url = `${(s.loginUrl ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')}/${encodeURIComponent(s.tenantId ?? 'botframework.com')}/oauth2/v2.0/token`;
+  const url = `${(s.loginUrl ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')}/${encodeURIComponent(authority)}/oauth2/v2.0/token`;
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

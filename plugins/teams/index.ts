@@ -3,7 +3,7 @@
 // desk is the bot's messaging endpoint (/api/plugins/teams/messages). Written only against the plug-in API.
 import { definePlugin, type PluginTicketAction } from '../../platform/plugins/v1';
 import { memberEmail, postToConversation, startThread } from './bot-connector';
-import { verifyTeams } from './bot-auth';
+import { KeysUnavailable, verifyTeams } from './bot-auth';
 import { VERBS, doneReply, refusedReply, ticketCard, type Reason, type Verb } from './card';
 import { channelOf, type TeamsSettings } from './settings';
 
@@ -19,11 +19,13 @@ interface Activity {
   id?: string;
   channelId?: string;
   serviceUrl?: string;
+  channelData?: { tenant?: { id?: string } };
   from?: { id?: string; name?: string };
   conversation?: { id?: string };
   value?: { action?: { type?: string; verb?: string; data?: { ticketId?: string; number?: string } } };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Teams members map to desk accounts by e-mail; looked up once in a while, not at every click. */
 const EMAIL_FRESH_MS = 10 * 60_000;
 const invokeAnswer = (text: string) => ({ status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } });
@@ -62,10 +64,20 @@ export default definePlugin({
       handler: async ({ body, headers }) => {
         const s = await settings();
         const activity = body as Activity;
-        const bad = await verifyTeams(s, headers.authorization, activity);
+        let bad: string | null;
+        try {
+          bad = await verifyTeams(s, headers.authorization, activity);
+        } catch (err) {
+          if (err instanceof KeysUnavailable) return { status: 503, body: { detail: err.message } };
+          throw err;
+        }
         if (bad) host.refuse(401, bad);
         // Only a card's buttons do something here; Teams also tells the bot of installs and members (answered 200).
         if (activity.type !== 'invoke' || activity.name !== 'adaptiveCard/action') return { status: 200, body: {} };
+        // The Bot Framework vouches for the bot, not for whose Teams sent the click: only this organisation's counts.
+        if (activity.channelId !== 'msteams' || activity.channelData?.tenant?.id?.toLowerCase() !== s.tenantId.toLowerCase()) {
+          host.refuse(403, "this request comes from another organisation's Teams");
+        }
         if (activity.id) {
           await host.db.query(`delete from plugin_teams_seen where seen_at < now() - interval '1 day'`);
           const fresh = await host.db.query('insert into plugin_teams_seen (activity_id) values ($1) on conflict do nothing returning activity_id', [activity.id]);
@@ -76,7 +88,10 @@ export default definePlugin({
         const member = activity.from?.id;
         const conversation = activity.conversation?.id;
         const ticketId = action?.data?.ticketId;
-        if (!verb || !member || !conversation || !ticketId || !activity.serviceUrl) return host.refuse(400, 'not a ticket button');
+        if (!verb || !member || !conversation || !ticketId || !UUID.test(ticketId) || !activity.serviceUrl) return host.refuse(400, 'not a ticket button');
+        // Only the card the desk posted for that ticket acts on it (a card made elsewhere naming any ticket does not).
+        const [thread] = await host.db.query('select 1 from plugin_teams_threads where ticket_id = $1 and conversation_id = $2', [ticketId, conversation]);
+        if (!thread) host.refuse(403, "this is not the desk's card for that ticket");
         const number = action?.data?.number ?? 'the ticket';
         const who = activity.from?.name || 'Someone';
 

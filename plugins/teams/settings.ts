@@ -3,7 +3,8 @@
 export interface TeamsSettings {
   appId: string;
   appPassword: string;
-  tenantId?: string;
+  tenantId: string;
+  singleTenant?: boolean;
   serviceUrl: string;
   defaultChannel: string;
   queueChannels?: Record<string, string>;

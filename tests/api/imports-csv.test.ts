@@ -155,6 +155,26 @@ describe('CSV import', () => {
     expect((await db.query(`select state_category from ticket_facts where ticket_id = $1`, [old.id])).rows).toEqual([{ state_category: 'closed' }]);
   });
 
+  it('should never bring back a person erased from the desk, nor the words of their anonymised tickets', async () => {
+    const people = [['email', 'name'], ['eve@legacy.test', 'Eve Erased']];
+    await ok(upload('users', 'privacy', csv(people), false));
+    const header = ['id', 'title', 'requester', 'created_at', 'state', 'comment'];
+    const ticket = ['P-1', 'My salary slip', 'eve@legacy.test', '2023-05-01', 'closed', '2023-05-01T10:00:00Z;eve@legacy.test;My IBAN is FR76…'];
+    await ok(upload('tickets', 'privacy', csv([header, ticket]), false));
+    const eve = (await db.query(`select id from users where email = 'eve@legacy.test'`)).rows[0].id;
+    await ok(admin.post(`/api/users/${eve}/erase`, { confirm: 'eve@legacy.test' }));
+
+    const again = await ok(upload('users', 'privacy', csv(people), false));
+    expect(again).toMatchObject({ created: 0, skipped: 1, notes: ['line 2: eve@legacy.test was erased from this desk: not made again'] });
+    const edited = [...ticket];
+    edited[5] = '2023-05-01T10:00:00Z;eve@legacy.test;My IBAN is FR76 3000…';
+    const tickets = await ok(upload('tickets', 'privacy', csv([header, edited, ['P-2', 'Another', 'eve@legacy.test', '2023-06-01', 'closed', '']]), false));
+    expect(tickets).toMatchObject({ created: 0, updated: 0, skipped: 2 });
+    expect(tickets.notes).toEqual([expect.stringMatching(/line 2: INC-\d{6} was anonymised in the desk: left as it is$/), 'tickets.csv line 3: names a person erased from this desk: left out']);
+    expect((await db.query(`select count(*)::int as n from users where email = 'eve@legacy.test'`)).rows[0].n).toBe(0);
+    expect((await db.query(`select count(*)::int as n from ticket_events where data->>'body' like '%IBAN%'`)).rows[0].n).toBe(0);
+  });
+
   it('should refuse what is not a CSV import', async () => {
     expect((await admin.request('POST', '/api/imports/tickets?source=legacy', { a: 1 })).status).toBe(415);
     expect((await admin.request('POST', '/api/imports/planets?source=legacy', 'name\nMars\n' as never, { 'content-type': 'text/csv' })).status).toBe(404);

@@ -101,11 +101,11 @@ describe('Request Tracker import', () => {
 
   it('should say what went wrong with Request Tracker and import nothing', async () => {
     const refused = await importRt({ token: '1-1-00000000000000000000000000000000' });
-    expect(refused.status).toBe(502);
+    expect(refused.status).toBe(422);
     expect(refused.body.type).toMatch(/\/request-tracker-failed$/);
     expect(refused.body.detail).toMatch(/refused the token/);
     const nowhere = await admin.post('/api/imports/request-tracker', { url: 'http://127.0.0.1:9', token: 'x' });
-    expect(nowhere.status).toBe(502);
+    expect(nowhere.status).toBe(422);
     expect((await admin.post('/api/imports/request-tracker', { url: 'ftp://rt.example', token: 'x' })).status).toBe(400);
   });
 });

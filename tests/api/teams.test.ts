@@ -18,6 +18,7 @@ import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
 
 const APP_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const APP_PASSWORD = 'teams-client-secret-for-tests';
+const TENANT = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
 const CHANNEL = '19:desk0001@thread.tacv2';
 const NETWORK = '19:network0001@thread.tacv2';
 let desk: Desk;
@@ -93,12 +94,13 @@ const botToken = (claims: Record<string, unknown> = {}, opts: { key?: CryptoKey;
     .sign(opts.key ?? signingKey);
 
 /** The invoke Teams sends when a card's Action.Execute button is clicked. */
-const click = (member: string, name: string, conversation: string, card: any, verb: string, id = randomUUID()) => ({
+const click = (member: string, name: string, conversation: string, card: any, verb: string, id = randomUUID(), tenant = TENANT) => ({
   type: 'invoke',
   name: 'adaptiveCard/action',
   id,
   channelId: 'msteams',
   serviceUrl,
+  channelData: { tenant: { id: tenant }, channel: { id: conversation.split(';')[0] } },
   from: { id: member, name, aadObjectId: randomUUID() },
   conversation: { id: conversation, conversationType: 'channel' },
   recipient: { id: `28:${APP_ID}`, name: 'Guichet' },
@@ -114,7 +116,7 @@ async function send(activity: unknown, token?: string | null) {
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
-const settings = () => ({ appId: APP_ID, appPassword: APP_PASSWORD, serviceUrl, defaultChannel: CHANNEL, queueChannels: { network: NETWORK }, loginUrl: base, openIdMetadataUrl: `${base}/openid`, deskUrl: 'https://desk.example.test' });
+const settings = () => ({ appId: APP_ID, appPassword: APP_PASSWORD, tenantId: TENANT, serviceUrl, defaultChannel: CHANNEL, queueChannels: { network: NETWORK }, loginUrl: base, openIdMetadataUrl: `${base}/openid`, deskUrl: 'https://desk.example.test' });
 
 describe('Microsoft Teams connector', () => {
   it('should post a new ticket as a card in its channel and let its buttons act as the mapped agent, answering in the thread', async () => {
@@ -170,6 +172,12 @@ describe('Microsoft Teams connector', () => {
       const refused = await send(take(), token);
       expect([why, refused.status, refused.body?.detail]).toEqual([why, 401, expect.stringMatching(detail)]);
     }
+    // Signed by the Bot Framework for this bot, but from another organisation's Teams, or a card the desk did not post
+    // for that ticket: refused all the same.
+    const foreign = await send(click('29:cleo', 'Cleo', thread.id, card, 'take', randomUUID(), randomUUID()));
+    expect([foreign.status, foreign.body.detail]).toEqual([403, "this request comes from another organisation's Teams"]);
+    const elsewhere = await send(click('29:cleo', 'Cleo', '19:other@thread.tacv2;messageid=1', card, 'take'));
+    expect([elsewhere.status, elsewhere.body.detail]).toEqual([403, "this is not the desk's card for that ticket"]);
     // Teams' other activities (installs, members joining) are answered, and do nothing.
     expect(await send({ type: 'conversationUpdate', id: randomUUID(), channelId: 'msteams', serviceUrl, membersAdded: [{ id: '29:x' }] })).toEqual({ status: 200, body: {} });
 

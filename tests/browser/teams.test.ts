@@ -27,6 +27,7 @@ it('should let an admin connect a Teams bot from the form, refusing a channel ma
   await expect(teams.getByTestId('setting-serviceUrl').inputValue()).resolves.toBe('https://smba.trafficmanager.net/emea/');
   await teams.getByTestId('setting-appId').fill('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
   await teams.getByTestId('setting-appPassword').fill('Xy8Q~client-secret-value');
+  await teams.getByTestId('setting-tenantId').fill('5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9');
   await teams.getByTestId('setting-defaultChannel').fill('19:desk0001@thread.tacv2');
   await teams.getByTestId('setting-queueChannels').fill('{"network": "#network"}');
   await teams.getByTestId('plugin-save-teams').click();

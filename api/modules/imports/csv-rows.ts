@@ -256,6 +256,7 @@ export async function* csvRecords(kind: ImportKind, body: Readable, file: string
   const parser = body.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000, info: true }));
   let cols: Columns | null = null;
   const seen = new Set<string>();
+  const emails = new Set<string>();
   let batch: CsvRecord[] = [];
   let errors: RowError[] = [];
   let rows = 0;
@@ -280,9 +281,11 @@ export async function* csvRecords(kind: ImportKind, body: Readable, file: string
       // More cells than the header names: a comma left unquoted has shifted the row, whatever its cells now say.
       if (record.length > width && record.slice(width).some((c) => c.trim())) row.fail(undefined, `the row has ${record.length} cells and the header names ${width} columns: quote cells that hold a comma`);
       const rec = kind === 'organisations' ? organisation(row) : kind === 'users' ? user(row) : kind === 'assets' ? asset(row) : ticket(row, file, now);
-      const dedupe = rec.key.toLowerCase();
-      if (rec.key && seen.has(dedupe)) row.fail(kind === 'users' && !row.text('id') ? 'email' : kind === 'tickets' ? 'id' : row.text('id') ? 'id' : 'name', `'${rec.key}' appears twice in the file`);
-      seen.add(dedupe);
+      // Keys are compared as written, as the next run will find them.
+      if (rec.key && seen.has(rec.key)) row.fail(kind === 'users' && !row.text('id') ? 'email' : kind === 'tickets' ? 'id' : row.text('id') ? 'id' : 'name', `'${rec.key}' appears twice in the file`);
+      else if (kind === 'users' && row.text('id') && (rec as UserRecord).email && emails.has((rec as UserRecord).email)) row.fail('email', `'${(rec as UserRecord).email}' appears twice in the file`);
+      seen.add(rec.key);
+      if (kind === 'users') emails.add((rec as UserRecord).email);
       // A row's errors read left to right, as the person fixing the file reads the row.
       const c = cols;
       const at = (e: RowError) => (e.column === undefined ? -1 : (c.index.get(e.column) ?? c.repeated.get(e.column)?.[0] ?? c.fields.get(e.column.slice(6)) ?? Infinity));

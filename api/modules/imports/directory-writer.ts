@@ -1,9 +1,14 @@
 // Organisations, people and assets from an import, each batch inside the run's transaction. People already on the desk
-// are matched by e-mail; an administrator, an erased account or one whose role differs is never changed by a file.
+// are matched by e-mail; an administrator or an account whose role differs is never changed by a file, and a person
+// erased from the desk is not made again.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { erasedAmong } from './erased';
 import { knownKeys, rememberKeys } from './keys';
 import type { AssetRecord, ImportTally, OrganisationRecord, UserRecord } from './records';
+
+/** Where a record came from, for notes: a file's line, or the source's own name for it. */
+export const whereFrom = (row: number | string): string => (typeof row === 'number' ? `line ${row}` : row);
 
 /** Organisations by name (made when missing); their ids. */
 export async function ensureOrganisations(tx: EntityManager, names: string[]): Promise<{ ids: Map<string, string>; created: Set<string> }> {
@@ -32,7 +37,7 @@ export async function writeOrganisations(tx: EntityManager, source: string, reco
         // Renamed at the source: renamed here too, unless another organisation already has the name.
         const [renamed] = await tx.execute<{ id: string }[]>(`update organisations set name = ? where id = ? and not exists (select 1 from organisations where name = ?) returning id`, [r.name, mine.local_id, r.name]);
         if (renamed) tally.updated += 1;
-        else tally.skip(`line ${r.row}: ${r.name} is already another organisation's name; ${current.get(mine.local_id)} kept its name`);
+        else tally.skip(`${whereFrom(r.row)}: ${r.name} is already another organisation's name; ${current.get(mine.local_id)} kept its name`);
       }
       continue;
     }
@@ -55,22 +60,27 @@ interface UserRow {
   locale: string;
   phone: string | null;
   disabled: boolean;
-  erased: boolean;
 }
 
 export async function writeUsers(tx: EntityManager, source: string, records: UserRecord[], tally: ImportTally): Promise<void> {
   if (!records.length) return;
   const orgs = await ensureOrganisations(tx, [...new Set(records.map((r) => r.organisation).filter((o): o is string => !!o))]);
+  // Locked in one order whoever locks them, so two runs (or a run and a sync) wait for each other rather than deadlock.
   const existing = await tx.execute<UserRow[]>(
-    `select id, email, name, role, organisation_id, locale, phone, disabled, erased_at is not null as erased from users
-     where email in (select jsonb_array_elements_text(?::jsonb)) for update`,
+    `select id, email, name, role, organisation_id, locale, phone, disabled from users
+     where email in (select jsonb_array_elements_text(?::jsonb)) order by email for update`,
     [JSON.stringify(records.map((r) => r.email))],
   );
+  const erased = await erasedAmong(tx, records.map((r) => r.email));
   const byEmail = new Map(existing.map((u) => [u.email, u]));
-  const creates: object[] = [];
+  const creates: Array<{ id: string; key: string; email: string } & Record<string, unknown>> = [];
   const updates: object[] = [];
   const keys: { external_id: string; local_id: string }[] = [];
   for (const r of records) {
+    if (erased.has(r.email)) {
+      tally.skip(`${whereFrom(r.row)}: ${r.email} was erased from this desk: not made again`);
+      continue;
+    }
     const u = byEmail.get(r.email);
     const organisation_id = r.organisation ? orgs.ids.get(r.organisation)! : r.organisation === null ? null : (u?.organisation_id ?? null);
     const next = {
@@ -81,16 +91,12 @@ export async function writeUsers(tx: EntityManager, source: string, records: Use
       disabled: r.disabled ?? u?.disabled ?? false,
     };
     if (!u) {
-      const id = randomUUID();
-      creates.push({ id, email: r.email, role: r.role, ...next });
-      keys.push({ external_id: r.key, local_id: id });
-      tally.created += 1;
+      creates.push({ id: randomUUID(), key: r.key, email: r.email, role: r.role, ...next });
       continue;
     }
     keys.push({ external_id: r.key, local_id: u.id });
-    if (u.erased) tally.skip(`line ${r.row}: ${r.email} was erased from this desk: left as it is`);
-    else if (u.role === 'admin') tally.skip(`line ${r.row}: ${r.email} is an administrator here: left as it is`);
-    else if (u.role !== r.role) tally.skip(`line ${r.row}: ${r.email} is ${u.role === 'agent' ? 'an agent' : 'a customer'} here and ${r.role === 'agent' ? 'an agent' : 'a customer'} in the file: left as it is`);
+    if (u.role === 'admin') tally.skip(`${whereFrom(r.row)}: ${r.email} is an administrator here: left as it is`);
+    else if (u.role !== r.role) tally.skip(`${whereFrom(r.row)}: ${r.email} is ${u.role === 'agent' ? 'an agent' : 'a customer'} here and ${r.role === 'agent' ? 'an agent' : 'a customer'} in the file: left as it is`);
     else if (u.name !== next.name || u.organisation_id !== next.organisation_id || u.locale !== next.locale || u.phone !== next.phone || u.disabled !== next.disabled) {
       updates.push({ id: u.id, ...next });
       tally.updated += 1;
@@ -98,12 +104,23 @@ export async function writeUsers(tx: EntityManager, source: string, records: Use
   }
   if (creates.length) {
     // Accounts come without a password: people sign in with single sign-on or set one through "forgot password".
-    await tx.execute(
+    const made = await tx.execute<{ id: string; email: string }[]>(
       `insert into users (id, email, name, role, organisation_id, locale, phone, disabled, password_hash)
        select x.id, x.email, x.name, x.role, x.organisation_id, x.locale, x.phone, x.disabled, null
-       from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text, role text, organisation_id uuid, locale text, phone text, disabled boolean)`,
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text, role text, organisation_id uuid, locale text, phone text, disabled boolean)
+       on conflict (email) do nothing returning id, email`,
       [JSON.stringify(creates)],
     );
+    const ids = new Map(made.map((u) => [u.email, u.id]));
+    for (const c of creates) {
+      const id = ids.get(c.email);
+      // Made meanwhile by another writer (mail intake, a sync): theirs now, and this source's next run updates it.
+      if (!id) tally.skip(`${c.email} was made meanwhile by someone else: left as it is`);
+      else {
+        keys.push({ external_id: c.key, local_id: id });
+        tally.created += 1;
+      }
+    }
   }
   if (updates.length) {
     await tx.execute(

@@ -1,6 +1,7 @@
 // Open imported tickets become live: their workflow starts from the imported state (a carried state, so it records no
 // second creation) once the run that wrote them has committed. The input waits with the ticket's key until Temporal
-// has it, so a start that failed (Temporal away) is made by the next run of the same source, never lost.
+// has it, so a start that failed (Temporal away) is made again by the next run of the same source or the API's next
+// start (startPendingImports).
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TICKET_WORKFLOW, ticketWorkflowId, type TicketWorkflowInput } from '../../../workflows/ticket-messages';
@@ -55,4 +56,12 @@ export async function startImportedTickets(em: EntityManager, temporal: Client, 
     }
   }
   return { started, failed };
+}
+
+/** At the API's start: the open tickets of every import whose workflows are still to start (Temporal was away then). */
+export async function startPendingImports(em: EntityManager, temporal: Client, taskQueue: string, log?: Logger): Promise<number> {
+  const sources = await em.fork().execute<{ source: string }[]>(`select distinct source from import_keys where start_input is not null`);
+  let started = 0;
+  for (const { source } of sources) started += (await startImportedTickets(em, temporal, taskQueue, source, log)).started;
+  return started;
 }

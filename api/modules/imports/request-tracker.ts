@@ -78,7 +78,13 @@ class RestClient {
   }
 }
 
-const dateOf = (value: string | undefined): string | null => (value && value !== UNSET ? new Date(value).toISOString() : null);
+/** An RT date as ISO, null when RT says "not set"; one that is no date stops the import with RT named as the cause. */
+function dateOf(value: string | undefined): string | null {
+  if (!value || value === UNSET) return null;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new RequestTrackerError(`Request Tracker sent '${value}' where a date was expected`);
+  return at.toISOString();
+}
 
 /** RT 5's default priority names are Low 0, Medium 50, High 100. */
 export function priorityOf(rt: string | number | undefined): Priority {
@@ -86,8 +92,11 @@ export function priorityOf(rt: string | number | undefined): Priority {
   return n >= 75 ? 'high' : n >= 25 ? 'medium' : 'low';
 }
 
-/** RT's statuses by what they mean; `resolved` is RT's end of a ticket, so it is closed here. */
-export function stateOf(status: string): { category: 'new' | 'open' | 'pending' | 'closed' } | 'deleted' {
+/**
+ * RT's statuses by what they mean; `resolved` and `rejected` end a ticket in RT, so it is closed here. A status of a
+ * custom lifecycle is taken for work in progress (open, and noted): closing it by mistake would drop it from the queues.
+ */
+export function stateOf(status: string): { category: 'new' | 'open' | 'pending' | 'closed'; custom?: true } | 'deleted' {
   switch (status) {
     case 'new':
       return { category: 'new' };
@@ -95,11 +104,13 @@ export function stateOf(status: string): { category: 'new' | 'open' | 'pending' 
       return { category: 'open' };
     case 'stalled':
       return { category: 'pending' };
+    case 'resolved':
+    case 'rejected':
+      return { category: 'closed' };
     case 'deleted':
       return 'deleted';
     default:
-      // resolved, rejected, and the custom lifecycles' inactive statuses
-      return { category: 'closed' };
+      return { category: 'open', custom: true };
   }
 }
 
@@ -172,13 +183,17 @@ interface TransactionItem {
 
 async function ticketOf(rt: RestClient, t: TicketItem, source: RequestTrackerSource, tally: ImportTally): Promise<TicketRecord | null> {
   const origin = `RT #${t.id}`;
-  const state = stateOf(t.Status);
-  if (state === 'deleted') return null;
+  const status = stateOf(t.Status);
+  if (status === 'deleted') return null;
+  if (status.custom) tally.note(`${origin}: RT status '${t.Status}' is not one of RT's own: imported as open`);
+  const state = { category: status.category };
   const requestor = t.Requestor?.find((r) => emailOf(r));
   if (!requestor) {
     tally.skip(`${origin}: no requestor with an e-mail address: left in RT`);
     return null;
   }
+  const createdAt = dateOf(t.Created);
+  if (!createdAt) throw new RequestTrackerError(`${origin} has no creation date`);
   let description = '';
   const comments: CommentRecord[] = [];
   for await (const tx of rt.all<TransactionItem>(`/ticket/${t.id}/history?fields=Type,Created,Creator&fields[Creator]=Name,EmailAddress,RealName`)) {
@@ -194,13 +209,12 @@ async function ticketOf(rt: RestClient, t: TicketItem, source: RequestTrackerSou
     comments.push({
       author: author ? { email: author, name: tx.Creator.RealName || undefined } : null,
       ...(author ? {} : { authorName: tx.Creator.Name ?? tx.Creator.id }),
-      at: new Date(tx.Created).toISOString(),
+      at: dateOf(tx.Created) ?? createdAt,
       visibility: tx.Type === 'Comment' ? 'internal' : 'public',
       body: message.text || '(files)',
       attachments: message.files,
     });
   }
-  const createdAt = new Date(t.Created).toISOString();
   // RT stamps every message of the ticket's creation at once; nothing is older than the ticket.
   for (const c of comments) if (c.at < createdAt) c.at = createdAt;
   comments.sort((a, b) => a.at.localeCompare(b.at));
@@ -260,7 +274,8 @@ export async function* requestTrackerBatches(source: RequestTrackerSource, tally
       email,
       name: (u.RealName || u.Name).trim().slice(0, 200),
       role: Number(full.Privileged) === 1 ? 'agent' : 'customer',
-      organisation: Number(full.Privileged) === 1 ? null : u.Organization?.trim().slice(0, 200) || null,
+      // An RT account with no organisation says nothing about one: an organisation the desk knows is kept.
+      organisation: Number(full.Privileged) === 1 ? null : u.Organization?.trim().slice(0, 200) || undefined,
       disabled: full.Disabled === '1',
     });
     if (users.length >= USERS_PER_BATCH) {
@@ -273,7 +288,11 @@ export async function* requestTrackerBatches(source: RequestTrackerSource, tally
   let tickets: TicketRecord[] = [];
   const fields = 'fields=Subject,Status,Queue,Owner,Requestor,Created,Resolved,LastUpdated,Priority&fields[Queue]=Name&fields[Owner]=Name,EmailAddress&fields[Requestor]=Name,EmailAddress,RealName';
   let rows = 0;
+  // Tickets made in RT while it is read shift its pages: one seen twice is taken once.
+  const seen = new Set<string>();
   for await (const t of rt.all<TicketItem>(`/tickets?query=${encodeURIComponent(source.query || 'id > 0')}&orderby=id&${fields}`)) {
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
     rows += 1;
     const record = await ticketOf(rt, t, source, tally);
     if (record) tickets.push(record);

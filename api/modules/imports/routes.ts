@@ -25,8 +25,7 @@ export function importRoutes(table: RouteTable, imports: ImportService): void {
     responses: {
       200: { description: 'The report (written: false for a dry run)', schema: importReportSchema },
       400: { description: 'Invalid body' },
-      422: { description: 'Records in error: nothing written; the report lists them', schema: importReportSchema },
-      502: { description: 'Request Tracker refused the token, did not answer or answered what is not REST2' },
+      422: { description: 'Records in error (the report lists them), or request-tracker-failed: RT refused the token, did not answer or answered what is not REST2; nothing written either way', schema: importReportSchema },
     },
     handler: async ({ user, body }) => {
       const dryRun = body.dryRun ?? false;
@@ -34,7 +33,7 @@ export function importRoutes(table: RouteTable, imports: ImportService): void {
         const report = await imports.requestTracker(user, body, dryRun);
         return { status: !dryRun && report.errorCount ? 422 : 200, body: report };
       } catch (err) {
-        if (err instanceof RequestTrackerError) throw new ProblemError(502, 'request-tracker-failed', 'Bad gateway', `nothing was imported: ${err.message}`);
+        if (err instanceof RequestTrackerError) throw new ProblemError(422, 'request-tracker-failed', 'Unprocessable content', `nothing was imported: ${err.message}`);
         throw err;
       }
     },

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../../../platform/logger';
+import { automationRulesWith } from '../../../activities/automation-rules';
 import { refreshTicketFacts } from '../../../activities/report-facts';
 import type { AuthUser } from '../auth/types';
 import type { AttachmentBytes } from '../attachments/bytes';
@@ -14,6 +15,7 @@ import { csvRecords, type CsvRecord } from './csv-rows';
 import { writeAssets, writeOrganisations, writeUsers } from './directory-writer';
 import { startImportedTickets } from './live-tickets';
 import { requestTrackerBatches } from './request-tracker';
+import { spool } from './spool';
 import { ImportTally, type AssetRecord, type ImportKind, type ImportReport, type OrganisationRecord, type RowError, type TicketRecord, type UserRecord } from './records';
 import { writeTickets, type TicketImportContext } from './ticket-writer';
 
@@ -62,18 +64,35 @@ export class ImportService {
     return this.run(user, kind, `csv:${source}`, dryRun, () => csvBatches(kind, body, file));
   }
 
-  /** A whole Request Tracker 5 desk over REST2; its host names the source, so a second run updates the first's. */
+  /**
+   * A whole Request Tracker 5 desk over REST2; its host names the source, so a second run updates the first's. RT is
+   * read whole (spooled to a temporary file) before the transaction opens.
+   */
   async requestTracker(user: AuthUser, from: { url: string; token: string; query?: string; ticketType?: string }, dryRun: boolean): Promise<ImportReport> {
     const maxAttachmentBytes = await this.attachmentLimitBytes();
-    return this.run(user, 'request-tracker', `rt:${new URL(from.url).host}`, dryRun, (tally) => requestTrackerBatches({ ...from, maxAttachmentBytes }, tally));
+    const tally = new ImportTally();
+    const began = Date.now();
+    const read = await spool(requestTrackerBatches({ ...from, maxAttachmentBytes }, tally));
+    try {
+      return await this.run(user, 'request-tracker', `rt:${new URL(from.url).host}`, dryRun, () => read.batches(), tally, began);
+    } finally {
+      read.remove();
+    }
   }
 
-  private async run(user: AuthUser, kind: ImportReport['kind'], source: string, dryRun: boolean, read: (tally: ImportTally) => AsyncIterable<ImportBatch>): Promise<ImportReport> {
-    const began = Date.now();
-    const tally = new ImportTally();
+  private async run(
+    user: AuthUser,
+    kind: ImportReport['kind'],
+    source: string,
+    dryRun: boolean,
+    read: (tally: ImportTally) => AsyncIterable<ImportBatch>,
+    tally = new ImportTally(),
+    began = Date.now(),
+  ): Promise<ImportReport> {
     const runId = randomUUID();
     await this.em.fork().execute(`insert into import_runs (id, source, kind, dry_run, started_by) values (?, ?, ?, ?, ?)`, [runId, source, kind, dryRun, user.id]);
     const written: string[] = [];
+    const objectsWritten: string[] = [];
     let outcome: ImportRunSummary['outcome'] = 'failed';
     try {
       const maxAttachmentBytes = await this.attachmentLimitBytes();
@@ -82,7 +101,7 @@ export class ImportService {
         .transactional(async (tx) => {
           // Two runs of one source would each take the other's records for new ones.
           await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`guichet-import:${source}`]);
-          const ctx = await this.ticketContext(tx, source, dryRun, maxAttachmentBytes, written);
+          const ctx = await this.ticketContext(tx, source, dryRun, maxAttachmentBytes, written, objectsWritten);
           for await (const batch of read(tally)) {
             tally.rows += batch.rows ?? 0;
             batch.errors?.forEach((e) => tally.error(e));
@@ -97,6 +116,10 @@ export class ImportService {
         });
       outcome = 'done';
     } catch (err) {
+      // Objects the rolled-back rows named are deleted by the store's sweeper, as for any deleted attachment.
+      if (objectsWritten.length) {
+        await this.em.fork().execute(`insert into attachment_object_deletions (attachment_id) select value::uuid from jsonb_array_elements_text(?::jsonb) on conflict do nothing`, [JSON.stringify(objectsWritten)]);
+      }
       if (!(err instanceof RollBack)) {
         await this.finish(runId, 'failed', tally.counts());
         throw err;
@@ -148,16 +171,18 @@ export class ImportService {
     await this.em.fork().execute(`update import_runs set finished_at = now(), outcome = ?, counts = ?::jsonb where id = ?`, [outcome, JSON.stringify(counts), runId]);
   }
 
-  private async ticketContext(tx: EntityManager, source: string, dryRun: boolean, maxAttachmentBytes: number, written: string[]): Promise<TicketImportContext> {
+  private async ticketContext(tx: EntityManager, source: string, dryRun: boolean, maxAttachmentBytes: number, written: string[], objectsWritten: string[]): Promise<TicketImportContext> {
     const definitions = new Map<string, Awaited<ReturnType<TicketImportContext['definitionFor']>>>();
     const queues = new Map<string, boolean>();
     return {
       source,
       dryRun,
       now: Date.now(),
+      idleRules: await automationRulesWith(tx).currentIdleRules({ generation: 0 }),
       maxAttachmentBytes,
       bytes: this.bytes,
       written,
+      objectsWritten,
       definitionFor: async (type) => {
         if (!definitions.has(type)) definitions.set(type, await this.defs.forType(type));
         return definitions.get(type);

@@ -14,6 +14,7 @@ import {
   openingState,
   startClocks,
   stateOf,
+  stopClock,
   viewClock,
   type CarriedTicketState,
   type Fields,
@@ -24,6 +25,7 @@ import type { TicketProjection, TicketWorkflowInput } from '../../../workflows/t
 import { slaSummary } from '../../../workflows/ticket-initial';
 import { PRIORITY_ORDER } from '../../../workflow-definitions/index';
 import type { AttachmentBytes } from '../attachments/bytes';
+import { erasedAmong } from './erased';
 import { knownKeys, rememberKeys } from './keys';
 import type { ImportTally, RowError, TicketRecord } from './records';
 
@@ -43,6 +45,10 @@ export interface TicketImportContext {
   nextNumbers(count: number): Promise<number[]>;
   bytes: AttachmentBytes;
   maxAttachmentBytes: number;
+  /** The automation rules' idle rules now, armed on every live ticket as a ticket told of them would arm them. */
+  idleRules?: CarriedTicketState['rules'];
+  /** Files written to the object store, outside the transaction: deleted again if the run rolls back. */
+  objectsWritten: string[];
   /** Ids of the tickets written, for their report facts once the run commits. */
   written: string[];
 }
@@ -124,6 +130,11 @@ async function people(tx: EntityManager, records: TicketRecord[], tally: ImportT
     );
     tally.usersCreated += inserted.length;
     for (const p of inserted) byEmail.set(p.email, p);
+    // An address another writer (mail intake, another import) made meanwhile is theirs: read it back.
+    const late = missing.map(([email]) => email).filter((email) => !byEmail.has(email));
+    if (late.length) {
+      for (const p of await tx.execute<Person[]>(`select id, email, role, organisation_id from users where email in (select jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(late)])) byEmail.set(p.email, p);
+    }
   }
   return byEmail;
 }
@@ -179,14 +190,16 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
   const history = category === 'closed';
   const updatedAt = rec.updatedAt && rec.updatedAt > lastAt ? rec.updatedAt : lastAt;
   const lastSeq = events.length;
+  const resolvedAt = finished ? (rec.resolvedAt ?? rec.closedAt ?? updatedAt) : null;
   const organisationId = requester.role === 'customer' ? requester.organisation_id : null;
   let live: TicketWorkflowInput | null = null;
   let sla: TicketProjection['sla'] = [];
   if (!history) {
     // Its SLA clocks start as it arrives: the source's own deadlines are not known, and a clock counted from a creation
     // years ago would breach and escalate every imported ticket at once.
-    // A resolved ticket has nothing left to meet: it runs no clock, as one resolved in the desk.
-    const clocks = finished ? [] : startClocks(def, rec.priority, ctx.now, !state.slaPaused).filter((c) => !(firstResponded && c.name === 'firstResponse'));
+    // A resolved ticket's clocks are stopped, as on one resolved in the desk: they run again if it is reopened.
+    const started = startClocks(def, rec.priority, ctx.now, !state.slaPaused && !finished).filter((c) => !(firstResponded && c.name === 'firstResponse'));
+    const clocks = finished ? started.map((c) => stopClock(c, ctx.now, calendarOf(def, c.calendar))) : started;
     const carried: CarriedTicketState = {
       ...openingState(def, { priority: rec.priority, queue: p.queue, fields: p.fields, title: rec.title, description: rec.description }, ctx.now),
       state: state.name,
@@ -198,7 +211,11 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
       comments,
       tags: rec.tags,
       lastActivityAt: ctx.now,
-      resolvedAt: finished ? Date.parse(rec.resolvedAt ?? updatedAt) : null,
+      resolvedAt: resolvedAt === null ? null : Date.parse(resolvedAt),
+      // A state that asks for an approval opens its round on entry, as it would have in the desk: approvers are found
+      // by the workflow at its first turn.
+      ...(ctx.idleRules ? { rules: ctx.idleRules } : {}),
+      ...(state.approval ? { approval: { round: lastSeq, state: state.name, openedAt: ctx.now, approvers: null, decisions: {}, comments: [] } } : {}),
     };
     live = {
       ticket: {
@@ -248,7 +265,7 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
       lastSeq,
       createdAt: rec.createdAt,
       updatedAt,
-      resolvedAt: finished ? (rec.resolvedAt ?? rec.closedAt ?? updatedAt) : null,
+      resolvedAt,
       closedAt: category === 'closed' ? (rec.closedAt ?? updatedAt) : null,
     },
     events,
@@ -333,7 +350,9 @@ async function insertTimelines(tx: EntityManager, built: Built[], ctx: TicketImp
         [f.id, b.row.id, f.file.filename, f.file.contentType, f.file.bytes.length, sha256, f.visibility, f.author, f.at, ctx.bytes.storeForNew],
       );
       // A dry run writes no bytes: nothing would keep them (an object store is outside the transaction).
-      if (!ctx.dryRun) await ctx.bytes.write(tx, f.id, Readable.from([f.file.bytes]), () => undefined);
+      if (ctx.dryRun) continue;
+      if (ctx.bytes.storeForNew === 's3') ctx.objectsWritten.push(f.id);
+      await ctx.bytes.write(tx, f.id, Readable.from([f.file.bytes]), () => undefined);
     }
   }
 }
@@ -364,24 +383,44 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
     planned.push({ rec, stored, state, queue, fields });
   }
   if (!planned.length) return;
-  const who = await people(tx, planned.map((p) => p.rec), tally);
   const known = await knownKeys(tx, ctx.source, 'ticket', planned.map((p) => p.rec.key));
   const rows = new Map(
     (
-      await tx.execute<{ id: string; number: string; last_seq: number }[]>(`select id, number, last_seq from tickets where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [
-        JSON.stringify([...known.values()].map((k) => k.local_id)),
-      ])
+      await tx.execute<{ id: string; number: string; last_seq: number; anonymised: boolean }[]>(
+        `select id, number, last_seq, anonymised_at is not null as anonymised from tickets where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+        [JSON.stringify([...known.values()].map((k) => k.local_id))],
+      )
     ).map((r) => [r.id, r]),
   );
+  // What each record is to the desk before anybody is looked up: people are resolved (and made) only for what is written.
+  const todo: { p: Planned; digest: string; current?: { id: string; number: string } }[] = [];
+  for (const p of planned) {
+    const { rec } = p;
+    const digest = digestOf(rec);
+    const mine = known.get(rec.key);
+    const current = mine ? rows.get(mine.local_id) : undefined;
+    if (!mine || !current) todo.push({ p, digest });
+    else if (mine.digest === digest) tally.unchanged += 1;
+    else if (current.anonymised) tally.skip(`${rec.origin}: ${current.number} was anonymised in the desk: left as it is`);
+    else if (mine.live) tally.skip(`${rec.origin}: ${current.number} was not closed when imported and is worked in the desk now: left as it is`);
+    else if (current.last_seq !== mine.imported_seq) tally.skip(`${rec.origin}: ${current.number} changed in the desk since it was imported: left as it is`);
+    else todo.push({ p, digest, current });
+  }
+  if (!todo.length) return;
+  const erased = await erasedAmong(tx, todo.flatMap(({ p }) => [p.rec.requester.email, ...p.rec.comments.flatMap((c) => (c.author ? [c.author.email] : []))]));
+  const writable = todo.filter(({ p: { rec } }) => {
+    const named = [rec.requester.email, ...rec.comments.flatMap((c) => (c.author ? [c.author.email] : []))];
+    if (!named.some((email) => erased.has(email))) return true;
+    // Their words were removed from the desk on purpose: an import does not bring them back.
+    tally.skip(`${rec.origin}: names a person erased from this desk: left out`);
+    return false;
+  });
+  const who = await people(tx, writable.map(({ p }) => p.rec), tally);
   const creates: Built[] = [];
   const rewrites: Built[] = [];
-  const isNew = (p: Planned) => {
-    const mine = known.get(p.rec.key);
-    return !(mine && rows.get(mine.local_id));
-  };
-  const numbers = ctx.dryRun ? [] : await ctx.nextNumbers(planned.filter(isNew).length);
+  const numbers = ctx.dryRun ? [] : await ctx.nextNumbers(writable.filter((w) => !w.current).length);
   const keys: Parameters<typeof rememberKeys>[3] = [];
-  for (const p of planned) {
+  for (const { p, digest, current } of writable) {
     const { rec } = p;
     if (rec.assignee && who.get(rec.assignee)?.role === undefined) {
       tally.error({ row: rec.row, column: 'assignee', message: `${rec.assignee} has no account on this desk (import the agents first)` });
@@ -391,24 +430,16 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
       tally.error({ row: rec.row, column: 'assignee', message: `${rec.assignee} is a customer here: only agents are assigned tickets` });
       continue;
     }
-    const digest = digestOf(rec);
-    const mine = known.get(rec.key);
-    const current = mine ? rows.get(mine.local_id) : undefined;
-    if (mine && current) {
-      if (mine.digest === digest) tally.unchanged += 1;
-      else if (mine.live) tally.skip(`${rec.origin}: ${current.number} was not closed when imported and is worked in the desk now: left as it is`);
-      else if (current.last_seq !== mine.imported_seq) tally.skip(`${rec.origin}: ${current.number} changed in the desk since it was imported: left as it is`);
-      else {
-        const built = build(p, current.id, current.number, who, ctx);
-        if (built.live) {
-          // Reopened at the source after a first import as closed: the desk would have to start running it.
-          tally.skip(`${rec.origin}: ${current.number} was imported closed and is open at the source now: reopen it in the desk`);
-          continue;
-        }
-        rewrites.push(built);
-        keys.push({ external_id: rec.key, local_id: current.id, digest, imported_seq: built.row.lastSeq, live: false });
-        tally.updated += 1;
+    if (current) {
+      const built = build(p, current.id, current.number, who, ctx);
+      if (built.live) {
+        // Reopened at the source after a first import as closed: the desk would have to start running it.
+        tally.skip(`${rec.origin}: ${current.number} was imported closed and is open at the source now: reopen it in the desk`);
+        continue;
       }
+      rewrites.push(built);
+      keys.push({ external_id: rec.key, local_id: current.id, digest, imported_seq: built.row.lastSeq, live: false });
+      tally.updated += 1;
       continue;
     }
     const number = ctx.dryRun ? `DRY-RUN-${randomUUID()}` : `${p.stored.body.numberPrefix}-${String(numbers.shift()).padStart(6, '0')}`;

@@ -13,17 +13,17 @@ import { pageContentSchema, panelContentSchema } from './content';
 const isPluginError = (err: unknown): err is { status: number; message: string } =>
   (err as Error)?.name === 'PluginError' && Number.isInteger((err as { status?: unknown }).status);
 
-/** A plug-in's routes reach only its own handler: its faults are its own 5xx, reported on the admin page. */
 /** Whether a request is for a plug-in's public route (its Authorization header is then the plug-in's, see v1.ts). */
 export function publicPluginRoutes(set: PluginSet | null): (method: string, path: string) => boolean {
   const routes = (set?.loaded() ?? []).flatMap((plugin) =>
     plugin.routes
       .filter((r) => r.access === 'public')
-      .map((r) => ({ method: r.method.toUpperCase(), path: new RegExp(`^/api/plugins/${plugin.name}${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]\w*/g, '[^/]+')}$`) })),
+      .map((r) => ({ method: r.method.toUpperCase(), path: new RegExp(`^/api/plugins/${plugin.name}${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]\w*/g, '[^/]+')}/?$`, 'i') })),
   );
   return (method, path) => routes.some((r) => r.method === method && r.path.test(path));
 }
 
+/** A plug-in's routes reach only its own handler: its faults are its own 5xx, reported on the admin page. */
 export function mountPluginRoutes(table: RouteTable, set: PluginSet): void {
   for (const plugin of set.loaded()) {
     for (const route of plugin.routes) {

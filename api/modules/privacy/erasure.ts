@@ -8,6 +8,7 @@ import { requireBuiltInAdmin } from '../iam/permissions';
 import type { AuthUser } from '../auth/types';
 import { refuseLosingLastAdmin } from '../iam/last-admin';
 import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
+import { addressDigest } from '../imports/erased';
 
 export const ERASED_NAME = 'Erased user';
 const erasedEmail = (id: string) => `erased-${id}@erased.invalid`;
@@ -64,8 +65,10 @@ export class ErasureService {
       // A bounce names the address it failed for; so do plug-in runs' notes.
       await tx.execute(`update mail_inbound set detail = replace(detail, ?, ?) where strpos(detail, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
       await tx.execute(`delete from mail_undeliverable where email = ?`, [person.email]);
-      // An import's key for the account is often the address itself.
+      // An import's key for the account is often the address itself; a digest of the address stays, so that no
+      // import brings the person back (imports/erased.ts).
       await tx.execute(`delete from import_keys where kind = 'user' and local_id = ?`, [userId]);
+      await tx.execute(`insert into erased_addresses (digest) values (?) on conflict do nothing`, [addressDigest(person.email)]);
       await tx.execute(`update plugin_schedule_runs set report = replace(report::text, ?, ?)::jsonb where strpos(report::text, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
       await tx.execute(`update audit_log set detail = replace(detail::text, ?, ?)::jsonb, target = replace(target, ?, ?) where strpos(detail::text, ?) > 0 or strpos(target, ?) > 0`, [
         person.email,

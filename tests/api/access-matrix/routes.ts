@@ -554,7 +554,7 @@ function cases(w: World): Record<string, Case[]> {
     'POST /api/imports/{kind}': [
       { name: 'dry run', expect: adminOnly(200), call: (s) => s.request('POST', '/api/imports/organisations?source=matrix&dryRun=true', 'name\nMatrix import\n' as never, { 'content-type': 'text/csv' }) },
     ],
-    'POST /api/imports/request-tracker': [{ name: 'unreachable', expect: adminOnly(502), call: (s) => s.post('/api/imports/request-tracker', { url: 'http://127.0.0.1:9', token: 'x', dryRun: true }) }],
+    'POST /api/imports/request-tracker': [{ name: 'unreachable', expect: adminOnly(422), call: (s) => s.post('/api/imports/request-tracker', { url: 'http://127.0.0.1:9', token: 'x', dryRun: true }) }],
     'GET /api/imports': [{ expect: adminOnly(200), call: (s) => s.get('/api/imports') }],
     'POST /api/ldap/directories': [{ expect: adminOnly(201), call: (s) => s.post('/api/ldap/directories', { name: unique('matrix-ldap'), url: 'ldap://127.0.0.1:9', bindDn: 'cn=admin,dc=example,dc=test', bindSecret: 'x', userBaseDns: ['dc=example,dc=test'] }), undo: dropDirectories }],
     'GET /api/ldap/directories': [{ expect: adminOnly(200), call: (s) => s.get('/api/ldap/directories') }],

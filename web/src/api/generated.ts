@@ -14125,7 +14125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Records in error: nothing written; the report lists them */
+            /** @description Records in error (the report lists them), or request-tracker-failed: RT refused the token, did not answer or answered what is not REST2; nothing written either way */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14136,15 +14136,6 @@ export interface operations {
             };
             /** @description URL and headers together past 16 KiB */
             431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Tracker refused the token, did not answer or answered what is not REST2 */
-            502: {
                 headers: {
                     [name: string]: unknown;
                 };
