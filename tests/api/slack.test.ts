@@ -6,12 +6,8 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { findPlugins, registerPlugins } from '../../platform/plugins/loader';
-import { createLogger } from '../../platform/logger';
-import { SecretBox } from '../../platform/secret-box';
-import { loadConfig } from '../../platform/config';
 import type { PluginTicket } from '../../platform/plugins/v1';
+import { heardTwice } from '../support/worker-plugin';
 import { Session, eventually, ok, signedInAs, unique } from '../support/http';
 import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
 
@@ -140,33 +136,15 @@ describe('Slack connector', () => {
     const customer = await signedInAs(admin, 'customer', 'Elsa');
     const ticket = await ok(customer.post('/api/tickets', { type: 'incident', title: unique('Core switch'), description: 'Down', priority: 'high' }), 201);
     const root = await eventually(async () => posts.find((p) => p.text.includes(ticket.number) && !p.thread_ts));
-    // The worker's listener, loaded as the worker loads it, given the batches the fan-out would give it.
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    const set = await findPlugins([firstPartyPlugin('slack')], {
-      process: 'worker',
-      pool,
-      box: new SecretBox(loadConfig(desk.env).webhooks.secretsKey),
-      log: createLogger('test', 'warn'),
-      errors: { record: async () => undefined },
-      cwd: process.cwd(),
-    });
-    try {
-      await registerPlugins(set);
-      const [listener] = set.loaded()[0]!.listeners;
-      const seen = await ok(admin.get(`/api/tickets/${ticket.id}`));
-      const t = { ...seen, slaDueAt: null } as PluginTicket;
-      const event = (seq: number, eventType: string, data: Record<string, unknown>) => ({ id: `evt_${ticket.id.replace(/-/g, '')}_${seq}`, seq, type: 'x', eventTypes: [eventType], visibility: 'internal' as const, at: new Date().toISOString(), actor: { id: null, role: 'system' }, data });
-      const before = posts.length;
-      const batch = { ticket: t, events: [event(90, 'ticket.escalated', { escalation: 'page_ops' }), event(91, 'ticket.sla_breached', { clock: 'resolution' }), event(92, 'ticket.commented', {})] };
-      await listener!(batch);
-      await listener!(batch);
-      expect(posts.slice(before).map((p) => [p.thread_ts, p.text])).toEqual([
-        [root.ts, `Escalated: page_ops — ${ticket.number} ${ticket.title}`],
-        [root.ts, `SLA breached: resolution — ${ticket.number} ${ticket.title}`],
-      ]);
-    } finally {
-      set.close();
-      await pool.end();
-    }
+    const before = posts.length;
+    await heardTwice('slack', desk, databaseUrl, { ...(await ok(admin.get(`/api/tickets/${ticket.id}`))), slaDueAt: null } as PluginTicket, [
+      ['ticket.escalated', { escalation: 'page_ops' }],
+      ['ticket.sla_breached', { clock: 'resolution' }],
+      ['ticket.commented', {}],
+    ]);
+    expect(posts.slice(before).map((p) => [p.thread_ts, p.text])).toEqual([
+      [root.ts, `Escalated: page_ops — ${ticket.number} ${ticket.title}`],
+      [root.ts, `SLA breached: resolution — ${ticket.number} ${ticket.title}`],
+    ]);
   });
 });

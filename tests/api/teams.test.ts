@@ -7,12 +7,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import pg from 'pg';
-import { findPlugins, registerPlugins } from '../../platform/plugins/loader';
-import { createLogger } from '../../platform/logger';
-import { SecretBox } from '../../platform/secret-box';
-import { loadConfig } from '../../platform/config';
 import type { PluginTicket } from '../../platform/plugins/v1';
+import { heardTwice } from '../support/worker-plugin';
 import { Session, eventually, ok, signedInAs, unique } from '../support/http';
 import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
 
@@ -193,7 +189,7 @@ describe('Microsoft Teams connector', () => {
     const ticket = await ok(customer.post('/api/tickets', { type: 'incident', title: unique('Core switch'), description: 'Down', priority: 'high' }), 201);
     const thread = await eventually(async () => conversations.find((c) => c.activity.summary.includes(ticket.number)));
     const before = replies.length;
-    await heardTwice(ticket.id, [
+    await heardTwice('teams', desk, databaseUrl, { ...(await ok(admin.get(`/api/tickets/${ticket.id}`))), slaDueAt: null } as PluginTicket, [
       ['ticket.escalated', { escalation: 'page_ops' }],
       ['ticket.sla_breached', { clock: 'resolution' }],
       ['ticket.commented', {}],
@@ -204,30 +200,3 @@ describe('Microsoft Teams connector', () => {
     ]);
   });
 });
-
-/** The worker's listener, loaded as the worker loads it, given one batch of these events twice (the fan-out may repeat). */
-async function heardTwice(ticketId: string, events: Array<[string, Record<string, unknown>]>) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const set = await findPlugins([firstPartyPlugin('teams')], {
-    process: 'worker',
-    pool,
-    box: new SecretBox(loadConfig(desk.env).webhooks.secretsKey),
-    log: createLogger('test', 'warn'),
-    errors: { record: async () => undefined },
-    cwd: process.cwd(),
-  });
-  try {
-    await registerPlugins(set);
-    const [listener] = set.loaded()[0]!.listeners;
-    const ticket = { ...(await ok(admin.get(`/api/tickets/${ticketId}`))), slaDueAt: null } as PluginTicket;
-    const batch = {
-      ticket,
-      events: events.map(([eventType, data], i) => ({ id: `evt_${ticketId.replace(/-/g, '')}_${90 + i}`, seq: 90 + i, type: 'x', eventTypes: [eventType], visibility: 'internal' as const, at: new Date().toISOString(), actor: { id: null, role: 'system' }, data })),
-    };
-    await listener!(batch);
-    await listener!(batch);
-  } finally {
-    set.close();
-    await pool.end();
-  }
-}

@@ -212,9 +212,9 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
       tags: rec.tags,
       lastActivityAt: ctx.now,
       resolvedAt: resolvedAt === null ? null : Date.parse(resolvedAt),
+      ...(ctx.idleRules ? { rules: ctx.idleRules } : {}),
       // A state that asks for an approval opens its round on entry, as it would have in the desk: approvers are found
       // by the workflow at its first turn.
-      ...(ctx.idleRules ? { rules: ctx.idleRules } : {}),
       ...(state.approval ? { approval: { round: lastSeq, state: state.name, openedAt: ctx.now, approvers: null, decisions: {}, comments: [] } } : {}),
     };
     live = {
