@@ -1,6 +1,7 @@
 // The import page in Chromium, on a desk of its own: an admin checks a CSV file of tickets, reads the rows the desk
 // cannot take (Import stays off), checks the corrected file, imports it and finds the run listed; in French, a file
 // of people checked with its errors. Both pages looked at and checked with axe.
+import fs from 'node:fs';
 import { violations } from '../support/axe';
 import { loginUi, shot, useBrowser } from '../support/browser';
 import { ADMIN, Session, ok } from '../support/http';
@@ -83,6 +84,14 @@ it('should say in French which people of a file cannot be taken', async () => {
   await page.getByTestId('import-kind').click();
   await page.getByRole('option', { name: 'Personnes' }).click();
   await expect(page.getByTestId('import-columns').textContent()).resolves.toContain("Un fichier ne crée jamais d'administrateur");
+  // The example file offered beside the columns is one the desk takes as it is.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('import-example').click()]);
+  expect(download.suggestedFilename()).toBe('users-example.csv');
+  const example = await fs.promises.readFile((await download.path())!);
+  await page.getByTestId('import-file').setInputFiles({ name: 'exemple.csv', mimeType: 'text/csv', buffer: example });
+  await page.getByTestId('import-check').click();
+  await page.getByTestId('import-clean').waitFor();
+  await expect(page.getByTestId('import-count-created').textContent()).resolves.toBe('Nouveaux2');
   await page.getByTestId('import-file').setInputFiles({ name: 'annuaire.csv', mimeType: 'text/csv', buffer: Buffer.from('email,name,role\nchef@ecole.test,Chef,admin\nmarie@ecole.test,Marie,customer\n') });
   await page.getByTestId('import-check').click();
   await page.getByTestId('import-refused').waitFor();

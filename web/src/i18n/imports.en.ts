@@ -14,6 +14,7 @@ const importsEn = {
     choose: 'Choose a CSV file',
     chosen: '{name} ({size})',
     columns: 'Columns (header row, any order):',
+    example: 'Download an example file.',
     required: 'required',
     columnHelp: {
       organisations: 'name (required), id.',

@@ -16,6 +16,7 @@ const importsFr: ImportMessages = {
     choose: 'Choisir un fichier CSV',
     chosen: '{name} ({size})',
     columns: "Colonnes (ligne d'en-tête, dans n'importe quel ordre) :",
+    example: 'Télécharger un fichier d’exemple.',
     required: 'obligatoire',
     columnHelp: {
       organisations: 'name (obligatoire), id.',
