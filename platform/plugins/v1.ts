@@ -240,6 +240,8 @@ export interface PluginContact {
   name: string;
   /** The organisation's name (created when missing); null or empty: none; absent: left as it is (none for a new contact). */
   organisation?: string | null;
+  /** The language the desk writes to them in; absent: left as it is (`en` for a new contact). */
+  locale?: 'en' | 'fr';
 }
 
 /** How a batch of directory rows went; `notes` say why rows were skipped. */

@@ -29,7 +29,14 @@ export async function syncContacts(s: CrmSettings, directory: PluginDirectory): 
     const row = (r && typeof r === 'object' ? r : {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === 'string' ? v : v == null ? undefined : String(v));
     // A source without an organisation column leaves each contact's organisation as it is.
-    return { email: text(row.email) ?? '', name: text(row.name) ?? '', ...('organisation' in row ? { organisation: text(row.organisation) ?? null } : {}) };
+    // A locale column (en or fr) sets the language the desk writes to them in; none leaves it as it is.
+    const locale = text(row.locale)?.trim().toLowerCase();
+    return {
+      email: text(row.email) ?? '',
+      name: text(row.name) ?? '',
+      ...('organisation' in row ? { organisation: text(row.organisation) ?? null } : {}),
+      ...(locale ? { locale: locale as 'en' | 'fr' } : {}),
+    };
   });
   const report = { created: 0, updated: 0, unchanged: 0, skipped: 0, notes: [] as string[] };
   for (let i = 0; i < contacts.length; i += BATCH) {

@@ -189,18 +189,28 @@ describe('CRM connector', () => {
     expect((await userByEmail(admin, fresh)).organisationId).toBe(carol.organisationId);
     expect(await userByEmail(admin, staff)).toMatchObject({ name: 'Agnès', role: 'agent' });
 
-    // A source without an organisation column leaves each contact's organisation as it is.
-    await ok(admin.request('PUT', '/api/plugins/crm/settings', { source: 'sql', contactQuery: 'select full_name from contacts where email = $1', syncEveryMinutes: 45, syncQuery: `select email, full_name as name from contacts where email = '${existing}';` }));
+    // A source without an organisation column leaves each contact's organisation as it is; a locale column sets the
+    // language the desk writes to them in.
+    await ok(admin.request('PUT', '/api/plugins/crm/settings', { source: 'sql', contactQuery: 'select full_name from contacts where email = $1', syncEveryMinutes: 45, syncQuery: `select email, full_name as name, 'FR' as locale from contacts where email = '${existing}';` }));
     const noOrg = await ok(admin.post('/api/plugins/crm/schedules/sync/runs', {}), 202);
     const kept = await eventually(async () => (await crmPlugin()).schedules[0].runs.find((r: any) => r.id === noOrg.id && r.status !== 'running'));
-    expect(kept.report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
-    expect((await userByEmail(admin, existing)).organisationId).toBe(carol.organisationId);
+    expect(kept.report).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+    expect(await userByEmail(admin, existing)).toMatchObject({ organisationId: carol.organisationId, locale: 'fr' });
     await ok(admin.request('PUT', '/api/plugins/crm/settings', { source: 'sql', contactQuery: 'select full_name from contacts where email = $1', syncEveryMinutes: 45, syncQuery }));
 
     // Run again: nothing changes, nothing duplicates.
     const again = await ok(admin.post('/api/plugins/crm/schedules/sync/runs', {}), 202);
     const second = await eventually(async () => (await crmPlugin()).schedules[0].runs.find((r: any) => r.id === again.id && r.status !== 'running'));
     expect(second.report).toMatchObject({ created: 0, updated: 0, unchanged: 2, skipped: 1 });
+
+    // A person erased from the desk is not made again by the next run, though the CRM still lists them.
+    const dave = await userByEmail(admin, fresh);
+    await ok(admin.post(`/api/users/${dave.id}/erase`, { confirm: fresh }));
+    const afterErasure = await ok(admin.post('/api/plugins/crm/schedules/sync/runs', {}), 202);
+    const third = await eventually(async () => (await crmPlugin()).schedules[0].runs.find((r: any) => r.id === afterErasure.id && r.status !== 'running'));
+    expect(third.report).toMatchObject({ created: 0, unchanged: 1, skipped: 2 });
+    expect(third.report.notes).toContain(`${fresh} was erased from this desk: not made again`);
+    expect((await admin.get(`/api/users?q=${encodeURIComponent(fresh)}`)).body.items).toEqual([]);
 
     // A broken source is a failed run, recorded and reported, and the desk is unchanged.
     await ok(admin.request('PUT', '/api/plugins/crm/settings', { source: 'sql', contactQuery: 'select full_name from contacts where email = $1', syncEveryMinutes: 45, syncQuery: 'select nothing from nowhere' }));

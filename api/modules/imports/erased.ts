@@ -1,9 +1,6 @@
-// Addresses of people erased from the desk, kept only as a digest (erased_addresses): enough for an import to know it
-// must not make the person again, never enough to read the address back.
-import { createHash } from 'node:crypto';
+// Which addresses of an import belonged to people erased from the desk (platform/privacy/address-digest.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-export const addressDigest = (email: string): string => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+import { addressDigest } from '../../../platform/privacy/address-digest';
 
 /** Which of these addresses belonged to someone erased from this desk. */
 export async function erasedAmong(tx: EntityManager, emails: string[]): Promise<Set<string>> {

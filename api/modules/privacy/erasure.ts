@@ -8,7 +8,7 @@ import { requireBuiltInAdmin } from '../iam/permissions';
 import type { AuthUser } from '../auth/types';
 import { refuseLosingLastAdmin } from '../iam/last-admin';
 import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
-import { addressDigest } from '../imports/erased';
+import { addressDigest } from '../../../platform/privacy/address-digest';
 
 export const ERASED_NAME = 'Erased user';
 const erasedEmail = (id: string) => `erased-${id}@erased.invalid`;
@@ -66,7 +66,7 @@ export class ErasureService {
       await tx.execute(`update mail_inbound set detail = replace(detail, ?, ?) where strpos(detail, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
       await tx.execute(`delete from mail_undeliverable where email = ?`, [person.email]);
       // An import's key for the account is often the address itself; a digest of the address stays, so that no
-      // import brings the person back (imports/erased.ts).
+      // import or sync brings the person back (platform/privacy/address-digest.ts).
       await tx.execute(`delete from import_keys where kind = 'user' and local_id = ?`, [userId]);
       await tx.execute(`insert into erased_addresses (digest) values (?) on conflict do nothing`, [addressDigest(person.email)]);
       await tx.execute(`update plugin_schedule_runs set report = replace(report::text, ?, ?)::jsonb where strpos(report::text, ?) > 0`, [person.email, erasedEmail(userId), person.email]);
