@@ -5,7 +5,7 @@ import { workerOptions } from '../worker/options';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const { maxCachedWorkflows, maxConcurrentWorkflowTaskExecutions } = workerOptions();
+  const { maxCachedWorkflows } = workerOptions();
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const worker = await Worker.create({
     connection,
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     taskQueue: process.env.BENCH_TASK_QUEUE!,
     workflowsPath: path.resolve(import.meta.dirname, 'empty-workflow.ts'),
     maxCachedWorkflows,
-    maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: 200,
   });
   process.on('SIGTERM', () => worker.shutdown());
   process.on('SIGINT', () => worker.shutdown());

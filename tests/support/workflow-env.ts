@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkerTuner, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { findTemporalTestServer } from '../../platform/servers/temporal';
 import { WORKFLOWS_PATH } from '../../worker/options';
 import type { RecordTicketEventsInput } from '../../activities/record-ticket-events';
@@ -79,9 +79,10 @@ export class RecordedEvents {
 
 /** `cached: false` keeps no sticky queue, so a replacement worker picks the workflow up at once (and replays it whole). */
 /** `activities` adds stand-ins for the other activities a test's workflows call (the directory's answer to who approves, say). */
-export async function createWorker(env: TestWorkflowEnvironment, taskQueue: string, recorded: RecordedEvents, opts: { cached?: boolean; activities?: Record<string, (...args: never[]) => Promise<unknown>> } = {}): Promise<Worker> {
+export async function createWorker(env: TestWorkflowEnvironment, taskQueue: string, recorded: RecordedEvents, opts: { cached?: boolean; activities?: Record<string, (...args: never[]) => Promise<unknown>>; tuner?: WorkerTuner } = {}): Promise<Worker> {
   return Worker.create({
     ...(opts.cached === false ? { maxCachedWorkflows: 0 } : {}),
+    ...(opts.tuner ? { tuner: opts.tuner } : {}),
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
