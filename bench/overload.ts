@@ -32,7 +32,8 @@ async function offer(session: Session, perSecond: number, seconds: number, tag: 
   const t0 = performance.now();
   for (let i = 0; i < total; i++) {
     const at = t0 + (i * 1000) / perSecond;
-    if (at > performance.now()) await sleep(at - performance.now());
+    const ahead = at - performance.now();
+    if (ahead > 0) await sleep(ahead);
     inFlight.push(
       session.post('/api/tickets', { type: 'problem', title: `${tag} ${i}`, priority: 'critical' }).then(
         (r) => {

@@ -1,7 +1,7 @@
 // Opens the MikroORM connection and applies the committed migrations (never schema sync).
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { ENTITIES } from './entities';
+import { ENTITIES } from './entities/index';
 import { Migration20261124000001Initial } from './migrations/Migration20261124000001Initial';
 import { Migration20261124000002Definitions } from './migrations/Migration20261124000002Definitions';
 import { Migration20261124000003Access } from './migrations/Migration20261124000003Access';

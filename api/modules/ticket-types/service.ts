@@ -1,6 +1,8 @@
 // Custom ticket types: admins name a kind of work (in French and English), pick the definition that runs it (its
 // states, fields and SLA) and whether customers may open it. Built-in types are listed beside them and cannot change.
+import { raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CatalogueOffering, Ticket, TicketType } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { DefinitionService } from '../definitions/service';
 import { BUILT_IN_TYPES, type CreateTicketTypeBody, type PatchTicketTypeBody } from './schemas';
@@ -8,14 +10,7 @@ import { BUILT_IN_TYPES, type CreateTicketTypeBody, type PatchTicketTypeBody } f
 /** Built-in types customers may open from the portal (problems and work orders are staff work). */
 const CUSTOMER_BUILT_INS = new Set(['incident', 'service_request']);
 
-interface Row {
-  key: string;
-  name_en: string;
-  name_fr: string;
-  definition_key: string;
-  customers_may_open: boolean;
-  tickets?: number;
-}
+type Row = InferEntity<typeof TicketType>;
 
 export interface CustomType {
   key: string;
@@ -23,13 +18,13 @@ export interface CustomType {
   customersMayOpen: boolean;
 }
 
-const present = (r: Row) => ({
+const present = (r: Row, tickets?: number) => ({
   key: r.key,
-  name: { en: r.name_en, fr: r.name_fr },
+  name: { en: r.nameEn, fr: r.nameFr },
   builtIn: false,
-  definitionKey: r.definition_key,
-  customersMayOpen: r.customers_may_open,
-  ...(r.tickets !== undefined ? { tickets: Number(r.tickets) } : {}),
+  definitionKey: r.definitionKey,
+  customersMayOpen: r.customersMayOpen,
+  ...(tickets !== undefined ? { tickets } : {}),
 });
 
 export class TicketTypeService {
@@ -39,13 +34,22 @@ export class TicketTypeService {
   ) {}
 
   async list() {
-    const rows = await this.em
-      .fork()
-      .execute<Row[]>(`select k.*, (select count(*) from tickets t where t.type = k.key) as tickets from ticket_types k order by k.key`);
+    const em = this.em.fork();
+    const rows = await em.findAll(TicketType, { orderBy: { key: 'asc' } });
+    const counts = new Map<string, number>();
+    if (rows.length) {
+      const used = await em
+        .createQueryBuilder(Ticket)
+        .select(['type', raw('count(*)::int as tickets')])
+        .where({ type: { $in: rows.map((r) => r.key) } })
+        .groupBy('type')
+        .execute<Array<{ type: string; tickets: number }>>();
+      for (const u of used) counts.set(u.type, u.tickets);
+    }
     return {
       items: [
         ...BUILT_IN_TYPES.map((key) => ({ key, name: null, builtIn: true, definitionKey: null, customersMayOpen: CUSTOMER_BUILT_INS.has(key) })),
-        ...rows.map(present),
+        ...rows.map((r) => present(r, counts.get(r.key) ?? 0)),
       ],
     };
   }
@@ -53,8 +57,8 @@ export class TicketTypeService {
   /** A custom type, for opening a ticket of it (null for built-ins and unknown keys). */
   async custom(key: string): Promise<CustomType | null> {
     if ((BUILT_IN_TYPES as readonly string[]).includes(key)) return null;
-    const [row] = await this.em.fork().execute<Row[]>(`select * from ticket_types where key = ?`, [key]);
-    return row ? { key: row.key, definitionKey: row.definition_key, customersMayOpen: row.customers_may_open } : null;
+    const row = await this.em.fork().findOne(TicketType, { key });
+    return row ? { key: row.key, definitionKey: row.definitionKey, customersMayOpen: row.customersMayOpen } : null;
   }
 
   /** Whether a customer may open tickets of `type` from the portal. */
@@ -65,23 +69,28 @@ export class TicketTypeService {
   async create(body: CreateTicketTypeBody) {
     if ((BUILT_IN_TYPES as readonly string[]).includes(body.key)) throw conflict(`'${body.key}' is a built-in type`, 'type-taken');
     await this.requirePublished(body.definitionKey);
-    const [row] = await this.em.fork().execute<Row[]>(
-      `insert into ticket_types (key, name_en, name_fr, definition_key, customers_may_open) values (?, ?, ?, ?, ?) on conflict (key) do nothing returning *`,
-      [body.key, body.name.en.trim(), body.name.fr.trim(), body.definitionKey, body.customersMayOpen ?? false],
-    );
-    if (!row) throw conflict(`a ticket type '${body.key}' exists already`, 'type-taken');
+    const em = this.em.fork();
+    const row = em.create(TicketType, { key: body.key, nameEn: body.name.en.trim(), nameFr: body.name.fr.trim(), definitionKey: body.definitionKey, customersMayOpen: body.customersMayOpen ?? false });
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw conflict(`a ticket type '${body.key}' exists already`, 'type-taken');
+      throw err;
+    }
     return present(row);
   }
 
   async patch(key: string, body: PatchTicketTypeBody) {
     if ((BUILT_IN_TYPES as readonly string[]).includes(key)) throw conflict(`'${key}' is a built-in type: it cannot change`, 'built-in-type');
     if (body.definitionKey) await this.requirePublished(body.definitionKey);
-    const [row] = await this.em.fork().execute<Row[]>(
-      `update ticket_types set name_en = coalesce(?, name_en), name_fr = coalesce(?, name_fr), definition_key = coalesce(?, definition_key),
-         customers_may_open = coalesce(?, customers_may_open) where key = ? returning *`,
-      [body.name?.en.trim() ?? null, body.name?.fr.trim() ?? null, body.definitionKey ?? null, body.customersMayOpen ?? null, key],
-    );
+    const em = this.em.fork();
+    const row = await em.findOne(TicketType, { key });
     if (!row) throw notFound(`no ticket type '${key}'`);
+    // Only what the body names changes: the ORM writes just those columns.
+    if (body.name) em.assign(row, { nameEn: body.name.en.trim(), nameFr: body.name.fr.trim() });
+    if (body.definitionKey) row.definitionKey = body.definitionKey;
+    if (body.customersMayOpen !== undefined) row.customersMayOpen = body.customersMayOpen;
+    await em.flush();
     return present(row);
   }
 
@@ -89,13 +98,10 @@ export class TicketTypeService {
   async remove(key: string): Promise<void> {
     if ((BUILT_IN_TYPES as readonly string[]).includes(key)) throw conflict(`'${key}' is a built-in type: it cannot be deleted`, 'built-in-type');
     await this.em.fork().transactional(async (tx) => {
-      const [used] = await tx.execute<Array<{ tickets: number; offerings: number }>>(
-        `select (select count(*) from tickets where type = ?)::int as tickets, (select count(*) from catalogue_offerings where ticket_type = ?)::int as offerings`,
-        [key, key],
-      );
-      if (used!.tickets || used!.offerings) throw conflict(`'${key}' is used by ${used!.tickets} ticket(s) and ${used!.offerings} catalogue offering(s)`, 'type-in-use');
-      const done = await tx.execute(`delete from ticket_types where key = ?`, [key], 'run');
-      if (!(done as { affectedRows?: number }).affectedRows) throw notFound(`no ticket type '${key}'`);
+      const tickets = await tx.count(Ticket, { type: key });
+      const offerings = await tx.count(CatalogueOffering, { ticketType: key });
+      if (tickets || offerings) throw conflict(`'${key}' is used by ${tickets} ticket(s) and ${offerings} catalogue offering(s)`, 'type-in-use');
+      if (!(await tx.nativeDelete(TicketType, { key }))) throw notFound(`no ticket type '${key}'`);
     });
   }
 
