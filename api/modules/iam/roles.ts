@@ -1,7 +1,9 @@
 // Custom roles: admins compose staff roles from the documented permissions; users holding one are agents with those
 // grants. A role in use cannot be deleted (its holders would silently fall back to the built-in agent's rights).
+import { LockMode, raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FromSchema } from 'json-schema-to-ts';
+import { Queue, Role, User } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import { AREA_PERMISSIONS, BUILT_IN_GRANTS, PERMISSION_DOCS, QUEUE_PERMISSIONS, type RoleGrants } from './permissions';
 
@@ -30,13 +32,7 @@ export type RoleBody = FromSchema<typeof roleBody>;
 export const patchRoleBody = { ...roleBody, required: [], minProperties: 1, properties: { name: roleBody.properties.name, description: roleBody.properties.description, ...grants } } as const;
 export type PatchRoleBody = FromSchema<typeof patchRoleBody>;
 
-interface RoleRow {
-  key: string;
-  name: string;
-  description: string;
-  grants: RoleGrants;
-  holders: number;
-}
+type RoleRow = InferEntity<typeof Role>;
 
 const BUILT_IN_NAMES = { admin: 'Admin', agent: 'Agent', customer: 'Customer' } as const;
 
@@ -45,75 +41,94 @@ export class RoleService {
 
   /** The permissions an admin may choose from, the built-in roles in those terms, and the custom roles. */
   async list() {
-    const custom = await this.em
-      .fork()
-      .execute<RoleRow[]>(`select r.key, r.name, r.description, r.grants, (select count(*)::int from users u where u.custom_role = r.key and not u.disabled) as holders from roles r order by r.name`);
+    const em = this.em.fork();
+    const custom = await em.findAll(Role, { orderBy: { name: 'asc' } });
+    const holders = await this.holders(em, custom.map((r) => r.key));
     return {
       permissions: {
         areas: AREA_PERMISSIONS.map((p) => ({ key: p, description: PERMISSION_DOCS[p] })),
         queue: QUEUE_PERMISSIONS.map((p) => ({ key: p, description: PERMISSION_DOCS[p] })),
       },
       builtIn: (['admin', 'agent', 'customer'] as const).map((k) => ({ key: k, name: BUILT_IN_NAMES[k], ...BUILT_IN_GRANTS[k] })),
-      items: custom.map(present),
+      items: custom.map((r) => present(r, holders.get(r.key) ?? 0)),
     };
   }
 
   async create(body: RoleBody) {
     if ((['admin', 'agent', 'customer'] as string[]).includes(body.key)) throw conflict(`'${body.key}' is a built-in role`, 'role-exists');
     await this.checkQueues(body.queues);
-    const rows = await this.em
-      .fork()
-      .execute(`insert into roles (key, name, description, grants) values (?, ?, ?, ?::jsonb) on conflict (key) do nothing returning key`, [
-        body.key,
-        body.name.trim(),
-        body.description ?? '',
-        JSON.stringify({ areas: body.areas, queues: body.queues }),
-      ]);
-    if (!rows.length) throw conflict(`a role '${body.key}' exists already`, 'role-exists');
+    const em = this.em.fork();
+    em.create(Role, { key: body.key, name: body.name.trim(), description: body.description ?? '', grants: { areas: body.areas, queues: body.queues } satisfies RoleGrants });
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw conflict(`a role '${body.key}' exists already`, 'role-exists');
+      throw err;
+    }
     return this.get(body.key);
   }
 
   /** Holders' new rights apply from their next request: grants are read with the session on every request. */
   async update(roleKey: string, body: PatchRoleBody) {
     if (body.queues) await this.checkQueues(body.queues);
-    const rows = await this.em.fork().execute(
-      `update roles set name = coalesce(?, name), description = coalesce(?, description),
-         grants = jsonb_build_object('areas', coalesce(?::jsonb, grants->'areas'), 'queues', coalesce(?::jsonb, grants->'queues')), updated_at = now()
-       where key = ? returning key`,
-      [body.name?.trim() ?? null, body.description ?? null, body.areas ? JSON.stringify(body.areas) : null, body.queues ? JSON.stringify(body.queues) : null, roleKey],
-    );
-    if (!rows.length) throw notFound(`no role '${roleKey}'`);
+    // Locked, so two admins changing the areas and the queues of one role at once both land.
+    await this.em.fork().transactional(async (tx) => {
+      const role = await tx.findOne(Role, { key: roleKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!role) throw notFound(`no role '${roleKey}'`);
+      const grants = role.grants as RoleGrants;
+      tx.assign(role, {
+        name: body.name?.trim() ?? role.name,
+        description: body.description ?? role.description,
+        grants: { areas: body.areas ?? grants.areas, queues: body.queues ?? grants.queues } satisfies RoleGrants,
+        updatedAt: new Date(),
+      });
+    });
     return this.get(roleKey);
   }
 
   async remove(roleKey: string): Promise<void> {
     await this.em.fork().transactional(async (tx) => {
-      const [role] = await tx.execute<Array<{ holders: number }>>(`select (select count(*)::int from users u where u.custom_role = r.key) as holders from roles r where r.key = ? for update`, [roleKey]);
+      const role = await tx.findOne(Role, { key: roleKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!role) throw notFound(`no role '${roleKey}'`);
-      if (role.holders) throw conflict(`${role.holders} account(s) hold the role '${roleKey}': give them another role first`, 'role-in-use');
+      // Disabled accounts count here: enabling one again must not leave it on a role that is gone.
+      const holders = await tx.count(User, { customRole: roleKey });
+      if (holders) throw conflict(`${holders} account(s) hold the role '${roleKey}': give them another role first`, 'role-in-use');
+      // jsonb containment has no ORM operator: the one SQL string here.
       const [mapped] = await tx.execute<Array<{ name: string }>>(`select name from ldap_directories where group_mappings @> jsonb_build_array(jsonb_build_object('customRole', ?::text)) limit 1`, [roleKey]);
       if (mapped) throw conflict(`the directory '${mapped.name}' gives the role '${roleKey}' to a group: change its mapping first`, 'role-in-use');
-      await tx.execute('delete from roles where key = ?', [roleKey]);
+      tx.remove(role);
     });
   }
 
   async get(roleKey: string) {
-    const [row] = await this.em
-      .fork()
-      .execute<RoleRow[]>(`select r.key, r.name, r.description, r.grants, (select count(*)::int from users u where u.custom_role = r.key and not u.disabled) as holders from roles r where r.key = ?`, [roleKey]);
+    const em = this.em.fork();
+    const row = await em.findOne(Role, { key: roleKey });
     if (!row) throw notFound(`no role '${roleKey}'`);
-    return present(row);
+    return present(row, (await this.holders(em, [roleKey])).get(roleKey) ?? 0);
+  }
+
+  /** Enabled accounts holding each of these roles. */
+  private async holders(em: EntityManager, roleKeys: string[]): Promise<Map<string, number>> {
+    if (!roleKeys.length) return new Map();
+    const rows = await em
+      .createQueryBuilder(User)
+      .select(['customRole', raw('count(*)::int as holders')])
+      .where({ customRole: { $in: roleKeys }, disabled: false })
+      .groupBy('customRole')
+      .execute<Array<{ customRole: string; holders: number }>>();
+    return new Map(rows.map((r) => [r.customRole, r.holders]));
   }
 
   private async checkQueues(queues: Record<string, unknown>): Promise<void> {
     const keys = Object.keys(queues).filter((k) => k !== '*');
     if (!keys.length) return;
-    const found = new Set((await this.em.fork().execute<Array<{ key: string }>>('select key from queues where key in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(keys)])).map((q) => q.key));
+    const found = new Set((await this.em.fork().find(Queue, { key: { $in: keys } }, { fields: ['key'] })).map((q) => q.key));
     const errors = keys.filter((k) => !found.has(k)).map((k) => ({ pointer: `/queues/${k}`, message: `unknown queue '${k}'` }));
     if (errors.length) throw unprocessable('unknown queues', errors, 'unknown-queue');
   }
 }
 
-function present(r: RoleRow) {
-  return { key: r.key, name: r.name, description: r.description, areas: r.grants.areas, queues: r.grants.queues, holders: r.holders };
+function present(r: RoleRow, holders: number) {
+  const grants = r.grants as RoleGrants;
+  return { key: r.key, name: r.name, description: r.description, areas: grants.areas, queues: grants.queues, holders };
 }

@@ -1,6 +1,7 @@
 // Desk-wide settings an admin changes at run time. Every setting has a default here, so a desk that never saved one
 // behaves as documented, and the stored rows only hold what an admin changed.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DeskSetting } from '../../../platform/db/entities/index';
 
 export interface DeskSettings {
   /** Customers may file tickets at "critical" priority (else their highest is "high"; agents can still raise it). */
@@ -66,21 +67,16 @@ export class SettingsService {
   }
 
   async get(): Promise<DeskSettings> {
-    const rows = await this.em.fork().execute<Array<{ key: keyof DeskSettings; value: never }>>('select key, value from desk_settings');
+    const rows = await this.em.fork().findAll(DeskSetting, { fields: ['key', 'value'] });
+    // A key an older or newer desk wrote and this one does not know is left out.
     const stored = Object.fromEntries(rows.filter((r) => r.key in DEFAULT_SETTINGS).map((r) => [r.key, r.value]));
     return { ...DEFAULT_SETTINGS, ...stored };
   }
 
   async update(changes: Partial<DeskSettings>, by: string): Promise<DeskSettings> {
-    await this.em.fork().transactional(async (tx) => {
-      for (const [key, value] of Object.entries(changes)) {
-        await tx.execute(
-          `insert into desk_settings (key, value, updated_by) values (?, ?::jsonb, ?)
-           on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
-          [key, JSON.stringify(value), by],
-        );
-      }
-    });
+    const rows = Object.entries(changes).map(([key, value]) => ({ key, value, updatedBy: by, updatedAt: new Date() }));
+    // One statement: every change lands, or none.
+    if (rows.length) await this.em.fork().upsertMany(DeskSetting, rows);
     this.cached = null;
     return this.get();
   }

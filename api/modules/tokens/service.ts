@@ -4,11 +4,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound, unprocessable } from '../../http/problem';
 import type { AuthUser, TokenScope, UserRole } from '../auth/types';
 import type { RoleGrants } from '../iam/permissions';
-import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
+import { ApiToken, User } from '../../../platform/db/entities/index';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 const PREFIX = 'gch_';
 
+/** What `authenticate` reads: a token and its account in one statement that also records the use. */
 interface TokenUserRow {
   token_id: string;
   scope: TokenScope;
@@ -28,7 +29,8 @@ export class TokenService {
   /** Returns the secret once; only its hash is kept. The token acts as `userId` (default: its creator), limited by its scope. */
   async create(creator: AuthUser, body: { name: string; scope: TokenScope; userId?: string }) {
     const userId = body.userId ?? creator.id;
-    const [owner] = await this.em.fork().execute<Array<{ role: UserRole }>>('select role from users where id = ? and not disabled', [userId]);
+    const em = this.em.fork();
+    const owner = await em.findOne(User, { id: userId, disabled: false }, { fields: ['role'] });
     if (!owner) throw unprocessable('unknown or disabled user', [{ pointer: '/userId', message: 'unknown user' }], 'unknown-user');
     // A SCIM token creates accounts and sets roles: only an admin may do that.
     if ((body.scope === 'admin' || body.scope === 'scim') && owner.role !== 'admin') {
@@ -37,36 +39,31 @@ export class TokenService {
     const secret = randomBytes(32).toString('base64url');
     const token = `${PREFIX}${secret}`;
     const id = randomUUID();
-    await this.em
-      .fork()
-      .execute('insert into api_tokens (id, name, token_hash, prefix, scope, user_id, created_by) values (?, ?, ?, ?, ?, ?, ?)', [
-        id,
-        body.name,
-        hashOf(token),
-        token.slice(0, 10),
-        body.scope,
-        userId,
-        creator.id,
-      ]);
+    await em.insert(ApiToken, { id, name: body.name, tokenHash: hashOf(token), prefix: token.slice(0, 10), scope: body.scope, userId, createdBy: creator.id });
     return { id, name: body.name, scope: body.scope, userId, token };
   }
 
   async list() {
-    const rows = await this.em
-      .fork()
-      .execute<Array<{ createdAt: DbTime; lastUsedAt: DbTime | null; revokedAt: DbTime | null }>>(
-        `select id, name, prefix, scope, user_id as "userId", created_by as "createdBy", created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
-         from api_tokens order by created_at desc`,
-      );
-    return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: isoOrNull(r.lastUsedAt), revokedAt: isoOrNull(r.revokedAt) }));
+    const rows = await this.em.fork().findAll(ApiToken, { exclude: ['tokenHash'], orderBy: { createdAt: 'desc' } });
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      scope: r.scope as TokenScope,
+      userId: r.userId,
+      createdBy: r.createdBy,
+      createdAt: r.createdAt.toISOString(),
+      lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+      revokedAt: r.revokedAt?.toISOString() ?? null,
+    }));
   }
 
   async revoke(id: string): Promise<void> {
-    const rows = await this.em.fork().execute('update api_tokens set revoked_at = now() where id = ? and revoked_at is null returning id', [id]);
-    if (!rows.length) throw notFound(`no active token ${id}`);
+    const revoked = await this.em.fork().nativeUpdate(ApiToken, { id, revokedAt: null }, { revokedAt: new Date() });
+    if (!revoked) throw notFound(`no active token ${id}`);
   }
 
-  /** Checked on every request, so a revoked token stops working at once. */
+  /** Checked on every request, so a revoked token stops working at once. SQL: the look-up, the account and the use recorded in one round trip. */
   async authenticate(token: string): Promise<AuthUser | null> {
     if (!token.startsWith(PREFIX)) return null;
     const [row] = await this.em.fork().execute<TokenUserRow[]>(
