@@ -2,7 +2,7 @@
 // once it is fixed. Until then the outbox does not mail it.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../../http/problem';
-import { iso } from '../../../platform/db/time';
+import { MailUndeliverable, Ticket, User } from '../../../platform/db/entities/index';
 
 export const undeliverableView = {
   title: 'UndeliverableAddress',
@@ -22,16 +22,6 @@ export const undeliverableView = {
 
 export const undeliverableQuery = { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 200 } } } as const;
 
-interface Row {
-  email: string;
-  status: string;
-  diagnostic: string | null;
-  ticket_id: string | null;
-  number: string | null;
-  name: string | null;
-  bounced_at: Date | string;
-}
-
 /** At most this many, newest first: a desk with more dead addresses searches. */
 const LIMIT = 200;
 
@@ -39,21 +29,29 @@ export class UndeliverableAddresses {
   constructor(private readonly em: EntityManager) {}
 
   async list(q?: string) {
-    const rows = await this.em.fork().execute<Row[]>(
-      `select m.email, m.status, m.diagnostic, m.ticket_id, t.number, u.name, m.bounced_at
-         from mail_undeliverable m left join tickets t on t.id = m.ticket_id left join users u on u.email = m.email
-        where ?::text is null or m.email ilike '%' || ? || '%'
-        order by m.bounced_at desc limit ${LIMIT}`,
-      [q ?? null, q?.replace(/[\\%_]/g, (c) => `\\${c}`) ?? null],
-    );
+    const em = this.em.fork();
+    const rows = await em.find(MailUndeliverable, q ? { email: { $ilike: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } } : {}, { orderBy: { bouncedAt: 'desc' }, limit: LIMIT });
+    const ticketIds = [...new Set(rows.flatMap((r) => (r.ticketId ? [r.ticketId] : [])))];
+    const tickets = ticketIds.length ? await em.find(Ticket, { id: { $in: ticketIds } }, { fields: ['id', 'number'] }) : [];
+    const users = rows.length ? await em.find(User, { email: { $in: rows.map((r) => r.email) } }, { fields: ['email', 'name'] }) : [];
+    const numbers = new Map(tickets.map((t) => [t.id, t.number]));
+    const names = new Map(users.map((u) => [u.email, u.name]));
     return {
-      items: rows.map((r) => ({ email: r.email, status: r.status, diagnostic: r.diagnostic, ticketId: r.ticket_id, ticketNumber: r.number, userName: r.name, bouncedAt: iso(r.bounced_at) })),
+      items: rows.map((r) => ({
+        email: r.email,
+        status: r.status,
+        diagnostic: r.diagnostic ?? null,
+        ticketId: r.ticketId ?? null,
+        ticketNumber: (r.ticketId && numbers.get(r.ticketId)) ?? null,
+        userName: names.get(r.email) ?? null,
+        bouncedAt: r.bouncedAt.toISOString(),
+      })),
     };
   }
 
   /** The address may be mailed again; mail already given up on stays given up. */
   async clear(email: string): Promise<void> {
-    const rows = await this.em.fork().execute<Array<{ email: string }>>('delete from mail_undeliverable where email = ? returning email', [email.toLowerCase()]);
-    if (!rows.length) throw notFound(`${email} is not among the undeliverable addresses`);
+    const cleared = await this.em.fork().nativeDelete(MailUndeliverable, { email: email.toLowerCase() });
+    if (!cleared) throw notFound(`${email} is not among the undeliverable addresses`);
   }
 }
