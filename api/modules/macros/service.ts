@@ -1,7 +1,9 @@
 // Macros: canned replies with variables plus actions (fields, priority, tags, assignment, transition), shared by admins or an
 // agent's own; applied to one ticket or many, each ticket all-or-nothing through its workflow's applyMacro update.
 import { randomUUID } from 'node:crypto';
+import { raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Macro as MacroEntity, User } from '../../../platform/db/entities/index';
 import { conflict, forbidden, notFound, ProblemError, unprocessable } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import { requireStaff } from '../auth/policy';
@@ -9,7 +11,6 @@ import type { MacroParts, TicketService } from '../tickets/service';
 import type { TicketView } from '../tickets/present';
 import { renderMarkdown } from '../tickets/markdown';
 import { checkedTags } from '../tickets/tags';
-import { iso, type DbTime } from '../../../platform/db/time';
 import { fillVariables, unknownVariables, type MacroContext } from './variables';
 import type { ApplyBody, MacroBody } from './schemas';
 
@@ -24,16 +25,13 @@ export interface Macro extends Actions {
   updatedAt: string;
 }
 
-interface MacroRow {
-  id: string;
-  name: string;
-  owner_id: string | null;
-  owner_name: string | null;
-  body: Actions;
-  updated_at: DbTime;
-}
+type Row = InferEntity<typeof MacroEntity>;
 
-const SELECT = `select m.id, m.name, m.owner_id, u.name as owner_name, m.body, m.updated_at from macros m left join users u on u.id = m.owner_id`;
+/** What the caller may see: the shared macros and their own. */
+const visibleTo = (user: AuthUser) => ({ $or: [{ ownerId: null }, { ownerId: user.id }] });
+
+/** The stored actions (the JSON column is untyped on the entity; `checked` wrote it). */
+const actionsOf = (row: Row) => row.body as Actions;
 
 export class MacroService {
   constructor(
@@ -44,8 +42,11 @@ export class MacroService {
   /** The shared macros and the caller's own, by name. */
   async list(user: AuthUser): Promise<Macro[]> {
     requireStaff(user, 'macros are for agents and admins');
-    const rows = await this.em.fork().execute<MacroRow[]>(`${SELECT} where m.owner_id is null or m.owner_id = ? order by lower(m.name), m.owner_id nulls first`, [user.id]);
-    return rows.map((r) => this.present(r, user));
+    const em = this.em.fork();
+    // lower(): names are unique whatever the case, so they sort that way too, in the database's collation.
+    const rows = await em.find(MacroEntity, visibleTo(user), { orderBy: [{ [raw((alias) => `lower(${alias}.name)`)]: 'asc' }, { ownerId: 'asc nulls first' }] });
+    const owners = await this.ownerNames(em, rows);
+    return rows.map((r) => this.present(r, owners, user));
   }
 
   async create(user: AuthUser, body: MacroBody): Promise<Macro> {
@@ -53,10 +54,14 @@ export class MacroService {
     if (body.shared && user.role !== 'admin') throw forbidden('only admins share macros with every agent');
     const actions = checked(body);
     const id = randomUUID();
-    const rows = await this.em
-      .fork()
-      .execute(`insert into macros (id, owner_id, name, body) values (?, ?, ?, ?::jsonb) on conflict do nothing returning id`, [id, body.shared ? null : user.id, body.name.trim(), JSON.stringify(actions)]);
-    if (!rows.length) throw conflict(`${body.shared ? 'a shared macro' : 'one of your macros'} is already named ${body.name.trim()}`, 'macro-exists');
+    const em = this.em.fork();
+    em.create(MacroEntity, { id, ownerId: body.shared ? null : user.id, name: body.name.trim(), body: actions });
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw conflict(`${body.shared ? 'a shared macro' : 'one of your macros'} is already named ${body.name.trim()}`, 'macro-exists');
+      throw err;
+    }
     return this.get(user, id);
   }
 
@@ -65,11 +70,12 @@ export class MacroService {
     const current = await this.changeable(user, id);
     if (body.shared && user.role !== 'admin') throw forbidden('only admins share macros with every agent');
     const actions = checked(body);
-    const owner = body.shared ? null : (current.owner_id ?? user.id);
+    const owner = body.shared ? null : (current.ownerId ?? user.id);
     try {
-      await this.em.fork().execute(`update macros set name = ?, owner_id = ?, body = ?::jsonb, updated_at = now() where id = ?`, [body.name.trim(), owner, JSON.stringify(actions), id]);
+      // now(): the database's clock, as created_at's default, not this process's.
+      await this.em.fork().nativeUpdate(MacroEntity, { id }, { name: body.name.trim(), ownerId: owner, body: actions, updatedAt: raw('now()') });
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw conflict(`another macro is already named ${body.name.trim()}`, 'macro-exists');
+      if (err instanceof UniqueConstraintViolationException) throw conflict(`another macro is already named ${body.name.trim()}`, 'macro-exists');
       throw err;
     }
     return this.get(user, id);
@@ -77,11 +83,12 @@ export class MacroService {
 
   async remove(user: AuthUser, id: string): Promise<void> {
     await this.changeable(user, id);
-    await this.em.fork().execute('delete from macros where id = ?', [id]);
+    await this.em.fork().nativeDelete(MacroEntity, { id });
   }
 
   async get(user: AuthUser, id: string): Promise<Macro> {
-    return this.present(await this.usable(user, id), user);
+    const row = await this.usable(user, id);
+    return this.present(row, await this.ownerNames(this.em.fork(), [row]), user);
   }
 
   /**
@@ -90,21 +97,22 @@ export class MacroService {
    */
   async preview(user: AuthUser, id: string, ticketId: string) {
     const row = await this.usable(user, id);
+    const m = actionsOf(row);
     const ticket = await this.tickets.get(user, ticketId);
     const parts = await this.parts(user, row, ticket);
-    const offered = row.body.transition ? await this.tickets.transitions(user, ticketId) : [];
-    const transition = row.body.transition ? (offered.find((t) => t.name === row.body.transition) ?? null) : null;
+    const offered = m.transition ? await this.tickets.transitions(user, ticketId) : [];
+    const transition = m.transition ? (offered.find((t) => t.name === m.transition) ?? null) : null;
     const problems: Array<{ part: string; message: string }> = [];
-    if (row.body.transition && !transition) problems.push({ part: 'transition', message: `'${row.body.transition}' cannot be taken from ${ticket.stateLabel?.en ?? ticket.state} on ${ticket.number}` });
+    if (m.transition && !transition) problems.push({ part: 'transition', message: `'${m.transition}' cannot be taken from ${ticket.stateLabel?.en ?? ticket.state} on ${ticket.number}` });
     return {
       ticket: { id: ticket.id, number: ticket.number },
       reply: parts.comment ? { ...parts.comment, html: renderMarkdown(parts.comment.body), locale: parts.locale } : null,
-      priority: row.body.priority ?? null,
-      fields: row.body.fields ?? {},
-      addTags: row.body.addTags ?? [],
-      removeTags: row.body.removeTags ?? [],
+      priority: m.priority ?? null,
+      fields: m.fields ?? {},
+      addTags: m.addTags ?? [],
+      removeTags: m.removeTags ?? [],
       assignTo: parts.assigneeId === undefined ? null : { id: parts.assigneeId, name: parts.assigneeId === null ? null : parts.assigneeId === user.id ? user.name : await this.nameOf(parts.assigneeId) },
-      transition: row.body.transition ? { name: row.body.transition, label: transition?.label ?? null, requiresTimeSpent: transition?.requiresTimeSpent ?? false } : null,
+      transition: m.transition ? { name: m.transition, label: transition?.label ?? null, requiresTimeSpent: transition?.requiresTimeSpent ?? false } : null,
       problems,
     };
   }
@@ -134,8 +142,8 @@ export class MacroService {
   }
 
   /** The macro as one ticket's workflow receives it: the reply filled in and in the requester's language. */
-  private async parts(user: AuthUser, row: MacroRow, ticket: TicketView): Promise<MacroParts & { locale: 'en' | 'fr' }> {
-    const m = row.body;
+  private async parts(user: AuthUser, row: Row, ticket: TicketView): Promise<MacroParts & { locale: 'en' | 'fr' }> {
+    const m = actionsOf(row);
     const requester = await this.person(ticket.requesterId);
     const wanted: 'en' | 'fr' = requester?.locale === 'fr' ? 'fr' : 'en';
     const locale: 'en' | 'fr' = m.reply?.[wanted] ? wanted : wanted === 'fr' ? 'en' : 'fr';
@@ -164,9 +172,8 @@ export class MacroService {
     };
   }
 
-  private async person(id: string): Promise<{ name: string; email: string; locale: string } | undefined> {
-    const [p] = await this.em.fork().execute<Array<{ name: string; email: string; locale: string }>>('select name, email, locale from users where id = ?', [id]);
-    return p;
+  private async person(id: string) {
+    return this.em.fork().findOne(User, { id }, { fields: ['name', 'email', 'locale'] });
   }
 
   private async nameOf(id: string): Promise<string | null> {
@@ -174,29 +181,37 @@ export class MacroService {
   }
 
   /** A macro the caller may apply: shared, or theirs. Anyone else's is not there. */
-  private async usable(user: AuthUser, id: string): Promise<MacroRow> {
+  private async usable(user: AuthUser, id: string): Promise<Row> {
     requireStaff(user, 'macros are for agents and admins');
-    const [row] = await this.em.fork().execute<MacroRow[]>(`${SELECT} where m.id = ? and (m.owner_id is null or m.owner_id = ?)`, [id, user.id]);
+    const row = await this.em.fork().findOne(MacroEntity, { id, ...visibleTo(user) });
     if (!row) throw notFound(`no macro ${id}`);
     return row;
   }
 
   /** A macro the caller may change: theirs, or a shared one for admins. */
-  private async changeable(user: AuthUser, id: string): Promise<MacroRow> {
+  private async changeable(user: AuthUser, id: string): Promise<Row> {
     const row = await this.usable(user, id);
-    if (row.owner_id === null && user.role !== 'admin') throw forbidden('only admins change shared macros');
+    if (row.ownerId === null && user.role !== 'admin') throw forbidden('only admins change shared macros');
     return row;
   }
 
-  private present(r: MacroRow, user: AuthUser): Macro {
+  /** Owners' names by id: the entity holds only the owner's id, so names come in a second read (skipped when all are shared). */
+  private async ownerNames(em: EntityManager, rows: Row[]): Promise<Map<string, string>> {
+    const ids = [...new Set(rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])))];
+    if (!ids.length) return new Map();
+    const users = await em.find(User, { id: { $in: ids } }, { fields: ['id', 'name'] });
+    return new Map(users.map((u) => [u.id, u.name]));
+  }
+
+  private present(r: Row, owners: Map<string, string>, user: AuthUser): Macro {
     return {
       id: r.id,
       name: r.name,
-      shared: r.owner_id === null,
-      mine: r.owner_id === user.id,
-      owner: r.owner_id ? { id: r.owner_id, name: r.owner_name ?? '' } : null,
-      updatedAt: iso(r.updated_at),
-      ...r.body,
+      shared: r.ownerId === null,
+      mine: r.ownerId === user.id,
+      owner: r.ownerId ? { id: r.ownerId, name: owners.get(r.ownerId) ?? '' } : null,
+      updatedAt: r.updatedAt.toISOString(),
+      ...actionsOf(r),
     };
   }
 }

@@ -2,8 +2,10 @@
 // to the definition the ticket starts with and kept on the ticket as it was (a later change of the policy applies to
 // tickets opened after it; a migration of the definition keeps each ticket's own).
 import { randomUUID } from 'node:crypto';
+import { LockMode, raw, sql, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { slaCalendarErrors, wouldHaveBeen, type ClockOutcome, type OrganisationSlaPolicy, type Priority } from '../../../workflow-definitions/index';
+import { Organisation, SlaPolicy, SlaPolicyOrganisation, Ticket, TicketFact, TicketSlaPolicy } from '../../../platform/db/entities/index';
 import { iso, type DbTime } from '../../../platform/db/time';
 import { notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
 
@@ -14,45 +16,29 @@ export interface SlaPolicyBody {
   targets: OrganisationSlaPolicy['targets'];
 }
 
-interface PolicyRow {
-  id: string;
-  name: string;
-  calendar: OrganisationSlaPolicy['calendar'];
-  targets: OrganisationSlaPolicy['targets'];
-  organisation_ids: string[];
-  tickets: number;
-  created_at: DbTime;
-  updated_at: DbTime;
-}
-
-const SELECT = `select p.*, coalesce((select array_agg(o.organisation_id order by o.organisation_id) from sla_policy_organisations o where o.policy_id = p.id), '{}') as organisation_ids,
-  (select count(*)::int from ticket_sla_policies t where t.policy_id = p.id) as tickets from sla_policies p`;
-
-interface PastRow {
-  ticket_id: string;
-  number: string;
-  title: string;
-  priority: Priority;
-  created_at: DbTime;
-  first_response_at: DbTime | null;
-  resolved_at: DbTime | null;
-  fr_status: ClockOutcome;
-  res_status: ClockOutcome;
-}
+type PolicyRow = InferEntity<typeof SlaPolicy>;
+type FactRow = Pick<InferEntity<typeof TicketFact>, 'ticketId' | 'priority' | 'createdAt' | 'firstResponseAt' | 'resolvedAt' | 'frStatus' | 'resStatus'>;
 
 /** Tickets a dry run reads at most, and changed tickets it lists at most. */
 const PREVIEW_MAX = 100_000;
 const PREVIEW_CHANGES_MAX = 200;
 
-const present = (r: PolicyRow) => ({
+const asPolicy = (r: PolicyRow): OrganisationSlaPolicy => ({
   id: r.id,
   name: r.name,
-  organisationIds: r.organisation_ids,
-  calendar: r.calendar,
-  targets: r.targets,
-  tickets: r.tickets,
-  createdAt: iso(r.created_at),
-  updatedAt: iso(r.updated_at),
+  calendar: r.calendar as OrganisationSlaPolicy['calendar'],
+  targets: r.targets as OrganisationSlaPolicy['targets'],
+});
+
+const present = (r: PolicyRow, organisationIds: string[], tickets: number) => ({
+  id: r.id,
+  name: r.name,
+  organisationIds,
+  calendar: r.calendar as OrganisationSlaPolicy['calendar'],
+  targets: r.targets as OrganisationSlaPolicy['targets'],
+  tickets,
+  createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
 });
 
 /** What ticket opening needs of the policies. */
@@ -68,13 +54,17 @@ export class SlaPolicyService implements SlaPolicyLookup {
   constructor(private readonly em: EntityManager) {}
 
   async list() {
-    return (await this.em.fork().execute<PolicyRow[]>(`${SELECT} order by lower(p.name)`)).map(present);
+    const em = this.em.fork();
+    const rows = await em.findAll(SlaPolicy, { orderBy: { [sql.lower('name')]: 'asc' } });
+    return this.presentAll(em, rows);
   }
 
   async get(id: string) {
-    const [row] = await this.em.fork().execute<PolicyRow[]>(`${SELECT} where p.id = ?`, [id]);
+    const em = this.em.fork();
+    const row = await em.findOne(SlaPolicy, { id });
     if (!row) throw notFound(`no SLA policy ${id}`);
-    return present(row);
+    const [policy] = await this.presentAll(em, [row]);
+    return policy!;
   }
 
   async create(body: SlaPolicyBody) {
@@ -90,17 +80,16 @@ export class SlaPolicyService implements SlaPolicyLookup {
   }
 
   async remove(id: string): Promise<void> {
-    const rows = await this.em.fork().execute<Array<{ id: string }>>(`delete from sla_policies where id = ? returning id`, [id]);
-    if (!rows.length) throw notFound(`no SLA policy ${id}`);
+    if (!(await this.em.fork().nativeDelete(SlaPolicy, { id }))) throw notFound(`no SLA policy ${id}`);
   }
 
   async forOrganisation(organisationId: string | null): Promise<OrganisationSlaPolicy | null> {
     if (!organisationId) return null;
-    const [row] = await this.em.fork().execute<PolicyRow[]>(
-      `select p.* from sla_policies p join sla_policy_organisations o on o.policy_id = p.id where o.organisation_id = ?`,
-      [organisationId],
-    );
-    return row ? { id: row.id, name: row.name, calendar: row.calendar, targets: row.targets } : null;
+    const em = this.em.fork();
+    // One round trip on every ticket opening, as the join was.
+    const served = em.createQueryBuilder(SlaPolicyOrganisation, 'o').select('policyId').where({ organisationId });
+    const row = await em.findOne(SlaPolicy, { id: { $in: served } });
+    return row ? asPolicy(row) : null;
   }
 
   /**
@@ -110,50 +99,86 @@ export class SlaPolicyService implements SlaPolicyLookup {
   async preview(body: Pick<SlaPolicyBody, 'organisationIds' | 'calendar' | 'targets'>, days: number) {
     const errors = slaCalendarErrors(body.calendar);
     if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-sla-policy');
-    const rows = await this.em.fork().execute<PastRow[]>(
-      `select f.ticket_id, t.number, t.title, f.priority, f.created_at, f.first_response_at, f.resolved_at, f.fr_status, f.res_status
-       from ticket_facts f join tickets t on t.id = f.ticket_id
-       where f.organisation_id = any(?::uuid[]) and f.created_at >= now() - make_interval(days => ?)
-       order by f.created_at desc limit ?`,
-      [`{${body.organisationIds.join(',')}}`, days, PREVIEW_MAX],
-    );
+    const em = this.em.fork();
+    // Plain rows, not entities: up to PREVIEW_MAX of them, read once.
+    const rows = body.organisationIds.length
+      ? await em
+          .createQueryBuilder(TicketFact)
+          .select(['ticketId', 'priority', 'createdAt', 'firstResponseAt', 'resolvedAt', 'frStatus', 'resStatus'])
+          .where({ organisationId: { $in: body.organisationIds }, createdAt: { $gte: raw<Date>('now() - make_interval(days => ?)', [days]) } })
+          .orderBy({ createdAt: 'desc' })
+          .limit(PREVIEW_MAX)
+          .execute<FactRow[]>()
+      : [];
     const now = Date.now();
     const count = () => ({ none: 0, pending: 0, met: 0, breached: 0 }) as Record<ClockOutcome, number>;
     const totals = { firstResponse: { now: count(), would: count() }, resolution: { now: count(), would: count() } };
-    const changes = [];
+    const changed = [];
     for (const r of rows) {
-      const ticket = { createdAt: new Date(r.created_at).getTime(), priority: r.priority };
-      const at = (v: DbTime | null) => (v === null ? null : new Date(v).getTime());
-      const fr = wouldHaveBeen(body, ticket, 'firstResponseMinutes', { status: r.fr_status, doneAt: at(r.first_response_at) }, now);
-      const res = wouldHaveBeen(body, ticket, 'resolutionMinutes', { status: r.res_status, doneAt: at(r.resolved_at) }, now);
-      totals.firstResponse.now[r.fr_status] += 1;
+      const priority = r.priority as Priority;
+      const frNow = r.frStatus as ClockOutcome;
+      const resNow = r.resStatus as ClockOutcome;
+      const ticket = { createdAt: new Date(r.createdAt).getTime(), priority };
+      const at = (v: DbTime | null | undefined) => (v == null ? null : new Date(v).getTime());
+      const fr = wouldHaveBeen(body, ticket, 'firstResponseMinutes', { status: frNow, doneAt: at(r.firstResponseAt) }, now);
+      const res = wouldHaveBeen(body, ticket, 'resolutionMinutes', { status: resNow, doneAt: at(r.resolvedAt) }, now);
+      totals.firstResponse.now[frNow] += 1;
       totals.firstResponse.would[fr.status] += 1;
-      totals.resolution.now[r.res_status] += 1;
+      totals.resolution.now[resNow] += 1;
       totals.resolution.would[res.status] += 1;
-      if ((fr.status !== r.fr_status || res.status !== r.res_status) && changes.length < PREVIEW_CHANGES_MAX) {
-        changes.push({
-          ticketId: r.ticket_id,
-          number: r.number,
-          title: r.title,
-          priority: r.priority,
-          createdAt: iso(r.created_at),
-          firstResponse: { now: r.fr_status, would: fr.status, dueAt: fr.dueAt === null ? null : new Date(fr.dueAt).toISOString() },
-          resolution: { now: r.res_status, would: res.status, dueAt: res.dueAt === null ? null : new Date(res.dueAt).toISOString() },
+      if ((fr.status !== frNow || res.status !== resNow) && changed.length < PREVIEW_CHANGES_MAX) {
+        changed.push({
+          ticketId: r.ticketId,
+          priority,
+          createdAt: iso(r.createdAt),
+          firstResponse: { now: frNow, would: fr.status, dueAt: fr.dueAt === null ? null : new Date(fr.dueAt).toISOString() },
+          resolution: { now: resNow, would: res.status, dueAt: res.dueAt === null ? null : new Date(res.dueAt).toISOString() },
         });
       }
     }
+    // Numbers and titles of the listed tickets only, not of all those read. A fact goes with its ticket (the key
+    // cascades): one missing here was deleted since, and is left out, as the join would have left it.
+    const tickets = changed.length ? await em.find(Ticket, { id: { $in: changed.map((c) => c.ticketId) } }, { fields: ['id', 'number', 'title'] }) : [];
+    const byId = new Map(tickets.map((t) => [t.id, t]));
+    const changes = changed.flatMap(({ ticketId, ...rest }) => {
+      const t = byId.get(ticketId);
+      return t ? [{ ticketId, number: t.number, title: t.title, ...rest }] : [];
+    });
     return { days, tickets: rows.length, truncated: rows.length === PREVIEW_MAX, ...totals, changes };
   }
 
   async pin(ticketId: string, policy: OrganisationSlaPolicy): Promise<void> {
+    // A retried opening pins again: the first pin stands.
     await this.em
       .fork()
-      .execute(`insert into ticket_sla_policies (ticket_id, policy_id, name, policy) values (?, ?, ?, ?::jsonb) on conflict (ticket_id) do nothing`, [ticketId, policy.id, policy.name, JSON.stringify(policy)]);
+      .createQueryBuilder(TicketSlaPolicy)
+      .insert({ ticketId, policyId: policy.id, name: policy.name, policy })
+      .onConflict('ticketId')
+      .ignore()
+      .execute();
   }
 
   async pinned(ticketId: string): Promise<OrganisationSlaPolicy | null> {
-    const [row] = await this.em.fork().execute<Array<{ policy: OrganisationSlaPolicy }>>(`select policy from ticket_sla_policies where ticket_id = ?`, [ticketId]);
-    return row?.policy ?? null;
+    const row = await this.em.fork().findOne(TicketSlaPolicy, { ticketId }, { fields: ['policy'] });
+    return (row?.policy as OrganisationSlaPolicy | undefined) ?? null;
+  }
+
+  /** Each policy with its organisations and the count of tickets opened under it, in the order given. */
+  private async presentAll(em: EntityManager, rows: PolicyRow[]) {
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
+    const organisations = new Map<string, string[]>();
+    for (const o of await em.find(SlaPolicyOrganisation, { policyId: { $in: ids } }, { orderBy: { organisationId: 'asc' } })) {
+      organisations.set(o.policyId, [...(organisations.get(o.policyId) ?? []), o.organisationId]);
+    }
+    const counts = await em
+      .createQueryBuilder(TicketSlaPolicy)
+      .select(['policyId', raw('count(*)::int as tickets')])
+      .where({ policyId: { $in: ids } })
+      .groupBy('policyId')
+      .execute<Array<{ policyId: string; tickets: number }>>();
+    const tickets = new Map(counts.map((c) => [c.policyId, c.tickets]));
+    return rows.map((r) => present(r, organisations.get(r.id) ?? [], tickets.get(r.id) ?? 0));
   }
 
   /** Checked whole first; then the policy and its organisations in one transaction, so an overlap found late writes nothing. */
@@ -164,37 +189,32 @@ export class SlaPolicyService implements SlaPolicyLookup {
         errors.push({ pointer: `/targets/${priority}/resolutionMinutes`, message: `resolution (${t.resolutionMinutes} min) comes before the first response (${t.firstResponseMinutes} min)` });
       }
     }
+    const name = body.name.trim();
     const em = this.em.fork();
     await em.transactional(async (tx) => {
-      const orgs = `{${body.organisationIds.join(',')}}`;
-      const known = new Set((await tx.execute<Array<{ id: string }>>(`select id from organisations where id = any(?::uuid[])`, [orgs])).map((r) => r.id));
+      const orgs = body.organisationIds;
+      const known = new Set(orgs.length ? (await tx.find(Organisation, { id: { $in: orgs } }, { fields: ['id'] })).map((o) => o.id) : []);
       // Locked, so two admins giving one organisation to two policies at once cannot both succeed.
-      const taken = new Map(
-        (await tx.execute<Array<{ organisation_id: string; name: string }>>(
-          `select o.organisation_id, p.name from sla_policy_organisations o join sla_policies p on p.id = o.policy_id where o.organisation_id = any(?::uuid[]) and o.policy_id <> ? for update of o`,
-          [orgs, id],
-        )).map((r) => [r.organisation_id, r.name]),
-      );
-      body.organisationIds.forEach((org, i) => {
+      const others = orgs.length ? await tx.find(SlaPolicyOrganisation, { organisationId: { $in: orgs }, policyId: { $ne: id } }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
+      const names = new Map(others.length ? (await tx.find(SlaPolicy, { id: { $in: [...new Set(others.map((o) => o.policyId))] } }, { fields: ['id', 'name'] })).map((p) => [p.id, p.name]) : []);
+      const taken = new Map(others.map((o) => [o.organisationId, names.get(o.policyId)]));
+      orgs.forEach((org, i) => {
         if (!known.has(org)) errors.push({ pointer: `/organisationIds/${i}`, message: `no organisation ${org}` });
         else if (taken.has(org)) errors.push({ pointer: `/organisationIds/${i}`, message: `this organisation is already served by the policy '${taken.get(org)}'` });
       });
-      const [sameName] = await tx.execute(`select 1 from sla_policies where lower(name) = lower(?) and id <> ?`, [body.name.trim(), id]);
-      if (sameName) errors.push({ pointer: '/name', message: `a policy is already called '${body.name.trim()}'` });
+      // Both sides lowered by the database, as before: its lower() and JavaScript's can differ outside ASCII.
+      if (await tx.count(SlaPolicy, { [sql.lower('name')]: raw('lower(?)', [name]), id: { $ne: id } })) errors.push({ pointer: '/name', message: `a policy is already called '${name}'` });
       if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-sla-policy');
       if (isNew) {
-        await tx.execute(`insert into sla_policies (id, name, calendar, targets) values (?, ?, ?::jsonb, ?::jsonb)`, [id, body.name.trim(), JSON.stringify(body.calendar), JSON.stringify(body.targets)]);
+        await tx.insert(SlaPolicy, { id, name, calendar: body.calendar, targets: body.targets });
       } else {
-        const done = await tx.execute<Array<{ id: string }>>(`update sla_policies set name = ?, calendar = ?::jsonb, targets = ?::jsonb, updated_at = now() where id = ? returning id`, [body.name.trim(), JSON.stringify(body.calendar), JSON.stringify(body.targets), id]);
-        if (!done.length) throw notFound(`no SLA policy ${id}`);
-        await tx.execute(`delete from sla_policy_organisations where policy_id = ?`, [id]);
+        if (!(await tx.nativeUpdate(SlaPolicy, { id }, { name, calendar: body.calendar, targets: body.targets, updatedAt: raw<Date>('now()') }))) throw notFound(`no SLA policy ${id}`);
+        await tx.nativeDelete(SlaPolicyOrganisation, { policyId: id });
       }
-      if (body.organisationIds.length) {
-        await tx.execute(`insert into sla_policy_organisations (organisation_id, policy_id) select unnest(?::uuid[]), ?`, [orgs, id]);
-      }
+      if (orgs.length) await tx.insertMany(SlaPolicyOrganisation, orgs.map((organisationId) => ({ organisationId, policyId: id })));
     }).catch((err: unknown) => {
       // Two saves racing for one organisation: the second meets the key.
-      if ((err as { code?: string }).code === '23505') throw new ProblemError(409, 'organisation-taken', 'Conflict', 'an organisation was given to another policy meanwhile: reload and try again');
+      if (err instanceof UniqueConstraintViolationException) throw new ProblemError(409, 'organisation-taken', 'Conflict', 'an organisation was given to another policy meanwhile: reload and try again');
       throw err;
     });
   }
