@@ -1,9 +1,9 @@
 // Time agents spent on a ticket: the time_logged events its workflow recorded beside comments and transitions.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TicketEvent, User } from '../../../platform/db/entities/index';
 import type { AuthUser } from '../auth/types';
 import { requireStaff } from '../auth/policy';
 import type { TicketService } from '../tickets/service';
-import { iso, type DbTime } from '../../../platform/db/time';
 
 export interface TimeEntry {
   seq: number;
@@ -12,6 +12,12 @@ export interface TimeEntry {
   /** The comment or transition event the time was spent on. */
   with: number | null;
   agent: { id: string | null; name: string };
+}
+
+/** A time_logged event's data, as the ticket workflow's logTime writes it. */
+interface TimeLogged {
+  minutes: number;
+  with?: number | null;
 }
 
 export class TimeTrackingService {
@@ -24,13 +30,16 @@ export class TimeTrackingService {
   async ofTicket(user: AuthUser, ticketId: string): Promise<{ totalMinutes: number; entries: TimeEntry[] }> {
     requireStaff(user, 'time spent is for agents and admins');
     await this.tickets.get(user, ticketId);
-    const rows = await this.em.fork().execute<Array<{ seq: number; at: DbTime; minutes: number; with: number | null; actor_id: string | null; name: string | null }>>(
-      `select e.seq, e.at, (e.data->>'minutes')::int as minutes, (e.data->>'with')::int as with, e.actor_id, u.name
-         from ticket_events e left join users u on u.id = e.actor_id
-        where e.ticket_id = ? and e.type = 'time_logged' order by e.seq`,
-      [ticketId],
-    );
-    const entries = rows.map((r) => ({ seq: r.seq, at: iso(r.at), minutes: r.minutes, with: r.with, agent: { id: r.actor_id, name: r.name ?? '' } }));
+    const em = this.em.fork();
+    const events = await em.find(TicketEvent, { ticketId, type: 'time_logged' }, { fields: ['seq', 'at', 'actorId', 'data'], orderBy: { seq: 'asc' } });
+    // The event holds only the agent's id: names come in a second read (skipped when no agent logged any).
+    const ids = [...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
+    const names = new Map(ids.length ? (await em.find(User, { id: { $in: ids } }, { fields: ['id', 'name'] })).map((u) => [u.id, u.name]) : []);
+    const entries = events.map((e) => {
+      const d = e.data as TimeLogged;
+      const agentId = e.actorId ?? null;
+      return { seq: e.seq, at: e.at.toISOString(), minutes: d.minutes, with: d.with ?? null, agent: { id: agentId, name: (agentId && names.get(agentId)) ?? '' } };
+    });
     return { totalMinutes: entries.reduce((sum, e) => sum + e.minutes, 0), entries };
   }
 }
