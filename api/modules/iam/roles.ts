@@ -1,8 +1,9 @@
 // Custom roles: admins compose staff roles from the documented permissions; users holding one are agents with those
 // grants. A role in use cannot be deleted (its holders would silently fall back to the built-in agent's rights).
-import { LockMode, raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FromSchema } from 'json-schema-to-ts';
+import { countBy } from '../../../platform/db/count-by';
 import { Queue, Role, User } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import { AREA_PERMISSIONS, BUILT_IN_GRANTS, PERMISSION_DOCS, QUEUE_PERMISSIONS, type RoleGrants } from './permissions';
@@ -109,14 +110,7 @@ export class RoleService {
 
   /** Enabled accounts holding each of these roles. */
   private async holders(em: EntityManager, roleKeys: string[]): Promise<Map<string, number>> {
-    if (!roleKeys.length) return new Map();
-    const rows = await em
-      .createQueryBuilder(User)
-      .select(['customRole', raw('count(*)::int as holders')])
-      .where({ customRole: { $in: roleKeys }, disabled: false })
-      .groupBy('customRole')
-      .execute<Array<{ customRole: string; holders: number }>>();
-    return new Map(rows.map((r) => [r.customRole, r.holders]));
+    return countBy(em, User, 'customRole', roleKeys, { disabled: false });
   }
 
   private async checkQueues(queues: Record<string, unknown>): Promise<void> {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { LockMode, raw, sql, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { slaCalendarErrors, wouldHaveBeen, type ClockOutcome, type OrganisationSlaPolicy, type Priority } from '../../../workflow-definitions/index';
+import { countBy } from '../../../platform/db/count-by';
 import { Organisation, SlaPolicy, SlaPolicyOrganisation, Ticket, TicketFact, TicketSlaPolicy } from '../../../platform/db/entities/index';
 import { iso, type DbTime } from '../../../platform/db/time';
 import { notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
@@ -31,11 +32,8 @@ const asPolicy = (r: PolicyRow): OrganisationSlaPolicy => ({
 });
 
 const present = (r: PolicyRow, organisationIds: string[], tickets: number) => ({
-  id: r.id,
-  name: r.name,
+  ...asPolicy(r),
   organisationIds,
-  calendar: r.calendar as OrganisationSlaPolicy['calendar'],
-  targets: r.targets as OrganisationSlaPolicy['targets'],
   tickets,
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
@@ -171,13 +169,7 @@ export class SlaPolicyService implements SlaPolicyLookup {
     for (const o of await em.find(SlaPolicyOrganisation, { policyId: { $in: ids } }, { orderBy: { organisationId: 'asc' } })) {
       organisations.set(o.policyId, [...(organisations.get(o.policyId) ?? []), o.organisationId]);
     }
-    const counts = await em
-      .createQueryBuilder(TicketSlaPolicy)
-      .select(['policyId', raw('count(*)::int as tickets')])
-      .where({ policyId: { $in: ids } })
-      .groupBy('policyId')
-      .execute<Array<{ policyId: string; tickets: number }>>();
-    const tickets = new Map(counts.map((c) => [c.policyId, c.tickets]));
+    const tickets = await countBy(em, TicketSlaPolicy, 'policyId', ids);
     return rows.map((r) => present(r, organisations.get(r.id) ?? [], tickets.get(r.id) ?? 0));
   }
 

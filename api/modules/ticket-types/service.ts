@@ -1,7 +1,8 @@
 // Custom ticket types: admins name a kind of work (in French and English), pick the definition that runs it (its
 // states, fields and SLA) and whether customers may open it. Built-in types are listed beside them and cannot change.
-import { raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { countBy } from '../../../platform/db/count-by';
 import { CatalogueOffering, Ticket, TicketType } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { DefinitionService } from '../definitions/service';
@@ -36,16 +37,7 @@ export class TicketTypeService {
   async list() {
     const em = this.em.fork();
     const rows = await em.findAll(TicketType, { orderBy: { key: 'asc' } });
-    const counts = new Map<string, number>();
-    if (rows.length) {
-      const used = await em
-        .createQueryBuilder(Ticket)
-        .select(['type', raw('count(*)::int as tickets')])
-        .where({ type: { $in: rows.map((r) => r.key) } })
-        .groupBy('type')
-        .execute<Array<{ type: string; tickets: number }>>();
-      for (const u of used) counts.set(u.type, u.tickets);
-    }
+    const counts = await countBy(em, Ticket, 'type', rows.map((r) => r.key));
     return {
       items: [
         ...BUILT_IN_TYPES.map((key) => ({ key, name: null, builtIn: true, definitionKey: null, customersMayOpen: CUSTOMER_BUILT_INS.has(key) })),
