@@ -67,5 +67,12 @@ describe('Groups', () => {
     const refused = await admin.request('PUT', `/api/queues/${queue}/groups`, { groups: [group, key('ghost')] });
     expect(refused.body).toMatchObject({ status: 422, type: expect.stringMatching(/\/unknown-group$/), errors: [{ pointer: '/groups/1' }] });
     expect((await admin.request('PUT', `/api/queues/${key('none')}/groups`, { groups: [] })).status).toBe(404);
+
+    // The list counts the queue's open tickets only.
+    const [open, done] = [await ok(admin.post('/api/tickets', { type: 'incident', title: unique('Queue count'), priority: 'low' }), 201), await ok(admin.post('/api/tickets', { type: 'incident', title: unique('Queue count'), priority: 'low' }), 201)];
+    for (const t of [open, done]) await ok(admin.post(`/api/tickets/${t.id}/assign`, { assigneeId: null, queue }));
+    await ok(admin.post(`/api/tickets/${done.id}/transitions`, { transition: 'resolve', fields: { resolution: 'done' } }));
+    expect(await ok(admin.request('PATCH', `/api/queues/${queue}`, { maxOpenPerAgent: 5 }))).toEqual({ key: queue, name: queue, description: '', assignment: 'off', maxOpenPerAgent: 5, groups: [group], open: 1, breached: 0 });
+    expect((await admin.request('PATCH', `/api/queues/${key('none')}`, { name: 'x' })).status).toBe(404);
   });
 });

@@ -1,6 +1,8 @@
 // Queues and routing: admin-defined queues, ordered rules that pick the queue of a new ticket (first match wins), open counts per queue.
 import { randomUUID } from 'node:crypto';
+import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Queue, QueueGroup, RoutingRule as RoutingRuleEntity, Ticket } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { QueueBody, QueuePatch, RoutingConditions, RoutingRulesBody } from './schemas';
 
@@ -33,63 +35,67 @@ export class QueueService {
 
   constructor(private readonly em: EntityManager) {}
 
+  /** Every queue by name, with the groups that work it and its open and breached tickets. */
   async list() {
-    return this.em.fork().execute<Array<{ key: string; name: string; description: string; groups: string[]; open: number; breached: number; assignment: string; maxOpenPerAgent: number | null }>>(
-      `select q.key, q.name, q.description, q.assignment, q.max_open_per_agent as "maxOpenPerAgent",
-              coalesce((select array_agg(qg.group_key order by qg.group_key) from queue_groups qg where qg.queue = q.key), '{}') as groups,
-              count(t.id) filter (where t.state_category not in ('resolved', 'closed'))::int as open,
-              count(t.id) filter (where t.state_category not in ('resolved', 'closed') and t.sla_status = 'breached')::int as breached
-       from queues q left join tickets t on t.queue = q.key group by q.key order by q.name`,
-    );
+    const em = this.em.fork();
+    const queues = await em.findAll(Queue, { orderBy: { name: 'asc' } });
+    const keys = queues.map((q) => q.key);
+    const groups = await em.find(QueueGroup, { queue: { $in: keys } }, { orderBy: { groupKey: 'asc' } });
+    const counts = await em
+      .createQueryBuilder(Ticket)
+      .select(['queue', raw('count(*)::int as open'), raw("(count(*) filter (where sla_status = 'breached'))::int as breached")])
+      .where({ queue: { $in: keys }, stateCategory: { $nin: ['resolved', 'closed'] } })
+      .groupBy('queue')
+      .execute<Array<{ queue: string; open: number; breached: number }>>();
+    const countOf = new Map(counts.map((c) => [c.queue, c]));
+    return queues.map((q) => ({
+      key: q.key,
+      name: q.name,
+      description: q.description,
+      assignment: q.assignment,
+      maxOpenPerAgent: q.maxOpenPerAgent ?? null,
+      groups: groups.filter((g) => g.queue === q.key).map((g) => g.groupKey),
+      open: countOf.get(q.key)?.open ?? 0,
+      breached: countOf.get(q.key)?.breached ?? 0,
+    }));
   }
 
   async create(body: QueueBody) {
-    const rows = await this.em
-      .fork()
-      .execute<Array<{ key: string }>>(`insert into queues (key, name, description) values (?, ?, ?) on conflict (key) do nothing returning key`, [
-        body.key,
-        body.name,
-        body.description ?? '',
-      ]);
-    if (!rows.length) throw conflict(`queue '${body.key}' already exists`, 'queue-exists');
-    return { key: body.key, name: body.name, description: body.description ?? '', groups: [], open: 0, breached: 0, assignment: 'off', maxOpenPerAgent: null };
+    const queue = { key: body.key, name: body.name, description: body.description ?? '' };
+    try {
+      await this.em.fork().insert(Queue, queue);
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw conflict(`queue '${body.key}' already exists`, 'queue-exists');
+      throw err;
+    }
+    return { ...queue, groups: [], open: 0, breached: 0, assignment: 'off', maxOpenPerAgent: null };
   }
 
   async update(key: string, patch: QueuePatch) {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    const column = { name: 'name', description: 'description', assignment: 'assignment', maxOpenPerAgent: 'max_open_per_agent' } as const;
-    for (const [k, v] of Object.entries(patch) as Array<[keyof typeof column, unknown]>) {
-      sets.push(`${column[k]} = ?`);
-      params.push(v);
-    }
-    const rows = await this.em.fork().execute(`update queues set ${sets.join(', ')} where key = ? returning key`, [...params, key]);
-    if (!rows.length) throw notFound(`no queue '${key}'`);
+    if (!(await this.em.fork().nativeUpdate(Queue, { key }, patch))) throw notFound(`no queue '${key}'`);
     return (await this.list()).find((q) => q.key === key)!;
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.em.fork().execute('select 1 from queues where key = ?', [key])).length > 0;
+    return (await this.em.fork().count(Queue, { key })) > 0;
   }
 
   async rules(): Promise<RoutingRule[]> {
     if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
-      const rows = await this.em.fork().execute<RoutingRule[]>(`select name, conditions, queue from routing_rules order by position`);
-      this.cache = { at: Date.now(), rules: rows };
+      const rows = await this.em.fork().findAll(RoutingRuleEntity, { orderBy: { position: 'asc' } });
+      this.cache = { at: Date.now(), rules: rows.map((r) => ({ name: r.name, conditions: r.conditions as RoutingConditions, queue: r.queue })) };
     }
     return this.cache.rules;
   }
 
   /** Replaces the whole ordered rule list in one transaction. */
   async replaceRules(body: RoutingRulesBody): Promise<RoutingRule[]> {
-    const known = new Set((await this.em.fork().execute<Array<{ key: string }>>('select key from queues')).map((q) => q.key));
+    const known = new Set((await this.em.fork().findAll(Queue, { fields: ['key'] })).map((q) => q.key));
     const errors = body.items.flatMap((r, i) => (known.has(r.queue) ? [] : [{ pointer: `/items/${i}/queue`, message: `unknown queue '${r.queue}'` }]));
     if (errors.length) throw unprocessable('routing rules name unknown queues', errors, 'unknown-queue');
     await this.em.fork().transactional(async (tx) => {
-      await tx.execute('delete from routing_rules');
-      for (const [i, r] of body.items.entries()) {
-        await tx.execute('insert into routing_rules (id, position, name, conditions, queue) values (?, ?, ?, ?::jsonb, ?)', [randomUUID(), i, r.name, JSON.stringify(r.conditions), r.queue]);
-      }
+      await tx.nativeDelete(RoutingRuleEntity, {});
+      if (body.items.length) await tx.insertMany(RoutingRuleEntity, body.items.map((r, position) => ({ id: randomUUID(), position, name: r.name, conditions: r.conditions, queue: r.queue })));
     });
     this.cache = null;
     return this.rules();
