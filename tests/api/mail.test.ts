@@ -155,6 +155,10 @@ it('should not mail a kind the user turned off, and mail state changes otherwise
   expect(prefs.status).toBe(200);
   expect(prefs.body.kinds).toMatchObject({ comment: 'off', state_change: 'immediate', ticket_created: 'immediate' });
   expect((await c.session.request('PUT', '/api/me/notifications', { kinds: { comment: 'digest' } })).status).toBe(422);
+  // A second change replaces a kind's mode and keeps the others; the locale comes along.
+  const again = await c.session.request('PUT', '/api/me/notifications', { locale: 'fr', kinds: { state_change: 'off' } });
+  expect(again.body).toMatchObject({ locale: 'fr', kinds: { comment: 'off', state_change: 'off' } });
+  expect((await c.session.request('PUT', '/api/me/notifications', { locale: 'en', kinds: { state_change: 'immediate' } })).body).toMatchObject({ locale: 'en', kinds: { comment: 'off', state_change: 'immediate' } });
   const t = await c.session.post('/api/tickets', { type: 'incident', title: unique('quiet'), priority: 'low' });
   const text = unique('unheard');
   await agent.post(`/api/tickets/${t.body.id}/comments`, { body: text, visibility: 'public' });
@@ -172,6 +176,9 @@ it('should use the template an admin edited, and refuse unknown placeholders', a
   const saved = await admin.request('PUT', '/api/mail/templates/ticket_created/en', { subject: 'Custom ack {{ticket.number}}', body: 'Thanks {{recipient.name}}, ticket {{ticket.number}} is open.' });
   expect(saved.status).toBe(200);
   expect(saved.body.customised).toBe(true);
+  const resaved = await admin.request('PUT', '/api/mail/templates/ticket_created/en', { subject: saved.body.subject, body: saved.body.body });
+  expect(resaved.body).toMatchObject({ subject: saved.body.subject, customised: true });
+  expect(Date.parse(resaved.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(saved.body.updatedAt));
   try {
     const c = await customer('en');
     const t = await c.session.post('/api/tickets', { type: 'incident', title: unique('custom'), priority: 'low' });

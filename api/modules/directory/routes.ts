@@ -1,5 +1,6 @@
 // The staff directory agents need to work a queue (pick an assignee, filter by group) without the admin-only user list.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Group, GroupMember, Organisation, User } from '../../../platform/db/entities/index';
 import type { RouteTable } from '../../http/routes';
 import { requireStaff } from '../auth/policy';
 
@@ -28,12 +29,20 @@ export function directoryRoutes(table: RouteTable, em: EntityManager): void {
     responses: { 200: { description: 'Directory', schema: directorySchema }, 403: { description: 'Customers' } },
     handler: async ({ user }) => {
       requireStaff(user, 'the directory is for agents and admins');
-      const [agents, groups, organisations] = await Promise.all([
-        em.fork().execute(`select id, name, role from users where role in ('agent', 'admin') and not disabled order by name limit 2000`),
-        em.fork().execute('select g.key, g.name, exists (select 1 from group_members m where m.group_key = g.key and m.user_id = ?) as member from groups g order by g.name', [user.id]),
-        em.fork().execute('select id, name from organisations order by name limit 5000'),
+      const [agents, groups, memberOf, organisations] = await Promise.all([
+        em.fork().find(User, { role: { $in: ['agent', 'admin'] }, disabled: false }, { fields: ['id', 'name', 'role'], orderBy: { name: 'asc' }, limit: 2000 }),
+        em.fork().findAll(Group, { orderBy: { name: 'asc' } }),
+        em.fork().find(GroupMember, { userId: user.id }),
+        em.fork().findAll(Organisation, { fields: ['id', 'name'], orderBy: { name: 'asc' }, limit: 5000 }),
       ]);
-      return { body: { agents, groups, organisations } };
+      const mine = new Set(memberOf.map((m) => m.groupKey));
+      return {
+        body: {
+          agents: agents.map((a) => ({ id: a.id, name: a.name, role: a.role })),
+          groups: groups.map((g) => ({ key: g.key, name: g.name, member: mine.has(g.key) })),
+          organisations: organisations.map((o) => ({ id: o.id, name: o.name })),
+        },
+      };
     },
   });
 }

@@ -1,5 +1,7 @@
 // Email administration and preferences: templates (defaults + admins' overrides), users' notification choices, the forgot-password mail.
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { MailTemplate, NotificationPreference, User } from '../../../platform/db/entities/index';
 import type { MailConfig } from '../../../platform/config';
 import type { Logger } from '../../../platform/logger';
 import { notFound, unprocessable } from '../../http/problem';
@@ -84,15 +86,13 @@ export class MailService {
   }
 
   async templates(): Promise<TemplateView[]> {
-    const rows = await this.em
-      .fork()
-      .execute<Array<{ kind: MailKind; locale: MailLocale; subject: string; body: string; updated_at: string }>>('select kind, locale, subject, body, updated_at from mail_templates');
+    const rows = await this.em.fork().findAll(MailTemplate);
     const byKey = new Map(rows.map((r) => [`${r.kind}:${r.locale}`, r]));
     return MAIL_KINDS.flatMap((kind) =>
       MAIL_LOCALES.map((locale) => {
         const row = byKey.get(`${kind}:${locale}`);
         const t = row ?? DEFAULT_TEMPLATES[kind][locale];
-        return { kind, locale, subject: t.subject, body: t.body, customised: !!row, placeholders: PLACEHOLDERS[kind], updatedAt: row ? new Date(row.updated_at).toISOString() : null };
+        return { kind, locale, subject: t.subject, body: t.body, customised: !!row, placeholders: PLACEHOLDERS[kind], updatedAt: row ? row.updatedAt.toISOString() : null };
       }),
     );
   }
@@ -113,17 +113,14 @@ export class MailService {
   async saveTemplate(user: AuthUser, kind: string, locale: string, t: Template): Promise<TemplateView> {
     const k = this.check(kind, locale);
     this.validate(k.kind, t);
-    await this.em.fork().execute(
-      `insert into mail_templates (kind, locale, subject, body, updated_by) values (?, ?, ?, ?, ?)
-       on conflict (kind, locale) do update set subject = excluded.subject, body = excluded.body, updated_by = excluded.updated_by, updated_at = now()`,
-      [k.kind, k.locale, t.subject, t.body, user.id],
-    );
+    // now(): the database's clock, as a new template's default, not this process's.
+    await this.em.fork().upsert(MailTemplate, { ...k, subject: t.subject, body: t.body, updatedBy: user.id, updatedAt: raw('now()') });
     return (await this.templates()).find((v) => v.kind === k.kind && v.locale === k.locale)!;
   }
 
   async resetTemplate(kind: string, locale: string): Promise<TemplateView> {
     const k = this.check(kind, locale);
-    await this.em.fork().execute('delete from mail_templates where kind = ? and locale = ?', [k.kind, k.locale]);
+    await this.em.fork().nativeDelete(MailTemplate, k);
     return (await this.templates()).find((v) => v.kind === k.kind && v.locale === k.locale)!;
   }
 
@@ -134,9 +131,10 @@ export class MailService {
   }
 
   async preferences(user: AuthUser): Promise<{ locale: MailLocale; kinds: Record<string, NotificationMode> }> {
-    const rows = await this.em.fork().execute<Array<{ kind: string; mode: NotificationMode }>>('select kind, mode from notification_preferences where user_id = ?', [user.id]);
-    const [u] = await this.em.fork().execute<Array<{ locale: string }>>('select locale from users where id = ?', [user.id]);
-    const kinds = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, rows.find((r) => r.kind === k)?.mode ?? 'immediate']));
+    const em = this.em.fork();
+    const rows = await em.find(NotificationPreference, { userId: user.id });
+    const u = await em.findOne(User, user.id, { fields: ['locale'] });
+    const kinds = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, (rows.find((r) => r.kind === k)?.mode as NotificationMode | undefined) ?? 'immediate']));
     return { locale: mailLocale(u?.locale), kinds };
   }
 
@@ -147,10 +145,9 @@ export class MailService {
       throw unprocessable('digests are for agents; choose immediate or off', Object.entries(kinds).filter(([, m]) => m === 'digest').map(([k]) => ({ pointer: `/kinds/${k}`, message: 'digest is for agents' })));
     }
     await this.em.fork().transactional(async (tx) => {
-      if (body.locale) await tx.execute('update users set locale = ? where id = ?', [body.locale, user.id]);
-      for (const [kind, mode] of Object.entries(kinds)) {
-        await tx.execute('insert into notification_preferences (user_id, kind, mode) values (?, ?, ?) on conflict (user_id, kind) do update set mode = excluded.mode', [user.id, kind, mode]);
-      }
+      if (body.locale) await tx.nativeUpdate(User, user.id, { locale: body.locale });
+      const modes = Object.entries(kinds).map(([kind, mode]) => ({ userId: user.id, kind, mode }));
+      if (modes.length) await tx.upsertMany(NotificationPreference, modes);
     });
     return this.preferences(user);
   }
@@ -165,9 +162,8 @@ export class MailService {
   }
 
   async forgotPassword(email: string): Promise<void> {
-    const [u] = await this.em
-      .fork()
-      .execute<Array<{ id: string; email: string; name: string; locale: string }>>('select id, email, name, locale from users where email = lower(?) and not disabled', [email]);
+    // The form's address is ASCII (format: email), so lowercasing it here is the database's lower().
+    const u = await this.em.fork().findOne(User, { email: email.toLowerCase(), disabled: false }, { fields: ['id', 'email', 'name', 'locale'] });
     if (!u) return;
     // One mail per account and minute: the form cannot be used to flood someone's inbox.
     const last = this.recentResets.get(u.id) ?? 0;
