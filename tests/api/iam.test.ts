@@ -76,3 +76,19 @@ describe('Groups', () => {
     expect((await admin.request('PATCH', `/api/queues/${key('none')}`, { name: 'x' })).status).toBe(404);
   });
 });
+
+describe('Accounts', () => {
+  it("should name a user's manager in the change's answer and in the list", async () => {
+    const make = async (name: string) => {
+      const email = `${unique(name.toLowerCase())}@example.test`;
+      return { email, id: (await ok(admin.post('/api/users', { email: email.toUpperCase(), name, role: 'customer', password: 'a-long-password-1' }), 201)).id as string };
+    };
+    const [boss, worker] = [await make('Boss'), await make('Worker')];
+    expect(await ok(admin.request('PATCH', `/api/users/${worker.id}`, { managerId: boss.id, skills: ['printers'] }))).toMatchObject({ id: worker.id, email: worker.email, managerId: boss.id, managerName: 'Boss', skills: ['printers'] });
+    const listed = (await ok(admin.get(`/api/users?q=${encodeURIComponent(worker.email)}`))).items;
+    expect(listed).toEqual([expect.objectContaining({ id: worker.id, email: worker.email, managerId: boss.id, managerName: 'Boss', skills: ['printers'], disabled: false })]);
+    // The other way round would make a cycle.
+    expect((await admin.request('PATCH', `/api/users/${boss.id}`, { managerId: worker.id })).body).toMatchObject({ status: 422, type: expect.stringMatching(/\/invalid-manager$/) });
+    expect(await ok(admin.request('PATCH', `/api/users/${worker.id}`, { managerId: null }))).toMatchObject({ managerId: null, managerName: null });
+  });
+});

@@ -18,7 +18,7 @@ export const User = defineEntity({
     phone: p.text().nullable(),
     externalId: p.text().nullable(),
     scimUserName: p.text().nullable(),
-    scimName: p.json<unknown>().nullable(),
+    scimName: p.json<Record<string, unknown>>().nullable(),
     updatedAt: p.datetime().defaultRaw('now()'),
     scimDeletedAt: p.datetime().nullable(),
     erasedAt: p.datetime().nullable(),
