@@ -1,7 +1,9 @@
 // Two-step sign-in for local accounts: an authenticator app's TOTP code after the password, or one of ten recovery codes
 // (each works once). Secrets are sealed at rest like webhook secrets; a code is never accepted twice.
 import { createHash, randomBytes } from 'node:crypto';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { User, UserMfa } from '../../../platform/db/entities/index';
 import type { SecretBox } from '../../../platform/secret-box';
 import { conflict, forbidden, ProblemError } from '../../http/problem';
 import type { AuthUser } from './types';
@@ -15,12 +17,7 @@ const recoveryCode = () => {
   return `${raw.slice(0, 5)}-${raw.slice(5)}`;
 };
 
-interface MfaRow {
-  secret: string;
-  enabled_at: Date | string | null;
-  last_step: string | number;
-  recovery_hashes: string[];
-}
+type MfaRow = InferEntity<typeof UserMfa>;
 
 export const wrongCode = () => new ProblemError(422, 'wrong-code', 'Unprocessable content', 'that code is not the current one from your authenticator app (nor an unused recovery code)', [{ pointer: '/code', message: 'wrong code' }]);
 
@@ -32,26 +29,26 @@ export class MfaService {
   ) {}
 
   private async row(userId: string): Promise<MfaRow | undefined> {
-    const [row] = await this.em.fork().execute<MfaRow[]>('select secret, enabled_at, last_step, recovery_hashes from user_mfa where user_id = ?', [userId]);
-    return row;
+    return (await this.em.fork().findOne(UserMfa, userId)) ?? undefined;
   }
 
   async enabled(userId: string): Promise<boolean> {
-    return Boolean((await this.row(userId))?.enabled_at);
+    return Boolean((await this.row(userId))?.enabledAt);
   }
 
   async status(user: AuthUser): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
     const row = await this.row(user.id);
-    return { enabled: Boolean(row?.enabled_at), recoveryCodesLeft: row?.enabled_at ? row.recovery_hashes.length : 0 };
+    return { enabled: Boolean(row?.enabledAt), recoveryCodesLeft: row?.enabledAt ? row.recoveryHashes.length : 0 };
   }
 
   /** A new secret to scan, pending until a first code confirms the app has it; asking again replaces a pending one. */
   async begin(user: AuthUser): Promise<{ secret: string; otpauthUri: string }> {
     this.sessionOnly(user);
-    const [account] = await this.em.fork().execute<Array<{ local: boolean }>>('select password_hash is not null as local from users where id = ?', [user.id]);
-    if (!account?.local) throw conflict('this account signs in through single sign-on: its second step is the identity provider\'s', 'not-local');
+    const account = await this.em.fork().findOne(User, user.id, { fields: ['passwordHash'] });
+    if (account?.passwordHash == null) throw conflict('this account signs in through single sign-on: its second step is the identity provider\'s', 'not-local');
     if (await this.enabled(user.id)) throw conflict('two-step sign-in is already on; turn it off first to change the app', 'mfa-enabled');
     const secret = newSecret();
+    // SQL: a pending secret is replaced but an enabled one never, in one statement (the ORM's upsert has no condition).
     await this.em
       .fork()
       .execute(
@@ -65,13 +62,11 @@ export class MfaService {
   async confirm(user: AuthUser, code: string): Promise<{ recoveryCodes: string[] }> {
     this.sessionOnly(user);
     const row = await this.row(user.id);
-    if (!row || row.enabled_at) throw conflict(row ? 'two-step sign-in is already on' : 'start by asking for a secret to scan', row ? 'mfa-enabled' : 'mfa-not-started');
-    const step = matchingStep(this.box.open(row.secret), code.trim(), this.now(), Number(row.last_step));
+    if (!row || row.enabledAt) throw conflict(row ? 'two-step sign-in is already on' : 'start by asking for a secret to scan', row ? 'mfa-enabled' : 'mfa-not-started');
+    const step = matchingStep(this.box.open(row.secret), code.trim(), this.now(), row.lastStep);
     if (step === null) throw wrongCode();
     const codes = Array.from({ length: RECOVERY_CODES }, recoveryCode);
-    await this.em
-      .fork()
-      .execute(`update user_mfa set enabled_at = now(), last_step = ?, recovery_hashes = ?::text[] where user_id = ? and enabled_at is null`, [step, `{${codes.map(hash).join(',')}}`, user.id]);
+    await this.em.fork().nativeUpdate(UserMfa, { userId: user.id, enabledAt: null }, { enabledAt: raw('now()'), lastStep: step, recoveryHashes: codes.map(hash) });
     return { recoveryCodes: codes };
   }
 
@@ -79,7 +74,7 @@ export class MfaService {
   async disable(user: AuthUser, code: string): Promise<void> {
     this.sessionOnly(user);
     if (!(await this.verify(user.id, code))) throw wrongCode();
-    await this.em.fork().execute('delete from user_mfa where user_id = ?', [user.id]);
+    await this.em.fork().nativeDelete(UserMfa, { userId: user.id });
   }
 
   /**
@@ -88,13 +83,13 @@ export class MfaService {
    */
   async verify(userId: string, code: string): Promise<boolean> {
     const row = await this.row(userId);
-    if (!row?.enabled_at) return false;
+    if (!row?.enabledAt) return false;
     const given = code.trim();
-    const step = matchingStep(this.box.open(row.secret), given, this.now(), Number(row.last_step));
+    const step = matchingStep(this.box.open(row.secret), given, this.now(), row.lastStep);
     if (step !== null) {
-      const taken = await this.em.fork().execute('update user_mfa set last_step = ? where user_id = ? and last_step < ? returning 1', [step, userId, step]);
-      return taken.length > 0;
+      return (await this.em.fork().nativeUpdate(UserMfa, { userId, lastStep: { $lt: step } }, { lastStep: step })) > 0;
     }
+    // SQL: the code is found and removed from the array in one statement, so two requests with it cannot both win.
     const used = await this.em
       .fork()
       .execute('update user_mfa set recovery_hashes = array_remove(recovery_hashes, ?) where user_id = ? and ? = any(recovery_hashes) returning 1', [hash(given), userId, hash(given)]);

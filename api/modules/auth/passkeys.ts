@@ -1,6 +1,7 @@
 // Passkeys (WebAuthn) as the second sign-in step: register one while signed in, then prove it after the password. The
 // relying party is the origin the console is served from (its host name is the RP ID); each challenge works once, within
 // five minutes, for the account it was issued to.
+import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   generateAuthenticationOptions,
@@ -10,6 +11,7 @@ import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import { UserPasskey, WebauthnChallenge } from '../../../platform/db/entities/index';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/problem';
 import type { AuthUser } from './types';
 
@@ -20,13 +22,6 @@ export interface Passkey {
   name: string;
   createdAt: string;
   lastUsedAt: string | null;
-}
-
-interface PasskeyRow {
-  id: string;
-  public_key: Buffer;
-  counter: string | number;
-  transports: string[];
 }
 
 /** Where the console runs, as WebAuthn names it: the origin, and its host name as the relying party id. */
@@ -50,15 +45,12 @@ export class PasskeyService {
   constructor(private readonly em: EntityManager) {}
 
   async list(user: AuthUser): Promise<Passkey[]> {
-    const rows = await this.em.fork().execute<Array<{ id: string; name: string; created_at: Date; last_used_at: Date | null }>>(
-      'select id, name, created_at, last_used_at from user_passkeys where user_id = ? order by created_at',
-      [user.id],
-    );
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: new Date(r.created_at).toISOString(), lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null }));
+    const rows = await this.em.fork().find(UserPasskey, { userId: user.id }, { orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null }));
   }
 
   async has(userId: string): Promise<boolean> {
-    return (await this.em.fork().execute('select 1 from user_passkeys where user_id = ? limit 1', [userId])).length > 0;
+    return (await this.em.fork().count(UserPasskey, { userId })) > 0;
   }
 
   async registrationOptions(user: AuthUser, rp: RelyingParty) {
@@ -89,24 +81,18 @@ export class PasskeyService {
     }
     if (!verified.verified) throw refused('the authenticator\'s answer did not verify');
     const c = verified.registrationInfo.credential;
-    const rows = await this.em
-      .fork()
-      .execute(`insert into user_passkeys (id, user_id, public_key, counter, transports, name) values (?, ?, ?, ?, ?::text[], ?) on conflict (id) do nothing returning id`, [
-        c.id,
-        user.id,
-        Buffer.from(c.publicKey),
-        c.counter,
-        `{${(c.transports ?? []).join(',')}}`,
-        name.trim(),
-      ]);
-    if (!rows.length) throw conflict('this passkey is already registered', 'passkey-exists');
+    try {
+      await this.em.fork().insert(UserPasskey, { id: c.id, userId: user.id, publicKey: Buffer.from(c.publicKey), counter: c.counter, transports: c.transports ?? [], name: name.trim() });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw conflict('this passkey is already registered', 'passkey-exists');
+      throw err;
+    }
     return (await this.list(user)).find((p) => p.id === c.id)!;
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
     this.sessionOnly(user);
-    const rows = await this.em.fork().execute('delete from user_passkeys where id = ? and user_id = ? returning id', [id, user.id]);
-    if (!rows.length) throw notFound(`no passkey ${id}`);
+    if (!(await this.em.fork().nativeDelete(UserPasskey, { id, userId: user.id }))) throw notFound(`no passkey ${id}`);
   }
 
   /** The challenge for the sign-in under way, to be signed by one of the account's passkeys. */
@@ -129,7 +115,7 @@ export class PasskeyService {
     try {
       const result = await verifyAuthenticationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, credential, requireUserVerification: false });
       if (!result.verified) return false;
-      await this.em.fork().execute('update user_passkeys set counter = ?, last_used_at = now() where id = ?', [result.authenticationInfo.newCounter, credential.id]);
+      await this.em.fork().nativeUpdate(UserPasskey, credential.id, { counter: result.authenticationInfo.newCounter, lastUsedAt: raw('now()') });
       return true;
     } catch {
       return false;
@@ -137,22 +123,21 @@ export class PasskeyService {
   }
 
   private async credentials(userId: string) {
-    const rows = await this.em.fork().execute<PasskeyRow[]>('select id, public_key, counter, transports from user_passkeys where user_id = ?', [userId]);
-    return rows.map((r) => ({ id: r.id, publicKey: new Uint8Array(r.public_key), counter: Number(r.counter), transports: r.transports }));
+    const rows = await this.em.fork().find(UserPasskey, { userId });
+    return rows.map((r) => ({ id: r.id, publicKey: new Uint8Array(r.publicKey as Buffer), counter: r.counter, transports: r.transports }));
   }
 
   private async remember(challenge: string, userId: string, kind: 'register' | 'login'): Promise<void> {
     const em = this.em.fork();
-    await em.execute('delete from webauthn_challenges where expires_at < now()');
-    await em.execute(`insert into webauthn_challenges (challenge, user_id, kind, expires_at) values (?, ?, ?, now() + interval '${CHALLENGE_MINUTES} minutes')`, [challenge, userId, kind]);
+    // The database's clock, as take() judges expiry by it.
+    await em.nativeDelete(WebauthnChallenge, { expiresAt: { $lt: raw('now()') } });
+    await em.insert(WebauthnChallenge, { challenge, userId, kind, expiresAt: raw(`now() + interval '${CHALLENGE_MINUTES} minutes'`) });
   }
 
   /** Uses a challenge up: issued to this account for this ceremony, unexpired, and never again. */
   private async take(challenge: string, userId: string, kind: 'register' | 'login'): Promise<string> {
-    const rows = await this.em
-      .fork()
-      .execute('delete from webauthn_challenges where challenge = ? and user_id = ? and kind = ? and expires_at > now() returning challenge', [challenge, userId, kind]);
-    if (!rows.length) throw refused('its challenge is unknown, used or expired: start again');
+    const taken = await this.em.fork().nativeDelete(WebauthnChallenge, { challenge, userId, kind, expiresAt: { $gt: raw('now()') } });
+    if (!taken) throw refused('its challenge is unknown, used or expired: start again');
     return challenge;
   }
 
