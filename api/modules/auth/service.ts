@@ -31,7 +31,7 @@ interface SessionAccountRow {
 }
 
 /** An address as the database keeps it: lower() there, which is not always JavaScript's toLowerCase for non-ASCII. */
-const storedEmail = (email: string) => raw('lower(?)', [email]);
+export const storedEmail = (email: string) => raw('lower(?)', [email]);
 
 const tokenId = (token: string): string => createHash('sha256').update(token).digest('hex');
 

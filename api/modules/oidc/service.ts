@@ -1,11 +1,13 @@
 // OpenID Connect single sign-on: the authorization-code flow with PKCE, state and nonce (openid-client v6), and accounts provisioned or updated from the provider's claims.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as client from 'openid-client';
 import type { Logger } from '../../../platform/logger';
 import type { OidcConfig, OidcRole } from '../../../platform/config';
 import { ProblemError } from '../../http/problem';
-import type { AuthService } from '../auth/service';
+import { Organisation, Session, User, UserIdentity } from '../../../platform/db/entities/index';
+import { storedEmail, type AuthService } from '../auth/service';
 import type { AuthUser } from '../auth/types';
 
 /** How long a started login may take at the provider. */
@@ -181,58 +183,53 @@ export class OidcService {
     return this.em.fork().transactional(async (tx) => {
       let organisationId: string | null | undefined;
       if (profile.organisation) {
-        await tx.execute('insert into organisations (id, name) values (?, ?) on conflict (name) do nothing', [randomUUID(), profile.organisation]);
-        const [org] = await tx.execute<Array<{ id: string }>>('select id from organisations where name = ?', [profile.organisation]);
-        organisationId = org.id;
+        // on conflict do nothing, not a caught violation: inside a transaction a failed insert would end it.
+        await tx.createQueryBuilder(Organisation).insert({ id: randomUUID(), name: profile.organisation }).onConflict('name').ignore().execute();
+        organisationId = (await tx.findOneOrFail(Organisation, { name: profile.organisation })).id;
       } else if (profile.organisation === null) {
         organisationId = null;
       }
-      type Row = { id: string; role: OidcRole; organisation_id: string | null; disabled: boolean };
       const issuer = this.config.issuer;
+      const locked = { lockMode: LockMode.PESSIMISTIC_WRITE } as const;
       // The provider's subject names the account; the e-mail address only finds one to link the first time.
-      const bySubject = () =>
-        tx.execute<Row[]>(
-          'select u.id, u.role, u.organisation_id, u.disabled from user_identities i join users u on u.id = i.user_id where i.issuer = ? and i.subject = ? for update of u',
-          [issuer, profile.subject],
-        );
-      const byEmail = () => tx.execute<Row[]>('select id, role, organisation_id, disabled from users where email = lower(?) for update', [profile.email]);
-      const link = (userId: string) =>
-        tx.execute('insert into user_identities (issuer, subject, user_id) values (?, ?, ?) on conflict (issuer, subject) do nothing', [issuer, profile.subject, userId]);
-      let [user] = await bySubject();
+      const bySubject = async () => {
+        const identity = await tx.findOne(UserIdentity, { issuer, subject: profile.subject });
+        return identity ? tx.findOne(User, identity.userId, locked) : null;
+      };
+      const byEmail = () => tx.findOne(User, { email: storedEmail(profile.email) }, locked);
+      const link = (userId: string) => tx.createQueryBuilder(UserIdentity).insert({ issuer, subject: profile.subject, userId }).onConflict(['issuer', 'subject']).ignore().execute();
+      let user = await bySubject();
       if (!user) {
-        [user] = await byEmail();
+        user = await byEmail();
         if (!user) {
           const id = randomUUID();
-          const inserted = await tx.execute(
-            `insert into users (id, email, name, role, password_hash, locale, organisation_id) values (?, lower(?), ?, ?, null, ?, ?) on conflict (email) do nothing returning id`,
-            [id, profile.email, profile.name, profile.role, profile.locale, organisationId ?? null],
-          );
-          if (inserted.length) {
+          const created = await tx
+            .createQueryBuilder(User)
+            .insert({ id, email: storedEmail(profile.email), name: profile.name, role: profile.role, passwordHash: null, locale: profile.locale, organisationId: organisationId ?? null })
+            .onConflict('email')
+            .ignore()
+            .execute('run');
+          if (created.affectedRows) {
             await link(id);
             return id;
           }
-          [user] = await byEmail(); // created concurrently by another login
+          user = await byEmail(); // created concurrently by another login
         }
+        if (!user) throw problem(409, 'oidc-account-gone', 'Conflict', 'the account with this email was removed while signing in; sign in again');
         if (!profile.emailVerified) {
           throw problem(403, 'oidc-link-unverified', 'Forbidden', 'an account with this email exists; the single sign-on provider must say the address is verified before it is linked');
         }
-        const [other] = await tx.execute('select 1 from user_identities where user_id = ? and issuer = ?', [user.id, issuer]);
-        if (other) throw problem(403, 'oidc-identity-conflict', 'Forbidden', 'this account is already linked to another identity at this provider');
+        if (await tx.count(UserIdentity, { userId: user.id, issuer })) throw problem(403, 'oidc-identity-conflict', 'Forbidden', 'this account is already linked to another identity at this provider');
         await link(user.id);
       }
       if (user.disabled) throw problem(403, 'account-disabled', 'Forbidden', 'this account is disabled');
       const roleChanged = user.role !== profile.role;
-      const orgChanged = organisationId !== undefined && user.organisation_id !== organisationId;
+      const orgChanged = organisationId !== undefined && user.organisationId !== organisationId;
       if (roleChanged || orgChanged) {
         // A custom role is held by agents: a provider that makes the account anything else takes it away.
-        await tx.execute(`update users set role = ?, custom_role = case when ? = 'agent' then custom_role end${orgChanged ? ', organisation_id = ?' : ''} where id = ?`, [
-          profile.role,
-          profile.role,
-          ...(orgChanged ? [organisationId] : []),
-          user.id,
-        ]);
+        await tx.nativeUpdate(User, user.id, { role: profile.role, ...(profile.role !== 'agent' ? { customRole: null } : {}), ...(orgChanged ? { organisationId } : {}) });
         // Like an admin's change: older sessions must not keep acting with the previous role or organisation.
-        await tx.execute('delete from sessions where user_id = ?', [user.id]);
+        await tx.nativeDelete(Session, { userId: user.id });
       }
       return user.id;
     });
