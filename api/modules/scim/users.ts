@@ -1,9 +1,11 @@
 // SCIM Users: desk accounts as an identity provider sees and changes them. A deleted user is disabled and hidden from SCIM,
 // never removed: their tickets and comments keep their author.
 import { createHash, randomUUID } from 'node:crypto';
+import { LockMode, raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { refuseLosingLastAdmin } from '../iam/last-admin';
-import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
+import { PEOPLE_ONLY, SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
+import { GroupMember, Organisation, Role, Session, User } from '../../../platform/db/entities/index';
 import { scimError } from './errors';
 import { compileFilter, parseFilter, type Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch';
@@ -12,21 +14,7 @@ import type { UserRole } from '../auth/types';
 
 type Json = Record<string, unknown>;
 
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  custom_role: string | null;
-  locale: string;
-  disabled: boolean;
-  external_id: string | null;
-  scim_user_name: string | null;
-  scim_name: { givenName?: string; familyName?: string } | null;
-  organisation: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+type UserRow = InferEntity<typeof User>;
 
 /** What a representation asks of the desk; undefined leaves the account's current value. */
 interface UserChange {
@@ -43,10 +31,11 @@ interface UserChange {
   organisation: string | null | undefined;
 }
 
-const SELECT = `select u.id, u.email, u.name, u.role, u.custom_role, u.locale, u.disabled, u.external_id, u.scim_user_name, u.scim_name,
-  o.name as organisation, u.created_at, u.updated_at
-  from users u left join organisations o on o.id = u.organisation_id`;
+/** Accounts SCIM sees: neither deleted through it nor service accounts. */
 const VISIBLE = `u.scim_deleted_at is null and not (${SERVICE_ACCOUNT_SQL})`;
+const visible = { scimDeletedAt: null, ...PEOPLE_ONLY } as const;
+/** Matches an address or a userName whatever its case, as the database lowers it. */
+const lowered = (column: string, value: string) => ({ [raw((a) => `lower(${a}.${column})`)]: raw('lower(?)', [value]) });
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ROLES: readonly UserRole[] = ['admin', 'agent', 'customer'];
 
@@ -79,26 +68,27 @@ export function etagOf(resource: Json): string {
   return `W/"${createHash('sha256').update(JSON.stringify(rest)).digest('base64url').slice(0, 22)}"`;
 }
 
-function toResource(row: UserRow, base: string): Json {
-  const given = row.scim_name?.givenName;
-  const family = row.scim_name?.familyName;
+function toResource(row: UserRow, organisation: string | null, base: string): Json {
+  const scimName = row.scimName as { givenName?: string; familyName?: string } | null;
+  const given = scimName?.givenName;
+  const family = scimName?.familyName;
   const resource: Json = {
-    schemas: row.organisation ? [USER_SCHEMA, ENTERPRISE_USER] : [USER_SCHEMA],
+    schemas: organisation ? [USER_SCHEMA, ENTERPRISE_USER] : [USER_SCHEMA],
     id: row.id,
-    ...(row.external_id ? { externalId: row.external_id } : {}),
-    userName: row.scim_user_name ?? row.email,
+    ...(row.externalId ? { externalId: row.externalId } : {}),
+    userName: row.scimUserName ?? row.email,
     name: { formatted: row.name, ...(given ? { givenName: given } : {}), ...(family ? { familyName: family } : {}) },
     displayName: row.name,
     emails: [{ value: row.email, type: 'work', primary: true }],
     active: !row.disabled,
     locale: row.locale,
-    roles: [{ value: row.custom_role ?? row.role, primary: true }],
-    ...(row.organisation ? { [ENTERPRISE_USER]: { organization: row.organisation } } : {}),
+    roles: [{ value: row.customRole ?? row.role, primary: true }],
+    ...(organisation ? { [ENTERPRISE_USER]: { organization: organisation } } : {}),
   };
   const meta = {
     resourceType: 'User',
-    created: new Date(row.created_at).toISOString(),
-    lastModified: new Date(row.updated_at).toISOString(),
+    created: row.createdAt.toISOString(),
+    lastModified: row.updatedAt.toISOString(),
     location: `${base}/Users/${row.id}`,
     version: '',
   };
@@ -185,7 +175,7 @@ interface ResolvedRole {
 /** A built-in role, or the key of one of this desk's custom roles (an agent holding it); anything else is invalidValue. */
 async function resolveRole(tx: EntityManager, value: string): Promise<ResolvedRole> {
   if (ROLES.includes(value as UserRole)) return { role: value as UserRole, customRole: null };
-  if ((await tx.execute('select 1 from roles where key = ?', [value])).length) return { role: 'agent', customRole: value };
+  if (await tx.count(Role, { key: value })) return { role: 'agent', customRole: value };
   throw valueError(`roles: '${value}' is not admin, agent, customer or a custom role of this desk`);
 }
 
@@ -201,41 +191,53 @@ export class ScimUsers {
   async list(q: ListQuery, base: string): Promise<{ total: number; resources: Json[] }> {
     const where = q.filter ? compileFilter(parseFilter(q.filter), (p) => USER_COLUMNS[p]) : { sql: 'true', params: [] };
     const em = this.em.fork();
-    const [{ total }] = (await em.execute<Array<{ total: number }>>(`select count(*)::int as total from users u left join organisations o on o.id = u.organisation_id where ${VISIBLE} and ${where.sql}`, where.params)) as [{ total: number }];
-    const rows = q.count === 0 ? [] : await em.execute<UserRow[]>(`${SELECT} where ${VISIBLE} and ${where.sql} order by u.created_at, u.id offset ? limit ?`, [...where.params, q.startIndex - 1, q.count]);
-    return { total, resources: rows.map((r) => toResource(r, base)) };
+    // SQL: a SCIM filter compiles to a SQL condition (filter.ts); it picks the page's accounts, their entities follow.
+    const from = `from users u left join organisations o on o.id = u.organisation_id where ${VISIBLE} and ${where.sql}`;
+    const [{ total }] = (await em.execute<Array<{ total: number }>>(`select count(*)::int as total ${from}`, where.params)) as [{ total: number }];
+    const page = q.count === 0 ? [] : await em.execute<Array<{ id: string }>>(`select u.id ${from} order by u.created_at, u.id offset ? limit ?`, [...where.params, q.startIndex - 1, q.count]);
+    const rows = new Map((await em.find(User, { id: { $in: page.map((p) => p.id) } })).map((u) => [u.id, u]));
+    const names = await organisationNames(em, [...rows.values()]);
+    return { total, resources: page.flatMap(({ id }) => (rows.has(id) ? [toResource(rows.get(id)!, names.get(rows.get(id)!.organisationId!) ?? null, base)] : [])) };
   }
 
   async get(id: string, base: string): Promise<Json> {
-    const [row] = await this.em.fork().execute<UserRow[]>(`${SELECT} where u.id = ? and ${VISIBLE}`, [id]);
+    const em = this.em.fork();
+    const row = await em.findOne(User, { id, ...visible });
     if (!row) throw scimError(404, undefined, `no user ${id}`);
-    return toResource(row, base);
+    return toResource(row, (await organisationNames(em, [row])).get(row.organisationId!) ?? null, base);
   }
 
   /** A user deleted through SCIM and provisioned again gets the same account back (with its tickets). */
   async create(doc: Json, base: string): Promise<{ resource: Json; status: 201 }> {
     const change = readUser(doc);
     const id = await this.em.fork().transactional(async (tx) => {
+      // Two creations of one account at once take turns: the second finds the first's.
       await tx.execute(`select pg_advisory_xact_lock(hashtext('scim-users'))`);
-      const [existing] = await tx.execute<Array<{ id: string; scim_deleted_at: Date | null; email: string; role: UserRole; custom_role: string | null }>>(
-        `select u.id, u.scim_deleted_at, u.email, u.role, u.custom_role from users u where (lower(u.email) = ? or lower(u.scim_user_name) = lower(?)) and not (${SERVICE_ACCOUNT_SQL})`,
-        [change.email, change.userName],
-      );
-      if (existing && !existing.scim_deleted_at) throw scimError(409, 'uniqueness', `an account already uses ${existing.email === change.email ? change.email : `the userName ${change.userName}`}`);
+      const existing = await tx.findOne(User, { $or: [lowered('email', change.email), lowered('scim_user_name', change.userName)], ...PEOPLE_ONLY });
+      if (existing && !existing.scimDeletedAt) throw scimError(409, 'uniqueness', `an account already uses ${existing.email === change.email ? change.email : `the userName ${change.userName}`}`);
       const organisationId = await this.organisationId(tx, change.organisation);
       if (existing) {
-        await tx.execute(`update users set scim_deleted_at = null where id = ?`, [existing.id]);
-        const role = change.role ? await resolveRole(tx, change.role) : { role: existing.role, customRole: existing.custom_role };
-        await this.write(tx, existing.id, change, organisationId, role, existing.role);
+        await tx.nativeUpdate(User, existing.id, { scimDeletedAt: null });
+        const role = change.role ? await resolveRole(tx, change.role) : { role: existing.role as UserRole, customRole: existing.customRole ?? null };
+        await this.write(tx, existing.id, change, organisationId, role, existing.role as UserRole);
         return existing.id;
       }
       const newId = randomUUID();
       const role = change.role ? await resolveRole(tx, change.role) : { role: 'customer' as const, customRole: null };
-      await tx.execute(
-        `insert into users (id, email, name, role, custom_role, password_hash, locale, organisation_id, disabled, external_id, scim_user_name, scim_name)
-         values (?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?::jsonb)`,
-        [newId, change.email, change.name, role.role, role.customRole, change.locale ?? 'en', organisationId ?? null, !change.active, change.externalId, change.userName, nameJson(change)],
-      );
+      await tx.insert(User, {
+        id: newId,
+        email: change.email,
+        name: change.name,
+        role: role.role,
+        customRole: role.customRole,
+        passwordHash: null,
+        locale: change.locale ?? 'en',
+        organisationId: organisationId ?? null,
+        disabled: !change.active,
+        externalId: change.externalId,
+        scimUserName: change.userName,
+        scimName: nameOf(change),
+      });
       return newId;
     });
     return { resource: await this.get(id, base), status: 201 };
@@ -254,62 +256,77 @@ export class ScimUsers {
       const current = await this.locked(tx, id, base);
       checkIfMatch(current, ifMatch);
       await refuseLosingLastAdmin(tx, id, 'deleting this account');
-      await tx.execute(`update users set disabled = true, scim_deleted_at = now() where id = ?`, [id]);
-      await tx.execute(`delete from group_members where user_id = ?`, [id]);
-      await tx.execute(`delete from sessions where user_id = ?`, [id]);
+      await tx.nativeUpdate(User, id, { disabled: true, scimDeletedAt: raw('now()') });
+      await tx.nativeDelete(GroupMember, { userId: id });
+      await tx.nativeDelete(Session, { userId: id });
     });
   }
 
   private async change(id: string, ifMatch: string | undefined, base: string, read: (current: Json) => UserChange): Promise<Json> {
     await this.em.fork().transactional(async (tx) => {
-      const current = await this.locked(tx, id, base);
+      const before = await this.lockedRow(tx, id);
+      const current = toResource(before, (await organisationNames(tx, [before])).get(before.organisationId!) ?? null, base);
       checkIfMatch(current, ifMatch);
       const change = read(current);
-      const [clash] = await tx.execute<Array<{ id: string }>>(
-        `select u.id from users u where u.id <> ? and (lower(u.email) = ? or (u.scim_deleted_at is null and lower(u.scim_user_name) = lower(?)))`,
-        [id, change.email, change.userName],
-      );
+      const clash = await tx.count(User, { id: { $ne: id }, $or: [lowered('email', change.email), { scimDeletedAt: null, ...lowered('scim_user_name', change.userName) }] });
       if (clash) throw scimError(409, 'uniqueness', `another account already uses ${change.email} or the userName ${change.userName}`);
-      const [before] = await tx.execute<Array<{ role: UserRole; custom_role: string | null; disabled: boolean }>>('select role, custom_role, disabled from users where id = ?', [id]);
-      const role = change.role ? await resolveRole(tx, change.role) : { role: before!.role, customRole: before!.custom_role };
-      if ((before!.role === 'admin' && role.role !== 'admin') || (!change.active && !before!.disabled)) await refuseLosingLastAdmin(tx, id, 'this change');
+      const previousRole = before.role as UserRole;
+      const role = change.role ? await resolveRole(tx, change.role) : { role: previousRole, customRole: before.customRole ?? null };
+      if ((previousRole === 'admin' && role.role !== 'admin') || (!change.active && !before.disabled)) await refuseLosingLastAdmin(tx, id, 'this change');
       const organisationId = await this.organisationId(tx, change.organisation);
-      await this.write(tx, id, change, organisationId, role, before!.role);
+      await this.write(tx, id, change, organisationId, role, previousRole);
     });
     return this.get(id, base);
   }
 
   private async write(tx: EntityManager, id: string, change: UserChange, organisationId: string | null | undefined, resolved: ResolvedRole, previousRole: UserRole): Promise<void> {
     const { role } = resolved;
-    await tx.execute(
-      `update users set email = ?, name = ?, role = ?, custom_role = ?, locale = coalesce(?, locale), disabled = ?, external_id = ?, scim_user_name = ?, scim_name = ?::jsonb,
-         organisation_id = case when ? then ? else organisation_id end
-       where id = ?`,
-      [change.email, change.name, role, resolved.customRole, change.locale ?? null, !change.active, change.externalId, change.userName, nameJson(change), organisationId !== undefined, organisationId ?? null, id],
-    );
+    await tx.nativeUpdate(User, id, {
+      email: change.email,
+      name: change.name,
+      role,
+      customRole: resolved.customRole,
+      ...(change.locale ? { locale: change.locale } : {}),
+      disabled: !change.active,
+      externalId: change.externalId,
+      scimUserName: change.userName,
+      scimName: nameOf(change),
+      ...(organisationId !== undefined ? { organisationId } : {}),
+    });
     // As in the console: a disabled account or a changed role must not keep acting through old sessions; a customer is in no agent group.
-    if (!change.active || role !== previousRole) await tx.execute('delete from sessions where user_id = ?', [id]);
-    if (role === 'customer') await tx.execute('delete from group_members where user_id = ?', [id]);
+    if (!change.active || role !== previousRole) await tx.nativeDelete(Session, { userId: id });
+    if (role === 'customer') await tx.nativeDelete(GroupMember, { userId: id });
+  }
+
+  private async lockedRow(tx: EntityManager, id: string): Promise<UserRow> {
+    const row = await tx.findOne(User, { id, ...visible }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!row) throw scimError(404, undefined, `no user ${id}`);
+    return row;
   }
 
   private async locked(tx: EntityManager, id: string, base: string): Promise<Json> {
-    const [row] = await tx.execute<UserRow[]>(`${SELECT} where u.id = ? and ${VISIBLE} for update of u`, [id]);
-    if (!row) throw scimError(404, undefined, `no user ${id}`);
-    return toResource(row, base);
+    const row = await this.lockedRow(tx, id);
+    return toResource(row, (await organisationNames(tx, [row])).get(row.organisationId!) ?? null, base);
   }
 
   /** undefined: leave it; null: none; a name: that organisation, made when new. */
   private async organisationId(tx: EntityManager, name: string | null | undefined): Promise<string | null | undefined> {
     if (name === undefined || name === null) return name;
-    const [made] = await tx.execute<Array<{ id: string }>>(`insert into organisations (id, name) values (?, ?) on conflict (name) do nothing returning id`, [randomUUID(), name]);
-    if (made) return made.id;
-    const [found] = await tx.execute<Array<{ id: string }>>(`select id from organisations where name = ?`, [name]);
-    return found!.id;
+    // on conflict do nothing, not a caught violation: inside a transaction a failed insert would end it.
+    await tx.createQueryBuilder(Organisation).insert({ id: randomUUID(), name }).onConflict('name').ignore().execute();
+    return (await tx.findOneOrFail(Organisation, { name })).id;
   }
 }
 
-function nameJson(change: UserChange): string | null {
-  return change.givenName || change.familyName ? JSON.stringify({ ...(change.givenName ? { givenName: change.givenName } : {}), ...(change.familyName ? { familyName: change.familyName } : {}) }) : null;
+/** The organisations' names of some accounts, by id. */
+async function organisationNames(em: EntityManager, users: UserRow[]): Promise<Map<string, string>> {
+  const ids = [...new Set(users.flatMap((u) => (u.organisationId ? [u.organisationId] : [])))];
+  if (!ids.length) return new Map();
+  return new Map((await em.find(Organisation, { id: { $in: ids } })).map((o) => [o.id, o.name]));
+}
+
+function nameOf(change: UserChange): Record<string, string> | null {
+  return change.givenName || change.familyName ? { ...(change.givenName ? { givenName: change.givenName } : {}), ...(change.familyName ? { familyName: change.familyName } : {}) } : null;
 }
 
 export function checkIfMatch(current: Json, ifMatch: string | undefined): void {
