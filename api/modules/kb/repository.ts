@@ -1,40 +1,23 @@
 // Knowledge-base queries: ranked full-text search with snippets, listings, one article with its translations, revisions, feedback and deflection counts.
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { DbTime } from '../../../platform/db/time';
+import { KbArticle, KbCategory, KbFeedback, KbTranslation } from '../../../platform/db/entities/index';
 import { MARK_END, MARK_START } from './text';
 
-export interface ArticleRow {
-  id: string;
-  category_key: string | null;
-  tags: string[];
-  visibility: 'public' | 'internal';
-  status: 'draft' | 'published' | 'archived';
-  source_ticket_id: string | null;
-  created_at: DbTime;
-  updated_at: DbTime;
-  published_at: DbTime | null;
-}
+const ARTICLE_FIELDS = ['id', 'categoryKey', 'tags', 'visibility', 'status', 'sourceTicketId', 'createdAt', 'updatedAt', 'publishedAt'] as const;
+const TRANSLATION_FIELDS = ['locale', 'title', 'summary', 'body', 'bodyText', 'revision', 'updatedAt', 'updatedBy'] as const;
 
-export interface TranslationRow {
-  locale: 'en' | 'fr';
-  title: string;
-  summary: string;
-  body: string;
-  body_text: string;
-  revision: number;
-  updated_at: DbTime;
-  updated_by: string | null;
-}
+export type ArticleRow = Pick<InferEntity<typeof KbArticle>, (typeof ARTICLE_FIELDS)[number]>;
+export type TranslationRow = Pick<InferEntity<typeof KbTranslation>, (typeof TRANSLATION_FIELDS)[number]>;
 
-export interface HitRow extends ArticleRow {
-  locale: 'en' | 'fr';
-  title: string;
-  summary: string;
-  body_text?: string;
-  snippet?: string;
-  rank: number | null;
-  total: string;
-}
+/** A search or listing row: the article, the translation shown, and (search only) its snippet and rank. */
+export type HitRow = ArticleRow &
+  Pick<InferEntity<typeof KbTranslation>, 'locale' | 'title' | 'summary'> & {
+    bodyText?: string;
+    snippet?: string;
+    rank: number | null;
+    total: string;
+  };
 
 export interface Filters {
   category?: string;
@@ -48,7 +31,8 @@ export interface Filters {
 const CONFIG_OF_ROW = `case t.locale when 'fr' then 'kb_french'::regconfig else 'kb_english'::regconfig end`;
 const QUERY_OF_ROW = `case t.locale when 'fr' then q.qf else q.qe end`;
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
-const ARTICLE_COLUMNS = 'a.id, a.category_key, a.tags, a.visibility, a.status, a.source_ticket_id, a.created_at, a.updated_at, a.published_at';
+const ARTICLE_COLUMNS =
+  'a.id, a.category_key as "categoryKey", a.tags, a.visibility, a.status, a.source_ticket_id as "sourceTicketId", a.created_at as "createdAt", a.updated_at as "updatedAt", a.published_at as "publishedAt"';
 
 function filterSql(f: Filters): { sql: string; params: unknown[] } {
   const where: string[] = [];
@@ -129,17 +113,19 @@ export { HEADLINE_OPTIONS };
 export class KbRepository {
   constructor(private readonly em: EntityManager) {}
 
+  // SQL: full-text search (tsvector, ts_rank_cd, ts_headline) in ranked tiers, measured by bench/kb-search.ts.
   async search(text: string, mode: 'websearch' | 'or', scope: string, f: Filters, prefer: string, limit: number, offset: number): Promise<HitRow[]> {
     const filter = filterSql(f);
     return this.em.fork().execute<HitRow[]>(searchSql(mode, scope, filter.sql), searchParams(text, filter.params, prefer, limit, offset));
   }
 
   /** Newest first, one row per article in the preferred locale when it has one. */
+  // SQL: a lateral join picks each article's preferred translation, and it shares the search's filters and columns.
   async list(scope: string, f: Filters, prefer: string, limit: number, offset: number): Promise<HitRow[]> {
     const filter = filterSql({ ...f, locale: undefined });
     const inLocale = f.locale ? 'and t.locale = ?' : '';
     return this.em.fork().execute<HitRow[]>(
-      `select ${ARTICLE_COLUMNS}, t.locale, t.title, t.summary, left(t.body_text, 400) as body_text, null::real as rank, count(*) over () as total
+      `select ${ARTICLE_COLUMNS}, t.locale, t.title, t.summary, left(t.body_text, 400) as "bodyText", null::real as rank, count(*) over () as total
        from kb_articles a
        join lateral (select * from kb_translations t where t.article_id = a.id ${inLocale} order by (t.locale = ?) desc limit 1) t on true
        where ${scope} and ${filter.sql}
@@ -148,38 +134,37 @@ export class KbRepository {
     );
   }
 
+  /** `scope` is a condition on alias `a` (see policy.ts). */
   async article(id: string, scope: string): Promise<ArticleRow | null> {
-    const rows = await this.em.fork().execute<ArticleRow[]>(`select ${ARTICLE_COLUMNS} from kb_articles a where a.id = ? and ${scope}`, [id]);
-    return rows[0] ?? null;
+    return this.em.fork().createQueryBuilder(KbArticle, 'a').select([...ARTICLE_FIELDS]).where({ id }).andWhere(scope).getSingleResult();
   }
 
   async translations(id: string): Promise<TranslationRow[]> {
-    return this.em
-      .fork()
-      .execute<TranslationRow[]>(
-        `select locale, title, summary, body, body_text, revision, updated_at, updated_by from kb_translations where article_id = ? order by locale`,
-        [id],
-      );
+    return this.em.fork().find(KbTranslation, { articleId: id }, { fields: [...TRANSLATION_FIELDS], orderBy: { locale: 'asc' } });
   }
 
   async categoryExists(key: string): Promise<boolean> {
-    return (await this.em.fork().execute('select 1 from kb_categories where key = ?', [key])).length > 0;
+    return (await this.em.fork().count(KbCategory, { key })) > 0;
   }
 
   async feedbackCounts(id: string): Promise<{ helpful: number; notHelpful: number }> {
-    const [r] = await this.em
+    const r = await this.em
       .fork()
-      .execute<Array<{ yes: string; no: string }>>(`select count(*) filter (where helpful) as yes, count(*) filter (where not helpful) as no from kb_feedback where article_id = ?`, [id]);
-    return { helpful: Number(r.yes), notHelpful: Number(r.no) };
+      .createQueryBuilder(KbFeedback)
+      .select([raw('count(*) filter (where helpful)::int as yes'), raw('count(*) filter (where not helpful)::int as no')])
+      .where({ articleId: id })
+      .execute<{ yes: number; no: number }>('get');
+    return { helpful: r.yes, notHelpful: r.no };
   }
 
   async myFeedback(id: string, userId: string): Promise<boolean | null> {
-    const rows = await this.em.fork().execute<Array<{ helpful: boolean }>>('select helpful from kb_feedback where article_id = ? and user_id = ?', [id, userId]);
-    return rows[0]?.helpful ?? null;
+    const row = await this.em.fork().findOne(KbFeedback, { articleId: id, userId }, { fields: ['helpful'] });
+    return row?.helpful ?? null;
   }
 
   /** Sessions in which this article was opened from a suggestion, and those among them that ended without a ticket. */
   async deflection(id: string): Promise<{ opened: number; deflected: number }> {
+    // SQL: counts over distinct sessions with a correlated not-exists, which the QueryBuilder would only obscure.
     const [r] = await this.em.fork().execute<Array<{ opened: string; deflected: string }>>(
       `select count(*) as opened, count(*) filter (where not exists (select 1 from kb_events s where s.session_id = o.session_id and s.kind = 'ticket_submitted')) as deflected
        from (select distinct session_id from kb_events where article_id = ? and kind = 'suggestion_opened') o`,

@@ -1,6 +1,8 @@
 // Knowledge-base rules: who reads which article, translations saved with a revision each, restore, search and suggestions, feedback, deflection, drafts from tickets.
 import { randomUUID } from 'node:crypto';
+import { LockMode, raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { KbArticle, KbCategory, KbEvent, KbFeedback, KbRevision, KbTranslation, User } from '../../../platform/db/entities/index';
 import { badRequest, conflict, notFound, unprocessable } from '../../http/problem';
 import { iso, isoOrNull } from '../../../platform/db/time';
 import type { AuthUser } from '../auth/types';
@@ -11,7 +13,6 @@ import { KbRepository, type ArticleRow, type HitRow, type TranslationRow } from 
 import { LOCALES, type CategoryBody, type CreateArticleBody, type EventBody, type FromTicketBody, type KbLocale, type PatchArticleBody, type SaveTranslationBody, type SearchQuery } from './schemas';
 import { escapeHtml, excerpt, orQuery, plainText, snippetHtml } from './text';
 
-type Tx = Pick<EntityManager, 'execute'>;
 
 const preferredLocale = (user: AuthUser): KbLocale => (user.locale === 'fr' ? 'fr' : 'en');
 
@@ -30,8 +31,8 @@ function presentTranslation(t: TranslationRow) {
     body: t.body,
     html: renderMarkdown(t.body),
     revision: t.revision,
-    updatedAt: iso(t.updated_at),
-    updatedBy: t.updated_by,
+    updatedAt: iso(t.updatedAt),
+    updatedBy: t.updatedBy ?? null,
   };
 }
 
@@ -41,13 +42,13 @@ function presentHit(h: HitRow, staff: boolean) {
     locale: h.locale,
     title: h.title,
     summary: h.summary,
-    snippet: h.snippet !== undefined && h.snippet !== null ? snippetHtml(h.snippet) : escapeHtml(excerpt(h.summary, h.body_text ?? '')),
-    categoryKey: h.category_key,
+    snippet: h.snippet !== undefined && h.snippet !== null ? snippetHtml(h.snippet) : escapeHtml(excerpt(h.summary, h.bodyText ?? '')),
+    categoryKey: h.categoryKey ?? null,
     tags: h.tags,
     // Customers only ever get published public articles, so these say nothing new to them; staff filter on them.
     ...(staff ? { visibility: h.visibility, status: h.status } : {}),
     rank: h.rank === null ? null : Number(h.rank),
-    updatedAt: iso(h.updated_at),
+    updatedAt: iso(h.updatedAt),
   };
 }
 
@@ -64,25 +65,27 @@ export class KbService {
   // Categories.
 
   async categories() {
-    const rows = await this.em.fork().execute<Array<{ key: string; name_en: string; name_fr: string }>>('select key, name_en, name_fr from kb_categories order by key');
-    return rows.map((r) => ({ key: r.key, name: { en: r.name_en, fr: r.name_fr } }));
+    const rows = await this.em.fork().find(KbCategory, {}, { fields: ['nameEn', 'nameFr'], orderBy: { key: 'asc' } });
+    return rows.map((r) => ({ key: r.key, name: { en: r.nameEn, fr: r.nameFr } }));
   }
 
   async createCategory(user: AuthUser, body: CategoryBody) {
     requireCategoryAdmin(user);
-    const rows = await this.em
-      .fork()
-      .execute('insert into kb_categories (key, name_en, name_fr) values (?, ?, ?) on conflict (key) do nothing returning key', [body.key, body.name.en.trim(), body.name.fr.trim()]);
-    if (!rows.length) throw conflict(`category '${body.key}' already exists`, 'category-exists');
+    try {
+      await this.em.fork().insert(KbCategory, { key: body.key, nameEn: body.name.en.trim(), nameFr: body.name.fr.trim() });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw conflict(`category '${body.key}' already exists`, 'category-exists');
+      throw err;
+    }
     return { key: body.key, name: { en: body.name.en.trim(), fr: body.name.fr.trim() } };
   }
 
   async deleteCategory(user: AuthUser, key: string): Promise<void> {
     requireCategoryAdmin(user);
     await this.em.fork().transactional(async (tx) => {
-      if (!(await tx.execute('select 1 from kb_categories where key = ? for update', [key])).length) throw notFound(`no category '${key}'`);
-      if ((await tx.execute('select 1 from kb_articles where category_key = ? limit 1', [key])).length) throw conflict(`category '${key}' still holds articles`, 'category-in-use');
-      await tx.execute('delete from kb_categories where key = ?', [key]);
+      if (!(await tx.findOne(KbCategory, key, { fields: ['key'], lockMode: LockMode.PESSIMISTIC_WRITE }))) throw notFound(`no category '${key}'`);
+      if (await tx.findOne(KbArticle, { categoryKey: key }, { fields: ['id'] })) throw conflict(`category '${key}' still holds articles`, 'category-in-use');
+      await tx.nativeDelete(KbCategory, { key });
     });
   }
 
@@ -121,14 +124,14 @@ export class KbService {
     const staffOnly = isStaff(user) ? { feedback: await this.repo.feedbackCounts(id), deflection: await this.repo.deflection(id) } : {};
     return {
       id: a.id,
-      categoryKey: a.category_key,
+      categoryKey: a.categoryKey ?? null,
       tags: a.tags,
       visibility: a.visibility,
       status: a.status,
-      sourceTicketId: isStaff(user) ? a.source_ticket_id : null,
-      createdAt: iso(a.created_at),
-      updatedAt: iso(a.updated_at),
-      publishedAt: isoOrNull(a.published_at),
+      sourceTicketId: isStaff(user) ? (a.sourceTicketId ?? null) : null,
+      createdAt: iso(a.createdAt),
+      updatedAt: iso(a.updatedAt),
+      publishedAt: isoOrNull(a.publishedAt ?? null),
       translations: translations.map(presentTranslation),
       myFeedback: mine,
       ...staffOnly,
@@ -143,11 +146,16 @@ export class KbService {
     const id = randomUUID();
     const status = body.status ?? 'draft';
     await this.em.fork().transactional(async (tx) => {
-      await tx.execute(
-        `insert into kb_articles (id, category_key, tags, visibility, status, source_ticket_id, created_by, published_at)
-         values (?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ${status === 'published' ? 'now()' : 'null'})`,
-        [id, body.categoryKey ?? null, JSON.stringify(normaliseTags(body.tags)), body.visibility, status, sourceTicketId, user.id],
-      );
+      await tx.insert(KbArticle, {
+        id,
+        categoryKey: body.categoryKey ?? null,
+        tags: tagsSql(body.tags),
+        visibility: body.visibility,
+        status,
+        sourceTicketId,
+        createdBy: user.id,
+        publishedAt: status === 'published' ? raw('now()') : null,
+      });
       for (const locale of LOCALES) {
         const t = body.translations[locale];
         if (t) await this.writeTranslation(tx, user, id, locale, { title: t.title, summary: t.summary ?? '', body: t.body }, null);
@@ -160,25 +168,20 @@ export class KbService {
     requireEditor(user);
     await this.readable(user, id);
     if (body.categoryKey !== undefined) await this.checkCategory(body.categoryKey);
-    const sets: string[] = ['updated_at = now()'];
-    const params: unknown[] = [];
-    if (body.categoryKey !== undefined) {
-      sets.push('category_key = ?');
-      params.push(body.categoryKey);
-    }
-    if (body.tags !== undefined) {
-      sets.push('tags = array(select jsonb_array_elements_text(?::jsonb))');
-      params.push(JSON.stringify(normaliseTags(body.tags)));
-    }
-    if (body.visibility !== undefined) {
-      sets.push('visibility = ?');
-      params.push(body.visibility);
-    }
-    if (body.status !== undefined) {
-      sets.push('status = ?', `published_at = case when ? = 'published' then coalesce(published_at, now()) else published_at end`);
-      params.push(body.status, body.status);
-    }
-    await this.em.fork().execute(`update kb_articles set ${sets.join(', ')} where id = ?`, [...params, id]);
+    await this.em.fork().nativeUpdate(
+      KbArticle,
+      { id },
+      {
+        // now(): the database's clock, as created_at's default.
+        updatedAt: raw('now()'),
+        ...(body.categoryKey !== undefined ? { categoryKey: body.categoryKey } : {}),
+        ...(body.tags !== undefined ? { tags: tagsSql(body.tags) } : {}),
+        ...(body.visibility !== undefined ? { visibility: body.visibility } : {}),
+        ...(body.status !== undefined ? { status: body.status } : {}),
+        // Read in the statement itself: publishing again keeps the first publication's date.
+        ...(body.status === 'published' ? { publishedAt: raw('coalesce(published_at, now())') } : {}),
+      },
+    );
     return this.get(user, id);
   }
 
@@ -188,14 +191,14 @@ export class KbService {
     await this.readable(user, id);
     await this.em.fork().transactional(async (tx) => {
       await this.writeTranslation(tx, user, id, locale, { title: body.title, summary: body.summary ?? '', body: body.body }, body.baseRevision ?? null);
-      await tx.execute('update kb_articles set updated_at = now() where id = ?', [id]);
+      await tx.nativeUpdate(KbArticle, { id }, { updatedAt: raw('now()') });
     });
     return this.get(user, id);
   }
 
-  private async writeTranslation(tx: Tx, user: AuthUser, id: string, locale: KbLocale, content: { title: string; summary: string; body: string }, baseRevision: number | null, restoredFrom: number | null = null) {
+  private async writeTranslation(tx: EntityManager, user: AuthUser, id: string, locale: KbLocale, content: { title: string; summary: string; body: string }, baseRevision: number | null, restoredFrom: number | null = null) {
     // The row lock serialises two editors saving the same translation; the revision check turns a lost update into a 409.
-    const [current] = await tx.execute<Array<{ revision: number }>>('select revision from kb_translations where article_id = ? and locale = ? for update', [id, locale]);
+    const current = await tx.findOne(KbTranslation, { articleId: id, locale }, { fields: ['revision'], lockMode: LockMode.PESSIMISTIC_WRITE });
     const latest = current?.revision ?? 0;
     if (baseRevision !== null && baseRevision !== latest) {
       throw conflict(`the ${locale} text changed since revision ${baseRevision} (now ${latest}); reload and merge`, 'stale-revision');
@@ -203,17 +206,13 @@ export class KbService {
     const revision = latest + 1;
     const title = content.title.trim();
     const summary = content.summary.trim();
-    await tx.execute(
-      `insert into kb_translations (article_id, locale, title, summary, body, body_text, revision, updated_by, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, now())
-       on conflict (article_id, locale) do update set title = excluded.title, summary = excluded.summary, body = excluded.body,
-         body_text = excluded.body_text, revision = excluded.revision, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      [id, locale, title, summary, content.body, plainText(content.body), revision, user.id],
-    );
-    await tx.execute(
-      `insert into kb_revisions (article_id, locale, revision, title, summary, body, author_id, restored_from) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, locale, revision, title, summary, content.body, user.id, restoredFrom],
-    );
+    await tx
+      .createQueryBuilder(KbTranslation)
+      .insert({ articleId: id, locale, title, summary, body: content.body, bodyText: plainText(content.body), revision, updatedBy: user.id, updatedAt: raw('now()') })
+      .onConflict(['articleId', 'locale'])
+      .merge(['title', 'summary', 'body', 'bodyText', 'revision', 'updatedBy', 'updatedAt'])
+      .execute();
+    await tx.insert(KbRevision, { articleId: id, locale, revision, title, summary, body: content.body, authorId: user.id, restoredFrom });
     return revision;
   }
 
@@ -228,24 +227,18 @@ export class KbService {
   async revisions(user: AuthUser, id: string, locale: KbLocale) {
     requireEditor(user);
     await this.readable(user, id);
-    const rows = await this.em.fork().execute<RevisionRow[]>(
-      `select r.revision, r.locale, r.title, r.summary, r.body, r.author_id, u.name as author_name, r.created_at, r.restored_from
-       from kb_revisions r left join users u on u.id = r.author_id where r.article_id = ? and r.locale = ? order by r.revision desc`,
-      [id, locale],
-    );
-    return rows.map(presentRevision);
+    const em = this.em.fork();
+    const rows = await em.find(KbRevision, { articleId: id, locale }, { orderBy: { revision: 'desc' } });
+    return presentRevisions(em, rows);
   }
 
   async revision(user: AuthUser, id: string, locale: KbLocale, revision: number) {
     requireEditor(user);
     await this.readable(user, id);
-    const [row] = await this.em.fork().execute<RevisionRow[]>(
-      `select r.revision, r.locale, r.title, r.summary, r.body, r.author_id, u.name as author_name, r.created_at, r.restored_from
-       from kb_revisions r left join users u on u.id = r.author_id where r.article_id = ? and r.locale = ? and r.revision = ?`,
-      [id, locale, revision],
-    );
+    const em = this.em.fork();
+    const row = await em.findOne(KbRevision, { articleId: id, locale, revision });
     if (!row) throw notFound(`no revision ${revision} of the ${locale} text`);
-    return presentRevision(row);
+    return (await presentRevisions(em, [row]))[0];
   }
 
   /** Restoring writes the old content as a new revision: history only grows, and the restore itself is in it. */
@@ -253,7 +246,7 @@ export class KbService {
     const old = await this.revision(user, id, locale, revision);
     await this.em.fork().transactional(async (tx) => {
       await this.writeTranslation(tx, user, id, locale, { title: old.title, summary: old.summary, body: old.body }, null, revision);
-      await tx.execute('update kb_articles set updated_at = now() where id = ?', [id]);
+      await tx.nativeUpdate(KbArticle, { id }, { updatedAt: raw('now()') });
     });
     return this.get(user, id);
   }
@@ -265,11 +258,11 @@ export class KbService {
     await this.readable(user, id);
     await this.em
       .fork()
-      .execute(
-        `insert into kb_feedback (article_id, user_id, helpful) values (?, ?, ?)
-         on conflict (article_id, user_id) do update set helpful = excluded.helpful, updated_at = now()`,
-        [id, user.id, helpful],
-      );
+      .createQueryBuilder(KbFeedback)
+      .insert({ articleId: id, userId: user.id, helpful })
+      .onConflict(['articleId', 'userId'])
+      .merge({ helpful, updatedAt: raw('now()') })
+      .execute();
   }
 
   async recordEvent(user: AuthUser, body: EventBody): Promise<void> {
@@ -280,15 +273,17 @@ export class KbService {
       throw unprocessable('a ticket_submitted event names no article', [{ pointer: '/articleId', message: 'not allowed here' }], 'invalid-event');
     }
     // A session belongs to the user who started it; another user's session id is refused rather than mixed in.
-    const [owner] = await this.em.fork().execute<Array<{ user_id: string }>>('select user_id from kb_events where session_id = ? limit 1', [body.sessionId]);
-    if (owner && owner.user_id !== user.id) throw conflict('this session id belongs to someone else', 'session-taken');
-    await this.em.fork().execute('insert into kb_events (session_id, user_id, kind, article_id) values (?, ?, ?, ?)', [body.sessionId, user.id, body.type, body.articleId ?? null]);
+    const em = this.em.fork();
+    const owner = await em.findOne(KbEvent, { sessionId: body.sessionId }, { fields: ['userId'] });
+    if (owner && owner.userId !== user.id) throw conflict('this session id belongs to someone else', 'session-taken');
+    await em.insert(KbEvent, { sessionId: body.sessionId, userId: user.id, kind: body.type, articleId: body.articleId ?? null });
   }
 
   /** Deflection = a session in which a suggestion was opened and no ticket was submitted. */
   async stats(user: AuthUser) {
     requireEditor(user);
     const fork = this.em.fork();
+    // SQL: per-session aggregates and per-article correlated counts, a small report the QueryBuilder would only obscure.
     const [totals] = await fork.execute<Array<Record<string, string>>>(
       `with s as (select session_id, count(*) filter (where kind = 'suggestion_opened') as opened, bool_or(kind = 'ticket_submitted') as submitted from kb_events group by session_id)
        select count(*) as sessions, coalesce(sum(opened), 0) as opened,
@@ -333,7 +328,7 @@ export class KbService {
     if (!answer.trim()) {
       throw unprocessable(`${ticket.number} has no public agent answer to turn into an article`, [{ pointer: '/ticketId', message: 'no answer yet' }], 'no-answer');
     }
-    const [existing] = await this.em.fork().execute<Array<{ id: string }>>('select id from kb_articles where source_ticket_id = ?', [ticket.id]);
+    const existing = await this.em.fork().findOne(KbArticle, { sourceTicketId: ticket.id }, { fields: ['id'] });
     if (existing) throw conflict(`an article (${existing.id}) was already drafted from ${ticket.number}`, 'article-exists');
     const locale = body.locale ?? preferredLocale(user);
     const heads = locale === 'fr' ? ['Symptôme', 'Solution'] : ['Problem', 'Solution'];
@@ -348,31 +343,30 @@ export class KbService {
   }
 }
 
-interface RevisionRow {
-  revision: number;
-  locale: KbLocale;
-  title: string;
-  summary: string;
-  body: string;
-  author_id: string | null;
-  author_name: string | null;
-  created_at: string | Date;
-  restored_from: number | null;
-}
+type RevisionRow = InferEntity<typeof KbRevision>;
 
-function presentRevision(r: RevisionRow) {
-  return {
+/** Revisions with their authors' names (an author may since have been erased: null then). */
+async function presentRevisions(em: EntityManager, rows: RevisionRow[]) {
+  const authorIds = [...new Set(rows.flatMap((r) => (r.authorId ? [r.authorId] : [])))];
+  const authors = authorIds.length ? await em.find(User, { id: { $in: authorIds } }, { fields: ['name'] }) : [];
+  const names = new Map(authors.map((u) => [u.id, u.name]));
+  return rows.map((r) => ({
     revision: r.revision,
-    locale: r.locale,
+    locale: r.locale as KbLocale,
     title: r.title,
     summary: r.summary,
     body: r.body,
-    author: { id: r.author_id, name: r.author_name },
-    createdAt: iso(r.created_at),
-    restoredFrom: r.restored_from,
-  };
+    author: { id: r.authorId ?? null, name: (r.authorId && names.get(r.authorId)) ?? null },
+    createdAt: iso(r.createdAt),
+    restoredFrom: r.restoredFrom ?? null,
+  }));
 }
 
 function normaliseTags(tags: readonly string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()))];
+}
+
+/** Tags as a text[] built from JSON in the database: the ORM's array literal would read a tag 'null' as NULL. */
+function tagsSql(tags: readonly string[] | undefined) {
+  return raw('array(select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(normaliseTags(tags))]);
 }

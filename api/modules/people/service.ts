@@ -1,7 +1,9 @@
 // The people agents serve: found by name, e-mail or organisation to open a ticket for them, or added on the spot for a
 // first-time caller (a customer account without a password; they set one through "forgot password" when they want the portal).
 import { randomUUID } from 'node:crypto';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Organisation, User } from '../../../platform/db/entities/index';
 import { ProblemError, unprocessable } from '../../http/problem';
 import { escapeLike } from '../../../platform/db/like';
 
@@ -14,24 +16,11 @@ export interface Person {
   organisation: { id: string; name: string } | null;
 }
 
-interface PersonRow {
-  id: string;
-  name: string;
-  email: string;
-  phone: string | null;
-  role: string;
-  organisation_id: string | null;
-  organisation_name: string | null;
-}
+type PersonRow = Pick<InferEntity<typeof User>, 'id' | 'name' | 'email' | 'phone' | 'role' | 'organisationId'>;
 
-const PERSON_SQL = `select u.id, u.name, u.email, u.phone, u.role, o.id as organisation_id, o.name as organisation_name
-  from users u left join organisations o on o.id = u.organisation_id`;
-const ACTIVE = `not u.disabled and not exists (select 1 from inbound_endpoints ie where ie.actor_id = u.id)`;
-
-const toPerson = (r: PersonRow): Person => ({
-  id: r.id, name: r.name, email: r.email, phone: r.phone, role: r.role,
-  organisation: r.organisation_id ? { id: r.organisation_id, name: r.organisation_name! } : null,
-});
+const PERSON_FIELDS = ['id', 'name', 'email', 'phone', 'role', 'organisationId'] as const;
+/** Inbound endpoints act through a user of their own, nobody to open a ticket for; SQL as no relation links the two entities. */
+const NOT_AN_ENDPOINT = 'not exists (select 1 from inbound_endpoints ie where ie.actor_id = u.id)';
 
 export class PeopleService {
   constructor(private readonly em: EntityManager) {}
@@ -39,35 +28,55 @@ export class PeopleService {
   /** Active people whose name, e-mail or organisation contains `q`; customers first, then by name. */
   async search(q: string | undefined, limit: number): Promise<Person[]> {
     const like = `%${escapeLike(q?.trim() ?? '')}%`;
-    const rows = await this.em.fork().execute<PersonRow[]>(
-      `${PERSON_SQL} where ${ACTIVE} and (u.name ilike ? or u.email ilike ? or o.name ilike ?)
-       order by (u.role = 'customer') desc, lower(u.name), u.id limit ?`,
-      [like, like, like, limit],
-    );
-    return rows.map(toPerson);
+    const em = this.em.fork();
+    const organisations = em.createQueryBuilder(Organisation, 'o').select('id').where({ name: { $ilike: like } });
+    const rows = await em
+      .createQueryBuilder(User, 'u')
+      .select([...PERSON_FIELDS])
+      .where({ disabled: false, $or: [{ name: { $ilike: like } }, { email: { $ilike: like } }, { organisationId: { $in: organisations.getNativeQuery(false) } }] })
+      .andWhere(NOT_AN_ENDPOINT)
+      // lower(): names sort whatever their case, in the database's collation.
+      .orderBy([{ [raw(`u.role = 'customer'`)]: 'desc' }, { [raw((alias) => `lower(${alias}.name)`)]: 'asc' }, { id: 'asc' }])
+      .limit(limit)
+      .getResult();
+    return this.withOrganisations(em, rows);
   }
 
   async get(id: string): Promise<Person | null> {
-    const [row] = await this.em.fork().execute<PersonRow[]>(`${PERSON_SQL} where u.id = ?`, [id]);
-    return row ? toPerson(row) : null;
+    const em = this.em.fork();
+    const row = await em.findOne(User, id, { fields: [...PERSON_FIELDS] });
+    return row ? (await this.withOrganisations(em, [row]))[0] : null;
   }
 
   async createCustomer(input: { name: string; email: string; phone?: string | null; organisationId?: string | null; locale?: 'en' | 'fr' }): Promise<Person> {
-    const [taken] = await this.em.fork().execute<Array<{ id: string }>>('select id from users where email = lower(?)', [input.email]);
-    if (taken) throw new ProblemError(409, 'email-taken', 'Conflict', `${input.email.toLowerCase()} already has an account: pick it instead`, [{ pointer: '/email', message: 'already has an account' }]);
-    if (input.organisationId) {
-      const [org] = await this.em.fork().execute('select 1 from organisations where id = ?', [input.organisationId]);
-      if (!org) throw unprocessable(`no organisation ${input.organisationId}`, [{ pointer: '/organisationId', message: 'unknown organisation' }]);
+    const em = this.em.fork();
+    // lower() in the database, as the stored address was lowered, so both sides fold case by the same rules.
+    if (await em.count(User, { email: raw('lower(?)', [input.email]) })) {
+      throw new ProblemError(409, 'email-taken', 'Conflict', `${input.email.toLowerCase()} already has an account: pick it instead`, [{ pointer: '/email', message: 'already has an account' }]);
+    }
+    if (input.organisationId && !(await em.count(Organisation, { id: input.organisationId }))) {
+      throw unprocessable(`no organisation ${input.organisationId}`, [{ pointer: '/organisationId', message: 'unknown organisation' }]);
     }
     const id = randomUUID();
-    await this.em.fork().execute(
-      `insert into users (id, email, name, role, password_hash, locale, organisation_id, phone) values (?, lower(?), ?, 'customer', null, ?, ?, ?)
-       on conflict (email) do nothing`,
-      [id, input.email, input.name.trim(), input.locale ?? 'en', input.organisationId ?? null, input.phone?.trim() || null],
-    );
+    await em
+      .createQueryBuilder(User)
+      .insert({ id, email: raw('lower(?)', [input.email]), name: input.name.trim(), role: 'customer', passwordHash: null, locale: input.locale ?? 'en', organisationId: input.organisationId ?? null, phone: input.phone?.trim() || null })
+      .onConflict('email')
+      .ignore()
+      .execute();
     const created = await this.get(id);
     // Two agents adding the same caller at once: the second learns who won.
     if (!created) return this.createCustomer(input);
     return created;
+  }
+
+  private async withOrganisations(em: EntityManager, rows: PersonRow[]): Promise<Person[]> {
+    const ids = [...new Set(rows.flatMap((r) => (r.organisationId ? [r.organisationId] : [])))];
+    const organisations = ids.length ? await em.find(Organisation, { id: { $in: ids } }, { fields: ['name'] }) : [];
+    const names = new Map(organisations.map((o) => [o.id, o.name]));
+    return rows.map((r) => ({
+      id: r.id, name: r.name, email: r.email, phone: r.phone ?? null, role: r.role,
+      organisation: r.organisationId ? { id: r.organisationId, name: names.get(r.organisationId)! } : null,
+    }));
   }
 }
