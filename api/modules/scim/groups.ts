@@ -1,6 +1,8 @@
 // SCIM Groups: the desk's agent groups, which decide who works which queue. A group's SCIM id is its key.
+import { LockMode, raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SERVICE_ACCOUNT_SQL } from '../../../platform/access/service-accounts';
+import { PEOPLE_ONLY } from '../../../platform/access/service-accounts';
+import { Asset, Group, GroupMember, MaintenancePlan, QueueGroup, Ticket, User } from '../../../platform/db/entities/index';
 import { scimError } from './errors';
 import { compileFilter, parseFilter, type Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch';
@@ -9,19 +11,8 @@ import { checkIfMatch, etagOf, type ListQuery } from './users';
 
 type Json = Record<string, unknown>;
 
-interface GroupRow {
-  key: string;
-  name: string;
-  external_id: string | null;
-  members: Array<{ id: string; name: string }>;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const SELECT = `select g.key, g.name, g.external_id, g.created_at, g.updated_at,
-  coalesce((select json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name, u.id)
-            from group_members gm join users u on u.id = gm.user_id where gm.group_key = g.key), '[]'::json) as members
-  from groups g`;
+type GroupRow = InferEntity<typeof Group>;
+type Member = { id: string; name: string };
 
 const member = (condition: string) => `exists (select 1 from group_members gm where gm.group_key = g.key and ${condition})`;
 const GROUP_COLUMNS: Record<string, Column> = {
@@ -36,18 +27,18 @@ const GROUP_COLUMNS: Record<string, Column> = {
 const PATCH_SCHEMA = { schema: GROUP_SCHEMA, attrs: GROUP_ATTRIBUTES, extensions: {} };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toResource(row: GroupRow, base: string, withMembers = true): Json {
+function toResource(row: GroupRow, members: Member[], base: string, withMembers = true): Json {
   const resource: Json = {
     schemas: [GROUP_SCHEMA],
     id: row.key,
-    ...(row.external_id ? { externalId: row.external_id } : {}),
+    ...(row.externalId ? { externalId: row.externalId } : {}),
     displayName: row.name,
-    members: row.members.map((m) => ({ value: m.id, display: m.name, type: 'User', $ref: `${base}/Users/${m.id}` })),
+    members: members.map((m) => ({ value: m.id, display: m.name, type: 'User', $ref: `${base}/Users/${m.id}` })),
   };
   const meta = {
     resourceType: 'Group',
-    created: new Date(row.created_at).toISOString(),
-    lastModified: new Date(row.updated_at).toISOString(),
+    created: row.createdAt.toISOString(),
+    lastModified: row.updatedAt.toISOString(),
     location: `${base}/Groups/${row.key}`,
     version: etagOf(resource),
   };
@@ -83,7 +74,7 @@ async function keyFor(tx: EntityManager, name: string): Promise<string> {
   const stem = `${/^[a-z]/.test(name.toLowerCase()) ? '' : 'g_'}${name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`.slice(0, 50) || 'group';
   for (let n = 1; ; n++) {
     const key = n === 1 ? stem : `${stem}_${n}`;
-    if (!(await tx.execute('select 1 from groups where key = ?', [key])).length) return key;
+    if (!(await tx.count(Group, { key }))) return key;
   }
 }
 
@@ -93,24 +84,29 @@ export class ScimGroups {
   async list(q: ListQuery & { withMembers: boolean }, base: string): Promise<{ total: number; resources: Json[] }> {
     const where = q.filter ? compileFilter(parseFilter(q.filter), (p) => GROUP_COLUMNS[p]) : { sql: 'true', params: [] };
     const em = this.em.fork();
+    // SQL: a SCIM filter compiles to a SQL condition (filter.ts); it picks the page's groups, their entities follow.
     const [{ total }] = (await em.execute<Array<{ total: number }>>(`select count(*)::int as total from groups g where ${where.sql}`, where.params)) as [{ total: number }];
-    const rows = q.count === 0 ? [] : await em.execute<GroupRow[]>(`${SELECT} where ${where.sql} order by g.created_at, g.key offset ? limit ?`, [...where.params, q.startIndex - 1, q.count]);
-    return { total, resources: rows.map((r) => toResource(r, base, q.withMembers)) };
+    const page = q.count === 0 ? [] : await em.execute<Array<{ key: string }>>(`select g.key from groups g where ${where.sql} order by g.created_at, g.key offset ? limit ?`, [...where.params, q.startIndex - 1, q.count]);
+    const rows = new Map((await em.find(Group, { key: { $in: page.map((p) => p.key) } })).map((g) => [g.key, g]));
+    const members = await membersOf(em, [...rows.keys()]);
+    return { total, resources: page.flatMap(({ key }) => (rows.has(key) ? [toResource(rows.get(key)!, members.get(key) ?? [], base, q.withMembers)] : [])) };
   }
 
   async get(key: string, base: string, withMembers = true): Promise<Json> {
-    const [row] = await this.em.fork().execute<GroupRow[]>(`${SELECT} where g.key = ?`, [key]);
+    const em = this.em.fork();
+    const row = await em.findOne(Group, key);
     if (!row) throw scimError(404, undefined, `no group ${key}`);
-    return toResource(row, base, withMembers);
+    return toResource(row, (await membersOf(em, [key])).get(key) ?? [], base, withMembers);
   }
 
   async create(doc: Json, base: string): Promise<Json> {
     const change = readGroup(doc);
     const key = await this.em.fork().transactional(async (tx) => {
+      // Two creations at once take turns: the second sees the first's name and key.
       await tx.execute(`select pg_advisory_xact_lock(hashtext('scim-groups'))`);
-      if ((await tx.execute('select 1 from groups where lower(name) = lower(?)', [change.name])).length) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
+      if (await tx.count(Group, namedLike(change.name))) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
       const newKey = await keyFor(tx, change.name);
-      await tx.execute('insert into groups (key, name, external_id) values (?, ?, ?)', [newKey, change.name, change.externalId]);
+      await tx.insert(Group, { key: newKey, name: change.name, externalId: change.externalId });
       await this.setMembers(tx, newKey, change.memberIds);
       return newKey;
     });
@@ -129,16 +125,13 @@ export class ScimGroups {
   async remove(key: string, ifMatch: string | undefined, base: string): Promise<void> {
     await this.em.fork().transactional(async (tx) => {
       checkIfMatch(await this.locked(tx, key, base), ifMatch);
-      const [uses] = await tx.execute<Array<{ queues: string[]; tickets: number; owned: number }>>(
-        `select coalesce((select array_agg(queue order by queue) from queue_groups where group_key = ?), '{}') as queues,
-                (select count(*)::int from tickets where assigned_group = ? and closed_at is null) as tickets,
-                (select count(*)::int from assets where owner_group = ?) + (select count(*)::int from maintenance_plans where owner_group = ?) as owned`,
-        [key, key, key, key],
-      );
-      if (uses!.queues.length) throw scimError(409, undefined, `group ${key} works the queues ${uses!.queues.join(', ')}: take it off them in the console first`);
-      if (uses!.tickets) throw scimError(409, undefined, `group ${key} holds ${uses!.tickets} open ticket(s): reassign them first`);
-      if (uses!.owned) throw scimError(409, undefined, `group ${key} owns ${uses!.owned} asset(s) or maintenance plan(s): give them to another group first`);
-      await tx.execute('delete from groups where key = ?', [key]);
+      const queues = (await tx.find(QueueGroup, { groupKey: key }, { orderBy: { queue: 'asc' } })).map((q) => q.queue);
+      if (queues.length) throw scimError(409, undefined, `group ${key} works the queues ${queues.join(', ')}: take it off them in the console first`);
+      const tickets = await tx.count(Ticket, { assignedGroup: key, closedAt: null });
+      if (tickets) throw scimError(409, undefined, `group ${key} holds ${tickets} open ticket(s): reassign them first`);
+      const owned = (await tx.count(Asset, { ownerGroup: key })) + (await tx.count(MaintenancePlan, { ownerGroup: key }));
+      if (owned) throw scimError(409, undefined, `group ${key} owns ${owned} asset(s) or maintenance plan(s): give them to another group first`);
+      await tx.nativeDelete(Group, { key });
     });
   }
 
@@ -147,29 +140,47 @@ export class ScimGroups {
       const current = await this.locked(tx, key, base);
       checkIfMatch(current, ifMatch);
       const change = read(current);
-      if ((await tx.execute('select 1 from groups where lower(name) = lower(?) and key <> ?', [change.name, key])).length) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
-      await tx.execute('update groups set name = ?, external_id = ? where key = ?', [change.name, change.externalId, key]);
+      if (await tx.count(Group, { ...namedLike(change.name), key: { $ne: key } })) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
+      await tx.nativeUpdate(Group, { key }, { name: change.name, externalId: change.externalId });
       await this.setMembers(tx, key, change.memberIds);
     });
     return this.get(key, base);
   }
 
   private async locked(tx: EntityManager, key: string, base: string): Promise<Json> {
-    const [row] = await tx.execute<GroupRow[]>(`${SELECT} where g.key = ? for update of g`, [key]);
+    const row = await tx.findOne(Group, key, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!row) throw scimError(404, undefined, `no group ${key}`);
-    return toResource(row, base);
+    return toResource(row, (await membersOf(tx, [key])).get(key) ?? [], base);
   }
 
   /** Members are agents and admins the desk knows; anyone else refuses the whole change. */
   private async setMembers(tx: EntityManager, key: string, ids: string[]): Promise<void> {
-    const staff = await tx.execute<Array<{ id: string }>>(
-      `select u.id from users u where u.id in (select jsonb_array_elements_text(?::jsonb)::uuid) and u.role in ('agent', 'admin') and u.scim_deleted_at is null and not (${SERVICE_ACCOUNT_SQL})`,
-      [JSON.stringify(ids)],
-    );
+    const staff = await tx.find(User, { id: { $in: ids }, role: { $in: ['agent', 'admin'] }, scimDeletedAt: null, ...PEOPLE_ONLY }, { fields: ['id'] });
     const known = new Set(staff.map((s) => s.id));
     const wrong = ids.filter((id) => !known.has(id));
     if (wrong.length) throw scimError(400, 'invalidValue', `members must be agents or admins of the desk: ${wrong.join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not`);
-    await tx.execute(`delete from group_members where group_key = ? and user_id not in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [key, JSON.stringify(ids)]);
-    await tx.execute(`insert into group_members (group_key, user_id) select ?, v::uuid from jsonb_array_elements_text(?::jsonb) v on conflict do nothing`, [key, JSON.stringify(ids)]);
+    await tx.nativeDelete(GroupMember, ids.length ? { groupKey: key, userId: { $nin: ids } } : { groupKey: key });
+    if (!ids.length) return;
+    // Members kept stay as they are: inside the transaction a duplicate insert must be skipped, not caught.
+    await tx
+      .createQueryBuilder(GroupMember)
+      .insert(ids.map((userId) => ({ groupKey: key, userId })))
+      .onConflict(['groupKey', 'userId'])
+      .ignore()
+      .execute();
   }
+}
+
+/** A group of this name whatever its case, as the database lowers it. */
+const namedLike = (name: string) => ({ [raw((a) => `lower(${a}.name)`)]: raw('lower(?)', [name]) });
+
+/** The members of some groups, each group's by name then id. */
+async function membersOf(em: EntityManager, keys: string[]): Promise<Map<string, Member[]>> {
+  const links = keys.length ? await em.find(GroupMember, { groupKey: { $in: keys } }) : [];
+  const users = links.length ? await em.find(User, { id: { $in: [...new Set(links.map((l) => l.userId))] } }, { fields: ['name'], orderBy: { name: 'asc', id: 'asc' } }) : [];
+  const groupsOf = new Map<string, string[]>();
+  for (const l of links) groupsOf.set(l.userId, [...(groupsOf.get(l.userId) ?? []), l.groupKey]);
+  const members = new Map<string, Member[]>();
+  for (const u of users) for (const key of groupsOf.get(u.id) ?? []) members.set(key, [...(members.get(key) ?? []), { id: u.id, name: u.name }]);
+  return members;
 }
