@@ -1,5 +1,7 @@
 // A directory's configuration as stored (one row of ldap_directories) and as the API shows it (never the bind secret).
+import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LdapDirectory } from '../db/entities/index';
 /** The desk's built-in roles, which a directory group can map to. */
 export type DeskRole = 'admin' | 'agent' | 'customer';
 
@@ -34,26 +36,8 @@ export interface GroupMapping {
   agentGroups?: string[];
 }
 
-export interface DirectoryRow {
-  id: string;
-  name: string;
-  url: string;
-  start_tls: boolean;
-  ca_certificate: string | null;
-  bind_dn: string;
-  bind_secret_sealed: string;
-  user_base_dns: string[];
-  user_filter: string;
-  group_base_dns: string[];
-  group_filter: string;
-  attributes: DirectoryAttributes;
-  group_mappings: GroupMapping[];
-  default_role: 'agent' | 'customer';
-  sync_interval_minutes: number;
-  enabled: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A directory as stored; its JSON columns typed on the entity. */
+export type DirectoryRow = InferEntity<typeof LdapDirectory>;
 
 export const DEFAULT_ATTRIBUTES: DirectoryAttributes = { id: 'entryUUID', email: 'mail', name: 'cn', login: 'uid', organisation: null, memberOf: null, groupMember: 'member' };
 export const DEFAULT_USER_FILTER = '(objectClass=inetOrgPerson)';
@@ -62,8 +46,7 @@ export const DEFAULT_GROUP_FILTER = '(|(objectClass=groupOfNames)(objectClass=gr
 export const issuerOf = (directoryId: string) => `ldap:${directoryId}`;
 
 export async function loadDirectory(em: EntityManager, id: string): Promise<DirectoryRow | undefined> {
-  const [row] = await em.fork().execute<DirectoryRow[]>('select * from ldap_directories where id = ?', [id]);
-  return row;
+  return (await em.fork().findOne(LdapDirectory, id)) ?? undefined;
 }
 
 export function directoryView(row: DirectoryRow) {
@@ -71,20 +54,20 @@ export function directoryView(row: DirectoryRow) {
     id: row.id,
     name: row.name,
     url: row.url,
-    startTls: row.start_tls,
-    caCertificate: row.ca_certificate,
-    bindDn: row.bind_dn,
+    startTls: row.startTls,
+    caCertificate: row.caCertificate ?? null,
+    bindDn: row.bindDn,
     bindSecretSet: true,
-    userBaseDns: row.user_base_dns,
-    userFilter: row.user_filter,
-    groupBaseDns: row.group_base_dns,
-    groupFilter: row.group_filter,
+    userBaseDns: row.userBaseDns,
+    userFilter: row.userFilter,
+    groupBaseDns: row.groupBaseDns,
+    groupFilter: row.groupFilter,
     attributes: row.attributes,
-    groupMappings: row.group_mappings,
-    defaultRole: row.default_role,
-    syncIntervalMinutes: row.sync_interval_minutes,
+    groupMappings: row.groupMappings,
+    defaultRole: row.defaultRole,
+    syncIntervalMinutes: row.syncIntervalMinutes,
     enabled: row.enabled,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }

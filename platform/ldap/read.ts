@@ -24,17 +24,17 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_WARNINGS = 50;
 const PAGE = 500;
 
-export const settingsOf = (d: DirectoryRow, timeoutMs?: number) => ({ url: d.url, startTls: d.start_tls, caCertificate: d.ca_certificate, timeoutMs });
+export const settingsOf = (d: DirectoryRow, timeoutMs?: number) => ({ url: d.url, startTls: d.startTls, caCertificate: d.caCertificate ?? null, timeoutMs });
 
 /** The service account's connection to a directory (its secret opened from the box). */
 export async function openService(d: DirectoryRow, box: SecretOpener, timeoutMs?: number): Promise<Client> {
   let secret: string;
   try {
-    secret = box.open(d.bind_secret_sealed);
+    secret = box.open(d.bindSecretSealed);
   } catch (err) {
     throw new DirectoryError('directory-misconfigured', `the bind secret cannot be opened: ${(err as Error).message}`);
   }
-  return openBound(settingsOf(d, timeoutMs), d.bind_dn, secret);
+  return openBound(settingsOf(d, timeoutMs), d.bindDn, secret);
 }
 
 async function search(client: Client, base: string, filter: string, attributes: string[], binary: string[]): Promise<Entry[]> {
@@ -58,16 +58,16 @@ export async function readDirectory(client: Client, d: DirectoryRow, beat: () =>
   const binary = a.id.toLowerCase() === 'objectguid' ? [a.id] : [];
   const wanted = [a.id, a.email, a.name, a.login, a.organisation, a.memberOf].filter((x): x is string => !!x && x.toLowerCase() !== 'dn');
   const entries: Entry[] = [];
-  for (const base of d.user_base_dns) {
-    entries.push(...(await search(client, base, d.user_filter, [...new Set(wanted)], binary)));
+  for (const base of d.userBaseDns) {
+    entries.push(...(await search(client, base, d.userFilter, [...new Set(wanted)], binary)));
     beat();
   }
   // Each member DN's groups, as normalised DNs and cns, for the mappings to match either.
   const groupsOf = new Map<string, Array<{ dn: string; cn: string | null }>>();
-  const mapped = d.group_mappings.length > 0;
+  const mapped = d.groupMappings.length > 0;
   if (mapped && !a.memberOf) {
-    for (const base of d.group_base_dns) {
-      for (const g of await search(client, base, d.group_filter, ['cn', a.groupMember], [])) {
+    for (const base of d.groupBaseDns) {
+      for (const g of await search(client, base, d.groupFilter, ['cn', a.groupMember], [])) {
         const ref = { dn: normaliseDn(g.dn), cn: attributeText(get(g, 'cn'))?.toLowerCase() ?? null };
         for (const member of attributeTexts(get(g, a.groupMember))) {
           const key = normaliseDn(member);
@@ -109,10 +109,10 @@ export async function readDirectory(client: Client, d: DirectoryRow, beat: () =>
     const groups = a.memberOf
       ? attributeTexts(get(e, a.memberOf)).map((dn) => ({ dn: normaliseDn(dn), cn: /^\s*cn\s*=\s*([^,]+)/i.exec(dn)?.[1]?.trim().toLowerCase() ?? null }))
       : (groupsOf.get(normaliseDn(e.dn)) ?? []);
-    let role: DeskRole = d.default_role;
+    let role: DeskRole = d.defaultRole;
     let customRole: string | null = null;
     const agentGroups = new Set<string>();
-    for (const m of d.group_mappings) {
+    for (const m of d.groupMappings) {
       if (!matches(m, groups)) continue;
       if (m.role && RANK[m.role] > RANK[role]) role = m.role;
       customRole ??= m.customRole ?? null;

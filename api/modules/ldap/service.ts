@@ -1,19 +1,36 @@
 // Directories (LDAP / Active Directory): their configuration (bind secret sealed), a Temporal Schedule per directory
 // that syncs it, "sync now", connection tests, the runs' reports, and directory password checks for login.
 import { randomUUID, X509Certificate } from 'node:crypto';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Group, LdapAccount, LdapDirectory, LdapSyncRun, Role, UserIdentity } from '../../../platform/db/entities/index';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { FilterParser } from 'ldapts';
 import type { SecretBox } from '../../../platform/secret-box';
 import { conflict, notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
-import { DEFAULT_ATTRIBUTES, DEFAULT_GROUP_FILTER, DEFAULT_USER_FILTER, directoryView, loadDirectory, type DirectoryAttributes, type DirectoryRow, type GroupMapping } from '../../../platform/ldap/config';
+import { DEFAULT_ATTRIBUTES, DEFAULT_GROUP_FILTER, DEFAULT_USER_FILTER, directoryView, issuerOf, loadDirectory, type DirectoryAttributes, type DirectoryRow, type GroupMapping } from '../../../platform/ldap/config';
 import { DirectoryError, openBound } from '../../../platform/ldap/connection';
 import { openService, readDirectory, settingsOf } from '../../../platform/ldap/read';
 import { directorySyncWorkflowId, directoryScheduleId, type DirectorySyncInput } from '../../../workflows/directory-sync';
-import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
 
-type RunRow = Record<string, unknown> & { startedAt: DbTime; finishedAt: DbTime | null };
-const presentRun = (r: RunRow) => ({ ...r, startedAt: iso(r.startedAt), finishedAt: isoOrNull(r.finishedAt) });
+type RunRow = InferEntity<typeof LdapSyncRun>;
+/** A run's report; its warnings only where one run is looked at, not in the directories' list. */
+const presentRun = (r: RunRow, withWarnings: boolean) => ({
+  id: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  startedAt: r.startedAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+  entries: r.entries,
+  created: r.created,
+  updated: r.updated,
+  disabled: r.disabled,
+  unchanged: r.unchanged,
+  skipped: r.skipped,
+  ...(withWarnings ? { warnings: r.warnings } : {}),
+  errorCode: r.errorCode ?? null,
+  error: r.error ?? null,
+});
 
 export interface DirectoryInput {
   name?: string;
@@ -50,7 +67,7 @@ export class LdapService {
   ) {}
 
   async list() {
-    const rows = await this.em.fork().execute<DirectoryRow[]>('select * from ldap_directories order by name');
+    const rows = await this.em.fork().findAll(LdapDirectory, { orderBy: { name: 'asc' } });
     const last = await this.lastRuns(rows.map((r) => r.id));
     return rows.map((r) => ({ ...directoryView(r), lastRun: last.get(r.id) ?? null }));
   }
@@ -64,15 +81,11 @@ export class LdapService {
     const id = randomUUID();
     const d = this.validated(input, undefined);
     await this.em.fork().transactional(async (tx) => {
-      if ((await tx.execute('select 1 from ldap_directories where name = ?', [d.name])).length) throw conflict(`a directory is already named '${d.name}'`, 'directory-name-taken');
-      await tx.execute(
-        `insert into ldap_directories (id, name, url, start_tls, ca_certificate, bind_dn, bind_secret_sealed, user_base_dns, user_filter, group_base_dns, group_filter, attributes, group_mappings, default_role, sync_interval_minutes, enabled)
-         values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?::jsonb, ?::jsonb, ?, ?, ?)`,
-        [id, d.name, d.url, d.start_tls, d.ca_certificate, d.bind_dn, this.box.seal(input.bindSecret), JSON.stringify(d.user_base_dns), d.user_filter, JSON.stringify(d.group_base_dns), d.group_filter, JSON.stringify(d.attributes), JSON.stringify(d.group_mappings), d.default_role, d.sync_interval_minutes, d.enabled],
-      );
-      await this.checkAgentGroups(tx, d.group_mappings);
+      if (await tx.count(LdapDirectory, { name: d.name })) throw conflict(`a directory is already named '${d.name}'`, 'directory-name-taken');
+      await tx.insert(LdapDirectory, { id, ...d, bindSecretSealed: this.box.seal(input.bindSecret) });
+      await this.checkAgentGroups(tx, d.groupMappings);
       // The schedule is made inside the transaction: without Temporal the directory is not saved either.
-      await this.upsertSchedule(id, d.sync_interval_minutes, d.enabled);
+      await this.upsertSchedule(id, d.syncIntervalMinutes, d.enabled);
     });
     return this.get(id);
   }
@@ -81,14 +94,11 @@ export class LdapService {
     const current = await this.row(id);
     const d = this.validated(input, current);
     await this.em.fork().transactional(async (tx) => {
-      if ((await tx.execute('select 1 from ldap_directories where name = ? and id <> ?', [d.name, id])).length) throw conflict(`a directory is already named '${d.name}'`, 'directory-name-taken');
-      await tx.execute(
-        `update ldap_directories set name = ?, url = ?, start_tls = ?, ca_certificate = ?, bind_dn = ?, bind_secret_sealed = ?, user_base_dns = ?::jsonb, user_filter = ?,
-           group_base_dns = ?::jsonb, group_filter = ?, attributes = ?::jsonb, group_mappings = ?::jsonb, default_role = ?, sync_interval_minutes = ?, enabled = ?, updated_at = now() where id = ?`,
-        [d.name, d.url, d.start_tls, d.ca_certificate, d.bind_dn, input.bindSecret !== undefined ? this.box.seal(input.bindSecret) : current.bind_secret_sealed, JSON.stringify(d.user_base_dns), d.user_filter, JSON.stringify(d.group_base_dns), d.group_filter, JSON.stringify(d.attributes), JSON.stringify(d.group_mappings), d.default_role, d.sync_interval_minutes, d.enabled, id],
-      );
-      await this.checkAgentGroups(tx, d.group_mappings);
-      await this.upsertSchedule(id, d.sync_interval_minutes, d.enabled);
+      if (await tx.count(LdapDirectory, { name: d.name, id: { $ne: id } })) throw conflict(`a directory is already named '${d.name}'`, 'directory-name-taken');
+      // now(): the database's clock, as created_at's default.
+      await tx.nativeUpdate(LdapDirectory, id, { ...d, ...(input.bindSecret !== undefined ? { bindSecretSealed: this.box.seal(input.bindSecret) } : {}), updatedAt: raw('now()') });
+      await this.checkAgentGroups(tx, d.groupMappings);
+      await this.upsertSchedule(id, d.syncIntervalMinutes, d.enabled);
     });
     return this.get(id);
   }
@@ -97,8 +107,8 @@ export class LdapService {
   async remove(id: string): Promise<void> {
     await this.row(id);
     await this.em.fork().transactional(async (tx) => {
-      await tx.execute('delete from user_identities where issuer = ?', [`ldap:${id}`]);
-      await tx.execute('delete from ldap_directories where id = ?', [id]);
+      await tx.nativeDelete(UserIdentity, { issuer: issuerOf(id) });
+      await tx.nativeDelete(LdapDirectory, { id });
       try {
         await this.temporal.schedule.getHandle(directoryScheduleId(id)).delete();
       } catch (err) {
@@ -117,7 +127,7 @@ export class LdapService {
         const read = await readDirectory(client, d);
         return {
           ok: true,
-          tls: d.url.startsWith('ldaps:') ? 'ldaps' : d.start_tls ? 'starttls' : 'none',
+          tls: d.url.startsWith('ldaps:') ? 'ldaps' : d.startTls ? 'starttls' : 'none',
           users: read.desired.length,
           skipped: read.skipped,
           sample: read.desired.slice(0, 5).map((x) => ({ dn: x.dn, email: x.email, name: x.name, role: x.role, organisation: x.organisation, agentGroups: x.agentGroups })),
@@ -148,12 +158,8 @@ export class LdapService {
 
   async runs(id: string, limit: number) {
     await this.row(id);
-    const rows = await this.em.fork().execute<RunRow[]>(
-      `select id, trigger, status, started_at as "startedAt", finished_at as "finishedAt", entries, created, updated, disabled, unchanged, skipped, warnings, error_code as "errorCode", error
-         from ldap_sync_runs where directory_id = ? order by started_at desc limit ?`,
-      [id, limit],
-    );
-    return rows.map(presentRun);
+    const rows = await this.em.fork().find(LdapSyncRun, { directoryId: id }, { orderBy: { startedAt: 'desc' }, limit });
+    return rows.map((r) => presentRun(r, true));
   }
 
   /**
@@ -161,15 +167,14 @@ export class LdapService {
    * directory knows. A directory that cannot be reached is a 503, not a wrong password.
    */
   async verifyPassword(userId: string, password: string): Promise<boolean | null> {
-    const rows = await this.em.fork().execute<Array<DirectoryRow & { dn: string }>>(
-      `select d.*, a.dn from ldap_accounts a join ldap_directories d on d.id = a.directory_id where a.user_id = ? and d.enabled and a.missing_since is null order by d.name`,
-      [userId],
-    );
-    const row = rows[0];
+    const em = this.em.fork();
+    const accounts = await em.find(LdapAccount, { userId, missingSince: null });
+    const [row] = accounts.length ? await em.find(LdapDirectory, { id: { $in: accounts.map((a) => a.directoryId) }, enabled: true }, { orderBy: { name: 'asc' }, limit: 1 }) : [];
     if (!row) return null;
     if (!password) return false;
+    const dn = accounts.find((a) => a.directoryId === row.id)!.dn;
     try {
-      const client = await openBound(settingsOf(row, 10_000), row.dn, password);
+      const client = await openBound(settingsOf(row, 10_000), dn, password);
       await client.unbind().catch(() => {});
       return true;
     } catch (err) {
@@ -188,24 +193,24 @@ export class LdapService {
   private async lastRuns(ids: string[]) {
     const map = new Map<string, unknown>();
     if (!ids.length) return map;
-    const rows = await this.em.fork().execute<Array<{ directory_id: string } & Record<string, unknown>>>(
-      `select distinct on (directory_id) directory_id, id, trigger, status, started_at as "startedAt", finished_at as "finishedAt", entries, created, updated, disabled, unchanged, skipped, error_code as "errorCode", error
-         from ldap_sync_runs where directory_id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by directory_id, started_at desc`,
-      [JSON.stringify(ids)],
-    );
-    for (const { directory_id, ...run } of rows) map.set(directory_id, presentRun(run as RunRow));
+    // SQL: distinct on picks each directory's latest run in one statement, whatever the number of runs kept.
+    const latest = await this.em
+      .fork()
+      .execute<Array<{ id: string }>>(`select distinct on (directory_id) id from ldap_sync_runs where directory_id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by directory_id, started_at desc`, [JSON.stringify(ids)]);
+    const runs = latest.length ? await this.em.fork().find(LdapSyncRun, { id: { $in: latest.map((r) => r.id) } }) : [];
+    for (const run of runs) map.set(run.directoryId, presentRun(run, false));
     return map;
   }
 
   private async checkAgentGroups(tx: EntityManager, mappings: GroupMapping[]) {
     const keys = [...new Set(mappings.flatMap((m) => m.agentGroups ?? []))];
-    const rows = await tx.execute<Array<{ key: string }>>('select key from groups where key in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(keys)]);
+    const rows = await tx.find(Group, { key: { $in: keys } }, { fields: ['key'] });
     const known = new Set(rows.map((r) => r.key));
     const errors: FieldError[] = [];
     mappings.forEach((m, i) => (m.agentGroups ?? []).forEach((k, j) => !known.has(k) && errors.push({ pointer: `/groupMappings/${i}/agentGroups/${j}`, message: `no agent group '${k}'` })));
     if (errors.length) throw unprocessable('a group mapping names an agent group that does not exist', errors, 'unknown-group');
     const roleKeys = [...new Set(mappings.flatMap((m) => (m.customRole ? [m.customRole] : [])))];
-    const roles = new Set((await tx.execute<Array<{ key: string }>>('select key from roles where key in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(roleKeys)])).map((r) => r.key));
+    const roles = new Set((await tx.find(Role, { key: { $in: roleKeys } }, { fields: ['key'] })).map((r) => r.key));
     const roleErrors: FieldError[] = [];
     mappings.forEach((m, i) => {
       if (!m.customRole) return;
@@ -221,21 +226,21 @@ export class LdapService {
     const d = {
       name: pick(input.name?.trim(), current?.name ?? ''),
       url: pick(input.url, current?.url ?? ''),
-      start_tls: pick(input.startTls, current?.start_tls ?? false),
-      ca_certificate: pick(input.caCertificate, current?.ca_certificate ?? null),
-      bind_dn: pick(input.bindDn, current?.bind_dn ?? ''),
-      user_base_dns: pick(input.userBaseDns, current?.user_base_dns ?? []),
-      user_filter: pick(input.userFilter, current?.user_filter ?? DEFAULT_USER_FILTER),
-      group_base_dns: pick(input.groupBaseDns, current?.group_base_dns ?? []),
-      group_filter: pick(input.groupFilter, current?.group_filter ?? DEFAULT_GROUP_FILTER),
+      startTls: pick(input.startTls, current?.startTls ?? false),
+      caCertificate: pick(input.caCertificate, current?.caCertificate ?? null),
+      bindDn: pick(input.bindDn, current?.bindDn ?? ''),
+      userBaseDns: pick(input.userBaseDns, current?.userBaseDns ?? []),
+      userFilter: pick(input.userFilter, current?.userFilter ?? DEFAULT_USER_FILTER),
+      groupBaseDns: pick(input.groupBaseDns, current?.groupBaseDns ?? []),
+      groupFilter: pick(input.groupFilter, current?.groupFilter ?? DEFAULT_GROUP_FILTER),
       attributes: { ...DEFAULT_ATTRIBUTES, ...(current?.attributes ?? {}), ...(input.attributes ?? {}) } as DirectoryAttributes,
-      group_mappings: pick(input.groupMappings, current?.group_mappings ?? []),
-      default_role: pick(input.defaultRole, current?.default_role ?? 'customer') as 'agent' | 'customer',
-      sync_interval_minutes: pick(input.syncIntervalMinutes, current?.sync_interval_minutes ?? 60),
+      groupMappings: pick(input.groupMappings, current?.groupMappings ?? []),
+      defaultRole: pick(input.defaultRole, current?.defaultRole ?? 'customer') as 'agent' | 'customer',
+      syncIntervalMinutes: pick(input.syncIntervalMinutes, current?.syncIntervalMinutes ?? 60),
       enabled: pick(input.enabled, current?.enabled ?? true),
     };
     const errors: FieldError[] = [];
-    for (const [pointer, filter] of [['/userFilter', d.user_filter], ['/groupFilter', d.group_filter]] as const) {
+    for (const [pointer, filter] of [['/userFilter', d.userFilter], ['/groupFilter', d.groupFilter]] as const) {
       try {
         // The parser forgives a missing closing paren; a directory would not.
         let depth = 0;
@@ -246,15 +251,15 @@ export class LdapService {
         errors.push({ pointer, message: `not an LDAP filter: ${(err as Error).message}` });
       }
     }
-    if (d.ca_certificate) {
+    if (d.caCertificate) {
       try {
-        new X509Certificate(d.ca_certificate);
+        new X509Certificate(d.caCertificate);
       } catch {
         errors.push({ pointer: '/caCertificate', message: 'not a PEM certificate' });
       }
     }
-    if (d.start_tls && d.url.startsWith('ldaps:')) errors.push({ pointer: '/startTls', message: 'ldaps:// is TLS from the start: StartTLS is for ldap://' });
-    if (d.group_mappings.length && !d.attributes.memberOf && !d.group_base_dns.length) errors.push({ pointer: '/groupBaseDns', message: 'group mappings need group base DNs (or attributes.memberOf)' });
+    if (d.startTls && d.url.startsWith('ldaps:')) errors.push({ pointer: '/startTls', message: 'ldaps:// is TLS from the start: StartTLS is for ldap://' });
+    if (d.groupMappings.length && !d.attributes.memberOf && !d.groupBaseDns.length) errors.push({ pointer: '/groupBaseDns', message: 'group mappings need group base DNs (or attributes.memberOf)' });
     if (errors.length) throw unprocessable('the directory configuration is invalid', errors, 'invalid-directory');
     return d;
   }

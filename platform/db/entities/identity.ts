@@ -1,6 +1,7 @@
 // People and access: accounts, sessions, sign-in factors, organisations, groups, roles, directories, throttles.
 // Tables are made only by the committed migrations; tests/platform/entities-match-schema.test.ts holds these to them.
 import { defineEntity, p } from '@mikro-orm/core';
+import type { DirectoryAttributes, GroupMapping } from '../../ldap/config';
 
 export const User = defineEntity({
   name: 'User',
@@ -211,13 +212,13 @@ export const LdapDirectory = defineEntity({
     caCertificate: p.text().nullable(),
     bindDn: p.text(),
     bindSecretSealed: p.text(),
-    userBaseDns: p.json<unknown>(),
+    userBaseDns: p.json<string[]>(),
     userFilter: p.text(),
-    groupBaseDns: p.json<unknown>().defaultRaw('\'[]\'::jsonb'),
+    groupBaseDns: p.json<string[]>().defaultRaw('\'[]\'::jsonb'),
     groupFilter: p.text(),
-    attributes: p.json<unknown>(),
-    groupMappings: p.json<unknown>().defaultRaw('\'[]\'::jsonb'),
-    defaultRole: p.text().defaultRaw('\'customer\'::text'),
+    attributes: p.json<DirectoryAttributes>(),
+    groupMappings: p.json<GroupMapping[]>().defaultRaw('\'[]\'::jsonb'),
+    defaultRole: p.text().$type<'agent' | 'customer'>().defaultRaw('\'customer\'::text'),
     syncIntervalMinutes: p.integer().defaultRaw('60'),
     enabled: p.boolean().defaultRaw('true'),
     createdAt: p.datetime().defaultRaw('now()'),
