@@ -2,39 +2,38 @@
 // definition's fields) before anything is written, and a changed form becomes a new version, so requests already
 // submitted keep the form they were given.
 import { randomUUID } from 'node:crypto';
+import { LockMode, raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fieldErrors, layoutErrors, type FormLayout } from '../../../workflow-definitions/index';
-import { iso, type DbTime } from '../../../platform/db/time';
+import { countBy } from '../../../platform/db/count-by';
+import { CatalogueFormVersion, CatalogueOffering, Organisation, Queue, TicketRequestForm } from '../../../platform/db/entities/index';
 import { conflict, notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
 import type { DefinitionService } from '../definitions/service';
 import { compileForm } from './form-check';
 import type { OfferingBody, OfferingPatch } from './schemas';
 
-export interface OfferingRow {
-  id: string;
-  key: string;
-  name: { en: string; fr: string };
-  description: { en: string; fr: string };
-  category: { en: string; fr: string };
-  icon: string;
-  organisation_ids: string[];
-  ticket_type: string;
-  queue: string | null;
-  priority: string;
-  field_values: Record<string, string | number | boolean>;
-  published: boolean;
-  version: number;
-  layout: FormLayout;
-  created_at: DbTime;
-  updated_at: DbTime;
+type Offering = InferEntity<typeof CatalogueOffering>;
+/** An offering with the layout of its current form version. */
+export type OfferingWithForm = Offering & { layout: FormLayout };
+
+/** A name, description or category as stored (the JSON columns are untyped on the entity; the offering's schema wrote them). */
+export const localised = (v: unknown) => v as { en: string; fr: string };
+
+/** Offerings in catalogue order: by category, then name, in English. */
+export const CATALOGUE_ORDER = [{ [raw((alias) => `${alias}.category->>'en'`)]: 'asc' }, { [raw((alias) => `${alias}.name->>'en'`)]: 'asc' }] as const;
+
+/** The offerings with the layout of their current form version; one deleted meanwhile is left out. */
+export async function withForms(em: EntityManager, offerings: Offering[]): Promise<OfferingWithForm[]> {
+  if (!offerings.length) return [];
+  const versions = await em.find(CatalogueFormVersion, { $or: offerings.map((o) => ({ offeringId: o.id, version: o.version })) });
+  const layouts = new Map(versions.map((v) => [`${v.offeringId}:${v.version}`, v.layout as FormLayout]));
+  return offerings.flatMap((o) => {
+    const layout = layouts.get(`${o.id}:${o.version}`);
+    return layout ? [{ ...o, layout }] : [];
+  });
 }
 
-/** An offering with the layout of its current form version. */
-export const OFFERING_SQL = `select o.*, v.layout from catalogue_offerings o
-  join catalogue_form_versions v on v.offering_id = o.id and v.version = o.version`;
-
-/** Offerings as admins see them: with how many requests came through each. */
-const WITH_REQUESTS = `select x.*, (select count(*)::int from ticket_request_forms r where r.offering_id = x.id) as requests from (${OFFERING_SQL}) x`;
+const keyTaken = (key: string) => new ProblemError(409, 'offering-key-taken', 'Conflict', `an offering is already called '${key}'`, [{ pointer: '/key', message: 'already used' }]);
 
 /** JSON with keys in a fixed order, so a layout read back from jsonb compares equal to the same layout sent again. */
 function canonical(value: unknown): string {
@@ -56,14 +55,22 @@ export class OfferingService {
   ) {}
 
   async list() {
-    const rows = await this.em.fork().execute<Array<OfferingRow & { requests: number }>>(`${WITH_REQUESTS} order by x.category->>'en', x.name->>'en'`);
-    return rows.map(present);
+    const em = this.em.fork();
+    return this.presented(em, await withForms(em, await em.findAll(CatalogueOffering, { orderBy: [...CATALOGUE_ORDER] })));
   }
 
   async get(id: string) {
-    const [row] = await this.em.fork().execute<Array<OfferingRow & { requests: number }>>(`${WITH_REQUESTS} where x.id = ?`, [id]);
-    if (!row) throw notFound(`no offering ${id}`);
-    return present(row);
+    const em = this.em.fork();
+    const offering = await em.findOne(CatalogueOffering, id);
+    const [view] = await this.presented(em, await withForms(em, offering ? [offering] : []));
+    if (!view) throw notFound(`no offering ${id}`);
+    return view;
+  }
+
+  /** Offerings as admins see them: with how many requests came through each. */
+  private async presented(em: EntityManager, offerings: OfferingWithForm[]) {
+    const requests = await countBy(em, TicketRequestForm, 'offeringId', offerings.map((o) => o.id));
+    return offerings.map((o) => present(o, requests.get(o.id) ?? 0));
   }
 
   async create(body: OfferingBody, by: string) {
@@ -71,14 +78,9 @@ export class OfferingService {
     const id = randomUUID();
     const em = this.em.fork();
     await em.transactional(async (tx) => {
-      const [taken] = await tx.execute(`select 1 from catalogue_offerings where key = ?`, [body.key]);
-      if (taken) throw new ProblemError(409, 'offering-key-taken', 'Conflict', `an offering is already called '${body.key}'`, [{ pointer: '/key', message: 'already used' }]);
-      await tx.execute(
-        `insert into catalogue_offerings (id, key, name, description, category, icon, organisation_ids, ticket_type, queue, priority, field_values, published)
-         values (?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::uuid[], ?, ?, ?, ?::jsonb, ?)`,
-        [id, body.key, JSON.stringify(body.name), JSON.stringify(body.description), JSON.stringify(body.category), body.icon, toPgArray(body.organisationIds ?? []), body.ticketType, body.queue ?? null, body.priority, JSON.stringify(body.fields ?? {}), body.published ?? false],
-      );
-      await tx.execute(`insert into catalogue_form_versions (offering_id, version, layout, created_by) values (?, 1, ?::jsonb, ?)`, [id, JSON.stringify(body.form), by]);
+      if (await tx.count(CatalogueOffering, { key: body.key })) throw keyTaken(body.key);
+      await tx.insert(CatalogueOffering, { id, ...columns(body) });
+      await tx.insert(CatalogueFormVersion, { offeringId: id, version: 1, layout: body.form, createdBy: by });
     });
     return this.get(id);
   }
@@ -89,33 +91,25 @@ export class OfferingService {
     await this.check(next);
     const formChanged = patch.form !== undefined && canonical(patch.form) !== canonical(current.form);
     await this.em.fork().transactional(async (tx) => {
-      if (next.key !== current.key) {
-        const [taken] = await tx.execute(`select 1 from catalogue_offerings where key = ? and id <> ?`, [next.key, id]);
-        if (taken) throw new ProblemError(409, 'offering-key-taken', 'Conflict', `an offering is already called '${next.key}'`, [{ pointer: '/key', message: 'already used' }]);
-      }
+      if (next.key !== current.key && (await tx.count(CatalogueOffering, { key: next.key, id: { $ne: id } }))) throw keyTaken(next.key);
       // The version moves under a row lock: two admins saving a new form at once make two versions, never one twice.
-      const [row] = await tx.execute<Array<{ version: number }>>(`select version from catalogue_offerings where id = ? for update`, [id]);
+      const row = await tx.findOne(CatalogueOffering, id, { fields: ['version'], lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!row) throw notFound(`no offering ${id}`);
       const version = formChanged ? row.version + 1 : row.version;
-      if (formChanged) await tx.execute(`insert into catalogue_form_versions (offering_id, version, layout, created_by) values (?, ?, ?::jsonb, ?)`, [id, version, JSON.stringify(next.form), by]);
-      await tx.execute(
-        `update catalogue_offerings set key = ?, name = ?::jsonb, description = ?::jsonb, category = ?::jsonb, icon = ?, organisation_ids = ?::uuid[], ticket_type = ?,
-           queue = ?, priority = ?, field_values = ?::jsonb, published = ?, version = ?, updated_at = now() where id = ?`,
-        [next.key, JSON.stringify(next.name), JSON.stringify(next.description), JSON.stringify(next.category), next.icon, toPgArray(next.organisationIds ?? []), next.ticketType, next.queue ?? null, next.priority, JSON.stringify(next.fields ?? {}), next.published ?? false, version, id],
-      );
+      if (formChanged) await tx.insert(CatalogueFormVersion, { offeringId: id, version, layout: next.form, createdBy: by });
+      // now(): the database's clock, as created_at's default, not this process's.
+      await tx.nativeUpdate(CatalogueOffering, { id }, { ...columns(next), version, updatedAt: raw('now()') });
     });
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
     await this.em.fork().transactional(async (tx) => {
-      const [row] = await tx.execute<Array<{ requests: number }>>(
-        `select (select count(*)::int from ticket_request_forms r where r.offering_id = o.id) as requests from catalogue_offerings o where o.id = ? for update`,
-        [id],
-      );
-      if (!row) throw notFound(`no offering ${id}`);
-      if (row.requests > 0) throw conflict(`${row.requests} request(s) were submitted with this offering and keep its form: unpublish it instead`, 'offering-in-use');
-      await tx.execute(`delete from catalogue_offerings where id = ?`, [id]);
+      // Locked first: a request being submitted with it waits, then finds it gone.
+      if (!(await tx.findOne(CatalogueOffering, id, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_WRITE }))) throw notFound(`no offering ${id}`);
+      const requests = await tx.count(TicketRequestForm, { offeringId: id });
+      if (requests > 0) throw conflict(`${requests} request(s) were submitted with this offering and keep its form: unpublish it instead`, 'offering-in-use');
+      await tx.nativeDelete(CatalogueOffering, { id });
     });
   }
 
@@ -125,13 +119,12 @@ export class OfferingService {
     if (!errors.length) compileForm(body.form);
     const em = this.em.fork();
     if (body.organisationIds?.length) {
-      const found = await em.execute<Array<{ id: string }>>(`select id from organisations where id = any(?::uuid[])`, [toPgArray(body.organisationIds)]);
+      const found = await em.find(Organisation, { id: { $in: body.organisationIds } }, { fields: ['id'] });
       const known = new Set(found.map((r) => r.id));
       body.organisationIds.forEach((o, i) => known.has(o) || errors.push({ pointer: `/organisationIds/${i}`, message: `no organisation ${o}` }));
     }
     if (body.queue) {
-      const [queue] = await em.execute(`select 1 from queues where key = ?`, [body.queue]);
-      if (!queue) errors.push({ pointer: '/queue', message: `no queue '${body.queue}'` });
+      if (!(await em.count(Queue, { key: body.queue }))) errors.push({ pointer: '/queue', message: `no queue '${body.queue}'` });
     }
     const def = body.ticketType === 'maintenance' ? undefined : await this.definitions.forType(body.ticketType);
     if (body.ticketType === 'maintenance') errors.push({ pointer: '/ticketType', message: 'work orders come from maintenance plans, not from requests' });
@@ -150,27 +143,42 @@ export class OfferingService {
   }
 }
 
-const toPgArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+/** The offering's columns as the body gives them. */
+function columns(body: OfferingBody) {
+  return {
+    key: body.key,
+    name: body.name,
+    description: body.description,
+    category: body.category,
+    icon: body.icon,
+    organisationIds: body.organisationIds ?? [],
+    ticketType: body.ticketType,
+    queue: body.queue ?? null,
+    priority: body.priority,
+    fieldValues: body.fields ?? {},
+    published: body.published ?? false,
+  };
+}
 
-function present(r: OfferingRow & { requests: number }) {
+function present(r: OfferingWithForm, requests: number) {
   return {
     id: r.id,
     key: r.key,
-    name: r.name,
-    description: r.description,
-    category: r.category,
+    name: localised(r.name),
+    description: localised(r.description),
+    category: localised(r.category),
     icon: r.icon,
-    organisationIds: r.organisation_ids,
-    ticketType: r.ticket_type,
-    queue: r.queue,
+    organisationIds: r.organisationIds,
+    ticketType: r.ticketType,
+    queue: r.queue ?? null,
     priority: r.priority,
-    fields: r.field_values,
+    fields: r.fieldValues as Record<string, string | number | boolean>,
     published: r.published,
     version: r.version,
     form: r.layout,
-    requests: r.requests,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    requests,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
   };
 }
 

@@ -1,33 +1,42 @@
 // The catalogue as requesters use it: the offerings they may see, a form and its compiled check, the people and assets a
 // picker offers, a submission (checked with the same compiled code the console ran, then opened as a ticket pinned to
 // the form version), and a ticket's answers as its readers see them.
+import { raw, type FilterQuery, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { summaryLines, summaryText, answerErrors, tidyAnswers, type Answers, type FormField, type FormLayout, type FormLocale, type Priority } from '../../../workflow-definitions/index';
+import { Asset, CatalogueFormVersion, CatalogueOffering, InboundEndpoint, Organisation, TicketRequestForm, User } from '../../../platform/db/entities/index';
 import { escapeLike } from '../../../platform/db/like';
-import { iso, type DbTime } from '../../../platform/db/time';
 import { ProblemError, notFound, unprocessable, type FieldError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
 import { CompiledForms } from './form-check';
-import { OFFERING_SQL, type OfferingRow } from './offerings';
+import { CATALOGUE_ORDER, localised, withForms, type OfferingWithForm } from './offerings';
 import type { RequestBody } from './schemas';
 
 const isStaff = (user: Pick<AuthUser, 'role'>) => user.role === 'agent' || user.role === 'admin';
 
 /** Published offerings this person may see: staff every one, a customer those open to everyone or to their organisation. */
-function audience(user: Pick<AuthUser, 'role' | 'organisationId'>): { sql: string; params: unknown[] } {
-  if (isStaff(user)) return { sql: 'o.published', params: [] };
-  return { sql: `o.published and (cardinality(o.organisation_ids) = 0 or ?::uuid = any(o.organisation_ids))`, params: [user.organisationId] };
+function audience(user: Pick<AuthUser, 'role' | 'organisationId'>): FilterQuery<InferEntity<typeof CatalogueOffering>> {
+  if (isStaff(user)) return { published: true };
+  const everyone = { [raw((alias) => `cardinality(${alias}.organisation_ids)`)]: 0 };
+  return { published: true, $or: user.organisationId ? [everyone, { organisationIds: { $contains: [user.organisationId] } }] : [everyone] };
 }
 
+/** Offerings whose name, description or category matches `like` in either language. */
+const mentioning = (like: string) =>
+  (['name', 'description', 'category'] as const).flatMap((column) => (['en', 'fr'] as const).map((locale) => ({ [raw((alias) => `${alias}.${column}->>'${locale}'`)]: { $ilike: like } })));
+
 /** Active accounts people can be: never disabled, never an integration's service account. */
-const ACTIVE_PERSON = `not u.disabled and not exists (select 1 from inbound_endpoints ie where ie.actor_id = u.id)`;
+const activePerson = (em: EntityManager): FilterQuery<InferEntity<typeof User>> => ({ disabled: false, id: { $nin: em.createQueryBuilder(InboundEndpoint, 'ie').select('actorId') } });
+
+/** Names are sorted whatever their case, in the database's collation. */
+const BY_NAME = [{ [raw((alias) => `lower(${alias}.name)`)]: 'asc' }, { id: 'asc' }] as const;
 
 /** A ticket's description holds 20,000 characters; the answers themselves are kept whole with the request form. */
 const DESCRIPTION_MAX = 20_000;
 const clip = (text: string) => (text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`);
 
-const item = (r: OfferingRow) => ({ key: r.key, name: r.name, description: r.description, category: r.category, icon: r.icon, ticketType: r.ticket_type, version: r.version });
+const item = (r: OfferingWithForm) => ({ key: r.key, name: localised(r.name), description: localised(r.description), category: localised(r.category), icon: r.icon, ticketType: r.ticketType, version: r.version });
 
 export class CatalogueRequests {
   private readonly forms = new CompiledForms();
@@ -38,16 +47,9 @@ export class CatalogueRequests {
   ) {}
 
   async list(user: AuthUser, q?: string) {
-    const scope = audience(user);
-    const params: unknown[] = [...scope.params];
-    let where = scope.sql;
-    if (q?.trim()) {
-      const like = `%${escapeLike(q.trim())}%`;
-      where += ` and (o.name->>'en' ilike ? or o.name->>'fr' ilike ? or o.description->>'en' ilike ? or o.description->>'fr' ilike ? or o.category->>'en' ilike ? or o.category->>'fr' ilike ?)`;
-      params.push(like, like, like, like, like, like);
-    }
-    const rows = await this.em.fork().execute<OfferingRow[]>(`${OFFERING_SQL} where ${where} order by o.category->>'en', o.name->>'en'`, params);
-    return rows.map(item);
+    const em = this.em.fork();
+    const rows = await em.find(CatalogueOffering, q?.trim() ? { $and: [audience(user), { $or: mentioning(`%${escapeLike(q.trim())}%`) }] } : audience(user), { orderBy: [...CATALOGUE_ORDER] });
+    return (await withForms(em, rows)).map(item);
   }
 
   async form(user: AuthUser, key: string) {
@@ -67,20 +69,20 @@ export class CatalogueRequests {
     const field = row.layout.fields.find((f) => f.name === fieldName);
     if (!field || (field.kind !== 'user' && field.kind !== 'asset')) throw notFound(`the form has no picker '${fieldName}'`);
     const like = `%${escapeLike(q?.trim() ?? '')}%`;
+    const em = this.em.fork();
     if (field.kind === 'asset') {
+      const assets = await em.find(Asset, { category: field.assetCategory ?? '', name: { $ilike: like } }, { fields: ['id', 'name', 'location'], orderBy: [...BY_NAME], limit: 20 });
       // Where an asset stands is for staff: a customer picks by name alone.
-      const detail = isStaff(user) ? `coalesce(nullif(a.location, ''), '')` : `''`;
-      return this.em.fork().execute<Array<{ id: string; name: string; detail: string }>>(
-        `select a.id, a.name, ${detail} as detail from assets a where a.category = ? and a.name ilike ? order by lower(a.name), a.id limit 20`,
-        [field.assetCategory ?? '', like],
-      );
+      return assets.map((a) => ({ id: a.id, name: a.name, detail: isStaff(user) ? a.location : '' }));
     }
-    const who = this.pickable(user);
-    return this.em.fork().execute<Array<{ id: string; name: string; detail: string }>>(
-      `select u.id, u.name, coalesce(o.name, '') as detail from users u left join organisations o on o.id = u.organisation_id
-       where ${ACTIVE_PERSON} and ${who.sql} and (u.name ilike ? or u.email ilike ?) order by lower(u.name), u.id limit 20`,
-      [...who.params, like, like],
-    );
+    const people = await em.find(User, { $and: [activePerson(em), this.pickable(user), { $or: [{ name: { $ilike: like } }, { email: { $ilike: like } }] }] }, {
+      fields: ['id', 'name', 'organisationId'],
+      orderBy: [...BY_NAME],
+      limit: 20,
+    });
+    const orgIds = [...new Set(people.flatMap((u) => (u.organisationId ? [u.organisationId] : [])))];
+    const orgs = new Map((orgIds.length ? await em.find(Organisation, { id: { $in: orgIds } }, { fields: ['id', 'name'] }) : []).map((o) => [o.id, o.name]));
+    return people.map((u) => ({ id: u.id, name: u.name, detail: (u.organisationId && orgs.get(u.organisationId)) || '' }));
   }
 
   /** Checks the answers against the version the requester was shown, then opens the ticket with the offering's settings. */
@@ -102,21 +104,24 @@ export class CatalogueRequests {
     const { ticket, replayed } = await this.tickets.create(
       user,
       {
-        type: row.ticket_type as 'service_request',
-        title: row.name[locale],
+        type: row.ticketType as 'service_request',
+        title: localised(row.name)[locale],
         description: clip(summaryText(summaryLines(row.layout, answers as Answers, locale, names), locale)),
         priority: row.priority as Priority,
         ...(body.requesterId ? { requesterId: body.requesterId } : {}),
       },
       idempotencyKey,
       undefined,
-      { operatorPriority: true, offering: { queue: row.queue, presetFields: row.field_values } },
+      { operatorPriority: true, offering: { queue: row.queue ?? null, presetFields: row.fieldValues as Record<string, string | number | boolean> } },
     );
     // A replayed submission writes nothing new; a first one that failed here is completed by its retry (same key).
-    await this.em.fork().execute(
-      `insert into ticket_request_forms (ticket_id, offering_id, version, answers) values (?, ?, ?, ?::jsonb) on conflict (ticket_id) do nothing`,
-      [ticket.id, row.id, row.version, JSON.stringify(answers)],
-    );
+    await this.em
+      .fork()
+      .createQueryBuilder(TicketRequestForm)
+      .insert({ ticketId: ticket.id, offeringId: row.id, version: row.version, answers })
+      .onConflict('ticketId')
+      .ignore()
+      .execute();
     return { ticket, replayed };
   }
 
@@ -128,61 +133,57 @@ export class CatalogueRequests {
 
   /** The answers a ticket was requested with, for a reader already allowed them (the ticket's viewers, its approvers). */
   async formOf(ticketId: string) {
-    const [row] = await this.em.fork().execute<Array<{ key: string; name: { en: string; fr: string }; icon: string; version: number; layout: FormLayout; answers: Answers; created_at: DbTime }>>(
-      `select o.key, o.name, o.icon, r.version, v.layout, r.answers, r.created_at from ticket_request_forms r
-       join catalogue_offerings o on o.id = r.offering_id
-       join catalogue_form_versions v on v.offering_id = r.offering_id and v.version = r.version
-       where r.ticket_id = ?`,
-      [ticketId],
-    );
-    if (!row) return { request: null };
+    const em = this.em.fork();
+    const row = await em.findOne(TicketRequestForm, ticketId);
+    const offering = row && (await em.findOne(CatalogueOffering, row.offeringId, { fields: ['key', 'name', 'icon'] }));
+    const form = row && (await em.findOne(CatalogueFormVersion, { offeringId: row.offeringId, version: row.version }));
+    if (!row || !offering || !form) return { request: null };
+    const layout = form.layout as FormLayout;
+    const answers = row.answers as Answers;
     return {
       request: {
-        offering: { key: row.key, name: row.name, icon: row.icon },
+        offering: { key: offering.key, name: localised(offering.name), icon: offering.icon },
         version: row.version,
-        form: row.layout,
-        answers: row.answers,
-        names: await this.names(row.layout, row.answers),
-        submittedAt: iso(row.created_at),
+        form: layout,
+        answers,
+        names: await this.names(layout, answers),
+        submittedAt: row.createdAt.toISOString(),
       },
     };
   }
 
-  private async visible(user: AuthUser, key: string): Promise<OfferingRow> {
-    const scope = audience(user);
-    const [row] = await this.em.fork().execute<OfferingRow[]>(`${OFFERING_SQL} where o.key = ? and ${scope.sql}`, [key, ...scope.params]);
+  private async visible(user: AuthUser, key: string): Promise<OfferingWithForm> {
+    const em = this.em.fork();
+    const offering = await em.findOne(CatalogueOffering, { $and: [{ key }, audience(user)] });
+    const [row] = await withForms(em, offering ? [offering] : []);
     if (!row) throw notFound(`no offering '${key}' in your catalogue`);
     return row;
   }
 
   private async visibleTo(person: Pick<AuthUser, 'role' | 'organisationId'>, offeringId: string): Promise<boolean> {
-    const scope = audience(person);
-    const [row] = await this.em.fork().execute(`select 1 from catalogue_offerings o where o.id = ? and ${scope.sql}`, [offeringId, ...scope.params]);
-    return !!row;
+    return (await this.em.fork().count(CatalogueOffering, { $and: [{ id: offeringId }, audience(person)] })) > 0;
   }
 
   private async layoutOf(offeringId: string, version: number): Promise<FormLayout> {
-    const [row] = await this.em.fork().execute<Array<{ layout: FormLayout }>>(`select layout from catalogue_form_versions where offering_id = ? and version = ?`, [offeringId, version]);
+    const row = await this.em.fork().findOne(CatalogueFormVersion, { offeringId, version });
     if (!row) throw notFound(`no version ${version} of this form`);
-    return row.layout;
+    return row.layout as FormLayout;
   }
 
   private async requesterOf(user: AuthUser, requesterId: string | undefined): Promise<Pick<AuthUser, 'id' | 'role' | 'organisationId' | 'locale'>> {
     if (!requesterId || requesterId === user.id) return user;
     // Opening checks it again (customers only for themselves); here it decides whose catalogue and language apply.
-    const [row] = await this.em.fork().execute<Array<{ id: string; role: AuthUser['role']; organisation_id: string | null; locale: string }>>(
-      `select u.id, u.role, u.organisation_id, u.locale from users u where u.id = ? and ${ACTIVE_PERSON}`,
-      [requesterId],
-    );
+    const em = this.em.fork();
+    const row = await em.findOne(User, { $and: [{ id: requesterId }, activePerson(em)] }, { fields: ['id', 'role', 'organisationId', 'locale'] });
     if (!row || !isStaff(user)) return user;
-    return { id: row.id, role: row.role, organisationId: row.organisation_id, locale: row.locale };
+    return { id: row.id, role: row.role as AuthUser['role'], organisationId: row.organisationId ?? null, locale: row.locale };
   }
 
   /** Whom a person may pick in a form: staff anyone, a customer the people of their organisation (or only themselves). */
-  private pickable(person: Pick<AuthUser, 'id' | 'role' | 'organisationId'>): { sql: string; params: unknown[] } {
-    if (isStaff(person)) return { sql: 'true', params: [] };
-    if (!person.organisationId) return { sql: 'u.id = ?', params: [person.id] };
-    return { sql: `u.organisation_id = ? and u.role = 'customer'`, params: [person.organisationId] };
+  private pickable(person: Pick<AuthUser, 'id' | 'role' | 'organisationId'>): FilterQuery<InferEntity<typeof User>> {
+    if (isStaff(person)) return {};
+    if (!person.organisationId) return { id: person.id };
+    return { organisationId: person.organisationId, role: 'customer' };
   }
 
   /** The names of the people and assets the answers picked; a pick the requester may not make is an error at its field. */
@@ -192,10 +193,10 @@ export class CatalogueRequests {
     for (const field of layout.fields) {
       const id = answers[field.name];
       if (typeof id !== 'string' || (field.kind !== 'user' && field.kind !== 'asset')) continue;
-      const [row] =
+      const row =
         field.kind === 'user'
-          ? await em.execute<Array<{ name: string }>>(`select u.name from users u where u.id = ? and ${ACTIVE_PERSON} and ${this.pickable(requester).sql}`, [id, ...this.pickable(requester).params])
-          : await em.execute<Array<{ name: string }>>(`select a.name from assets a where a.id = ? and a.category = ?`, [id, field.assetCategory ?? '']);
+          ? await em.findOne(User, { $and: [{ id }, activePerson(em), this.pickable(requester)] }, { fields: ['name'] })
+          : await em.findOne(Asset, { id, category: field.assetCategory ?? '' }, { fields: ['name'] });
       if (row) names[id] = row.name;
       else errors.push({ pointer: `/answers/${field.name}`, message: `${field.name} is not one you may pick` });
     }
@@ -209,8 +210,8 @@ export class CatalogueRequests {
     const assets = ids('asset');
     const em = this.em.fork();
     const rows = [
-      ...(users.length ? await em.execute<Array<{ id: string; name: string }>>(`select id, name from users where id = any(?::uuid[])`, [`{${users.join(',')}}`]) : []),
-      ...(assets.length ? await em.execute<Array<{ id: string; name: string }>>(`select id, name from assets where id = any(?::uuid[])`, [`{${assets.join(',')}}`]) : []),
+      ...(users.length ? await em.find(User, { id: { $in: users } }, { fields: ['id', 'name'] }) : []),
+      ...(assets.length ? await em.find(Asset, { id: { $in: assets } }, { fields: ['id', 'name'] }) : []),
     ];
     return Object.fromEntries(rows.map((r) => [r.id, r.name]));
   }

@@ -1,7 +1,9 @@
 // Automation rules (admin): kept in the order they run, each change a new numbered version with who made it. A change
 // moves the rule set's generation, which every worker reads before each batch of ticket events: it applies at once.
 import { randomUUID } from 'node:crypto';
+import { LockMode, raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AutomationRule, AutomationRuleChange, User } from '../../../platform/db/entities/index';
 import { MAX_RULES, type RuleBody } from '../../../workflow-definitions/rules/schema';
 import { ruleShapeErrors } from '../../../workflow-definitions/rules/validate';
 import { conflict, notFound, unprocessable } from '../../http/problem';
@@ -12,37 +14,35 @@ import { referenceErrors, type PluginProblems } from './references';
 
 export type RulePatch = Partial<RuleBody> & { position?: number };
 
-interface Row {
-  id: string;
-  name: string;
-  position: number;
-  enabled: boolean;
-  body: Pick<RuleBody, 'when' | 'if' | 'then' | 'description'>;
-  version: number;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+type Row = InferEntity<typeof AutomationRule>;
+type StoredBody = Pick<RuleBody, 'when' | 'if' | 'then' | 'description'>;
 
-const iso = (d: Date | string) => new Date(d).toISOString();
-const present = (r: Row) => ({
-  id: r.id,
-  name: r.name,
-  ...(r.body.description ? { description: r.body.description } : {}),
-  enabled: r.enabled,
-  position: r.position,
-  version: r.version,
-  when: r.body.when,
-  if: r.body.if ?? [],
-  then: r.body.then,
-  createdAt: iso(r.created_at),
-  updatedAt: iso(r.updated_at),
-});
+/** The stored rule (the JSON column is untyped on the entity; `create` and `update` wrote it). */
+const bodyOf = (r: Pick<Row, 'body'>) => r.body as StoredBody;
+const present = (r: Row) => {
+  const body = bodyOf(r);
+  return {
+    id: r.id,
+    name: r.name,
+    ...(body.description ? { description: body.description } : {}),
+    enabled: r.enabled,
+    position: r.position,
+    version: r.version,
+    when: body.when,
+    if: body.if ?? [],
+    then: body.then,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+};
 export type PresentedRule = ReturnType<typeof present>;
 
 /** Tells open tickets the idle rules changed (generation: the change's number); best effort, tickets also learn at their next event. */
 export type BroadcastIdleRules = (generation: number) => Promise<void>;
 
 const isIdle = (body: { when?: { event?: string } } | undefined) => body?.when?.event === 'idle';
+/** Whether open tickets hear of a change to this rule: it is an enabled idle rule. */
+const idleEnabled = (r: Pick<Row, 'body' | 'enabled'>) => isIdle(bodyOf(r)) && r.enabled;
 
 export class RuleService {
   constructor(
@@ -54,24 +54,31 @@ export class RuleService {
   ) {}
 
   async list() {
-    const rows = await this.em.fork().execute<Row[]>('select * from automation_rules order by position, created_at');
+    const rows = await this.em.fork().findAll(AutomationRule, { orderBy: { position: 'asc', createdAt: 'asc' } });
     return { items: rows.map(present) };
   }
 
   async get(id: string) {
-    const [row] = await this.em.fork().execute<Row[]>('select * from automation_rules where id = ?', [id]);
+    const row = await this.em.fork().findOne(AutomationRule, id);
     if (!row) throw notFound(`no rule ${id}`);
     return present(row);
   }
 
   async versions(id: string) {
-    const rows = await this.em.fork().execute<Array<{ version: number; change: string; rule: object; changed_by: string | null; changed_by_name: string | null; changed_at: Date }>>(
-      `select c.version, c.change, c.rule, c.changed_by, u.name as changed_by_name, c.changed_at from automation_rule_changes c left join users u on u.id = c.changed_by
-        where c.rule_id = ? order by c.version desc`,
-      [id],
-    );
+    const em = this.em.fork();
+    const rows = await em.find(AutomationRuleChange, { ruleId: id }, { orderBy: { version: 'desc' } });
     if (!rows.length) throw notFound(`no rule ${id}`);
-    return { items: rows.map((r) => ({ version: r.version, change: r.change, rule: r.rule, changedBy: r.changed_by ? { id: r.changed_by, name: r.changed_by_name ?? '' } : null, changedAt: iso(r.changed_at) })) };
+    const by = [...new Set(rows.flatMap((r) => (r.changedBy ? [r.changedBy] : [])))];
+    const names = new Map((by.length ? await em.find(User, { id: { $in: by } }, { fields: ['id', 'name'] }) : []).map((u) => [u.id, u.name]));
+    return {
+      items: rows.map((r) => ({
+        version: r.version,
+        change: r.change,
+        rule: r.rule as object,
+        changedBy: r.changedBy ? { id: r.changedBy, name: names.get(r.changedBy) ?? '' } : null,
+        changedAt: r.changedAt.toISOString(),
+      })),
+    };
   }
 
   /** Every error of the rule (its shape, then what it names), each at its element; throws 422 if any. */
@@ -92,49 +99,52 @@ export class RuleService {
     const id = randomUUID();
     return this.em.fork().transactional(async (tx) => {
       // Serialises changes to the order, so two rules added at once get distinct places.
-      await tx.execute('lock table automation_rules in share row exclusive mode');
-      const [count] = await tx.execute<Array<{ n: number; last: number }>>('select count(*)::int as n, coalesce(max(position), 0)::int as last from automation_rules');
-      if (count!.n >= MAX_RULES) throw conflict(`a desk holds at most ${MAX_RULES} rules`, 'too-many-rules');
-      const [row] = await tx.execute<Row[]>(
-        `insert into automation_rules (id, name, position, enabled, body) values (?, ?, ?, ?, ?::jsonb) on conflict do nothing returning *`,
-        [id, body.name.trim(), count!.last + 1, body.enabled ?? false, JSON.stringify({ when: body.when, if: body.if ?? [], then: body.then, ...(body.description ? { description: body.description } : {}) })],
-      );
-      if (!row) throw conflict(`a rule named '${body.name.trim()}' exists already`, 'rule-name-taken');
+      await lockRules(tx);
+      const count = await tx
+        .createQueryBuilder(AutomationRule)
+        .select([raw('count(*)::int as n'), raw('coalesce(max(position), 0)::int as last')])
+        .execute<{ n: number; last: number }>('get');
+      if (count.n >= MAX_RULES) throw conflict(`a desk holds at most ${MAX_RULES} rules`, 'too-many-rules');
+      const row = tx.create(AutomationRule, {
+        id,
+        name: body.name.trim(),
+        position: count.last + 1,
+        enabled: body.enabled ?? false,
+        body: { when: body.when, if: body.if ?? [], then: body.then, ...(body.description ? { description: body.description } : {}) },
+      });
+      await nameTaken(tx.flush(), body.name);
       const generation = await this.recordChange(tx, row, 'created', user);
       return { row, generation };
-    }).then(({ row, generation }) => this.told(isIdle(row.body) && row.enabled, generation, present(row)));
+    }).then(({ row, generation }) => this.told(idleEnabled(row), generation, present(row)));
   }
 
   async update(user: AuthUser, id: string, patch: RulePatch) {
     return this.em.fork().transactional(async (tx) => {
-      await tx.execute('lock table automation_rules in share row exclusive mode');
-      const [old] = await tx.execute<Row[]>('select * from automation_rules where id = ? for update', [id]);
+      await lockRules(tx);
+      const old = await tx.findOne(AutomationRule, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!old) throw notFound(`no rule ${id}`);
-      const body = { when: patch.when ?? old.body.when, if: patch.if ?? old.body.if ?? [], then: patch.then ?? old.body.then, ...(patch.description ?? old.body.description ? { description: patch.description ?? old.body.description } : {}) };
+      const was = { ...bodyOf(old), idle: idleEnabled(old) };
+      const body = { when: patch.when ?? was.when, if: patch.if ?? was.if ?? [], then: patch.then ?? was.then, ...(patch.description ?? was.description ? { description: patch.description ?? was.description } : {}) };
       if (patch.when || patch.if || patch.then) await this.check(body);
-      if (patch.name !== undefined) {
-        const [taken] = await tx.execute('select 1 from automation_rules where lower(name) = lower(?) and id <> ?', [patch.name.trim(), id]);
-        if (taken) throw conflict(`a rule named '${patch.name.trim()}' exists already`, 'rule-name-taken');
-      }
       if (patch.position !== undefined && patch.position !== old.position) await this.move(tx, old, patch.position);
-      const [row] = await tx.execute<Row[]>(
-        `update automation_rules set name = ?, enabled = ?, body = ?::jsonb, version = version + 1, updated_at = now() where id = ? returning *`,
-        [patch.name?.trim() ?? old.name, patch.enabled ?? old.enabled, JSON.stringify(body), id],
-      );
-      const generation = await this.recordChange(tx, row!, 'updated', user);
-      return { before: old, row: row!, generation };
-    }).then(({ before, row, generation }) => this.told((isIdle(before.body) && before.enabled) || (isIdle(row.body) && row.enabled), generation, present(row)));
+      // now(): the database's clock, as created_at's default, not this process's.
+      await nameTaken(tx.nativeUpdate(AutomationRule, { id }, { name: patch.name?.trim() ?? old.name, enabled: patch.enabled ?? old.enabled, body, version: old.version + 1, updatedAt: raw('now()') }), patch.name ?? old.name);
+      const row = await tx.refreshOrFail(old);
+      const generation = await this.recordChange(tx, row, 'updated', user);
+      return { wasIdle: was.idle, row, generation };
+    }).then(({ wasIdle, row, generation }) => this.told(wasIdle || idleEnabled(row), generation, present(row)));
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
     const gone = await this.em.fork().transactional(async (tx) => {
-      await tx.execute('lock table automation_rules in share row exclusive mode');
-      const [row] = await tx.execute<Row[]>('delete from automation_rules where id = ? returning *', [id]);
+      await lockRules(tx);
+      const row = await tx.findOne(AutomationRule, id);
       if (!row) throw notFound(`no rule ${id}`);
-      await tx.execute('update automation_rules set position = position - 1 where position > ?', [row.position]);
-      return { row, generation: await this.recordChange(tx, { ...row, version: row.version + 1 }, 'deleted', user) };
+      await tx.nativeDelete(AutomationRule, { id });
+      await tx.nativeUpdate(AutomationRule, { position: { $gt: row.position } }, { position: raw('position - 1') });
+      return { row, generation: await this.recordChange(tx, row, 'deleted', user) };
     });
-    await this.told(isIdle(gone.row.body) && gone.row.enabled, gone.generation, undefined);
+    await this.told(idleEnabled(gone.row), gone.generation, undefined);
   }
 
   /** After a committed change that touched an enabled idle rule, open tickets are told; then `answer` is returned. */
@@ -145,23 +155,37 @@ export class RuleService {
 
   /** Puts the rule at `to` (1-based, clamped to the list) and closes the gap it left. */
   private async move(tx: EntityManager, rule: Row, to: number): Promise<void> {
-    const [{ n }] = (await tx.execute<Array<{ n: number }>>('select count(*)::int as n from automation_rules')) as [{ n: number }];
-    const target = Math.min(Math.max(1, to), n);
+    const target = Math.min(Math.max(1, to), await tx.count(AutomationRule));
     if (target === rule.position) return;
-    if (target < rule.position) await tx.execute('update automation_rules set position = position + 1 where position >= ? and position < ?', [target, rule.position]);
-    else await tx.execute('update automation_rules set position = position - 1 where position > ? and position <= ?', [rule.position, target]);
-    await tx.execute('update automation_rules set position = ? where id = ?', [target, rule.id]);
+    if (target < rule.position) await tx.nativeUpdate(AutomationRule, { position: { $gte: target, $lt: rule.position } }, { position: raw('position + 1') });
+    else await tx.nativeUpdate(AutomationRule, { position: { $gt: rule.position, $lte: target } }, { position: raw('position - 1') });
+    await tx.nativeUpdate(AutomationRule, { id: rule.id }, { position: target });
   }
 
-  /** Records the change; its number is the rule set's new generation. */
+  /** Records the change (a deletion is the rule's next version); its number is the rule set's new generation. */
   private async recordChange(tx: EntityManager, row: Row, change: 'created' | 'updated' | 'deleted', user: AuthUser): Promise<number> {
-    const [made] = await tx.execute<Array<{ id: string }>>('insert into automation_rule_changes (rule_id, version, change, rule, changed_by) values (?, ?, ?, ?::jsonb, ?) returning id', [
-      row.id,
-      row.version,
+    const made = await tx.insert(AutomationRuleChange, {
+      ruleId: row.id,
+      version: change === 'deleted' ? row.version + 1 : row.version,
       change,
-      JSON.stringify({ name: row.name, enabled: row.enabled, position: row.position, ...row.body }),
-      user.id,
-    ]);
-    return Number(made!.id);
+      rule: { name: row.name, enabled: row.enabled, position: row.position, ...bodyOf(row) },
+      changedBy: user.id,
+    });
+    return Number(made);
+  }
+}
+
+/** Locks the rules against other changes until the transaction ends; stays SQL: the ORM locks rows, not tables. */
+async function lockRules(tx: EntityManager): Promise<void> {
+  await tx.execute('lock table automation_rules in share row exclusive mode');
+}
+
+/** The write, or 409 when another rule has the name already (names are unique whatever their case). */
+async function nameTaken<T>(write: Promise<T>, name: string): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) throw conflict(`a rule named '${name.trim()}' exists already`, 'rule-name-taken');
+    throw err;
   }
 }
