@@ -1,6 +1,8 @@
 // What agents do around tickets: saved views of the queue, watchers, and mass actions reported ticket by ticket.
 import { randomUUID } from 'node:crypto';
+import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Group, GroupMember, SavedView, TicketWatcher, User } from '../../../platform/db/entities/index';
 import { conflict, forbidden, notFound, ProblemError, unprocessable } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import { requireOnQueue } from '../iam/permissions';
@@ -14,17 +16,30 @@ export class CollaborationService {
   ) {}
 
   /** The caller's own views, then those shared with everyone on staff or with a group they belong to. */
-  listViews(user: AuthUser) {
-    const staff = user.role !== 'customer';
-    return this.em.fork().execute(
-      `select v.id, v.name, v.query, v.created_at as "createdAt", v.shared_with as "sharedWith", v.group_key as "group",
-              json_build_object('id', u.id, 'name', u.name) as owner, v.user_id = ? as mine
-         from saved_views v join users u on u.id = v.user_id
-        where v.user_id = ?
-           ${staff ? `or v.shared_with = 'everyone' or (v.shared_with = 'group' and exists (select 1 from group_members gm where gm.group_key = v.group_key and gm.user_id = ?))` : ''}
-        order by (v.user_id = ?) desc, v.name, u.name`,
-      staff ? [user.id, user.id, user.id, user.id] : [user.id, user.id, user.id],
-    );
+  async listViews(user: AuthUser) {
+    const em = this.em.fork();
+    const myGroups = user.role === 'customer' ? [] : (await em.find(GroupMember, { userId: user.id })).map((m) => m.groupKey);
+    const shared = user.role === 'customer' ? [] : [{ sharedWith: 'everyone' }, { sharedWith: 'group', groupKey: { $in: myGroups } }];
+    const views = await em.find(SavedView, { $or: [{ userId: user.id }, ...shared] }, { orderBy: [{ [raw((a) => `(${a}.user_id = ?)`, [user.id])]: 'desc' }, { name: 'asc' }] });
+    // Views of one name shared by several people follow their owners' names, in the database's collation too.
+    const owners = await em.find(User, { id: { $in: [...new Set(views.map((v) => v.userId))] } }, { fields: ['name'], orderBy: { name: 'asc' } });
+    const ownerRank = new Map(owners.map((o, i) => [o.id, i]));
+    const sameName = (v: (typeof views)[number]) => `${v.userId === user.id}:${v.name}`;
+    const firstOfName = new Map<string, number>();
+    views.forEach((v, i) => firstOfName.set(sameName(v), firstOfName.get(sameName(v)) ?? i));
+    const order = (v: (typeof views)[number]) => firstOfName.get(sameName(v))! * (owners.length + 1) + (ownerRank.get(v.userId) ?? owners.length);
+    return views
+      .sort((a, b) => order(a) - order(b))
+      .map((v) => ({
+        id: v.id,
+        name: v.name,
+        query: v.query,
+        createdAt: v.createdAt,
+        sharedWith: v.sharedWith,
+        group: v.groupKey ?? null,
+        owner: { id: v.userId, name: owners[ownerRank.get(v.userId)!]!.name },
+        mine: v.userId === user.id,
+      }));
   }
 
   /** Customers keep their views to themselves; agents share with their own groups, admins with any group or everyone. */
@@ -36,38 +51,32 @@ export class CollaborationService {
       throw unprocessable("a view is shared with a group when, and only when, 'group' names it", [{ pointer: '/group', message: sharedWith === 'group' ? 'required' : 'only with sharedWith group' }], 'invalid-share');
     }
     if (sharedWith === 'group') {
-      const [member] = await this.em.fork().execute<Array<{ known: boolean; member: boolean }>>(
-        `select exists (select 1 from groups where key = ?) as known, exists (select 1 from group_members where group_key = ? and user_id = ?) as member`,
-        [share.group, share.group, user.id],
-      );
-      if (!member!.known) throw unprocessable(`unknown group '${share.group}'`, [{ pointer: '/group', message: 'unknown group' }], 'unknown-group');
-      if (!member!.member && user.role !== 'admin') throw forbidden(`you are not in group '${share.group}'`);
+      const em = this.em.fork();
+      if (!(await em.count(Group, { key: share.group }))) throw unprocessable(`unknown group '${share.group}'`, [{ pointer: '/group', message: 'unknown group' }], 'unknown-group');
+      if (user.role !== 'admin' && !(await em.count(GroupMember, { groupKey: share.group, userId: user.id }))) throw forbidden(`you are not in group '${share.group}'`);
     }
     const id = randomUUID();
-    const rows = await this.em
-      .fork()
-      .execute(
-        `insert into saved_views (id, user_id, name, query, shared_with, group_key) values (?, ?, ?, ?::jsonb, ?, ?) on conflict (user_id, name) do nothing returning id`,
-        [id, user.id, name, JSON.stringify(query), sharedWith, share.group ?? null],
-      );
-    if (!rows.length) throw conflict(`you already have a view named ${name}`, 'view-exists');
+    try {
+      await this.em.fork().insert(SavedView, { id, userId: user.id, name, query, sharedWith, groupKey: share.group ?? null });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw conflict(`you already have a view named ${name}`, 'view-exists');
+      throw err;
+    }
     return { id, name, query, sharedWith, group: share.group ?? null, mine: true };
   }
 
   /** Only its owner (or an admin, for a shared one) deletes a view; others' views are not there to delete. */
   async deleteView(user: AuthUser, id: string) {
-    const rows = await this.em
-      .fork()
-      .execute(`delete from saved_views where id = ? and (user_id = ? or (? and shared_with <> 'me')) returning id`, [id, user.id, user.role === 'admin']);
-    if (!rows.length) throw notFound(`no view ${id}`);
+    const deletable = user.role === 'admin' ? { $or: [{ userId: user.id }, { sharedWith: { $ne: 'me' } }] } : { userId: user.id };
+    if (!(await this.em.fork().nativeDelete(SavedView, { id, ...deletable }))) throw notFound(`no view ${id}`);
   }
 
   /** Customers see who watches by name only: staff and colleagues' addresses are not theirs to collect. */
   async watchers(user: AuthUser, ticketId: string) {
     await this.tickets.get(user, ticketId);
-    const rows = await this.em
-      .fork()
-      .execute<Array<{ id: string; name: string; email: string }>>(`select u.id, u.name, u.email from ticket_watchers w join users u on u.id = w.user_id where w.ticket_id = ? order by u.name`, [ticketId]);
+    const em = this.em.fork();
+    const watching = await em.find(TicketWatcher, { ticketId });
+    const rows = (await em.find(User, { id: { $in: watching.map((w) => w.userId) } }, { fields: ['name', 'email'], orderBy: { name: 'asc' } })).map((u) => ({ id: u.id, name: u.name, email: u.email }));
     return user.role === 'customer' ? rows.map((r) => (r.id === user.id ? r : { id: r.id, name: r.name })) : rows;
   }
 
@@ -83,8 +92,8 @@ export class CollaborationService {
         throw unprocessable('that user cannot see this ticket', [{ pointer: '/userId', message: 'cannot see the ticket' }], 'not-visible');
       });
     }
-    if (watching) await this.em.fork().execute('insert into ticket_watchers (ticket_id, user_id) values (?, ?) on conflict do nothing', [ticketId, userId]);
-    else await this.em.fork().execute('delete from ticket_watchers where ticket_id = ? and user_id = ?', [ticketId, userId]);
+    if (watching) await this.em.fork().createQueryBuilder(TicketWatcher).insert({ ticketId, userId }).onConflict(['ticketId', 'userId']).ignore().execute();
+    else await this.em.fork().nativeDelete(TicketWatcher, { ticketId, userId });
   }
 
   /** Applies one action to many tickets; each gets its own outcome, so one refusal never hides the others. */
