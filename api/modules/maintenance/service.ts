@@ -1,8 +1,10 @@
 // Maintenance plans (each run by its own workflow), their upcoming dates, work orders, calendar and PM compliance.
 import { randomUUID } from 'node:crypto';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { MaintenancePlan, MaintenanceWorkOrder, type Ticket } from '../../../platform/db/entities/index';
 import { ApplicationFailure, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { iso, isoOrNull, type DbTime } from '../../../platform/db/time';
+import { iso, isoOrNull } from '../../../platform/db/time';
 import { occurrencesAfter, parseRRule, seriesStartMs, validateSeries, type RecurrenceError, type SeriesStart } from '../../../workflow-definitions/index';
 import {
   editUpdate,
@@ -29,75 +31,58 @@ import type { TicketService } from '../tickets/service';
 import type { PlanBody, PreviewBody } from './schemas';
 import { WorkOrderService } from './work-orders';
 
-interface PlanRow {
-  id: string;
-  name: string;
-  asset_ids: string[];
-  schedule: PlanConfig['schedule'];
-  start_local: string;
-  end_date: string | null;
-  time_zone: string;
-  lead_days: number;
-  checklist: PlanConfig['checklist'];
-  owner_group: string | null;
-  priority: PlanConfig['priority'];
-  definition_key: string;
-  requester_id: string;
-  status: string;
-  next_due_at: DbTime | null;
-  created_at: DbTime;
-}
+type PlanRow = InferEntity<typeof MaintenancePlan>;
 
-interface WorkOrderRow {
-  ticket_id: string;
-  number: string;
-  plan_id: string;
-  plan_name: string;
-  due_at: DbTime;
-  asset_ids: string[];
-  state: string | null;
-  resolved_at: DbTime | null;
-  closed_at: DbTime | null;
-}
+/** A work order as WORK_ORDER_SQL reads it: the order, its plan's name and its ticket's state and dates. */
+type WorkOrderRow = Pick<InferEntity<typeof MaintenanceWorkOrder>, 'ticketId' | 'number' | 'planId' | 'dueAt'> &
+  Pick<InferEntity<typeof Ticket>, 'resolvedAt' | 'closedAt'> & { planName: string; assetIds: string[]; state: string | null };
+
+/** The plan's JSON columns, as createPlan and editPlan write them (untyped on the entity). */
+const scheduleOf = (r: PlanRow) => r.schedule as PlanConfig['schedule'];
 
 export type WorkOrderStatus = 'planned' | 'open' | 'overdue' | 'done' | 'done_late';
 
 const presentPlan = (r: PlanRow) => ({
   id: r.id,
   name: r.name,
-  assetIds: r.asset_ids,
-  schedule: r.schedule,
-  start: r.start_local,
-  endDate: r.end_date,
-  timeZone: r.time_zone,
-  leadDays: r.lead_days,
-  checklist: r.checklist,
-  ownerGroup: r.owner_group,
-  priority: r.priority,
+  assetIds: r.assetIds as string[],
+  schedule: scheduleOf(r),
+  start: r.startLocal,
+  endDate: r.endDate ?? null,
+  timeZone: r.timeZone,
+  leadDays: r.leadDays,
+  checklist: r.checklist as PlanConfig['checklist'],
+  ownerGroup: r.ownerGroup ?? null,
+  priority: r.priority as PlanConfig['priority'],
   status: r.status,
-  nextDueAt: isoOrNull(r.next_due_at),
-  createdAt: iso(r.created_at),
+  nextDueAt: isoOrNull(r.nextDueAt ?? null),
+  createdAt: iso(r.createdAt),
 });
 
 function statusOf(r: WorkOrderRow, now: number): WorkOrderStatus {
-  const done = r.resolved_at ?? r.closed_at;
-  if (done) return Date.parse(iso(done)) <= Date.parse(iso(r.due_at)) ? 'done' : 'done_late';
-  return Date.parse(iso(r.due_at)) < now ? 'overdue' : 'open';
+  const done = r.resolvedAt ?? r.closedAt;
+  if (done) return Date.parse(iso(done)) <= Date.parse(iso(r.dueAt)) ? 'done' : 'done_late';
+  return Date.parse(iso(r.dueAt)) < now ? 'overdue' : 'open';
 }
 
 const presentWorkOrder = (r: WorkOrderRow, now: number) => ({
-  ticketId: r.ticket_id,
+  ticketId: r.ticketId,
   number: r.number,
-  planId: r.plan_id,
-  planName: r.plan_name,
-  dueAt: iso(r.due_at),
+  planId: r.planId,
+  planName: r.planName,
+  dueAt: iso(r.dueAt),
   state: r.state,
   status: statusOf(r, now),
-  resolvedAt: isoOrNull(r.resolved_at ?? r.closed_at),
-  assetIds: r.asset_ids,
+  resolvedAt: isoOrNull(r.resolvedAt ?? r.closedAt ?? null),
+  assetIds: r.assetIds,
 });
 
-const WORK_ORDER_SQL = `select w.ticket_id, w.number, w.plan_id, p.name as plan_name, w.due_at, w.asset_ids, t.state, t.resolved_at, t.closed_at
+/**
+ * Work orders with their plan's name and their ticket's state: SQL, as the calendar and the overdue list filter and
+ * order on all three tables at once under the caller's owner scope (which assets/policy.ts writes as SQL).
+ */
+const WORK_ORDER_SQL = `select w.ticket_id as "ticketId", w.number, w.plan_id as "planId", p.name as "planName", w.due_at as "dueAt", w.asset_ids as "assetIds",
+    t.state, t.resolved_at as "resolvedAt", t.closed_at as "closedAt"
   from maintenance_work_orders w join maintenance_plans p on p.id = w.plan_id left join tickets t on t.id = w.ticket_id`;
 
 /** The recurrence's own message, with the pointer of the part at fault, as a 422. */
@@ -117,6 +102,20 @@ export function checkSeries(body: Pick<PlanBody, 'schedule' | 'start' | 'endDate
   }
   return series;
 }
+
+/** The plan's columns that follow its configuration. */
+const columnsOf = (config: PlanConfig) => ({
+  name: config.name,
+  assetIds: config.assetIds,
+  schedule: config.schedule,
+  startLocal: config.start,
+  endDate: config.endDate,
+  timeZone: config.timeZone,
+  leadDays: config.leadDays,
+  checklist: config.checklist,
+  ownerGroup: config.group,
+  priority: config.priority,
+});
 
 function planProblem(err: unknown): ProblemError {
   let cur: unknown = err;
@@ -148,14 +147,17 @@ export class MaintenanceService {
   async listPlans(user: AuthUser) {
     requireMaintenanceStaff(user);
     const scope = ownedBy(user);
-    const rows = await this.em.fork().execute<PlanRow[]>(`select * from maintenance_plans p where ${scope.sql('p.owner_group')} order by lower(p.name), p.id`, scope.params);
+    const rows = await this.plans(scope)
+      // lower(): names sort whatever their case, in the database's collation.
+      .orderBy([{ [raw((a) => `lower(${a}.name)`)]: 'asc' }, { id: 'asc' }])
+      .getResult();
     return rows.map(presentPlan);
   }
 
   private async planRow(user: AuthUser, id: string): Promise<PlanRow> {
     requireMaintenanceStaff(user);
     const scope = ownedBy(user);
-    const [row] = await this.em.fork().execute<PlanRow[]>(`select * from maintenance_plans p where p.id = ? and ${scope.sql('p.owner_group')}`, [id, ...scope.params]);
+    const row = await this.plans(scope).andWhere({ id }).getSingleResult();
     if (!row) throw notFound(`no maintenance plan ${id}`);
     return row;
   }
@@ -200,15 +202,11 @@ export class MaintenanceService {
     await this.checkAssets(user, body.assetIds);
     const id = randomUUID();
     const config = this.configOf(id, body, user.id);
-    await this.em.fork().execute(
-      `insert into maintenance_plans (id, name, asset_ids, schedule, start_local, end_date, time_zone, lead_days, checklist, owner_group, priority, definition_key, requester_id)
-       values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)`,
-      [id, config.name, JSON.stringify(config.assetIds), JSON.stringify(config.schedule), config.start, config.endDate, config.timeZone, config.leadDays, JSON.stringify(config.checklist), config.group, config.priority, config.definitionKey, user.id],
-    );
+    await this.em.fork().insert(MaintenancePlan, { id, ...columnsOf(config), definitionKey: config.definitionKey, requesterId: user.id });
     try {
       await this.temporal.workflow.start<typeof maintenancePlanWorkflow>(PLAN_WORKFLOW, { workflowId: planWorkflowId(id), taskQueue: this.taskQueue, args: [{ config }] });
     } catch (err) {
-      await this.em.fork().execute(`delete from maintenance_plans where id = ?`, [id]);
+      await this.em.fork().nativeDelete(MaintenancePlan, { id });
       throw toProblem(err) ?? err;
     }
     return this.getPlan(user, id);
@@ -227,12 +225,10 @@ export class MaintenanceService {
     this.checkChecklist(body);
     await this.assets.checkOwner(user, body.ownerGroup);
     await this.checkAssets(user, body.assetIds);
-    const config = this.configOf(id, body, row.requester_id);
+    const config = this.configOf(id, body, row.requesterId);
     await this.update(id, (h) => h.executeUpdate(editUpdate, { args: [{ config }] }));
-    await this.em.fork().execute(
-      `update maintenance_plans set name = ?, asset_ids = ?::jsonb, schedule = ?::jsonb, start_local = ?, end_date = ?, time_zone = ?, lead_days = ?, checklist = ?::jsonb, owner_group = ?, priority = ?, updated_at = now() where id = ?`,
-      [config.name, JSON.stringify(config.assetIds), JSON.stringify(config.schedule), config.start, config.endDate, config.timeZone, config.leadDays, JSON.stringify(config.checklist), config.group, config.priority, id],
-    );
+    // now(): the database's clock, as created_at's default.
+    await this.em.fork().nativeUpdate(MaintenancePlan, { id }, { ...columnsOf(config), updatedAt: raw('now()') });
     return this.getPlan(user, id);
   }
 
@@ -253,10 +249,13 @@ export class MaintenanceService {
           return h.executeUpdate(stopUpdate);
       }
     });
-    await this.em
-      .fork()
-      .execute(`update maintenance_plans set status = ?, next_due_at = ?, updated_at = now() where id = ?`, [view.ended ? 'ended' : view.paused ? 'paused' : 'active', view.nextDueAt, id]);
+    await this.em.fork().nativeUpdate(MaintenancePlan, { id }, { status: view.ended ? 'ended' : view.paused ? 'paused' : 'active', nextDueAt: view.nextDueAt ? new Date(view.nextDueAt) : null, updatedAt: raw('now()') });
     return this.getPlan(user, id);
+  }
+
+  /** The plans the caller's groups own (the owner scope is SQL on the plan's alias `p`). */
+  private plans(scope: ReturnType<typeof ownedBy>) {
+    return this.em.fork().createQueryBuilder(MaintenancePlan, 'p').where(scope.sql('p.owner_group'), scope.params);
   }
 
   private async update(id: string, send: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<PlanView>): Promise<PlanView> {
@@ -273,20 +272,21 @@ export class MaintenanceService {
    */
   private async upcomingOf(row: PlanRow, count: number): Promise<Array<{ occurrence: string; dueAt: string }>> {
     if (row.status === 'ended') return [];
-    if (row.schedule.kind === 'interval') return row.next_due_at ? [{ occurrence: iso(row.next_due_at), dueAt: iso(row.next_due_at) }] : [];
+    const schedule = scheduleOf(row);
+    if (schedule.kind === 'interval') return row.nextDueAt ? [{ occurrence: iso(row.nextDueAt), dueAt: iso(row.nextDueAt) }] : [];
     let view: PlanView | null = null;
     try {
       view = await this.temporal.connection.withDeadline(Date.now() + 2000, () => this.temporal.workflow.getHandle(planWorkflowId(row.id)).query(planQuery));
     } catch {
       view = null; // no worker right now: without its skips and postponements
     }
-    const [last] = await this.em.fork().execute<Array<{ occurrence: string }>>(`select occurrence from maintenance_work_orders where plan_id = ? order by due_at desc limit 1`, [row.id]);
+    const last = await this.em.fork().findOne(MaintenanceWorkOrder, { planId: row.id }, { fields: ['occurrence'], orderBy: { dueAt: 'desc' } });
     let cursor = view ? (view.cursorAt ? Date.parse(view.cursorAt) : null) : last ? Date.parse(last.occurrence) : null;
     if (row.status === 'paused') cursor = Math.max(cursor ?? 0, Date.now());
     const skipped = new Set(view?.skipped ?? []);
     const postponed = view?.postponed ?? {};
-    const series = { start: row.start_local, timeZone: row.time_zone, endDate: row.end_date };
-    return occurrencesAfter(row.schedule.rrule, series, cursor, count + skipped.size)
+    const series = { start: row.startLocal, timeZone: row.timeZone, endDate: row.endDate ?? null };
+    return occurrencesAfter(schedule.rrule, series, cursor, count + skipped.size)
       .map((t) => new Date(t).toISOString())
       .filter((k) => !skipped.has(k))
       .slice(0, count)
@@ -319,14 +319,14 @@ export class MaintenanceService {
       .fork()
       .execute<WorkOrderRow[]>(`${WORK_ORDER_SQL} where w.due_at between ? and ? and ${scope.sql('p.owner_group')} order by w.due_at`, [new Date(fromMs).toISOString(), new Date(toMs).toISOString(), ...scope.params]);
     const items: Array<ReturnType<typeof presentWorkOrder>> = rows.map((r) => presentWorkOrder(r, now));
-    const plans = await this.em.fork().execute<PlanRow[]>(`select * from maintenance_plans p where p.status = 'active' and ${scope.sql('p.owner_group')}`, scope.params);
+    const plans = await this.plans(scope).andWhere({ status: 'active' }).getResult();
     for (const p of plans) {
-      if (p.schedule.kind !== 'rrule') continue;
+      if (scheduleOf(p).kind !== 'rrule') continue;
       const upcoming = await this.upcomingOf(p, 400);
       for (const u of upcoming) {
         const at = Date.parse(u.dueAt);
         if (at < fromMs || at > toMs) continue;
-        items.push({ ticketId: '', number: '', planId: p.id, planName: p.name, dueAt: u.dueAt, state: null, status: 'planned', resolvedAt: null, assetIds: p.asset_ids });
+        items.push({ ticketId: '', number: '', planId: p.id, planName: p.name, dueAt: u.dueAt, state: null, status: 'planned', resolvedAt: null, assetIds: p.assetIds as string[] });
       }
     }
     return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
@@ -342,7 +342,7 @@ export class MaintenanceService {
     return rows.map((r) => presentWorkOrder(r, now));
   }
 
-  /** Done on time / due, for work orders already due. */
+  /** Done on time / due, for work orders already due. A report's grouped counts: SQL, like the other reports. */
   async compliance(user: AuthUser, by: 'plan' | 'asset' | 'group') {
     requireMaintenanceStaff(user);
     const scope = ownedBy(user);

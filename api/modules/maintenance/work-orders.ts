@@ -1,6 +1,8 @@
 // A work order's checklist (ticked with readings and notes, its completion rule held by the ticket's machine) and the
 // incident a failed check opens on the asset.
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { MaintenanceWorkOrder } from '../../../platform/db/entities/index';
 import type { ChecklistEntry } from '../../../activities/maintenance-plans';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
@@ -18,11 +20,12 @@ export class WorkOrderService {
   private async workOrder(user: AuthUser, ticketId: string): Promise<{ checklist: ChecklistEntry[]; assetIds: string[]; row: TicketRow }> {
     requireMaintenanceStaff(user);
     const scope = visibleTo(user);
+    // SQL: the ticket as the tickets' repository types it, under the visibility rule the ticket policy writes as SQL.
     const [row] = await this.em.fork().execute<TicketRow[]>(`select t.* from tickets t where t.id = ? and ${scope.sql}`, [ticketId, ...scope.params]);
     if (!row) throw notFound(`no ticket ${ticketId}`);
-    const [wo] = await this.em.fork().execute<Array<{ checklist: ChecklistEntry[]; asset_ids: string[] }>>(`select checklist, asset_ids from maintenance_work_orders where ticket_id = ?`, [ticketId]);
+    const wo = await this.em.fork().findOne(MaintenanceWorkOrder, { ticketId });
     if (!wo) throw notFound(`ticket ${ticketId} is not a work order of a maintenance plan`);
-    return { checklist: wo.checklist, assetIds: wo.asset_ids, row };
+    return { checklist: wo.checklist as ChecklistEntry[], assetIds: wo.assetIds as string[], row };
   }
 
   private presentChecklist(ticketId: string, items: ChecklistEntry[]) {
@@ -38,8 +41,9 @@ export class WorkOrderService {
     const { row } = await this.workOrder(user, ticketId);
     if (row.state_category === 'resolved' || row.state_category === 'closed') throw conflict(`${row.number} is already ${row.state}`, 'ticket-finished');
     return this.em.fork().transactional(async (tx) => {
-      const [wo] = await tx.execute<Array<{ checklist: ChecklistEntry[] }>>(`select checklist from maintenance_work_orders where ticket_id = ? for update`, [ticketId]);
-      const items = wo.checklist;
+      const wo = await tx.findOneOrFail(MaintenanceWorkOrder, { ticketId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // A copy: the entity's own array stays as read, so only the explicit update below writes it.
+      const items = structuredClone(wo.checklist as ChecklistEntry[]);
       const item = items.find((i) => i.id === itemId);
       if (!item) throw notFound(`no checklist item '${itemId}'`);
       if (body.done && item.kind === 'reading' && (body.reading === undefined || body.reading === null) && item.mandatory) {
@@ -55,7 +59,7 @@ export class WorkOrderService {
         doneBy: body.done ? user.id : null,
         doneAt: body.done ? new Date().toISOString() : null,
       });
-      await tx.execute(`update maintenance_work_orders set checklist = ?::jsonb where ticket_id = ?`, [JSON.stringify(items), ticketId]);
+      await tx.nativeUpdate(MaintenanceWorkOrder, { ticketId }, { checklist: items });
       // The ticket's machine decides whether the work order may be completed: tell it what is still open before this
       // change commits, so a refusal (the work order finished meanwhile) leaves the checklist as it was.
       await this.tickets.setOpenChecks(user, ticketId, items.filter((i) => i.mandatory && !i.done).map(({ id, label }) => ({ id, label })));
