@@ -2,6 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TicketEventListener } from './record-ticket-events';
@@ -9,6 +10,7 @@ import { eventIdOf, payloadOf, webhookTypesOf, type WebhookEventType } from '../
 import { signedHeaders } from '../webhooks/signing';
 import { guardedLookup, isBlockedAddress } from '../webhooks/ssrf';
 import type { SecretBox } from '../platform/secret-box';
+import { AuditEntry, WebhookDelivery, WebhookDisabledNotice, WebhookSubscription } from '../platform/db/entities/index';
 
 export interface DeliveryRef {
   subscriptionId: string;
@@ -19,11 +21,8 @@ export interface DeliveryRef {
 /** Starts (or wakes) the (subscription, ticket) delivery workflow with one more seq; the worker passes a Temporal client call. */
 export type EnqueueDelivery = (ref: DeliveryRef) => Promise<void>;
 
-interface SubscriptionRow {
-  id: string;
-  event_types: string[];
-  include_internal: boolean;
-}
+type SubscriptionRow = InferEntity<typeof WebhookSubscription>;
+type DeliveryRow = InferEntity<typeof WebhookDelivery>;
 
 /**
  * Hears committed ticket events and writes one delivery per (subscription, ticket, seq), idempotently, before waking
@@ -32,31 +31,28 @@ interface SubscriptionRow {
  */
 export function webhookEventListener(em: EntityManager, enqueue: EnqueueDelivery): TicketEventListener {
   return async ({ ticketId, events, row }) => {
-    const subs = await em.fork().execute<SubscriptionRow[]>('select id, event_types, include_internal from webhook_subscriptions where enabled');
+    const subs = await em.fork().find(WebhookSubscription, { enabled: true }, { fields: ['id', 'eventTypes', 'includeInternal'] });
     if (!subs.length) return;
-    const rows: unknown[][] = [];
+    const rows: Array<Pick<DeliveryRow, 'subscriptionId' | 'ticketId' | 'seq' | 'eventId' | 'eventType' | 'payload'>> = [];
     for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
       const raised = webhookTypesOf(event, row);
       if (!raised.length) continue;
       for (const sub of subs) {
         // Internal comments (agents' notes) reach only subscriptions an admin marked internal.
-        if (event.type === 'commented' && event.visibility === 'internal' && !sub.include_internal) continue;
-        const wanted = raised.filter((t) => sub.event_types.includes(t));
+        if (event.type === 'commented' && event.visibility === 'internal' && !sub.includeInternal) continue;
+        const wanted = raised.filter((t) => (sub.eventTypes as string[]).includes(t));
         if (!wanted.length) continue;
         // The most specific type wins (maintenance and problem types come after the generic ticket ones).
         const type = wanted[wanted.length - 1] as WebhookEventType;
-        rows.push([sub.id, ticketId, event.seq, eventIdOf(ticketId, event.seq), type, JSON.stringify(payloadOf(type, event, row))]);
+        rows.push({ subscriptionId: sub.id, ticketId, seq: event.seq, eventId: eventIdOf(ticketId, event.seq), eventType: type, payload: payloadOf(type, event, row) });
       }
     }
     if (!rows.length) return;
-    await em.fork().execute(
-      `insert into webhook_deliveries (subscription_id, ticket_id, seq, event_id, event_type, payload)
-       values ${rows.map(() => '(?, ?, ?, ?, ?, ?::jsonb)').join(', ')} on conflict (subscription_id, ticket_id, seq) do nothing`,
-      rows.flat(),
-    );
+    // One statement; a row already there (a retried listener) is left as it is, delivered or not.
+    await em.fork().createQueryBuilder(WebhookDelivery).insert(rows).onConflict(['subscriptionId', 'ticketId', 'seq']).ignore().execute();
     // Subscriptions in parallel, each one's seqs in order (the workflow orders them anyway; this keeps signals cheap).
     const bySub = new Map<string, number[]>();
-    for (const [subscriptionId, , seq] of rows) bySub.set(subscriptionId as string, [...(bySub.get(subscriptionId as string) ?? []), seq as number]);
+    for (const { subscriptionId, seq } of rows) bySub.set(subscriptionId, [...(bySub.get(subscriptionId) ?? []), seq]);
     await Promise.all(
       [...bySub].map(async ([subscriptionId, seqs]) => {
         for (const seq of seqs) await enqueue({ subscriptionId, ticketId, seq });
@@ -72,19 +68,6 @@ export interface WebhookActivityDeps {
   disableAfterHours: number;
   /** Per-request timeout. */
   timeoutMs?: number;
-}
-
-interface DeliveryRow {
-  id: string;
-  status: string;
-  event_id: string;
-  payload: unknown;
-  url: string;
-  enabled: boolean;
-  allow_private_network: boolean;
-  secret: string;
-  previous_secret: string | null;
-  previous_valid: boolean;
 }
 
 interface Outcome {
@@ -135,36 +118,43 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
   return {
     /** Sends one delivery; throws (so Temporal retries with back-off) unless the receiver answered 2xx. */
     async deliverWebhook(ref: DeliveryRef): Promise<{ skipped?: string; status?: number }> {
-      const [d] = await em.fork().execute<DeliveryRow[]>(
-        `select d.id::text, d.status, d.event_id, d.payload, s.url, s.enabled, s.allow_private_network, s.secret, s.previous_secret,
-           coalesce(s.previous_secret_until > now(), false) as previous_valid
-         from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
-         where d.subscription_id = ? and d.ticket_id = ? and d.seq = ?`,
-        [ref.subscriptionId, ref.ticketId, ref.seq],
-      );
-      if (!d) return { skipped: 'no such delivery' };
+      const read = em.fork();
+      const d = await read.findOne(WebhookDelivery, { subscriptionId: ref.subscriptionId, ticketId: ref.ticketId, seq: ref.seq }, { fields: ['status', 'eventId', 'payload'] });
+      // Whether the previous secret still signs is the database's clock's answer, as the subscription's read shows it.
+      const s = d
+        ? await read
+            .createQueryBuilder(WebhookSubscription, 's')
+            .select(['url', 'enabled', 'allowPrivateNetwork', 'secret', 'previousSecret', raw('coalesce(s.previous_secret_until > now(), false) as rotating')])
+            .where({ id: ref.subscriptionId })
+            .execute<(Pick<SubscriptionRow, 'url' | 'enabled' | 'allowPrivateNetwork' | 'secret' | 'previousSecret'> & { rotating: boolean }) | undefined>('get')
+        : undefined;
+      // No subscription: deleted since the delivery was read, and its deliveries with it.
+      if (!d || !s) return { skipped: 'no such delivery' };
       if (d.status === 'succeeded') return { skipped: 'already delivered' };
       // A disabled subscription keeps its deliveries pending; an admin redelivers them after enabling it again.
-      if (!d.enabled) return { skipped: 'subscription disabled' };
-      const secrets = [box.open(d.secret), ...(d.previous_secret && d.previous_valid ? [box.open(d.previous_secret)] : [])];
+      if (!s.enabled) return { skipped: 'subscription disabled' };
+      const secrets = [box.open(s.secret), ...(s.previousSecret && s.rotating ? [box.open(s.previousSecret)] : [])];
       const body = JSON.stringify(d.payload);
       const started = performance.now();
-      const outcome = await post(new URL(d.url), body, signedHeaders(secrets, d.event_id, body), d.allow_private_network, deps.timeoutMs ?? 10_000);
+      const outcome = await post(new URL(s.url), body, signedHeaders(secrets, d.eventId, body), s.allowPrivateNetwork, deps.timeoutMs ?? 10_000);
       const latency = Math.round(performance.now() - started);
       const ok = outcome.error === null;
       await em.fork().transactional(async (tx) => {
-        await tx.execute(
-          `update webhook_deliveries set attempts = attempts + 1, response_status = ?, latency_ms = ?, last_error = ?, last_attempt_at = now(),
-             status = case when ? then 'succeeded' else status end, delivered_at = case when ? then now() else delivered_at end
-           where id = ?`,
-          [outcome.status, latency, outcome.error, ok, ok, d.id],
+        await tx.nativeUpdate(
+          WebhookDelivery,
+          { id: d.id },
+          {
+            attempts: raw('attempts + 1'),
+            responseStatus: outcome.status,
+            latencyMs: latency,
+            lastError: outcome.error,
+            lastAttemptAt: raw('now()'),
+            ...(ok && { status: 'succeeded', deliveredAt: raw('now()') }),
+          },
         );
-        await tx.execute(
-          ok
-            ? 'update webhook_subscriptions set consecutive_failures = 0, failing_since = null where id = ? and (consecutive_failures > 0 or failing_since is not null)'
-            : 'update webhook_subscriptions set failing_since = coalesce(failing_since, now()) where id = ?',
-          [ref.subscriptionId],
-        );
+        // A success resets the failure count; the subscription row is written only when there is something to reset.
+        if (ok) await tx.nativeUpdate(WebhookSubscription, { id: ref.subscriptionId, $or: [{ consecutiveFailures: { $gt: 0 } }, { failingSince: { $ne: null } }] }, { consecutiveFailures: 0, failingSince: null });
+        else await tx.nativeUpdate(WebhookSubscription, { id: ref.subscriptionId }, { failingSince: raw('coalesce(failing_since, now())') });
       });
       if (!ok) throw ApplicationFailure.retryable(outcome.error!, 'WebhookDeliveryFailed');
       return { status: outcome.status! };
@@ -173,28 +163,35 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
     /** Marks a delivery failed once its retries ran out; too many in a row (or failing too long) disables the subscription. */
     async giveUpWebhook(ref: DeliveryRef & { error: string }): Promise<{ disabled: boolean }> {
       return em.fork().transactional(async (tx) => {
-        const changed = await tx.execute(
-          `update webhook_deliveries set status = 'failed', last_error = coalesce(last_error, ?) where subscription_id = ? and ticket_id = ? and seq = ? and status = 'pending' returning id`,
-          [ref.error, ref.subscriptionId, ref.ticketId, ref.seq],
+        const changed = await tx.nativeUpdate(
+          WebhookDelivery,
+          { subscriptionId: ref.subscriptionId, ticketId: ref.ticketId, seq: ref.seq, status: 'pending' },
+          { status: 'failed', lastError: raw('coalesce(last_error, ?)', [ref.error]) },
         );
-        if (!changed.length) return { disabled: false };
-        const [sub] = await tx.execute<Array<{ consecutive_failures: number; failing_long: boolean; owner_id: string | null; name: string }>>(
-          `update webhook_subscriptions set consecutive_failures = consecutive_failures + 1, failing_since = coalesce(failing_since, now())
-           where id = ? returning consecutive_failures, coalesce(failing_since < now() - make_interval(hours => ?), false) as failing_long, owner_id, name`,
-          [ref.subscriptionId, deps.disableAfterHours],
-        );
-        if (!sub || (sub.consecutive_failures < deps.disableAfterFailures && !sub.failing_long)) return { disabled: false };
-        const reason = sub.failing_long
+        if (!changed) return { disabled: false };
+        // Counted and judged in one statement, by the database's clock that set failing_since.
+        const failingLong = raw('coalesce(failing_since < now() - make_interval(hours => ?), false) as "failingLong"', [deps.disableAfterHours]);
+        const sub = await tx
+          .createQueryBuilder(WebhookSubscription)
+          .update({ consecutiveFailures: raw('consecutive_failures + 1'), failingSince: raw('coalesce(failing_since, now())') })
+          .where({ id: ref.subscriptionId })
+          .returning(['consecutiveFailures', 'ownerId', 'name', failingLong])
+          .execute<(Pick<SubscriptionRow, 'consecutiveFailures' | 'ownerId' | 'name'> & { failingLong: boolean }) | undefined>('get');
+        if (!sub || (sub.consecutiveFailures < deps.disableAfterFailures && !sub.failingLong)) return { disabled: false };
+        const reason = sub.failingLong
           ? `failing for more than ${deps.disableAfterHours} hours without a success`
-          : `${sub.consecutive_failures} deliveries in a row failed after all retries; last error: ${ref.error.slice(0, 300)}`;
-        const disabled = await tx.execute('update webhook_subscriptions set enabled = false, disabled_reason = ?, disabled_at = now(), updated_at = now() where id = ? and enabled returning id', [reason, ref.subscriptionId]);
-        if (!disabled.length) return { disabled: false };
+          : `${sub.consecutiveFailures} deliveries in a row failed after all retries; last error: ${ref.error.slice(0, 300)}`;
+        const disabled = await tx.nativeUpdate(WebhookSubscription, { id: ref.subscriptionId, enabled: true }, { enabled: false, disabledReason: reason, disabledAt: raw('now()'), updatedAt: raw('now()') });
+        if (!disabled) return { disabled: false };
+        const ownerId = sub.ownerId ?? null;
         // The notice row is the hook for telling the owner (a mail notifier picks up rows with notified_at null).
-        await tx.execute('insert into webhook_disabled_notices (subscription_id, owner_id, reason) values (?, ?, ?)', [ref.subscriptionId, sub.owner_id, reason]);
-        await tx.execute(
-          `insert into audit_log (actor_id, actor_role, via, action, target, outcome, detail) values (null, null, null, 'webhook.subscription.disabled', ?, 'allowed', ?::jsonb)`,
-          [`/api/webhooks/subscriptions/${ref.subscriptionId}`, JSON.stringify({ subscription: sub.name, reason, ownerId: sub.owner_id })],
-        );
+        await tx.insert(WebhookDisabledNotice, { subscriptionId: ref.subscriptionId, ownerId, reason });
+        await tx.insert(AuditEntry, {
+          action: 'webhook.subscription.disabled',
+          target: `/api/webhooks/subscriptions/${ref.subscriptionId}`,
+          outcome: 'allowed',
+          detail: { subscription: sub.name, reason, ownerId },
+        });
         return { disabled: true };
       });
     },

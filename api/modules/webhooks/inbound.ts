@@ -1,8 +1,9 @@
 // Inbound webhooks: admin-managed endpoints whose signed requests become ticket actions through a mapping, de-duplicated by the sender's event id and logged.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { raw, type EntityData, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { InboundEndpoint, InboundEvent, InboundRef, InboundRequest, Ticket, User } from '../../../platform/db/entities/index';
 import { conflict, notFound, ProblemError, unprocessable } from '../../http/problem';
-import { iso } from '../../../platform/db/time';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
 import { newSecret, verify } from '../../../webhooks/signing';
@@ -15,17 +16,7 @@ const LOGGED_BODY_CHARS = 64 * 1024;
 const LOGGED_HEADERS = ['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'x-request-id'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface EndpointRow {
-  id: string;
-  slug: string;
-  name: string;
-  auth: 'hmac' | 'bearer';
-  secret: string;
-  mapping: Mapping;
-  actor_id: string;
-  enabled: boolean;
-  created_at: string | Date;
-}
+type EndpointRow = InferEntity<typeof InboundEndpoint>;
 
 export interface HookRequest {
   raw: string;
@@ -41,16 +32,19 @@ export interface HookResult {
   requestId: string;
 }
 
+/** The stored mapping (the JSON column is untyped on the entity; the endpoint schema validated it). */
+const mappingOf = (r: EndpointRow) => r.mapping as Mapping;
+
 const presentEndpoint = (r: EndpointRow) => ({
   id: r.id,
   slug: r.slug,
   name: r.name,
-  auth: r.auth,
-  mapping: r.mapping,
+  auth: r.auth as 'hmac' | 'bearer',
+  mapping: mappingOf(r),
   enabled: r.enabled,
   url: `/api/hooks/${r.slug}`,
-  actorId: r.actor_id,
-  createdAt: iso(r.created_at),
+  actorId: r.actorId,
+  createdAt: r.createdAt.toISOString(),
 });
 
 const mappingFailed = (err: MappingError) => new ProblemError(422, 'mapping-failed', 'Unprocessable content', err.message, err.errors);
@@ -74,30 +68,20 @@ export class InboundService {
     const secret = body.auth === 'bearer' ? `ghk_${randomBytes(32).toString('base64url')}` : newSecret();
     const actorId = randomUUID();
     await this.em.fork().transactional(async (tx) => {
-      const taken = await tx.execute('select 1 from inbound_endpoints where slug = ?', [slug]);
-      if (taken.length) throw conflict(`the slug '${slug}' is taken`, 'slug-taken');
-      await tx.execute(`insert into users (id, email, name, role, password_hash) values (?, ?, ?, 'admin', null)`, [actorId, `hook-${id}@hooks.guichet.invalid`, `Webhook: ${body.name.trim()}`.slice(0, 200)]);
-      await tx.execute('insert into inbound_endpoints (id, slug, name, auth, secret, mapping, actor_id, created_by) values (?, ?, ?, ?, ?, ?::jsonb, ?, ?)', [
-        id,
-        slug,
-        body.name.trim(),
-        body.auth ?? 'hmac',
-        this.box.seal(secret),
-        JSON.stringify(body.mapping),
-        actorId,
-        user.id,
-      ]);
+      if (await tx.count(InboundEndpoint, { slug })) throw conflict(`the slug '${slug}' is taken`, 'slug-taken');
+      await tx.insert(User, { id: actorId, email: `hook-${id}@hooks.guichet.invalid`, name: `Webhook: ${body.name.trim()}`.slice(0, 200), role: 'admin', passwordHash: null });
+      await tx.insert(InboundEndpoint, { id, slug, name: body.name.trim(), auth: body.auth ?? 'hmac', secret: this.box.seal(secret), mapping: body.mapping, actorId, createdBy: user.id });
     });
     return { endpoint: await this.get(id), secret };
   }
 
   async list() {
-    const rows = await this.em.fork().execute<EndpointRow[]>('select * from inbound_endpoints order by created_at desc');
+    const rows = await this.em.fork().find(InboundEndpoint, {}, { orderBy: { createdAt: 'desc' } });
     return rows.map(presentEndpoint);
   }
 
   private async row(id: string): Promise<EndpointRow> {
-    const [row] = await this.em.fork().execute<EndpointRow[]>('select * from inbound_endpoints where id = ?', [id]);
+    const row = await this.em.fork().findOne(InboundEndpoint, { id });
     if (!row) throw notFound(`no inbound endpoint ${id}`);
     return row;
   }
@@ -108,61 +92,47 @@ export class InboundService {
 
   async patch(id: string, body: PatchEndpointBody) {
     await this.row(id);
-    const sets = ['updated_at = now()'];
-    const params: unknown[] = [];
-    if (body.name !== undefined) {
-      sets.push('name = ?');
-      params.push(body.name.trim());
-    }
-    if (body.mapping !== undefined) {
-      sets.push('mapping = ?::jsonb');
-      params.push(JSON.stringify(body.mapping));
-    }
-    if (body.enabled !== undefined) {
-      sets.push('enabled = ?');
-      params.push(body.enabled);
-    }
-    await this.em.fork().execute(`update inbound_endpoints set ${sets.join(', ')} where id = ?`, [...params, id]);
+    const changes: EntityData<EndpointRow> = { updatedAt: raw('now()') };
+    if (body.name !== undefined) changes.name = body.name.trim();
+    if (body.mapping !== undefined) changes.mapping = body.mapping;
+    if (body.enabled !== undefined) changes.enabled = body.enabled;
+    await this.em.fork().nativeUpdate(InboundEndpoint, { id }, changes);
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
     const row = await this.row(id);
     await this.em.fork().transactional(async (tx) => {
-      await tx.execute('delete from inbound_endpoints where id = ?', [id]);
-      await tx.execute('update users set disabled = true where id = ?', [row.actor_id]);
+      await tx.nativeDelete(InboundEndpoint, { id });
+      await tx.nativeUpdate(User, { id: row.actorId }, { disabled: true });
     });
   }
 
   async rotate(id: string) {
     const row = await this.row(id);
     const secret = row.auth === 'bearer' ? `ghk_${randomBytes(32).toString('base64url')}` : newSecret();
-    await this.em.fork().execute('update inbound_endpoints set secret = ?, updated_at = now() where id = ?', [this.box.seal(secret), id]);
+    await this.em.fork().nativeUpdate(InboundEndpoint, { id }, { secret: this.box.seal(secret), updatedAt: raw('now()') });
     return { endpoint: presentEndpoint(row), secret };
   }
 
   async requests(id: string, q: RequestsQuery) {
     await this.row(id);
-    // A raw log row, read once into the typed answer below.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const rows = await this.em.fork().execute<Array<Record<string, any>>>(
-      `select id::text, event_id, received_at, outcome, status, action, ticket_id, problem, headers, body, body_truncated, replay_of::text
-       from inbound_requests where endpoint_id = ? ${q.outcome ? 'and outcome = ?' : ''} order by id desc limit ?`,
-      [id, ...(q.outcome ? [q.outcome] : []), q.limit ? Number(q.limit) : 100],
-    );
+    const rows = await this.em
+      .fork()
+      .find(InboundRequest, { endpointId: id, ...(q.outcome && { outcome: q.outcome }) }, { orderBy: { id: 'desc' }, limit: q.limit ? Number(q.limit) : 100 });
     return rows.map((r) => ({
-      id: r.id,
-      eventId: r.event_id,
-      receivedAt: iso(r.received_at),
+      id: String(r.id),
+      eventId: r.eventId ?? null,
+      receivedAt: r.receivedAt.toISOString(),
       outcome: r.outcome,
       status: r.status,
-      action: r.action,
-      ticketId: r.ticket_id,
-      problem: r.problem,
+      action: r.action ?? null,
+      ticketId: r.ticketId ?? null,
+      problem: r.problem ?? null,
       headers: r.headers,
       body: r.body,
-      bodyTruncated: r.body_truncated,
-      replayOf: r.replay_of,
+      bodyTruncated: r.bodyTruncated,
+      replayOf: r.replayOf == null ? null : String(r.replayOf),
     }));
   }
 
@@ -170,9 +140,7 @@ export class InboundService {
 
   /** POST /api/hooks/:endpoint — authenticated by the endpoint's secret, never by a session. */
   async receive(key: string, req: HookRequest): Promise<HookResult> {
-    const [endpoint] = await this.em
-      .fork()
-      .execute<EndpointRow[]>(`select * from inbound_endpoints where slug = ? ${UUID.test(key) ? 'or id = ?::uuid' : ''}`, UUID.test(key) ? [key, key] : [key]);
+    const endpoint = await this.em.fork().findOne(InboundEndpoint, UUID.test(key) ? { $or: [{ slug: key }, { id: key }] } : { slug: key });
     if (!endpoint) throw notFound(`no inbound endpoint '${key}'`);
     const log = (outcome: 'accepted' | 'duplicate' | 'rejected', status: number, extra: { eventId?: string | null; action?: string | null; ticketId?: string | null; problem?: unknown } = {}) =>
       this.log(endpoint.id, req, outcome, status, extra, null);
@@ -194,14 +162,9 @@ export class InboundService {
   async replay(endpointId: string, requestId: string): Promise<HookResult> {
     const endpoint = await this.row(endpointId);
     if (!/^[1-9][0-9]{0,17}$/.test(requestId)) throw notFound(`no request ${requestId}`);
-    const [r] = await this.em
-      .fork()
-      .execute<Array<{ id: string; body: string; body_truncated: boolean; headers: Record<string, string>; event_id: string | null; status: number }>>(
-        'select id::text, body, body_truncated, headers, event_id, status from inbound_requests where endpoint_id = ? and id = ?',
-        [endpointId, requestId],
-      );
+    const r = await this.em.fork().findOne(InboundRequest, { endpointId, id: Number(requestId) }, { fields: ['body', 'bodyTruncated', 'headers', 'eventId'] });
     if (!r) throw notFound(`no request ${requestId} on this endpoint`);
-    if (r.body_truncated) throw unprocessable('the logged body was truncated, so it cannot be replayed; ask the sender to resend it', [{ pointer: '/', message: 'truncated body' }], 'body-truncated');
+    if (r.bodyTruncated) throw unprocessable('the logged body was truncated, so it cannot be replayed; ask the sender to resend it', [{ pointer: '/', message: 'truncated body' }], 'body-truncated');
     let body: unknown;
     try {
       body = JSON.parse(r.body);
@@ -209,7 +172,8 @@ export class InboundService {
       throw unprocessable('the logged body is not JSON', [{ pointer: '/', message: 'not JSON' }], 'invalid-body');
     }
     // A request refused for its signature is replayed like any other: the admin vouches for it by replaying.
-    return this.process(endpoint, { raw: r.body, body, headers: { ...r.headers, 'webhook-id': r.headers['webhook-id'] ?? r.event_id ?? undefined } }, r.id);
+    const headers = r.headers as Record<string, string>;
+    return this.process(endpoint, { raw: r.body, body, headers: { ...headers, 'webhook-id': headers['webhook-id'] ?? r.eventId ?? undefined } }, r.id);
   }
 
   private authenticate(endpoint: EndpointRow, req: HookRequest): string | null {
@@ -225,7 +189,7 @@ export class InboundService {
     return failure ? 'the webhook-signature does not match the body and this endpoint secret' : null;
   }
 
-  private async process(endpoint: EndpointRow, req: HookRequest, replayOf: string | null): Promise<HookResult> {
+  private async process(endpoint: EndpointRow, req: HookRequest, replayOf: number | null): Promise<HookResult> {
     const log = (outcome: 'accepted' | 'duplicate' | 'rejected', status: number, extra: { eventId?: string | null; action?: string | null; ticketId?: string | null; problem?: unknown }) =>
       this.log(endpoint.id, req, outcome, status, extra, replayOf);
     const reject = async (p: ProblemError, eventId: string | null, action: string | null = null): Promise<never> => {
@@ -235,11 +199,11 @@ export class InboundService {
     if (req.body === null || typeof req.body !== 'object') {
       return reject(new ProblemError(400, 'invalid-body', 'Bad request', 'send a JSON object or array', [{ pointer: '/', message: 'not a JSON document' }]), null);
     }
-    const eventId = (req.headers['webhook-id']?.slice(0, 200) || mappedEventId(endpoint.mapping, req.body)) ?? null;
+    const eventId = (req.headers['webhook-id']?.slice(0, 200) || mappedEventId(mappingOf(endpoint), req.body)) ?? null;
 
     let planned: PlannedAction;
     try {
-      planned = planAction(endpoint.mapping, req.body).action;
+      planned = planAction(mappingOf(endpoint), req.body).action;
     } catch (err) {
       if (err instanceof MappingError) return reject(mappingFailed(err), eventId);
       throw err;
@@ -247,36 +211,36 @@ export class InboundService {
 
     // Claim the event id: the primary key makes a retried delivery a duplicate however many arrive at once.
     if (eventId) {
-      const claimed = await this.em.fork().execute('insert into inbound_events (endpoint_id, event_id) values (?, ?) on conflict do nothing returning event_id', [endpoint.id, eventId]);
-      if (!claimed.length) {
-        const [prior] = await this.em.fork().execute<Array<{ result: HookResult | null }>>('select result from inbound_events where endpoint_id = ? and event_id = ?', [endpoint.id, eventId]);
-        if (prior?.result) {
-          const id = await log('duplicate', 200, { eventId, action: prior.result.action, ticketId: prior.result.ticketId });
-          return { ...prior.result, outcome: 'duplicate', requestId: id };
+      const claimed = await this.em.fork().createQueryBuilder(InboundEvent).insert({ endpointId: endpoint.id, eventId, result: null }).onConflict().ignore().execute('run');
+      if (!claimed.affectedRows) {
+        const prior = (await this.em.fork().findOne(InboundEvent, { endpointId: endpoint.id, eventId }, { fields: ['result'] }))?.result as HookResult | null | undefined;
+        if (prior) {
+          const id = await log('duplicate', 200, { eventId, action: prior.action, ticketId: prior.ticketId });
+          return { ...prior, outcome: 'duplicate', requestId: id };
         }
         // Claimed by a request still running (or one that died): go on; ticket creation is itself idempotent per event id.
       }
     }
-    const actor = await this.tickets.userById(endpoint.actor_id);
+    const actor = await this.tickets.userById(endpoint.actorId);
     if (!actor) throw new ProblemError(500, 'internal-error', 'Internal server error', 'the endpoint service account is missing');
     let outcome: { ticketId: string; number: string | null };
     try {
       outcome = await this.act(endpoint, actor, planned, eventId);
     } catch (err) {
-      if (eventId) await this.em.fork().execute('delete from inbound_events where endpoint_id = ? and event_id = ? and result is null', [endpoint.id, eventId]);
+      if (eventId) await this.em.fork().nativeDelete(InboundEvent, { endpointId: endpoint.id, eventId, result: null });
       if (err instanceof MappingError) return reject(mappingFailed(err), eventId, planned.type);
       if (err instanceof ProblemError && err.status < 500) return reject(err, eventId, planned.type);
       throw err;
     }
     const requestId = await log('accepted', 200, { eventId, action: planned.type, ticketId: outcome.ticketId });
     const result: HookResult = { outcome: 'accepted', action: planned.type, ticketId: outcome.ticketId, number: outcome.number, requestId };
-    if (eventId) await this.em.fork().execute('update inbound_events set result = ?::jsonb where endpoint_id = ? and event_id = ?', [JSON.stringify(result), endpoint.id, eventId]);
+    if (eventId) await this.em.fork().nativeUpdate(InboundEvent, { endpointId: endpoint.id, eventId }, { result });
     return result;
   }
 
   private async ticketOf(endpointId: string, ref: string): Promise<string | null> {
-    const [row] = await this.em.fork().execute<Array<{ ticket_id: string }>>('select ticket_id from inbound_refs where endpoint_id = ? and external_ref = ?', [endpointId, ref]);
-    return row?.ticket_id ?? null;
+    const row = await this.em.fork().findOne(InboundRef, { endpointId, externalRef: ref }, { fields: ['ticketId'] });
+    return row?.ticketId ?? null;
   }
 
   private async act(endpoint: EndpointRow, actor: AuthUser, action: PlannedAction, eventId: string | null): Promise<{ ticketId: string; number: string | null }> {
@@ -285,7 +249,7 @@ export class InboundService {
         // A reference whose ticket is still open names it: a repeated "firing" does not open a second incident.
         const existing = await this.ticketOf(endpoint.id, action.externalRef);
         if (existing) {
-          const [open] = await this.em.fork().execute<Array<{ number: string }>>(`select number from tickets where id = ? and state_category not in ('resolved', 'closed')`, [existing]);
+          const open = await this.em.fork().findOne(Ticket, { id: existing, stateCategory: { $nin: ['resolved', 'closed'] } }, { fields: ['number'] });
           if (open) return { ticketId: existing, number: open.number };
         }
       }
@@ -297,12 +261,14 @@ export class InboundService {
         requester ?? undefined,
       );
       if (action.externalRef) {
+        // The reference now names this ticket (its earlier one was resolved or closed).
         await this.em
           .fork()
-          .execute(
-            'insert into inbound_refs (endpoint_id, external_ref, ticket_id) values (?, ?, ?) on conflict (endpoint_id, external_ref) do update set ticket_id = excluded.ticket_id, created_at = now()',
-            [endpoint.id, action.externalRef, ticket.id],
-          );
+          .createQueryBuilder(InboundRef)
+          .insert({ endpointId: endpoint.id, externalRef: action.externalRef, ticketId: ticket.id })
+          .onConflict(['endpointId', 'externalRef'])
+          .merge({ ticketId: ticket.id, createdAt: raw('now()') })
+          .execute();
       }
       return { ticketId: ticket.id, number: ticket.number };
     }
@@ -317,7 +283,8 @@ export class InboundService {
   }
 
   private async userByEmail(email: string): Promise<AuthUser | null> {
-    const [u] = await this.em.fork().execute<Array<{ id: string }>>('select id from users where email = lower(?) and not disabled', [email]);
+    // lower() by the database, as addresses are stored: not always JavaScript's toLowerCase outside ASCII.
+    const u = await this.em.fork().findOne(User, { email: raw('lower(?)', [email]), disabled: false }, { fields: ['id'] });
     return u ? this.tickets.userById(u.id) : null;
   }
 
@@ -327,15 +294,23 @@ export class InboundService {
     outcome: 'accepted' | 'duplicate' | 'rejected',
     status: number,
     extra: { eventId?: string | null; action?: string | null; ticketId?: string | null; problem?: unknown },
-    replayOf: string | null,
+    replayOf: number | null,
   ): Promise<string> {
     const headers = Object.fromEntries(LOGGED_HEADERS.filter((h) => req.headers[h] !== undefined).map((h) => [h, String(req.headers[h]).slice(0, 500)]));
     const body = req.raw.replace(/\u0000/g, '\uFFFD');
-    const [row] = await this.em.fork().execute<Array<{ id: string }>>(
-      `insert into inbound_requests (endpoint_id, event_id, outcome, status, action, ticket_id, problem, headers, body, body_truncated, replay_of)
-       values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) returning id::text`,
-      [endpointId, extra.eventId ?? null, outcome, status, extra.action ?? null, extra.ticketId ?? null, extra.problem ? JSON.stringify(extra.problem) : null, JSON.stringify(headers), body.slice(0, LOGGED_BODY_CHARS), body.length > LOGGED_BODY_CHARS, replayOf],
-    );
-    return row.id;
+    const id = await this.em.fork().insert(InboundRequest, {
+      endpointId,
+      eventId: extra.eventId ?? null,
+      outcome,
+      status,
+      action: extra.action ?? null,
+      ticketId: extra.ticketId ?? null,
+      problem: extra.problem ?? null,
+      headers,
+      body: body.slice(0, LOGGED_BODY_CHARS),
+      bodyTruncated: body.length > LOGGED_BODY_CHARS,
+      replayOf,
+    });
+    return String(id);
   }
 }
