@@ -1,12 +1,14 @@
 // Retention policies as admins edit them, their dry run (how many tickets a policy would anonymise now), and "run now",
 // which goes through the same durable workflow as the nightly schedule.
 import { randomUUID } from 'node:crypto';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import { countDue, type RetentionScope } from '../../../platform/privacy/retention';
 import type { RetentionInput, RetentionResult } from '../../../workflows/retention';
-import { iso, type DbTime } from '../../../platform/db/time';
+import { Organisation, RetentionPolicy, RetentionRun } from '../../../platform/db/entities/index';
+import { iso } from '../../../platform/db/time';
 
 
 export const scopeProperties = {
@@ -32,14 +34,8 @@ export interface PolicyBody {
   afterDays: number;
 }
 
-const SELECT = `select p.id, p.name, p.organisation_id as "organisationId", o.name as "organisationName", p.ticket_type as "ticketType", p.after_days as "afterDays",
-  p.enabled, p.created_at as "createdAt", p.updated_at as "updatedAt",
-  (select json_build_object('at', r.at, 'trigger', r.trigger, 'anonymised', r.anonymised) from retention_runs r where r.policy_id = p.id order by r.at desc limit 1) as "lastRun"
-  from retention_policies p left join organisations o on o.id = p.organisation_id`;
-
-type PolicyRow = Record<string, unknown> & RetentionScope & { createdAt: DbTime; updatedAt: DbTime; lastRun: { at: DbTime; trigger: string; anonymised: number } | null };
-
-const present = (r: PolicyRow) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), lastRun: r.lastRun && { ...r.lastRun, at: iso(r.lastRun.at) } });
+type PolicyRow = InferEntity<typeof RetentionPolicy>;
+type RunRow = Pick<InferEntity<typeof RetentionRun>, 'policyId' | 'at' | 'trigger' | 'anonymised'>;
 
 export class RetentionPolicies {
   constructor(
@@ -49,14 +45,16 @@ export class RetentionPolicies {
   ) {}
 
   async list() {
-    const rows = await this.em.fork().execute<PolicyRow[]>(`${SELECT} order by p.created_at`);
-    return Promise.all(rows.map(async (r) => ({ ...present(r), due: await countDue(this.em, r) })));
+    const em = this.em.fork();
+    return this.present(em, await em.findAll(RetentionPolicy, { orderBy: { createdAt: 'asc' } }));
   }
 
   async get(id: string) {
-    const [row] = await this.em.fork().execute<PolicyRow[]>(`${SELECT} where p.id = ?`, [id]);
+    const em = this.em.fork();
+    const row = await em.findOne(RetentionPolicy, id);
     if (!row) throw notFound(`no retention policy ${id}`);
-    return { ...present(row), due: await countDue(this.em, row) };
+    const [policy] = await this.present(em, [row]);
+    return policy!;
   }
 
   /** The dry run of a policy not saved yet: what it would anonymise if saved and run now. */
@@ -68,32 +66,28 @@ export class RetentionPolicies {
   async create(body: PolicyBody) {
     await this.checkOrganisation(body.organisationId ?? null);
     const id = randomUUID();
-    await this.em
-      .fork()
-      .execute('insert into retention_policies (id, name, organisation_id, ticket_type, after_days, enabled) values (?, ?, ?, ?, ?, ?)', [
-        id,
-        body.name.trim(),
-        body.organisationId ?? null,
-        body.ticketType ?? null,
-        body.afterDays,
-        body.enabled ?? true,
-      ]);
+    await this.em.fork().insert(RetentionPolicy, {
+      id,
+      name: body.name.trim(),
+      organisationId: body.organisationId ?? null,
+      ticketType: body.ticketType ?? null,
+      afterDays: body.afterDays,
+      enabled: body.enabled ?? true,
+    });
     return this.get(id);
   }
 
   async update(id: string, body: Partial<PolicyBody>) {
     if (body.organisationId) await this.checkOrganisation(body.organisationId);
-    const columns: Record<string, string> = { name: 'name', enabled: 'enabled', organisationId: 'organisation_id', ticketType: 'ticket_type', afterDays: 'after_days' };
-    const keys = Object.keys(body).filter((k) => columns[k]);
-    const values = keys.map((k) => (k === 'name' ? String(body.name).trim() : (body as Record<string, unknown>)[k]));
-    const rows = await this.em.fork().execute(`update retention_policies set ${keys.map((k) => `${columns[k]} = ?`).join(', ')}, updated_at = now() where id = ? returning id`, [...values, id]);
-    if (!rows.length) throw notFound(`no retention policy ${id}`);
+    const { name, ...rest } = body;
+    // now(): the database's clock, as created_at's default.
+    const changed = await this.em.fork().nativeUpdate(RetentionPolicy, { id }, { ...rest, ...(name !== undefined ? { name: name.trim() } : {}), updatedAt: raw('now()') });
+    if (!changed) throw notFound(`no retention policy ${id}`);
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
-    const rows = await this.em.fork().execute('delete from retention_policies where id = ? returning id', [id]);
-    if (!rows.length) throw notFound(`no retention policy ${id}`);
+    if (!(await this.em.fork().nativeDelete(RetentionPolicy, { id }))) throw notFound(`no retention policy ${id}`);
   }
 
   /** Runs one policy now, through the retention workflow, and answers how many tickets it anonymised. */
@@ -114,8 +108,41 @@ export class RetentionPolicies {
   }
 
   private async checkOrganisation(id: string | null): Promise<void> {
-    if (id && !(await this.em.fork().execute('select 1 from organisations where id = ?', [id])).length) {
+    if (id && !(await this.em.fork().count(Organisation, { id }))) {
       throw unprocessable('unknown organisation', [{ pointer: '/organisationId', message: 'unknown organisation' }], 'unknown-organisation');
     }
+  }
+
+  /** The policies as the API shows them: their organisation's name, their last run, and what they would do now. */
+  private async present(em: EntityManager, rows: PolicyRow[]) {
+    const organisationIds = [...new Set(rows.flatMap((r) => (r.organisationId ? [r.organisationId] : [])))];
+    const organisations = organisationIds.length ? await em.find(Organisation, { id: { $in: organisationIds } }, { fields: ['id', 'name'] }) : [];
+    const names = new Map(organisations.map((o) => [o.id, o.name]));
+    // Each policy's latest run only: a nightly policy gathers one run a day.
+    const runs = rows.length
+      ? await em
+          .createQueryBuilder(RetentionRun)
+          .select(['policyId', 'at', 'trigger', 'anonymised'])
+          .distinctOn(['policyId'])
+          .where({ policyId: { $in: rows.map((r) => r.id) } })
+          .orderBy([{ policyId: 'asc' }, { at: 'desc' }])
+          .execute<RunRow[]>()
+      : [];
+    const lastRuns = new Map(runs.map((r) => [r.policyId, { at: iso(r.at), trigger: r.trigger, anonymised: r.anonymised }]));
+    return Promise.all(
+      rows.map(async (r) => ({
+        id: r.id,
+        name: r.name,
+        organisationId: r.organisationId ?? null,
+        organisationName: r.organisationId ? (names.get(r.organisationId) ?? null) : null,
+        ticketType: r.ticketType ?? null,
+        afterDays: r.afterDays,
+        enabled: r.enabled,
+        createdAt: iso(r.createdAt),
+        updatedAt: iso(r.updatedAt),
+        lastRun: lastRuns.get(r.id) ?? null,
+        due: await countDue(this.em, r),
+      })),
+    );
   }
 }
