@@ -1,5 +1,6 @@
 // Side effects of maintenance plans: reserve a work order (number, definition snapshot, checklist) once per (plan, occurrence), read its completion, record the plan's progress.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Definition, MaintenancePlan, MaintenanceWorkOrder, Ticket } from '../platform/db/entities/index';
 import type { Priority, WorkflowDefinition } from '../workflow-definitions/index';
 import type { PlanConfig, WorkOrderRequest } from '../workflows/maintenance-plan-messages';
 import type { TicketWorkflowInput } from '../workflows/ticket-messages';
@@ -62,39 +63,31 @@ export function planActivitiesWith(em: EntityManager): PlanActivities {
   return {
     async prepareWorkOrder(req) {
       const db = em.fork();
-      const [stored] = await db.execute<Array<{ body: WorkflowDefinition; version: number }>>(
-        `select body, version from definitions where key = ? and status = 'published' order by version desc limit 1`,
-        [req.config.definitionKey],
-      );
+      const stored = await db.findOne(Definition, { key: req.config.definitionKey, status: 'published' }, { fields: ['body', 'version'], orderBy: { version: 'desc' } });
       if (!stored) throw new Error(`no published definition '${req.config.definitionKey}'`);
+      const definition = stored.body as WorkflowDefinition;
+      // SQL: the ticket numbers' sequence, which no entity owns.
       const [n] = await db.execute<Array<{ n: string }>>(`select nextval('ticket_number_seq') as n`);
-      const number = `${stored.body.numberPrefix}-${String(n.n).padStart(6, '0')}`;
+      const number = `${definition.numberPrefix}-${String(n!.n).padStart(6, '0')}`;
       const checklist: ChecklistEntry[] = req.config.checklist.map((i) => ({ ...i, done: false, reading: null, note: null, doneBy: null, doneAt: null }));
       // A retry finds the row its first attempt wrote and keeps that number: one (plan, occurrence), one work order.
-      await db.execute(
-        `insert into maintenance_work_orders (plan_id, occurrence, ticket_id, number, due_at, asset_ids, checklist)
-         values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) on conflict (plan_id, occurrence) do nothing`,
-        [req.planId, req.key, req.ticketId, number, req.dueAt, JSON.stringify(req.config.assetIds), JSON.stringify(checklist)],
-      );
-      const [row] = await db.execute<Array<{ number: string; created_at: string | Date }>>(
-        `select number, created_at from maintenance_work_orders where plan_id = ? and occurrence = ?`,
-        [req.planId, req.key],
-      );
-      const createdAt = new Date(row.created_at).toISOString();
-      return workOrderInput(req, stored.body, stored.version, row.number, createdAt);
+      await db
+        .createQueryBuilder(MaintenanceWorkOrder)
+        .insert({ planId: req.planId, occurrence: req.key, ticketId: req.ticketId, number, dueAt: new Date(req.dueAt), assetIds: req.config.assetIds, checklist })
+        .onConflict(['planId', 'occurrence'])
+        .ignore()
+        .execute();
+      const row = await db.findOneOrFail(MaintenanceWorkOrder, { planId: req.planId, occurrence: req.key }, { fields: ['number', 'createdAt'] });
+      return workOrderInput(req, definition, stored.version, row.number, row.createdAt.toISOString());
     },
 
     async workOrderFinishedAt({ ticketId }) {
-      const [row] = await em
-        .fork()
-        .execute<Array<{ at: string | Date | null }>>(`select coalesce(resolved_at, closed_at) as at from tickets where id = ?`, [ticketId]);
-      return row?.at ? new Date(row.at).toISOString() : null;
+      const row = await em.fork().findOne(Ticket, ticketId, { fields: ['resolvedAt', 'closedAt'] });
+      return (row?.resolvedAt ?? row?.closedAt)?.toISOString() ?? null;
     },
 
     async recordPlanProgress({ planId, nextDueAt, paused, ended }) {
-      await em
-        .fork()
-        .execute(`update maintenance_plans set next_due_at = ?, status = ? where id = ?`, [nextDueAt, ended ? 'ended' : paused ? 'paused' : 'active', planId]);
+      await em.fork().nativeUpdate(MaintenancePlan, { id: planId }, { nextDueAt: nextDueAt ? new Date(nextDueAt) : null, status: ended ? 'ended' : paused ? 'paused' : 'active' });
     },
   };
 }
