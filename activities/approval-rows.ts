@@ -2,34 +2,40 @@
 // Each write is idempotent, so a retried batch changes nothing twice; it runs in the same activity as the events, so
 // a decision's answer reads its own round.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TicketApproval, TicketApprover } from '../platform/db/entities/index';
 import type { TicketEvent } from '../workflows/ticket-messages';
 
 export const hasApprovalEvents = (events: readonly TicketEvent[]) => events.some((e) => e.type.startsWith('approval_'));
 
 export async function projectApprovals(em: EntityManager, ticketId: string, events: readonly TicketEvent[]): Promise<void> {
-  const conn = em.getConnection();
   for (const e of events) {
     const d = e.data as Record<string, unknown>;
+    const round = d.round as number;
     if (e.type === 'approval_requested') {
-      await conn.execute(
-        `with a as (insert into ticket_approvals (ticket_id, round, state, policy, needed, unresolved, opened_at, deadline)
-           values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing)
-         insert into ticket_approvers (ticket_id, round, user_id) select ?, ?, value::uuid from jsonb_array_elements_text(?::jsonb) on conflict do nothing`,
-        [ticketId, d.round, d.state, d.policy, d.needed, d.unresolved ?? null, e.at, d.deadline ?? null, ticketId, d.round, JSON.stringify(d.approvers)],
-      );
+      const approvers = d.approvers as string[];
+      await em
+        .createQueryBuilder(TicketApproval)
+        .insert({ ticketId, round, state: d.state as string, policy: d.policy as string, needed: d.needed as number, unresolved: (d.unresolved as string | undefined) ?? null, openedAt: new Date(e.at), deadline: d.deadline ? new Date(d.deadline as string) : null })
+        .onConflict(['ticketId', 'round'])
+        .ignore()
+        .execute();
+      if (approvers.length) {
+        await em
+          .createQueryBuilder(TicketApprover)
+          .insert(approvers.map((userId) => ({ ticketId, round, userId })))
+          .onConflict(['ticketId', 'round', 'userId'])
+          .ignore()
+          .execute();
+      }
     } else if (e.type === 'approval_decided') {
-      await conn.execute(
-        `update ticket_approvers set decision = ?, comment = ?, via = ?, decided_at = ? where ticket_id = ? and round = ? and user_id = ? and decision is null`,
-        [d.decision, d.comment ?? null, d.via, e.at, ticketId, d.round, e.actor.id],
+      // Only an undecided row: a retried batch leaves the first decision as it is.
+      await em.nativeUpdate(
+        TicketApprover,
+        { ticketId, round, userId: e.actor.id!, decision: null },
+        { decision: d.decision as string, comment: (d.comment as string | undefined) ?? null, via: d.via as string, decidedAt: new Date(e.at) },
       );
     } else if (e.type === 'approval_closed') {
-      await conn.execute(`update ticket_approvals set status = ?, closed_at = ?, closed_by = ? where ticket_id = ? and round = ? and status = 'open'`, [
-        d.outcome,
-        e.at,
-        d.reason,
-        ticketId,
-        d.round,
-      ]);
+      await em.nativeUpdate(TicketApproval, { ticketId, round, status: 'open' }, { status: d.outcome as string, closedAt: new Date(e.at), closedBy: d.reason as string });
     }
   }
 }

@@ -157,4 +157,18 @@ describe('Approvals', () => {
     const decision = (await ok(admin.get(`/api/tickets/${rejected.id}/timeline`))).items.find((e: { type: string }) => e.type === 'approval_decided');
     expect(decision.data).toEqual({ round: rejected.round.round, decision: 'reject', via: 'portal' });
   });
+
+  it("should ask a group's active members, and nobody the group has lost or the desk has disabled", async () => {
+    const [ines, jules, kim] = [await person('agent', 'Ines'), await person('agent', 'Jules'), await person('agent', 'Kim')];
+    const leo = await person('customer', 'Leo');
+    const group = unique('approvers').replace(/[^a-z0-9_]/g, '_');
+    await ok(admin.post('/api/groups', { key: group, name: group }), 201);
+    await ok(admin.request('PUT', `/api/groups/${group}/members`, { userIds: [ines.id, jules.id, kim.id] }));
+    await ok(admin.request('PATCH', `/api/users/${kim.id}`, { disabled: true }));
+    await requireApproval({ approvers: { group }, policy: 'any' });
+    const req = await requestFor(leo.session, ines.session, unique('Monitor for Leo'));
+    expect(req.round.approvers.map((a: { id: string }) => a.id).sort()).toEqual([ines.id, jules.id].sort());
+    const decided = await ok(jules.session.post(`/api/tickets/${req.id}/approvals/${req.round.round}/decision`, { decision: 'approve' }));
+    expect(decided).toMatchObject({ myDecision: 'approve' });
+  });
 });
