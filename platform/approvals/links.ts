@@ -4,6 +4,7 @@
 // round refuses a second one. Forged or altered tokens fail the signature check.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DeskSecret } from '../db/entities/index';
 
 export interface ApprovalLink {
   ticketId: string;
@@ -22,11 +23,11 @@ let cached: { em: EntityManager; key: Buffer } | undefined;
 /** The signing key, created by the first process that needs it (concurrent creators agree: the first insert wins). */
 export async function linkKey(em: EntityManager): Promise<Buffer> {
   if (cached?.em === em) return cached.key;
-  const conn = em.getConnection();
-  await conn.execute(`insert into desk_secrets (name, value) values (?, ?) on conflict (name) do nothing`, [KEY_NAME, randomBytes(32)]);
-  const [row] = await conn.execute<Array<{ value: Buffer }>>(`select value from desk_secrets where name = ?`, [KEY_NAME]);
-  cached = { em, key: row!.value };
-  return row!.value;
+  const db = em.fork();
+  await db.createQueryBuilder(DeskSecret).insert({ name: KEY_NAME, value: randomBytes(32) }).onConflict('name').ignore().execute();
+  const key = (await db.findOneOrFail(DeskSecret, KEY_NAME)).value as Buffer;
+  cached = { em, key };
+  return key;
 }
 
 const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');

@@ -2,7 +2,9 @@
 // agent and admin when no group is named; never an integration's service account) who
 // are not away and are under the queue's limit of open tickets, the one round-robin or the least open load names.
 // Used by the worker (new and moved tickets) and the API (tickets of an agent who goes away).
+import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Queue, QueueAssignee } from '../db/entities/index';
 
 export const ASSIGNMENT_POLICIES = ['off', 'round_robin', 'least_open', 'skills'] as const;
 export type AssignmentPolicy = (typeof ASSIGNMENT_POLICIES)[number];
@@ -34,15 +36,15 @@ export async function pickAssignee(em: EntityManager, queue: string, opts: { exc
   const except = opts.except ?? [];
   const asked = `{${(opts.skills ?? []).join(',')}}`;
   // Most queues do not assign by themselves: a plain read spares them the transaction and the lock on their row.
-  const [policy] = await em.fork().execute<Array<{ assignment: AssignmentPolicy }>>(`select assignment from queues where key = ?`, [queue]);
+  const policy = await em.fork().findOne(Queue, queue, { fields: ['assignment'] });
   if (!policy || policy.assignment === 'off') return null;
   return em.fork().transactional(async (tx) => {
-    const [q] = await tx.execute<Array<{ assignment: AssignmentPolicy; max_open_per_agent: number | null }>>(
-      `select assignment, max_open_per_agent from queues where key = ? for update`,
-      [queue],
-    );
+    const q = await tx.findOne(Queue, queue, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!q || q.assignment === 'off') return null;
+    const assignment = q.assignment as Exclude<AssignmentPolicy, 'off'>;
+    const maxOpen = q.maxOpenPerAgent ?? null;
     // By skills: agents who have a skill the ticket names come first, in turn among themselves; with none, all in turn.
+    // SQL: eligibility spans the account, its groups, the queue's groups, its open tickets and the turn, in one pick.
     const [chosen] = await tx.execute<Array<{ id: string; open: number; skill: string | null }>>(
       `select u.id, (select count(*)::int from tickets t where t.assignee_id = u.id and t.state_category not in ('resolved', 'closed')) as open,
               (select s from unnest(u.skills) s where s = any(?::text[]) order by s limit 1) as skill
@@ -55,16 +57,18 @@ export async function pickAssignee(em: EntityManager, queue: string, opts: { exc
               or exists (select 1 from group_members gm join queue_groups qg on qg.group_key = gm.group_key where gm.user_id = u.id and qg.queue = ?))
          and not (u.id = any(?::uuid[]))
          and (?::int is null or (select count(*) from tickets t where t.assignee_id = u.id and t.state_category not in ('resolved', 'closed')) < ?::int)
-       order by ${q.assignment === 'least_open' ? 'open,' : ''}${q.assignment === 'skills' ? '(u.skills && ?::text[]) desc,' : ''} qa.last_assigned_at asc nulls first, lower(u.name), u.id
+       order by ${assignment === 'least_open' ? 'open,' : ''}${assignment === 'skills' ? '(u.skills && ?::text[]) desc,' : ''} qa.last_assigned_at asc nulls first, lower(u.name), u.id
        limit 1`,
-      [asked, queue, queue, queue, `{${except.join(',')}}`, q.max_open_per_agent, q.max_open_per_agent, ...(q.assignment === 'skills' ? [asked] : [])],
+      [asked, queue, queue, queue, `{${except.join(',')}}`, maxOpen, maxOpen, ...(assignment === 'skills' ? [asked] : [])],
     );
     if (!chosen) return null;
-    await tx.execute(
-      `insert into queue_assignees (queue, user_id, last_assigned_at) values (?, ?, clock_timestamp())
-       on conflict (queue, user_id) do update set last_assigned_at = excluded.last_assigned_at`,
-      [queue, chosen.id],
-    );
-    return { userId: chosen.id, policy: q.assignment, openTickets: chosen.open, ...(q.assignment === 'skills' ? { skill: chosen.skill } : {}) };
+    // clock_timestamp(): picks in one transaction still get distinct, ordered turns.
+    await tx
+      .createQueryBuilder(QueueAssignee)
+      .insert({ queue, userId: chosen.id, lastAssignedAt: raw('clock_timestamp()') })
+      .onConflict(['queue', 'userId'])
+      .merge(['lastAssignedAt'])
+      .execute();
+    return { userId: chosen.id, policy: assignment, openTickets: chosen.open, ...(assignment === 'skills' ? { skill: chosen.skill } : {}) };
   });
 }
