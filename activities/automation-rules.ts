@@ -2,6 +2,7 @@
 // (a macro's parts, the words of a comment filled in for this ticket). The rule set is cached per worker and reloaded
 // when its generation (the highest change number) moves, so each batch costs one indexed read when no rule changed.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { User } from '../platform/db/entities/index';
 import { evaluateRules, type LiveRule } from '../workflow-definitions/rules/evaluate';
 import type { RuleActionBody, RuleBody } from '../workflow-definitions/rules/schema';
 import type { IdleRule, RuleFiring, RuleStep, RulesOutcome } from '../workflow-definitions/ticket-machine/contract';
@@ -56,7 +57,8 @@ function stepsOf(actions: readonly RuleActionBody[], macros: Map<string, MacroRo
 }
 
 async function loadRuleSet(em: EntityManager): Promise<RuleSet> {
-  // One statement, so the generation and the rules come from the same snapshot.
+  // SQL: one statement, so the generation and the rules come from the same snapshot (two reads could pair a generation
+  // with rules changed in between, and the cache would keep them).
   const [row] = await em.execute<Array<{ generation: string; rules: Array<{ id: string; name: string; version: number; body: RuleBody }> | null; macros: MacroRow[] | null }>>(
     `select (select coalesce(max(id), 0) from automation_rule_changes)::text as generation,
             (select json_agg(json_build_object('id', r.id, 'name', r.name, 'version', r.version, 'body', r.body) order by r.position, r.created_at)
@@ -90,7 +92,7 @@ async function fillWords(em: EntityManager, firings: RuleFiring[], input: Record
   const comments = (steps: RuleStep[]): RuleStep[] => steps.flatMap((s) => (s.action === 'comment' ? [s] : s.action === 'apply_macro' ? comments(s.steps) : []));
   const all = firings.flatMap((f) => comments(f.steps));
   if (!all.length) return firings;
-  const [requester] = await em.execute<Array<{ name: string; email: string; locale: string | null }>>('select name, email, locale from users where id = ?', [row.requesterId]);
+  const requester = await em.findOne(User, row.requesterId, { fields: ['name', 'email', 'locale'] });
   const locale: 'en' | 'fr' = requester?.locale === 'fr' ? 'fr' : 'en';
   const vars = {
     ticket: { number: row.number, title: row.title, priority: PRIORITY_WORDS[row.priority]?.[locale] ?? row.priority, state: row.state, queue: row.queue ?? '' },
@@ -120,6 +122,7 @@ export function automationRulesWith(em: EntityManager) {
   let cache: RuleSet | null = null;
   let reload: Promise<RuleSet> | null = null;
   async function current(db: EntityManager): Promise<RuleSet> {
+    // Every recorded batch asks (bench/rules.ts): one aggregate over the change log's primary key.
     const [g] = await db.execute<Array<{ generation: string }>>('select coalesce(max(id), 0)::text as generation from automation_rule_changes');
     if (cache && cache.generation === Number(g!.generation)) return cache;
     // Concurrent batches share one reload.
