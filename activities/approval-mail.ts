@@ -1,11 +1,13 @@
 // The mails of approval rounds: each approver gets a request with their own signed link when a round opens, and again
 // (marked as a reminder) to those who have not decided when the definition's reminder falls due.
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MailConfig } from '../platform/config';
 import { linkKey, LINK_LIFETIME_SECONDS, signLink } from '../platform/approvals/links';
 import type { RecordTicketEventsInput } from './record-ticket-events';
 import type { Notice, Recipient } from './mail-notifications';
 import type { MailLocale } from '../mail/templates';
+import { TicketApproval, User } from '../platform/db/entities/index';
 
 const REMINDER: Record<MailLocale, string> = { en: 'Reminder: ', fr: 'Rappel : ' };
 
@@ -15,7 +17,7 @@ function deadlineText(deadline: unknown, locale: MailLocale): string {
   return locale === 'fr' ? `Décision attendue avant le ${when} (UTC).` : `Please decide by ${when} (UTC).`;
 }
 
-export async function approvalNotices(db: EntityManager, config: MailConfig, batch: RecordTicketEventsInput, requester: string, userColumns: string): Promise<Notice[]> {
+export async function approvalNotices(db: EntityManager, config: MailConfig, batch: RecordTicketEventsInput, requester: string, fields: ReadonlyArray<keyof Recipient>): Promise<Notice[]> {
   const events = batch.events.filter((e) => e.type === 'approval_requested' || e.type === 'approval_reminder');
   if (!events.length) return [];
   const key = await linkKey(db);
@@ -25,9 +27,11 @@ export async function approvalNotices(db: EntityManager, config: MailConfig, bat
     const reminder = e.type === 'approval_reminder';
     const ids = (reminder ? e.data.pending : e.data.approvers) as string[];
     if (!ids?.length) continue;
-    const recipients = await db.execute<Recipient[]>(`select ${userColumns} from users u where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and not u.disabled and u.erased_at is null`, [JSON.stringify(ids)]);
+    // The ids as one bound parameter: a round may ask more approvers than PostgreSQL takes parameters.
+    const approvers = { $in: raw('select jsonb_array_elements_text(?::jsonb)::uuid', [JSON.stringify(ids)]) };
+    const recipients: Recipient[] = await db.find(User, { id: approvers, disabled: false, erasedAt: null }, { fields });
     const round = Number(e.data.round);
-    const [opened] = await db.execute<Array<{ deadline: Date | null }>>(`select deadline from ticket_approvals where ticket_id = ? and round = ?`, [batch.ticketId, round]);
+    const opened = await db.findOne(TicketApproval, { ticketId: batch.ticketId, round }, { fields: ['deadline'] });
     const deadline = e.data.deadline ?? opened?.deadline?.toISOString();
     const expiresAt = Math.floor(Date.parse(e.at) / 1000) + LINK_LIFETIME_SECONDS;
     notices.push({

@@ -1,5 +1,6 @@
 // Turns each committed batch of ticket events into outbox rows: who hears what, in their language, as they asked.
 import { randomUUID } from 'node:crypto';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MailConfig } from '../platform/config';
 import type { TicketEvent } from '../workflows/ticket-messages';
@@ -7,15 +8,10 @@ import type { RecordTicketEventsInput, TicketEventListener } from './record-tick
 import { loadTemplates, mailLocale, type MailLocale, type NotificationKind, renderText, type Template, type Vars } from '../mail/templates';
 import { domainOf, messageIdFor, newReplyToken, replyAddress, REPLY_MARKER } from '../mail/addresses';
 import { USER_SEES_TICKET_SQL } from '../platform/access/ticket-visibility';
+import { Definition, GroupMember, MailOutboxMessage, MailReplyToken, NotificationPreference, TicketWatcher, User } from '../platform/db/entities/index';
 import { approvalNotices } from './approval-mail';
 
-export interface Recipient {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  locale: string;
-}
+export type Recipient = Pick<InferEntity<typeof User>, (typeof RECIPIENT_FIELDS)[number]>;
 
 export interface Notice {
   seq: number;
@@ -27,7 +23,9 @@ export interface Notice {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.locale';
+const RECIPIENT_FIELDS = ['id', 'email', 'name', 'role', 'locale'] as const;
+/** A list of user ids as one bound parameter: a batch may name more people than PostgreSQL takes parameters. */
+const among = (ids: readonly string[]) => ({ $in: raw('select jsonb_array_elements_text(?::jsonb)::uuid', [JSON.stringify(ids)]) });
 
 /**
  * The listener enqueues idempotently (unique per ticket, seq, recipient and kind) and only then wakes the sender:
@@ -40,14 +38,15 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
     if (!interesting.length) return;
     const db = em.fork();
     const t = batch.row;
-    const one = async (sql: string, params: unknown[]) => db.execute<Recipient[]>(sql, params);
-    const [requester] = await one(`select ${USER_COLUMNS} from users u where u.id = ? and not u.disabled`, [t.requesterId]);
-    const watchers = await one(`select ${USER_COLUMNS} from ticket_watchers w join users u on u.id = w.user_id where w.ticket_id = ? and not u.disabled`, [batch.ticketId]);
-    const assignee = t.assigneeId ? (await one(`select ${USER_COLUMNS} from users u where u.id = ? and not u.disabled`, [t.assigneeId]))[0] : undefined;
+    const person = async (id: string): Promise<Recipient | undefined> => (await db.findOne(User, { id, disabled: false }, { fields: RECIPIENT_FIELDS })) ?? undefined;
+    const requester = await person(t.requesterId);
+    const watching = db.createQueryBuilder(TicketWatcher, 'w').select('userId').where({ ticketId: batch.ticketId });
+    const watchers: Recipient[] = await db.find(User, { id: { $in: watching.getNativeQuery(false) }, disabled: false }, { fields: RECIPIENT_FIELDS });
+    const assignee = t.assigneeId ? await person(t.assigneeId) : undefined;
     const names = new Map<string, string>();
     const nameOf = async (id: string | null): Promise<string> => {
       if (!id) return 'Guichet';
-      if (!names.has(id)) names.set(id, (await db.execute<Array<{ name: string }>>('select name from users where id = ?', [id]))[0]?.name ?? '');
+      if (!names.has(id)) names.set(id, (await db.findOne(User, id, { fields: ['name'] }))?.name ?? '');
       return names.get(id)!;
     };
     const states = await stateLabels(db, t.definitionKey, t.definitionVersion);
@@ -107,18 +106,11 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
     const allowed = await mayHear(db, batch.ticketId, [...new Set(notices.flatMap((n) => n.recipients.map((r) => r.id)))]);
     for (const n of notices) n.recipients = n.recipients.filter((r) => allowed.has(r.id));
     // Approvers are asked whether or not they may see the ticket: the request carries what they decide on.
-    const asked = await approvalNotices(db, config, batch, await nameOf(t.requesterId), USER_COLUMNS);
+    const asked = await approvalNotices(db, config, batch, await nameOf(t.requesterId), RECIPIENT_FIELDS);
     notices.push(...asked);
     const recipientIds = [...new Set([...allowed, ...asked.flatMap((n) => n.recipients.map((r) => r.id))])];
     if (!recipientIds.length) return;
-    const prefs = new Map(
-      (
-        await db.execute<Array<{ user_id: string; kind: string; mode: string }>>(
-          'select user_id, kind, mode from notification_preferences where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))',
-          [JSON.stringify(recipientIds)],
-        )
-      ).map((p) => [`${p.user_id}:${p.kind}`, p.mode]),
-    );
+    const prefs = new Map((await db.find(NotificationPreference, { userId: among(recipientIds) })).map((p) => [`${p.userId}:${p.kind}`, p.mode]));
     const template = await loadTemplates(db);
     let queued = 0;
     for (const n of notices) {
@@ -130,18 +122,27 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
         const tpl = n.text ? n.text(locale) : template(n.kind as Exclude<Notice['kind'], 'rule'>, locale);
         const key = `${batch.ticketId}:${n.seq}:${r.id}:${n.kind}`;
         const token = await replyToken(db, batch.ticketId, r.id);
-        const res = await db.execute(
-          `insert into mail_outbox (id, dedupe_key, message_id, ticket_id, seq, recipient_id, to_address, kind, locale, mode, subject, body, reply_to)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dedupe_key) do nothing`,
-          [
-            randomUUID(), key, messageIdFor(key, domain), batch.ticketId, n.seq, r.id, r.email, n.kind, locale, mode,
-            renderText(tpl.subject, vars).replace(/[\r\n]+/g, ' ').slice(0, 400),
-            `${REPLY_MARKER}\n\n${renderText(tpl.body, vars)}`,
-            replyAddress(config.replyAddress, token),
-          ],
-          'run',
-        );
-        queued += (res as { affectedRows?: number }).affectedRows ?? 0;
+        const res = await db
+          .createQueryBuilder(MailOutboxMessage)
+          .insert({
+            id: randomUUID(),
+            dedupeKey: key,
+            messageId: messageIdFor(key, domain),
+            ticketId: batch.ticketId,
+            seq: n.seq,
+            recipientId: r.id,
+            toAddress: r.email,
+            kind: n.kind,
+            locale,
+            mode,
+            subject: renderText(tpl.subject, vars).replace(/[\r\n]+/g, ' ').slice(0, 400),
+            body: `${REPLY_MARKER}\n\n${renderText(tpl.body, vars)}`,
+            replyTo: replyAddress(config.replyAddress, token),
+          })
+          .onConflict('dedupeKey')
+          .ignore()
+          .execute('run');
+        queued += res.affectedRows;
       }
     }
     if (queued) wake();
@@ -151,7 +152,8 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
 /** The candidates who may see the ticket: the API's visibility rule, minus disabled users and service accounts. */
 async function mayHear(db: EntityManager, ticketId: string, candidates: string[]): Promise<Set<string>> {
   if (!candidates.length) return new Set();
-  const rows = await db.execute<Array<{ id: string }>>(
+  // SQL: the visibility rule is written once, in SQL over users `u` and tickets `t`, for the API and the worker alike.
+  const rows = await db.execute<Array<Pick<InferEntity<typeof User>, 'id'>>>(
     `select u.id from users u join tickets t on t.id = ?
       where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and ${USER_SEES_TICKET_SQL}`,
     [ticketId, JSON.stringify(candidates)],
@@ -166,28 +168,27 @@ function commentBody(e: TicketEvent, locale: MailLocale): string {
 
 /** One token per (ticket, recipient), reused for every mail of that thread. */
 async function replyToken(db: EntityManager, ticketId: string, userId: string): Promise<string> {
-  await db.execute('insert into mail_reply_tokens (token, ticket_id, user_id) values (?, ?, ?) on conflict (ticket_id, user_id) do nothing', [newReplyToken(), ticketId, userId]);
-  const [row] = await db.execute<Array<{ token: string }>>('select token from mail_reply_tokens where ticket_id = ? and user_id = ?', [ticketId, userId]);
-  return row.token;
+  await db.createQueryBuilder(MailReplyToken).insert({ token: newReplyToken(), ticketId, userId }).onConflict(['ticketId', 'userId']).ignore().execute();
+  return (await db.findOneOrFail(MailReplyToken, { ticketId, userId }, { fields: ['token'] })).token;
 }
 
 /** An escalation's notify action names a user (id or email), an agent group or a role. */
 async function escalationRecipients(db: EntityManager, e: TicketEvent): Promise<Recipient[]> {
   const { user, group, role } = e.data as { user?: string | null; group?: string | null; role?: string | null };
+  const active = (where: object) => db.find(User, { ...where, disabled: false }, { fields: RECIPIENT_FIELDS });
   const out: Recipient[] = [];
-  if (user) {
-    const byId = UUID.test(user);
-    out.push(...(await db.execute<Recipient[]>(`select ${USER_COLUMNS} from users u where ${byId ? 'u.id = ?::uuid' : 'u.email = lower(?)'} and not u.disabled`, [user])));
-  }
-  if (group) out.push(...(await db.execute<Recipient[]>(`select ${USER_COLUMNS} from group_members g join users u on u.id = g.user_id where g.group_key = ? and not u.disabled`, [group])));
-  if (role) out.push(...(await db.execute<Recipient[]>(`select ${USER_COLUMNS} from users u where u.role = ? and not u.disabled`, [role])));
+  if (user) out.push(...(await active(UUID.test(user) ? { id: user } : { email: raw('lower(?)', [user]) })));
+  if (group) out.push(...(await active({ id: { $in: db.createQueryBuilder(GroupMember, 'g').select('userId').where({ groupKey: group }).getNativeQuery(false) } })));
+  if (role) out.push(...(await active({ role })));
   return [...new Map(out.map((r) => [r.id, r])).values()];
 }
 
 async function stateLabels(db: EntityManager, key: string, version: number): Promise<Map<string, { en: string; fr: string }>> {
-  const [row] = await db.execute<Array<{ states: Array<{ name: string; label: { en: string; fr: string } }> | null }>>(
-    `select body->'states' as states from definitions where key = ? and version = ?`,
-    [key, version],
-  );
+  // Only the states of the definition's body, not the whole workflow.
+  const row = await db
+    .createQueryBuilder(Definition, 'd')
+    .select(raw(`d.body->'states' as states`))
+    .where({ key, version })
+    .execute<{ states: Array<{ name: string; label: { en: string; fr: string } }> | null } | undefined>('get');
   return new Map((row?.states ?? []).map((s) => [s.name, s.label]));
 }

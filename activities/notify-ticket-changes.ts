@@ -9,6 +9,7 @@ export const TICKET_CHANNEL = 'guichet_ticket_changes';
 export function notifyTicketChanges(em: EntityManager): TicketEventBatchListener {
   return async (batches) => {
     const notices = batches.map(({ ticketId, row }) => JSON.stringify({ id: ticketId, seq: row.lastSeq }));
+    // SQL: NOTIFY is a function call over no table, so no entity has a say in it.
     await em.fork().execute('select pg_notify(?, n) from jsonb_array_elements_text(?::jsonb) n', [TICKET_CHANNEL, JSON.stringify(notices)]);
   };
 }

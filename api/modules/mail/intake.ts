@@ -2,7 +2,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { MailInbound, MailOutboxMessage, MailReplyToken, MailUndeliverable, User } from '../../../platform/db/entities/index';
 import type { MailConfig } from '../../../platform/config';
 import type { Logger } from '../../../platform/logger';
 import { ProblemError } from '../../http/problem';
@@ -20,6 +22,12 @@ export interface IntakeResult {
   ticketId?: string;
   detail?: string;
 }
+
+/** A list from the message as one bound parameter: a References header may name more ids than PostgreSQL takes parameters. */
+const among = (values: readonly string[]) => ({ $in: raw('select jsonb_array_elements_text(?::jsonb)', [JSON.stringify(values)]) });
+
+/** By the database's clock, which stamped received_at. */
+const anHourAgo = () => raw(`now() - interval '1 hour'`);
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address?.toLowerCase() ?? '')).filter(Boolean);
@@ -51,16 +59,17 @@ export class MailIntake {
     const done = async (result: IntakeResult): Promise<IntakeResult> => {
       await this.em
         .fork()
-        .execute(
-          `insert into mail_inbound (message_id, sender, outcome, ticket_id, detail) values (?, ?, ?, ?, ?) on conflict (message_id) do update set outcome = excluded.outcome, ticket_id = excluded.ticket_id, detail = excluded.detail`,
-          [messageId.slice(0, 998), sender || '(none)', result.outcome, result.ticketId ?? null, result.detail?.slice(0, 500) ?? null],
-        );
+        .createQueryBuilder(MailInbound)
+        .insert({ messageId: messageId.slice(0, 998), sender: sender || '(none)', outcome: result.outcome, ticketId: result.ticketId ?? null, detail: result.detail?.slice(0, 500) ?? null })
+        .onConflict('messageId')
+        .merge(['outcome', 'ticketId', 'detail'])
+        .execute();
       this.log.info({ messageId, sender, via, ...result }, 'inbound mail');
       return result;
     };
 
-    const [seen] = await this.em.fork().execute<Array<{ outcome: string; ticket_id: string | null }>>('select outcome, ticket_id from mail_inbound where message_id = ?', [messageId.slice(0, 998)]);
-    if (seen && (seen.outcome === 'ticket_created' || seen.outcome === 'commented' || seen.outcome === 'bounce')) return { outcome: 'duplicate', ticketId: seen.ticket_id ?? undefined };
+    const seen = await this.em.fork().findOne(MailInbound, { messageId: messageId.slice(0, 998) }, { fields: ['outcome', 'ticketId'] });
+    if (seen && (seen.outcome === 'ticket_created' || seen.outcome === 'commented' || seen.outcome === 'bounce')) return { outcome: 'duplicate', ticketId: seen.ticketId ?? undefined };
     // Before the loop rules, which drop mail from mailer daemons: a bounce is news for the ticket it came back from.
     const bounce = bounceOf(mail, raw);
     if (bounce) return done(await this.bounced(bounce, messageId));
@@ -76,10 +85,8 @@ export class MailIntake {
     const automatic = automaticReason(header, sender, envelopeFrom, this.own, this.domain);
     if (automatic) return done({ outcome: 'automatic', detail: automatic });
 
-    const [{ n }] = await this.em
-      .fork()
-      .execute<Array<{ n: string }>>(`select count(*) as n from mail_inbound where sender = ? and received_at > now() - interval '1 hour'`, [sender]);
-    if (Number(n) >= this.config.inboundPerSenderPerHour) return done({ outcome: 'rate_limited', detail: `more than ${this.config.inboundPerSenderPerHour} messages in an hour` });
+    const n = await this.em.fork().count(MailInbound, { sender, receivedAt: { $gt: anHourAgo() } });
+    if (n >= this.config.inboundPerSenderPerHour) return done({ outcome: 'rate_limited', detail: `more than ${this.config.inboundPerSenderPerHour} messages in an hour` });
 
     const user = await this.senderAccount(sender, mail);
     if (!user) return done({ outcome: 'unknown_sender' });
@@ -128,23 +135,25 @@ export class MailIntake {
     // A notification is easy to forge, and thread ids are no secret: only one that returns a message the desk really
     // sent (its own Message-ID) to the failed address may stop mail to it; anything else is dropped as automatic.
     const refs = bounce.references.map((r) => r.slice(0, 998));
+    // The outbox keeps addresses as they were written: lowered by the database, as before, to compare.
     const sent = refs.length
-      ? await db.execute<Array<{ to_address: string; ticket_id: string | null }>>(
-          `select lower(to_address) as to_address, ticket_id from mail_outbox
-            where (message_id in (select jsonb_array_elements_text(?::jsonb)) or digest_message_id in (select jsonb_array_elements_text(?::jsonb)))
-              and lower(to_address) in (select jsonb_array_elements_text(?::jsonb))`,
-          [JSON.stringify(refs), JSON.stringify(refs), JSON.stringify(bounce.failed.map((f) => f.address))],
-        )
+      ? await db
+          .createQueryBuilder(MailOutboxMessage, 'o')
+          .select([raw('lower(o.to_address) as "toAddress"'), 'ticketId'])
+          .where({ $or: [{ messageId: among(refs) }, { digestMessageId: among(refs) }], [raw((o) => `lower(${o}.to_address)`)]: among(bounce.failed.map((f) => f.address)) })
+          .execute<Array<Pick<InferEntity<typeof MailOutboxMessage>, 'toAddress' | 'ticketId'>>>()
       : [];
-    const failed = bounce.failed.filter((f) => sent.some((s) => s.to_address === f.address));
+    const failed = bounce.failed.filter((f) => sent.some((s) => s.toAddress === f.address));
     if (!failed.length) return { outcome: 'automatic', detail: 'a delivery failure about no mail the desk sent' };
-    const ticketId = sent.find((s) => s.ticket_id)?.ticket_id ?? undefined;
+    const ticketId = sent.find((s) => s.ticketId)?.ticketId ?? undefined;
     for (const f of failed) {
-      await db.execute(
-        `insert into mail_undeliverable (email, status, diagnostic, ticket_id) values (?, ?, ?, ?)
-         on conflict (email) do update set status = excluded.status, diagnostic = excluded.diagnostic, ticket_id = coalesce(excluded.ticket_id, mail_undeliverable.ticket_id), bounced_at = now()`,
-        [f.address, f.status, f.diagnostic, ticketId ?? null],
-      );
+      // A later bounce keeps the ticket an earlier one named when it names none itself.
+      await db
+        .createQueryBuilder(MailUndeliverable)
+        .insert({ email: f.address, status: f.status, diagnostic: f.diagnostic, ticketId: ticketId ?? null })
+        .onConflict('email')
+        .merge({ status: f.status, diagnostic: f.diagnostic, ticketId: raw('coalesce(excluded.ticket_id, mail_undeliverable.ticket_id)'), bouncedAt: raw('now()') })
+        .execute();
     }
     const list = failed.map((f) => `${f.address} (${f.status}${f.diagnostic ? `: ${f.diagnostic}` : ''})`).join(', ');
     const body = `Mail to ${list} could not be delivered. The desk no longer mails ${failed.length === 1 ? 'this address' : 'these addresses'}; reach the requester another way, or correct the address. / Le courriel n’a pas pu être remis ; le guichet n’écrit plus à ${failed.length === 1 ? 'cette adresse' : 'ces adresses'}.`;
@@ -166,25 +175,23 @@ export class MailIntake {
       if (direct) return direct;
     }
     if (!refs.length) return undefined;
-    const [row] = await this.em
+    const row = await this.em
       .fork()
-      .execute<Array<{ ticket_id: string }>>('select ticket_id from mail_outbox where ticket_id is not null and message_id in (select value from jsonb_array_elements_text(?::jsonb)) limit 1', [
-        JSON.stringify(refs.map((r) => (r.startsWith('<') ? r : `<${r}>`))),
-      ]);
-    return row?.ticket_id;
+      .findOne(MailOutboxMessage, { ticketId: { $ne: null }, messageId: among(refs.map((r) => (r.startsWith('<') ? r : `<${r}>`))) }, { fields: ['ticketId'] });
+    return row?.ticketId ?? undefined;
   }
 
   /** The sender's account; unknown senders get a customer account only when the desk allows it. */
   private async senderAccount(sender: string, mail: ParsedMail): Promise<AuthUser | null> {
     const db = this.em.fork();
-    const [row] = await db.execute<Array<{ id: string }>>('select id from users where email = ? and not disabled', [sender]);
+    const row = await db.findOne(User, { email: sender, disabled: false }, { fields: ['id'] });
     if (row) return this.tickets.userById(row.id);
-    const [disabled] = await db.execute<Array<{ id: string }>>('select id from users where email = ?', [sender]);
-    if (disabled || !this.config.inboundCreateCustomers) return null;
+    if ((await db.count(User, { email: sender })) || !this.config.inboundCreateCustomers) return null;
     const name = (mail.from?.value[0]?.name?.trim() || sender.slice(0, sender.indexOf('@'))).slice(0, 200);
     const locale = /^fr\b/i.test(String(mail.headers.get('content-language') ?? '')) ? 'fr' : 'en';
-    await db.execute(`insert into users (id, email, name, role, locale) values (?, ?, ?, 'customer', ?) on conflict (email) do nothing`, [randomUUID(), sender, name, locale]);
-    const [created] = await db.execute<Array<{ id: string }>>('select id from users where email = ?', [sender]);
+    // Two messages from a new sender at once: the second finds the account the first created.
+    await db.createQueryBuilder(User).insert({ id: randomUUID(), email: sender, name, role: 'customer', locale }).onConflict('email').ignore().execute();
+    const created = await db.findOneOrFail(User, { email: sender }, { fields: ['id'] });
     return this.tickets.userById(created.id);
   }
 
@@ -198,8 +205,8 @@ export class MailIntake {
     for (const address of recipients) {
       const token = replyTokenOf(this.config.replyAddress, address);
       if (!token) continue;
-      const [row] = await db.execute<Array<{ ticket_id: string }>>('select ticket_id from mail_reply_tokens where token = ? and user_id = ?', [token, senderId]);
-      if (row) return row.ticket_id;
+      const row = await db.findOne(MailReplyToken, { token, userId: senderId }, { fields: ['ticketId'] });
+      if (row) return row.ticketId;
     }
     if (!byReferences) return undefined;
     const refs = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].flatMap((r) => r.split(/\s+/)).filter(Boolean);
