@@ -4,6 +4,7 @@
 // start (startPendingImports).
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ImportKey } from '../../../platform/db/entities/index';
 import { TICKET_WORKFLOW, ticketWorkflowId, type TicketWorkflowInput } from '../../../workflows/ticket-messages';
 import type { ticketWorkflow } from '../../../workflows/ticket';
 import type { Logger } from '../../../platform/logger';
@@ -17,18 +18,17 @@ export async function startImportedTickets(em: EntityManager, temporal: Client, 
   let failed = 0;
   let after = '';
   for (;;) {
-    const page = await em.fork().execute<{ external_id: string; local_id: string; start_input: TicketWorkflowInput }[]>(
-      `select external_id, local_id, start_input from import_keys where source = ? and kind = 'ticket' and start_input is not null and external_id > ? order by external_id limit ?`,
-      [source, after, PAGE],
-    );
+    const page = await em
+      .fork()
+      .find(ImportKey, { source, kind: 'ticket', startInput: { $ne: null }, externalId: { $gt: after } }, { fields: ['externalId', 'localId', 'startInput'], orderBy: { externalId: 'asc' }, limit: PAGE });
     if (!page.length) break;
-    after = page[page.length - 1].external_id;
+    after = page[page.length - 1].externalId;
     const queue = [...page];
     const done: string[] = [];
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {
-          const input = next.start_input;
+          const input = next.startInput as TicketWorkflowInput;
           try {
             await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW, {
               workflowId: ticketWorkflowId(input.ticket.id),
@@ -39,10 +39,10 @@ export async function startImportedTickets(em: EntityManager, temporal: Client, 
               typedSearchAttributes: ticketSearchAttributes(input.ticket.type, { key: input.definition.key, version: input.definitionVersion }, input.ticket.number),
             });
             started += 1;
-            done.push(next.local_id);
+            done.push(next.localId);
           } catch (err) {
             // Started by an earlier attempt whose answer was lost: it runs, which is all that was wanted.
-            if (err instanceof WorkflowExecutionAlreadyStartedError) done.push(next.local_id);
+            if (err instanceof WorkflowExecutionAlreadyStartedError) done.push(next.localId);
             else {
               failed += 1;
               log?.warn({ err, ticketId: input.ticket.id }, 'imported open ticket: its workflow could not be started; the next run of this import starts it');
@@ -52,7 +52,7 @@ export async function startImportedTickets(em: EntityManager, temporal: Client, 
       }),
     );
     if (done.length) {
-      await em.fork().execute(`update import_keys set start_input = null where source = ? and kind = 'ticket' and local_id in (select jsonb_array_elements_text(?::jsonb))`, [source, JSON.stringify(done)]);
+      await em.fork().nativeUpdate(ImportKey, { source, kind: 'ticket', localId: { $in: done } }, { startInput: null });
     }
   }
   return { started, failed };
@@ -60,7 +60,7 @@ export async function startImportedTickets(em: EntityManager, temporal: Client, 
 
 /** At the API's start: the open tickets of every import whose workflows are still to start (Temporal was away then). */
 export async function startPendingImports(em: EntityManager, temporal: Client, taskQueue: string, log?: Logger): Promise<number> {
-  const sources = await em.fork().execute<{ source: string }[]>(`select distinct source from import_keys where start_input is not null`);
+  const sources = await em.fork().createQueryBuilder(ImportKey).select('source', true).where({ startInput: { $ne: null } }).execute<{ source: string }[]>();
   let started = 0;
   for (const { source } of sources) started += (await startImportedTickets(em, temporal, taskQueue, source, log)).started;
   return started;

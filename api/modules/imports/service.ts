@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Client } from '@temporalio/client';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ImportKey, ImportRun, Queue } from '../../../platform/db/entities/index';
 import type { Logger } from '../../../platform/logger';
 import { automationRulesWith } from '../../../activities/automation-rules';
 import { refreshTicketFacts } from '../../../activities/report-facts';
@@ -90,7 +92,7 @@ export class ImportService {
     began = Date.now(),
   ): Promise<ImportReport> {
     const runId = randomUUID();
-    await this.em.fork().execute(`insert into import_runs (id, source, kind, dry_run, started_by) values (?, ?, ?, ?, ?)`, [runId, source, kind, dryRun, user.id]);
+    await this.em.fork().insert(ImportRun, { id: runId, source, kind, dryRun, startedBy: user.id });
     const written: string[] = [];
     const objectsWritten: string[] = [];
     let outcome: ImportRunSummary['outcome'] = 'failed';
@@ -99,7 +101,7 @@ export class ImportService {
       await this.em
         .fork()
         .transactional(async (tx) => {
-          // Two runs of one source would each take the other's records for new ones.
+          // Two runs of one source would each take the other's records for new ones. SQL: an advisory lock has no entity.
           await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`guichet-import:${source}`]);
           const ctx = await this.ticketContext(tx, source, dryRun, maxAttachmentBytes, written, objectsWritten);
           for await (const batch of read(tally)) {
@@ -118,6 +120,7 @@ export class ImportService {
     } catch (err) {
       // Objects the rolled-back rows named are deleted by the store's sweeper, as for any deleted attachment.
       if (objectsWritten.length) {
+        // SQL: one JSON parameter whatever the number of files (a run may write more than a statement takes parameters).
         await this.em.fork().execute(`insert into attachment_object_deletions (attachment_id) select value::uuid from jsonb_array_elements_text(?::jsonb) on conflict do nothing`, [JSON.stringify(objectsWritten)]);
       }
       if (!(err instanceof RollBack)) {
@@ -161,24 +164,23 @@ export class ImportService {
   }
 
   async runs(): Promise<ImportRunSummary[]> {
-    const rows = await this.em.fork().execute<
-      { id: string; source: string; kind: string; dry_run: boolean; started_by: string | null; started_at: Date; finished_at: Date | null; outcome: ImportRunSummary['outcome']; counts: Record<string, number> }[]
-    >(`select id, source, kind, dry_run, started_by, started_at, finished_at, outcome, counts from import_runs order by started_at desc limit 50`);
+    const rows = await this.em.fork().findAll(ImportRun, { orderBy: { startedAt: 'desc' }, limit: 50 });
     return rows.map((r) => ({
       id: r.id,
       source: r.source,
       kind: r.kind,
-      dryRun: r.dry_run,
-      startedBy: r.started_by,
-      startedAt: new Date(r.started_at).toISOString(),
-      finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
-      outcome: r.outcome,
-      counts: r.counts,
+      dryRun: r.dryRun,
+      startedBy: r.startedBy ?? null,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+      outcome: r.outcome as ImportRunSummary['outcome'],
+      counts: r.counts as Record<string, number>,
     }));
   }
 
   private async finish(runId: string, outcome: ImportRunSummary['outcome'], counts: object): Promise<void> {
-    await this.em.fork().execute(`update import_runs set finished_at = now(), outcome = ?, counts = ?::jsonb where id = ?`, [outcome, JSON.stringify(counts), runId]);
+    // now(): the database's clock, as started_at's default.
+    await this.em.fork().nativeUpdate(ImportRun, runId, { finishedAt: raw('now()'), outcome, counts });
   }
 
   private async ticketContext(tx: EntityManager, source: string, dryRun: boolean, maxAttachmentBytes: number, written: string[], objectsWritten: string[]): Promise<TicketImportContext> {
@@ -198,9 +200,10 @@ export class ImportService {
         return definitions.get(type);
       },
       queueExists: async (key) => {
-        if (!queues.has(key)) queues.set(key, (await tx.execute(`select 1 from queues where key = ?`, [key])).length > 0);
+        if (!queues.has(key)) queues.set(key, (await tx.count(Queue, { key })) > 0);
         return queues.get(key)!;
       },
+      // SQL: numbers are drawn from a sequence, which has no entity.
       nextNumbers: async (count) =>
         count ? (await tx.execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n from generate_series(1, ?) order by 1`, [count])).map((r) => Number(r.n)) : [],
     };
@@ -209,16 +212,20 @@ export class ImportService {
 
 /** Queues of an older desk, by key: made when missing, never renamed once here (an admin may have). */
 async function ensureQueues(tx: EntityManager, source: string, queues: { key: string; name: string }[], tally: ImportTally): Promise<void> {
-  const made = await tx.execute<{ key: string }[]>(
-    `insert into queues (key, name) select x.key, x.name from jsonb_to_recordset(?::jsonb) as x(key text, name text) on conflict (key) do nothing returning key`,
-    [JSON.stringify(queues)],
-  );
+  const made = await tx
+    .createQueryBuilder(Queue)
+    .insert(queues.map(({ key, name }) => ({ key, name })))
+    .onConflict('key')
+    .ignore()
+    .returning('key')
+    .execute<{ key: string }[]>('all');
   if (made.length) tally.note(`queues made: ${made.map((q) => q.key).join(', ')} (give agents access to them in Admin → Groups)`);
-  await tx.execute(
-    `insert into import_keys (source, kind, external_id, local_id, digest) select ?, 'queue', x.key, x.key, '' from jsonb_to_recordset(?::jsonb) as x(key text)
-     on conflict (source, kind, external_id) do nothing`,
-    [source, JSON.stringify(queues)],
-  );
+  await tx
+    .createQueryBuilder(ImportKey)
+    .insert(queues.map(({ key }) => ({ source, kind: 'queue', externalId: key, localId: key, digest: '' })))
+    .onConflict(['source', 'kind', 'externalId'])
+    .ignore()
+    .execute();
 }
 
 async function* csvBatches(kind: ImportKind, body: Readable, file: string): AsyncGenerator<ImportBatch> {

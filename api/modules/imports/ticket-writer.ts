@@ -5,7 +5,9 @@
 // other. A second run rewrites a closed ticket nobody touched since, and keeps anything the desk now owns.
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Attachment, Ticket, TicketEvent, User } from '../../../platform/db/entities/index';
 import {
   calendarOf,
   fieldErrors,
@@ -26,7 +28,7 @@ import { slaSummary } from '../../../workflows/ticket-initial';
 import { PRIORITY_ORDER } from '../../../workflow-definitions/index';
 import type { AttachmentBytes } from '../attachments/bytes';
 import { erasedAmong } from './erased';
-import { knownKeys, rememberKeys } from './keys';
+import { knownKeys, rememberKeys, type RememberedKey } from './keys';
 import type { ImportTally, RowError, TicketRecord } from './records';
 
 export interface StoredDefinitionLike {
@@ -53,12 +55,7 @@ export interface TicketImportContext {
   written: string[];
 }
 
-interface Person {
-  id: string;
-  email: string;
-  role: 'admin' | 'agent' | 'customer';
-  organisation_id: string | null;
-}
+type Person = Pick<InferEntity<typeof User>, 'id' | 'email' | 'role' | 'organisationId'>;
 
 interface Planned {
   rec: TicketRecord;
@@ -109,6 +106,9 @@ function digestOf(rec: TicketRecord): string {
   return hash.digest('hex');
 }
 
+const peopleByEmail = (tx: EntityManager, emails: string[]): Promise<Person[]> =>
+  tx.find(User, { email: { $in: emails } }, { fields: ['id', 'email', 'role', 'organisationId'], disableIdentityMap: true });
+
 /** People the batch names, made as customers when the desk does not know them (as mail from a stranger would). */
 async function people(tx: EntityManager, records: TicketRecord[], tally: ImportTally): Promise<Map<string, Person>> {
   const named = new Map<string, string | undefined>();
@@ -118,14 +118,14 @@ async function people(tx: EntityManager, records: TicketRecord[], tally: ImportT
   }
   const assignees = records.map((r) => r.assignee).filter((a): a is string => !!a);
   const emails = [...new Set([...named.keys(), ...assignees])];
-  const found = await tx.execute<Person[]>(`select id, email, role, organisation_id from users where email in (select jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(emails)]);
-  const byEmail = new Map(found.map((p) => [p.email, p]));
+  const byEmail = new Map((emails.length ? await peopleByEmail(tx, emails) : []).map((p) => [p.email, p]));
   const missing = [...named].filter(([email]) => !byEmail.has(email));
   if (missing.length) {
     const made = missing.map(([email, name]) => ({ id: randomUUID(), email, name: (name || email.split('@')[0]).slice(0, 200) }));
+    // SQL: one set-based insert per batch of the customers it names (a JSON array of rows), measured by bench/csv-import.ts.
     const inserted = await tx.execute<Person[]>(
       `insert into users (id, email, name, role, password_hash) select x.id, x.email, x.name, 'customer', null
-       from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text) on conflict (email) do nothing returning id, email, role, organisation_id`,
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, email text, name text) on conflict (email) do nothing returning id, email, role, organisation_id as "organisationId"`,
       [JSON.stringify(made)],
     );
     tally.usersCreated += inserted.length;
@@ -133,13 +133,13 @@ async function people(tx: EntityManager, records: TicketRecord[], tally: ImportT
     // An address another writer (mail intake, another import) made meanwhile is theirs: read it back.
     const late = missing.map(([email]) => email).filter((email) => !byEmail.has(email));
     if (late.length) {
-      for (const p of await tx.execute<Person[]>(`select id, email, role, organisation_id from users where email in (select jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(late)])) byEmail.set(p.email, p);
+      for (const p of await peopleByEmail(tx, late)) byEmail.set(p.email, p);
     }
   }
   return byEmail;
 }
 
-const actorRole = (p: Person) => (p.role === 'customer' ? 'customer' : p.role);
+const actorRole = (p: Person) => p.role as 'admin' | 'agent' | 'customer';
 
 interface Built {
   row: TicketProjection;
@@ -191,7 +191,7 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
   const updatedAt = rec.updatedAt && rec.updatedAt > lastAt ? rec.updatedAt : lastAt;
   const lastSeq = events.length;
   const resolvedAt = finished ? (rec.resolvedAt ?? rec.closedAt ?? updatedAt) : null;
-  const organisationId = requester.role === 'customer' ? requester.organisation_id : null;
+  const organisationId = requester.role === 'customer' ? (requester.organisationId ?? null) : null;
   let live: TicketWorkflowInput | null = null;
   let sla: TicketProjection['sla'] = [];
   if (!history) {
@@ -306,6 +306,7 @@ const rowJson = (r: TicketProjection) => ({
   closed_at: r.closedAt,
 });
 
+// SQL: each batch's tickets are written by one set-based statement (a JSON array of rows), measured by bench/csv-import.ts.
 async function insertRows(tx: EntityManager, built: Built[]): Promise<void> {
   await tx.execute(
     `insert into tickets (id, number, type, title, description, priority, priority_order, state, state_category, queue, assignee_id, requester_id, organisation_id,
@@ -318,11 +319,12 @@ async function insertRows(tx: EntityManager, built: Built[]): Promise<void> {
   );
 }
 
+// SQL: the batch's rewritten tickets, each with its own values, in one statement (the ORM updates one row per statement).
 async function updateRows(tx: EntityManager, built: Built[]): Promise<void> {
-  const ids = JSON.stringify(built.map((b) => b.row.id));
+  const ids = built.map((b) => b.row.id);
   // The files and timeline of a rewritten ticket were all imported (nobody touched it since): they are replaced whole.
-  await tx.execute(`delete from attachments where ticket_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [ids]);
-  await tx.execute(`delete from ticket_events where ticket_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [ids]);
+  await tx.nativeDelete(Attachment, { ticketId: { $in: ids } });
+  await tx.nativeDelete(TicketEvent, { ticketId: { $in: ids } });
   await tx.execute(
     `update tickets t set type = x.type, title = x.title, description = x.description, priority = x.priority, priority_order = x.priority_order, state = x.state,
        state_category = x.state_category, queue = x.queue, assignee_id = x.assignee_id, requester_id = x.requester_id, organisation_id = x.organisation_id,
@@ -336,6 +338,7 @@ async function updateRows(tx: EntityManager, built: Built[]): Promise<void> {
 
 async function insertTimelines(tx: EntityManager, built: Built[], ctx: TicketImportContext): Promise<void> {
   const events = built.flatMap((b) => b.events.map((e) => ({ ticket_id: b.row.id, ...e })));
+  // SQL: the batch's whole timeline in one set-based statement (a JSON array of rows), measured by bench/csv-import.ts.
   await tx.execute(
     `insert into ticket_events (ticket_id, seq, type, actor_id, actor_role, visibility, at, data)
      select x.ticket_id, x.seq, x.type, x.actor_id, x.actor_role, x.visibility, x.at, x.data
@@ -345,10 +348,18 @@ async function insertTimelines(tx: EntityManager, built: Built[], ctx: TicketImp
   for (const b of built) {
     for (const f of b.files) {
       const sha256 = createHash('sha256').update(f.file.bytes).digest('hex');
-      await tx.execute(
-        `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by, created_at, store) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [f.id, b.row.id, f.file.filename, f.file.contentType, f.file.bytes.length, sha256, f.visibility, f.author, f.at, ctx.bytes.storeForNew],
-      );
+      await tx.insert(Attachment, {
+        id: f.id,
+        ticketId: b.row.id,
+        filename: f.file.filename,
+        contentType: f.file.contentType,
+        size: f.file.bytes.length,
+        sha256,
+        visibility: f.visibility,
+        uploadedBy: f.author,
+        createdAt: new Date(f.at),
+        store: ctx.bytes.storeForNew,
+      });
       // A dry run writes no bytes: nothing would keep them (an object store is outside the transaction).
       if (ctx.dryRun) continue;
       if (ctx.bytes.storeForNew === 's3') ctx.objectsWritten.push(f.id);
@@ -384,13 +395,9 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
   }
   if (!planned.length) return;
   const known = await knownKeys(tx, ctx.source, 'ticket', planned.map((p) => p.rec.key));
+  const localIds = [...known.values()].map((k) => k.localId);
   const rows = new Map(
-    (
-      await tx.execute<{ id: string; number: string; last_seq: number; anonymised: boolean }[]>(
-        `select id, number, last_seq, anonymised_at is not null as anonymised from tickets where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
-        [JSON.stringify([...known.values()].map((k) => k.local_id))],
-      )
-    ).map((r) => [r.id, r]),
+    (localIds.length ? await tx.find(Ticket, { id: { $in: localIds } }, { fields: ['id', 'number', 'lastSeq', 'anonymisedAt'], disableIdentityMap: true }) : []).map((r) => [r.id, r]),
   );
   // What each record is to the desk before anybody is looked up: people are resolved (and made) only for what is written.
   const todo: { p: Planned; digest: string; current?: { id: string; number: string } }[] = [];
@@ -398,12 +405,12 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
     const { rec } = p;
     const digest = digestOf(rec);
     const mine = known.get(rec.key);
-    const current = mine ? rows.get(mine.local_id) : undefined;
+    const current = mine ? rows.get(mine.localId) : undefined;
     if (!mine || !current) todo.push({ p, digest });
     else if (mine.digest === digest) tally.unchanged += 1;
-    else if (current.anonymised) tally.skip(`${rec.origin}: ${current.number} was anonymised in the desk: left as it is`);
+    else if (current.anonymisedAt) tally.skip(`${rec.origin}: ${current.number} was anonymised in the desk: left as it is`);
     else if (mine.live) tally.skip(`${rec.origin}: ${current.number} was not closed when imported and is worked in the desk now: left as it is`);
-    else if (current.last_seq !== mine.imported_seq) tally.skip(`${rec.origin}: ${current.number} changed in the desk since it was imported: left as it is`);
+    else if (current.lastSeq !== mine.importedSeq) tally.skip(`${rec.origin}: ${current.number} changed in the desk since it was imported: left as it is`);
     else todo.push({ p, digest, current });
   }
   if (!todo.length) return;
@@ -419,7 +426,7 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
   const creates: Built[] = [];
   const rewrites: Built[] = [];
   const numbers = ctx.dryRun ? [] : await ctx.nextNumbers(writable.filter((w) => !w.current).length);
-  const keys: Parameters<typeof rememberKeys>[3] = [];
+  const keys: RememberedKey[] = [];
   for (const { p, digest, current } of writable) {
     const { rec } = p;
     if (rec.assignee && who.get(rec.assignee)?.role === undefined) {
@@ -438,14 +445,14 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
         continue;
       }
       rewrites.push(built);
-      keys.push({ external_id: rec.key, local_id: current.id, digest, imported_seq: built.row.lastSeq, live: false });
+      keys.push({ externalId: rec.key, localId: current.id, digest, importedSeq: built.row.lastSeq, live: false });
       tally.updated += 1;
       continue;
     }
     const number = ctx.dryRun ? `DRY-RUN-${randomUUID()}` : `${p.stored.body.numberPrefix}-${String(numbers.shift()).padStart(6, '0')}`;
     const built = build(p, randomUUID(), number, who, ctx);
     creates.push(built);
-    keys.push({ external_id: rec.key, local_id: built.row.id, digest, imported_seq: built.row.lastSeq, live: !!built.live, start_input: built.live });
+    keys.push({ externalId: rec.key, localId: built.row.id, digest, importedSeq: built.row.lastSeq, live: !!built.live, startInput: built.live });
     tally.created += 1;
   }
   for (const b of [...creates, ...rewrites]) {
