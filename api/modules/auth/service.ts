@@ -4,7 +4,7 @@ import { raw, type FilterQuery, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LdapAccount, Organisation, PasswordReset, Role, Session, User } from '../../../platform/db/entities/index';
 import { hashPassword, verifyPassword } from './passwords';
-import type { AuthUser, UserRole } from './types';
+import type { AuthUser, RequestAccountRow, UserRole } from './types';
 import { requireBuiltInAdmin, type RoleGrants } from '../iam/permissions';
 import { notFound, ProblemError, unauthorized } from '../../http/problem';
 import { escapeLike } from '../../../platform/db/like';
@@ -15,20 +15,8 @@ type UserRow = InferEntity<typeof User>;
 /** What a signed-in user is made of: the account and its custom role's grants. */
 type Account = Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'locale' | 'organisationId' | 'customRole' | 'disabled' | 'passwordHash'> & { grants: RoleGrants | null };
 
-/** The row the per-request session check reads (snake_case: a SQL statement's). */
-interface SessionAccountRow {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  locale: string;
-  organisation_id: string | null;
-  password_hash: string | null;
-  custom_role: string | null;
-  grants: RoleGrants | null;
-  csrf_token: string;
-  two_step_on: boolean;
-}
+/** The row the per-request session check reads. */
+type SessionAccountRow = RequestAccountRow & { password_hash: string | null; csrf_token: string; two_step_on: boolean };
 
 /** An address as the database keeps it: lower() there, which is not always JavaScript's toLowerCase for non-ASCII. */
 export const storedEmail = (email: string) => raw('lower(?)', [email]);

@@ -24,3 +24,15 @@ export interface AuthUser {
   customRole?: string | null;
   grants?: RoleGrants;
 }
+
+/** An account with its custom role's grants as the per-request checks (session, API token) read it in one SQL statement. */
+export interface RequestAccountRow {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  locale: string;
+  organisation_id: string | null;
+  custom_role: string | null;
+  grants: RoleGrants | null;
+}

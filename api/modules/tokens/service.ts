@@ -2,26 +2,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound, unprocessable } from '../../http/problem';
-import type { AuthUser, TokenScope, UserRole } from '../auth/types';
-import type { RoleGrants } from '../iam/permissions';
+import type { AuthUser, RequestAccountRow, TokenScope } from '../auth/types';
 import { ApiToken, User } from '../../../platform/db/entities/index';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 const PREFIX = 'gch_';
 
 /** What `authenticate` reads: a token and its account in one statement that also records the use. */
-interface TokenUserRow {
-  token_id: string;
-  scope: TokenScope;
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  locale: string;
-  organisation_id: string | null;
-  custom_role: string | null;
-  grants: RoleGrants | null;
-}
+type TokenUserRow = RequestAccountRow & { token_id: string; scope: TokenScope };
 
 export class TokenService {
   constructor(private readonly em: EntityManager) {}
