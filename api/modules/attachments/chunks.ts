@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Attachment, AttachmentChunk } from '../../../platform/db/entities/index';
 
 /** Large enough that a 10 MiB file is 40 statements, small enough that a reader holds little at once. */
 export const CHUNK_BYTES = 256 * 1024;
@@ -15,7 +17,7 @@ export const CHUNK_BYTES = 256 * 1024;
 export async function writeChunks(em: EntityManager, attachmentId: string, body: Readable, onBytes: (chunk: Buffer) => void): Promise<void> {
   let pending: Buffer = Buffer.alloc(0);
   let n = 0;
-  const store = (data: Buffer) => em.execute('insert into attachment_chunks (attachment_id, n, data) values (?, ?, ?)', [attachmentId, n++, data]);
+  const store = (data: Buffer) => em.insert(AttachmentChunk, { attachmentId, n: n++, data });
   try {
     for await (const piece of body) {
       const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
@@ -40,7 +42,13 @@ export function readChunks(em: EntityManager, attachmentId: string): Readable {
   return new Readable({
     async read() {
       try {
-        const [row] = await em.fork().execute<Array<{ data: Buffer }>>('select data from attachment_chunks where attachment_id = ? and n = ?', [attachmentId, n++]);
+        // A plain row, not an entity: one chunk in memory at a time (bench/attachments.ts measures the download).
+        const row = await em
+          .fork()
+          .createQueryBuilder(AttachmentChunk)
+          .select('data')
+          .where({ attachmentId, n: n++ })
+          .execute<Pick<InferEntity<typeof AttachmentChunk>, 'data'> | undefined>('get');
         this.push(row ? row.data : null);
       } catch (err) {
         this.destroy(err as Error);
@@ -51,8 +59,7 @@ export function readChunks(em: EntityManager, attachmentId: string): Readable {
 
 /** Uploads left pending by a process that died during them (their rows have no digest yet), with their chunks. */
 export async function sweepAbandonedUploads(em: EntityManager): Promise<number> {
-  const gone = await em.execute<Array<{ id: string }>>(`delete from attachments where sha256 = '' and created_at < now() - interval '1 hour' returning id`);
-  return gone.length;
+  return em.fork().nativeDelete(Attachment, { sha256: '', createdAt: { $lt: raw(`now() - interval '1 hour'`) } });
 }
 
 /**
@@ -60,9 +67,14 @@ export async function sweepAbandonedUploads(em: EntityManager): Promise<number> 
  * for every attachment that has none yet (run at start under the migration lock; the files themselves are left alone).
  */
 export async function importFilesFromDisk(em: EntityManager, dir: string): Promise<number> {
-  const rows = await em.execute<Array<{ id: string; sha256: string }>>(
-    `select a.id, a.sha256 from attachments a where a.sha256 <> '' and a.store = 'postgres' and not exists (select 1 from attachment_chunks c where c.attachment_id = a.id)`,
-  );
+  const rows = await em
+    .fork()
+    .createQueryBuilder(Attachment, 'a')
+    .select(['id', 'sha256'])
+    .where({ sha256: { $ne: '' }, store: 'postgres' })
+    // A correlated not-exists, which the QueryBuilder has no word for (a `not in` would hash every chunk's attachment id).
+    .andWhere('not exists (select 1 from attachment_chunks c where c.attachment_id = a.id)')
+    .execute<Array<Pick<InferEntity<typeof Attachment>, 'id' | 'sha256'>>>();
   let imported = 0;
   for (const row of rows) {
     const file = path.join(dir, row.sha256.slice(0, 2), row.sha256);

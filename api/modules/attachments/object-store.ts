@@ -5,6 +5,7 @@ import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { Upload } from '@aws-sdk/lib-storage';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ObjectStoreSettings } from '../../../platform/config';
+import { AttachmentObjectDeletion } from '../../../platform/db/entities/index';
 
 export class ObjectStore {
   private readonly client: S3Client;
@@ -77,20 +78,17 @@ export class ObjectStore {
     let deleted = 0;
     const failed = new Set<string>();
     for (;;) {
-      const rows = await db.execute<Array<{ attachment_id: string }>>(
-        `select attachment_id from attachment_object_deletions order by queued_at limit ?`,
-        [batch + failed.size],
-      );
-      const todo = rows.filter((r) => !failed.has(r.attachment_id));
+      const rows = await db.find(AttachmentObjectDeletion, {}, { fields: ['attachmentId'], orderBy: { queuedAt: 'asc' }, limit: batch + failed.size });
+      const todo = rows.filter((r) => !failed.has(r.attachmentId));
       if (todo.length === 0) return { deleted, failed: failed.size };
-      for (const row of todo) {
+      for (const { attachmentId } of todo) {
         try {
-          await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(row.attachment_id) }));
-          await db.execute(`delete from attachment_object_deletions where attachment_id = ?`, [row.attachment_id]);
+          await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(attachmentId) }));
+          await db.nativeDelete(AttachmentObjectDeletion, { attachmentId });
           deleted++;
         } catch {
           // Stays queued for the next sweep; the others go on.
-          failed.add(row.attachment_id);
+          failed.add(attachmentId);
         }
       }
     }

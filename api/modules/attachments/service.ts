@@ -1,12 +1,15 @@
 // Ticket attachments: bytes in PostgreSQL (chunks.ts) or an S3-compatible store (object-store.ts) with their SHA-256; type and size limits; visible only to who may see the ticket (and, for internal files, to agents).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Attachment } from '../../../platform/db/entities/index';
+import { iso } from '../../../platform/db/time';
 import { badRequest, forbidden, notFound, ProblemError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import { requireOnQueue } from '../iam/permissions';
 import type { TicketService } from '../tickets/service';
-import type { AttachmentBytes } from './bytes';
+import type { AttachmentBytes, AttachmentStoreKind } from './bytes';
 import { DEFAULT_SETTINGS } from '../settings/service';
 
 /** What the desk accepts, from its settings (settings/service.ts has the defaults). */
@@ -22,29 +25,17 @@ export function safeFilename(raw: string): string {
   return cleaned.slice(0, 200);
 }
 
-interface AttachmentRow {
-  id: string;
-  ticket_id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  sha256: string;
-  visibility: 'public' | 'internal';
-  uploaded_by: string;
-  created_at: Date | string;
-  /** Where the bytes are: each row keeps its own, so files stored before a change of store are still served. */
-  store: 'postgres' | 's3';
-}
+type AttachmentRow = InferEntity<typeof Attachment>;
 
 const present = (r: AttachmentRow) => ({
   id: r.id,
-  ticketId: r.ticket_id,
+  ticketId: r.ticketId,
   filename: r.filename,
-  contentType: r.content_type,
+  contentType: r.contentType,
   size: r.size,
-  visibility: r.visibility,
-  uploadedBy: r.uploaded_by,
-  createdAt: new Date(r.created_at).toISOString(),
+  visibility: r.visibility as 'public' | 'internal',
+  uploadedBy: r.uploadedBy,
+  createdAt: iso(r.createdAt),
   url: `/api/attachments/${r.id}`,
 });
 
@@ -75,10 +66,7 @@ export class AttachmentService {
     // invisible, deleted (with its chunks) when the upload fails, and swept at start if the process died meanwhile.
     const em = this.em.fork();
     const id = randomUUID();
-    await em.execute(
-      `insert into attachments (id, ticket_id, filename, content_type, size, sha256, visibility, uploaded_by, store) values (?, ?, ?, ?, 0, '', ?, ?, ?)`,
-      [id, ticketId, filename, type, input.visibility, user.id, this.bytes.storeForNew],
-    );
+    await em.insert(Attachment, { id, ticketId, filename, contentType: type, size: 0, sha256: '', visibility: input.visibility, uploadedBy: user.id, store: this.bytes.storeForNew });
     let row: AttachmentRow;
     try {
       const hash = createHash('sha256');
@@ -90,10 +78,10 @@ export class AttachmentService {
       };
       await this.bytes.write(em, id, input.body, onBytes);
       if (size === 0) throw badRequest('the file is empty', [{ pointer: '/', message: 'empty body' }]);
-      [row] = (await em.execute<AttachmentRow[]>(`update attachments set size = ?, sha256 = ? where id = ? returning *`, [size, hash.digest('hex'), id])) as [AttachmentRow];
+      [row] = await em.createQueryBuilder(Attachment).update({ size, sha256: hash.digest('hex') }).where({ id }).returning('*').execute<[AttachmentRow]>('all');
     } catch (err) {
       // Chunks go with the row; an object already (partly) stored is queued for deletion by the same delete.
-      await em.execute('delete from attachments where id = ?', [id]).catch(() => undefined);
+      await em.nativeDelete(Attachment, { id }).catch(() => undefined);
       throw err;
     }
     return present(row);
@@ -103,21 +91,18 @@ export class AttachmentService {
     await this.tickets.get(user, ticketId);
     const rows = await this.em
       .fork()
-      .execute<AttachmentRow[]>(
-        `select * from attachments where ticket_id = ? and sha256 <> '' ${user.role === 'customer' ? `and visibility = 'public'` : ''} order by created_at`,
-        [ticketId],
-      );
+      .find(Attachment, { ticketId, sha256: { $ne: '' }, ...(user.role === 'customer' ? { visibility: 'public' } : {}) }, { orderBy: { createdAt: 'asc' } });
     return rows.map(present);
   }
 
   /** Not found rather than forbidden, so the URL of a file one may not see reveals nothing. */
   async open(user: AuthUser, id: string) {
-    const [row] = await this.em.fork().execute<AttachmentRow[]>(`select * from attachments where id = ? and sha256 <> ''`, [id]);
+    const row = await this.em.fork().findOne(Attachment, { id, sha256: { $ne: '' } });
     if (!row || (user.role === 'customer' && row.visibility !== 'public')) throw notFound(`no attachment ${id}`);
-    await this.tickets.get(user, row.ticket_id).catch(() => {
+    await this.tickets.get(user, row.ticketId).catch(() => {
       throw notFound(`no attachment ${id}`);
     });
-    return { meta: present(row), stream: this.bytes.read(row) };
+    return { meta: present(row), stream: this.bytes.read({ id: row.id, store: row.store as AttachmentStoreKind }) };
   }
 }
 

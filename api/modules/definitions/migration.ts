@@ -1,6 +1,8 @@
 // Moves running tickets from one published version of a definition to a later one, with an explicit state mapping, ticket by ticket.
 import type { Client } from '@temporalio/client';
+import type { InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Ticket } from '../../../platform/db/entities/index';
 import { migrateUpdate, ticketWorkflowId, type Actor } from '../../../workflows/ticket-messages';
 import { toProblem } from '../../temporal-errors';
 import { unprocessable, type FieldError } from '../../http/problem';
@@ -48,9 +50,14 @@ export class DefinitionMigrator {
     }
     if (errors.length) throw unprocessable('the state mapping is incomplete or wrong', errors, 'invalid-mapping');
 
+    // Plain rows, not entities: a version may run many tickets.
     const tickets = await this.em
       .fork()
-      .execute<Array<{ id: string; number: string }>>(`select id, number from tickets where definition_key = ? and definition_version = ? order by created_at`, [key, req.fromVersion]);
+      .createQueryBuilder(Ticket)
+      .select(['id', 'number'])
+      .where({ definitionKey: key, definitionVersion: req.fromVersion })
+      .orderBy({ createdAt: 'asc' })
+      .execute<Array<Pick<InferEntity<typeof Ticket>, 'id' | 'number'>>>();
     const report: MigrationReport = { migrated: [], failed: [] };
     let next = 0;
     const work = async () => {
