@@ -15,7 +15,7 @@ export const User = defineEntity({
     locale: p.text().defaultRaw('\'en\'::text'),
     organisationId: p.uuid().nullable(),
     disabled: p.boolean().defaultRaw('false'),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     phone: p.text().nullable(),
     externalId: p.text().nullable(),
     scimUserName: p.text().nullable(),
@@ -39,7 +39,7 @@ export const Session = defineEntity({
     userId: p.uuid(),
     csrfToken: p.text(),
     expiresAt: p.datetime(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
   },
 });
 

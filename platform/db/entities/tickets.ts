@@ -333,7 +333,7 @@ export const Definition = defineEntity({
     version: p.integer().primary(),
     status: p.text(),
     body: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     publishedAt: p.datetime().nullable(),
   },
 });
