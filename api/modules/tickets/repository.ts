@@ -1,5 +1,6 @@
 // Ticket read-model queries: the queue ordered by priority then creation date (keyset), one ticket, its timeline.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Attachment, Group, InboundEndpoint, Ticket, TicketSlaPolicy, User } from '../../../platform/db/entities/index';
 import { USER_SEES_TICKET_SQL, type Scope } from './policy';
 import type { AuthUser, UserRole } from '../auth/types';
 import type { DbTime } from '../../../platform/db/time';
@@ -7,7 +8,11 @@ import type { TicketProjection } from '../../../workflows/ticket-messages';
 import { INSERT_TICKET_ROW, ticketRowParams } from '../../../activities/ticket-row';
 import { escapeLike } from '../../../platform/db/like';
 
-
+/**
+ * A ticket as the queue, the ticket page and the API read it: the result type of the SQL below (COLUMNS_SQL), kept as
+ * SQL because the queue listing is the desk's hottest read (bench/queue-listing.ts runs it beside the bare statement).
+ * tests/platform/entities-match-schema.test.ts holds the table to the Ticket entity.
+ */
 export interface TicketRow {
   id: string;
   number: string;
@@ -73,7 +78,7 @@ export interface Cursor {
 /** A search as people type it, stemmed in English and in French. */
 const QUERY = `(websearch_to_tsquery('english', ?) || websearch_to_tsquery('french', ?))`;
 
-/** Every column but the search vector, which only filters. */
+/** Every column but the search vector, which only filters (TicketRow's). */
 const COLUMNS_SQL = `t.id, t.number, t.type, t.title, t.description, t.priority, t.priority_order, t.state, t.state_category, t.queue,
   t.assignee_id, t.assigned_group, t.requester_id, t.organisation_id, t.definition_key, t.definition_version, t.fields, t.links, t.tags, t.sla, t.sla_status,
   t.sla_due_at, t.last_seq, t.created_at, t.updated_at, t.resolved_at, t.closed_at`;
@@ -95,6 +100,7 @@ export class TicketRepository {
 
   /** Of these tickets, those whose workflow has not yet recorded its first event (the API wrote their row alone). */
   async unrecorded(ids: string[]): Promise<string[]> {
+    // SQL: the ids go as one JSON parameter, as backpressure may watch up to 20,000 tickets (a parameter each would not do).
     const rows = await this.em
       .fork()
       .execute<Array<{ id: string }>>(`select id from tickets where id in (select v::uuid from jsonb_array_elements_text(?::jsonb) v) and last_seq = 0`, [JSON.stringify(ids)]);
@@ -102,6 +108,7 @@ export class TicketRepository {
   }
 
   async nextNumber(): Promise<number> {
+    // SQL: the ticket numbers' sequence, which no entity owns.
     const [row] = await this.em.fork().execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n`);
     return Number(row.n);
   }
@@ -112,6 +119,7 @@ export class TicketRepository {
    * as the workflow has it.
    */
   async insertOpened(p: TicketProjection): Promise<boolean> {
+    // SQL: the same insert the worker's recording makes (activities/ticket-row.ts), on every creation (bench/ticket-creation.ts).
     const rows = await this.em.fork().execute<{ id: string }[]>(
       `${INSERT_TICKET_ROW} on conflict (id) do nothing returning id`,
       ticketRowParams(p),
@@ -120,14 +128,13 @@ export class TicketRepository {
   }
 
   async channel(id: string): Promise<string | null> {
-    const [row] = await this.em.fork().execute<Array<{ channel: string | null }>>('select channel from tickets where id = ?', [id]);
-    return row?.channel ?? null;
+    return (await this.em.fork().findOne(Ticket, id, { fields: ['channel'] }))?.channel ?? null;
   }
 
   /** The SLA policy of its organisation the ticket opened under (its name then), if any. */
   async slaPolicy(id: string): Promise<{ id: string | null; name: string } | null> {
-    const [row] = await this.em.fork().execute<Array<{ policy_id: string | null; name: string }>>('select policy_id, name from ticket_sla_policies where ticket_id = ?', [id]);
-    return row ? { id: row.policy_id, name: row.name } : null;
+    const row = await this.em.fork().findOne(TicketSlaPolicy, id, { fields: ['policyId', 'name'] });
+    return row ? { id: row.policyId ?? null, name: row.name } : null;
   }
 
   /** A requester's other tickets the scope shows: open ones first, then the most recent. */
@@ -141,6 +148,7 @@ export class TicketRepository {
 
   /** Agents and admins who may see the ticket: the only ones it makes sense to assign it to. */
   async staffWhoSee(id: string): Promise<Array<{ id: string; name: string }>> {
+    // SQL: who may see a ticket is the shared visibility rule, written as SQL for the API and the worker alike.
     return this.em.fork().execute(
       `select u.id, u.name from tickets t join users u on u.role in ('agent', 'admin') and ${USER_SEES_TICKET_SQL} where t.id = ? order by lower(u.name), u.id limit 500`,
       [id],
@@ -148,25 +156,27 @@ export class TicketRepository {
   }
 
   async setChannel(id: string, channel: string): Promise<void> {
-    await this.em.fork().execute('update tickets set channel = ? where id = ?', [channel, id]);
+    await this.em.fork().nativeUpdate(Ticket, { id }, { channel });
   }
 
   /** An active person a ticket may be opened for (not disabled, not an inbound-webhook service account). */
   async requester(id: string): Promise<{ id: string; role: UserRole; organisationId: string | null } | null> {
-    const [row] = await this.em.fork().execute<Array<{ id: string; role: UserRole; organisation_id: string | null }>>(
-      `select u.id, u.role, u.organisation_id from users u
-       where u.id = ? and not u.disabled and not exists (select 1 from inbound_endpoints ie where ie.actor_id = u.id)`,
-      [id],
-    );
-    return row ? { id: row.id, role: row.role, organisationId: row.organisation_id } : null;
+    const em = this.em.fork();
+    const row = await em.findOne(User, { id, disabled: false }, { fields: ['role', 'organisationId'] });
+    if (!row || (await em.count(InboundEndpoint, { actorId: id }))) return null;
+    return { id: row.id, role: row.role as UserRole, organisationId: row.organisationId ?? null };
   }
 
+  /** One ticket under the caller's visibility (SQL, TicketRow's: read on every ticket action, bench/transition.ts). */
   async find(id: string, scope: Scope = { sql: 'true', params: [] }): Promise<TicketRow | null> {
     const rows = await this.em.fork().execute<TicketRow[]>(`select ${COLUMNS_SQL} from tickets t where t.id = ? and ${scope.sql}`, [id, ...scope.params]);
     return rows[0] ?? null;
   }
 
-  /** One page of the queue: priority (critical first), then oldest first, then id, resumed after `after`. */
+  /**
+   * One page of the queue: priority (critical first), then oldest first, then id, resumed after `after`. SQL: the desk's
+   * hottest read, measured by bench/queue-listing.ts beside the same statement run bare.
+   */
   async list(filter: ListFilter, scope: Scope, limit: number, after?: Cursor, internalComments = true): Promise<TicketRow[]> {
     const where: string[] = [scope.sql];
     const params: unknown[] = [...scope.params];
@@ -208,25 +218,20 @@ export class TicketRepository {
 
   /** A user as the visibility rules see them (for checking what someone else may see). */
   async userById(id: string): Promise<AuthUser | null> {
-    const [u] = await this.em
-      .fork()
-      .execute<Array<{ id: string; email: string; name: string; role: AuthUser['role']; locale: string; organisation_id: string | null }>>(
-        'select id, email, name, role, locale, organisation_id from users where id = ? and not disabled',
-        [id],
-      );
-    return u ? { id: u.id, email: u.email, name: u.name, role: u.role, locale: u.locale, organisationId: u.organisation_id, via: 'session', csrfToken: '' } : null;
+    const u = await this.em.fork().findOne(User, { id, disabled: false }, { fields: ['email', 'name', 'role', 'locale', 'organisationId'] });
+    return u ? { id: u.id, email: u.email, name: u.name, role: u.role as AuthUser['role'], locale: u.locale, organisationId: u.organisationId ?? null, via: 'session', csrfToken: '' } : null;
   }
 
   async groupExists(key: string): Promise<boolean> {
-    return (await this.em.fork().execute('select 1 from groups where key = ?', [key])).length > 0;
+    return (await this.em.fork().count(Group, { key })) > 0;
   }
 
   async isStaff(userId: string): Promise<boolean> {
-    const rows = await this.em.fork().execute(`select 1 from users where id = ? and role in ('agent', 'admin') and not disabled`, [userId]);
-    return rows.length > 0;
+    return (await this.em.fork().count(User, { id: userId, role: { $in: ['agent', 'admin'] }, disabled: false })) > 0;
   }
 
   async timeline(ticketId: string, includeInternal: boolean): Promise<EventRow[]> {
+    // SQL: every event with its author's name in one read, as every ticket page opens (the event rows are this statement's).
     return this.em
       .fork()
       .execute<EventRow[]>(
@@ -244,7 +249,8 @@ export class TicketRepository {
   async moveMerged(duplicateId: string, survivorId: string): Promise<void> {
     const em = this.em.fork();
     await em.transactional(async (tx) => {
-      await tx.execute('update attachments set ticket_id = ? where ticket_id = ?', [survivorId, duplicateId]);
+      await tx.nativeUpdate(Attachment, { ticketId: duplicateId }, { ticketId: survivorId });
+      // SQL: the new watchers are those the shared visibility rule (SQL) lets see the survivor, added in one statement.
       await tx.execute(
         `insert into ticket_watchers (ticket_id, user_id)
          select t.id, u.id from tickets t join users u on u.id in (select w.user_id from ticket_watchers w where w.ticket_id = ? union select d.requester_id from tickets d where d.id = ?)
@@ -261,6 +267,7 @@ export class TicketRepository {
    */
   async commentMatches(ticketIds: string[], q: string, internalComments: boolean): Promise<Map<string, { seq: number; snippet: string }>> {
     if (!ticketIds.length) return new Map();
+    // SQL: full-text matching and ts_headline, as the queue's search shows its matches (bench/queue-listing.ts).
     const rows = await this.em.fork().execute<Array<{ ticket_id: string; seq: number; snippet: string }>>(
       `select distinct on (e.ticket_id) e.ticket_id, e.seq,
               ts_headline('english', e.data->>'body', ${QUERY}, 'MaxFragments=1, MaxWords=20, MinWords=8, StartSel=⟦, StopSel=⟧, FragmentDelimiter=" … "') as snippet
@@ -274,6 +281,7 @@ export class TicketRepository {
 
   /** Replies and state changes by anyone but `userId` after event `seq`: what a writer who last saw `seq` has missed. */
   async changesSince(ticketId: string, seq: number, userId: string, includeInternal: boolean): Promise<EventRow[]> {
+    // SQL: the timeline's statement (above), from one event on.
     return this.em
       .fork()
       .execute<EventRow[]>(
@@ -288,6 +296,7 @@ export class TicketRepository {
 
   /** The tags in use on the tickets `scope` lets the reader see, most used first, optionally starting with `prefix`. */
   async tagsInUse(scope: Scope, prefix: string | undefined, limit: number): Promise<Array<{ tag: string; tickets: number }>> {
+    // SQL: the tags unnested from their array and counted under the caller's visibility (SQL too).
     const rows = await this.em.fork().execute<Array<{ tag: string; tickets: string }>>(
       `select tag, count(*) as tickets from tickets t, unnest(t.tags) as tag
         where ${scope.sql} ${prefix ? `and tag like ? escape '\\'` : ''}
