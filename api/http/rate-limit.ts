@@ -1,12 +1,14 @@
 // A fixed-window request limit per client address, for the public endpoints (login, password reset, SSO callbacks),
 // counted in PostgreSQL so that every API replica enforces one limit.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ThrottleCounter } from '../../platform/db/entities/index';
 
 /**
  * Counts one event for `key` in a fixed window of `windowMs` starting at its first event; a window that has passed
  * starts over. One statement, so concurrent replicas never lose a count. Times are the caller's clock in milliseconds.
  */
 export async function countInWindow(em: EntityManager, key: string, t: number, windowMs: number): Promise<{ count: number; firstAt: number }> {
+  // SQL: one conditional upsert returning the count, so concurrent hits on any replica are all counted, on every request.
   const [row] = await em.fork().execute<Array<{ count: number; first_at: string }>>(
     `insert into throttle_counters (key, count, first_at) values (?, 1, ?)
      on conflict (key) do update set
@@ -37,7 +39,7 @@ export class RateLimiter {
     const t = this.now();
     const row = await countInWindow(this.em, `rate:${address}`, t, this.windowMs);
     if (++this.hits % SWEEP_EVERY === 0) {
-      await this.em.fork().execute('delete from throttle_counters where first_at < ? and locked_until < ?', [t - IDLE_MS, t]);
+      await this.em.fork().nativeDelete(ThrottleCounter, { firstAt: { $lt: t - IDLE_MS }, lockedUntil: { $lt: t } });
     }
     return row.count > this.max ? Math.ceil((row.firstAt + this.windowMs - t) / 1000) : 0;
   }

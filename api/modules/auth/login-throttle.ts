@@ -3,6 +3,7 @@
 // Failures elsewhere never stop the right password from a clean address. Counted in PostgreSQL, so the limits hold
 // across every API replica; each change is one statement, so concurrent attempts are all counted.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ThrottleCounter } from '../../../platform/db/entities/index';
 import { countInWindow } from '../../http/rate-limit';
 
 const PAIR_FREE_FAILURES = 5;
@@ -23,14 +24,11 @@ export class LoginThrottle {
   /** Seconds to wait before another attempt for this account from this address, or 0. */
   async retryAfter(account: string, address: string): Promise<number> {
     const t = this.now();
-    const rows = await this.em.fork().execute<Array<{ key: string; count: number; first_at: string; locked_until: string }>>(
-      'select key, count, first_at, locked_until from throttle_counters where key in (?, ?)',
-      [pairKey(account, address), addressKey(address)],
-    );
+    const rows = await this.em.fork().find(ThrottleCounter, { key: { $in: [pairKey(account, address), addressKey(address)] } });
     let wait = 0;
     for (const r of rows) {
-      if (r.key.startsWith('login:')) wait = Math.max(wait, Number(r.locked_until) - t);
-      else if (t - Number(r.first_at) <= ADDRESS_WINDOW_MS && r.count >= ADDRESS_MAX_FAILURES) wait = Math.max(wait, Number(r.first_at) + ADDRESS_WINDOW_MS - t);
+      if (r.key.startsWith('login:')) wait = Math.max(wait, r.lockedUntil - t);
+      else if (t - r.firstAt <= ADDRESS_WINDOW_MS && r.count >= ADDRESS_MAX_FAILURES) wait = Math.max(wait, r.firstAt + ADDRESS_WINDOW_MS - t);
     }
     return Math.ceil(Math.max(0, wait) / 1000);
   }
@@ -38,7 +36,8 @@ export class LoginThrottle {
   async fail(account: string, address: string): Promise<void> {
     const t = this.now();
     const db = this.em.fork();
-    // The pair's lock doubles past the free failures; a pair idle past the longest lock starts over.
+    // The pair's lock doubles past the free failures; a pair idle past the longest lock starts over. SQL: each is one
+    // conditional statement on the row, so concurrent failures from any replica are all counted.
     await db.execute(
       `insert into throttle_counters (key, count, first_at, locked_until) values (?, 1, ?, 0)
        on conflict (key) do update set
@@ -54,6 +53,6 @@ export class LoginThrottle {
   }
 
   async succeed(account: string, address: string): Promise<void> {
-    await this.em.fork().execute('delete from throttle_counters where key = ?', [pairKey(account, address)]);
+    await this.em.fork().nativeDelete(ThrottleCounter, { key: pairKey(account, address) });
   }
 }
