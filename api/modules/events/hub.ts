@@ -3,6 +3,7 @@
 import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { User } from '../../../platform/db/entities/index';
 import type { Logger } from '../../../platform/logger';
 import { TICKET_CHANNEL } from '../../../activities/notify-ticket-changes';
 import type { AuthUser } from '../auth/types';
@@ -135,7 +136,7 @@ export class TicketEventHub {
         const current = now.get(userId);
         // Rights are those of this moment, not of when the stream opened: a user moved to another organisation, given
         // another role or disabled hears nothing more and is told to reconnect, which checks them afresh.
-        if (!current || current.disabled || current.role !== opened.role || current.organisation_id !== opened.organisationId) {
+        if (!current || current.disabled || current.role !== opened.role || (current.organisationId ?? null) !== opened.organisationId) {
           for (const sub of subs) if (!sub.stream.writableEnded) sub.stream.end('event: expired\ndata: {}\n\n');
           return;
         }
@@ -147,19 +148,14 @@ export class TicketEventHub {
   }
 
   /** The subscribers' role, organisation and status as the database holds them now, in one query per event. */
-  private async principals(ids: string[]): Promise<Map<string, { role: string; organisation_id: string | null; disabled: boolean }>> {
-    const rows = await this.opts.em
-      .fork()
-      .execute<Array<{ id: string; role: string; organisation_id: string | null; disabled: boolean }>>(
-        'select id, role, organisation_id, disabled from users where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))',
-        [JSON.stringify(ids)],
-      );
-    return new Map(rows.map((r) => [r.id, r]));
+  private async principals(ids: string[]) {
+    return new Map((await this.opts.em.fork().find(User, { id: { $in: ids } }, { fields: ['role', 'organisationId', 'disabled'] })).map((r) => [r.id, r]));
   }
 
   private async replay(sub: Subscriber, since: string): Promise<void> {
     try {
       const scope = visibleTo(sub.user);
+      // SQL: the tickets changed since, under the subscriber's visibility, which the ticket policy writes as SQL.
       const rows = await this.opts.em
         .fork()
         .execute<Array<{ id: string }>>(`select t.id from tickets t where t.updated_at > ? and ${scope.sql} order by t.updated_at limit ?`, [

@@ -1,6 +1,7 @@
 // What `host.tickets` does in the API: a plug-in acts on a ticket as one staff member, through the ticket service, so
 // that person's queues, role and the definition's rules decide; the desk's refusals reach the plug-in as PluginErrors.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { User } from '../../../platform/db/entities/index';
 import { ProblemError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
@@ -28,7 +29,7 @@ export function pluginTickets(em: EntityManager, tickets: TicketService): Plugin
   /** Only an enabled staff account can be acted as: a chat user mapped to a customer or to nobody acts on nothing. */
   const staff = async (as: PluginActor): Promise<AuthUser> => {
     const email = typeof as?.email === 'string' ? as.email.trim().toLowerCase() : '';
-    const [row] = await em.fork().execute<Array<{ id: string }>>(`select id from users where email = ? and role in ('agent', 'admin') and not disabled`, [email]);
+    const row = email ? await em.fork().findOne(User, { email, role: { $in: ['agent', 'admin'] }, disabled: false }, { fields: ['id'] }) : null;
     const user = row ? await tickets.userById(row.id) : null;
     if (!user) throw new PluginError(404, `no enabled agent or admin has the e-mail ${email || '(none)'}`);
     return user;
