@@ -2,6 +2,7 @@
 // them, so a long first run survives a worker restart and resumes where it stopped.
 import { heartbeat } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { RetentionPolicy } from '../platform/db/entities/index';
 import { applyRetention } from '../platform/privacy/retention';
 import type { TellWorkflows } from '../platform/privacy/tell-workflows';
 import type { RetentionInput, RetentionResult } from '../workflows/retention';
@@ -10,9 +11,7 @@ import type { RetentionInput, RetentionResult } from '../workflows/retention';
 export function retentionActivitiesWith(em: EntityManager, tell: TellWorkflows = async () => {}) {
   return {
     async applyRetentionPolicies(input: RetentionInput): Promise<RetentionResult> {
-      const policies = input.policyIds
-        ? await em.fork().execute<Array<{ id: string }>>('select id from retention_policies where id in (select jsonb_array_elements_text(?::jsonb)::uuid)', [JSON.stringify(input.policyIds)])
-        : await em.fork().execute<Array<{ id: string }>>('select id from retention_policies where enabled order by created_at');
+      const policies = await em.fork().find(RetentionPolicy, input.policyIds ? { id: { $in: input.policyIds } } : { enabled: true }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
       const results: RetentionResult = [];
       for (const p of policies) results.push({ policyId: p.id, anonymised: await applyRetention(em, p.id, input.trigger, tell, () => heartbeat()) });
       return results;

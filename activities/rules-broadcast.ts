@@ -2,6 +2,7 @@
 // at its next event. Pages through open tickets by id and heartbeats its place: a retry resumes where it stopped.
 import { Context } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Ticket } from '../platform/db/entities/index';
 
 /** Signals one ticket's workflow; a finished workflow (not found) is no error. */
 export type TellRulesChanged = (ticketId: string, generation: number) => Promise<void>;
@@ -16,9 +17,7 @@ export function rulesBroadcastActivitiesWith(em: EntityManager, tell?: TellRules
       let [after, told] = (ctx.info.heartbeatDetails as [string, number] | undefined) ?? ['00000000-0000-0000-0000-000000000000', 0];
       if (!tell) return { told };
       for (;;) {
-        const rows = await em
-          .fork()
-          .execute<Array<{ id: string }>>(`select id from tickets where state_category not in ('resolved', 'closed') and id > ? order by id limit ?`, [after, PAGE]);
+        const rows = await em.fork().find(Ticket, { stateCategory: { $nin: ['resolved', 'closed'] }, id: { $gt: after } }, { fields: ['id'], orderBy: { id: 'asc' }, limit: PAGE });
         for (let i = 0; i < rows.length; i += AT_ONCE) await Promise.all(rows.slice(i, i + AT_ONCE).map((r) => tell(r.id, input.generation)));
         if (!rows.length) return { told };
         told += rows.length;

@@ -1,5 +1,7 @@
 // Hands each committed batch of ticket events to the listeners (report facts, live consoles, webhooks, mail), off the path of the ticket's workflow.
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TicketEventFanout as FanoutRow } from '../platform/db/entities/index';
 import type { Logger } from '../platform/logger';
 import type { FanoutQueue, RecordTicketEventsInput, TicketEventListener } from './record-ticket-events';
 
@@ -112,6 +114,7 @@ export class TicketEventFanout implements FanoutQueue {
   /** Claims the next batches, hears them, and removes those every listener took; returns how many were heard. */
   async round(): Promise<number> {
     return this.em.fork().transactional(async (tx) => {
+      // SQL: a ticket's oldest batch only, claimed with skip locked so several workers share the queue without waiting.
       const rows = await tx.execute<Claimed[]>(
         `select f.id, f.batch, f.attempts from ticket_event_fanout f
          where f.task_queue = ? and f.next_attempt_at <= now()
@@ -130,17 +133,18 @@ export class TicketEventFanout implements FanoutQueue {
         }
       }
       const done = rows.filter((_, i) => outcomes[i] === null).map((r) => r.id);
-      if (done.length) await tx.execute(`delete from ticket_event_fanout where id in (select value::bigint from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(done)]);
+      if (done.length) await tx.nativeDelete(FanoutRow, { id: { $in: done.map(Number) } });
       for (const [i, err] of outcomes.entries()) {
         if (err === null) continue;
         const row = rows[i];
         const delay = Math.min(this.retryFirstMs * 2 ** row.attempts, this.retryMaxMs);
         this.log.warn({ err, ticketId: row.batch.ticketId, attempts: row.attempts + 1, retryInMs: delay }, 'a ticket event listener failed; the batch will be heard again');
-        await tx.execute(`update ticket_event_fanout set attempts = attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond', last_error = ? where id = ?`, [
-          delay,
-          String(err instanceof Error ? err.message : err).slice(0, 2000),
-          row.id,
-        ]);
+        // The database's clock, as the claim compares next_attempt_at with its now().
+        await tx.nativeUpdate(
+          FanoutRow,
+          { id: Number(row.id) },
+          { attempts: raw('attempts + 1'), nextAttemptAt: raw(`now() + ? * interval '1 millisecond'`, [delay]), lastError: String(err instanceof Error ? err.message : err).slice(0, 2000) },
+        );
       }
       return done.length;
     });

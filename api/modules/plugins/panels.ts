@@ -1,6 +1,7 @@
 // Ticket-side panels plug-ins add to the agent's ticket page: which ones a ticket has, and one's content (loaded and
 // checked by content.ts), with the ticket's visibility applied first.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Organisation, Ticket, User } from '../../../platform/db/entities/index';
 import { ProblemError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
@@ -32,20 +33,21 @@ export class PluginPanels {
     const plugin = (await runningPlugins(this.set, (p) => p.name === pluginName))[0];
     const panel = plugin?.panels.find((p) => p.key === key);
     if (!plugin || !panel) throw new ProblemError(404, 'not-found', 'Not found', `no running plug-in ${pluginName} has a panel ${key}`);
-    const [row] = await this.em.fork().execute<{ sla_due_at: Date | string | null; requester_email: string | null; requester_name: string | null; organisation_name: string | null }[]>(
-      `select t.sla_due_at, u.email as requester_email, u.name as requester_name, o.name as organisation_name
-       from tickets t left join users u on u.id = t.requester_id left join organisations o on o.id = t.organisation_id where t.id = ?`,
-      [ticketId],
-    );
+    const em = this.em.fork();
+    const [row, requester, organisation] = await Promise.all([
+      em.findOne(Ticket, ticketId, { fields: ['slaDueAt'] }),
+      em.findOne(User, ticket.requesterId, { fields: ['email', 'name'] }),
+      ticket.organisationId ? em.findOne(Organisation, ticket.organisationId, { fields: ['name'] }) : null,
+    ]);
     const content = await loadContent(
       this.set!,
       plugin,
       `panel ${key}`,
       () =>
         panel.load({
-          ticket: pluginTicketOf({ ...ticket, slaDueAt: row?.sla_due_at ? new Date(row.sla_due_at).toISOString() : null }),
-          requester: row?.requester_email ? { id: ticket.requesterId, email: row.requester_email, name: row.requester_name ?? '' } : null,
-          organisation: ticket.organisationId && row?.organisation_name ? { id: ticket.organisationId, name: row.organisation_name } : null,
+          ticket: pluginTicketOf({ ...ticket, slaDueAt: row?.slaDueAt?.toISOString() ?? null }),
+          requester: requester ? { id: ticket.requesterId, email: requester.email, name: requester.name } : null,
+          organisation: ticket.organisationId && organisation ? { id: ticket.organisationId, name: organisation.name } : null,
           caller: { id: user.id, email: user.email, role: user.role },
           locale: user.locale === 'fr' ? 'fr' : 'en',
         }),
