@@ -122,7 +122,7 @@ export function automationRulesWith(em: EntityManager) {
   let cache: RuleSet | null = null;
   let reload: Promise<RuleSet> | null = null;
   async function current(db: EntityManager): Promise<RuleSet> {
-    // Every recorded batch asks (bench/rules.ts): one aggregate over the change log's primary key.
+    // SQL: every recorded batch asks (bench/rules.ts), one aggregate over the change log's primary key.
     const [g] = await db.execute<Array<{ generation: string }>>('select coalesce(max(id), 0)::text as generation from automation_rule_changes');
     if (cache && cache.generation === Number(g!.generation)) return cache;
     // Concurrent batches share one reload.

@@ -38,7 +38,7 @@ export function recordTicketEventsWith(em: EntityManager, fanout?: FanoutQueue, 
     const eventParams = input.events.flatMap((e) => [input.ticketId, e.seq, e.type, e.actor.id, e.actor.role, e.visibility, e.at, JSON.stringify(e.data)]);
     // A retried write whose events are all there already queues nothing: that batch was queued by the first attempt.
     const queue = fanout ? `insert into ticket_event_fanout (ticket_id, task_queue, batch) select ?, ?, ?::jsonb where exists (select 1 from ins)` : 'select count(*) from ins';
-    // One statement, so one round trip and atomic without an explicit transaction: the row, the events and the fan-out
+    // SQL, one statement, so one round trip and atomic without an explicit transaction: the row, the events and the fan-out
     // entry all land or none does. The row only moves forward: a late retry carrying an older projection changes nothing.
     // An anonymised ticket keeps its anonymised title and description: the workflow's state still holds the originals.
     await em.fork().execute(

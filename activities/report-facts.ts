@@ -57,13 +57,16 @@ on conflict (ticket_id) do update set type = excluded.type, queue = excluded.que
   reopen_count = excluded.reopen_count, escalations = excluded.escalations, last_seq = excluded.last_seq
 where ticket_facts.last_seq <= excluded.last_seq`;
 
-/** Recomputes the facts of these tickets from their rows and timelines. */
+/** Recomputes the facts of these tickets from their rows and timelines (SQL: the reports' set-based refresh, bench/reports.ts). */
 export async function refreshTicketFacts(em: EntityManager, ticketIds: readonly string[]): Promise<void> {
   if (!ticketIds.length) return;
   await em.fork().execute(REFRESH_SQL(`where t.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`), [JSON.stringify(ticketIds)]);
 }
 
-/** Facts for every ticket that has none yet or an older one (recorded before this table, or whose refresh was lost in a crash); returns how many. */
+/**
+ * Facts for every ticket that has none yet or an older one (recorded before this table, or whose refresh was lost in a
+ * crash); returns how many. SQL: the same set-based refresh, over every such ticket at once.
+ */
 export async function backfillTicketFacts(em: EntityManager): Promise<number> {
   const res = await em.fork().getConnection().execute(
     REFRESH_SQL(`where not exists (select 1 from ticket_facts f where f.ticket_id = t.id and f.last_seq >= t.last_seq)`),

@@ -33,6 +33,7 @@ export function healthRoutes(table: RouteTable, deps: { em: EntityManager; tempo
     handler: async () => {
       if (deps.draining()) throw unavailable('not ready: draining before shutdown', 1);
       const checks = await Promise.allSettled([
+        // SQL: the cheapest statement the database must answer to be up.
         within(2000, deps.em.fork().execute('select 1')),
         within(2000, deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace })),
       ]);

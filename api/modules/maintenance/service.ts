@@ -215,6 +215,7 @@ export class MaintenanceService {
   async getPlan(user: AuthUser, id: string) {
     const row = await this.planRow(user, id);
     const now = Date.now();
+    // SQL: WORK_ORDER_SQL's three tables (see there).
     const orders = await this.em.fork().execute<WorkOrderRow[]>(`${WORK_ORDER_SQL} where w.plan_id = ? order by w.due_at desc limit 200`, [id]);
     return { ...presentPlan(row), upcoming: await this.upcomingOf(row, 10), workOrders: orders.map((o) => presentWorkOrder(o, now)) };
   }
@@ -315,6 +316,7 @@ export class MaintenanceService {
     if (!(toMs > fromMs) || toMs - fromMs > 400 * 86_400_000) throw unprocessable('the range must run forward and span at most a year', [{ pointer: '/query/to', message: 'bad range' }], 'invalid-range');
     const scope = ownedBy(user);
     const now = Date.now();
+    // SQL: WORK_ORDER_SQL's three tables under the caller's owner scope (see there).
     const rows = await this.em
       .fork()
       .execute<WorkOrderRow[]>(`${WORK_ORDER_SQL} where w.due_at between ? and ? and ${scope.sql('p.owner_group')} order by w.due_at`, [new Date(fromMs).toISOString(), new Date(toMs).toISOString(), ...scope.params]);
@@ -335,6 +337,7 @@ export class MaintenanceService {
   async overdue(user: AuthUser) {
     requireMaintenanceStaff(user);
     const scope = ownedBy(user);
+    // SQL: WORK_ORDER_SQL's three tables under the caller's owner scope (see there).
     const rows = await this.em
       .fork()
       .execute<WorkOrderRow[]>(`${WORK_ORDER_SQL} where w.due_at < now() and t.resolved_at is null and t.closed_at is null and ${scope.sql('p.owner_group')} order by w.due_at limit 500`, scope.params);

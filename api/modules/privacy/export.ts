@@ -105,7 +105,8 @@ export class PersonalDataExport {
         [userId],
       ),
     };
-    // What this person changed elsewhere is other people's data: the details only of changes to this account.
+    // What this person changed elsewhere is other people's data: the details only of changes to this account. SQL: one
+    // JSON document, like the parts above.
     const audit = await em.execute<Array<{ doc: unknown[] }>>(
       `select coalesce(json_agg(x order by x.at desc), '[]') as doc from (
          select a.at, a.action, a.target, a.outcome, a.status, a.via, a.ip, a.entity, a.entity_id as "entityId",

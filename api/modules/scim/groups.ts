@@ -102,7 +102,7 @@ export class ScimGroups {
   async create(doc: Json, base: string): Promise<Json> {
     const change = readGroup(doc);
     const key = await this.em.fork().transactional(async (tx) => {
-      // Two creations at once take turns: the second sees the first's name and key.
+      // Two creations at once take turns: the second sees the first's name and key (SQL: an advisory lock has no entity).
       await tx.execute(`select pg_advisory_xact_lock(hashtext('scim-groups'))`);
       if (await tx.count(Group, namedLike(change.name))) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
       const newKey = await keyFor(tx, change.name);

@@ -211,7 +211,7 @@ export class ScimUsers {
   async create(doc: Json, base: string): Promise<{ resource: Json; status: 201 }> {
     const change = readUser(doc);
     const id = await this.em.fork().transactional(async (tx) => {
-      // Two creations of one account at once take turns: the second finds the first's.
+      // Two creations of one account at once take turns: the second finds the first's (SQL: an advisory lock has no entity).
       await tx.execute(`select pg_advisory_xact_lock(hashtext('scim-users'))`);
       const existing = await tx.findOne(User, { $or: [lowered('email', change.email), lowered('scim_user_name', change.userName)], ...PEOPLE_ONLY });
       if (existing && !existing.scimDeletedAt) throw scimError(409, 'uniqueness', `an account already uses ${existing.email === change.email ? change.email : `the userName ${change.userName}`}`);

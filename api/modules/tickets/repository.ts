@@ -137,7 +137,7 @@ export class TicketRepository {
     return row ? { id: row.policyId ?? null, name: row.name } : null;
   }
 
-  /** A requester's other tickets the scope shows: open ones first, then the most recent. */
+  /** A requester's other tickets the scope shows: open ones first, then the most recent (SQL: TicketRow's, as the ticket page shows them). */
   async requesterTickets(requesterId: string, except: string, scope: Scope, limit: number): Promise<TicketRow[]> {
     return this.em.fork().execute<TicketRow[]>(
       `select ${COLUMNS_SQL} from tickets t where t.requester_id = ? and t.id <> ? and ${scope.sql}
