@@ -11,12 +11,13 @@ export type RememberedKey = Pick<ImportKeyRow, 'externalId' | 'localId'> & Parti
 
 export async function knownKeys(tx: EntityManager, source: string, kind: KeyKind, externalIds: string[]): Promise<Map<string, KnownKey>> {
   if (!externalIds.length) return new Map();
-  // Plain rows, not managed: the run's one transaction reads keys batch after batch and flushes nothing.
-  const rows = await tx.find(
-    ImportKey,
-    { source, kind, externalId: { $in: externalIds } },
-    { fields: ['externalId', 'localId', 'digest', 'importedSeq', 'live'], disableIdentityMap: true },
-  );
+  // Plain rows, not entities: a 100,000-record run reads a key per record, and hydrating them cost a fifth of an
+  // unchanged run's time (bench/csv-import.ts).
+  const rows = await tx
+    .createQueryBuilder(ImportKey)
+    .select(['externalId', 'localId', 'digest', 'importedSeq', 'live'])
+    .where({ source, kind, externalId: { $in: externalIds } })
+    .execute<KnownKey[]>('all');
   return new Map(rows.map((r) => [r.externalId, r]));
 }
 

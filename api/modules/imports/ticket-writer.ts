@@ -397,7 +397,11 @@ export async function writeTickets(tx: EntityManager, ctx: TicketImportContext, 
   const known = await knownKeys(tx, ctx.source, 'ticket', planned.map((p) => p.rec.key));
   const localIds = [...known.values()].map((k) => k.localId);
   const rows = new Map(
-    (localIds.length ? await tx.find(Ticket, { id: { $in: localIds } }, { fields: ['id', 'number', 'lastSeq', 'anonymisedAt'], disableIdentityMap: true }) : []).map((r) => [r.id, r]),
+    // Plain rows, not entities, as knownKeys reads them (bench/csv-import.ts).
+    (localIds.length
+      ? await tx.createQueryBuilder(Ticket).select(['id', 'number', 'lastSeq', 'anonymisedAt']).where({ id: { $in: localIds } }).execute<Array<Pick<InferEntity<typeof Ticket>, 'id' | 'number' | 'lastSeq' | 'anonymisedAt'>>>('all')
+      : []
+    ).map((r) => [r.id, r]),
   );
   // What each record is to the desk before anybody is looked up: people are resolved (and made) only for what is written.
   const todo: { p: Planned; digest: string; current?: { id: string; number: string } }[] = [];
