@@ -50,6 +50,9 @@ cross join lateral (
          coalesce(array_agg(distinct e.data->>'escalation') filter (where e.type = 'escalated'), '{}') as escalations
   from ticket_events e where e.ticket_id = t.id) ev
 ${where}
+-- One lock order for every writer: the fan-outs' batches and a starting replica's backfill upsert the same rows at
+-- once, and rows taken in different orders deadlock (tests/platform/report-facts-concurrency.test.ts).
+order by t.id
 on conflict (ticket_id) do update set type = excluded.type, queue = excluded.queue, priority = excluded.priority, state_category = excluded.state_category,
   assignee_id = excluded.assignee_id, assigned_group = excluded.assigned_group, organisation_id = excluded.organisation_id,
   first_response_at = excluded.first_response_at, resolved_at = excluded.resolved_at, resolved_day = excluded.resolved_day, closed_at = excluded.closed_at,

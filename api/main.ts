@@ -50,8 +50,12 @@ async function main(): Promise<void> {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(orm);
     await migratePlugins(plugins, lock);
-    // Report facts for tickets recorded before the reports existed, or left stale by a crashed worker.
-    const backfilled = await backfillTicketFacts(em);
+    // Report facts for tickets recorded before the reports existed, or left stale by a crashed worker. A repair, not a
+    // precondition: if it fails, the replica serves all the same (every worker and the next start sweep again).
+    const backfilled = await backfillTicketFacts(em).catch((err: unknown) => {
+      log.error({ err }, 'report facts sweep failed; the workers and the next start sweep again');
+      return 0;
+    });
     if (backfilled) log.info({ tickets: backfilled }, 'report facts backfilled');
     // Attachments uploaded when their bytes were kept on this machine's disk move into the database (once).
     const imported = await importFilesFromDisk(em, path.join(config.dataDir, 'attachments'));
