@@ -122,23 +122,27 @@ it('should lose, fail or repeat nothing while each worker and each API replica i
   const load = Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
 
   const settle = () => new Promise((r) => setTimeout(r, 3_000));
-  await settle();
-  for (const i of [0, 1]) {
-    phase = `worker ${i + 1} restart`;
-    await workers[i]!.stop();
-    await startWorker(i);
+  // Whatever happens to a restart, the load stops: a failed step must fail this test, not leave clients looping on.
+  try {
     await settle();
+    for (const i of [0, 1]) {
+      phase = `worker ${i + 1} restart`;
+      await workers[i]!.stop();
+      await startWorker(i);
+      await settle();
+    }
+    for (const i of [0, 1]) {
+      phase = `api ${i + 1} restart`;
+      await apis[i]!.stop();
+      await startApi(i);
+      await bothInRotation();
+    }
+    phase = 'steady';
+    await settle();
+  } finally {
+    running = false;
+    await load;
   }
-  for (const i of [0, 1]) {
-    phase = `api ${i + 1} restart`;
-    await apis[i]!.stop();
-    await startApi(i);
-    await bothInRotation();
-  }
-  phase = 'steady';
-  await settle();
-  running = false;
-  await load;
 
   // Every ticket the API accepted exists once in the read model, in the state the load left it in.
   const db = new pg.Client({ connectionString: servers.databaseUrl });

@@ -96,24 +96,29 @@ it('should roll out changed workflow code under load with no failed request and 
   const clients = Promise.all(Array.from({ length: CLIENTS }, (_, n) => load(n)));
   const settle = () => new Promise((r) => setTimeout(r, 3_000));
 
-  await settle();
-  phase = 'B starting';
-  await startWorker('b', buildB);
-  phase = 'B promoted';
-  const promotion = await promoteBuild(client, { name: DEPLOYMENT, buildId: 'b' }, { drainMs: 60_000 });
-  expect(promotion).toMatchObject({ previous: 'a', remaining: 0, promoted: true });
-  expect(promotion.nudged).toBeGreaterThan(0);
-  phase = 'A stopped';
-  await workers.a!.stop();
-  // An A worker restarted with TEMPORAL_WORKER_PROMOTE (a crash loop, a stale deploy) must not take the deployment back.
-  await startWorker('a');
-  const routing = (await client.workflowService.describeWorkerDeployment({ namespace: 'default', deploymentName: DEPLOYMENT })).workerDeploymentInfo?.routingConfig;
-  expect(routing?.currentDeploymentVersion?.buildId).toBe('b');
-  await workers.a!.stop();
-  // Build B alone serves the load for a while: ten more tickets go all the way through it.
-  await eventually(async () => (created.filter((c) => c.phase === 'A stopped').length >= 10 ? true : undefined), 60_000, 200);
-  running = false;
-  await clients;
+  let promotion: Awaited<ReturnType<typeof promoteBuild>>;
+  // Whatever happens to a step, the load stops: a failed step must fail this test, not leave clients looping on.
+  try {
+    await settle();
+    phase = 'B starting';
+    await startWorker('b', buildB);
+    phase = 'B promoted';
+    promotion = await promoteBuild(client, { name: DEPLOYMENT, buildId: 'b' }, { drainMs: 60_000 });
+    expect(promotion).toMatchObject({ previous: 'a', remaining: 0, promoted: true });
+    expect(promotion.nudged).toBeGreaterThan(0);
+    phase = 'A stopped';
+    await workers.a!.stop();
+    // An A worker restarted with TEMPORAL_WORKER_PROMOTE (a crash loop, a stale deploy) must not take the deployment back.
+    await startWorker('a');
+    const routing = (await client.workflowService.describeWorkerDeployment({ namespace: 'default', deploymentName: DEPLOYMENT })).workerDeploymentInfo?.routingConfig;
+    expect(routing?.currentDeploymentVersion?.buildId).toBe('b');
+    await workers.a!.stop();
+    // Build B alone serves the load for a while: ten more tickets go all the way through it.
+    await eventually(async () => (created.filter((c) => c.phase === 'A stopped').length >= 10 ? true : undefined), 60_000, 200);
+  } finally {
+    running = false;
+    await clients;
+  }
 
   // Every ticket accepted exists once, with each of its events recorded once, in the state the load left it in.
   const db = new pg.Client({ connectionString: servers.databaseUrl });
