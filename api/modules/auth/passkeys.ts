@@ -1,7 +1,7 @@
 // Passkeys (WebAuthn) as the second sign-in step: register one while signed in, then prove it after the password. The
 // relying party is the origin the console is served from (its host name is the RP ID); each challenge works once, within
 // five minutes, for the account it was issued to.
-import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   generateAuthenticationOptions,
@@ -14,6 +14,7 @@ import {
 import { UserPasskey, WebauthnChallenge } from '../../../platform/db/entities/index';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/problem';
 import type { AuthUser } from './types';
+import { unlessTaken } from '../../http/unique-conflict';
 
 const CHALLENGE_MINUTES = 5;
 
@@ -81,12 +82,10 @@ export class PasskeyService {
     }
     if (!verified.verified) throw refused('the authenticator\'s answer did not verify');
     const c = verified.registrationInfo.credential;
-    try {
-      await this.em.fork().insert(UserPasskey, { id: c.id, userId: user.id, publicKey: Buffer.from(c.publicKey), counter: c.counter, transports: c.transports ?? [], name: name.trim() });
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict('this passkey is already registered', 'passkey-exists');
-      throw err;
-    }
+    await unlessTaken(
+      this.em.fork().insert(UserPasskey, { id: c.id, userId: user.id, publicKey: Buffer.from(c.publicKey), counter: c.counter, transports: c.transports ?? [], name: name.trim() }),
+      () => conflict('this passkey is already registered', 'passkey-exists'),
+    );
     return (await this.list(user)).find((p) => p.id === c.id)!;
   }
 

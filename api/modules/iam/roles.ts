@@ -1,12 +1,13 @@
 // Custom roles: admins compose staff roles from the documented permissions; users holding one are agents with those
 // grants. A role in use cannot be deleted (its holders would silently fall back to the built-in agent's rights).
-import { LockMode, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { LockMode, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FromSchema } from 'json-schema-to-ts';
 import { countBy } from '../../../platform/db/count-by';
 import { Queue, Role, User } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import { AREA_PERMISSIONS, BUILT_IN_GRANTS, PERMISSION_DOCS, QUEUE_PERMISSIONS, type RoleGrants } from './permissions';
+import { unlessTaken } from '../../http/unique-conflict';
 
 export const areaPermissionSchema = { title: 'AreaPermission', type: 'string', enum: [...AREA_PERMISSIONS] } as const;
 export const queuePermissionSchema = { title: 'QueuePermission', type: 'string', enum: [...QUEUE_PERMISSIONS] } as const;
@@ -60,12 +61,7 @@ export class RoleService {
     await this.checkQueues(body.queues);
     const em = this.em.fork();
     em.create(Role, { key: body.key, name: body.name.trim(), description: body.description ?? '', grants: { areas: body.areas, queues: body.queues } satisfies RoleGrants });
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict(`a role '${body.key}' exists already`, 'role-exists');
-      throw err;
-    }
+    await unlessTaken(em.flush(), () => conflict(`a role '${body.key}' exists already`, 'role-exists'));
     return this.get(body.key);
   }
 

@@ -1,6 +1,6 @@
 // Organisations (customers), groups (agents), which groups work which queues, and account changes; every change ends sessions that no longer fit.
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { LockMode, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Group, GroupMember, Organisation, Queue, QueueGroup, Role, Session, User } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
@@ -8,18 +8,9 @@ import { refuseLosingLastAdmin } from './last-admin';
 import { requireBuiltInAdmin } from './permissions';
 import type { AuthUser } from '../auth/types';
 import type { GroupBody, MembersBody, OrganisationBody, PatchOrganisationBody, PatchUserBody, QueueGroupsBody } from './schemas';
+import { unlessTaken } from '../../http/unique-conflict';
 
 const presentOrganisation = (o: InferEntity<typeof Organisation>) => ({ id: o.id, name: o.name, shareTickets: o.shareTickets });
-
-/** Runs a write whose unique name or key may already be taken, answering 409 with `problem` then. */
-async function unlessTaken(write: () => Promise<unknown>, problem: () => Error): Promise<void> {
-  try {
-    await write();
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) throw problem();
-    throw err;
-  }
-}
 
 export class IamService {
   constructor(private readonly em: EntityManager) {}
@@ -31,7 +22,7 @@ export class IamService {
   async createOrganisation(body: OrganisationBody) {
     const organisation = { id: randomUUID(), name: body.name, shareTickets: body.shareTickets ?? false };
     const em = this.em.fork();
-    await unlessTaken(() => em.insert(Organisation, organisation), () => conflict(`an organisation is already named ${body.name}`, 'organisation-exists'));
+    await unlessTaken(em.insert(Organisation, organisation), () => conflict(`an organisation is already named ${body.name}`, 'organisation-exists'));
     return organisation;
   }
 
@@ -41,7 +32,7 @@ export class IamService {
     const organisation = await em.findOne(Organisation, id);
     if (!organisation) throw notFound(`no organisation ${id}`);
     em.assign(organisation, body);
-    await unlessTaken(() => em.flush(), () => conflict(`an organisation is already named ${body.name}`, 'organisation-exists'));
+    await unlessTaken(em.flush(), () => conflict(`an organisation is already named ${body.name}`, 'organisation-exists'));
     return presentOrganisation(organisation);
   }
 
@@ -56,7 +47,7 @@ export class IamService {
 
   async createGroup(body: GroupBody) {
     const em = this.em.fork();
-    await unlessTaken(() => em.insert(Group, { key: body.key, name: body.name }), () => conflict(`group '${body.key}' already exists`, 'group-exists'));
+    await unlessTaken(em.insert(Group, { key: body.key, name: body.name }), () => conflict(`group '${body.key}' already exists`, 'group-exists'));
     return { key: body.key, name: body.name, userIds: [] };
   }
 

@@ -1,6 +1,6 @@
 // Knowledge-base rules: who reads which article, translations saved with a revision each, restore, search and suggestions, feedback, deflection, drafts from tickets.
 import { randomUUID } from 'node:crypto';
-import { LockMode, raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { LockMode, raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { KbArticle, KbCategory, KbEvent, KbFeedback, KbRevision, KbTranslation, User } from '../../../platform/db/entities/index';
 import { badRequest, conflict, notFound, unprocessable } from '../../http/problem';
@@ -12,6 +12,7 @@ import { isStaff, readableSql, requireCategoryAdmin, requireEditor, suggestibleS
 import { KbRepository, type ArticleRow, type HitRow, type TranslationRow } from './repository';
 import { LOCALES, type CategoryBody, type CreateArticleBody, type EventBody, type FromTicketBody, type KbLocale, type PatchArticleBody, type SaveTranslationBody, type SearchQuery } from './schemas';
 import { escapeHtml, excerpt, orQuery, plainText, snippetHtml } from './text';
+import { unlessTaken } from '../../http/unique-conflict';
 
 
 const preferredLocale = (user: AuthUser): KbLocale => (user.locale === 'fr' ? 'fr' : 'en');
@@ -71,12 +72,9 @@ export class KbService {
 
   async createCategory(user: AuthUser, body: CategoryBody) {
     requireCategoryAdmin(user);
-    try {
-      await this.em.fork().insert(KbCategory, { key: body.key, nameEn: body.name.en.trim(), nameFr: body.name.fr.trim() });
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict(`category '${body.key}' already exists`, 'category-exists');
-      throw err;
-    }
+    await unlessTaken(this.em.fork().insert(KbCategory, { key: body.key, nameEn: body.name.en.trim(), nameFr: body.name.fr.trim() }), () =>
+      conflict(`category '${body.key}' already exists`, 'category-exists'),
+    );
     return { key: body.key, name: { en: body.name.en.trim(), fr: body.name.fr.trim() } };
   }
 

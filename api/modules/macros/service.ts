@@ -1,7 +1,7 @@
 // Macros: canned replies with variables plus actions (fields, priority, tags, assignment, transition), shared by admins or an
 // agent's own; applied to one ticket or many, each ticket all-or-nothing through its workflow's applyMacro update.
 import { randomUUID } from 'node:crypto';
-import { raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Macro as MacroEntity, User } from '../../../platform/db/entities/index';
 import { conflict, forbidden, notFound, ProblemError, unprocessable } from '../../http/problem';
@@ -13,6 +13,7 @@ import { renderMarkdown } from '../tickets/markdown';
 import { checkedTags } from '../tickets/tags';
 import { fillVariables, unknownVariables, type MacroContext } from './variables';
 import type { ApplyBody, MacroBody } from './schemas';
+import { unlessTaken } from '../../http/unique-conflict';
 
 type Actions = Omit<MacroBody, 'name' | 'shared'>;
 
@@ -56,12 +57,7 @@ export class MacroService {
     const id = randomUUID();
     const em = this.em.fork();
     em.create(MacroEntity, { id, ownerId: body.shared ? null : user.id, name: body.name.trim(), body: actions });
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict(`${body.shared ? 'a shared macro' : 'one of your macros'} is already named ${body.name.trim()}`, 'macro-exists');
-      throw err;
-    }
+    await unlessTaken(em.flush(), () => conflict(`${body.shared ? 'a shared macro' : 'one of your macros'} is already named ${body.name.trim()}`, 'macro-exists'));
     return this.get(user, id);
   }
 
@@ -71,13 +67,11 @@ export class MacroService {
     if (body.shared && user.role !== 'admin') throw forbidden('only admins share macros with every agent');
     const actions = checked(body);
     const owner = body.shared ? null : (current.ownerId ?? user.id);
-    try {
+    await unlessTaken(
       // now(): the database's clock, as created_at's default, not this process's.
-      await this.em.fork().nativeUpdate(MacroEntity, { id }, { name: body.name.trim(), ownerId: owner, body: actions, updatedAt: raw('now()') });
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict(`another macro is already named ${body.name.trim()}`, 'macro-exists');
-      throw err;
-    }
+      this.em.fork().nativeUpdate(MacroEntity, { id }, { name: body.name.trim(), ownerId: owner, body: actions, updatedAt: raw('now()') }),
+      () => conflict(`another macro is already named ${body.name.trim()}`, 'macro-exists'),
+    );
     return this.get(user, id);
   }
 

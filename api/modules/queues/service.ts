@@ -1,10 +1,11 @@
 // Queues and routing: admin-defined queues, ordered rules that pick the queue of a new ticket (first match wins), open counts per queue.
 import { randomUUID } from 'node:crypto';
-import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Queue, QueueGroup, RoutingRule as RoutingRuleEntity, Ticket } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { QueueBody, QueuePatch, RoutingConditions, RoutingRulesBody } from './schemas';
+import { unlessTaken } from '../../http/unique-conflict';
 
 export interface RoutingRule {
   name: string;
@@ -62,12 +63,7 @@ export class QueueService {
 
   async create(body: QueueBody) {
     const queue = { key: body.key, name: body.name, description: body.description ?? '' };
-    try {
-      await this.em.fork().insert(Queue, queue);
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict(`queue '${body.key}' already exists`, 'queue-exists');
-      throw err;
-    }
+    await unlessTaken(this.em.fork().insert(Queue, queue), () => conflict(`queue '${body.key}' already exists`, 'queue-exists'));
     return { ...queue, groups: [], open: 0, breached: 0, assignment: 'off', maxOpenPerAgent: null };
   }
 

@@ -1,7 +1,7 @@
 // Automation rules (admin): kept in the order they run, each change a new numbered version with who made it. A change
 // moves the rule set's generation, which every worker reads before each batch of ticket events: it applies at once.
 import { randomUUID } from 'node:crypto';
-import { LockMode, raw, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { LockMode, raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AutomationRule, AutomationRuleChange, User } from '../../../platform/db/entities/index';
 import { MAX_RULES, type RuleBody } from '../../../workflow-definitions/rules/schema';
@@ -11,6 +11,7 @@ import type { AuthUser } from '../auth/types';
 import type { DefinitionService } from '../definitions/service';
 import { dryRun } from './dry-run';
 import { referenceErrors, type PluginProblems } from './references';
+import { unlessTaken } from '../../http/unique-conflict';
 
 export type RulePatch = Partial<RuleBody> & { position?: number };
 
@@ -181,11 +182,6 @@ async function lockRules(tx: EntityManager): Promise<void> {
 }
 
 /** The write, or 409 when another rule has the name already (names are unique whatever their case). */
-async function nameTaken<T>(write: Promise<T>, name: string): Promise<T> {
-  try {
-    return await write;
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) throw conflict(`a rule named '${name.trim()}' exists already`, 'rule-name-taken');
-    throw err;
-  }
+function nameTaken<T>(write: Promise<T>, name: string): Promise<T> {
+  return unlessTaken(write, () => conflict(`a rule named '${name.trim()}' exists already`, 'rule-name-taken'));
 }

@@ -2,13 +2,15 @@
 // to the definition the ticket starts with and kept on the ticket as it was (a later change of the policy applies to
 // tickets opened after it; a migration of the definition keeps each ticket's own).
 import { randomUUID } from 'node:crypto';
-import { LockMode, raw, sql, UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { LockMode, raw, sql, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { slaCalendarErrors, wouldHaveBeen, type ClockOutcome, type OrganisationSlaPolicy, type Priority } from '../../../workflow-definitions/index';
 import { countBy } from '../../../platform/db/count-by';
 import { Organisation, SlaPolicy, SlaPolicyOrganisation, Ticket, TicketFact, TicketSlaPolicy } from '../../../platform/db/entities/index';
 import { iso, type DbTime } from '../../../platform/db/time';
-import { notFound, ProblemError, unprocessable, type FieldError } from '../../http/problem';
+import { conflict, notFound, unprocessable, type FieldError } from '../../http/problem';
+import { unlessTaken } from '../../http/unique-conflict';
+import { caseless } from '../../../platform/db/case-fold';
 
 export interface SlaPolicyBody {
   name: string;
@@ -183,7 +185,8 @@ export class SlaPolicyService implements SlaPolicyLookup {
     }
     const name = body.name.trim();
     const em = this.em.fork();
-    await em.transactional(async (tx) => {
+    // Two saves racing for one organisation: the second meets the key.
+    const saved = em.transactional(async (tx) => {
       const orgs = body.organisationIds;
       const known = new Set(orgs.length ? (await tx.find(Organisation, { id: { $in: orgs } }, { fields: ['id'] })).map((o) => o.id) : []);
       // Locked, so two admins giving one organisation to two policies at once cannot both succeed.
@@ -194,8 +197,7 @@ export class SlaPolicyService implements SlaPolicyLookup {
         if (!known.has(org)) errors.push({ pointer: `/organisationIds/${i}`, message: `no organisation ${org}` });
         else if (taken.has(org)) errors.push({ pointer: `/organisationIds/${i}`, message: `this organisation is already served by the policy '${taken.get(org)}'` });
       });
-      // Both sides lowered by the database, as before: its lower() and JavaScript's can differ outside ASCII.
-      if (await tx.count(SlaPolicy, { [sql.lower('name')]: raw('lower(?)', [name]), id: { $ne: id } })) errors.push({ pointer: '/name', message: `a policy is already called '${name}'` });
+      if (await tx.count(SlaPolicy, { ...caseless('name', name), id: { $ne: id } })) errors.push({ pointer: '/name', message: `a policy is already called '${name}'` });
       if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-sla-policy');
       if (isNew) {
         await tx.insert(SlaPolicy, { id, name, calendar: body.calendar, targets: body.targets });
@@ -204,10 +206,7 @@ export class SlaPolicyService implements SlaPolicyLookup {
         await tx.nativeDelete(SlaPolicyOrganisation, { policyId: id });
       }
       if (orgs.length) await tx.insertMany(SlaPolicyOrganisation, orgs.map((organisationId) => ({ organisationId, policyId: id })));
-    }).catch((err: unknown) => {
-      // Two saves racing for one organisation: the second meets the key.
-      if (err instanceof UniqueConstraintViolationException) throw new ProblemError(409, 'organisation-taken', 'Conflict', 'an organisation was given to another policy meanwhile: reload and try again');
-      throw err;
     });
+    await unlessTaken(saved, () => conflict('an organisation was given to another policy meanwhile: reload and try again', 'organisation-taken'));
   }
 }

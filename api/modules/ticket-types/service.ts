@@ -1,12 +1,13 @@
 // Custom ticket types: admins name a kind of work (in French and English), pick the definition that runs it (its
 // states, fields and SLA) and whether customers may open it. Built-in types are listed beside them and cannot change.
-import { UniqueConstraintViolationException, type InferEntity } from '@mikro-orm/core';
+import { type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { countBy } from '../../../platform/db/count-by';
 import { CatalogueOffering, Ticket, TicketType } from '../../../platform/db/entities/index';
 import { conflict, notFound, unprocessable } from '../../http/problem';
 import type { DefinitionService } from '../definitions/service';
 import { BUILT_IN_TYPES, type CreateTicketTypeBody, type PatchTicketTypeBody } from './schemas';
+import { unlessTaken } from '../../http/unique-conflict';
 
 /** Built-in types customers may open from the portal (problems and work orders are staff work). */
 const CUSTOMER_BUILT_INS = new Set(['incident', 'service_request']);
@@ -63,12 +64,7 @@ export class TicketTypeService {
     await this.requirePublished(body.definitionKey);
     const em = this.em.fork();
     const row = em.create(TicketType, { key: body.key, nameEn: body.name.en.trim(), nameFr: body.name.fr.trim(), definitionKey: body.definitionKey, customersMayOpen: body.customersMayOpen ?? false });
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict(`a ticket type '${body.key}' exists already`, 'type-taken');
-      throw err;
-    }
+    await unlessTaken(em.flush(), () => conflict(`a ticket type '${body.key}' exists already`, 'type-taken'));
     return present(row);
   }
 

@@ -1,6 +1,6 @@
 // What agents do around tickets: saved views of the queue, watchers, and mass actions reported ticket by ticket.
 import { randomUUID } from 'node:crypto';
-import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Group, GroupMember, SavedView, TicketWatcher, User } from '../../../platform/db/entities/index';
 import { conflict, forbidden, notFound, ProblemError, unprocessable } from '../../http/problem';
@@ -8,6 +8,7 @@ import type { AuthUser } from '../auth/types';
 import { requireOnQueue } from '../iam/permissions';
 import type { TicketService } from './service';
 import type { BulkBody, ListTicketsQuery } from './schemas';
+import { unlessTaken } from '../../http/unique-conflict';
 
 export class CollaborationService {
   constructor(
@@ -56,12 +57,9 @@ export class CollaborationService {
       if (user.role !== 'admin' && !(await em.count(GroupMember, { groupKey: share.group, userId: user.id }))) throw forbidden(`you are not in group '${share.group}'`);
     }
     const id = randomUUID();
-    try {
-      await this.em.fork().insert(SavedView, { id, userId: user.id, name, query, sharedWith, groupKey: share.group ?? null });
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict(`you already have a view named ${name}`, 'view-exists');
-      throw err;
-    }
+    await unlessTaken(this.em.fork().insert(SavedView, { id, userId: user.id, name, query, sharedWith, groupKey: share.group ?? null }), () =>
+      conflict(`you already have a view named ${name}`, 'view-exists'),
+    );
     return { id, name, query, sharedWith, group: share.group ?? null, mine: true };
   }
 
