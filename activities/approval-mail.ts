@@ -1,6 +1,5 @@
 // The mails of approval rounds: each approver gets a request with their own signed link when a round opens, and again
 // (marked as a reminder) to those who have not decided when the definition's reminder falls due.
-import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MailConfig } from '../platform/config';
 import { linkKey, LINK_LIFETIME_SECONDS, signLink } from '../platform/approvals/links';
@@ -8,6 +7,7 @@ import type { RecordTicketEventsInput } from './record-ticket-events';
 import type { Notice, Recipient } from './mail-notifications';
 import type { MailLocale } from '../mail/templates';
 import { TicketApproval, User } from '../platform/db/entities/index';
+import { among } from '../platform/db/among';
 
 const REMINDER: Record<MailLocale, string> = { en: 'Reminder: ', fr: 'Rappel : ' };
 
@@ -27,9 +27,7 @@ export async function approvalNotices(db: EntityManager, config: MailConfig, bat
     const reminder = e.type === 'approval_reminder';
     const ids = (reminder ? e.data.pending : e.data.approvers) as string[];
     if (!ids?.length) continue;
-    // The ids as one bound parameter: a round may ask more approvers than PostgreSQL takes parameters.
-    const approvers = { $in: raw('select jsonb_array_elements_text(?::jsonb)::uuid', [JSON.stringify(ids)]) };
-    const recipients: Recipient[] = await db.find(User, { id: approvers, disabled: false, erasedAt: null }, { fields });
+    const recipients: Recipient[] = await db.find(User, { id: among(ids, 'uuid'), disabled: false, erasedAt: null }, { fields });
     const round = Number(e.data.round);
     const opened = await db.findOne(TicketApproval, { ticketId: batch.ticketId, round }, { fields: ['deadline'] });
     const deadline = e.data.deadline ?? opened?.deadline?.toISOString();

@@ -10,6 +10,8 @@ import { domainOf, messageIdFor, newReplyToken, replyAddress, REPLY_MARKER } fro
 import { USER_SEES_TICKET_SQL } from '../platform/access/ticket-visibility';
 import { Definition, GroupMember, MailOutboxMessage, MailReplyToken, NotificationPreference, TicketWatcher, User } from '../platform/db/entities/index';
 import { approvalNotices } from './approval-mail';
+import { among } from '../platform/db/among';
+import { lowered } from '../platform/db/case-fold';
 
 export type Recipient = Pick<InferEntity<typeof User>, (typeof RECIPIENT_FIELDS)[number]>;
 
@@ -25,7 +27,6 @@ export interface Notice {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECIPIENT_FIELDS = ['id', 'email', 'name', 'role', 'locale'] as const;
 /** A list of user ids as one bound parameter: a batch may name more people than PostgreSQL takes parameters. */
-const among = (ids: readonly string[]) => ({ $in: raw('select jsonb_array_elements_text(?::jsonb)::uuid', [JSON.stringify(ids)]) });
 
 /**
  * The listener enqueues idempotently (unique per ticket, seq, recipient and kind) and only then wakes the sender:
@@ -110,7 +111,7 @@ export function mailNotifier(em: EntityManager, config: MailConfig, wake: () => 
     notices.push(...asked);
     const recipientIds = [...new Set([...allowed, ...asked.flatMap((n) => n.recipients.map((r) => r.id))])];
     if (!recipientIds.length) return;
-    const prefs = new Map((await db.find(NotificationPreference, { userId: among(recipientIds) })).map((p) => [`${p.userId}:${p.kind}`, p.mode]));
+    const prefs = new Map((await db.find(NotificationPreference, { userId: among(recipientIds, 'uuid') })).map((p) => [`${p.userId}:${p.kind}`, p.mode]));
     const template = await loadTemplates(db);
     let queued = 0;
     for (const n of notices) {
@@ -177,7 +178,7 @@ async function escalationRecipients(db: EntityManager, e: TicketEvent): Promise<
   const { user, group, role } = e.data as { user?: string | null; group?: string | null; role?: string | null };
   const active = (where: object) => db.find(User, { ...where, disabled: false }, { fields: RECIPIENT_FIELDS });
   const out: Recipient[] = [];
-  if (user) out.push(...(await active(UUID.test(user) ? { id: user } : { email: raw('lower(?)', [user]) })));
+  if (user) out.push(...(await active(UUID.test(user) ? { id: user } : { email: lowered(user) })));
   if (group) out.push(...(await active({ id: { $in: db.createQueryBuilder(GroupMember, 'g').select('userId').where({ groupKey: group }).getNativeQuery(false) } })));
   if (role) out.push(...(await active({ role })));
   return [...new Map(out.map((r) => [r.id, r])).values()];

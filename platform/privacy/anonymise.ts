@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Attachment, AttachmentChunk, MailOutboxMessage, Ticket, TicketApprover, TicketRating, TicketRequestForm, WebhookDelivery } from '../db/entities/index';
+import { among } from '../db/among';
 
 export const ANONYMISED_TEXT = '[removed: personal data]';
 const REPLACEMENT_FILE = Buffer.from('This file was removed from the service desk: it held personal data.\n', 'utf8');
@@ -13,7 +14,6 @@ const REPLACEMENT_SHA = createHash('sha256').update(REPLACEMENT_FILE).digest('he
 /** A list of ids as one bound parameter: a person may have more tickets or files than PostgreSQL takes parameters. */
 const ID_LIST = 'select jsonb_array_elements_text(?::jsonb)::uuid';
 const IDS = `(${ID_LIST})`;
-const among = (ids: readonly string[]) => ({ $in: raw(ID_LIST, [JSON.stringify(ids)]) });
 const EMPTY_JSON = raw(`'{}'::jsonb`);
 
 export type AnonymisedTicket = Pick<InferEntity<typeof Ticket>, 'id' | 'title'>;
@@ -28,19 +28,19 @@ export async function anonymiseTickets(tx: EntityManager, ticketIds: readonly st
   const done = await tx
     .createQueryBuilder(Ticket)
     .update({ title: raw(`'Anonymised ticket ' || number`), description: '', anonymisedAt: raw('now()') })
-    .where({ id: among(ticketIds), anonymisedAt: null })
+    .where({ id: among(ticketIds, 'uuid'), anonymisedAt: null })
     .returning(['id', 'title'])
     .execute<AnonymisedTicket[]>('all');
   await scrubEvents(tx, `ticket_id in ${IDS}`, [ids]);
   // SQL: copies each ticket's new title into the JSON of its events, an update joined to the tickets.
   await tx.execute(`update ticket_events e set data = e.data || jsonb_build_object('title', t.title) from tickets t where t.id = e.ticket_id and e.ticket_id in ${IDS} and e.data->>'title' is not null`, [ids]);
-  await replaceFiles(tx, { ticketId: among(ticketIds) });
-  await tx.nativeUpdate(TicketRating, { ticketId: among(ticketIds), comment: { $ne: null } }, { comment: null });
-  await tx.nativeUpdate(TicketApprover, { ticketId: among(ticketIds), comment: { $ne: null } }, { comment: null });
+  await replaceFiles(tx, { ticketId: among(ticketIds, 'uuid') });
+  await tx.nativeUpdate(TicketRating, { ticketId: among(ticketIds, 'uuid'), comment: { $ne: null } }, { comment: null });
+  await tx.nativeUpdate(TicketApprover, { ticketId: among(ticketIds, 'uuid'), comment: { $ne: null } }, { comment: null });
   // The catalogue form's answers go; which offering the request came from stays for the reports.
-  await tx.nativeUpdate(TicketRequestForm, { ticketId: among(ticketIds), answers: { $ne: EMPTY_JSON } }, { answers: {} });
-  await tx.nativeUpdate(MailOutboxMessage, { ticketId: among(ticketIds), body: { $ne: ANONYMISED_TEXT } }, { subject: ANONYMISED_TEXT, body: ANONYMISED_TEXT });
-  await tx.nativeUpdate(WebhookDelivery, { ticketId: among(ticketIds), status: { $ne: 'pending' }, payload: { $ne: EMPTY_JSON } }, { payload: {} });
+  await tx.nativeUpdate(TicketRequestForm, { ticketId: among(ticketIds, 'uuid'), answers: { $ne: EMPTY_JSON } }, { answers: {} });
+  await tx.nativeUpdate(MailOutboxMessage, { ticketId: among(ticketIds, 'uuid'), body: { $ne: ANONYMISED_TEXT } }, { subject: ANONYMISED_TEXT, body: ANONYMISED_TEXT });
+  await tx.nativeUpdate(WebhookDelivery, { ticketId: among(ticketIds, 'uuid'), status: { $ne: 'pending' }, payload: { $ne: EMPTY_JSON } }, { payload: {} });
   return done;
 }
 
@@ -82,9 +82,9 @@ async function replaceFiles(tx: EntityManager, which: { ticketId: ReturnType<typ
     .execute<Array<Pick<InferEntity<typeof Attachment>, 'id'>>>();
   if (!files.length) return;
   const fileIds = files.map((f) => f.id);
-  await tx.nativeDelete(AttachmentChunk, { attachmentId: among(fileIds) });
+  await tx.nativeDelete(AttachmentChunk, { attachmentId: among(fileIds, 'uuid') });
   // SQL: insert … select gives every file the same replacement in one statement, its bytes sent once, however many files.
   await tx.execute(`insert into attachment_chunks (attachment_id, n, data) select v::uuid, 0, ? from jsonb_array_elements_text(?::jsonb) v`, [REPLACEMENT_FILE, JSON.stringify(fileIds)]);
   // The replacement lives in PostgreSQL; a file kept in an object store is queued for deletion there (trigger).
-  await tx.nativeUpdate(Attachment, { id: among(fileIds) }, { filename: 'removed.txt', contentType: 'text/plain', size: REPLACEMENT_FILE.length, sha256: REPLACEMENT_SHA, store: 'postgres' });
+  await tx.nativeUpdate(Attachment, { id: among(fileIds, 'uuid') }, { filename: 'removed.txt', contentType: 'text/plain', size: REPLACEMENT_FILE.length, sha256: REPLACEMENT_SHA, store: 'postgres' });
 }

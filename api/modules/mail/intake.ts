@@ -14,6 +14,7 @@ import type { AuthUser } from '../auth/types';
 import { domainOf, replyTokenOf, ticketOfThreadId } from '../../../mail/addresses';
 import { automaticReason, trimQuotedReply } from './inbound-rules';
 import { bounceOf, type Bounce } from './bounces';
+import { among } from '../../../platform/db/among';
 
 export type IntakeOutcome = 'ticket_created' | 'commented' | 'duplicate' | 'automatic' | 'bounce' | 'rate_limited' | 'unknown_sender' | 'no_sender' | 'refused' | 'staff_unverified';
 
@@ -24,7 +25,6 @@ export interface IntakeResult {
 }
 
 /** A list from the message as one bound parameter: a References header may name more ids than PostgreSQL takes parameters. */
-const among = (values: readonly string[]) => ({ $in: raw('select jsonb_array_elements_text(?::jsonb)', [JSON.stringify(values)]) });
 
 /** By the database's clock, which stamped received_at. */
 const anHourAgo = () => raw(`now() - interval '1 hour'`);
