@@ -8,6 +8,7 @@ import type { AuthUser, RequestAccountRow, UserRole } from './types';
 import { requireBuiltInAdmin, type RoleGrants } from '../iam/permissions';
 import { notFound, ProblemError, unauthorized } from '../../http/problem';
 import { escapeLike } from '../../../platform/db/like';
+import { caseless, lowered } from '../../../platform/db/case-fold';
 
 export const SESSION_COOKIE = 'guichet_session';
 
@@ -19,7 +20,7 @@ type Account = Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'locale' | 'orga
 type SessionAccountRow = RequestAccountRow & { password_hash: string | null; csrf_token: string; two_step_on: boolean };
 
 /** An address as the database keeps it: lower() there, which is not always JavaScript's toLowerCase for non-ASCII. */
-export const storedEmail = (email: string) => raw('lower(?)', [email]);
+export const storedEmail = lowered;
 
 const tokenId = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -51,7 +52,7 @@ export class AuthService {
     const em = this.em.fork();
     const byEmail = await em.findOne(User, { email: storedEmail(identifier) });
     if (byEmail || identifier.includes('@')) return byEmail ? withGrants(em, byEmail) : undefined;
-    const byLogin = await em.find(LdapAccount, { [raw((a) => `lower(${a}.login)`)]: raw('lower(?)', [identifier]) }, { limit: 2 });
+    const byLogin = await em.find(LdapAccount, caseless('login', identifier), { limit: 2 });
     if (byLogin.length !== 1) return undefined;
     const user = await em.findOne(User, byLogin[0]!.userId);
     return user ? withGrants(em, user) : undefined;

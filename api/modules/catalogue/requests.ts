@@ -4,7 +4,7 @@
 import { raw, type FilterQuery, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { summaryLines, summaryText, answerErrors, tidyAnswers, type Answers, type FormField, type FormLayout, type FormLocale, type Priority } from '../../../workflow-definitions/index';
-import { Asset, CatalogueFormVersion, CatalogueOffering, InboundEndpoint, Organisation, TicketRequestForm, User } from '../../../platform/db/entities/index';
+import { Asset, CatalogueFormVersion, CatalogueOffering, InboundEndpoint, TicketRequestForm, User } from '../../../platform/db/entities/index';
 import { escapeLike } from '../../../platform/db/like';
 import { ProblemError, notFound, unprocessable, type FieldError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
@@ -12,6 +12,7 @@ import type { TicketService } from '../tickets/service';
 import { CompiledForms } from './form-check';
 import { CATALOGUE_ORDER, localised, withForms, type OfferingWithForm } from './offerings';
 import type { RequestBody } from './schemas';
+import { organisationNames } from '../iam/organisation-names';
 
 const isStaff = (user: Pick<AuthUser, 'role'>) => user.role === 'agent' || user.role === 'admin';
 
@@ -80,8 +81,7 @@ export class CatalogueRequests {
       orderBy: [...BY_NAME],
       limit: 20,
     });
-    const orgIds = [...new Set(people.flatMap((u) => (u.organisationId ? [u.organisationId] : [])))];
-    const orgs = new Map((orgIds.length ? await em.find(Organisation, { id: { $in: orgIds } }, { fields: ['id', 'name'] }) : []).map((o) => [o.id, o.name]));
+    const orgs = await organisationNames(em, people);
     return people.map((u) => ({ id: u.id, name: u.name, detail: (u.organisationId && orgs.get(u.organisationId)) || '' }));
   }
 

@@ -6,6 +6,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Organisation, User } from '../../../platform/db/entities/index';
 import { ProblemError, unprocessable } from '../../http/problem';
 import { escapeLike } from '../../../platform/db/like';
+import { lowered } from '../../../platform/db/case-fold';
+import { organisationNames } from '../iam/organisation-names';
 
 export interface Person {
   id: string;
@@ -50,8 +52,7 @@ export class PeopleService {
 
   async createCustomer(input: { name: string; email: string; phone?: string | null; organisationId?: string | null; locale?: 'en' | 'fr' }): Promise<Person> {
     const em = this.em.fork();
-    // lower() in the database, as the stored address was lowered, so both sides fold case by the same rules.
-    if (await em.count(User, { email: raw('lower(?)', [input.email]) })) {
+    if (await em.count(User, { email: lowered(input.email) })) {
       throw new ProblemError(409, 'email-taken', 'Conflict', `${input.email.toLowerCase()} already has an account: pick it instead`, [{ pointer: '/email', message: 'already has an account' }]);
     }
     if (input.organisationId && !(await em.count(Organisation, { id: input.organisationId }))) {
@@ -60,7 +61,7 @@ export class PeopleService {
     const id = randomUUID();
     await em
       .createQueryBuilder(User)
-      .insert({ id, email: raw('lower(?)', [input.email]), name: input.name.trim(), role: 'customer', passwordHash: null, locale: input.locale ?? 'en', organisationId: input.organisationId ?? null, phone: input.phone?.trim() || null })
+      .insert({ id, email: lowered(input.email), name: input.name.trim(), role: 'customer', passwordHash: null, locale: input.locale ?? 'en', organisationId: input.organisationId ?? null, phone: input.phone?.trim() || null })
       .onConflict('email')
       .ignore()
       .execute();
@@ -71,9 +72,7 @@ export class PeopleService {
   }
 
   private async withOrganisations(em: EntityManager, rows: PersonRow[]): Promise<Person[]> {
-    const ids = [...new Set(rows.flatMap((r) => (r.organisationId ? [r.organisationId] : [])))];
-    const organisations = ids.length ? await em.find(Organisation, { id: { $in: ids } }, { fields: ['name'] }) : [];
-    const names = new Map(organisations.map((o) => [o.id, o.name]));
+    const names = await organisationNames(em, rows);
     return rows.map((r) => ({
       id: r.id, name: r.name, email: r.email, phone: r.phone ?? null, role: r.role,
       organisation: r.organisationId ? { id: r.organisationId, name: names.get(r.organisationId)! } : null,

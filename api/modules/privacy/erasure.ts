@@ -1,6 +1,6 @@
 // Erasing a person (GDPR art. 17): the account stays as an anonymous row so tickets, reports and the audit trail keep
 // their shape, but nothing left in the read model names the person or holds what they wrote.
-import { LockMode, raw, type InferEntity } from '@mikro-orm/core';
+import { LockMode, raw, type EntityName, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   ApiToken,
@@ -39,6 +39,11 @@ import { addressDigest } from '../../../platform/privacy/address-digest';
 
 export const ERASED_NAME = 'Erased user';
 const erasedEmail = (id: string) => `erased-${id}@erased.invalid`;
+/**
+ * The rows that are the person's alone (ways to sign in or act as them, their settings and marks), each keyed by
+ * user_id: typed by that column only, which is all the erasure asks of them.
+ */
+const OWN_ROWS = [Session, UserMfa, UserPasskey, WebauthnChallenge, UserIdentity, PasswordReset, NotificationPreference, TicketWatcher, TicketPresence, GroupMember, KbFeedback, LdapAccount] as ReadonlyArray<EntityName<{ userId: string }>>;
 
 export interface ErasureReport {
   id: string;
@@ -73,18 +78,7 @@ export class ErasureService {
       await anonymiseContributions(tx, userId);
 
       // Ways to act as the person, and what only they had.
-      await tx.nativeDelete(Session, { userId });
-      await tx.nativeDelete(UserMfa, { userId });
-      await tx.nativeDelete(UserPasskey, { userId });
-      await tx.nativeDelete(WebauthnChallenge, { userId });
-      await tx.nativeDelete(UserIdentity, { userId });
-      await tx.nativeDelete(PasswordReset, { userId });
-      await tx.nativeDelete(NotificationPreference, { userId });
-      await tx.nativeDelete(TicketWatcher, { userId });
-      await tx.nativeDelete(TicketPresence, { userId });
-      await tx.nativeDelete(GroupMember, { userId });
-      await tx.nativeDelete(KbFeedback, { userId });
-      await tx.nativeDelete(LdapAccount, { userId });
+      for (const entity of OWN_ROWS) await tx.nativeDelete(entity, { userId });
       await tx.nativeDelete(SavedView, { userId, sharedWith: 'me' });
       await tx.nativeDelete(Macro, { ownerId: userId });
       await tx.nativeUpdate(ApiToken, { userId, revokedAt: null }, { revokedAt: raw('now()') });

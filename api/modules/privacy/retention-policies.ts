@@ -9,6 +9,7 @@ import { countDue, type RetentionScope } from '../../../platform/privacy/retenti
 import type { RetentionInput, RetentionResult } from '../../../workflows/retention';
 import { Organisation, RetentionPolicy, RetentionRun } from '../../../platform/db/entities/index';
 import { iso } from '../../../platform/db/time';
+import { organisationNames } from '../iam/organisation-names';
 
 
 export const scopeProperties = {
@@ -115,9 +116,7 @@ export class RetentionPolicies {
 
   /** The policies as the API shows them: their organisation's name, their last run, and what they would do now. */
   private async present(em: EntityManager, rows: PolicyRow[]) {
-    const organisationIds = [...new Set(rows.flatMap((r) => (r.organisationId ? [r.organisationId] : [])))];
-    const organisations = organisationIds.length ? await em.find(Organisation, { id: { $in: organisationIds } }, { fields: ['id', 'name'] }) : [];
-    const names = new Map(organisations.map((o) => [o.id, o.name]));
+    const names = await organisationNames(em, rows);
     // Each policy's latest run only: a nightly policy gathers one run a day.
     const runs = rows.length
       ? await em

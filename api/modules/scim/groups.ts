@@ -1,5 +1,5 @@
 // SCIM Groups: the desk's agent groups, which decide who works which queue. A group's SCIM id is its key.
-import { LockMode, raw, type InferEntity } from '@mikro-orm/core';
+import { LockMode, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PEOPLE_ONLY } from '../../../platform/access/service-accounts';
 import { Asset, Group, GroupMember, MaintenancePlan, QueueGroup, Ticket, User } from '../../../platform/db/entities/index';
@@ -8,6 +8,7 @@ import { compileFilter, parseFilter, type Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch';
 import { GROUP_ATTRIBUTES, GROUP_SCHEMA } from './resource-schema';
 import { checkIfMatch, etagOf, type ListQuery } from './users';
+import { caseless } from '../../../platform/db/case-fold';
 
 type Json = Record<string, unknown>;
 
@@ -104,7 +105,7 @@ export class ScimGroups {
     const key = await this.em.fork().transactional(async (tx) => {
       // Two creations at once take turns: the second sees the first's name and key (SQL: an advisory lock has no entity).
       await tx.execute(`select pg_advisory_xact_lock(hashtext('scim-groups'))`);
-      if (await tx.count(Group, namedLike(change.name))) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
+      if (await tx.count(Group, caseless('name', change.name))) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
       const newKey = await keyFor(tx, change.name);
       await tx.insert(Group, { key: newKey, name: change.name, externalId: change.externalId });
       await this.setMembers(tx, newKey, change.memberIds);
@@ -140,7 +141,7 @@ export class ScimGroups {
       const current = await this.locked(tx, key, base);
       checkIfMatch(current, ifMatch);
       const change = read(current);
-      if (await tx.count(Group, { ...namedLike(change.name), key: { $ne: key } })) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
+      if (await tx.count(Group, { ...caseless('name', change.name), key: { $ne: key } })) throw scimError(409, 'uniqueness', `a group is already named ${change.name}`);
       await tx.nativeUpdate(Group, { key }, { name: change.name, externalId: change.externalId });
       await this.setMembers(tx, key, change.memberIds);
     });
@@ -172,7 +173,6 @@ export class ScimGroups {
 }
 
 /** A group of this name whatever its case, as the database lowers it. */
-const namedLike = (name: string) => ({ [raw((a) => `lower(${a}.name)`)]: raw('lower(?)', [name]) });
 
 /** The members of some groups, each group's by name then id. */
 async function membersOf(em: EntityManager, keys: string[]): Promise<Map<string, Member[]>> {

@@ -11,6 +11,8 @@ import { compileFilter, parseFilter, type Column } from './filter';
 import { applyPatch, type PatchOperation } from './patch';
 import { ENTERPRISE_ATTRIBUTES, ENTERPRISE_USER, USER_ATTRIBUTES, USER_SCHEMA } from './resource-schema';
 import type { UserRole } from '../auth/types';
+import { caseless } from '../../../platform/db/case-fold';
+import { organisationNames } from '../iam/organisation-names';
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +37,6 @@ interface UserChange {
 const VISIBLE = `u.scim_deleted_at is null and not (${SERVICE_ACCOUNT_SQL})`;
 const visible = { scimDeletedAt: null, ...PEOPLE_ONLY } as const;
 /** Matches an address or a userName whatever its case, as the database lowers it. */
-const lowered = (column: string, value: string) => ({ [raw((a) => `lower(${a}.${column})`)]: raw('lower(?)', [value]) });
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ROLES: readonly UserRole[] = ['admin', 'agent', 'customer'];
 
@@ -213,7 +214,7 @@ export class ScimUsers {
     const id = await this.em.fork().transactional(async (tx) => {
       // Two creations of one account at once take turns: the second finds the first's (SQL: an advisory lock has no entity).
       await tx.execute(`select pg_advisory_xact_lock(hashtext('scim-users'))`);
-      const existing = await tx.findOne(User, { $or: [lowered('email', change.email), lowered('scim_user_name', change.userName)], ...PEOPLE_ONLY });
+      const existing = await tx.findOne(User, { $or: [caseless('email', change.email), caseless('scim_user_name', change.userName)], ...PEOPLE_ONLY });
       if (existing && !existing.scimDeletedAt) throw scimError(409, 'uniqueness', `an account already uses ${existing.email === change.email ? change.email : `the userName ${change.userName}`}`);
       const organisationId = await this.organisationId(tx, change.organisation);
       if (existing) {
@@ -268,7 +269,7 @@ export class ScimUsers {
       const current = toResource(before, (await organisationNames(tx, [before])).get(before.organisationId!) ?? null, base);
       checkIfMatch(current, ifMatch);
       const change = read(current);
-      const clash = await tx.count(User, { id: { $ne: id }, $or: [lowered('email', change.email), { scimDeletedAt: null, ...lowered('scim_user_name', change.userName) }] });
+      const clash = await tx.count(User, { id: { $ne: id }, $or: [caseless('email', change.email), { scimDeletedAt: null, ...caseless('scim_user_name', change.userName) }] });
       if (clash) throw scimError(409, 'uniqueness', `another account already uses ${change.email} or the userName ${change.userName}`);
       const previousRole = before.role as UserRole;
       const role = change.role ? await resolveRole(tx, change.role) : { role: previousRole, customRole: before.customRole ?? null };
@@ -319,12 +320,6 @@ export class ScimUsers {
 }
 
 /** The organisations' names of some accounts, by id. */
-async function organisationNames(em: EntityManager, users: UserRow[]): Promise<Map<string, string>> {
-  const ids = [...new Set(users.flatMap((u) => (u.organisationId ? [u.organisationId] : [])))];
-  if (!ids.length) return new Map();
-  return new Map((await em.find(Organisation, { id: { $in: ids } })).map((o) => [o.id, o.name]));
-}
-
 function nameOf(change: UserChange): Record<string, string> | null {
   return change.givenName || change.familyName ? { ...(change.givenName ? { givenName: change.givenName } : {}), ...(change.familyName ? { familyName: change.familyName } : {}) } : null;
 }

@@ -10,6 +10,7 @@ import { newSecret, verify } from '../../../webhooks/signing';
 import type { SecretBox } from '../../../platform/secret-box';
 import { MappingError, mappedEventId, planAction, type PlannedAction } from './mapping';
 import type { CreateEndpointBody, Mapping, PatchEndpointBody, RequestsQuery } from './schemas';
+import { lowered } from '../../../platform/db/case-fold';
 
 /** Bodies are kept for inspection and replay up to this size; a truncated body cannot be replayed. */
 const LOGGED_BODY_CHARS = 64 * 1024;
@@ -284,7 +285,7 @@ export class InboundService {
 
   private async userByEmail(email: string): Promise<AuthUser | null> {
     // lower() by the database, as addresses are stored: not always JavaScript's toLowerCase outside ASCII.
-    const u = await this.em.fork().findOne(User, { email: raw('lower(?)', [email]), disabled: false }, { fields: ['id'] });
+    const u = await this.em.fork().findOne(User, { email: lowered(email), disabled: false }, { fields: ['id'] });
     return u ? this.tickets.userById(u.id) : null;
   }
 
