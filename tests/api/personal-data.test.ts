@@ -3,14 +3,13 @@
 import { unzipSync, strFromU8 } from 'fflate';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { ADMIN, Session, eventually, signedInAs, unique, userByEmail, ok } from '../support/http';
+import { ADMIN, Session, eventually, signedInAs, unique, userByEmail, ok, useAdmin } from '../support/http';
 import { freshDatabaseUrl, startApiProcess } from '../support/desk';
 
-let admin: Session;
+const admin = useAdmin();
 let temporal: Connection;
 
 beforeAll(async () => {
-  admin = await Session.login(ADMIN.email, ADMIN.password);
   temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
 });
 afterAll(async () => temporal?.close());

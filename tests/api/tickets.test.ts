@@ -1,13 +1,12 @@
 // The first slice through HTTP: auth, creating a ticket starts its workflow, the queue lists it by priority then creation date.
 import { Client, Connection } from '@temporalio/client';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { ADMIN, Session, eventually, unique, useAdmin } from '../support/http';
 
-let admin: Session;
+const admin = useAdmin();
 let temporal: Connection;
 
 beforeAll(async () => {
-  admin = await Session.login(ADMIN.email, ADMIN.password);
   temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
 });
 afterAll(async () => temporal?.close());

@@ -1,43 +1,32 @@
 // Approvals in Chromium, on a desk of their own (it changes the service request definition and reads mail): the designer
 // shows a state's approval; a two-approver "all" approval is completed by one approver in the console (English) and the
 // other from the link mailed to them (French, without signing in); a rejection from the ticket page ends the request.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { violations } from '../support/axe';
-import { launchBrowser, shot, UI_TIMEOUT_MS, type Locale } from '../support/browser';
-import { ADMIN, Session, eventually, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { loginUi, shot, useBrowser, type Locale } from '../support/browser';
+import { Session, eventually, unique } from '../support/http';
+import { startPluginDesk, type Desk } from '../support/desk';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
 const PASSWORD = 'a-long-password-for-approvals';
 let desk: Desk;
 let smtp: SmtpCapture;
 let admin: Session;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-const contexts: BrowserContext[] = [];
+const browser = useBrowser();
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
   // A database of its own: this test publishes a service request definition no other suite expects.
-  desk = await startDesk({ taskQueue: unique('guichet-approvals-ui'), env: { DATABASE_URL: await freshDatabaseUrl('approvals_ui'), SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' } });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
-  browser = await launchBrowser();
+  ({ desk, admin } = await startPluginDesk('approvals_ui', [], { SMTP_URL: smtp.url, MAIL_FROM: 'Guichet <support@desk.test>', MAIL_POLL_INTERVAL_MS: '300' }));
 }, 120_000);
 
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-});
-
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
   await desk?.stop();
   await smtp?.stop();
 });
 
 async function openPage(locale: Locale): Promise<Page> {
-  const context = await browser.newContext({ baseURL: desk.url, locale: locale === 'fr' ? 'fr-FR' : 'en-US', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  contexts.push(context);
-  return context.newPage();
+  return (await browser.openPage(locale, { baseURL: desk.url })).page;
 }
 
 async function person(role: 'agent' | 'customer' | 'admin', name: string, locale: Locale = 'en') {
@@ -47,13 +36,7 @@ async function person(role: 'agent' | 'customer' | 'admin', name: string, locale
   return { id: made.body.id as string, email, session: await Session.login(email, PASSWORD, desk.url) };
 }
 
-async function login(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
+const login = (page: Page, email: string): Promise<void> => loginUi(page, email, PASSWORD);
 
 async function requestFor(customer: Session, agent: Session, title: string) {
   const t = (await customer.post('/api/tickets', { type: 'service_request', title, priority: 'medium', fields: { item: 'Laptop' } })).body;

@@ -2,7 +2,7 @@
 // simulate an SLA breach, publish, and check through the API that new tickets follow the new version while older ones keep theirs.
 import type { Page } from 'playwright-core';
 import { createUser, loginUi, useBrowser, shot, type Locale } from '../support/browser';
-import { ADMIN, eventually, Session, unique } from '../support/http';
+import { eventually, unique, useAdmin } from '../support/http';
 
 const TEXT = {
   en: { pending: 'Pending', unreachable: 'unreachable', valid: 'This definition is valid.', breach: 'SLA breach', published: 'published', designer: 'Workflow designer — problem' },
@@ -10,11 +10,7 @@ const TEXT = {
 } as const;
 
 const { openPage } = useBrowser();
-let admin: Session;
-
-beforeAll(async () => {
-  admin = await Session.login(ADMIN.email, ADMIN.password);
-}, 60_000);
+const admin = useAdmin();
 
 afterEach(async () => {
   // A test that failed half-way must not leave a draft for the next suite to trip over.

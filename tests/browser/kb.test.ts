@@ -1,6 +1,6 @@
 // Knowledge-base journeys in a real Chromium, in English and French: suggestions while a customer writes a request, the help centre, and the agent's ticket panel and editor.
 import { createUser, loginUi, useBrowser, shot } from '../support/browser';
-import { ADMIN, Session, eventually, unique } from '../support/http';
+import { Session, eventually, unique, useAdmin } from '../support/http';
 
 const TEXT = {
   en: { suggestions: 'These articles may answer your request', helpful: 'Was this article helpful?', thanks: 'Thank you for your feedback.', help: 'Help centre', kb: 'Knowledge base', revision2: 'Revision 2', restored: 'Revision 1 restored as a new revision.' },
@@ -8,11 +8,7 @@ const TEXT = {
 } as const;
 
 const { openPage } = useBrowser();
-let admin: Session;
-
-beforeAll(async () => {
-  admin = await Session.login(ADMIN.email, ADMIN.password);
-}, 60_000);
+const admin = useAdmin();
 
 describe.each(['en', 'fr'] as const)('knowledge base journeys (%s)', (locale) => {
   const text = TEXT[locale];

@@ -1,6 +1,6 @@
 // Email screens in a real Chromium, in English and French: the admin's settings and template editor, everyone's notification preferences, forgot password.
 import { createUser, loginUi, shot, useBrowser } from '../support/browser';
-import { ADMIN, Session } from '../support/http';
+import { ADMIN, Session, useAdmin } from '../support/http';
 
 const TEXT = {
   en: { email: 'Email', settings: 'Settings', saved: 'Template saved.', preview: 'Preview with sample values', prefs: 'My account', off: 'Off', prefsSaved: 'Preferences saved.', forgot: 'Forgot your password?', sent: 'If this address has an account, a link is on its way.', mailOff: 'This desk does not send email' },
@@ -8,15 +8,11 @@ const TEXT = {
 } as const;
 
 const { openPage } = useBrowser();
-let admin: Session;
-
-beforeAll(async () => {
-  admin = await Session.login(ADMIN.email, ADMIN.password);
-}, 60_000);
+const admin = useAdmin();
 
 afterAll(async () => {
-  await admin?.request('DELETE', '/api/mail/templates/escalation/en');
-  await admin?.request('DELETE', '/api/mail/templates/escalation/fr');
+  await admin.request('DELETE', '/api/mail/templates/escalation/en');
+  await admin.request('DELETE', '/api/mail/templates/escalation/fr');
 });
 
 describe.each(['en', 'fr'] as const)('email screens (%s)', (locale) => {

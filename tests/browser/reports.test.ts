@@ -1,7 +1,7 @@
 // Reports and ratings in a real Chromium, in English and French: a customer rates a resolved request on the portal; an admin reads the reports, exports a table as CSV and drills into a figure.
 import fs from 'node:fs';
 import { createUser, loginUi, useBrowser, shot } from '../support/browser';
-import { ADMIN, Session, unique } from '../support/http';
+import { Session, unique, useAdmin } from '../support/http';
 
 const TEXT = {
   en: { rateTitle: 'How did we do?', yours: 'Your rating: 4 of 5', saved: 'Thank you, your rating is saved.', reports: 'Reports', satisfaction: 'Customer satisfaction', ratings: 'Ratings', average: 'Average', queue: 'Queue', drill: 'Tickets:' },
@@ -9,13 +9,7 @@ const TEXT = {
 } as const;
 
 const { openPage } = useBrowser();
-let admin: Session;
-
-beforeAll(async () => {
-  admin = await Session.login(ADMIN.email, ADMIN.password);
-}, 60_000);
-afterAll(async () => {
-});
+const admin = useAdmin();
 
 describe.each(['en', 'fr'] as const)('reports and ratings (%s)', (locale) => {
   const text = TEXT[locale];

@@ -1,26 +1,16 @@
 // The Slack connector's settings in Chromium: secrets as password fields, the channel per queue and the resolve fields
 // as JSON, refused at the field when the JSON does not match, saved and running; in French too.
 import { violations } from '../support/axe';
-import { createUser, loginUi, shot, useBrowser } from '../support/browser';
-import { ADMIN, Session, ok } from '../support/http';
-import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
+import { createUser, shot, useBrowser } from '../support/browser';
+import { ADMIN, ok } from '../support/http';
+import { firstPartyPlugin, usePluginDesk } from '../support/desk';
 
-let desk: Desk;
-let admin: Session;
-const { openPage } = useBrowser();
-
-beforeAll(async () => {
-  ({ desk, admin } = await startPluginDesk('slack_ui', [firstPartyPlugin('slack')]));
-}, 120_000);
-
-afterAll(async () => {
-  await desk?.stop();
-});
+const { openSignedIn } = useBrowser();
+const own = usePluginDesk('slack_ui', [firstPartyPlugin('slack')]);
 
 it('should let an admin connect Slack from the form, refusing a channel map that is not one', async () => {
-  const { page, errors } = await openPage('en', { baseURL: desk.url });
-  await loginUi(page, ADMIN.email, ADMIN.password);
-  await page.goto('/admin/plugins');
+  const { desk, admin } = own;
+  const { page, errors } = await openSignedIn('en', ADMIN, '/admin/plugins', { baseURL: desk.url });
   const slack = page.getByTestId('plugin-slack');
   await expect(slack.getByTestId('plugin-status').textContent()).resolves.toBe('Needs settings');
   await slack.getByTestId('setting-botToken').fill('xoxb-1234-5678-abcdef');
@@ -41,10 +31,7 @@ it('should let an admin connect Slack from the form, refusing a channel map that
   expect(await violations(page)).toEqual([]);
   expect(errors).toEqual([]);
 
-  const adminFr = await createUser('admin', 'fr', 'Salomé', desk.url);
-  const { page: fr } = await openPage('fr', { baseURL: desk.url });
-  await loginUi(fr, adminFr.email, adminFr.password);
-  await fr.goto('/admin/plugins');
+  const { page: fr } = await openSignedIn('fr', await createUser('admin', 'fr', 'Salomé', desk.url), '/admin/plugins', { baseURL: desk.url });
   await fr.getByTestId('plugin-slack').getByLabel('Secret de signature').waitFor();
   await shot(fr, 'slack-admin-fr');
   expect(await violations(fr)).toEqual([]);

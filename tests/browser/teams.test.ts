@@ -2,26 +2,16 @@
 // and the sign-in services prefilled, the channel per queue as JSON refused at the field when it names no Teams
 // channel, saved and running; in French too.
 import { violations } from '../support/axe';
-import { createUser, loginUi, shot, useBrowser } from '../support/browser';
-import { ADMIN, Session, ok } from '../support/http';
-import { firstPartyPlugin, startPluginDesk, type Desk } from '../support/desk';
+import { createUser, shot, useBrowser } from '../support/browser';
+import { ADMIN, ok } from '../support/http';
+import { firstPartyPlugin, usePluginDesk } from '../support/desk';
 
-let desk: Desk;
-let admin: Session;
-const { openPage } = useBrowser();
-
-beforeAll(async () => {
-  ({ desk, admin } = await startPluginDesk('teams_ui', [firstPartyPlugin('teams')]));
-}, 120_000);
-
-afterAll(async () => {
-  await desk?.stop();
-});
+const { openSignedIn } = useBrowser();
+const own = usePluginDesk('teams_ui', [firstPartyPlugin('teams')]);
 
 it('should let an admin connect a Teams bot from the form, refusing a channel map that is not one', async () => {
-  const { page, errors } = await openPage('en', { baseURL: desk.url });
-  await loginUi(page, ADMIN.email, ADMIN.password);
-  await page.goto('/admin/plugins');
+  const { desk, admin } = own;
+  const { page, errors } = await openSignedIn('en', ADMIN, '/admin/plugins', { baseURL: desk.url });
   const teams = page.getByTestId('plugin-teams');
   await expect(teams.getByTestId('plugin-status').textContent()).resolves.toBe('Needs settings');
   await expect(teams.getByTestId('setting-serviceUrl').inputValue()).resolves.toBe('https://smba.trafficmanager.net/emea/');
@@ -44,10 +34,7 @@ it('should let an admin connect a Teams bot from the form, refusing a channel ma
   expect(await violations(page)).toEqual([]);
   expect(errors).toEqual([]);
 
-  const adminFr = await createUser('admin', 'fr', 'Salomé', desk.url);
-  const { page: fr } = await openPage('fr', { baseURL: desk.url });
-  await loginUi(fr, adminFr.email, adminFr.password);
-  await fr.goto('/admin/plugins');
+  const { page: fr } = await openSignedIn('fr', await createUser('admin', 'fr', 'Salomé', desk.url), '/admin/plugins', { baseURL: desk.url });
   await fr.getByTestId('plugin-teams').getByLabel('Secret client').waitFor();
   await shot(fr, 'teams-admin-fr');
   expect(await violations(fr)).toEqual([]);

@@ -1,51 +1,17 @@
 // Custom ticket types in Chromium, on a desk of their own (the type shows in every form): an admin adds one in the
 // console (English); a customer opens a ticket of it from the portal, where it reads in French.
-import type { BrowserContext, Page } from 'playwright-core';
 import { violations } from '../support/axe';
-import { launchBrowser, shot, UI_TIMEOUT_MS, type Locale } from '../support/browser';
-import { ADMIN, Session, unique } from '../support/http';
-import { freshDatabaseUrl, startDesk, type Desk } from '../support/desk';
+import { createUser, shot, useBrowser } from '../support/browser';
+import { unique } from '../support/http';
+import { usePluginDesk } from '../support/desk';
 
-const PASSWORD = 'a-long-password-for-types';
-let desk: Desk;
-let admin: Session;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  desk = await startDesk({ taskQueue: unique('guichet-types-ui'), env: { DATABASE_URL: await freshDatabaseUrl('types_ui') } });
-  admin = await Session.login(ADMIN.email, ADMIN.password, desk.url);
-  browser = await launchBrowser();
-}, 120_000);
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await desk?.stop();
-});
-
-async function signedIn(role: 'admin' | 'customer', locale: Locale): Promise<Page> {
-  const email = `${unique(role)}@example.test`;
-  await admin.post('/api/users', { email, name: role === 'admin' ? 'Ada' : 'Camille', role, password: PASSWORD, locale });
-  const context = await browser.newContext({ baseURL: desk.url, locale: locale === 'fr' ? 'fr-FR' : 'en-US', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return page;
-}
+const { openSignedIn } = useBrowser();
+const own = usePluginDesk('types_ui', []);
 
 it('should let an admin add a ticket type that customers then open from the portal in their language', async () => {
+  const { desk, admin } = own;
   const key = unique('onboarding').replace(/[^a-z0-9_]/gi, '_').toLowerCase();
-  const page = await signedIn('admin', 'en');
-  await page.goto('/admin/ticket-types');
+  const { page } = await openSignedIn('en', await createUser('admin', 'en', 'Ada', desk.url), '/admin/ticket-types', { baseURL: desk.url });
   await page.getByTestId('type-row').filter({ hasText: 'Service request' }).waitFor();
   await page.getByTestId('type-new').click();
   await page.getByTestId('type-key').fill(key);
@@ -61,8 +27,7 @@ it('should let an admin add a ticket type that customers then open from the port
   expect(await violations(page)).toEqual([]);
   expect((await admin.get('/api/ticket-types')).body.items.find((x: { key: string }) => x.key === key)).toMatchObject({ definitionKey: 'service_request', customersMayOpen: true });
 
-  const portal = await signedIn('customer', 'fr');
-  await portal.goto('/portal');
+  const { page: portal } = await openSignedIn('fr', await createUser('customer', 'fr', 'Camille', desk.url), '/portal', { baseURL: desk.url });
   await portal.getByTestId('new-ticket-type').click();
   await portal.getByRole('option', { name: 'Arrivée', exact: true }).click();
   const title = unique('Nouvelle arrivée');

@@ -41,11 +41,19 @@ export interface OpenedPage {
   context: BrowserContext;
 }
 
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  /** Another desk than the shared one. */
+  baseURL?: string;
+}
+
 export interface BrowserHarness {
   /** The test file's Chromium, launched in beforeAll. */
   readonly browser: Browser;
   /** A page in a fresh context for `locale`, watched for errors; every context opened in a test is closed after it. */
-  openPage(locale: Locale, options?: { viewport?: { width: number; height: number }; baseURL?: string }): Promise<OpenedPage>;
+  openPage(locale: Locale, options?: PageOptions): Promise<OpenedPage>;
+  /** openPage, signed in as `user` through the login form, then at `path`. */
+  openSignedIn(locale: Locale, user: { email: string; password: string }, path: string, options?: PageOptions): Promise<OpenedPage>;
 }
 
 /**
@@ -76,6 +84,12 @@ export function useBrowser(): BrowserHarness {
       const page = await context.newPage();
       if (options.viewport) await page.setViewportSize(options.viewport);
       return { page, errors: watchErrors(page), context };
+    },
+    async openSignedIn(locale, user, path, options) {
+      const opened = await harness.openPage(locale, options);
+      await loginUi(opened.page, user.email, user.password);
+      await opened.page.goto(path);
+      return opened;
     },
   };
   return harness;

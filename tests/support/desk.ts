@@ -142,3 +142,35 @@ export async function startPluginDesk(name: string, plugins: string[], env: Node
   const desk = await startDesk({ taskQueue, env: { DATABASE_URL: databaseUrl, PLUGINS: plugins.join(','), ...env } });
   return { desk, admin: await Session.login(ADMIN.email, ADMIN.password, desk.url), databaseUrl, taskQueue };
 }
+
+/**
+ * Registers startPluginDesk for the whole test file (call it once, at the top level): started before all tests,
+ * stopped after all, and read through getters inside tests and hooks.
+ */
+export function usePluginDesk(name: string, plugins: string[], env: NodeJS.ProcessEnv = {}): PluginDesk {
+  let started: PluginDesk | undefined;
+  beforeAll(async () => {
+    started = await startPluginDesk(name, plugins, env);
+  }, 120_000);
+  afterAll(async () => {
+    await started?.desk.stop();
+  });
+  const get = (): PluginDesk => {
+    if (!started) throw new Error('the desk is not started yet: use it inside a test or hook');
+    return started;
+  };
+  return {
+    get desk() {
+      return get().desk;
+    },
+    get admin() {
+      return get().admin;
+    },
+    get databaseUrl() {
+      return get().databaseUrl;
+    },
+    get taskQueue() {
+      return get().taskQueue;
+    },
+  };
+}

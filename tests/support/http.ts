@@ -17,12 +17,16 @@ export class Session {
   constructor(readonly base: string = process.env.GUICHET_TEST_URL!) {}
 
   static async login(email: string, password: string, base?: string): Promise<Session> {
-    const s = new Session(base);
-    const res = await s.request('POST', '/api/auth/login', { email, password });
+    return new Session(base).signIn(email, password);
+  }
+
+  /** Signs this session in; a session made before its desk is up (useAdmin) signs in later. */
+  async signIn(email: string, password: string): Promise<this> {
+    const res = await this.request('POST', '/api/auth/login', { email, password });
     if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    s.csrf = res.body.csrfToken;
-    s.user = res.body.user;
-    return s;
+    this.csrf = res.body.csrfToken;
+    this.user = res.body.user;
+    return this;
   }
 
   /** What a request of this session sends besides its body (for a caller that streams one itself). */
@@ -66,6 +70,16 @@ export class Session {
 
   get = <T = any>(path: string) => this.request<T>('GET', path);
   post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body ?? {}, headers);
+}
+
+/**
+ * The seeded admin on the shared desk, signed in before the test file's tests (call it once, at the top level): the
+ * session most suites arrange their data with.
+ */
+export function useAdmin(): Session {
+  const admin = new Session();
+  beforeAll(() => admin.signIn(ADMIN.email, ADMIN.password), 60_000);
+  return admin;
 }
 
 /** The answer's body when it has the expected status; otherwise fails with what came instead. */

@@ -1,16 +1,10 @@
 // The console simulator against the real ticket workflow on the time-skipping server: one script, the same timeline instants.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, simulate, zonedParts, zonedToUtc, type SimulationStep, type WorkflowDefinition } from '../../workflow-definitions/index';
 import { transitionUpdate, type Actor, type TicketWorkflowInput } from '../../workflows/ticket-messages';
-import { createWorker, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
+import { createWorker, RecordedEvents, startTicket, useTimeSkippingEnv } from '../support/workflow-env';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterEach(terminateStarted);
-afterAll(async () => env?.teardown());
+const testEnv = useTimeSkippingEnv();
 
 const AGENT: Actor = { id: randomUUID(), role: 'agent' };
 const CUSTOMER: Actor = { id: randomUUID(), role: 'customer' };
@@ -27,6 +21,7 @@ function nextFriday17Paris(nowMs: number): number {
 }
 
 it('should fire every warning, breach, escalation and transition at the instants the simulator predicts', async () => {
+  const env = testEnv();
   const def = structuredClone(DEFAULT_DEFINITIONS.find((d) => d.key === 'incident')!) as WorkflowDefinition & { sla: { policies: Record<string, unknown> } };
   def.sla.policies.high = { calendar: 'business', firstResponseMinutes: 60, resolutionMinutes: 240, warnAtPercent: 50 };
   // Friday 17:00 create; Monday 09:30 the agent waits on the customer (first response, SLA paused); 2 h later the customer answers.

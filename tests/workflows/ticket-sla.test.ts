@@ -1,17 +1,11 @@
 // SLA clocks and escalations on business hours, with time skipping: breach instants, pauses, exactly-once across worker restarts.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_DEFINITIONS, zonedParts, zonedToUtc, type SlaPolicy, type WorkflowDefinition } from '../../workflow-definitions/index';
 import { commentUpdate, migrateUpdate, transitionUpdate, type TicketWorkflowInput, type Actor } from '../../workflows/ticket-messages';
-import { createWorker, incidentInput, RecordedEvents, startTicket, terminateStarted, timeSkippingEnv } from '../support/workflow-env';
+import { createWorker, incidentInput, RecordedEvents, startTicket, useTimeSkippingEnv } from '../support/workflow-env';
 import { saveHistory } from './history-store';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterEach(terminateStarted);
-afterAll(async () => env?.teardown());
+const testEnv = useTimeSkippingEnv();
 
 const AGENT: Actor = { id: randomUUID(), role: 'agent' };
 const CUSTOMER: Actor = { id: randomUUID(), role: 'customer' };
@@ -42,6 +36,7 @@ function nextFriday1755Paris(nowMs: number): number {
 }
 
 it('should breach a 1-hour business-hours target opened Friday 17:55 on Monday 09:55 Paris time, warning once at 09:25', async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const worker = await createWorker(env, 'sla-friday', recorded);
   await worker.runUntil(async () => {
@@ -72,6 +67,7 @@ it('should breach a 1-hour business-hours target opened Friday 17:55 on Monday 0
 });
 
 it('should pause the resolution clock while waiting on the customer', async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const worker = await createWorker(env, 'sla-pause', recorded);
   await worker.runUntil(async () => {
@@ -97,6 +93,7 @@ it('should pause the resolution clock while waiting on the customer', async () =
 });
 
 it("should resume the paused clock when the customer replies, through the definition's customer_replied transition", async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const worker = await createWorker(env, 'sla-reply', recorded);
   await worker.runUntil(async () => {
@@ -119,6 +116,7 @@ it("should resume the paused clock when the customer replies, through the defini
 });
 
 it('should resume a paused clock when a migration lands the ticket in a state that no longer pauses it', async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const worker = await createWorker(env, 'sla-migrate', recorded);
   await worker.runUntil(async () => {
@@ -144,6 +142,7 @@ it('should resume a paused clock when a migration lands the ticket in a state th
 });
 
 it('should fire each escalation exactly once when the worker is replaced around the deadline', async () => {
+  const env = testEnv();
   const recorded = new RecordedEvents();
   const def = incidentWith({ calendar: '24x7', resolutionMinutes: 120 });
   const input = inputFor(def, await env.currentTimeMs());
