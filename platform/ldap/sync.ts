@@ -3,7 +3,7 @@
 // account as it was. Accounts gone from the directory are disabled (sessions ended), never deleted: their tickets stay.
 // Every run leaves a row in ldap_sync_runs with its counts, or its error.
 import { randomUUID } from 'node:crypto';
-import { raw } from '@mikro-orm/core';
+import { raw, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LdapSyncRun } from '../db/entities/index';
 import { DirectoryError } from './connection';
@@ -11,20 +11,13 @@ import { issuerOf, loadDirectory, type DeskRole, type DirectoryRow, type SecretO
 import { SERVICE_ACCOUNT_SQL } from '../access/service-accounts';
 import { MAX_WARNINGS, openService, readDirectory, type Desired } from './read';
 
-export interface SyncReport {
+/** A run's report: what `finish` writes into its ldap_sync_runs row, so the row's columns type its counts. */
+export type SyncReport = Pick<InferEntity<typeof LdapSyncRun>, 'entries' | 'created' | 'updated' | 'disabled' | 'unchanged' | 'skipped' | 'errorCode' | 'error'> & {
   runId: string;
   directoryId: string;
   status: 'succeeded' | 'failed';
-  entries: number;
-  created: number;
-  updated: number;
-  disabled: number;
-  unchanged: number;
-  skipped: number;
   warnings: string[];
-  errorCode: string | null;
-  error: string | null;
-}
+};
 
 interface Linked {
   subject: string;

@@ -12,6 +12,7 @@ import { DEFAULT_ATTRIBUTES, DEFAULT_GROUP_FILTER, DEFAULT_USER_FILTER, director
 import { DirectoryError, openBound } from '../../../platform/ldap/connection';
 import { openService, readDirectory, settingsOf } from '../../../platform/ldap/read';
 import { directorySyncWorkflowId, directoryScheduleId, type DirectorySyncInput } from '../../../workflows/directory-sync';
+import type { CreateDirectoryBody, DirectoryInput } from './schemas';
 
 type RunRow = InferEntity<typeof LdapSyncRun>;
 /** A run's report; its warnings only where one run is looked at, not in the directories' list. */
@@ -31,24 +32,6 @@ const presentRun = (r: RunRow, withWarnings: boolean) => ({
   errorCode: r.errorCode ?? null,
   error: r.error ?? null,
 });
-
-export interface DirectoryInput {
-  name?: string;
-  url?: string;
-  startTls?: boolean;
-  caCertificate?: string | null;
-  bindDn?: string;
-  bindSecret?: string;
-  userBaseDns?: string[];
-  userFilter?: string;
-  groupBaseDns?: string[];
-  groupFilter?: string;
-  attributes?: Partial<DirectoryAttributes>;
-  groupMappings?: GroupMapping[];
-  defaultRole?: 'agent' | 'customer';
-  syncIntervalMinutes?: number;
-  enabled?: boolean;
-}
 
 /**
  * The API's answer for a directory that failed: 422 with a specific problem type (unreachable, TLS, bind refused,
@@ -77,7 +60,7 @@ export class LdapService {
     return { ...directoryView(row), lastRun: (await this.lastRuns([id])).get(id) ?? null };
   }
 
-  async create(input: DirectoryInput & Required<Pick<DirectoryInput, 'name' | 'url' | 'bindDn' | 'bindSecret' | 'userBaseDns'>>) {
+  async create(input: CreateDirectoryBody) {
     const id = randomUUID();
     const d = this.validated(input, undefined);
     await this.em.fork().transactional(async (tx) => {
