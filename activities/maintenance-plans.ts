@@ -2,16 +2,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Definition, MaintenancePlan, MaintenanceWorkOrder, Ticket } from '../platform/db/entities/index';
 import type { Priority, WorkflowDefinition } from '../workflow-definitions/index';
-import type { PlanConfig, WorkOrderRequest } from '../workflows/maintenance-plan-messages';
+import type { ChecklistItemTemplate, PlanConfig, WorkOrderRequest } from '../workflows/maintenance-plan-messages';
 import type { TicketWorkflowInput } from '../workflows/ticket-messages';
 import type { TicketEventListener } from './record-ticket-events';
 
-export interface ChecklistEntry {
-  id: string;
-  label: string;
-  kind: 'check' | 'reading' | 'note';
-  mandatory: boolean;
-  unit?: string | null;
+/** A work order's checklist item as its row keeps it: the plan's item, and how it was done. */
+export interface ChecklistEntry extends ChecklistItemTemplate {
   done: boolean;
   reading?: number | null;
   note?: string | null;

@@ -17,6 +17,7 @@ import { cpuRows, cpuSnapshot, measureCpu, type CpuSplit } from './lib/cpu';
 import { waitRecorded } from './lib/recorded';
 import { ticketBody } from './ticket-creation';
 import { rssKiB } from './worker-memory';
+import type { ImportReport } from '../api/modules/imports/schemas';
 
 const HEADER = ['id', 'type', 'title', 'description', 'priority', 'state', 'queue', 'requester', 'requester_name', 'assignee', 'created_at', 'updated_at', 'resolved_at', 'closed_at', 'tags', 'field.category', 'field.resolution', 'comment', 'comment', 'note'];
 const AGENTS = 20;
@@ -130,21 +131,6 @@ async function writeCsv(file: string, n: number, requesters: number, run: string
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return { bytes: fs.statSync(file).size, open, comments, notes };
-}
-
-interface ImportReport {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  usersCreated: number;
-  workflowsStarted: number;
-  errorCount: number;
-  errors: Array<{ row: number | string; column?: string; message: string }>;
-  notes: string[];
-  durationMs: number;
-  written: boolean;
 }
 
 /** VmRSS sampled every 200 ms, and VmHWM, of one process; VmHWM is reset first (clear_refs 5) so it is this run's peak. */

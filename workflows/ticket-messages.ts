@@ -11,13 +11,17 @@ export const TICKET_WORKFLOW = 'ticketWorkflow';
 export const ticketWorkflowId = (ticketId: string): string => `ticket-${ticketId}`;
 
 
-export interface TicketIntake {
+/** What names a ticket and what it is about: the same in the workflow's input and in the read-model row it keeps. */
+export interface TicketHeadline {
   id: string;
   number: string;
   type: string;
   title: string;
   description: string;
   priority: Priority;
+}
+
+export interface TicketIntake extends TicketHeadline {
   requesterId: string;
   queue: string | null;
   fields: Fields;
@@ -44,13 +48,7 @@ export interface TicketWorkflowInput {
 
 
 /** The read-model row as the workflow sees it after its latest event. */
-export interface TicketProjection {
-  id: string;
-  number: string;
-  type: string;
-  title: string;
-  description: string;
-  priority: Priority;
+export interface TicketProjection extends TicketHeadline {
   state: string;
   stateCategory: string;
   queue: string | null;

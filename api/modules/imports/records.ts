@@ -1,16 +1,13 @@
 // What an import brings, whatever it came from (a CSV file, Request Tracker): records keyed by the source's own ids,
 // and the report every run answers with. The writers take these; the readers (csv-rows.ts, request-tracker.ts) make them.
 import type { Fields, Priority } from '../../../workflow-definitions/index';
+import type { ImportReport } from './schemas';
 
 export const IMPORT_KINDS = ['organisations', 'users', 'assets', 'tickets'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** A row the import cannot take: its line in the file (or the source's id), the column at fault and why. */
-export interface RowError {
-  row: number | string;
-  column?: string;
-  message: string;
-}
+export type RowError = ImportReport['errors'][number];
 
 export interface OrganisationRecord {
   row: number | string;
@@ -90,31 +87,8 @@ export interface TicketRecord {
   comments: CommentRecord[];
 }
 
-export interface ImportCounts {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  /** Accounts made for requesters and authors the desk did not know (tickets). */
-  usersCreated: number;
-  /** Open tickets whose workflow was started (they are worked on like any other). */
-  workflowsStarted: number;
-}
-
-export interface ImportReport extends ImportCounts {
-  kind: ImportKind | 'request-tracker';
-  source: string;
-  dryRun: boolean;
-  /** Nothing was written: the run was a dry run, or some row could not be taken. */
-  written: boolean;
-  errorCount: number;
-  /** The first errors (at most MAX_LISTED_ERRORS), in file order. */
-  errors: RowError[];
-  /** Rows kept as they are and why (changed in the desk since, open tickets the desk now runs…), the first few. */
-  notes: string[];
-  durationMs: number;
-}
+/** What a run counts as rows go by; its ImportRun row keeps them too. */
+export type ImportCounts = Pick<ImportReport, 'rows' | 'created' | 'updated' | 'unchanged' | 'skipped' | 'usersCreated' | 'workflowsStarted'>;
 
 export const MAX_LISTED_ERRORS = 1000;
 const MAX_NOTES = 200;

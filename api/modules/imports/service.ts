@@ -18,7 +18,8 @@ import { writeAssets, writeOrganisations, writeUsers } from './directory-writer'
 import { startImportedTickets } from './live-tickets';
 import { requestTrackerBatches } from './request-tracker';
 import { spool } from './spool';
-import { ImportTally, type AssetRecord, type ImportKind, type ImportReport, type OrganisationRecord, type RowError, type TicketRecord, type UserRecord } from './records';
+import { ImportTally, type AssetRecord, type ImportKind, type OrganisationRecord, type RowError, type TicketRecord, type UserRecord } from './records';
+import type { ImportReport, ImportRunSummary } from './schemas';
 import { writeTickets, type TicketImportContext } from './ticket-writer';
 
 /** Thrown inside the transaction to roll it back on purpose (a dry run, or rows in error). */
@@ -34,18 +35,6 @@ export interface ImportBatch {
   errors?: RowError[];
   /** Rows this batch stands for (a CSV batch: its records and its rows in error). */
   rows?: number;
-}
-
-export interface ImportRunSummary {
-  id: string;
-  source: string;
-  kind: string;
-  dryRun: boolean;
-  startedBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  outcome: 'running' | 'done' | 'refused' | 'failed';
-  counts: Record<string, number>;
 }
 
 const FACTS_CHUNK = 2000;

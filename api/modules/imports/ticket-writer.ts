@@ -23,7 +23,7 @@ import {
   type StateDef,
   type WorkflowDefinition,
 } from '../../../workflow-definitions/index';
-import type { TicketProjection, TicketWorkflowInput } from '../../../workflows/ticket-messages';
+import type { TicketHeadline, TicketProjection, TicketWorkflowInput } from '../../../workflows/ticket-messages';
 import { slaSummary } from '../../../workflows/ticket-initial';
 import { PRIORITY_ORDER } from '../../../workflow-definitions/index';
 import type { AttachmentBytes } from '../attachments/bytes';
@@ -192,6 +192,7 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
   const lastSeq = events.length;
   const resolvedAt = finished ? (rec.resolvedAt ?? rec.closedAt ?? updatedAt) : null;
   const organisationId = requester.role === 'customer' ? (requester.organisationId ?? null) : null;
+  const headline: TicketHeadline = { id, number, type: rec.type, title: rec.title, description: rec.description, priority: rec.priority };
   let live: TicketWorkflowInput | null = null;
   let sla: TicketProjection['sla'] = [];
   if (!history) {
@@ -219,12 +220,7 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
     };
     live = {
       ticket: {
-        id,
-        number,
-        type: rec.type,
-        title: rec.title,
-        description: rec.description,
-        priority: rec.priority,
+        ...headline,
         requesterId: requester.id,
         queue: p.queue,
         fields: p.fields,
@@ -241,12 +237,7 @@ function build(p: Planned, id: string, number: string, who: Map<string, Person>,
   const { slaStatus, slaDueAt } = slaSummary(sla);
   return {
     row: {
-      id,
-      number,
-      type: rec.type,
-      title: rec.title,
-      description: rec.description,
-      priority: rec.priority,
+      ...headline,
       state: state.name,
       stateCategory: category,
       queue: p.queue,

@@ -1,6 +1,6 @@
 // JSON Schemas of the ticket API's bodies and queries; they give the TypeScript types and the OpenAPI document.
 import type { FromSchema } from 'json-schema-to-ts';
-import { localized } from '../../http/shapes';
+import { listOf, localized } from '../../http/shapes';
 
 export const priority = { title: 'Priority', type: 'string', enum: ['low', 'medium', 'high', 'critical'] } as const;
 export const ticketType = { title: 'TicketType', type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'incident, service_request, problem, maintenance, or a custom type an admin added (GET /api/ticket-types)' } as const;
@@ -163,53 +163,35 @@ export const ticketSchema = {
 
 export const ticketPageSchema = { title: 'TicketPage', type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: ticketSchema }, next: { type: ['string', 'null'] } } } as const;
 
-export const timelineSchema = {
+export const timelineSchema = listOf({
+  title: 'TimelineEvent',
   type: 'object',
-  required: ['items'],
+  required: ['seq', 'type', 'actor', 'visibility', 'at', 'data'],
   properties: {
-    items: {
-      type: 'array',
-      items: {
-        title: 'TimelineEvent',
-        type: 'object',
-        required: ['seq', 'type', 'actor', 'visibility', 'at', 'data'],
-        properties: {
-          seq: { type: 'integer' },
-          type: { type: 'string' },
-          actor: { type: 'object', required: ['id', 'name', 'role'], properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, role: { type: 'string' } } },
-          visibility,
-          at: { type: 'string', format: 'date-time' },
-          data: { type: 'object' },
-        },
-      },
-    },
+    seq: { type: 'integer' },
+    type: { type: 'string' },
+    actor: { type: 'object', required: ['id', 'name', 'role'], properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] }, role: { type: 'string' } } },
+    visibility,
+    at: { type: 'string', format: 'date-time' },
+    data: { type: 'object' },
   },
-} as const;
+} as const);
 
-export const transitionsSchema = {
+export const transitionsSchema = listOf({
+  title: 'Transition',
   type: 'object',
-  required: ['items'],
+  required: ['name', 'label', 'to', 'requiredFields', 'requiresTimeSpent'],
   properties: {
-    items: {
+    name: { type: 'string' },
+    label: localized,
+    to: { type: 'string' },
+    requiredFields: {
       type: 'array',
-      items: {
-        title: 'Transition',
-        type: 'object',
-        required: ['name', 'label', 'to', 'requiredFields', 'requiresTimeSpent'],
-        properties: {
-          name: { type: 'string' },
-          label: localized,
-          to: { type: 'string' },
-          requiredFields: {
-            type: 'array',
-            items: { type: 'object', required: ['name', 'label', 'type'], properties: { name: { type: 'string' }, label: localized, type: { type: 'string' } } },
-          },
-          requiresTimeSpent: { type: 'boolean', description: 'agents record the minutes they spent when they take it' },
-        },
-      },
+      items: { type: 'object', required: ['name', 'label', 'type'], properties: { name: { type: 'string' }, label: localized, type: { type: 'string' } } },
     },
+    requiresTimeSpent: { type: 'boolean', description: 'agents record the minutes they spent when they take it' },
   },
-} as const;
+} as const);
 
 export const patchTicketBody = {
   title: 'TicketPatch',
