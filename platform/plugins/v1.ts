@@ -327,6 +327,59 @@ export interface PluginTickets {
   act(ticketId: string, as: PluginActor, action: PluginTicketAction): Promise<PluginTicket>;
 }
 
+/** Why a notifier (a chat, a pager) tells of a ticket: it is new, it was escalated, or one of its SLA clocks breached. */
+export const TICKET_NOTICES = ['created', 'escalated', 'breached'] as const;
+export type TicketNoticeReason = (typeof TICKET_NOTICES)[number];
+
+/** An event worth a notice, and what the notice says besides the ticket: the escalation's name, the breached clock. */
+export interface TicketNotice {
+  event: PluginTicketBatch['events'][number];
+  reason: TicketNoticeReason;
+  detail: string | null;
+}
+
+const NOTICE_EVENT_TYPES: ReadonlyArray<[string, TicketNoticeReason]> = [
+  ['ticket.created', 'created'],
+  ['ticket.escalated', 'escalated'],
+  ['ticket.sla_breached', 'breached'],
+];
+
+/**
+ * The notices a batch's events make, in order, for the reasons in `wanted` (all by default). The detail is read from
+ * the desk's own event data here, so a notifier does not depend on how the desk names it.
+ */
+export function ticketNotices(events: PluginTicketBatch['events'], wanted: readonly TicketNoticeReason[] = TICKET_NOTICES): TicketNotice[] {
+  const keep = new Set(wanted);
+  return events.flatMap((event) => {
+    const reason = NOTICE_EVENT_TYPES.find(([type]) => event.eventTypes.includes(type))?.[1];
+    if (!reason || !keep.has(reason)) return [];
+    const detail = reason === 'escalated' ? (event.data.escalation ?? event.data.name) : reason === 'breached' ? event.data.clock : undefined;
+    return [{ event, reason, detail: String(detail ?? '') || null }];
+  });
+}
+
+/** The buttons a notice may carry; a click acts as the clicker's desk account (`host.tickets.act`). */
+export const TICKET_BUTTONS = ['take', 'acknowledge', 'resolve'] as const;
+export type TicketButton = (typeof TICKET_BUTTONS)[number];
+
+/** The transitions the acknowledge and resolve buttons run, as the admin chose them in the plug-in's settings. */
+export interface TicketButtonSettings {
+  acknowledgeTransition?: string;
+  resolveTransition?: string;
+  /** The resolve transition's fields (a resolution…). */
+  resolveFields?: Record<string, string | number | boolean>;
+}
+
+/**
+ * What a button does: take the ticket, or run the transition the admin chose; without one, the built-in definitions'
+ * `start`, and `resolve` with `resolution` as its resolution field.
+ */
+export function ticketButtonAction(button: TicketButton, settings: TicketButtonSettings, resolution: string): PluginTicketAction {
+  if (button === 'take') return { action: 'take' };
+  if (button === 'acknowledge') return { action: 'transition', transition: settings.acknowledgeTransition ?? 'start' };
+  return { action: 'transition', transition: settings.resolveTransition ?? 'resolve', fields: settings.resolveFields ?? { resolution } };
+}
+
 export interface PluginHost {
   readonly apiVersion: number;
   readonly plugin: { name: string; version: string };

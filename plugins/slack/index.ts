@@ -1,17 +1,10 @@
 // Slack: new, escalated and breached tickets posted to a channel per queue, and their buttons (take, acknowledge,
 // resolve) acting as the Slack user's desk account, answered in the ticket's thread. Written only against the plug-in API.
-import { definePlugin, type PluginTicketAction } from '../../platform/plugins/v1';
-import { doneReply, refusedReply, ticketMessage, type Reason } from './messages';
+import { definePlugin, ticketButtonAction, ticketNotices, TICKET_BUTTONS } from '../../platform/plugins/v1';
+import { doneReply, refusedReply, ticketMessage } from './messages';
 import { channelOf, type SlackSettings } from './settings';
 import { verifySlack } from './signature';
 import { emailOf, postMessage } from './slack-api';
-
-const REASONS: Array<[string, Reason]> = [
-  ['ticket.created', 'created'],
-  ['ticket.escalated', 'escalated'],
-  ['ticket.sla_breached', 'breached'],
-];
-const ACTIONS = ['take', 'acknowledge', 'resolve'] as const;
 
 interface BlockActions {
   type: string;
@@ -32,14 +25,10 @@ export default definePlugin({
 
     host.onTicketEvents(async ({ ticket, events }) => {
       const s = await settings();
-      const wanted = new Set(s.post ?? ['created', 'escalated', 'breached']);
-      for (const e of events) {
-        const reason = REASONS.find(([type]) => e.eventTypes.includes(type))?.[1];
-        if (!reason || !wanted.has(reason)) continue;
+      for (const { event: e, reason, detail } of ticketNotices(events, s.post)) {
         if ((await host.db.query('select 1 from plugin_slack_posted where event_id = $1', [e.id])).length) continue;
         const channel = channelOf(s, ticket.queue);
         const [thread] = await host.db.query<{ ts: string }>('select ts from plugin_slack_threads where ticket_id = $1 and channel = $2', [ticket.id, channel]);
-        const detail = reason === 'escalated' ? String(e.data.escalation ?? e.data.name ?? '') || null : reason === 'breached' ? String(e.data.clock ?? '') || null : null;
         const posted = await postMessage(s, { channel, ...ticketMessage(ticket, reason, detail, s.deskUrl), ...(thread ? { thread_ts: thread.ts } : {}) });
         if (!thread) await host.db.query('insert into plugin_slack_threads (ticket_id, channel, ts) values ($1, $2, $3) on conflict do nothing', [ticket.id, channel, posted.ts]);
         await host.db.query('insert into plugin_slack_posted (event_id) values ($1) on conflict do nothing', [e.id]);
@@ -69,7 +58,7 @@ export default definePlugin({
         }
         if (payload.type !== 'block_actions') return { status: 200, body: {} };
         const action = payload.actions?.[0];
-        const verb = ACTIONS.find((a) => a === action?.action_id);
+        const verb = TICKET_BUTTONS.find((a) => a === action?.action_id);
         const user = payload.user?.id;
         const channel = payload.channel?.id ?? payload.container?.channel_id;
         const root = payload.message?.thread_ts ?? payload.message?.ts ?? payload.container?.message_ts;
@@ -82,13 +71,7 @@ export default definePlugin({
           const email = hit && Date.now() - hit.at < EMAIL_FRESH_MS ? hit.email : await emailOf(s, user);
           emails.set(user, { at: Date.now(), email });
           if (!email) throw new Error('your Slack profile shows no e-mail address the desk could match');
-          const todo: PluginTicketAction =
-            verb === 'take'
-              ? { action: 'take' }
-              : verb === 'acknowledge'
-                ? { action: 'transition', transition: s.acknowledgeTransition ?? 'start' }
-                : { action: 'transition', transition: s.resolveTransition ?? 'resolve', fields: s.resolveFields ?? { resolution: 'Resolved from Slack.' } };
-          reply = doneReply(user, verb, await host.tickets.act(ticketId, { email }, todo));
+          reply = doneReply(user, verb, await host.tickets.act(ticketId, { email }, ticketButtonAction(verb, s, 'Resolved from Slack.')));
         } catch (err) {
           // The desk's refusals (not theirs, not now, no such account) are the answer; anything else is also logged.
           if (!((err as { status?: number }).status! < 500)) host.log.error('Slack action failed', { error: (err as Error).message });

@@ -1,14 +1,12 @@
 // What the connector posts: a ticket's message in Block Kit (its buttons name the ticket), and the plain replies in
 // its thread. Slack's mrkdwn is escaped: ticket text is the customer's, never markup.
-import type { PluginTicket } from '../../platform/plugins/v1';
-
-export type Reason = 'created' | 'escalated' | 'breached';
+import type { PluginTicket, TicketNoticeReason } from '../../platform/plugins/v1';
 
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const REASONS: Record<Reason, string> = { created: 'New ticket', escalated: 'Escalated', breached: 'SLA breached' };
+const REASONS: Record<TicketNoticeReason, string> = { created: 'New ticket', escalated: 'Escalated', breached: 'SLA breached' };
 
-export function ticketMessage(ticket: PluginTicket, reason: Reason, detail: string | null, deskUrl: string | undefined) {
+export function ticketMessage(ticket: PluginTicket, reason: TicketNoticeReason, detail: string | null, deskUrl: string | undefined) {
   const number = deskUrl ? `<${deskUrl.replace(/\/+$/, '')}/tickets/${ticket.id}|${ticket.number}>` : ticket.number;
   const headline = `${REASONS[reason]}${detail ? `: ${escape(detail)}` : ''}`;
   return {

@@ -1,14 +1,12 @@
 // The Slack connector's settings as the admin saved them (checked against guichet-plugin.json before the plug-in sees them).
+import type { TicketButtonSettings, TicketNoticeReason } from '../../platform/plugins/v1';
 
-export interface SlackSettings {
+export interface SlackSettings extends TicketButtonSettings {
   botToken: string;
   signingSecret: string;
   defaultChannel: string;
   queueChannels?: Record<string, string>;
-  post?: Array<'created' | 'escalated' | 'breached'>;
-  acknowledgeTransition?: string;
-  resolveTransition?: string;
-  resolveFields?: Record<string, string | number | boolean>;
+  post?: TicketNoticeReason[];
   deskUrl?: string;
   apiUrl?: string;
 }

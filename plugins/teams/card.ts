@@ -1,16 +1,12 @@
 // What the connector posts: a ticket's Adaptive Card (its Action.Execute buttons name the ticket), and the plain replies
 // in its thread. Card text is TextBlock plain text, so ticket text (the customer's) is never markup there; replies are
 // sent as plain text too.
-import type { PluginTicket } from '../../platform/plugins/v1';
+import { TICKET_BUTTONS, type PluginTicket, type TicketButton, type TicketNoticeReason } from '../../platform/plugins/v1';
 
-export type Reason = 'created' | 'escalated' | 'breached';
-export const VERBS = ['take', 'acknowledge', 'resolve'] as const;
-export type Verb = (typeof VERBS)[number];
+const REASONS: Record<TicketNoticeReason, string> = { created: 'New ticket', escalated: 'Escalated', breached: 'SLA breached' };
+const TITLES: Record<TicketButton, string> = { take: 'Take', acknowledge: 'Acknowledge', resolve: 'Resolve' };
 
-const REASONS: Record<Reason, string> = { created: 'New ticket', escalated: 'Escalated', breached: 'SLA breached' };
-const TITLES: Record<Verb, string> = { take: 'Take', acknowledge: 'Acknowledge', resolve: 'Resolve' };
-
-export function ticketCard(ticket: PluginTicket, reason: Reason, detail: string | null, deskUrl: string | undefined) {
+export function ticketCard(ticket: PluginTicket, reason: TicketNoticeReason, detail: string | null, deskUrl: string | undefined) {
   const headline = `${REASONS[reason]}${detail ? `: ${detail}` : ''}`;
   const link = deskUrl ? [{ type: 'Action.OpenUrl', title: `Open ${ticket.number}`, url: `${deskUrl.replace(/\/+$/, '')}/tickets/${ticket.id}` }] : [];
   return {
@@ -28,7 +24,7 @@ export function ticketCard(ticket: PluginTicket, reason: Reason, detail: string 
             { type: 'TextBlock', text: `Priority ${ticket.priority} · ${ticket.state}${ticket.queue ? ` · ${ticket.queue}` : ''}`, isSubtle: true, spacing: 'None', wrap: true },
           ],
           actions: [
-            ...VERBS.map((verb) => ({ type: 'Action.Execute', verb, title: TITLES[verb], data: { ticketId: ticket.id, number: ticket.number }, ...(verb === 'resolve' ? { style: 'positive' } : {}) })),
+            ...TICKET_BUTTONS.map((verb) => ({ type: 'Action.Execute', verb, title: TITLES[verb], data: { ticketId: ticket.id, number: ticket.number }, ...(verb === 'resolve' ? { style: 'positive' } : {}) })),
             ...link,
           ],
         },
@@ -37,7 +33,7 @@ export function ticketCard(ticket: PluginTicket, reason: Reason, detail: string 
   };
 }
 
-const DONE: Record<Verb, string> = { take: 'took', acknowledge: 'acknowledged', resolve: 'resolved' };
+const DONE: Record<TicketButton, string> = { take: 'took', acknowledge: 'acknowledged', resolve: 'resolved' };
 
-export const doneReply = (who: string, verb: Verb, ticket: PluginTicket) => `${who} ${DONE[verb]} ${ticket.number} (now ${ticket.state}).`;
-export const refusedReply = (who: string, verb: Verb, number: string, why: string) => `${who} could not ${verb} ${number}: ${why}`;
+export const doneReply = (who: string, verb: TicketButton, ticket: PluginTicket) => `${who} ${DONE[verb]} ${ticket.number} (now ${ticket.state}).`;
+export const refusedReply = (who: string, verb: TicketButton, number: string, why: string) => `${who} could not ${verb} ${number}: ${why}`;

@@ -1,17 +1,11 @@
 // Microsoft Teams: new, escalated and breached tickets posted as Adaptive Cards to a channel per queue, and their
 // buttons (take, acknowledge, resolve) acting as the Teams user's desk account, answered in the ticket's thread. The
 // desk is the bot's messaging endpoint (/api/plugins/teams/messages). Written only against the plug-in API.
-import { definePlugin, type PluginTicketAction } from '../../platform/plugins/v1';
+import { definePlugin, ticketButtonAction, ticketNotices, TICKET_BUTTONS } from '../../platform/plugins/v1';
 import { memberEmail, postToConversation, startThread } from './bot-connector';
 import { KeysUnavailable, verifyTeams } from './bot-auth';
-import { VERBS, doneReply, refusedReply, ticketCard, type Reason, type Verb } from './card';
+import { doneReply, refusedReply, ticketCard } from './card';
 import { channelOf, type TeamsSettings } from './settings';
-
-const REASONS: Array<[string, Reason]> = [
-  ['ticket.created', 'created'],
-  ['ticket.escalated', 'escalated'],
-  ['ticket.sla_breached', 'breached'],
-];
 
 interface Activity {
   type?: string;
@@ -37,14 +31,10 @@ export default definePlugin({
 
     host.onTicketEvents(async ({ ticket, events }) => {
       const s = await settings();
-      const wanted = new Set(s.post ?? ['created', 'escalated', 'breached']);
-      for (const e of events) {
-        const reason = REASONS.find(([type]) => e.eventTypes.includes(type))?.[1];
-        if (!reason || !wanted.has(reason)) continue;
+      for (const { event: e, reason, detail } of ticketNotices(events, s.post)) {
         if ((await host.db.query('select 1 from plugin_teams_posted where event_id = $1', [e.id])).length) continue;
         const channel = channelOf(s, ticket.queue);
         const [thread] = await host.db.query<{ conversation_id: string }>('select conversation_id from plugin_teams_threads where ticket_id = $1 and channel = $2', [ticket.id, channel]);
-        const detail = reason === 'escalated' ? String(e.data.escalation ?? e.data.name ?? '') || null : reason === 'breached' ? String(e.data.clock ?? '') || null : null;
         const card = ticketCard(ticket, reason, detail, s.deskUrl);
         if (thread) await postToConversation(s, s.serviceUrl, thread.conversation_id, card);
         else {
@@ -84,7 +74,7 @@ export default definePlugin({
           if (!fresh.length) host.refuse(409, 'this activity was already received');
         }
         const action = activity.value?.action;
-        const verb = VERBS.find((v) => v === action?.verb) as Verb | undefined;
+        const verb = TICKET_BUTTONS.find((v) => v === action?.verb);
         const member = activity.from?.id;
         const conversation = activity.conversation?.id;
         const ticketId = action?.data?.ticketId;
@@ -101,13 +91,7 @@ export default definePlugin({
           const email = hit && Date.now() - hit.at < EMAIL_FRESH_MS ? hit.email : await memberEmail(s, activity.serviceUrl, conversation, member);
           emails.set(member, { at: Date.now(), email });
           if (!email) throw new Error('Teams shows no e-mail address for you that the desk could match');
-          const todo: PluginTicketAction =
-            verb === 'take'
-              ? { action: 'take' }
-              : verb === 'acknowledge'
-                ? { action: 'transition', transition: s.acknowledgeTransition ?? 'start' }
-                : { action: 'transition', transition: s.resolveTransition ?? 'resolve', fields: s.resolveFields ?? { resolution: 'Resolved from Teams.' } };
-          reply = doneReply(who, verb, await host.tickets.act(ticketId, { email }, todo));
+          reply = doneReply(who, verb, await host.tickets.act(ticketId, { email }, ticketButtonAction(verb, s, 'Resolved from Teams.')));
         } catch (err) {
           // The desk's refusals (not theirs, not now, no such account) are the answer; anything else is also logged.
           if (!((err as { status?: number }).status! < 500)) host.log.error('Teams action failed', { error: (err as Error).message });

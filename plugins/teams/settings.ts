@@ -1,6 +1,7 @@
 // The Teams connector's settings as the admin saved them (checked against guichet-plugin.json before the plug-in sees them).
+import type { TicketButtonSettings, TicketNoticeReason } from '../../platform/plugins/v1';
 
-export interface TeamsSettings {
+export interface TeamsSettings extends TicketButtonSettings {
   appId: string;
   appPassword: string;
   tenantId: string;
@@ -8,10 +9,7 @@ export interface TeamsSettings {
   serviceUrl: string;
   defaultChannel: string;
   queueChannels?: Record<string, string>;
-  post?: Array<'created' | 'escalated' | 'breached'>;
-  acknowledgeTransition?: string;
-  resolveTransition?: string;
-  resolveFields?: Record<string, string | number | boolean>;
+  post?: TicketNoticeReason[];
   deskUrl?: string;
   loginUrl?: string;
   openIdMetadataUrl?: string;
