@@ -24,8 +24,6 @@ const rulesEn = {
   historyTitle: 'History of “{name}”',
   changes: { created: 'Created', updated: 'Changed', deleted: 'Deleted' },
   changedBy: '{who}, {date}',
-  cancel: 'Cancel',
-  save: 'Save',
   close: 'Close',
   required: 'Choose or fill this in',
   invalid: 'The rule cannot be saved: see the marked elements.',

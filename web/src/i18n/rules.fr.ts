@@ -25,8 +25,6 @@ const rulesFr: RuleMessages = {
   historyTitle: 'Historique de « {name} »',
   changes: { created: 'Créée', updated: 'Modifiée', deleted: 'Supprimée' },
   changedBy: '{who}, {date}',
-  cancel: 'Annuler',
-  save: 'Enregistrer',
   close: 'Fermer',
   required: 'Choisissez ou renseignez ceci',
   invalid: 'La règle ne peut pas être enregistrée : voyez les éléments signalés.',

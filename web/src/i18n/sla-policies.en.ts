@@ -12,8 +12,6 @@ const slaPoliciesEn = {
   edit: 'Edit',
   delete: 'Delete',
   deleteConfirm: 'Delete the policy {name}? Its tickets keep the targets they opened with.',
-  save: 'Save',
-  cancel: 'Cancel',
   hours: 'Counted in',
   roundTheClock: 'Round the clock (24/7)',
   businessHours: 'Business hours',

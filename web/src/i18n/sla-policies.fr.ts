@@ -14,8 +14,6 @@ const slaPoliciesFr: SlaPolicyMessages = {
   edit: 'Modifier',
   delete: 'Supprimer',
   deleteConfirm: 'Supprimer la politique {name} ? Ses tickets gardent les cibles avec lesquelles ils ont été ouverts.',
-  save: 'Enregistrer',
-  cancel: 'Annuler',
   hours: 'Décompté',
   roundTheClock: 'En continu (24 h/24, 7 j/7)',
   businessHours: 'En heures ouvrées',
