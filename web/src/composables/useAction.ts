@@ -1,4 +1,4 @@
-// The way the admin screens run a request: clear the error it reports to, flag it under way, keep what it threw for <ErrorMessage>.
+// The way the console runs a request: clear the error it reports to, flag it under way, keep what it threw for <ErrorMessage>.
 import { ref, type Ref } from 'vue';
 
 export function useAction() {
