@@ -6,7 +6,8 @@
 // the commit, the report facts and the workflow starts of the open ones are in), and a second run of the same file
 // (everything unchanged), in tickets/s; the API process's RSS before and its peak during each run (VmRSS sampled every
 // 200 ms from /proc/<pid>/status of the desk's API child, VmHWM reset first through /proc/<pid>/clear_refs); where the
-// import's time goes, sampled from pg_stat_activity every 200 ms; and the CPU of each process tree.
+// import's time goes, sampled from pg_stat_activity every 200 ms; and the CPU of each process tree. One file past 400
+// lines on purpose: the data it writes, the runs it times and the samplers that explain them are read together.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
