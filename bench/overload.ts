@@ -1,12 +1,14 @@
-// SLA lateness under overload: critical problems offered at twice the rate one worker records them, once through an API
-// with backpressure (creation answers 503 past a small backlog bound) and once through the desk's own API, whose bound is
-// far away; how late the accepted tickets' breaches are recorded, beside bare Temporal timers due at the same instants.
+// SLA lateness under overload: critical problems offered at twice the rate one worker records them, through an API with
+// backpressure (creation answers 503 past a small backlog bound), first with the desk alone on the servers, then with a
+// bare Temporal timer beside each accepted ticket, due at the same instant; then through the desk's own API, whose bound
+// is far away. How late the accepted tickets' breaches are recorded, where the CPU went, and when the late ones were opened.
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './lib/context';
 import { log, round, sleep, table, writeResult } from './lib/load';
 import { breachLateness, latenessStats, publishCriticalResolution, type Lateness } from './lib/sla';
 import { waitRecorded } from './lib/recorded';
 import { timerWorkflow } from './empty-workflow';
+import { cpuRows, measureCpu, type CpuRoots, type CpuSplit } from './lib/cpu';
 import { spawnTs } from '../platform/processes';
 import { freePort, waitForPort } from '../platform/servers/ports';
 import { ADMIN, Session } from '../tests/support/http';
@@ -22,6 +24,10 @@ interface Phase {
   breach: Lateness;
   bareTimer: Lateness;
   missing: number;
+  /** Where the CPU went while the tickets were offered (per offered ticket). */
+  cpu: CpuSplit;
+  /** Accepted tickets and their breach lateness by 10 s of the offer, to show when lateness happens. */
+  timeline: Array<{ fromSecond: number; breached: number; breach: Lateness }>;
 }
 
 /** Opens tickets at `perSecond` for `seconds`, open loop: a slow answer never slows the offer, a refusal is not retried. */
@@ -59,21 +65,24 @@ async function offer(session: Session, perSecond: number, seconds: number, tag: 
   return { offered: total, ...counts };
 }
 
-async function phase(ctx: BenchContext, name: string, session: Session, perSecond: number, seconds: number, minutes: number): Promise<Phase> {
+async function phase(ctx: BenchContext, name: string, session: Session, perSecond: number, seconds: number, minutes: number, roots: () => CpuRoots, withBareTimers: boolean): Promise<Phase> {
   const tag = `overload-${randomUUID().slice(0, 8)}`;
   const ids: string[] = [];
   const timers: Array<Promise<{ result(): Promise<number> }>> = [];
   log(`overload (${name}): offering ${perSecond.toFixed(1)} critical problems a second for ${seconds} s`);
-  const counts = await offer(session, perSecond, seconds, tag, (id) => {
-    ids.push(id);
-    // The baseline: a bare timer due when this ticket's resolution clock runs out, started as it is accepted.
-    timers.push(ctx.temporal.workflow.start(timerWorkflow, { taskQueue: ctx.baselineTaskQueue, workflowId: `${tag}-timer-${ids.length}`, args: [Date.now() + minutes * 60_000] }));
-  });
+  const offeredAt = Date.now();
+  const { result: counts, cpu } = await measureCpu(roots, Math.round(perSecond * seconds), () =>
+    offer(session, perSecond, seconds, tag, (id) => {
+      ids.push(id);
+      // The baseline: a bare timer due when this ticket's resolution clock runs out, started as it is accepted.
+      if (withBareTimers) timers.push(ctx.temporal.workflow.start(timerWorkflow, { taskQueue: ctx.baselineTaskQueue, workflowId: `${tag}-timer-${ids.length}`, args: [Date.now() + minutes * 60_000] }));
+    }),
+  );
   log(`  ${counts.accepted} accepted, ${counts.refused} refused (503), ${counts.failed} failed; waiting for their breaches`);
   if (counts.firstRefusal) log(`  first refusal: ${counts.firstRefusal}`);
   if (counts.firstFailure) log(`  first failure: ${counts.firstFailure}`);
   const deadline = Date.now() + (minutes + 10) * 60_000;
-  let rows: Array<{ type: string; lateness_ms: number }> = [];
+  let rows: Array<{ type: string; lateness_ms: number; deadline_ms: number }> = [];
   for (;;) {
     rows = await breachLateness(ctx.pool, ids);
     const breaches = rows.filter((r) => r.type === 'sla_breached').length;
@@ -81,14 +90,24 @@ async function phase(ctx: BenchContext, name: string, session: Session, perSecon
     await sleep(5_000);
   }
   const bare = await Promise.all(timers.map(async (h) => (await h).result()));
-  const breach = latenessStats(rows.filter((r) => r.type === 'sla_breached').map((r) => r.lateness_ms));
-  return { name, ...counts, breach, bareTimer: latenessStats(bare), missing: ids.length - breach.n };
+  const breaches = rows.filter((r) => r.type === 'sla_breached');
+  const breach = latenessStats(breaches.map((r) => r.lateness_ms));
+  const buckets = new Map<number, number[]>();
+  for (const r of breaches) {
+    const fromSecond = Math.floor((r.deadline_ms - minutes * 60_000 - offeredAt) / 10_000) * 10;
+    if (!buckets.has(fromSecond)) buckets.set(fromSecond, []);
+    buckets.get(fromSecond)!.push(r.lateness_ms);
+  }
+  const timeline = [...buckets].sort(([a], [b]) => a - b).map(([fromSecond, l]) => ({ fromSecond, breached: l.length, breach: latenessStats(l) }));
+  return { name, ...counts, breach, bareTimer: latenessStats(bare), missing: ids.length - breach.n, cpu, timeline };
 }
 
 export async function overload(ctx: BenchContext) {
   const seconds = Number(process.env.BENCH_OVERLOAD_SECONDS ?? (ctx.full ? 300 : 90));
   const bound = process.env.BENCH_OVERLOAD_BOUND_SECONDS ?? '1';
   const minutes = 1;
+  const wanted = new Set((process.env.BENCH_OVERLOAD_PHASES ?? 'alone,beside,open').split(','));
+  for (const w of wanted) if (!['alone', 'beside', 'open'].includes(w)) throw new Error(`BENCH_OVERLOAD_PHASES: unknown phase '${w}' (alone, beside, open)`);
 
   // What one worker records per second, measured here so that "twice" holds on any machine.
   const probe = Number(process.env.BENCH_OVERLOAD_PROBE ?? 300);
@@ -113,19 +132,33 @@ export async function overload(ctx: BenchContext) {
     await api.ready;
     await waitForPort(port, 10_000);
     const guarded = await Session.login(ADMIN.email, ADMIN.password, `http://127.0.0.1:${port}`);
-    phases = [await phase(ctx, `backpressure at ${bound} s`, guarded, perSecond, seconds, minutes)];
+    // The guarded API is the one taking the requests: its CPU is counted as the API's.
+    const roots = () => ({ ...ctx.cpuRoots(), api: api.process.pid });
+    phases = [];
+    // The desk alone, as it runs in production, then with the bare timers beside it: those add their own starts and
+    // tasks to the same Temporal server and CPU, so each side of that comparison makes the other later.
+    if (wanted.has('alone')) phases.push(await phase(ctx, `backpressure at ${bound} s, desk alone`, guarded, perSecond, seconds, minutes, roots, false));
+    if (wanted.has('beside')) phases.push(await phase(ctx, `backpressure at ${bound} s, bare timers beside`, guarded, perSecond, seconds, minutes, roots, true));
   } finally {
     await api.stop();
   }
-  phases.push(await phase(ctx, 'no backpressure (bound 600 s)', ctx.admin, perSecond, seconds, minutes));
+  if (wanted.has('open')) phases.push(await phase(ctx, 'no backpressure (bound 600 s), bare timers beside', ctx.admin, perSecond, seconds, minutes, ctx.cpuRoots, true));
 
+  const cpu = cpuRows(phases.map((p) => [`${p.name}, per offered ticket`, p.cpu]));
+  const timelines = phases.map(
+    (p) =>
+      `\n${p.name}: by 10 s of the offer, the tickets opened then and how late their breaches were recorded (ms)\n` +
+      table(['offer second', 'tickets', 'breach p50', 'breach p99', 'breach max'], p.timeline.map((b) => [`${b.fromSecond}–${b.fromSecond + 10}`, b.breached, b.breach.p50, b.breach.p99, b.breach.max])) +
+      '\n',
+  );
   process.stdout.write(
     `\nSLA lateness under overload: ${perSecond.toFixed(1)} tickets/s offered for ${seconds} s, twice the ${recordedPerSecond.toFixed(1)}/s one worker records; resolution due 1 min after opening; lateness after the deadline (ms)\n` +
       table(
         ['API', 'offered', 'accepted', '503', 'failed', 'breach p50', 'breach p99', 'breach max', 'missing', 'bare timer p99', 'breach/bare p99'],
-        phases.map((p) => [p.name, p.offered, p.accepted, p.refused, p.failed, p.breach.p50, p.breach.p99, p.breach.max, p.missing, p.bareTimer.p99, round(p.breach.p99 / Math.max(1, p.bareTimer.p99))]),
+        phases.map((p) => [p.name, p.offered, p.accepted, p.refused, p.failed, p.breach.p50, p.breach.p99, p.breach.max, p.missing, p.bareTimer.n ? p.bareTimer.p99 : '—', p.bareTimer.n ? round(p.breach.p99 / Math.max(1, p.bareTimer.p99)) : '—']),
       ) +
-      '\n',
+      `\n\nWhile the tickets were offered: CPU ms per offered ticket in each process tree\n${table(cpu.headers, cpu.rows)}\n` +
+      timelines.join(''),
   );
   const result = { recordedPerSecond: round(recordedPerSecond), offeredPerSecond: round(perSecond), seconds, boundSeconds: Number(bound), phases };
   writeResult('overload', result, ctx.startedAt);
