@@ -18,8 +18,9 @@ export function workerOptions(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerO
     // Workflow sources import JSON defaults only through types; node: modules must never enter the sandbox.
     bundlerOptions: { ignoreModules: [] },
     tuner: {
-      // Few tasks from the shared queue at once: a burst's backlog waits at the server, where any worker replica can
-      // take it and backpressure sees its age, while cached tickets' updates and timers have their own slots.
+      // Few tasks from the shared queue at once (fewer still while cached tickets' tasks run): a burst's backlog waits at
+      // the server, where any worker replica can take it and backpressure sees its age, while cached tickets' updates
+      // and timers have their own slots and come first.
       workflowTaskSlotSupplier: workflowSlotLanes({
         shared: wholeSetting('WORKER_NEW_WORKFLOW_TASK_SLOTS', 10),
         sticky: wholeSetting('WORKER_CACHED_WORKFLOW_TASK_SLOTS', 40),

@@ -1,8 +1,8 @@
 // The worker's two lanes of workflow task slots: tasks from the shared queue (new tickets, evicted ones) and from the
 // worker's sticky queue (cached tickets' updates and timers) never take each other's slots, a freed slot goes to the
-// oldest waiter of its lane, and a reservation the SDK gives up frees nothing it never had. Then a real worker on
-// one slot per lane runs concurrent tickets and their updates to the end: a permit lost on its way through the SDK
-// would leak its slot and stall the worker.
+// oldest waiter of its lane, the shared lane narrows while sticky tasks run, and a reservation the SDK gives up frees
+// nothing it never had. Then a real worker on one slot per lane runs concurrent tickets and their updates to the end:
+// a permit lost on its way through the SDK would leak its slot and stall the worker.
 import { randomUUID } from 'node:crypto';
 import type { CustomSlotSupplier, SlotReserveContext, WorkflowSlotInfo } from '@temporalio/worker';
 import { workflowSlotLanes } from '../../worker/workflow-slots';
@@ -48,6 +48,36 @@ describe('workflow task slot lanes', () => {
     expect(await settled(third)).toBe(true);
     lanes.releaseSlot({ permit: await third });
     expect(lanes.tryReserveSlot(reserve(false))).not.toBeNull();
+  });
+
+  it('should narrow the shared lane to a fifth while sticky tasks run, and widen it again when the last one ends', async () => {
+    const lanes = workflowSlotLanes({ shared: 10, sticky: 4 });
+    const never = new AbortController().signal;
+    const running = { type: 'workflow', workflowType: 'ticketWorkflow', isSticky: true } as const;
+    // A sticky slot that only polls (no task yet) narrows nothing.
+    const polling = await lanes.reserveSlot(reserve(true), never);
+    const shared = [];
+    for (let i = 0; i < 3; i++) shared.push(lanes.tryReserveSlot(reserve(false)));
+    expect(shared.every((p) => p !== null)).toBe(true);
+
+    // A timer fires for a cached ticket: its task runs, and the shared lane (3 taken) takes no more.
+    const timer = await lanes.reserveSlot(reserve(true), never);
+    lanes.markSlotUsed({ slotInfo: running, permit: timer });
+    expect(lanes.tryReserveSlot(reserve(false))).toBeNull();
+    const next = lanes.reserveSlot(reserve(false), never);
+    // Shared tasks ending free nothing until the lane is under two.
+    lanes.releaseSlot({ permit: shared.pop()!, slotInfo: { ...running, isSticky: false } });
+    expect(await settled(next)).toBe(false);
+    lanes.releaseSlot({ permit: shared.pop()!, slotInfo: { ...running, isSticky: false } });
+    expect(await settled(next)).toBe(true);
+    expect(lanes.tryReserveSlot(reserve(false))).toBeNull();
+
+    // The poll that ended empty changes nothing; the timer's task ending opens the whole lane again.
+    lanes.releaseSlot({ permit: polling });
+    expect(lanes.tryReserveSlot(reserve(false))).toBeNull();
+    lanes.releaseSlot({ permit: timer, slotInfo: running });
+    for (let i = 0; i < 8; i++) expect(lanes.tryReserveSlot(reserve(false))).not.toBeNull();
+    expect(lanes.tryReserveSlot(reserve(false))).toBeNull();
   });
 
   it('should reject an abandoned reservation with the signal reason and keep the slot count right', async () => {
