@@ -118,6 +118,8 @@ export interface AppDeps {
   namespace: string;
   /** New tickets are refused (503) while the workers' backlog is older than this; 0 or unset never refuses. */
   backpressureMaxBacklogSeconds?: number;
+  /** SLA timers later than this (90th percentile over the last seconds) refuse new tickets too; 0 leaves them out. */
+  backpressureMaxTimerLatenessMs?: number;
   /** Whether a reverse proxy in front of the API sets X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: boolean;
   /** The Temporal Web UI, for links from a ticket to its workflow history (staff only). */
@@ -308,7 +310,13 @@ export function createApp(deps: AppDeps): App {
   const people = new PeopleService(deps.em);
   const historyUrl = (workflowId: string) =>
     deps.temporalUiUrl ? `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
-  const backpressure = new Backpressure(deps.temporal, deps.namespace, deps.taskQueue, (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, (ids) => ticketRows.unrecorded(ids));
+  const backpressure = new Backpressure(
+    deps.temporal,
+    deps.namespace,
+    deps.taskQueue,
+    { maxBacklogMs: (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, maxTimerLatenessMs: deps.backpressureMaxTimerLatenessMs ?? 0 },
+    { unrecorded: (ids) => ticketRows.unrecorded(ids), timerLateness: (windowMs) => ticketRows.timerLateness(windowMs) },
+  );
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   const catalogueRequests = new CatalogueRequests(deps.em, tickets);
   catalogueRoutes(routes, new OfferingService(deps.em, definitions), catalogueRequests, backpressure);

@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     temporalUiUrl: config.temporalUiUrl,
     trustProxy: config.trustProxy,
     backpressureMaxBacklogSeconds: config.backpressureMaxBacklogSeconds,
+    backpressureMaxTimerLatenessMs: config.backpressureMaxTimerLatenessMs,
     taskQueue: config.taskQueue,
     log,
     webDist: config.webDist,

@@ -8,6 +8,7 @@ import { log, round, sleep, table, writeResult } from './lib/load';
 import { breachLateness, latenessStats, publishCriticalResolution, type Lateness } from './lib/sla';
 import { waitRecorded } from './lib/recorded';
 import { timerWorkflow } from './empty-workflow';
+import { latenessStages, type LatenessStages } from './lib/lateness-stages';
 import { cpuRows, measureCpu, type CpuRoots, type CpuSplit } from './lib/cpu';
 import { spawnTs } from '../platform/processes';
 import { freePort, waitForPort } from '../platform/servers/ports';
@@ -28,6 +29,8 @@ interface Phase {
   cpu: CpuSplit;
   /** Accepted tickets and their breach lateness by 10 s of the offer, to show when lateness happens. */
   timeline: Array<{ fromSecond: number; breached: number; breach: Lateness }>;
+  /** Where the breaches' lateness went: the server's timer, the task queue, the worker. */
+  stages: LatenessStages;
 }
 
 /** Opens tickets at `perSecond` for `seconds`, open loop: a slow answer never slows the offer, a refusal is not retried. */
@@ -82,7 +85,7 @@ async function phase(ctx: BenchContext, name: string, session: Session, perSecon
   if (counts.firstRefusal) log(`  first refusal: ${counts.firstRefusal}`);
   if (counts.firstFailure) log(`  first failure: ${counts.firstFailure}`);
   const deadline = Date.now() + (minutes + 10) * 60_000;
-  let rows: Array<{ type: string; lateness_ms: number; deadline_ms: number }> = [];
+  let rows: Awaited<ReturnType<typeof breachLateness>> = [];
   for (;;) {
     rows = await breachLateness(ctx.pool, ids);
     const breaches = rows.filter((r) => r.type === 'sla_breached').length;
@@ -99,12 +102,14 @@ async function phase(ctx: BenchContext, name: string, session: Session, perSecon
     buckets.get(fromSecond)!.push(r.lateness_ms);
   }
   const timeline = [...buckets].sort(([a], [b]) => a - b).map(([fromSecond, l]) => ({ fromSecond, breached: l.length, breach: latenessStats(l) }));
-  return { name, ...counts, breach, bareTimer: latenessStats(bare), missing: ids.length - breach.n, cpu, timeline };
+  const stages = await latenessStages(ctx.temporal, breaches);
+  return { name, ...counts, breach, bareTimer: latenessStats(bare), missing: ids.length - breach.n, cpu, timeline, stages };
 }
 
 export async function overload(ctx: BenchContext) {
   const seconds = Number(process.env.BENCH_OVERLOAD_SECONDS ?? (ctx.full ? 300 : 90));
   const bound = process.env.BENCH_OVERLOAD_BOUND_SECONDS ?? '1';
+  const timerBoundMs = process.env.BENCH_OVERLOAD_TIMER_BOUND_MS ?? '500';
   const minutes = 1;
   const wanted = new Set((process.env.BENCH_OVERLOAD_PHASES ?? 'alone,beside,open').split(','));
   for (const w of wanted) if (!['alone', 'beside', 'open'].includes(w)) throw new Error(`BENCH_OVERLOAD_PHASES: unknown phase '${w}' (alone, beside, open)`);
@@ -126,7 +131,7 @@ export async function overload(ctx: BenchContext) {
 
   // A second API on the same worker and task queue, whose only difference is its backlog bound.
   const port = await freePort();
-  const api = spawnTs('api-backpressure', 'api/main.ts', { ...ctx.desk.env, PORT: String(port), MAIL_INBOUND_PORT: '0', BACKPRESSURE_MAX_BACKLOG_SECONDS: bound }, { stdio: 'ignore' });
+  const api = spawnTs('api-backpressure', 'api/main.ts', { ...ctx.desk.env, PORT: String(port), MAIL_INBOUND_PORT: '0', BACKPRESSURE_MAX_BACKLOG_SECONDS: bound, BACKPRESSURE_MAX_TIMER_LATENESS_MS: timerBoundMs }, { stdio: 'ignore' });
   let phases: Phase[];
   try {
     await api.ready;
@@ -137,8 +142,8 @@ export async function overload(ctx: BenchContext) {
     phases = [];
     // The desk alone, as it runs in production, then with the bare timers beside it: those add their own starts and
     // tasks to the same Temporal server and CPU, so each side of that comparison makes the other later.
-    if (wanted.has('alone')) phases.push(await phase(ctx, `backpressure at ${bound} s, desk alone`, guarded, perSecond, seconds, minutes, roots, false));
-    if (wanted.has('beside')) phases.push(await phase(ctx, `backpressure at ${bound} s, bare timers beside`, guarded, perSecond, seconds, minutes, roots, true));
+    if (wanted.has('alone')) phases.push(await phase(ctx, `backpressure at ${bound} s, timers ${timerBoundMs} ms, desk alone`, guarded, perSecond, seconds, minutes, roots, false));
+    if (wanted.has('beside')) phases.push(await phase(ctx, `backpressure at ${bound} s, timers ${timerBoundMs} ms, bare timers beside`, guarded, perSecond, seconds, minutes, roots, true));
   } finally {
     await api.stop();
   }
@@ -151,6 +156,10 @@ export async function overload(ctx: BenchContext) {
       table(['offer second', 'tickets', 'breach p50', 'breach p99', 'breach max'], p.timeline.map((b) => [`${b.fromSecond}–${b.fromSecond + 10}`, b.breached, b.breach.p50, b.breach.p99, b.breach.max])) +
       '\n',
   );
+  const stages = table(
+    ['phase', 'breaches read', 'timer set late p50', 'p99', 'its task p50', 'p99', 'timer fired late p50', 'p99', 'sticky queue n', 'p50', 'p99', 'shared queue n', 'p50', 'p99', 'worker p50', 'p99'],
+    phases.map((p) => [p.name, p.stages.tickets, p.stages.set.p50, p.stages.set.p99, p.stages.setterTask.p50, p.stages.setterTask.p99, p.stages.timer.p50, p.stages.timer.p99, p.stages.queue.n, p.stages.queue.p50, p.stages.queue.p99, p.stages.sharedQueue.n, p.stages.sharedQueue.p50, p.stages.sharedQueue.p99, p.stages.worker.p50, p.stages.worker.p99]),
+  );
   process.stdout.write(
     `\nSLA lateness under overload: ${perSecond.toFixed(1)} tickets/s offered for ${seconds} s, twice the ${recordedPerSecond.toFixed(1)}/s one worker records; resolution due 1 min after opening; lateness after the deadline (ms)\n` +
       table(
@@ -158,9 +167,10 @@ export async function overload(ctx: BenchContext) {
         phases.map((p) => [p.name, p.offered, p.accepted, p.refused, p.failed, p.breach.p50, p.breach.p99, p.breach.max, p.missing, p.bareTimer.n ? p.bareTimer.p99 : '—', p.bareTimer.n ? round(p.breach.p99 / Math.max(1, p.bareTimer.p99)) : '—']),
       ) +
       `\n\nWhile the tickets were offered: CPU ms per offered ticket in each process tree\n${table(cpu.headers, cpu.rows)}\n` +
-      timelines.join(''),
+      timelines.join('') +
+      `\nWhere the breaches' lateness went (ms, from each ticket's Temporal history): the timer due after the deadline (started late) and the workflow task that started it, firing after it was due (the server), its workflow task waiting for a worker (in the worker's sticky queue if the ticket was cached, else in the shared queue), the worker to the recorded breach\n${stages}\n`,
   );
-  const result = { recordedPerSecond: round(recordedPerSecond), offeredPerSecond: round(perSecond), seconds, boundSeconds: Number(bound), phases };
+  const result = { recordedPerSecond: round(recordedPerSecond), offeredPerSecond: round(perSecond), seconds, boundSeconds: Number(bound), timerBoundMs: Number(timerBoundMs), phases };
   writeResult('overload', result, ctx.startedAt);
   return result;
 }

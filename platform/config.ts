@@ -28,6 +28,7 @@ export interface Config {
   trustProxy: boolean;
   /** Ticket creation answers 503 while the oldest waiting workflow task is older than this (0: never). */
   backpressureMaxBacklogSeconds: number;
+  backpressureMaxTimerLatenessMs: number;
   /** Seconds the API keeps serving after SIGTERM with readiness failing, before it closes (0: close at once). */
   drainSeconds: number;
   /** Public URL of the Temporal Web UI, for links from the console. */
@@ -156,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),
     backpressureMaxBacklogSeconds: int(env.BACKPRESSURE_MAX_BACKLOG_SECONDS, 30, 'BACKPRESSURE_MAX_BACKLOG_SECONDS', 0),
+    backpressureMaxTimerLatenessMs: int(env.BACKPRESSURE_MAX_TIMER_LATENESS_MS, 30_000, 'BACKPRESSURE_MAX_TIMER_LATENESS_MS', 0),
     drainSeconds: int(env.DRAIN_SECONDS, 0, 'DRAIN_SECONDS', 0),
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
     webhooks: {

@@ -29,14 +29,14 @@ export async function publishCriticalResolution(ctx: BenchContext, minutes: numb
 }
 
 /** Each recorded resolution breach of these tickets, and each escalation action it ran, with its lateness in ms. */
-export async function breachLateness(pool: pg.Pool, ids: readonly string[]): Promise<Array<{ type: string; lateness_ms: number; deadline_ms: number }>> {
-  const res = await pool.query<{ type: string; lateness_ms: number; deadline_ms: number }>(
-    `select e.type, extract(epoch from (e.at - (b.data->>'deadline')::timestamptz)) * 1000 as lateness_ms,
+export async function breachLateness(pool: pg.Pool, ids: readonly string[]): Promise<Array<{ ticketId: string; type: string; lateness_ms: number; deadline_ms: number }>> {
+  const res = await pool.query<{ ticket_id: string; type: string; lateness_ms: number; deadline_ms: number }>(
+    `select b.ticket_id, e.type, extract(epoch from (e.at - (b.data->>'deadline')::timestamptz)) * 1000 as lateness_ms,
             extract(epoch from (b.data->>'deadline')::timestamptz) * 1000 as deadline_ms
      from ticket_events b join ticket_events e on e.ticket_id = b.ticket_id
      where b.type = 'sla_breached' and b.data->>'clock' = 'resolution' and b.ticket_id = any($1::uuid[])
        and (e.seq = b.seq or (e.type in ('escalated', 'notification', 'priority_changed', 'event_emitted') and e.data->>'escalation' = 'resolution_breach'))`,
     [ids],
   );
-  return res.rows.map((r) => ({ type: r.type, lateness_ms: Number(r.lateness_ms), deadline_ms: Number(r.deadline_ms) }));
+  return res.rows.map((r) => ({ ticketId: r.ticket_id, type: r.type, lateness_ms: Number(r.lateness_ms), deadline_ms: Number(r.deadline_ms) }));
 }

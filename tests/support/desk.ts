@@ -39,6 +39,7 @@ export async function startDesk(opts: { taskQueue: string; env?: NodeJS.ProcessE
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
     // Suites stop workers on purpose (restarts, outages); backpressure has its own suite with its own bound.
     BACKPRESSURE_MAX_BACKLOG_SECONDS: '600',
+    BACKPRESSURE_MAX_TIMER_LATENESS_MS: '0',
     MAIL_INBOUND_PORT: String(mailPort),
     ...opts.env,
   };

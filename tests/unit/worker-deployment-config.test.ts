@@ -26,4 +26,7 @@ it('should refuse at start-up what it cannot use, naming the setting', () => {
 it('should let backpressure be switched off with 0, as documented', () => {
   expect(loadConfig({ BACKPRESSURE_MAX_BACKLOG_SECONDS: '0' }).backpressureMaxBacklogSeconds).toBe(0);
   expect(() => loadConfig({ BACKPRESSURE_MAX_BACKLOG_SECONDS: '-1' })).toThrow(/BACKPRESSURE_MAX_BACKLOG_SECONDS/);
+  expect(loadConfig({}).backpressureMaxTimerLatenessMs).toBe(30_000);
+  expect(loadConfig({ BACKPRESSURE_MAX_TIMER_LATENESS_MS: '0' }).backpressureMaxTimerLatenessMs).toBe(0);
+  expect(() => loadConfig({ BACKPRESSURE_MAX_TIMER_LATENESS_MS: '0.5' })).toThrow(/BACKPRESSURE_MAX_TIMER_LATENESS_MS/);
 });

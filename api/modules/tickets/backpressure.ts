@@ -1,10 +1,13 @@
 // Backpressure on ticket creation: when the workers are behind, new tickets are refused with 503 and Retry-After instead
 // of accepted and left to fire their SLA timers late. Behind means the oldest waiting workflow task of the desk's task
 // queue, or the oldest ticket this API process opened that still waits for its workflow's first write, is older than the
-// bound. Temporal's figure covers every kind of task but lags (under 2x overload it said 5 s by the time it passed a 1 s
-// bound: bench/overload.ts); the read model's is exact at once. Only this process's own recent tickets count: another
-// desk on the same database, or one ticket whose workflow never records, cannot hold creation shut for long. Both are
-// read at most four times a second, whatever the request rate.
+// bound; or the SLA warnings and breaches recorded in the last seconds ran later than theirs. Temporal's figure covers
+// every kind of task but lags (under 2x overload it said 5 s by the time it passed a 1 s bound: bench/overload.ts); the
+// read model's is exact at once. Only this process's own recent tickets count: another desk on the same database, or one
+// ticket whose workflow never records, cannot hold creation shut for long. The timers' lateness is the desk's own
+// promise: a ticket accepted now brings its warning and breach later, onto workers already late on today's, so while
+// those run late new tickets wait (every replica reads the same figure from PostgreSQL). All are read at most four times
+// a second, whatever the request rate.
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { ProblemError } from '../../http/problem';
@@ -17,22 +20,48 @@ const MAX_WATCHED = 20_000;
 const TASK_QUEUE_KIND_NORMAL = 1 as temporal.api.enums.v1.TaskQueueKind;
 const TASK_QUEUE_TYPE_WORKFLOW = 1 as temporal.api.enums.v1.TaskQueueType;
 
+/** How far behind the workers are, as last read. */
+interface Lag {
+  backlogMs: number;
+  timerLatenessMs: number;
+}
+
+export interface BackpressureLimits {
+  /** Oldest waiting ticket or workflow task; 0 turns backpressure off. */
+  maxBacklogMs: number;
+  /** 90th percentile of the SLA timers' lateness over the last seconds; 0 leaves timers out. */
+  maxTimerLatenessMs: number;
+}
+
+export interface BackpressureReads {
+  /** Of these tickets, those whose workflow has not yet recorded its first event. */
+  unrecorded(ids: string[]): Promise<string[]>;
+  /** 90th percentile of how late the SLA warnings and breaches recorded in the last `windowMs` were (0 when none). */
+  timerLateness(windowMs: number): Promise<number>;
+}
+
+/** The recent timers whose lateness counts: a few seconds, so that one late storm holds creation no longer than it lasts. */
+const TIMER_WINDOW_MS = 5_000;
+
 export class Backpressure {
-  private last: { at: number; backlogMs: number } | null = null;
+  private last: ({ at: number } & Lag) | null = null;
   /** Tickets this process opened and has not yet seen recorded, with when (insertion order is age order). */
   private readonly waiting = new Map<string, number>();
-  private pending: Promise<number> | null = null;
+  private pending: Promise<Lag> | null = null;
+  private readonly maxBacklogMs: number;
+  private readonly maxTimerLatenessMs: number;
 
   constructor(
     private readonly client: Client,
     private readonly namespace: string,
     private readonly taskQueue: string,
-    /** 0 turns backpressure off. */
-    private readonly maxBacklogMs: number,
-    /** Of these tickets, those whose workflow has not yet recorded its first event. */
-    private readonly unrecorded: (ids: string[]) => Promise<string[]> = async () => [],
+    limits: BackpressureLimits,
+    private readonly reads: BackpressureReads,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.maxBacklogMs = limits.maxBacklogMs;
+    this.maxTimerLatenessMs = limits.maxBacklogMs ? limits.maxTimerLatenessMs : 0;
+  }
 
   /** A ticket this process has just opened: its first write is watched until it is recorded. */
   opened(id: string): void {
@@ -45,30 +74,33 @@ export class Backpressure {
   /** Throws 503 when the workers are too far behind to take more tickets now. */
   async admit(): Promise<void> {
     if (!this.maxBacklogMs) return;
-    const backlogMs = await this.backlogMs();
-    if (backlogMs <= this.maxBacklogMs) return;
-    const wait = Math.min(60, Math.max(1, Math.ceil((backlogMs - this.maxBacklogMs) / 1000)));
-    throw new ProblemError(
-      503,
-      'busy',
-      'Service unavailable',
-      `the desk is behind on recording tickets (the oldest has waited ${Math.round(backlogMs / 1000)} s); retry in ${wait} s`,
-      [],
-      { 'Retry-After': String(wait) },
-    );
+    const { backlogMs, timerLatenessMs } = await this.lag();
+    if (backlogMs > this.maxBacklogMs) {
+      const wait = retryAfter(backlogMs - this.maxBacklogMs);
+      throw busy(`the desk is behind on recording tickets (the oldest has waited ${Math.round(backlogMs / 1000)} s); retry in ${wait} s`, wait);
+    }
+    if (this.maxTimerLatenessMs && timerLatenessMs > this.maxTimerLatenessMs) {
+      // The late timers are those of the last few seconds: by then they have been caught up or are still late.
+      const wait = retryAfter(Math.max(timerLatenessMs - this.maxTimerLatenessMs, TIMER_WINDOW_MS));
+      throw busy(`the desk is behind on its SLA timers (recent ones fired ${(timerLatenessMs / 1000).toFixed(1)} s late); retry in ${wait} s`, wait);
+    }
   }
 
-  private async backlogMs(): Promise<number> {
-    if (this.last && this.now() - this.last.at < CHECK_EVERY_MS) return this.last.backlogMs;
+  private async lag(): Promise<Lag> {
+    if (this.last && this.now() - this.last.at < CHECK_EVERY_MS) return this.last;
     this.pending ??= this.read().finally(() => (this.pending = null));
     return this.pending;
   }
 
-  private async read(): Promise<number> {
-    const [temporalMs, readModelMs] = await Promise.all([this.readTemporal(), this.readModel().catch(() => 0)]);
-    const backlogMs = Math.max(temporalMs, readModelMs);
-    this.last = { at: this.now(), backlogMs };
-    return backlogMs;
+  private async read(): Promise<Lag> {
+    const [temporalMs, readModelMs, timerLatenessMs] = await Promise.all([
+      this.readTemporal(),
+      this.readModel().catch(() => 0),
+      this.maxTimerLatenessMs ? this.reads.timerLateness(TIMER_WINDOW_MS).catch(() => 0) : 0,
+    ]);
+    const lag = { backlogMs: Math.max(temporalMs, readModelMs), timerLatenessMs };
+    this.last = { at: this.now(), ...lag };
+    return lag;
   }
 
   /** How long the oldest watched ticket has waited; tickets watched longer than twice the bound are let go. */
@@ -81,7 +113,7 @@ export class Backpressure {
     if (this.waiting.size === 0) return 0;
     // Only the tickets asked about can be let go: those opened while the query runs are still waiting.
     const asked = [...this.waiting.keys()];
-    const still = new Set(await this.unrecorded(asked));
+    const still = new Set(await this.reads.unrecorded(asked));
     for (const id of asked) if (!still.has(id)) this.waiting.delete(id);
     let oldest = now;
     for (const at of this.waiting.values()) oldest = Math.min(oldest, at);
@@ -103,6 +135,15 @@ export class Backpressure {
       return 0;
     }
   }
+}
+
+/** Whole seconds to wait before retrying, from how far past its bound the desk is. */
+function retryAfter(pastMs: number): number {
+  return Math.min(60, Math.max(1, Math.ceil(pastMs / 1000)));
+}
+
+function busy(detail: string, wait: number): ProblemError {
+  return new ProblemError(503, 'busy', 'Service unavailable', detail, [], { 'Retry-After': String(wait) });
 }
 
 /**

@@ -107,6 +107,17 @@ export class TicketRepository {
     return rows.map((r) => r.id);
   }
 
+  /** 90th percentile, in ms, of how late the SLA warnings and breaches recorded in the last `windowMs` were; 0 when none. */
+  async timerLateness(windowMs: number): Promise<number> {
+    // SQL: a percentile over the last seconds' timer events, served by their partial index on `at`.
+    const [row] = await this.em.fork().execute<Array<{ ms: number | null }>>(
+      `select percentile_cont(0.9) within group (order by extract(epoch from (at - (data->>'deadline')::timestamptz)) * 1000) as ms
+       from ticket_events where type in ('sla_warning', 'sla_breached') and at > now() - make_interval(secs => ?)`,
+      [windowMs / 1000],
+    );
+    return Math.max(0, Number(row?.ms ?? 0));
+  }
+
   async nextNumber(): Promise<number> {
     // SQL: the ticket numbers' sequence, which no entity owns.
     const [row] = await this.em.fork().execute<{ n: string }[]>(`select nextval('ticket_number_seq') as n`);
