@@ -54,6 +54,8 @@ it('should let an admin write a rule, dry-run it on past tickets, enable it, and
   // No queue chosen: refused at that action, nothing saved.
   await dialog.getByTestId('rule-save').click();
   await dialog.getByTestId('rule-error').waitFor();
+  // The banner says the form has errors; each shows at its element.
+  expect(await dialog.getByTestId('rule-error').textContent()).toContain('see the marked elements');
   await dialog.getByTestId('rule-action-1').getByTestId('rule-action-error').waitFor();
   await shot(page, 'rules-refused-en');
   expect((await admin.get('/api/rules')).body.items).toHaveLength(0);

@@ -1,6 +1,6 @@
 // The editors the API checks element by element: a refusal's errors, keyed by JSON pointer, are shown beside the
 // elements they name, and the problem itself above the form.
-import { ref, type Ref } from 'vue';
+import { computed, ref, type Ref } from 'vue';
 import { ApiError } from '../api/client';
 import { useAction } from './useAction';
 
@@ -10,6 +10,8 @@ export function usePointerErrors(pointerOf: (pointer: string) => string = (point
   const errors = ref<Record<string, string>>({});
   const error = ref<unknown>(null);
   const err = (pointer: string): string | undefined => errors.value[pointer];
+  /** Whether the refusal named elements of the form (the banner then says so rather than repeat the first of them). */
+  const invalid = computed(() => Object.keys(errors.value).length > 0);
 
   /** Sends what `fn` sends, `pending` true meanwhile; a refusal lands in `error`, and its pointed errors in `errors`. */
   async function send(fn: () => Promise<unknown>, pending: Ref<boolean>): Promise<void> {
@@ -28,5 +30,5 @@ export function usePointerErrors(pointerOf: (pointer: string) => string = (point
     );
   }
 
-  return { errors, error, err, send };
+  return { errors, error, err, invalid, send };
 }
