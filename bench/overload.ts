@@ -1,7 +1,8 @@
 // SLA lateness under overload: critical problems offered at twice the rate one worker records them, through an API with
-// backpressure (creation answers 503 past a small backlog bound), first with the desk alone on the servers, then with a
-// bare Temporal timer beside each accepted ticket, due at the same instant; then through the desk's own API, whose bound
-// is far away. How late the accepted tickets' breaches are recorded, where the CPU went, and when the late ones were opened.
+// backpressure (creation answers 503 past a small backlog bound, or while recent SLA timers run late), first with the
+// desk alone on the servers, then with a bare Temporal timer beside each accepted ticket, due at the same instant; then
+// through the desk's own API, whose bound is far away. How late the accepted tickets' breaches are recorded, where the
+// CPU went, when the late ones were opened, and, from their Temporal histories, where their lateness went.
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from './lib/context';
 import { log, round, sleep, table, writeResult } from './lib/load';
@@ -129,7 +130,7 @@ export async function overload(ctx: BenchContext) {
   log(`overload: the worker records ${recordedPerSecond.toFixed(1)} tickets/s; offering ${perSecond.toFixed(1)}/s`);
   await publishCriticalResolution(ctx, minutes);
 
-  // A second API on the same worker and task queue, whose only difference is its backlog bound.
+  // A second API on the same worker and task queue, whose only difference is its bounds: the backlog's and the timers'.
   const port = await freePort();
   const api = spawnTs('api-backpressure', 'api/main.ts', { ...ctx.desk.env, PORT: String(port), MAIL_INBOUND_PORT: '0', BACKPRESSURE_MAX_BACKLOG_SECONDS: bound, BACKPRESSURE_MAX_TIMER_LATENESS_MS: timerBoundMs }, { stdio: 'ignore' });
   let phases: Phase[];
