@@ -22,6 +22,7 @@ import { DefinitionMigrator } from './modules/definitions/migration';
 import { healthRoutes } from './modules/health/routes';
 import { ticketRoutes } from './modules/tickets/routes';
 import { Backpressure } from './modules/tickets/backpressure';
+import { TimerCalendar } from './modules/tickets/timer-calendar';
 import type { ObjectStore } from './modules/attachments/object-store';
 import { AttachmentBytes } from './modules/attachments/bytes';
 import { peopleRoutes } from './modules/people/routes';
@@ -120,6 +121,8 @@ export interface AppDeps {
   backpressureMaxBacklogSeconds?: number;
   /** SLA timers later than this (90th percentile over the last seconds) refuse new tickets too; 0 leaves them out. */
   backpressureMaxTimerLatenessMs?: number;
+  /** Timer wake-ups the workers take in one second: a new ticket whose own would fall in a full second is refused; 0 leaves them out. */
+  backpressureMaxTimersPerSecond?: number;
   /** Whether a reverse proxy in front of the API sets X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: boolean;
   /** The Temporal Web UI, for links from a ticket to its workflow history (staff only). */
@@ -314,8 +317,12 @@ export function createApp(deps: AppDeps): App {
     deps.temporal,
     deps.namespace,
     deps.taskQueue,
-    { maxBacklogMs: (deps.backpressureMaxBacklogSeconds ?? 0) * 1000, maxTimerLatenessMs: deps.backpressureMaxTimerLatenessMs ?? 0 },
-    { unrecorded: (ids) => ticketRows.unrecorded(ids), timerLateness: (windowMs) => ticketRows.timerLateness(windowMs) },
+    {
+      maxBacklogMs: (deps.backpressureMaxBacklogSeconds ?? 0) * 1000,
+      maxTimerLatenessMs: deps.backpressureMaxTimerLatenessMs ?? 0,
+      maxTimersPerSecond: deps.backpressureMaxTimersPerSecond ?? 0,
+    },
+    { unrecorded: (ids) => ticketRows.unrecorded(ids), timerLateness: (windowMs) => ticketRows.timerLateness(windowMs), calendar: new TimerCalendar(deps.em) },
   );
   ticketRoutes(routes, tickets, new CollaborationService(deps.em, tickets), people, historyUrl, backpressure);
   const catalogueRequests = new CatalogueRequests(deps.em, tickets);

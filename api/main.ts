@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     backpressureMaxBacklogSeconds: config.backpressureMaxBacklogSeconds,
     backpressureMaxTimerLatenessMs: config.backpressureMaxTimerLatenessMs,
+    backpressureMaxTimersPerSecond: config.backpressureMaxTimersPerSecond,
     taskQueue: config.taskQueue,
     log,
     webDist: config.webDist,

@@ -1,5 +1,6 @@
 // SLA lateness under overload: critical problems offered at twice the rate one worker records them, through an API with
-// backpressure (creation answers 503 past a small backlog bound, or while recent SLA timers run late), first with the
+// backpressure (creation answers 503 past a small backlog bound, while recent SLA timers run late, or when the ticket's
+// own timers would fall in seconds the timer calendar already holds full), first with the
 // desk alone on the servers, then with a bare Temporal timer beside each accepted ticket, due at the same instant; then
 // through the desk's own API, whose bound is far away. How late the accepted tickets' breaches are recorded, where the
 // CPU went, when the late ones were opened, and, from their Temporal histories, where their lateness went.
@@ -129,10 +130,12 @@ export async function overload(ctx: BenchContext) {
   const perSecond = Number(process.env.BENCH_OVERLOAD_RATE ?? 2 * recordedPerSecond);
   log(`overload: the worker records ${recordedPerSecond.toFixed(1)} tickets/s; offering ${perSecond.toFixed(1)}/s`);
   await publishCriticalResolution(ctx, minutes);
+  // The timer calendar's cap, as README's sizing says: half what the workers record per second, the other half left for openings.
+  const timersPerSecond = process.env.BENCH_OVERLOAD_TIMERS_PER_SECOND ?? String(Math.max(1, Math.round(recordedPerSecond / 2)));
 
   // A second API on the same worker and task queue, whose only difference is its bounds: the backlog's and the timers'.
   const port = await freePort();
-  const api = spawnTs('api-backpressure', 'api/main.ts', { ...ctx.desk.env, PORT: String(port), MAIL_INBOUND_PORT: '0', BACKPRESSURE_MAX_BACKLOG_SECONDS: bound, BACKPRESSURE_MAX_TIMER_LATENESS_MS: timerBoundMs }, { stdio: 'ignore' });
+  const api = spawnTs('api-backpressure', 'api/main.ts', { ...ctx.desk.env, PORT: String(port), MAIL_INBOUND_PORT: '0', BACKPRESSURE_MAX_BACKLOG_SECONDS: bound, BACKPRESSURE_MAX_TIMER_LATENESS_MS: timerBoundMs, BACKPRESSURE_MAX_TIMERS_PER_SECOND: timersPerSecond }, { stdio: 'ignore' });
   let phases: Phase[];
   try {
     await api.ready;
@@ -143,8 +146,8 @@ export async function overload(ctx: BenchContext) {
     phases = [];
     // The desk alone, as it runs in production, then with the bare timers beside it: those add their own starts and
     // tasks to the same Temporal server and CPU, so each side of that comparison makes the other later.
-    if (wanted.has('alone')) phases.push(await phase(ctx, `backpressure at ${bound} s, timers ${timerBoundMs} ms, desk alone`, guarded, perSecond, seconds, minutes, roots, false));
-    if (wanted.has('beside')) phases.push(await phase(ctx, `backpressure at ${bound} s, timers ${timerBoundMs} ms, bare timers beside`, guarded, perSecond, seconds, minutes, roots, true));
+    if (wanted.has('alone')) phases.push(await phase(ctx, `backpressure at ${bound} s, timers ${timerBoundMs} ms, ${timersPerSecond} timers/s, desk alone`, guarded, perSecond, seconds, minutes, roots, false));
+    if (wanted.has('beside')) phases.push(await phase(ctx, `backpressure at ${bound} s, timers ${timerBoundMs} ms, ${timersPerSecond} timers/s, bare timers beside`, guarded, perSecond, seconds, minutes, roots, true));
   } finally {
     await api.stop();
   }
@@ -171,7 +174,7 @@ export async function overload(ctx: BenchContext) {
       timelines.join('') +
       `\nWhere the breaches' lateness went (ms, from each ticket's Temporal history): the timer due after the deadline (started late) and the workflow task that started it, firing after it was due (the server), its workflow task waiting for a worker (in the worker's sticky queue if the ticket was cached, else in the shared queue), the worker to the recorded breach\n${stages}\n`,
   );
-  const result = { recordedPerSecond: round(recordedPerSecond), offeredPerSecond: round(perSecond), seconds, boundSeconds: Number(bound), timerBoundMs: Number(timerBoundMs), phases };
+  const result = { recordedPerSecond: round(recordedPerSecond), offeredPerSecond: round(perSecond), seconds, boundSeconds: Number(bound), timerBoundMs: Number(timerBoundMs), timersPerSecond: Number(timersPerSecond), phases };
   writeResult('overload', result, ctx.startedAt);
   return result;
 }

@@ -29,6 +29,7 @@ export interface Config {
   /** Ticket creation answers 503 while the oldest waiting workflow task is older than this (0: never). */
   backpressureMaxBacklogSeconds: number;
   backpressureMaxTimerLatenessMs: number;
+  backpressureMaxTimersPerSecond: number;
   /** Seconds the API keeps serving after SIGTERM with readiness failing, before it closes (0: close at once). */
   drainSeconds: number;
   /** Public URL of the Temporal Web UI, for links from the console. */
@@ -158,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),
     backpressureMaxBacklogSeconds: int(env.BACKPRESSURE_MAX_BACKLOG_SECONDS, 30, 'BACKPRESSURE_MAX_BACKLOG_SECONDS', 0),
     backpressureMaxTimerLatenessMs: int(env.BACKPRESSURE_MAX_TIMER_LATENESS_MS, 30_000, 'BACKPRESSURE_MAX_TIMER_LATENESS_MS', 0),
+    backpressureMaxTimersPerSecond: int(env.BACKPRESSURE_MAX_TIMERS_PER_SECOND, 0, 'BACKPRESSURE_MAX_TIMERS_PER_SECOND', 0),
     drainSeconds: int(env.DRAIN_SECONDS, 0, 'DRAIN_SECONDS', 0),
     oidc: loadOidc(env, env.HOST || '127.0.0.1', int(env.PORT, 8080, 'PORT')),
     webhooks: {

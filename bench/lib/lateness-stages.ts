@@ -1,6 +1,8 @@
-// Where a late breach's time went, read from its ticket's Temporal history: the timer firing after the deadline (the
-// server's timer queue), the workflow task it scheduled waiting for a worker (the task queue), and the worker from that
-// task's start to the breach being recorded. Tells a saturated server from a saturated worker.
+// Where a late breach's time went, read from its ticket's Temporal history: the timer started late (due after the
+// deadline, since its duration counts from when the workflow task that started it reached the server) and that task's
+// length, the timer firing after it was due (the server's timer queue), the workflow task it scheduled waiting for a
+// worker (the sticky queue if the ticket was cached, else the shared one), and the worker from that task's start to the
+// breach being recorded. Tells a saturated server from a saturated worker.
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { latenessStats, type Lateness } from './sla';

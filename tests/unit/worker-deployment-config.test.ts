@@ -29,4 +29,8 @@ it('should let backpressure be switched off with 0, as documented', () => {
   expect(loadConfig({}).backpressureMaxTimerLatenessMs).toBe(30_000);
   expect(loadConfig({ BACKPRESSURE_MAX_TIMER_LATENESS_MS: '0' }).backpressureMaxTimerLatenessMs).toBe(0);
   expect(() => loadConfig({ BACKPRESSURE_MAX_TIMER_LATENESS_MS: '0.5' })).toThrow(/BACKPRESSURE_MAX_TIMER_LATENESS_MS/);
+  // The timer calendar is the operator's sizing (half what the workers record per second): off until set.
+  expect(loadConfig({}).backpressureMaxTimersPerSecond).toBe(0);
+  expect(loadConfig({ BACKPRESSURE_MAX_TIMERS_PER_SECOND: '20' }).backpressureMaxTimersPerSecond).toBe(20);
+  expect(() => loadConfig({ BACKPRESSURE_MAX_TIMERS_PER_SECOND: 'many' })).toThrow(/BACKPRESSURE_MAX_TIMERS_PER_SECOND/);
 });

@@ -5,3 +5,4 @@ export type { TicketCommand } from './commands';
 export type { DueTimer } from './timers';
 export { approvalsNeeded } from './approvals';
 export { step, ticketMachine, type StepResult, type TicketMachine } from './machine';
+export { untouchedWakeups } from './wakeups';

@@ -8,6 +8,7 @@ import { Asset, CatalogueFormVersion, CatalogueOffering, InboundEndpoint, Ticket
 import { escapeLike } from '../../../platform/db/like';
 import { ProblemError, notFound, unprocessable, type FieldError } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
+import type { OpeningOptions } from '../tickets/opening';
 import type { TicketService } from '../tickets/service';
 import { CompiledForms } from './form-check';
 import { CATALOGUE_ORDER, localised, withForms, type OfferingWithForm } from './offerings';
@@ -86,7 +87,8 @@ export class CatalogueRequests {
   }
 
   /** Checks the answers against the version the requester was shown, then opens the ticket with the offering's settings. */
-  async submit(user: AuthUser, key: string, body: RequestBody, idempotencyKey?: string) {
+  /** `admit`: backpressure on the ticket's timers (OpeningOptions). */
+  async submit(user: AuthUser, key: string, body: RequestBody, idempotencyKey?: string, admit?: OpeningOptions['admit']) {
     const row = await this.visible(user, key);
     const requester = await this.requesterOf(user, body.requesterId);
     if (requester.id !== user.id && !(await this.visibleTo(requester, row.id))) {
@@ -112,7 +114,7 @@ export class CatalogueRequests {
       },
       idempotencyKey,
       undefined,
-      { operatorPriority: true, offering: { queue: row.queue ?? null, presetFields: row.fieldValues as Record<string, string | number | boolean> } },
+      { operatorPriority: true, offering: { queue: row.queue ?? null, presetFields: row.fieldValues as Record<string, string | number | boolean> }, admit },
     );
     // A replayed submission writes nothing new; a first one that failed here is completed by its retry (same key).
     await this.em

@@ -146,7 +146,7 @@ export function catalogueRoutes(table: RouteTable, offerings: OfferingService, r
       422: { description: 'Invalid answers, each at /answers/<field>' },
       503: { description: 'Workflow engine unreachable: retry later' },
     },
-    handler: ({ user, params, body, ctx }) => openedTicketReply(backpressure, () => requests.submit(user, params.key!, body, idempotencyKey(ctx))),
+    handler: ({ user, params, body, ctx }) => openedTicketReply(backpressure, (admit) => requests.submit(user, params.key!, body, idempotencyKey(ctx), admit)),
   });
   table.add({
     method: 'get',

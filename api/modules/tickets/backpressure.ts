@@ -7,11 +7,16 @@
 // ticket whose workflow never records, cannot hold creation shut for long. The timers' lateness is the desk's own
 // promise: a ticket accepted now brings its warning and breach later, onto workers already late on today's, so while
 // those run late new tickets wait (every replica reads the same figure from PostgreSQL). All are read at most four times
-// a second, whatever the request rate.
+// a second, whatever the request rate. Those signals only see the past: the tickets accepted in the minute before the
+// first timer fires bring their warnings and breaches all together later. So, optionally, a new ticket also reserves
+// its timers' wake-ups on the desk's timer calendar (timer-calendar.ts), and is refused if one of them would fall in a
+// second that already holds as many as the workers take in one.
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { ProblemError } from '../../http/problem';
 import type { Reply } from '../../http/routes';
+import type { OpeningAdmission } from './opening';
+import { perSecond, type FullSecond, type WakeupSeconds } from './timer-calendar';
 
 const CHECK_EVERY_MS = 250;
 /** Tickets watched at most: minutes of creations at the rates one worker records (bench/ticket-creation.ts). */
@@ -31,6 +36,8 @@ export interface BackpressureLimits {
   maxBacklogMs: number;
   /** 90th percentile of the SLA timers' lateness over the last seconds; 0 leaves timers out. */
   maxTimerLatenessMs: number;
+  /** Timer wake-ups the workers take in one second, across the desk; 0 leaves the calendar out. */
+  maxTimersPerSecond?: number;
 }
 
 export interface BackpressureReads {
@@ -38,10 +45,19 @@ export interface BackpressureReads {
   unrecorded(ids: string[]): Promise<string[]>;
   /** 90th percentile of how late the SLA warnings and breaches recorded in the last `windowMs` were (0 when none). */
   timerLateness(windowMs: number): Promise<number>;
+  /** The desk's timer calendar (timer-calendar.ts), when `maxTimersPerSecond` is set. */
+  calendar?: {
+    reserve(seconds: WakeupSeconds, cap: number): Promise<FullSecond | null>;
+    release(seconds: WakeupSeconds): Promise<void>;
+    prune(second: number): Promise<void>;
+  };
 }
 
 /** The recent timers whose lateness counts: a few seconds, so that one late storm holds creation no longer than it lasts. */
 const TIMER_WINDOW_MS = 5_000;
+/** How often the calendar's seconds gone by are forgotten, by each replica. */
+const PRUNE_EVERY_MS = 60_000;
+const ADMITTED: OpeningAdmission = { release: async () => undefined };
 
 export class Backpressure {
   private last: ({ at: number } & Lag) | null = null;
@@ -50,6 +66,8 @@ export class Backpressure {
   private pending: Promise<Lag> | null = null;
   private readonly maxBacklogMs: number;
   private readonly maxTimerLatenessMs: number;
+  private readonly maxTimersPerSecond: number;
+  private prunedAt = 0;
 
   constructor(
     private readonly client: Client,
@@ -61,6 +79,35 @@ export class Backpressure {
   ) {
     this.maxBacklogMs = limits.maxBacklogMs;
     this.maxTimerLatenessMs = limits.maxBacklogMs ? limits.maxTimerLatenessMs : 0;
+    this.maxTimersPerSecond = limits.maxBacklogMs && reads.calendar ? (limits.maxTimersPerSecond ?? 0) : 0;
+  }
+
+  /**
+   * Reserves a new ticket's timer wake-ups (ms instants) on the desk's calendar, or throws 503 when one of them would
+   * fall in a full second; the answer gives them back if the ticket is not opened after all.
+   */
+  async reserve(wakeups: readonly number[]): Promise<OpeningAdmission> {
+    const calendar = this.reads.calendar;
+    if (!this.maxTimersPerSecond || !calendar || !wakeups.length) return ADMITTED;
+    const now = this.now();
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      void calendar.prune(Math.floor(now / 1000) - 1).catch(() => undefined);
+    }
+    const seconds = perSecond(wakeups);
+    let full: FullSecond | null;
+    try {
+      full = await calendar.reserve(seconds, this.maxTimersPerSecond);
+    } catch {
+      // Not knowing is no reason to refuse: creation itself reports an unreachable database.
+      return ADMITTED;
+    }
+    if (full) {
+      // A ticket opened a second later has all its timers a second later: most likely in seconds with room.
+      const when = new Date(full.second * 1000).toISOString().slice(11, 19);
+      throw busy(`the desk's workers already have ${full.wakeups} timer${full.wakeups === 1 ? '' : 's'} due at ${when} UTC, when one of this ticket's would fire (at most ${this.maxTimersPerSecond} a second); retry in 1 s`, 1);
+    }
+    return { release: () => calendar.release(seconds) };
   }
 
   /** A ticket this process has just opened: its first write is watched until it is recorded. */
@@ -148,12 +195,16 @@ function busy(detail: string, wait: number): ProblemError {
 
 /**
  * The answer of a route that opens a ticket (a plain creation, a catalogue request): refused first when the workers are
- * behind, the new ticket then watched until its workflow records it, and 201 with its address, saying when the
- * Idempotency-Key replayed an earlier creation.
+ * behind, or (`admit`, called by the opening once it knows the ticket's timers) when they would fall in full seconds;
+ * the new ticket then watched until its workflow records it, and 201 with its address, saying when the Idempotency-Key
+ * replayed an earlier creation.
  */
-export async function openedTicketReply(backpressure: Backpressure | undefined, open: () => Promise<{ ticket: { id: string }; replayed: boolean }>): Promise<Reply> {
+export async function openedTicketReply(
+  backpressure: Backpressure | undefined,
+  open: (admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>) => Promise<{ ticket: { id: string }; replayed: boolean }>,
+): Promise<Reply> {
   await backpressure?.admit();
-  const { ticket, replayed } = await open();
+  const { ticket, replayed } = await open(backpressure && ((wakeups) => backpressure.reserve(wakeups)));
   if (!replayed) backpressure?.opened(ticket.id);
   return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { fieldErrors, lockedFields, openingState, step, withSlaPolicy, type Priority } from '../../../workflow-definitions/index';
+import { fieldErrors, lockedFields, openingState, step, untouchedWakeups, withSlaPolicy, type Priority } from '../../../workflow-definitions/index';
 import { TICKET_WORKFLOW, ticketWorkflowId, type TicketProjection, type TicketWorkflowInput } from '../../../workflows/ticket-messages';
 import type { ticketWorkflow } from '../../../workflows/ticket';
 import { initialProjection } from '../../../workflows/ticket-initial';
@@ -44,7 +44,19 @@ const CUSTOMER_TYPES = new Set(['incident', 'service_request']);
 export interface OpeningOptions {
   operatorPriority?: boolean;
   offering?: { queue: string | null; presetFields: Record<string, string | number | boolean> };
+  /**
+   * Backpressure: given the instants the new ticket's workflow will wake for its timers (if untouched), refuses it by
+   * throwing, or answers how to give them back if the ticket is not opened after all.
+   */
+  admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>;
 }
+
+export interface OpeningAdmission {
+  release(): Promise<void>;
+}
+
+/** How far ahead a new ticket's timers count for admission: beyond a day, today's burst is long recorded. */
+const WAKEUP_HORIZON_MS = 24 * 3600_000;
 
 /** How long creation waits for Temporal to accept the start before answering 503. */
 const CREATE_WAIT_MS = 5000;
@@ -103,54 +115,66 @@ export class TicketOpening {
       }
     }
 
-    const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
-    const number = `${def.numberPrefix}-${String(await this.repo.nextNumber()).padStart(6, '0')}`;
-    const input: TicketWorkflowInput = {
-      ticket: {
-        id,
-        number,
-        type: body.type,
-        title: body.title.trim(),
-        description: body.description ?? '',
-        priority: body.priority as Priority,
-        requesterId: requester.id,
-        queue: opts.offering?.queue ?? await this.queues.route({ type: body.type, priority: body.priority, organisationId: requester.organisationId, fields }, def.defaultQueue ?? null),
-        fields,
-        createdAt: new Date().toISOString(),
-        createdBy: actorOf(user),
-        organisationId,
-      },
-      definition: def,
-      definitionVersion: stored.version,
-    };
-    // Creation answers once the start is durable in Temporal and the row is in the read model, without waiting for a
-    // worker to run the workflow's first task (the longest part of an update-with-start on a busy machine). The answer
-    // is the ticket as the workflow starts it (ticket-initial.ts); the workflow's own first write follows within
-    // milliseconds and carries the `created` event.
+    // Admitted before the ticket takes a number, so that a refusal leaves no gap in the numbering.
+    const createdAt = Date.now();
+    const intake = { priority: body.priority as Priority, queue: null, fields, title: body.title, description: body.description ?? '' };
+    const admission = opts.admit && (await opts.admit(untouchedWakeups(def, intake, createdAt, WAKEUP_HORIZON_MS)));
+    let started = false;
     try {
-      await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
-        this.temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW, {
-          workflowId: ticketWorkflowId(id),
-          taskQueue: this.taskQueue,
-          args: [input],
-          // The id is the caller's idempotency key (or random): a ticket already there is this request's earlier attempt.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: ticketSearchAttributes(body.type, { key: def.key, version: stored.version }, number),
-        }),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        // A retry after a first attempt that started the ticket but failed before pinning its policy pins it now.
-        if (policy) await this.slaPolicies!.pin(id, policy);
-        return { ticket: await this.alreadyOpened(id), replayed: true };
+      const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
+      const number = `${def.numberPrefix}-${String(await this.repo.nextNumber()).padStart(6, '0')}`;
+      const input: TicketWorkflowInput = {
+        ticket: {
+          id,
+          number,
+          type: body.type,
+          title: body.title.trim(),
+          description: body.description ?? '',
+          priority: body.priority as Priority,
+          requesterId: requester.id,
+          queue: opts.offering?.queue ?? await this.queues.route({ type: body.type, priority: body.priority, organisationId: requester.organisationId, fields }, def.defaultQueue ?? null),
+          fields,
+          createdAt: new Date(createdAt).toISOString(),
+          createdBy: actorOf(user),
+          organisationId,
+        },
+        definition: def,
+        definitionVersion: stored.version,
+      };
+      // Creation answers once the start is durable in Temporal and the row is in the read model, without waiting for a
+      // worker to run the workflow's first task (the longest part of an update-with-start on a busy machine). The answer
+      // is the ticket as the workflow starts it (ticket-initial.ts); the workflow's own first write follows within
+      // milliseconds and carries the `created` event.
+      try {
+        await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
+          this.temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW, {
+            workflowId: ticketWorkflowId(id),
+            taskQueue: this.taskQueue,
+            args: [input],
+            // The id is the caller's idempotency key (or random): a ticket already there is this request's earlier attempt.
+            workflowIdConflictPolicy: 'FAIL',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: ticketSearchAttributes(body.type, { key: def.key, version: stored.version }, number),
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          // A retry after a first attempt that started the ticket but failed before pinning its policy pins it now.
+          if (policy) await this.slaPolicies!.pin(id, policy);
+          // That attempt holds the reservation: this one gives its own back (below).
+          return { ticket: await this.alreadyOpened(id), replayed: true };
+        }
+        throw toProblem(err) ?? err;
       }
-      throw toProblem(err) ?? err;
+      started = true;
+      const opened = await this.recordOpened(initialProjection(input, Date.now()));
+      if (policy) await this.slaPolicies!.pin(id, policy);
+      await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
+      return { ticket: opened, replayed: false };
+    } finally {
+      // A ticket not started (refused, failed, or an earlier attempt's) brings no timers.
+      if (!started) await admission?.release().catch(() => undefined);
     }
-    const opened = await this.recordOpened(initialProjection(input, Date.now()));
-    if (policy) await this.slaPolicies!.pin(id, policy);
-    await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
-    return { ticket: opened, replayed: false };
   }
 
   /** Whom staff may open a ticket for: any active person, never a disabled account or a service account. */

@@ -125,7 +125,7 @@ export function ticketRoutes(
       422: { description: 'Invalid fields' },
       503: { description: 'Workflow engine unreachable, or the workers are behind (busy, with Retry-After): retry later' },
     },
-    handler: ({ body, user, ctx }) => openedTicketReply(backpressure, () => tickets.create(user, body, idempotencyKey(ctx))),
+    handler: ({ body, user, ctx }) => openedTicketReply(backpressure, (admit) => tickets.create(user, body, idempotencyKey(ctx), undefined, { admit })),
   });
   table.add<unknown, ListTicketsQuery>({
     method: 'get',

@@ -338,4 +338,14 @@ export const Definition = defineEntity({
   },
 });
 
-export const TICKETS_ENTITIES = [Ticket, TicketEvent, TicketFact, TicketPresence, TicketRating, TicketRequestForm, TicketSlaPolicy, TicketType, TicketWatcher, TicketApproval, TicketApprover, TicketEventFanout, Queue, QueueAssignee, QueueGroup, RoutingRule, SavedView, SlaPolicy, SlaPolicyOrganisation, Macro, AutomationRule, AutomationRuleChange, Definition];
+/** Per second ahead (epoch seconds), the timer wake-ups the accepted tickets will bring (api/modules/tickets/timer-calendar.ts). */
+export const TimerCalendarSecond = defineEntity({
+  name: 'TimerCalendarSecond',
+  tableName: 'timer_calendar',
+  properties: {
+    second: p.bigint('number').primary(),
+    wakeups: p.integer(),
+  },
+});
+
+export const TICKETS_ENTITIES = [Ticket, TicketEvent, TicketFact, TicketPresence, TicketRating, TicketRequestForm, TicketSlaPolicy, TicketType, TicketWatcher, TicketApproval, TicketApprover, TicketEventFanout, Queue, QueueAssignee, QueueGroup, RoutingRule, SavedView, SlaPolicy, SlaPolicyOrganisation, Macro, AutomationRule, AutomationRuleChange, Definition, TimerCalendarSecond];
