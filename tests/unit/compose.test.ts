@@ -130,6 +130,7 @@ describe(`${COMPOSE_FILE}`, () => {
     expect(api.environment).toMatchObject({
       TRUST_PROXY: 'true',
       DRAIN_SECONDS: '3',
+      BACKPRESSURE_MAX_TIMERS_PER_SECOND: '0',
       HOST: '0.0.0.0',
       DATABASE_URL: `postgres://guichet:${SECRETS.GUICHET_DB_PASSWORD}@postgres:5432/guichet`,
       TEMPORAL_ADDRESS: 'temporal:7233',
