@@ -366,7 +366,7 @@ export function createApp(deps: AppDeps): App {
   webhookRoutes(
     routes,
     new SubscriptionService(deps.em, box, deliveryEnqueuer(deps.temporal, deps.taskQueue, deps.webhooks?.retry ?? DEFAULT_WEBHOOK_RETRY)),
-    new InboundService(deps.em, box, tickets),
+    new InboundService(deps.em, box, tickets, backpressure),
   );
   directoryRoutes(routes, deps.em);
   const hub = deps.databaseUrl ? new TicketEventHub({ databaseUrl: deps.databaseUrl, em: deps.em, tickets, log: deps.log }) : null;

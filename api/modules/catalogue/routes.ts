@@ -144,7 +144,7 @@ export function catalogueRoutes(table: RouteTable, offerings: OfferingService, r
       404: { description: 'Not in your catalogue' },
       409: { description: 'The form changed since it was shown' },
       422: { description: 'Invalid answers, each at /answers/<field>' },
-      503: { description: 'Workflow engine unreachable: retry later' },
+      503: { description: 'Workflow engine unreachable, or the workers are behind (busy, with Retry-After): retry later' },
     },
     handler: ({ user, params, body, ctx }) => openedTicketReply(backpressure, (admit) => requests.submit(user, params.key!, body, idempotencyKey(ctx), admit)),
   });

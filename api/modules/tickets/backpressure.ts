@@ -194,17 +194,28 @@ function busy(detail: string, wait: number): ProblemError {
 }
 
 /**
- * The answer of a route that opens a ticket (a plain creation, a catalogue request): refused first when the workers are
- * behind, or (`admit`, called by the opening once it knows the ticket's timers) when they would fall in full seconds;
- * the new ticket then watched until its workflow records it, and 201 with its address, saying when the Idempotency-Key
- * replayed an earlier creation.
+ * Opens a ticket under backpressure: refused first when the workers are behind, or (`admit`, called by the opening once
+ * it knows the ticket's timers) when its timers would fall in full seconds; the new ticket is then watched until its
+ * workflow records it.
+ */
+export async function openUnderBackpressure<T extends { ticket: { id: string }; replayed: boolean }>(
+  backpressure: Backpressure | undefined,
+  open: (admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>) => Promise<T>,
+): Promise<T> {
+  await backpressure?.admit();
+  const opened = await open(backpressure && ((wakeups) => backpressure.reserve(wakeups)));
+  if (!opened.replayed) backpressure?.opened(opened.ticket.id);
+  return opened;
+}
+
+/**
+ * The answer of a route that opens a ticket (a plain creation, a catalogue request), under backpressure: 201 with its
+ * address, saying when the Idempotency-Key replayed an earlier creation.
  */
 export async function openedTicketReply(
   backpressure: Backpressure | undefined,
   open: (admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>) => Promise<{ ticket: { id: string }; replayed: boolean }>,
 ): Promise<Reply> {
-  await backpressure?.admit();
-  const { ticket, replayed } = await open(backpressure && ((wakeups) => backpressure.reserve(wakeups)));
-  if (!replayed) backpressure?.opened(ticket.id);
+  const { ticket, replayed } = await openUnderBackpressure(backpressure, open);
   return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
 }

@@ -6,6 +6,7 @@ import { InboundEndpoint, InboundEvent, InboundRef, InboundRequest, Ticket, User
 import { conflict, notFound, ProblemError, unprocessable } from '../../http/problem';
 import type { AuthUser } from '../auth/types';
 import type { TicketService } from '../tickets/service';
+import { openUnderBackpressure, type Backpressure } from '../tickets/backpressure';
 import { newSecret, verify } from '../../../webhooks/signing';
 import type { SecretBox } from '../../../platform/secret-box';
 import { MappingError, mappedEventId, planAction, type PlannedAction } from './mapping';
@@ -55,6 +56,8 @@ export class InboundService {
     private readonly em: EntityManager,
     private readonly box: SecretBox,
     private readonly tickets: TicketService,
+    /** New tickets wait like those opened through the API: a sender gets 503 with Retry-After and sends again. */
+    private readonly backpressure?: Backpressure,
   ) {}
 
   // ---- administration ----
@@ -230,7 +233,8 @@ export class InboundService {
     } catch (err) {
       if (eventId) await this.em.fork().nativeDelete(InboundEvent, { endpointId: endpoint.id, eventId, result: null });
       if (err instanceof MappingError) return reject(mappingFailed(err), eventId, planned.type);
-      if (err instanceof ProblemError && err.status < 500) return reject(err, eventId, planned.type);
+      // Refused while the workers are behind (busy) is logged too: the sender's retry is the next line of the log.
+      if (err instanceof ProblemError && (err.status < 500 || err.code === 'busy')) return reject(err, eventId, planned.type);
       throw err;
     }
     const requestId = await log('accepted', 200, { eventId, action: planned.type, ticketId: outcome.ticketId });
@@ -255,11 +259,14 @@ export class InboundService {
         }
       }
       const requester = action.requester ? await this.userByEmail(action.requester) : undefined;
-      const { ticket } = await this.tickets.create(
-        actor,
-        { type: action.ticketType, title: action.title, description: action.description, priority: action.priority, fields: action.fields, channel: 'api' },
-        `hook:${endpoint.id}:${eventId ?? randomUUID()}`,
-        requester ?? undefined,
+      const { ticket } = await openUnderBackpressure(this.backpressure, (admit) =>
+        this.tickets.create(
+          actor,
+          { type: action.ticketType, title: action.title, description: action.description, priority: action.priority, fields: action.fields, channel: 'api' },
+          `hook:${endpoint.id}:${eventId ?? randomUUID()}`,
+          requester ?? undefined,
+          { admit },
+        ),
       );
       if (action.externalRef) {
         // The reference now names this ticket (its earlier one was resolved or closed).

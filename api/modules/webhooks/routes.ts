@@ -253,6 +253,7 @@ export function webhookRoutes(table: RouteTable, subs: SubscriptionService, inbo
       404: problem('No such endpoint, or the referenced ticket is not visible'),
       409: problem('The ticket refused the action (e.g. a transition not allowed from its state)'),
       422: problem('The mapping failed (no rule matched, missing value) or the ticket data is invalid'),
+      503: problem('Workflow engine unreachable, or the workers are behind and the alert would open a ticket (busy, with Retry-After): send it again later, with the same webhook-id'),
     },
     handler: async ({ ctx, params }) => {
       const raw = typeof ctx.request.rawBody === 'string' ? ctx.request.rawBody : '';

@@ -10599,7 +10599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Workflow engine unreachable: retry later */
+            /** @description Workflow engine unreachable, or the workers are behind (busy, with Retry-After): retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20894,7 +20894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable; retry after Retry-After */
+            /** @description Workflow engine unreachable, or the workers are behind and the alert would open a ticket (busy, with Retry-After): send it again later, with the same webhook-id */
             503: {
                 headers: {
                     [name: string]: unknown;
