@@ -119,7 +119,8 @@ export class TicketOpening {
     const createdAt = Date.now();
     const intake = { priority: body.priority as Priority, queue: null, fields, title: body.title, description: body.description ?? '' };
     const admission = opts.admit && (await opts.admit(untouchedWakeups(def, intake, createdAt, WAKEUP_HORIZON_MS)));
-    let started = false;
+    // Whether the ticket may have started: then it keeps its seconds (a start that timed out may have reached Temporal).
+    let mayHaveStarted = false;
     try {
       const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
       const number = `${def.numberPrefix}-${String(await this.repo.nextNumber()).padStart(6, '0')}`;
@@ -161,19 +162,21 @@ export class TicketOpening {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
           // A retry after a first attempt that started the ticket but failed before pinning its policy pins it now.
           if (policy) await this.slaPolicies!.pin(id, policy);
-          // That attempt holds the reservation: this one gives its own back (below).
+          // That attempt holds its reservation: this one gives its own back (below).
           return { ticket: await this.alreadyOpened(id), replayed: true };
         }
+        // Unknown whether Temporal started it (a deadline, a dropped connection): its seconds stay counted.
+        mayHaveStarted = true;
         throw toProblem(err) ?? err;
       }
-      started = true;
+      mayHaveStarted = true;
       const opened = await this.recordOpened(initialProjection(input, Date.now()));
       if (policy) await this.slaPolicies!.pin(id, policy);
       await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
       return { ticket: opened, replayed: false };
     } finally {
-      // A ticket not started (refused, failed, or an earlier attempt's) brings no timers.
-      if (!started) await admission?.release().catch(() => undefined);
+      // A ticket not started (failed before its start, or an earlier attempt's) brings no timers.
+      if (!mayHaveStarted) await admission?.release().catch(() => undefined);
     }
   }
 

@@ -53,9 +53,12 @@ export class TimerCalendar {
   /** Gives back what `reserve` took, for a ticket that was not opened after all. */
   async release(seconds: WakeupSeconds): Promise<void> {
     if (!seconds.length) return;
-    // SQL: one statement for all the seconds; never below zero, whatever was pruned meanwhile.
+    // SQL: one statement for all the seconds, never below zero; the rows are locked in second order first, as `reserve`
+    // takes them, so the two never wait on each other crosswise.
     await this.em.fork().execute(
-      `update timer_calendar c set wakeups = greatest(0, c.wakeups - w.n) from jsonb_to_recordset(?::jsonb) as w(s bigint, n integer) where c.second = w.s`,
+      `with w as (select s, n from jsonb_to_recordset(?::jsonb) as w(s bigint, n integer)),
+            locked as materialized (select second from timer_calendar where second in (select s from w) order by second for update)
+       update timer_calendar c set wakeups = greatest(0, c.wakeups - w.n) from w where c.second = w.s and c.second in (select second from locked)`,
       [JSON.stringify(seconds.map((w) => ({ s: w.second, n: w.wakeups })))],
     );
   }
