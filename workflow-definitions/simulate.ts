@@ -92,6 +92,9 @@ export function simulate(input: SimulationInput): SimulationResult {
     { definition: def, version: 1, ticket: SIMULATED, state: openingState(def, { priority: input.priority, queue: null, fields: {}, title: '', description: '' }, createdAt) },
     { now: () => now, patched: () => true, record: (e) => recorded.push(e), signal: () => undefined },
   );
+  // Opened as the workflow opens it: an approval round its first state requires starts now.
+  machine.created(actorFor('customer'), { title: '', type: def.types[0], priority: input.priority });
+  recorded = [];
   const entries: SimulationEntry[] = [{ at: new Date(now).toISOString(), kind: 'created', state: machine.state.state, priority: input.priority }];
 
   /** Runs `change` and writes what the machine recorded meanwhile as timeline entries. */

@@ -82,6 +82,24 @@ it('should take at most one ticket per second of timers when tickets race for th
   for (const s of seconds) expect(await load(CRITICAL_INCIDENT_WAKEUPS_S.map((w) => s + w))).toEqual([1, 1, 1, 1, 1]);
 }, 60_000);
 
+it('should answer the retry of a recorded creation with its ticket even when the seconds it would take are full', async () => {
+  await afterLastOpened();
+  const key = unique('retried');
+  const opened = await admin.request('POST', '/api/tickets', { type: 'incident', title: unique('retried'), priority: 'critical' }, { 'Idempotency-Key': key });
+  expect(opened.status).toBe(201);
+  lastOpenedSecond = Math.floor(Date.parse(opened.body.createdAt) / 1000);
+  const taken = await fillFirstWakeups();
+  let retried;
+  try {
+    retried = await admin.request('POST', '/api/tickets', { type: 'incident', title: 'retried', priority: 'critical' }, { 'Idempotency-Key': key });
+  } finally {
+    await emptySeconds(taken);
+  }
+  expect(retried.status).toBe(201);
+  expect(retried.headers.get('idempotent-replayed')).toBe('true');
+  expect(retried.body.id).toBe(opened.body.id);
+}, 60_000);
+
 it('should refuse an alert that would open a ticket into full seconds with 503, and open it when the sender retries once there is room', async () => {
   const mapping = { rules: [{ name: 'page', when: [{ pointer: '/status', equals: 'firing' }], action: { type: 'create', ticketType: 'incident', title: '{{/alert}}', priority: 'critical' } }] };
   const { endpoint, secret } = (await admin.post('/api/webhooks/endpoints', { name: unique('monitoring'), mapping })).body;

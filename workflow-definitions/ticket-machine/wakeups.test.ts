@@ -32,4 +32,36 @@ describe('untouchedWakeups', () => {
       }
     }
   });
+
+  it('should play out an approval round the first state opens, its reminder and deadline, and what its timeout decides', () => {
+    const request = structuredClone(DEFAULT_DEFINITIONS.find((d) => d.key === 'service_request')) as any;
+    for (const t of request.transitions) if (t.name === 'start' || t.name === 'reject') t.roles.push('system');
+    request.states.find((s: any) => s.name === 'submitted').approval = {
+      approvers: { manager: true },
+      policy: 'any',
+      approved: { transition: 'start' },
+      rejected: { transition: 'reject', commentField: 'rejection_reason' },
+      timeoutMinutes: 120,
+      remindBeforeMinutes: 30,
+      onTimeout: 'reject',
+    };
+    const definition = request as WorkflowDefinition;
+    const at = untouchedWakeups(definition, intake('medium'), MONDAY, DAY);
+    // The reminder 90 minutes in, the deadline at 120 that rejects the request (closed: no timer after it).
+    expect(at.map((t) => (t - MONDAY) / MINUTE)).toEqual(expect.arrayContaining([90, 120]));
+    expect(Math.max(...at)).toBe(MONDAY + 120 * MINUTE);
+    const simulated = simulate({ definition, priority: 'medium', createdAt: new Date(MONDAY).toISOString(), steps: [], horizonMinutes: DAY / MINUTE });
+    expect(simulated.state).toBe('rejected');
+    expect(at).toEqual([...new Set(simulated.entries.filter((e) => e.kind !== 'created').map((e) => Date.parse(e.at)))]);
+  });
+
+  it('should count the timers of the state a ticket moves to as it opens, not those of its first state', () => {
+    const incident = DEFAULT_DEFINITIONS.find((d) => d.key === 'incident') as WorkflowDefinition;
+    const agent = { id: 'agent-1', role: 'agent' as const };
+    // Resolved at once: no clock runs, nobody waits to be assigned.
+    expect(untouchedWakeups(incident, intake('critical'), MONDAY, DAY, { kind: 'transition', transition: 'resolve', fields: { resolution: 'restarted the spooler' }, actor: agent })).toEqual([]);
+    // A transition the opener may not take changes nothing: the ticket opens in its first state.
+    const refused = untouchedWakeups(incident, intake('critical'), MONDAY, DAY, { kind: 'transition', transition: 'close', fields: {}, actor: agent });
+    expect(refused.map((t) => (t - MONDAY) / MINUTE)).toEqual([11.25, 15, 30, 180, 240]);
+  });
 });

@@ -15,7 +15,7 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { ProblemError } from '../../http/problem';
 import type { Reply } from '../../http/routes';
-import type { OpeningAdmission } from './opening';
+import type { OpeningAdmission, OpeningOptions } from './opening';
 import { perSecond, type FullSecond, type WakeupSeconds } from './timer-calendar';
 
 const CHECK_EVERY_MS = 250;
@@ -83,10 +83,16 @@ export class Backpressure {
   }
 
   /**
-   * Reserves a new ticket's timer wake-ups (ms instants) on the desk's calendar, or throws 503 when one of them would
-   * fall in a full second; the answer gives them back if the ticket is not opened after all.
+   * Admits a new ticket, given its timer wake-ups (ms instants), or throws 503: when the workers are too far behind to
+   * take more tickets now, or when one of its wake-ups would fall in a full second of the desk's calendar. The answer
+   * gives the reserved seconds back if the ticket is not opened after all.
    */
-  async reserve(wakeups: readonly number[]): Promise<OpeningAdmission> {
+  async admit(wakeups: readonly number[]): Promise<OpeningAdmission> {
+    await this.keepingUp();
+    return this.reserve(wakeups);
+  }
+
+  private async reserve(wakeups: readonly number[]): Promise<OpeningAdmission> {
     const calendar = this.reads.calendar;
     if (!this.maxTimersPerSecond || !calendar || !wakeups.length) return ADMITTED;
     const now = this.now();
@@ -119,7 +125,7 @@ export class Backpressure {
   }
 
   /** Throws 503 when the workers are too far behind to take more tickets now. */
-  async admit(): Promise<void> {
+  private async keepingUp(): Promise<void> {
     if (!this.maxBacklogMs) return;
     const { backlogMs, timerLatenessMs } = await this.lag();
     if (backlogMs > this.maxBacklogMs) {
@@ -194,16 +200,14 @@ function busy(detail: string, wait: number): ProblemError {
 }
 
 /**
- * Opens a ticket under backpressure: refused first when the workers are behind, or (`admit`, called by the opening once
- * it knows the ticket's timers) when its timers would fall in full seconds; the new ticket is then watched until its
- * workflow records it.
+ * Opens a ticket under backpressure: the opening admits it (`OpeningOptions['admit']`) once the request is known to be
+ * valid and not a replay, and before it takes a number; the new ticket is then watched until its workflow records it.
  */
 export async function openUnderBackpressure<T extends { ticket: { id: string }; replayed: boolean }>(
   backpressure: Backpressure | undefined,
-  open: (admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>) => Promise<T>,
+  open: (admit: OpeningOptions['admit']) => Promise<T>,
 ): Promise<T> {
-  await backpressure?.admit();
-  const opened = await open(backpressure && ((wakeups) => backpressure.reserve(wakeups)));
+  const opened = await open(backpressure && ((wakeups) => backpressure.admit(wakeups)));
   if (!opened.replayed) backpressure?.opened(opened.ticket.id);
   return opened;
 }
@@ -214,7 +218,7 @@ export async function openUnderBackpressure<T extends { ticket: { id: string }; 
  */
 export async function openedTicketReply(
   backpressure: Backpressure | undefined,
-  open: (admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>) => Promise<{ ticket: { id: string }; replayed: boolean }>,
+  open: (admit: OpeningOptions['admit']) => Promise<{ ticket: { id: string }; replayed: boolean }>,
 ): Promise<Reply> {
   const { ticket, replayed } = await openUnderBackpressure(backpressure, open);
   return { status: 201, body: ticket, headers: { Location: `/api/tickets/${ticket.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };

@@ -46,7 +46,8 @@ export interface OpeningOptions {
   offering?: { queue: string | null; presetFields: Record<string, string | number | boolean> };
   /**
    * Backpressure: given the instants the new ticket's workflow will wake for its timers (if untouched), refuses it by
-   * throwing, or answers how to give them back if the ticket is not opened after all.
+   * throwing, or answers how to give them back if the ticket is not opened after all. Called once the request is known
+   * to be valid and not the replay of a recorded creation, before the ticket takes a number.
    */
   admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>;
 }
@@ -101,28 +102,33 @@ export class TicketOpening {
       if (f.requiredOnCreate && (fields[f.name] === undefined || fields[f.name] === '')) errors.push({ pointer: `/fields/${f.name}`, message: `${f.name} is required` });
     }
     if (errors.length) throw unprocessable(errors.map((e) => e.message).join('; '), errors, 'invalid-fields');
+    const createdAt = Date.now();
+    const intake = { priority: body.priority as Priority, queue: null, fields, title: body.title, description: body.description ?? '' };
+    const then = body.then && ({ kind: 'transition', transition: body.then.transition, fields: body.then.fields ?? {}, actor: actorOf(user) } as const);
     // A ticket that is to move on at once is checked against that transition before it exists: refused, nothing is created.
-    if (body.then) {
-      const now = Date.now();
-      const opening = openingState(def, { priority: body.priority as Priority, queue: null, fields, title: body.title, description: body.description ?? '' }, now);
-      const { refused: refusal } = step(
-        { definition: def, version: stored.version, ticket: { id: 'new', number: 'new' }, state: opening, now },
-        { kind: 'transition', transition: body.then.transition, fields: body.then.fields ?? {}, actor: actorOf(user) },
-      );
+    if (then) {
+      const { refused: refusal } = step({ definition: def, version: stored.version, ticket: { id: 'new', number: 'new' }, state: openingState(def, intake, createdAt), now: createdAt }, then);
       if (refusal) {
         const pointed = (refusal.errors ?? []).map((e) => ({ ...e, pointer: `/then${e.pointer}` }));
         throw refusal.kind === 'invalid' ? unprocessable(refusal.message, pointed, refusal.code) : new ProblemError(409, refusal.code, 'Conflict', refusal.message, pointed);
       }
     }
 
+    const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
+    if (idempotencyKey) {
+      // A retry of a creation already recorded is answered as it was, however busy the desk is now.
+      const earlier = await this.repo.find(id);
+      if (earlier) {
+        // The first attempt may have failed between recording the ticket and pinning its policy.
+        if (policy) await this.slaPolicies!.pin(id, policy);
+        return { ticket: presentRow(earlier), replayed: true };
+      }
+    }
     // Admitted before the ticket takes a number, so that a refusal leaves no gap in the numbering.
-    const createdAt = Date.now();
-    const intake = { priority: body.priority as Priority, queue: null, fields, title: body.title, description: body.description ?? '' };
-    const admission = opts.admit && (await opts.admit(untouchedWakeups(def, intake, createdAt, WAKEUP_HORIZON_MS)));
+    const admission = opts.admit && (await opts.admit(untouchedWakeups(def, intake, createdAt, WAKEUP_HORIZON_MS, then)));
     // Whether the ticket may have started: then it keeps its seconds (a start that timed out may have reached Temporal).
     let mayHaveStarted = false;
     try {
-      const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
       const number = `${def.numberPrefix}-${String(await this.repo.nextNumber()).padStart(6, '0')}`;
       const input: TicketWorkflowInput = {
         ticket: {
@@ -142,34 +148,17 @@ export class TicketOpening {
         definition: def,
         definitionVersion: stored.version,
       };
-      // Creation answers once the start is durable in Temporal and the row is in the read model, without waiting for a
-      // worker to run the workflow's first task (the longest part of an update-with-start on a busy machine). The answer
-      // is the ticket as the workflow starts it (ticket-initial.ts); the workflow's own first write follows within
-      // milliseconds and carries the `created` event.
-      try {
-        await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
-          this.temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW, {
-            workflowId: ticketWorkflowId(id),
-            taskQueue: this.taskQueue,
-            args: [input],
-            // The id is the caller's idempotency key (or random): a ticket already there is this request's earlier attempt.
-            workflowIdConflictPolicy: 'FAIL',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: ticketSearchAttributes(body.type, { key: def.key, version: stored.version }, number),
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          // A retry after a first attempt that started the ticket but failed before pinning its policy pins it now.
-          if (policy) await this.slaPolicies!.pin(id, policy);
-          // That attempt holds its reservation: this one gives its own back (below).
-          return { ticket: await this.alreadyOpened(id), replayed: true };
-        }
-        // Unknown whether Temporal started it (a deadline, a dropped connection): its seconds stay counted.
-        mayHaveStarted = true;
-        throw toProblem(err) ?? err;
+      const started = await this.start(input, def.key, stored.version);
+      // Unless Temporal said the ticket was there already, it may have started (a deadline, a dropped connection):
+      // its seconds stay counted.
+      mayHaveStarted = started !== 'already-started';
+      if (started === 'already-started') {
+        // A retry after a first attempt that started the ticket but failed before pinning its policy pins it now.
+        if (policy) await this.slaPolicies!.pin(id, policy);
+        // That attempt holds its reservation: this one gives its own back (below).
+        return { ticket: await this.alreadyOpened(id), replayed: true };
       }
-      mayHaveStarted = true;
+      if (started !== 'started') throw started;
       const opened = await this.recordOpened(initialProjection(input, Date.now()));
       if (policy) await this.slaPolicies!.pin(id, policy);
       await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
@@ -177,6 +166,32 @@ export class TicketOpening {
     } finally {
       // A ticket not started (failed before its start, or an earlier attempt's) brings no timers.
       if (!mayHaveStarted) await admission?.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Starts the ticket's workflow. Creation answers once the start is durable in Temporal and the row is in the read
+   * model, without waiting for a worker to run the workflow's first task (the longest part of an update-with-start on a
+   * busy machine); the answer is the ticket as the workflow starts it (ticket-initial.ts), and the workflow's own first
+   * write follows within milliseconds with the `created` event. Answers what became of the start, or the error to throw.
+   */
+  private async start(input: TicketWorkflowInput, definition: string, version: number): Promise<'started' | 'already-started' | Error> {
+    try {
+      await this.temporal.connection.withDeadline(Date.now() + CREATE_WAIT_MS, () =>
+        this.temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW, {
+          workflowId: ticketWorkflowId(input.ticket.id),
+          taskQueue: this.taskQueue,
+          args: [input],
+          // The id is the caller's idempotency key (or random): a ticket already there is this request's earlier attempt.
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: ticketSearchAttributes(input.ticket.type, { key: definition, version }, input.ticket.number),
+        }),
+      );
+      return 'started';
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
+      return toProblem(err) ?? (err as Error);
     }
   }
 
