@@ -7,6 +7,7 @@ import type { BenchContext } from './lib/context';
 import { closedLoop, expectStatus, log, ratio, table, writeResult, type LoadResult } from './lib/load';
 import { doneSignal, echoWorkflow, emptyWorkflow, touchUpdate } from './empty-workflow';
 import { seedTickets } from './transition';
+import { updateStages, type UpdateTiming } from './lib/update-stages';
 import { ticketBody } from './ticket-creation';
 
 const CONCURRENCY = 8;
@@ -23,18 +24,32 @@ export async function afterBurst(ctx: BenchContext) {
     concurrency: 32,
     op: async (i) => expectStatus(await ctx.admin.post('/api/tickets', ticketBody(i, 'burst')), 201, 'POST /api/tickets (burst)'),
   });
+  const timings: UpdateTiming[] = [];
+  /** Runs one update on a ticket, noting when it was sent and answered. */
+  const timed = async (ticketId: string, send: () => Promise<void>) => {
+    const sentAt = Date.now();
+    await send();
+    timings.push({ ticketId, sentAt, answeredAt: Date.now() });
+  };
   const [comment, transition] = await Promise.all([
     closedLoop({
       count: updates,
       concurrency: CONCURRENCY / 2,
-      op: async (i) => expectStatus(await ctx.admin.post(`/api/tickets/${seeded.ids[i]}/comments`, { body: `After the burst ${i}`, visibility: 'public' }), 201, 'comment after the burst'),
+      op: (i) =>
+        timed(seeded.ids[i]!, async () =>
+          expectStatus(await ctx.admin.post(`/api/tickets/${seeded.ids[i]}/comments`, { body: `After the burst ${i}`, visibility: 'public' }), 201, 'comment after the burst'),
+        ),
     }),
     closedLoop({
       count: updates,
       concurrency: CONCURRENCY / 2,
-      op: async (i) => expectStatus(await ctx.admin.post(`/api/tickets/${seeded.ids[updates + i]}/transitions`, { transition: 'start' }), 200, "transition 'start' after the burst"),
+      op: (i) =>
+        timed(seeded.ids[updates + i]!, async () =>
+          expectStatus(await ctx.admin.post(`/api/tickets/${seeded.ids[updates + i]}/transitions`, { transition: 'start' }), 200, "transition 'start' after the burst"),
+        ),
     }),
   ]);
+  const stages = await updateStages(ctx.temporal, timings);
   log(`  comment after the burst p99 ${comment.p99} ms, transition p99 ${transition.p99} ms`);
 
   // Baseline: a burst of bare starts, then bare updates on echo workflows opened before it.
@@ -70,9 +85,20 @@ export async function afterBurst(ctx: BenchContext) {
           ["transition 'start'", ratio(transition.p50, bare.p50), ratio(transition.p95, bare.p95), ratio(transition.p99, bare.p99)],
         ],
       ) +
+      '\n\n' +
+      `where the updates' time went (${stages.updates} updates, from their tickets' histories; ms):\n` +
+      table(
+        ['stage', 'p50', 'p99', 'max'],
+        [
+          ['request to its workflow task scheduled (API, server)', stages.toServer.p50, stages.toServer.p99, stages.toServer.max],
+          ['task waiting for a worker (sticky queue, slots)', stages.queue.p50, stages.queue.p99, stages.queue.max],
+          ['worker: task started to completed (incl. read-model write)', stages.worker.p50, stages.worker.p99, stages.worker.max],
+          ['completed to answer (server, API)', stages.answer.p50, stages.answer.p99, stages.answer.max],
+        ],
+      ) +
       '\n',
   );
-  const file = writeResult('after-burst', { benchmark: 'after-burst', machine: ctx.machine, burst, updates, concurrency: CONCURRENCY, opened, comment, transition, bareBurst, bare }, ctx.startedAt);
+  const file = writeResult('after-burst', { benchmark: 'after-burst', machine: ctx.machine, burst, updates, concurrency: CONCURRENCY, opened, comment, transition, stages, bareBurst, bare }, ctx.startedAt);
   log(`after-burst written to ${file}`);
   return { comment, transition, bare };
 }
