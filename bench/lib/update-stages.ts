@@ -32,6 +32,7 @@ const WORKFLOW_TASK_SCHEDULED = 5;
 const WORKFLOW_TASK_STARTED = 6;
 const WORKFLOW_TASK_COMPLETED = 7;
 const UPDATE_ACCEPTED = 41;
+const UPDATE_COMPLETED = 43;
 
 /** The stages of each timed update (the ticket's only one after `sentAt`), fetched `concurrency` histories at a time. */
 export async function updateStages(client: Client, timings: readonly UpdateTiming[], concurrency = 8): Promise<UpdateStages> {
@@ -47,15 +48,15 @@ export async function updateStages(client: Client, timings: readonly UpdateTimin
         const events = (await client.workflow.getHandle(`ticket-${u.ticketId}`).fetchHistory()).events ?? [];
         const accepted = events.findIndex((e) => Number(e.eventType) === UPDATE_ACCEPTED && ms(e.eventTime) >= u.sentAt);
         if (accepted < 0) continue;
-        // The task that accepted the update is the last one completed before its acceptance (the server writes a
-        // speculative task into history only once it accepted something).
+        // The task that accepted the update is the last one started before its acceptance (the server writes a
+        // speculative task into history only once it accepted something; its completion precedes the acceptance).
         const before = events.slice(0, accepted).reverse();
-        const completed = before.find((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED);
         const started = before.find((e) => Number(e.eventType) === WORKFLOW_TASK_STARTED);
         const scheduled = before.find((e) => Number(e.eventType) === WORKFLOW_TASK_SCHEDULED);
-        if (!completed || !started || !scheduled) continue;
-        // The update answers once its events are in the read model: the last task completed before the answer.
-        const last = [...events].reverse().find((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED && ms(e.eventTime) <= u.answeredAt) ?? completed;
+        // The update answers once its events are in the read model: the task that completed it ends the worker's part.
+        const done = events.findIndex((e, i) => i > accepted && Number(e.eventType) === UPDATE_COMPLETED);
+        const last = done < 0 ? undefined : events.slice(0, done).reverse().find((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED);
+        if (!started || !scheduled || !last) continue;
         toServer.push(ms(scheduled.eventTime) - u.sentAt);
         queue.push(ms(started.eventTime) - ms(scheduled.eventTime));
         worker.push(ms(last.eventTime) - ms(started.eventTime));

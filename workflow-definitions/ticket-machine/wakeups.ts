@@ -4,7 +4,10 @@
 // calendar (api/modules/tickets/timer-calendar.ts), so that a ticket accepted now does not bring its timers into seconds
 // already full. The walk is the workflow's own main loop (workflows/ticket.ts) on a virtual clock, as the simulator's
 // (simulate.ts): it opens the ticket as the workflow does, and lets an approval round wait on one approver who never
-// decides (the workflow asks the directory for real ones), so that the round's timers play out.
+// decides (the workflow asks the directory for real ones), so that the round's timers play out. SLA timers count from
+// the creation, as here; an approval round opens, and a `then` transition lands, when the worker runs the ticket's
+// first task and the transition's update: their timers fall that much later than estimated (under backpressure, by at
+// most the backlog bound).
 import type { Fields } from '../lifecycle';
 import type { Priority, WorkflowDefinition } from '../schema';
 import type { TicketCommand } from './commands';

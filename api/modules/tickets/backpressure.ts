@@ -83,18 +83,20 @@ export class Backpressure {
   }
 
   /**
-   * Admits a new ticket, given its timer wake-ups (ms instants), or throws 503: when the workers are too far behind to
+   * Admits a new ticket, given how to find its timer wake-ups (ms instants), or throws 503: when the workers are too far behind to
    * take more tickets now, or when one of its wake-ups would fall in a full second of the desk's calendar. The answer
    * gives the reserved seconds back if the ticket is not opened after all.
    */
-  async admit(wakeups: readonly number[]): Promise<OpeningAdmission> {
+  async admit(wakeups: () => readonly number[]): Promise<OpeningAdmission> {
     await this.keepingUp();
     return this.reserve(wakeups);
   }
 
-  private async reserve(wakeups: readonly number[]): Promise<OpeningAdmission> {
+  private async reserve(instants: () => readonly number[]): Promise<OpeningAdmission> {
     const calendar = this.reads.calendar;
-    if (!this.maxTimersPerSecond || !calendar || !wakeups.length) return ADMITTED;
+    if (!this.maxTimersPerSecond || !calendar) return ADMITTED;
+    const wakeups = instants();
+    if (!wakeups.length) return ADMITTED;
     const now = this.now();
     if (now - this.prunedAt >= PRUNE_EVERY_MS) {
       this.prunedAt = now;

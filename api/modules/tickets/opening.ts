@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { fieldErrors, lockedFields, openingState, step, untouchedWakeups, withSlaPolicy, type Priority } from '../../../workflow-definitions/index';
+import { fieldErrors, lockedFields, openingState, step, untouchedWakeups, withSlaPolicy, type OrganisationSlaPolicy, type Priority } from '../../../workflow-definitions/index';
 import { TICKET_WORKFLOW, ticketWorkflowId, type TicketProjection, type TicketWorkflowInput } from '../../../workflows/ticket-messages';
 import type { ticketWorkflow } from '../../../workflows/ticket';
 import { initialProjection } from '../../../workflows/ticket-initial';
@@ -45,11 +45,11 @@ export interface OpeningOptions {
   operatorPriority?: boolean;
   offering?: { queue: string | null; presetFields: Record<string, string | number | boolean> };
   /**
-   * Backpressure: given the instants the new ticket's workflow will wake for its timers (if untouched), refuses it by
-   * throwing, or answers how to give them back if the ticket is not opened after all. Called once the request is known
-   * to be valid and not the replay of a recorded creation, before the ticket takes a number.
+   * Backpressure: given the instants the new ticket's workflow will wake for its timers (if untouched; computed only
+   * when asked), refuses it by throwing, or answers how to give them back if the ticket is not opened after all. Called
+   * once the request is known to be valid and not the replay of a recorded creation, before the ticket takes a number.
    */
-  admit?: (wakeups: readonly number[]) => Promise<OpeningAdmission>;
+  admit?: (wakeups: () => readonly number[]) => Promise<OpeningAdmission>;
 }
 
 export interface OpeningAdmission {
@@ -115,17 +115,18 @@ export class TicketOpening {
     }
 
     const id = idempotencyKey ? idempotentTicketId(user.id, idempotencyKey) : randomUUID();
+    const channel = body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other');
     if (idempotencyKey) {
       // A retry of a creation already recorded is answered as it was, however busy the desk is now.
       const earlier = await this.repo.find(id);
       if (earlier) {
-        // The first attempt may have failed between recording the ticket and pinning its policy.
-        if (policy) await this.slaPolicies!.pin(id, policy);
+        // The first attempt may have failed between recording the ticket and finishing it.
+        await this.finish(id, policy, channel);
         return { ticket: presentRow(earlier), replayed: true };
       }
     }
     // Admitted before the ticket takes a number, so that a refusal leaves no gap in the numbering.
-    const admission = opts.admit && (await opts.admit(untouchedWakeups(def, intake, createdAt, WAKEUP_HORIZON_MS, then)));
+    const admission = opts.admit && (await opts.admit(() => untouchedWakeups(def, intake, createdAt, WAKEUP_HORIZON_MS, then)));
     // Whether the ticket may have started: then it keeps its seconds (a start that timed out may have reached Temporal).
     let mayHaveStarted = false;
     try {
@@ -153,20 +154,26 @@ export class TicketOpening {
       // its seconds stay counted.
       mayHaveStarted = started !== 'already-started';
       if (started === 'already-started') {
-        // A retry after a first attempt that started the ticket but failed before pinning its policy pins it now.
-        if (policy) await this.slaPolicies!.pin(id, policy);
-        // That attempt holds its reservation: this one gives its own back (below).
-        return { ticket: await this.alreadyOpened(id), replayed: true };
+        // A retry after a first attempt that started the ticket but failed before finishing it finishes it now. That
+        // attempt holds its reservation: this one gives its own back (below).
+        const ticket = await this.alreadyOpened(id);
+        await this.finish(id, policy, channel);
+        return { ticket, replayed: true };
       }
       if (started !== 'started') throw started;
       const opened = await this.recordOpened(initialProjection(input, Date.now()));
-      if (policy) await this.slaPolicies!.pin(id, policy);
-      await this.repo.setChannel(id, body.channel ?? (user.via === 'token' ? 'api' : user.role === 'customer' ? 'portal' : 'other'));
+      await this.finish(id, policy, channel);
       return { ticket: opened, replayed: false };
     } finally {
       // A ticket not started (failed before its start, or an earlier attempt's) brings no timers.
       if (!mayHaveStarted) await admission?.release().catch(() => undefined);
     }
+  }
+
+  /** What the read model holds of an opened ticket besides its row: the SLA policy it is pinned to, its channel. */
+  private async finish(id: string, policy: OrganisationSlaPolicy | null, channel: string): Promise<void> {
+    if (policy) await this.slaPolicies!.pin(id, policy);
+    await this.repo.setChannel(id, channel);
   }
 
   /**
