@@ -93,7 +93,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     { now: () => now, patched: () => true, record: (e) => recorded.push(e), signal: () => undefined },
   );
   // Opened as the workflow opens it: an approval round its first state requires starts now.
-  machine.created(actorFor('customer'), { title: '', type: def.types[0], priority: input.priority });
+  machine.created(actorFor('customer'), { title: '', type: def.types[0] ?? '', priority: input.priority });
   recorded = [];
   const entries: SimulationEntry[] = [{ at: new Date(now).toISOString(), kind: 'created', state: machine.state.state, priority: input.priority }];
 
