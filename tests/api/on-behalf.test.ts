@@ -72,6 +72,18 @@ describe('tickets on behalf', () => {
     expect((await customer.get(`/api/tickets/${res.body.id}/context`)).status).toBe(403);
   });
 
+  it('should keep the channel its first attempt recorded when a creation is retried with the same Idempotency-Key', async () => {
+    const key = unique('phoned-once');
+    const body = { type: 'incident', title: unique('Phoned: badge reader'), priority: 'medium', requesterId: customer.user!.id };
+    const first = await agent.request('POST', '/api/tickets', { ...body, channel: 'phone' }, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    const retried = await agent.request('POST', '/api/tickets', { ...body, channel: 'email' }, { 'Idempotency-Key': key });
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body.id).toBe(first.body.id);
+    expect((await agent.get(`/api/tickets/${first.body.id}/context`)).body.channel).toBe('phone');
+  });
+
   it('should refuse a customer naming someone else, and a requester who is unknown or disabled, changing nothing', async () => {
     const title = unique('Not mine to open');
     const refused = await customer.post('/api/tickets', { type: 'incident', title, priority: 'low', requesterId: colleague.id });

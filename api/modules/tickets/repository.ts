@@ -166,8 +166,9 @@ export class TicketRepository {
     );
   }
 
+  /** Records how the ticket came in, once: a retried creation does not change what its first attempt recorded. */
   async setChannel(id: string, channel: string): Promise<void> {
-    await this.em.fork().nativeUpdate(Ticket, { id }, { channel });
+    await this.em.fork().nativeUpdate(Ticket, { id, channel: null }, { channel });
   }
 
   /** An active person a ticket may be opened for (not disabled, not an inbound-webhook service account). */
