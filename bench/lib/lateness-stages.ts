@@ -4,8 +4,8 @@
 // worker (the sticky queue if the ticket was cached, else the shared one), and the worker from that task's start to the
 // breach being recorded. Tells a saturated server from a saturated worker.
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import { latenessStats, type Lateness } from './sla';
+import { EVENT, eachTicketHistory, eventMs, TASK_QUEUE_KIND_STICKY } from './ticket-histories';
 
 export interface LatenessStages {
   tickets: number;
@@ -23,13 +23,6 @@ export interface LatenessStages {
   worker: Lateness;
 }
 
-const ms = (t: temporal.api.history.v1.IHistoryEvent['eventTime']): number => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
-// The proto enums' values, as the package is CommonJS and offers no named import here.
-const TIMER_FIRED = 18;
-const WORKFLOW_TASK_SCHEDULED = 5;
-const WORKFLOW_TASK_STARTED = 6;
-const TASK_QUEUE_KIND_STICKY = 2;
-
 /** The stages of each given breach (ticket id, its deadline, its lateness), fetched `concurrency` histories at a time. */
 export async function latenessStages(client: Client, breaches: ReadonlyArray<{ ticketId: string; deadline_ms: number; lateness_ms: number }>, concurrency = 8): Promise<LatenessStages> {
   const set: number[] = [];
@@ -38,35 +31,27 @@ export async function latenessStages(client: Client, breaches: ReadonlyArray<{ t
   const queue: number[] = [];
   const sharedQueue: number[] = [];
   const worker: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < breaches.length) {
-        const b = breaches[next++]!;
-        const history = await client.workflow.getHandle(`ticket-${b.ticketId}`).fetchHistory();
-        const events = history.events ?? [];
-        // The first timer fired at or after the deadline is the one that woke the ticket for its breach.
-        const fired = events.findIndex((e) => Number(e.eventType) === TIMER_FIRED && ms(e.eventTime) >= b.deadline_ms - 1);
-        if (fired < 0) continue;
-        const started = events.slice(fired).find((e) => Number(e.eventType) === WORKFLOW_TASK_STARTED);
-        if (!started) continue;
-        const firedAt = ms(events[fired]!.eventTime);
-        const startedId = Number(events[fired]!.timerFiredEventAttributes?.startedEventId ?? 0);
-        const timerStarted = events.find((e) => Number(e.eventId) === startedId);
-        const fireTimeout = timerStarted?.timerStartedEventAttributes?.startToFireTimeout;
-        if (!timerStarted || !fireTimeout) continue;
-        const dueAt = ms(timerStarted.eventTime) + ms(fireTimeout);
-        set.push(dueAt - b.deadline_ms);
-        const setter = events.slice(0, events.indexOf(timerStarted)).reverse().find((e) => Number(e.eventType) === WORKFLOW_TASK_STARTED);
-        if (setter) setterTask.push(ms(timerStarted.eventTime) - ms(setter.eventTime));
-        timer.push(firedAt - dueAt);
-        const startedAt = ms(started.eventTime);
-        const scheduled = events.slice(fired).find((e) => Number(e.eventType) === WORKFLOW_TASK_SCHEDULED);
-        const sticky = Number(scheduled?.workflowTaskScheduledEventAttributes?.taskQueue?.kind) === TASK_QUEUE_KIND_STICKY;
-        (sticky ? queue : sharedQueue).push(startedAt - firedAt);
-        worker.push(b.deadline_ms + b.lateness_ms - startedAt);
-      }
-    }),
-  );
+  await eachTicketHistory(client, breaches, concurrency, (b, events) => {
+    // The first timer fired at or after the deadline is the one that woke the ticket for its breach.
+    const fired = events.findIndex((e) => Number(e.eventType) === EVENT.TIMER_FIRED && eventMs(e.eventTime) >= b.deadline_ms - 1);
+    if (fired < 0) return;
+    const started = events.slice(fired).find((e) => Number(e.eventType) === EVENT.WORKFLOW_TASK_STARTED);
+    if (!started) return;
+    const firedAt = eventMs(events[fired]!.eventTime);
+    const startedId = Number(events[fired]!.timerFiredEventAttributes?.startedEventId ?? 0);
+    const timerStarted = events.find((e) => Number(e.eventId) === startedId);
+    const fireTimeout = timerStarted?.timerStartedEventAttributes?.startToFireTimeout;
+    if (!timerStarted || !fireTimeout) return;
+    const dueAt = eventMs(timerStarted.eventTime) + eventMs(fireTimeout);
+    set.push(dueAt - b.deadline_ms);
+    const setter = events.slice(0, events.indexOf(timerStarted)).reverse().find((e) => Number(e.eventType) === EVENT.WORKFLOW_TASK_STARTED);
+    if (setter) setterTask.push(eventMs(timerStarted.eventTime) - eventMs(setter.eventTime));
+    timer.push(firedAt - dueAt);
+    const startedAt = eventMs(started.eventTime);
+    const scheduled = events.slice(fired).find((e) => Number(e.eventType) === EVENT.WORKFLOW_TASK_SCHEDULED);
+    const sticky = Number(scheduled?.workflowTaskScheduledEventAttributes?.taskQueue?.kind) === TASK_QUEUE_KIND_STICKY;
+    (sticky ? queue : sharedQueue).push(startedAt - firedAt);
+    worker.push(b.deadline_ms + b.lateness_ms - startedAt);
+  });
   return { tickets: timer.length, set: latenessStats(set), setterTask: latenessStats(setterTask), timer: latenessStats(timer), queue: latenessStats(queue), sharedQueue: latenessStats(sharedQueue), worker: latenessStats(worker) };
 }

@@ -5,8 +5,8 @@
 // completion to the client's answer (the server answering the update, the API reading and answering). Tells a queue
 // from a busy process. The client's and the server's clocks are the same machine's here.
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
 import { latenessStats, type Lateness } from './sla';
+import { EVENT, eachTicketHistory, eventMs } from './ticket-histories';
 
 export interface UpdateTiming {
   ticketId: string;
@@ -26,43 +26,28 @@ export interface UpdateStages {
   answer: Lateness;
 }
 
-const ms = (t: temporal.api.history.v1.IHistoryEvent['eventTime']): number => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
-// The proto enums' values, as the package is CommonJS and offers no named import here.
-const WORKFLOW_TASK_SCHEDULED = 5;
-const WORKFLOW_TASK_STARTED = 6;
-const WORKFLOW_TASK_COMPLETED = 7;
-const UPDATE_ACCEPTED = 41;
-const UPDATE_COMPLETED = 43;
-
 /** The stages of each timed update (the ticket's only one after `sentAt`), fetched `concurrency` histories at a time. */
 export async function updateStages(client: Client, timings: readonly UpdateTiming[], concurrency = 8): Promise<UpdateStages> {
   const toServer: number[] = [];
   const queue: number[] = [];
   const worker: number[] = [];
   const answer: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < timings.length) {
-        const u = timings[next++]!;
-        const events = (await client.workflow.getHandle(`ticket-${u.ticketId}`).fetchHistory()).events ?? [];
-        const accepted = events.findIndex((e) => Number(e.eventType) === UPDATE_ACCEPTED && ms(e.eventTime) >= u.sentAt);
-        if (accepted < 0) continue;
-        // The task that accepted the update is the last one started before its acceptance (the server writes a
-        // speculative task into history only once it accepted something; its completion precedes the acceptance).
-        const before = events.slice(0, accepted).reverse();
-        const started = before.find((e) => Number(e.eventType) === WORKFLOW_TASK_STARTED);
-        const scheduled = before.find((e) => Number(e.eventType) === WORKFLOW_TASK_SCHEDULED);
-        // The update answers once its events are in the read model: the task that completed it ends the worker's part.
-        const done = events.findIndex((e, i) => i > accepted && Number(e.eventType) === UPDATE_COMPLETED);
-        const last = done < 0 ? undefined : events.slice(0, done).reverse().find((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED);
-        if (!started || !scheduled || !last) continue;
-        toServer.push(ms(scheduled.eventTime) - u.sentAt);
-        queue.push(ms(started.eventTime) - ms(scheduled.eventTime));
-        worker.push(ms(last.eventTime) - ms(started.eventTime));
-        answer.push(u.answeredAt - ms(last.eventTime));
-      }
-    }),
-  );
+  await eachTicketHistory(client, timings, concurrency, (u, events) => {
+    const accepted = events.findIndex((e) => Number(e.eventType) === EVENT.UPDATE_ACCEPTED && eventMs(e.eventTime) >= u.sentAt);
+    if (accepted < 0) return;
+    // The task that accepted the update is the last one started before its acceptance (the server writes a
+    // speculative task into history only once it accepted something; its completion precedes the acceptance).
+    const before = events.slice(0, accepted).reverse();
+    const started = before.find((e) => Number(e.eventType) === EVENT.WORKFLOW_TASK_STARTED);
+    const scheduled = before.find((e) => Number(e.eventType) === EVENT.WORKFLOW_TASK_SCHEDULED);
+    // The update answers once its events are in the read model: the task that completed it ends the worker's part.
+    const done = events.findIndex((e, i) => i > accepted && Number(e.eventType) === EVENT.UPDATE_COMPLETED);
+    const last = done < 0 ? undefined : events.slice(0, done).reverse().find((e) => Number(e.eventType) === EVENT.WORKFLOW_TASK_COMPLETED);
+    if (!started || !scheduled || !last) return;
+    toServer.push(eventMs(scheduled.eventTime) - u.sentAt);
+    queue.push(eventMs(started.eventTime) - eventMs(scheduled.eventTime));
+    worker.push(eventMs(last.eventTime) - eventMs(started.eventTime));
+    answer.push(u.answeredAt - eventMs(last.eventTime));
+  });
   return { updates: queue.length, toServer: latenessStats(toServer), queue: latenessStats(queue), worker: latenessStats(worker), answer: latenessStats(answer) };
 }
